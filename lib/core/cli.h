@@ -1,0 +1,51 @@
+// The flags every tool shares and the one wrapper that turns a tool's run into
+// an exit code: parse, run, catch everything once, map it to our codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/log.h"
+
+namespace gl {
+
+struct CommonOptions {
+  std::string db;          // connection string; empty = DATABASE_URL, else libpq's PG* variables
+  std::string account;     // handle; empty = the only account in the database
+  std::string now_text;    // --now as given
+  bool dry_run = false;
+  int verbosity = 0;
+};
+
+// What a tool's run function gets: its options, the clock, the log.
+struct ToolContext {
+  std::string tool;
+  CommonOptions common;
+  Clock clock;
+  Log log;
+};
+
+struct ToolSpec {
+  std::string name;
+  std::string description;
+  bool takes_account = true;  // --account / --dry-run make sense for this tool
+};
+
+// Defines the tool's own flags on the CLI11 app; called before parsing.
+using DefineFlags = std::function<void(CLI::App&)>;
+// Runs the tool; returns its exit code.
+using RunTool = std::function<int(ToolContext&)>;
+
+// Parses argv with the common flags plus the tool's own, then runs. Bad flags
+// exit 2 with usage (never CLI11's 100-127), --help/--version exit 0, an Error
+// exits with its code, a lost database connection exits 75, anything else 1.
+int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& define,
+             const RunTool& run);
+
+// Maps the exception in flight to an exit code and prints it as "tool: error: ...".
+int report_exception(const std::string& tool);
+
+}  // namespace gl

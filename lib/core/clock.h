@@ -1,0 +1,36 @@
+// The business clock. Every "now" a tool reasons with comes from here, so
+// `--now` makes a run reproducible and lets a simulation advance time.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace gl {
+
+using TimePoint = std::chrono::system_clock::time_point;
+using Seconds = std::chrono::seconds;
+
+// Parses ISO 8601 / RFC 3339: "2026-11-24", "2026-11-24T10:00", "...:05",
+// "...:05.123", with "Z" or "+02:00" / "-0500"; no zone means UTC.
+std::optional<TimePoint> parse_iso8601(const std::string& text);
+
+// "2026-11-24T10:00:05Z" (UTC, whole seconds; milliseconds when present).
+std::string format_iso8601(TimePoint t);
+
+class Clock {
+ public:
+  // With a fixed time the clock stands still at it; without, it is the system clock.
+  explicit Clock(std::optional<TimePoint> fixed = std::nullopt) : fixed_(fixed) {}
+  TimePoint now() const { return fixed_ ? *fixed_ : std::chrono::system_clock::now(); }
+  bool fixed() const { return fixed_.has_value(); }
+
+ private:
+  std::optional<TimePoint> fixed_;
+};
+
+inline double hours_between(TimePoint a, TimePoint b) {
+  return std::chrono::duration<double>(b - a).count() / 3600.0;
+}
+
+}  // namespace gl

@@ -1,0 +1,35 @@
+#include "core/secrets.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace gl {
+
+std::optional<std::string> env_setting(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return std::string(v);
+}
+
+std::optional<std::string> env_secret(const std::string& name) {
+  const auto direct = env_setting(name);
+  const auto file = env_setting(name + "_FILE");
+  if (direct && file) {
+    throw usage_error(name, "set either " + name + " or " + name + "_FILE, not both");
+  }
+  if (direct) return direct;
+  if (!file) return std::nullopt;
+  std::ifstream in(*file, std::ios::binary);
+  if (!in) throw usage_error(name + "_FILE", "cannot read " + *file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string value = ss.str();
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+  if (value.empty()) throw usage_error(name + "_FILE", *file + " is empty");
+  return value;
+}
+
+}  // namespace gl

@@ -1,0 +1,121 @@
+#include "db/accounts.h"
+
+#include <regex>
+
+#include "core/error.h"
+#include "db/connection.h"
+
+namespace gl::db {
+
+namespace {
+
+constexpr const char* kSelectAccount =
+    "SELECT account_id, handle, x_user_id, timezone, topics, "
+    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+    "FROM accounts ";
+
+Account from_row(const pqxx::row& r) {
+  Account a;
+  a.id = r[0].as<long long>();
+  a.handle = r[1].as<std::string>();
+  if (!r[2].is_null()) a.x_user_id = r[2].as<std::string>();
+  a.timezone = r[3].as<std::string>();
+  a.topics = from_pg_array(r[4]);
+  a.created_at = r[5].as<std::string>();
+  return a;
+}
+
+std::string strip_at(const std::string& handle) {
+  return !handle.empty() && handle[0] == '@' ? handle.substr(1) : handle;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const Account& a) {
+  return {{"account_id", a.id},
+          {"handle", a.handle},
+          {"x_user_id", a.x_user_id ? nlohmann::json(*a.x_user_id) : nlohmann::json(nullptr)},
+          {"timezone", a.timezone},
+          {"topics", a.topics},
+          {"created_at", a.created_at}};
+}
+
+std::optional<Account> find_account(pqxx::transaction_base& t, const std::string& handle) {
+  auto r = t.exec_params(std::string(kSelectAccount) + "WHERE lower(handle) = lower($1)",
+                         strip_at(handle));
+  if (r.empty()) return std::nullopt;
+  return from_row(r[0]);
+}
+
+std::vector<Account> list_accounts(pqxx::transaction_base& t) {
+  std::vector<Account> out;
+  for (const auto& r : t.exec(std::string(kSelectAccount) + "ORDER BY lower(handle)")) {
+    out.push_back(from_row(r));
+  }
+  return out;
+}
+
+Account resolve_account(pqxx::connection& conn, const std::string& handle) {
+  pqxx::read_transaction t(conn);
+  if (!handle.empty()) {
+    auto a = find_account(t, handle);
+    if (!a) {
+      throw usage_error("--account", "no account @" + strip_at(handle) +
+                                         "; add it with: accounts add " + strip_at(handle));
+    }
+    return *a;
+  }
+  auto all = list_accounts(t);
+  if (all.size() == 1) return all[0];
+  if (all.empty()) throw usage_error("--account", "the database has no accounts; add one with: accounts add HANDLE");
+  throw usage_error("--account", "the database has " + std::to_string(all.size()) +
+                                     " accounts: name one with --account HANDLE");
+}
+
+Account upsert_account(pqxx::connection& conn, const AccountChange& change, TimePoint now) {
+  static const std::regex kHandle("^[A-Za-z0-9_]{1,15}$");
+  static const std::regex kUserId("^[0-9]{1,19}$");
+  const std::string handle = strip_at(change.handle);
+  if (!std::regex_match(handle, kHandle)) {
+    throw usage_error("handle \"" + change.handle + "\"", "expected 1-15 letters, digits or _");
+  }
+  if (change.x_user_id && !std::regex_match(*change.x_user_id, kUserId)) {
+    throw usage_error("--x-user-id \"" + *change.x_user_id + "\"", "expected 1-19 digits");
+  }
+  if (change.topics) {
+    for (const auto& topic : *change.topics) {
+      if (topic.find_first_not_of(" \t") == std::string::npos) {
+        throw usage_error("--topic", "a topic cannot be empty");
+      }
+    }
+  }
+  pqxx::work w(conn);
+  if (change.timezone) {
+    if (w.exec_params1("SELECT count(*) FROM pg_timezone_names WHERE name = $1", *change.timezone)[0]
+            .as<int>() == 0) {
+      throw usage_error("--timezone \"" + *change.timezone + "\"",
+                        "not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)");
+    }
+  }
+  const std::string now_text = format_iso8601(now);
+  const auto opt = [](const std::optional<std::string>& v) -> const char* {
+    return v ? v->c_str() : nullptr;
+  };
+  const std::optional<std::string> topics =
+      change.topics ? std::optional<std::string>(to_pg_array(*change.topics)) : std::nullopt;
+  w.exec_params(
+      "INSERT INTO accounts (handle, x_user_id, timezone, topics, created_at, updated_at) "
+      "VALUES ($1, $2, coalesce($3, 'UTC'), coalesce($4::text[], '{}'), $5, $5) "
+      "ON CONFLICT (lower(handle)) DO UPDATE SET "
+      "  handle = excluded.handle, "
+      "  x_user_id = coalesce($2, accounts.x_user_id), "
+      "  timezone = coalesce($3, accounts.timezone), "
+      "  topics = coalesce($4::text[], accounts.topics), "
+      "  updated_at = $5",
+      handle, opt(change.x_user_id), opt(change.timezone), opt(topics), now_text);
+  auto a = find_account(w, handle);
+  w.commit();
+  return *a;
+}
+
+}  // namespace gl::db

@@ -1,0 +1,42 @@
+// The accounts registry: one row per X account growthloop runs.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace gl::db {
+
+struct Account {
+  long long id = 0;
+  std::string handle;
+  std::optional<std::string> x_user_id;
+  std::string timezone = "UTC";
+  std::vector<std::string> topics;
+  std::string created_at;
+};
+
+nlohmann::json to_json(const Account& a);
+
+struct AccountChange {
+  std::string handle;
+  std::optional<std::string> x_user_id;
+  std::optional<std::string> timezone;
+  std::optional<std::vector<std::string>> topics;  // replaces the list when set
+};
+
+std::optional<Account> find_account(pqxx::transaction_base& t, const std::string& handle);
+std::vector<Account> list_accounts(pqxx::transaction_base& t);
+
+// The account named by --account; with none named, the only account there is.
+Account resolve_account(pqxx::connection& conn, const std::string& handle);
+
+// Adds the account, or updates the fields given when the handle exists.
+// Validates handle, user id and timezone, naming the bad input.
+Account upsert_account(pqxx::connection& conn, const AccountChange& change, TimePoint now);
+
+}  // namespace gl::db

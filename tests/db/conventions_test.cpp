@@ -1,0 +1,90 @@
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "db/connection.h"
+#include "harness.h"
+
+using namespace gl::test;
+using nlohmann::json;
+
+TEST_CASE("bad flags exit 2 with usage, help and version exit 0") {
+  Result unknown = run({"accounts", "--no-such-flag", "list"}, "");
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("--help") != std::string::npos);
+
+  Result help = run({"migrate", "--help"}, "");
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("--now") != std::string::npos);
+
+  Result version = run({"migrate", "--version"}, "");
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.find("growthloop") != std::string::npos);
+
+  Result now = run({"accounts", "list", "--now", "yesterday"}, "");
+  CHECK(now.exit_code == 2);
+  CHECK(now.err.find("--now") != std::string::npos);
+}
+
+TEST_CASE("an unreachable database exits 75 within a few seconds") {
+  const auto start = std::chrono::steady_clock::now();
+  Result r = run({"accounts", "list", "--db", "postgresql://postgres@127.0.0.1:9/none"}, "");
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(r.exit_code == 75);
+  CHECK(r.err.find("database") != std::string::npos);
+  CHECK(took < std::chrono::seconds(10));
+}
+
+TEST_CASE("accounts add, update, list and show") {
+  TestDb db;
+  Result add = run({"accounts", "add", "@GrowthLoop", "--timezone", "Europe/Berlin", "--topic",
+                    "sleep science", "--topic", "focus"},
+                   db.url());
+  REQUIRE(add.exit_code == 0);
+  CHECK(add.err.empty());
+  json a = json::parse(add.out);
+  CHECK(a["handle"] == "GrowthLoop");
+  CHECK(a["timezone"] == "Europe/Berlin");
+  CHECK(a["topics"] == json::array({"sleep science", "focus"}));
+
+  Result update = run({"accounts", "add", "growthloop", "--x-user-id", "2244994945"}, db.url());
+  REQUIRE(update.exit_code == 0);
+  json u = json::parse(update.out);
+  CHECK(u["account_id"] == a["account_id"]);
+  CHECK(u["x_user_id"] == "2244994945");
+  CHECK(u["timezone"] == "Europe/Berlin");  // kept
+
+  run({"accounts", "add", "second"}, db.url());
+  Result list = run({"accounts", "list"}, db.url());
+  CHECK(std::count(list.out.begin(), list.out.end(), '\n') == 2);
+
+  Result show = run({"accounts", "show", "GROWTHLOOP"}, db.url());
+  CHECK(show.exit_code == 0);
+  CHECK(json::parse(show.out)["x_user_id"] == "2244994945");
+
+  Result missing = run({"accounts", "show", "nobody"}, db.url());
+  CHECK(missing.exit_code == 2);
+
+  Result bad_tz = run({"accounts", "add", "third", "--timezone", "Mars/Base"}, db.url());
+  CHECK(bad_tz.exit_code == 2);
+  CHECK(bad_tz.err.find("--timezone") != std::string::npos);
+  Result bad_handle = run({"accounts", "add", "has space"}, db.url());
+  CHECK(bad_handle.exit_code == 2);
+  CHECK(db.scalar("SELECT count(*) FROM accounts") == "2");
+}
+
+TEST_CASE("a second holder of a tool's account lock is refused with exit 75") {
+  TestDb db;
+  pqxx::connection first(db.url()), second(db.url());
+  gl::db::AdvisoryLock held(first, "scrape-metrics", 1, gl::db::AdvisoryLock::Mode::kTry);
+  try {
+    gl::db::AdvisoryLock again(second, "scrape-metrics", 1, gl::db::AdvisoryLock::Mode::kTry);
+    FAIL("the second lock was granted");
+  } catch (const gl::Error& e) {
+    CHECK(e.exit_code() == 75);
+  }
+  // Another account, or another tool, is not blocked.
+  gl::db::AdvisoryLock other_account(second, "scrape-metrics", 2, gl::db::AdvisoryLock::Mode::kTry);
+  gl::db::AdvisoryLock other_tool(second, "publish", 1, gl::db::AdvisoryLock::Mode::kTry);
+}

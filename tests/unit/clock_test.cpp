@@ -1,0 +1,42 @@
+#include <catch2/catch.hpp>
+
+#include "core/clock.h"
+#include "core/timezone.h"
+
+using gl::format_iso8601;
+using gl::parse_iso8601;
+
+TEST_CASE("ISO 8601 times parse in every documented form") {
+  const auto base = parse_iso8601("2026-11-24T10:00:00Z");
+  REQUIRE(base);
+  CHECK(format_iso8601(*base) == "2026-11-24T10:00:00Z");
+  CHECK(parse_iso8601("2026-11-24T10:00") == base);
+  CHECK(parse_iso8601("2026-11-24 10:00:00") == base);
+  CHECK(parse_iso8601("2026-11-24T12:00:00+02:00") == base);
+  CHECK(parse_iso8601("2026-11-24T05:00:00-0500") == base);
+  CHECK(format_iso8601(*parse_iso8601("2026-11-24T10:00:00.250Z")) == "2026-11-24T10:00:00.250Z");
+  CHECK(format_iso8601(*parse_iso8601("2026-11-24")) == "2026-11-24T00:00:00Z");
+  CHECK(format_iso8601(*parse_iso8601("2024-02-29T23:59:59Z")) == "2024-02-29T23:59:59Z");
+}
+
+TEST_CASE("malformed ISO 8601 times are rejected") {
+  for (const char* bad : {"", "yesterday", "2026-13-01", "2026-02-30", "2026-11-24T25:00",
+                          "2026-11-24T10:00Zjunk", "2026-11-24T10", "1732440000"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_iso8601(bad));
+  }
+}
+
+TEST_CASE("local hours follow the account's time zone, DST included") {
+  const auto winter = *parse_iso8601("2026-01-15T12:00:00Z");
+  const auto summer = *parse_iso8601("2026-07-15T12:00:00Z");
+  CHECK(gl::to_local(winter, "America/New_York").hour == 7);
+  CHECK(gl::to_local(summer, "America/New_York").hour == 8);
+  CHECK(gl::to_local(winter, "UTC").hour == 12);
+  CHECK(gl::to_local(winter, "Asia/Kolkata").minute == 30);
+  CHECK(gl::to_local(winter, "UTC").weekday == 4);  // a Thursday
+  CHECK(gl::from_local(2026, 7, 15, 8, 0, "America/New_York") == summer);
+  CHECK(gl::is_known_timezone("Europe/Berlin"));
+  CHECK_FALSE(gl::is_known_timezone("Mars/Olympus"));
+  CHECK_FALSE(gl::is_known_timezone("../../etc/passwd"));
+}

@@ -1,0 +1,49 @@
+// accounts: add, list and show the X accounts growthloop runs.
+#include "core/cli.h"
+#include "core/error.h"
+#include "core/json_lines.h"
+#include "db/accounts.h"
+#include "db/job_run.h"
+
+int main(int argc, char** argv) {
+  gl::db::AccountChange change;
+  std::string x_user_id, timezone, show_handle;
+  std::vector<std::string> topics;
+  bool clear_topics = false;
+  CLI::App* add = nullptr;
+  CLI::App* list = nullptr;
+  CLI::App* show = nullptr;
+  return gl::run_tool(
+      {"accounts", "Add, list and show the X accounts growthloop runs.", false}, argc, argv,
+      [&](CLI::App& app) {
+        app.require_subcommand(1);
+        app.fallthrough();
+        add = app.add_subcommand("add", "add an account, or update it when the handle exists");
+        add->add_option("handle", change.handle, "X handle, with or without @")->required();
+        add->add_option("--x-user-id", x_user_id, "the account's numeric X user id");
+        add->add_option("--timezone", timezone, "IANA time zone for posting hours (default UTC)");
+        add->add_option("--topic", topics, "a topic the account writes about (repeat; replaces the list)");
+        add->add_flag("--clear-topics", clear_topics, "empty the account's topic list");
+        list = app.add_subcommand("list", "list all accounts, one JSON object per line");
+        show = app.add_subcommand("show", "show one account");
+        show->add_option("handle", show_handle, "X handle")->required();
+      },
+      [&](gl::ToolContext& ctx) {
+        auto conn = gl::db::open_database(ctx);
+        if (add->parsed()) {
+          if (!x_user_id.empty()) change.x_user_id = x_user_id;
+          if (!timezone.empty()) change.timezone = timezone;
+          if (!topics.empty() || clear_topics) change.topics = clear_topics ? std::vector<std::string>{} : topics;
+          gl::emit(gl::db::to_json(gl::db::upsert_account(*conn, change, ctx.clock.now())));
+        } else if (list->parsed()) {
+          pqxx::read_transaction t(*conn);
+          for (const auto& a : gl::db::list_accounts(t)) gl::emit(gl::db::to_json(a));
+        } else if (show->parsed()) {
+          pqxx::read_transaction t(*conn);
+          auto a = gl::db::find_account(t, show_handle);
+          if (!a) throw gl::usage_error("account @" + show_handle, "not found");
+          gl::emit(gl::db::to_json(*a));
+        }
+        return 0;
+      });
+}

@@ -1,0 +1,35 @@
+// migrate: applies the pending schema migrations, or shows their status.
+#include "core/cli.h"
+#include "core/json_lines.h"
+#include "db/job_run.h"
+#include "db/migrations.h"
+
+int main(int argc, char** argv) {
+  bool status = false;
+  bool dry_run = false;
+  std::string dir;
+  return gl::run_tool(
+      {"migrate", "Apply growthloop's schema migrations in order, each in a transaction.", false},
+      argc, argv,
+      [&](CLI::App& app) {
+        app.add_flag("--status", status, "list each migration as applied, pending or changed");
+        app.add_flag("--dry-run", dry_run, "list what would be applied, apply nothing");
+        app.add_option("--dir", dir, "read migrations from DIR instead of the built-in ones");
+      },
+      [&](gl::ToolContext& ctx) {
+        const auto known = dir.empty() ? gl::db::embedded_migrations() : gl::db::load_migrations(dir);
+        auto conn = gl::db::open_database(ctx, /*check_schema=*/false);
+        if (status) {
+          for (const auto& s : gl::db::migration_status(*conn, known)) {
+            gl::emit({{"name", s.name},
+                      {"state", s.state},
+                      {"applied_at", s.applied_at.empty() ? gl::Json(nullptr) : gl::Json(s.applied_at)}});
+          }
+          return 0;
+        }
+        const auto applied = gl::db::apply_migrations(*conn, known, dry_run);
+        for (const auto& name : applied) ctx.log.info("{} {}", dry_run ? "would apply" : "applied", name);
+        gl::emit({{"applied", applied}, {"dry_run", dry_run}, {"schema", known.back().name}});
+        return 0;
+      });
+}
