@@ -43,8 +43,10 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
   ToolContext ctx{spec.name, {}, Clock(), Log(spec.name, 0)};
   CommonOptions& o = ctx.common;
   app.set_version_flag("--version", std::string(spec.name) + " (growthloop) " + kVersion);
-  app.add_option("--db", o.db,
-                 "PostgreSQL connection string (default: DATABASE_URL, else libpq's PG* variables)");
+  if (spec.uses_database) {
+    app.add_option("--db", o.db,
+                   "PostgreSQL connection string (default: DATABASE_URL, else libpq's PG* variables)");
+  }
   if (spec.takes_account) {
     app.add_option("--account", o.account,
                    "account handle (optional when the database holds one account)");

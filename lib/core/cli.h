@@ -32,6 +32,7 @@ struct ToolSpec {
   std::string name;
   std::string description;
   bool takes_account = true;  // --account / --dry-run make sense for this tool
+  bool uses_database = true;  // --db makes sense for this tool
 };
 
 // Defines the tool's own flags on the CLI11 app; called before parsing.

@@ -1,0 +1,246 @@
+#include "jobs/publish.h"
+
+#include "core/error.h"
+#include "core/json_lines.h"
+#include "db/connection.h"
+#include "jobs/x_session.h"
+#include "x/tweet_text.h"
+
+namespace gl::jobs {
+
+namespace {
+
+struct QueuedPost {
+  std::string decision_id;
+  std::string format;
+  std::vector<std::string> parts;  // the text, then a thread's further parts
+  std::optional<std::string> reply_to;
+  std::optional<std::string> tweet_id;  // a thread's opener, once posted
+  std::string scheduled_at;
+  TimePoint posting_started_at;
+};
+
+constexpr const char* kPostColumns =
+    "decision_id::text, format, content, thread_parts, in_reply_to_tweet_id, tweet_id, "
+    "to_char(scheduled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "extract(epoch FROM coalesce(posting_started_at, scheduled_at))::float8 ";
+
+QueuedPost from_row(const pqxx::row& r) {
+  QueuedPost p;
+  p.decision_id = r[0].as<std::string>();
+  p.format = r[1].as<std::string>();
+  p.parts.push_back(r[2].as<std::string>());
+  for (auto& part : db::from_pg_array(r[3])) p.parts.push_back(part);
+  if (!r[4].is_null()) p.reply_to = r[4].as<std::string>();
+  if (!r[5].is_null()) p.tweet_id = r[5].as<std::string>();
+  p.scheduled_at = r[6].is_null() ? "" : r[6].as<std::string>();
+  p.posting_started_at = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+      std::chrono::duration<double>(r[7].as<double>())));
+  return p;
+}
+
+std::vector<QueuedPost> load(pqxx::connection& conn, const std::string& sql, long long account_id,
+                             const std::string& now, int limit) {
+  pqxx::read_transaction t(conn);
+  std::vector<QueuedPost> out;
+  for (const auto& r : t.exec_params(sql, account_id, now, limit)) out.push_back(from_row(r));
+  return out;
+}
+
+void mark_posted(pqxx::connection& conn, long long account_id, const std::string& decision_id,
+                 const std::string& tweet_id, TimePoint posted_at, const std::string& note) {
+  pqxx::work w(conn);
+  w.exec_params1(
+      "UPDATE content_metadata SET status = 'posted', tweet_id = $3, posted_at = $4, "
+      "  next_collect_at = $4::timestamptz + interval '1 hour', failure_reason = nullif($5, ''), "
+      "  updated_at = $4 "
+      "WHERE account_id = $1 AND decision_id = $2 AND status = 'posting' RETURNING 1",
+      account_id, decision_id, tweet_id, format_iso8601(posted_at), note);
+  w.commit();
+}
+
+void set_status(pqxx::connection& conn, long long account_id, const std::string& decision_id,
+                const std::string& status, const std::string& reason, TimePoint now) {
+  pqxx::work w(conn);
+  w.exec_params1(
+      "UPDATE content_metadata SET status = $3, failure_reason = nullif($4, ''), "
+      "  posting_started_at = CASE WHEN $3 = 'queued' THEN NULL ELSE posting_started_at END, "
+      "  updated_at = $5 WHERE account_id = $1 AND decision_id = $2 RETURNING 1",
+      account_id, decision_id, status, reason, format_iso8601(now));
+  w.commit();
+}
+
+Json result_json(const QueuedPost& p, const std::string& status, const std::string& tweet_id,
+                 const std::string& reason) {
+  Json j = {{"decision_id", p.decision_id}, {"status", status}, {"scheduled_at", p.scheduled_at},
+            {"format", p.format}};
+  j["tweet_id"] = tweet_id.empty() ? Json(nullptr) : Json(tweet_id);
+  if (!reason.empty()) j["reason"] = reason;
+  return j;
+}
+
+// Posts left `posting` by a run that did not learn the outcome: find them on
+// the account's timeline before anything is tried again.
+void reconcile(db::AccountRun& run, x::XClient& client, TimePoint now,
+               std::chrono::minutes requeue_after, Json& stats) {
+  const auto uncertain = load(run.conn,
+                              std::string("SELECT ") + kPostColumns +
+                                  "FROM content_metadata WHERE account_id = $1 AND status = 'posting' "
+                                  "AND posting_started_at <= $2 ORDER BY posting_started_at LIMIT $3",
+                              run.account.id, format_iso8601(now), 100);
+  if (uncertain.empty()) return;
+  if (!run.account.x_user_id) fetch_account_user(run, client);
+  TimePoint earliest = uncertain.front().posting_started_at;
+  for (const auto& p : uncertain) earliest = std::min(earliest, p.posting_started_at);
+  const auto timeline =
+      client.user_tweets(*run.account.x_user_id, earliest - std::chrono::minutes(10), 100);
+  int found = 0, requeued = 0;
+  for (const auto& p : uncertain) {
+    const std::string text = x::nfc(p.parts.front());
+    std::string match_id;
+    TimePoint match_at = p.posting_started_at;
+    for (const auto& t : timeline) {
+      if (x::nfc(t.text) == text) {
+        match_id = t.id;
+        if (auto at = parse_iso8601(t.created_at)) match_at = *at;
+        break;
+      }
+    }
+    if (match_id.empty() && p.tweet_id) match_id = *p.tweet_id;  // a thread's opener went out
+    if (!match_id.empty()) {
+      mark_posted(run.conn, run.account.id, p.decision_id, match_id, match_at,
+                  p.parts.size() > 1 ? "reconciled after an interrupted run; thread may be incomplete"
+                                     : "");
+      emit(result_json(p, "posted", match_id, "reconciled"));
+      ++found;
+    } else if (now - p.posting_started_at >= requeue_after) {
+      set_status(run.conn, run.account.id, p.decision_id, "queued", "", now);
+      emit(result_json(p, "queued", "", "not found on the timeline after an interrupted post"));
+      ++requeued;
+    }
+  }
+  stats["reconciled"] = found;
+  stats["requeued"] = requeued;
+}
+
+// X would refuse a part over 280 weighted characters: fail it without a call.
+std::optional<std::string> overlong_part(const QueuedPost& p) {
+  for (const auto& part : p.parts) {
+    const int length = x::weighted_length(part);
+    if (length > x::kMaxWeightedLength) {
+      return "text_too_long: " + std::to_string(length) + " weighted characters > " +
+             std::to_string(x::kMaxWeightedLength);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int publish(db::AccountRun& run, const PublishOptions& options) {
+  const TimePoint now = run.ctx.clock.now();
+  const std::string now_text = format_iso8601(now);
+  Json& stats = run.stats;
+  const auto due = load(run.conn,
+                        std::string("SELECT ") + kPostColumns +
+                            "FROM content_metadata WHERE account_id = $1 AND status = 'queued' "
+                            "AND scheduled_at <= $2 ORDER BY scheduled_at, decision_id LIMIT $3",
+                        run.account.id, now_text, options.limit);
+  stats["due"] = due.size();
+  if (run.ctx.common.dry_run) {
+    for (const auto& p : due) {
+      Json j = result_json(p, "would_post", "", "");
+      j["text"] = p.parts;
+      j["weighted_length"] = x::weighted_length(p.parts.front());
+      emit(j);
+    }
+    return 0;
+  }
+  bool has_uncertain;
+  {
+    pqxx::read_transaction t(run.conn);
+    has_uncertain = t.exec_params1("SELECT count(*) FROM content_metadata WHERE account_id = $1 "
+                                   "AND status = 'posting'",
+                                   run.account.id)[0]
+                        .as<long long>() > 0;
+  }
+  if (due.empty() && !has_uncertain) {
+    run.ctx.log.info("nothing due to post");
+    return 0;
+  }
+  auto client = open_x_client(run);
+  if (!client->auth().user_context()) {
+    throw usage_error("X credentials",
+                      "posting needs user context: set the OAuth 1.0a or OAuth 2.0 variables, "
+                      "not only X_BEARER_TOKEN");
+  }
+  reconcile(run, *client, now, options.requeue_after, stats);
+
+  int posted = 0, failed = 0;
+  for (const auto& p : due) {
+    {
+      pqxx::work w(run.conn);
+      const auto claimed = w.exec_params(
+          "UPDATE content_metadata SET status = 'posting', posting_started_at = $3, updated_at = $3 "
+          "WHERE account_id = $1 AND decision_id = $2 AND status = 'queued' RETURNING 1",
+          run.account.id, p.decision_id, now_text);
+      w.commit();
+      if (claimed.empty()) continue;  // cancelled or taken meanwhile
+    }
+    if (const auto reason = overlong_part(p)) {
+      set_status(run.conn, run.account.id, p.decision_id, "failed", *reason, now);
+      emit(result_json(p, "failed", "", *reason));
+      ++failed;
+      continue;
+    }
+    try {
+      std::optional<std::string> reply_to = p.reply_to;
+      std::string first_id;
+      for (size_t i = 0; i < p.parts.size(); ++i) {
+        const auto tweet = client->post_tweet(p.parts[i], reply_to);
+        if (i == 0) {
+          first_id = tweet.id;
+          if (p.parts.size() > 1) {
+            // A thread's opener is on record before its parts go out.
+            pqxx::work w(run.conn);
+            w.exec_params0("UPDATE content_metadata SET tweet_id = $3 WHERE account_id = $1 AND decision_id = $2",
+                           run.account.id, p.decision_id, first_id);
+            w.commit();
+          }
+        }
+        reply_to = tweet.id;
+      }
+      mark_posted(run.conn, run.account.id, p.decision_id, first_id, now, "");
+      emit(result_json(p, "posted", first_id, ""));
+      ++posted;
+    } catch (const x::ApiError& e) {
+      using x::Problem;
+      const Problem problem = e.problem();
+      const std::string reason = std::string(x::problem_name(problem)) + ": " + e.classified().detail;
+      if (problem == Problem::kDuplicate || problem == Problem::kTooLong ||
+          problem == Problem::kBadRequest || problem == Problem::kForbidden ||
+          problem == Problem::kNotFound) {
+        set_status(run.conn, run.account.id, p.decision_id, "failed", reason, now);
+        emit(result_json(p, "failed", "", reason));
+        ++failed;
+        continue;
+      }
+      stats["posted"] = posted;
+      stats["failed"] = failed;
+      if (problem == Problem::kTimeout || problem == Problem::kTransport ||
+          problem == Problem::kServer || problem == Problem::kMalformed) {
+        // It may have gone out: left `posting` for the next run to reconcile.
+        emit(result_json(p, "posting", "", "outcome unknown (" + reason + "); reconciled next run"));
+        throw;
+      }
+      // Rejected before posting (rate limit, cap, credits, auth): back in the queue.
+      set_status(run.conn, run.account.id, p.decision_id, "queued", "", now);
+      throw;
+    }
+  }
+  stats["posted"] = posted;
+  stats["failed"] = failed;
+  return 0;
+}
+
+}  // namespace gl::jobs

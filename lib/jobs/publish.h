@@ -1,0 +1,21 @@
+// publish: posts this account's queued posts whose time has come, and never
+// posts one twice. A post is marked `posting` in a committed transaction
+// before the call; after an uncertain outcome (timeout, crash) the account's
+// recent tweets are searched for it before it may be tried again.
+#pragma once
+
+#include <chrono>
+
+#include "db/job_run.h"
+
+namespace gl::jobs {
+
+struct PublishOptions {
+  int limit = 5;  // most posts to publish in one run
+  // A post left `posting` this long and not found on the timeline is queued again.
+  std::chrono::minutes requeue_after{15};
+};
+
+int publish(db::AccountRun& run, const PublishOptions& options);
+
+}  // namespace gl::jobs

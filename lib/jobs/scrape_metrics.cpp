@@ -1,0 +1,546 @@
+#include "jobs/scrape_metrics.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/error.h"
+#include "core/json_lines.h"
+#include "db/pg_array.h"
+#include "jobs/x_session.h"
+#include "learn/attribution.h"
+#include "learn/gates.h"
+#include "learn/snapshot.h"
+#include "x/client.h"
+
+namespace gl::jobs {
+
+namespace {
+
+using learn::TweetMetricsSnapshot;
+
+// Own posts' private metrics are readable until 30 days; keep a margin.
+constexpr auto kPrivateMetricsAge = std::chrono::hours(24 * 30 - 2);
+constexpr auto kAttributionWindowAge = std::chrono::hours(24 * 7);
+
+constexpr const char* kSelectDue = R"SQL(
+SELECT cm.decision_id::text, cm.tweet_id, cm.generator_name, cm.topic, cm.format,
+       extract(epoch FROM cm.posted_at)::float8,
+       extract(epoch FROM cm.last_collected_at)::float8,
+       o.decision_id IS NOT NULL,
+       o.impressions, o.likes, o.retweets, o.replies, o.quotes, o.bookmarks,
+       o.profile_clicks, o.url_clicks
+FROM content_metadata cm
+LEFT JOIN outcomes o ON o.account_id = cm.account_id AND o.decision_id = cm.decision_id
+WHERE cm.account_id = $1 AND cm.status = 'posted'
+  AND cm.metrics_state IN ('pending', 'collected')
+  AND (cm.next_collect_at IS NULL OR cm.next_collect_at <= $2)
+  AND cm.posted_at <= $2
+ORDER BY cm.posted_at DESC, cm.tweet_id
+LIMIT $3
+)SQL";
+
+// A = snapshots. Re-running at the same --now adds nothing.
+constexpr const char* kInsertSnapshots = R"SQL(
+INSERT INTO tweet_metrics (account_id, tweet_id, collected_at, decision_id, age_hours,
+  impressions, likes, retweets, replies, quotes, bookmarks, profile_clicks, url_clicks,
+  engagement_rate, metrics_source, anomalies)
+SELECT $1, u.tweet_id, $2, u.decision_id, u.age, u.imp, u.likes, u.rts, u.replies, u.quotes,
+       u.bms, u.clicks, u.urls, u.er, u.source,
+       CASE WHEN u.anoms = '' THEN '{}'::text[] ELSE string_to_array(u.anoms, '|') END
+FROM unnest($3::text[], $4::uuid[], $5::float8[], $6::int8[], $7::int8[], $8::int8[], $9::int8[],
+            $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::float8[], $15::text[],
+            $16::text[])
+  AS u(tweet_id, decision_id, age, imp, likes, rts, replies, quotes, bms, clicks, urls, er,
+       source, anoms)
+ON CONFLICT DO NOTHING
+)SQL";
+
+// B = the latest trusted values per decision.
+constexpr const char* kUpsertOutcomes = R"SQL(
+INSERT INTO outcomes AS o (account_id, decision_id, tweet_id, impressions, likes, retweets,
+  replies, quotes, bookmarks, profile_clicks, url_clicks, engagement_rate, impressions_per_hour,
+  followers_gained, follower_attribution_confidence, available, passed_gates, gate_failures,
+  successful, anomalies, collected_at)
+SELECT $1, u.decision_id, u.tweet_id, u.imp, u.likes, u.rts, u.replies, u.quotes, u.bms,
+       u.clicks, u.urls, u.er, u.velocity,
+       (SELECT sum(fa.followers_gained) FROM follower_attribution fa
+         WHERE fa.account_id = $1 AND fa.tweet_id = u.tweet_id),
+       (SELECT avg(fa.confidence) FROM follower_attribution fa
+         WHERE fa.account_id = $1 AND fa.tweet_id = u.tweet_id),
+       u.available, u.passed,
+       CASE WHEN u.failures = '' THEN '{}'::text[] ELSE string_to_array(u.failures, '|') END,
+       u.successful,
+       CASE WHEN u.anoms = '' THEN '{}'::text[] ELSE string_to_array(u.anoms, '|') END,
+       $2
+FROM unnest($3::uuid[], $4::text[], $5::int8[], $6::int8[], $7::int8[], $8::int8[], $9::int8[],
+            $10::int8[], $11::int8[], $12::int8[], $13::float8[], $14::float8[], $15::bool[],
+            $16::bool[], $17::text[], $18::bool[], $19::text[])
+  AS u(decision_id, tweet_id, imp, likes, rts, replies, quotes, bms, clicks, urls, er, velocity,
+       available, passed, failures, successful, anoms)
+ON CONFLICT (account_id, decision_id) DO UPDATE SET
+  impressions = excluded.impressions, likes = excluded.likes, retweets = excluded.retweets,
+  replies = excluded.replies, quotes = excluded.quotes, bookmarks = excluded.bookmarks,
+  profile_clicks = excluded.profile_clicks, url_clicks = excluded.url_clicks,
+  engagement_rate = excluded.engagement_rate,
+  impressions_per_hour = coalesce(excluded.impressions_per_hour, o.impressions_per_hour),
+  available = excluded.available, passed_gates = excluded.passed_gates,
+  gate_failures = excluded.gate_failures, successful = excluded.successful,
+  anomalies = excluded.anomalies, collected_at = excluded.collected_at
+)SQL";
+
+// C = learning_posts, copied from outcomes in the same transaction so the two agree.
+constexpr const char* kUpsertLearningPosts = R"SQL(
+INSERT INTO learning_posts AS lp (account_id, tweet_id, decision_id, content, generator_name,
+  topic, formula_name, hook_type, format, tags, posted_at, posted_hour_local,
+  posted_weekday_local, impressions, likes, retweets, replies, quotes, bookmarks,
+  profile_clicks, engagement_rate, followers_gained, available, passed_gates, successful,
+  collected_at)
+SELECT o.account_id, o.tweet_id, o.decision_id, cm.content, cm.generator_name, cm.topic,
+       cm.formula_name, cm.hook_type, cm.format, cm.tags, cm.posted_at,
+       extract(hour FROM cm.posted_at AT TIME ZONE a.timezone)::int2,
+       extract(dow FROM cm.posted_at AT TIME ZONE a.timezone)::int2,
+       o.impressions, o.likes, o.retweets, o.replies, o.quotes, o.bookmarks, o.profile_clicks,
+       o.engagement_rate, o.followers_gained, o.available, o.passed_gates, o.successful,
+       o.collected_at
+FROM outcomes o
+JOIN content_metadata cm ON cm.account_id = o.account_id AND cm.decision_id = o.decision_id
+JOIN accounts a ON a.account_id = o.account_id
+WHERE o.account_id = $1 AND o.decision_id = ANY($2::uuid[])
+ON CONFLICT (account_id, tweet_id) DO UPDATE SET
+  impressions = excluded.impressions, likes = excluded.likes, retweets = excluded.retweets,
+  replies = excluded.replies, quotes = excluded.quotes, bookmarks = excluded.bookmarks,
+  profile_clicks = excluded.profile_clicks, engagement_rate = excluded.engagement_rate,
+  followers_gained = excluded.followers_gained, available = excluded.available,
+  passed_gates = excluded.passed_gates, successful = excluded.successful,
+  collected_at = excluded.collected_at
+)SQL";
+
+// D = the dashboard's columns and the collection schedule.
+constexpr const char* kUpdateContent = R"SQL(
+UPDATE content_metadata cm SET
+  actual_impressions = o.impressions, actual_likes = o.likes, actual_retweets = o.retweets,
+  actual_replies = o.replies, actual_quotes = o.quotes, actual_bookmarks = o.bookmarks,
+  actual_profile_clicks = o.profile_clicks, actual_engagement_rate = o.engagement_rate,
+  metrics_state = u.state, unavailable_reason = nullif(u.reason, ''),
+  last_collected_at = $2, next_collect_at = u.next_at, collect_count = cm.collect_count + 1,
+  updated_at = $2
+FROM outcomes o,
+     unnest($3::uuid[], $4::text[], $5::text[], $6::timestamptz[]) AS u(decision_id, state, reason, next_at)
+WHERE cm.account_id = $1 AND cm.decision_id = u.decision_id
+  AND o.account_id = cm.account_id AND o.decision_id = cm.decision_id
+)SQL";
+
+TimePoint from_epoch(double secs) {
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(secs)));
+}
+
+std::optional<long long> opt_count(const pqxx::field& f) {
+  return f.is_null() ? std::nullopt : std::optional<long long>(f.as<long long>());
+}
+
+struct DuePost {
+  std::string decision_id, tweet_id, generator, topic, format;
+  TimePoint posted_at;
+  std::optional<TimePoint> last_collected_at;
+  std::optional<TweetMetricsSnapshot> previous;  // the latest trusted values
+};
+
+std::vector<DuePost> load_due(pqxx::connection& conn, long long account_id, TimePoint now, int limit) {
+  pqxx::read_transaction t(conn);
+  std::vector<DuePost> out;
+  for (const auto& r : t.exec_params(kSelectDue, account_id, format_iso8601(now), limit)) {
+    DuePost p;
+    p.decision_id = r[0].as<std::string>();
+    p.tweet_id = r[1].as<std::string>();
+    p.generator = r[2].as<std::string>();
+    p.topic = r[3].as<std::string>();
+    p.format = r[4].as<std::string>();
+    p.posted_at = from_epoch(r[5].as<double>());
+    if (!r[6].is_null()) p.last_collected_at = from_epoch(r[6].as<double>());
+    if (r[7].as<bool>()) {
+      p.previous = TweetMetricsSnapshot{opt_count(r[8]),  opt_count(r[9]),  opt_count(r[10]),
+                                        opt_count(r[11]), opt_count(r[12]), opt_count(r[13]),
+                                        opt_count(r[14]), opt_count(r[15])};
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::optional<TimePoint> next_collection(TimePoint posted_at, TimePoint now) {
+  const double age = hours_between(posted_at, now);
+  for (double h : kCollectAtHours) {
+    if (h > age + 1e-6) {
+      return posted_at + std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(h * 3600));
+    }
+  }
+  return std::nullopt;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : "|") + s;
+  return out;
+}
+
+Json count_json(const std::optional<long long>& v) { return v ? Json(*v) : Json(nullptr); }
+
+Json metrics_json(const TweetMetricsSnapshot& m) {
+  return {{"impressions", count_json(m.impressions)}, {"likes", count_json(m.likes)},
+          {"retweets", count_json(m.retweets)},       {"replies", count_json(m.replies)},
+          {"quotes", count_json(m.quotes)},           {"bookmarks", count_json(m.bookmarks)},
+          {"profile_clicks", count_json(m.profile_clicks)}, {"url_clicks", count_json(m.url_clicks)}};
+}
+
+// One post's outcome in a batch, ready to write and to print.
+struct PostUpdate {
+  const DuePost* post;
+  bool observed = false;        // X returned its metrics
+  TweetMetricsSnapshot observed_metrics;
+  std::string source;
+  std::vector<std::string> anomalies;
+  TweetMetricsSnapshot latest;  // what outcomes will hold
+  std::optional<double> er;
+  std::optional<double> velocity;
+  learn::GateResult gates;
+  bool available = true;
+  std::string state;
+  std::string reason;
+  std::optional<TimePoint> next_at;
+};
+
+TweetMetricsSnapshot snapshot_of(const x::TweetMetrics& t) {
+  return {t.impressions, t.likes, t.retweets, t.replies, t.quotes, t.bookmarks, t.profile_clicks, t.url_clicks};
+}
+
+std::optional<double> rate_er(const TweetMetricsSnapshot& m) {
+  return learn::engagement_rate(m.impressions, m.likes, m.retweets, m.replies, m.quotes, m.bookmarks);
+}
+
+void add_counts(std::vector<db::PgArray>& cols, size_t first, const TweetMetricsSnapshot& m) {
+  cols[first].add(m.impressions);
+  cols[first + 1].add(m.likes);
+  cols[first + 2].add(m.retweets);
+  cols[first + 3].add(m.replies);
+  cols[first + 4].add(m.quotes);
+  cols[first + 5].add(m.bookmarks);
+  cols[first + 6].add(m.profile_clicks);
+  cols[first + 7].add(m.url_clicks);
+}
+
+void write_batch(pqxx::connection& conn, long long account_id, TimePoint now,
+                 const std::vector<PostUpdate>& updates) {
+  const std::string now_text = format_iso8601(now);
+  std::vector<db::PgArray> snap(14), out(17), content(4);
+  db::PgArray decision_ids;
+  for (const auto& u : updates) {
+    const auto age = std::optional<double>(std::max(0.0, hours_between(u.post->posted_at, now)));
+    if (u.observed) {
+      snap[0].add_text(u.post->tweet_id);
+      snap[1].add_text(u.post->decision_id);
+      snap[2].add(age);
+      add_counts(snap, 3, u.observed_metrics);
+      snap[11].add(rate_er(u.observed_metrics));
+      snap[12].add_text(u.source);
+      snap[13].add_text(join(u.anomalies));
+    }
+    out[0].add_text(u.post->decision_id);
+    out[1].add_text(u.post->tweet_id);
+    add_counts(out, 2, u.latest);
+    out[10].add(u.er);
+    out[11].add(u.velocity);
+    out[12].add(u.available);
+    out[13].add(u.gates.passed);
+    out[14].add_text(join(u.gates.failures));
+    out[15].add(u.gates.successful);
+    out[16].add_text(join(u.anomalies));
+    content[0].add_text(u.post->decision_id);
+    content[1].add_text(u.state);
+    content[2].add_text(u.reason);
+    content[3].add_text(u.next_at ? std::optional<std::string>(format_iso8601(*u.next_at)) : std::nullopt);
+    decision_ids.add_text(u.post->decision_id);
+  }
+  pqxx::work w(conn);
+  if (snap[0].size() > 0) {
+    w.exec_params(kInsertSnapshots, account_id, now_text, snap[0].str(), snap[1].str(), snap[2].str(),
+                  snap[3].str(), snap[4].str(), snap[5].str(), snap[6].str(), snap[7].str(),
+                  snap[8].str(), snap[9].str(), snap[10].str(), snap[11].str(), snap[12].str(),
+                  snap[13].str());
+  }
+  w.exec_params(kUpsertOutcomes, account_id, now_text, out[0].str(), out[1].str(), out[2].str(),
+                out[3].str(), out[4].str(), out[5].str(), out[6].str(), out[7].str(), out[8].str(),
+                out[9].str(), out[10].str(), out[11].str(), out[12].str(), out[13].str(),
+                out[14].str(), out[15].str(), out[16].str());
+  w.exec_params(kUpsertLearningPosts, account_id, decision_ids.str());
+  const auto changed = w.exec_params(kUpdateContent, account_id, now_text, content[0].str(),
+                                     content[1].str(), content[2].str(), content[3].str());
+  if (changed.affected_rows() != updates.size()) {
+    throw failure("scrape-metrics", "content_metadata updated " + std::to_string(changed.affected_rows()) +
+                                        " rows for a batch of " + std::to_string(updates.size()));
+  }
+  w.commit();
+}
+
+PostUpdate observe(const DuePost& p, const x::TweetMetrics& t, TimePoint now) {
+  PostUpdate u;
+  u.post = &p;
+  u.observed = true;
+  u.observed_metrics = snapshot_of(t);
+  u.source = t.private_metrics ? "organic" : "public";
+  const auto check = learn::check_snapshot(u.observed_metrics, p.previous, t.anomalies);
+  u.anomalies = check.anomalies;
+  u.latest = check.trusted ? u.observed_metrics : p.previous.value_or(TweetMetricsSnapshot{});
+  if (check.trusted && p.previous) {
+    // Metrics X stopped reporting (private ones after 30 days) keep their last value.
+    const TweetMetricsSnapshot& prev = *p.previous;
+    if (!u.latest.profile_clicks) u.latest.profile_clicks = prev.profile_clicks;
+    if (!u.latest.url_clicks) u.latest.url_clicks = prev.url_clicks;
+  }
+  u.er = rate_er(u.latest);
+  const double age = hours_between(p.posted_at, now);
+  u.gates = learn::evaluate_gates(u.latest.impressions, u.latest.likes, u.er, age);
+  if (check.trusted && u.latest.impressions) {
+    const TimePoint since = p.last_collected_at.value_or(p.posted_at);
+    const double hours = hours_between(since, now);
+    const long long before = p.previous && p.previous->impressions ? *p.previous->impressions : 0;
+    if (hours > 0) u.velocity = std::max(0.0, static_cast<double>(*u.latest.impressions - before) / hours);
+  }
+  u.next_at = next_collection(p.posted_at, now);
+  u.state = u.next_at ? "collected" : "done";
+  return u;
+}
+
+PostUpdate unavailable(const DuePost& p, const x::TweetProblem& problem, TimePoint now) {
+  PostUpdate u;
+  u.post = &p;
+  u.available = false;
+  u.latest = p.previous.value_or(TweetMetricsSnapshot{});
+  u.er = rate_er(u.latest);
+  u.gates = learn::evaluate_gates(u.latest.impressions, u.latest.likes, u.er, hours_between(p.posted_at, now));
+  u.state = "unavailable";
+  u.reason = problem.type + (problem.detail.empty() ? "" : ": " + problem.detail);
+  return u;
+}
+
+Json post_json(const PostUpdate& u) {
+  return {{"decision_id", u.post->decision_id},
+          {"tweet_id", u.post->tweet_id},
+          {"generator", u.post->generator},
+          {"topic", u.post->topic},
+          {"format", u.post->format},
+          {"available", u.available},
+          {"metrics", metrics_json(u.latest)},
+          {"engagement_rate", u.er ? Json(*u.er) : Json(nullptr)},
+          {"passed_gates", u.gates.passed},
+          {"gate_failures", u.gates.failures},
+          {"successful", u.gates.successful},
+          {"anomalies", u.anomalies},
+          {"state", u.state}};
+}
+
+// Splits the follower change since the previous snapshot across the posts live
+// in the window and refreshes their followers_gained; one transaction.
+void record_followers(pqxx::connection& conn, long long account_id, TimePoint now,
+                      const x::UserInfo& user, Json& stats) {
+  if (!user.followers) return;
+  const std::string now_text = format_iso8601(now);
+  pqxx::work w(conn);
+  const auto prev = w.exec_params(
+      "SELECT extract(epoch FROM taken_at)::float8, followers_count FROM follower_snapshots "
+      "WHERE account_id = $1 AND taken_at < $2 ORDER BY taken_at DESC LIMIT 1",
+      account_id, now_text);
+  w.exec_params(
+      "INSERT INTO follower_snapshots (account_id, taken_at, followers_count, following_count, "
+      "tweet_count, listed_count) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+      account_id, now_text, *user.followers, user.following, user.tweet_count, user.listed);
+  stats["followers"] = *user.followers;
+  if (prev.empty()) {
+    w.commit();
+    return;
+  }
+  const TimePoint window_start = from_epoch(prev[0][0].as<double>());
+  const long long delta = *user.followers - prev[0][1].as<long long>();
+  stats["followers_delta"] = delta;
+
+  // Posts live in the window and their observed counters.
+  struct Live {
+    std::string decision_id;
+    TimePoint posted_at;
+    std::vector<learn::Observation> clicks, impressions;
+    bool clicks_known = true, impressions_known = true;
+  };
+  std::map<std::string, Live> live;
+  for (const auto& r : w.exec_params(
+           "SELECT cm.tweet_id, cm.decision_id::text, extract(epoch FROM cm.posted_at)::float8, "
+           "       extract(epoch FROM tm.collected_at)::float8, tm.profile_clicks, tm.impressions "
+           "FROM content_metadata cm "
+           "LEFT JOIN tweet_metrics tm ON tm.account_id = cm.account_id AND tm.tweet_id = cm.tweet_id "
+           "  AND tm.collected_at <= $2 AND cardinality(tm.anomalies) = 0 "
+           "WHERE cm.account_id = $1 AND cm.status = 'posted' AND cm.posted_at < $2 "
+           "  AND cm.posted_at > $3 AND cm.metrics_state <> 'unavailable' "
+           "ORDER BY cm.tweet_id, tm.collected_at",
+           account_id, now_text, format_iso8601(now - kAttributionWindowAge))) {
+    Live& l = live[r[0].as<std::string>()];
+    l.decision_id = r[1].as<std::string>();
+    l.posted_at = from_epoch(r[2].as<double>());
+    if (r[3].is_null()) {
+      l.clicks_known = l.impressions_known = false;
+      continue;
+    }
+    const TimePoint at = from_epoch(r[3].as<double>());
+    if (r[4].is_null()) l.clicks_known = false; else l.clicks.push_back({at, r[4].as<double>()});
+    if (r[5].is_null()) l.impressions_known = false; else l.impressions.push_back({at, r[5].as<double>()});
+  }
+  std::vector<learn::WindowActivity> activity;
+  for (const auto& [tweet_id, l] : live) {
+    learn::WindowActivity a;
+    a.key = tweet_id;
+    if (l.clicks_known && !l.clicks.empty()) {
+      a.new_profile_clicks = learn::interpolate(l.clicks, l.posted_at, now) -
+                             learn::interpolate(l.clicks, l.posted_at, window_start);
+    }
+    if (l.impressions_known && !l.impressions.empty()) {
+      a.new_impressions = learn::interpolate(l.impressions, l.posted_at, now) -
+                          learn::interpolate(l.impressions, l.posted_at, window_start);
+    }
+    activity.push_back(a);
+  }
+  const auto shares = learn::attribute_followers(delta, activity);
+  if (!shares.empty()) {
+    std::vector<db::PgArray> cols(6);
+    for (const auto& s : shares) {
+      cols[0].add_text(s.key);
+      cols[1].add_text(live.at(s.key).decision_id);
+      cols[2].add_text(s.basis);
+      cols[3].add(std::optional<double>(s.share));
+      cols[4].add(std::optional<double>(s.followers_gained));
+      cols[5].add(std::optional<double>(s.confidence));
+    }
+    w.exec_params(
+        "INSERT INTO follower_attribution (account_id, tweet_id, window_start, window_end, "
+        "  decision_id, window_delta, posts_in_window, basis, share, followers_gained, confidence) "
+        "SELECT $1, u.tweet_id, $2, $3, u.decision_id, $4, $5, u.basis, u.share, u.gained, u.conf "
+        "FROM unnest($6::text[], $7::uuid[], $8::text[], $9::float8[], $10::float8[], $11::float8[]) "
+        "  AS u(tweet_id, decision_id, basis, share, gained, conf) "
+        "ON CONFLICT (account_id, tweet_id, window_end) DO UPDATE SET "
+        "  window_start = excluded.window_start, window_delta = excluded.window_delta, "
+        "  posts_in_window = excluded.posts_in_window, basis = excluded.basis, "
+        "  share = excluded.share, followers_gained = excluded.followers_gained, "
+        "  confidence = excluded.confidence",
+        account_id, format_iso8601(window_start), now_text, delta, static_cast<int>(shares.size()),
+        cols[0].str(), cols[1].str(), cols[2].str(), cols[3].str(), cols[4].str(), cols[5].str());
+    // Both stores of followers_gained move together.
+    w.exec_params(
+        "WITH s AS (SELECT tweet_id, sum(followers_gained) AS gained, avg(confidence) AS conf "
+        "           FROM follower_attribution WHERE account_id = $1 AND tweet_id = ANY($2::text[]) "
+        "           GROUP BY tweet_id), "
+        "o AS (UPDATE outcomes o SET followers_gained = s.gained, "
+        "        follower_attribution_confidence = s.conf FROM s "
+        "      WHERE o.account_id = $1 AND o.tweet_id = s.tweet_id RETURNING o.tweet_id) "
+        "UPDATE learning_posts lp SET followers_gained = s.gained FROM s "
+        "WHERE lp.account_id = $1 AND lp.tweet_id = s.tweet_id",
+        account_id, cols[0].str());
+    stats["attributed_posts"] = shares.size();
+  }
+  w.commit();
+}
+
+}  // namespace
+
+int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
+  const TimePoint now = run.ctx.clock.now();
+  Json& stats = run.stats;
+  const auto due = load_due(run.conn, run.account.id, now, options.limit);
+  stats["due"] = due.size();
+  if (due.empty()) {
+    run.ctx.log.info("no posts due for collection");
+    return 0;
+  }
+  auto client = open_x_client(run);
+  const bool user_context = client->auth().user_context();
+
+  // Private metrics need user context and a post younger than 30 days; they
+  // go in batches of their own since X refuses a batch with any older post.
+  std::vector<std::vector<const DuePost*>> batches;
+  for (bool with_private : {true, false}) {
+    std::vector<const DuePost*> group;
+    for (const auto& p : due) {
+      if ((user_context && now - p.posted_at < kPrivateMetricsAge) == with_private) group.push_back(&p);
+    }
+    for (size_t i = 0; i < group.size(); i += x::kMaxIdsPerLookup) {
+      batches.emplace_back(group.begin() + static_cast<long>(i),
+                           group.begin() + static_cast<long>(std::min(group.size(), i + x::kMaxIdsPerLookup)));
+    }
+  }
+  const size_t private_batches =
+      user_context ? (static_cast<size_t>(std::count_if(due.begin(), due.end(), [&](const DuePost& p) {
+                        return now - p.posted_at < kPrivateMetricsAge;
+                      })) + x::kMaxIdsPerLookup - 1) / x::kMaxIdsPerLookup
+                   : 0;
+
+  const auto budget_left = [&] {
+    return options.max_requests <= 0 || client->requests() < options.max_requests;
+  };
+  long long collected = 0, unavailable_count = 0, missing = 0, anomalous = 0, gated = 0;
+  std::optional<x::UserInfo> user;
+  std::optional<Error> stopped;
+  try {
+    if (budget_left()) user = fetch_account_user(run, *client);
+    for (size_t b = 0; b < batches.size(); ++b) {
+      if (!budget_left()) {
+        stats["stopped_at_max_requests"] = true;
+        break;
+      }
+      std::vector<std::string> ids;
+      for (const DuePost* p : batches[b]) ids.push_back(p->tweet_id);
+      const auto result = client->lookup_tweets(ids, b < private_batches);
+      std::map<std::string, const x::TweetMetrics*> found;
+      for (const auto& t : result.tweets) found[t.id] = &t;
+      std::map<std::string, const x::TweetProblem*> problems;
+      for (const auto& pr : result.problems) problems[pr.id] = &pr;
+      std::vector<PostUpdate> updates;
+      for (const DuePost* p : batches[b]) {
+        if (auto f = found.find(p->tweet_id); f != found.end()) {
+          updates.push_back(observe(*p, *f->second, now));
+          if (!updates.back().anomalies.empty()) ++anomalous;
+          if (updates.back().gates.passed) ++gated;
+          ++collected;
+        } else if (auto pr = problems.find(p->tweet_id); pr != problems.end()) {
+          updates.push_back(unavailable(*p, *pr->second, now));
+          ++unavailable_count;
+        } else {
+          ++missing;  // neither data nor error: try again next run
+        }
+      }
+      if (run.ctx.common.dry_run || updates.empty()) {
+        for (const auto& u : updates) emit(post_json(u));
+        continue;
+      }
+      write_batch(run.conn, run.account.id, now, updates);
+      for (const auto& u : updates) emit(post_json(u));
+    }
+  } catch (const x::ApiError& e) {
+    // What is committed stays; say when to come back.
+    stopped = e;
+  }
+  stats["collected"] = collected;
+  stats["unavailable"] = unavailable_count;
+  stats["missing"] = missing;
+  stats["anomalous"] = anomalous;
+  stats["passed_gates"] = gated;
+  stats["batches"] = batches.size();
+  stats["requests"] = client->requests();
+  if (user && !run.ctx.common.dry_run) record_followers(run.conn, run.account.id, now, *user, stats);
+  run.ctx.log.info("collected {} of {} due posts ({} unavailable, {} anomalous) in {} requests",
+                   collected, due.size(), unavailable_count, anomalous, client->requests());
+  if (stopped) {
+    stats["error"] = stopped->what();
+    throw Error(stopped->exit_code(), stopped->subject(),
+                stopped->reason() + " (" + std::to_string(collected) + " of " +
+                    std::to_string(due.size()) + " posts collected and saved)");
+  }
+  return 0;
+}
+
+}  // namespace gl::jobs

@@ -1,0 +1,32 @@
+#include "jobs/x_session.h"
+
+#include "db/oauth2_store.h"
+
+namespace gl::jobs {
+
+std::unique_ptr<x::XClient> open_x_client(db::AccountRun& run) {
+  return std::make_unique<x::XClient>(
+      x::x_config_from_env(run.ctx.clock),
+      db::oauth2_token_store(db::resolve_conninfo(run.ctx.common.db), run.account.id), run.ctx.log);
+}
+
+std::optional<x::UserInfo> fetch_account_user(db::AccountRun& run, x::XClient& client) {
+  if (run.account.x_user_id) return client.user(*run.account.x_user_id);
+  if (!client.auth().user_context()) {
+    run.ctx.log.warn("cannot read @{}'s followers with app-only auth: set its id with "
+                     "accounts add {} --x-user-id ID",
+                     run.account.handle, run.account.handle);
+    return std::nullopt;
+  }
+  x::UserInfo me = client.me();
+  if (!run.ctx.common.dry_run) {
+    pqxx::work w(run.conn);
+    w.exec_params0("UPDATE accounts SET x_user_id = $2 WHERE account_id = $1 AND x_user_id IS NULL",
+                   run.account.id, me.id);
+    w.commit();
+  }
+  run.account.x_user_id = me.id;
+  return me;
+}
+
+}  // namespace gl::jobs

@@ -1,0 +1,33 @@
+// One collection of a tweet's metrics, and the checks it must pass before it
+// is taken as the tweet's latest truth.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gl::learn {
+
+using Count = std::optional<long long>;
+
+struct TweetMetricsSnapshot {
+  Count impressions, likes, retweets, replies, quotes, bookmarks, profile_clicks, url_clicks;
+};
+
+struct SnapshotCheck {
+  std::vector<std::string> anomalies;
+  // False when the snapshot contradicts itself or the history: it is stored as
+  // an observation, flagged, and the tweet's latest values stay as they were.
+  bool trusted = true;
+};
+
+// Counters may dip a little (un-likes, removed retweets); a drop larger than
+// max(kDecreaseSlack, kDecreaseFraction * previous) is an anomaly.
+inline constexpr long long kDecreaseSlack = 2;
+inline constexpr double kDecreaseFraction = 0.05;
+
+SnapshotCheck check_snapshot(const TweetMetricsSnapshot& now,
+                             const std::optional<TweetMetricsSnapshot>& previous,
+                             const std::vector<std::string>& parse_anomalies);
+
+}  // namespace gl::learn

@@ -1,0 +1,46 @@
+// x-sandbox: a local X API v2 and OpenAI-compatible server on loopback, with
+// an audience model and fault injection, for tests, the demo and rehearsals.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "sandbox/audience.h"
+#include "sandbox/faults.h"
+
+namespace gl::sandbox {
+
+struct SandboxOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0 picks a free port
+  Truth truth = default_truth();
+  unsigned long long seed = 1;
+  std::vector<FaultRule> faults;
+  // The business time of calls that carry no X-Growthloop-Now (default: the system clock).
+  std::optional<TimePoint> default_now;
+};
+
+class Server {
+ public:
+  explicit Server(SandboxOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and returns the port (throws gl::Error when it cannot).
+  int bind();
+  // Serves until stop().
+  void serve();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The answer x-sandbox's chat completions endpoint gives to a conversation:
+// a post built from the "Topic:" / "Hook:" lines of the last user message.
+std::string sandbox_chat_answer(const nlohmann::json& messages);
+
+}  // namespace gl::sandbox
