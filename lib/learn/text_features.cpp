@@ -109,7 +109,7 @@ TextFeatures analyze_text(const std::string& text) {
   static const std::regex kStat(
       R"((\d+(\.\d+)?\s*(%|percent|x\b|times\b)|\b\d+\s+(in|out of)\s+\d+|\b\d{2,}\b))");
   static const std::regex kListHead(
-      R"(\b\d+\s+(ways|things|reasons|tips|habits|mistakes|signs|rules|lessons|steps|facts|truths)\b)");
+      R"(^\s*(the\s+)?(top\s+)?\d+\s+(\w+\s+)?(ways|things|reasons|tips|habits|mistakes|signs|rules|lessons|steps|facts|truths)\b)");
   TextFeatures f;
   const std::string lo = lower(text);
   const std::string opening = lower(first_sentence(text));
@@ -149,17 +149,17 @@ TextFeatures analyze_text(const std::string& text) {
                                        "a simple way to", "the protocol", "do this"}) ||
              contains_any(opening, {"here's how", "step-by-step", "step by step"})) {
     f.hook = HookType::kHowTo;
+  } else if (starts_with_any(opening, {"i ", "i'", "my ", "last year", "last week", "yesterday",
+                                       "years ago", "when i", "a friend", "my client"})) {
+    f.hook = HookType::kPersonalStory;
   } else if (std::regex_search(opening, kStat)) {
     f.hook = HookType::kSurprisingStat;
-  } else if (starts_with_any(opening, {"i ", "i'", "my ", "last year", "last week", "yesterday",
-                                       "years ago", "when i", "in 20", "a friend", "my client"})) {
-    f.hook = HookType::kPersonalStory;
   }
 
   // Body pattern: what follows the hook.
   const std::string rest = lo.size() > opening.size() ? lo.substr(opening.size()) : "";
   if (f.hook != HookType::kContrarian && f.hook != HookType::kMythBusting &&
-      contains_any(rest, {" but ", "however", " yet ", "actually", "turns out", "in reality"})) {
+      contains_any(lo, {" but ", "however", " yet ", "actually", "turns out", "in reality"})) {
     f.body.push_back("Contrarian take");
   }
   if (contains_any(lo, {"study", "studies", "research", "data", "trial", "meta-analysis",

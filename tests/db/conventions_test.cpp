@@ -4,7 +4,7 @@
 
 #include "core/error.h"
 #include "db/connection.h"
-#include "harness.h"
+#include "support/harness.h"
 
 using namespace gl::test;
 using nlohmann::json;

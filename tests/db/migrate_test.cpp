@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "db/migrations.h"
-#include "harness.h"
+#include "support/harness.h"
 
 using namespace gl::test;
 using nlohmann::json;

@@ -1,0 +1,35 @@
+// An account on a fresh database, an x-sandbox, and posts on both.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "support/harness.h"
+#include "support/sandbox.h"
+
+namespace gl::test {
+
+struct LoopFixture {
+  TestDb db;
+  Sandbox sandbox;
+  std::map<std::string, std::string> env;
+
+  explicit LoopFixture(std::vector<std::string> sandbox_args = {});
+
+  // n tweets posted at `posted_at`, on the sandbox and in content_metadata
+  // (status posted), by the sandbox user of `user_key` (default: the OAuth
+  // 1.0a user of env). Returns their tweet ids.
+  std::vector<std::string> posted(int n, const std::string& posted_at, const std::string& topic = "sleep",
+                                  const std::string& user_key = "");
+
+  // Queues a post for publish.
+  std::string queue(const std::string& text, const std::string& scheduled_at,
+                    const std::string& format = "single");
+
+  // The number of rows where outcomes, learning_posts and content_metadata
+  // disagree, or the latest clean snapshot disagrees with outcomes.
+  long long disagreements();
+  long long count(const std::string& sql) { return std::stoll(db.scalar(sql)); }
+};
+
+}  // namespace gl::test

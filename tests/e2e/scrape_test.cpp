@@ -1,0 +1,238 @@
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "e2e/fixture.h"
+
+using namespace gl::test;
+using nlohmann::json;
+
+namespace {
+constexpr const char* kPosted = "2026-11-20T14:00:00Z";
+constexpr const char* kLater = "2026-11-20T17:00:00Z";  // 3 h after posting
+}  // namespace
+
+TEST_CASE("scrape writes all four tables in agreement and prints one line per post") {
+  LoopFixture f;
+  f.posted(3, kPosted);
+  Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  const auto lines = json_lines(r.out);
+  REQUIRE(lines.size() == 3);
+  for (const auto& l : lines) {
+    CHECK(l["metrics"]["impressions"].get<long long>() > 100);
+    CHECK(l["passed_gates"] == true);
+    CHECK(l["generator"] == "dataNerd");
+    CHECK(l["topic"] == "sleep");
+    CHECK(l["engagement_rate"].is_number());
+  }
+  CHECK(f.count("SELECT count(*) FROM tweet_metrics") == 3);
+  CHECK(f.count("SELECT count(*) FROM outcomes WHERE passed_gates AND profile_clicks IS NOT NULL") == 3);
+  CHECK(f.count("SELECT count(*) FROM learning_posts WHERE posted_hour_local = 9") == 3);  // 14:00Z in New York
+  CHECK(f.disagreements() == 0);
+  CHECK(f.count("SELECT count(*) FROM follower_snapshots") == 1);
+  CHECK(f.count("SELECT count(*) FROM job_runs WHERE tool = 'scrape-metrics' AND status = 'ok'") == 1);
+
+  SECTION("re-running at the same time finds nothing due and changes nothing") {
+    Result again = run_tool({"scrape-metrics", "--now", kLater}, f.env);
+    CHECK(again.exit_code == 0);
+    CHECK(again.out.empty());
+    CHECK(f.count("SELECT count(*) FROM tweet_metrics") == 3);
+  }
+  SECTION("the next due time collects a second snapshot and attributes followers") {
+    Result next = run_tool({"scrape-metrics", "--now", "2026-11-20T21:00:00Z"}, f.env);
+    REQUIRE(next.exit_code == 0);
+    CHECK(f.count("SELECT count(*) FROM tweet_metrics") == 6);
+    CHECK(f.count("SELECT count(*) FROM follower_attribution") == 3);
+    // The account's change is split, not copied onto each post.
+    CHECK(f.count("SELECT round(sum(followers_gained) - max(window_delta)) FROM follower_attribution") == 0);
+    CHECK(f.count("SELECT count(*) FROM outcomes WHERE followers_gained IS NULL") == 0);
+    CHECK(f.disagreements() == 0);
+  }
+}
+
+TEST_CASE("deleted tweets are marked unavailable, never zero-filled") {
+  LoopFixture f;
+  const auto ids = f.posted(3, kPosted);
+  f.sandbox.post("/sandbox/delete", {{"ids", {ids[1]}}});
+  Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
+  REQUIRE(r.exit_code == 0);
+  CHECK(f.count("SELECT count(*) FROM content_metadata WHERE metrics_state = 'unavailable' AND tweet_id = '" + ids[1] +
+                "' AND unavailable_reason LIKE 'resource-not-found%'") == 1);
+  CHECK(f.count("SELECT count(*) FROM outcomes WHERE NOT available AND impressions IS NULL AND likes IS NULL") == 1);
+  CHECK(f.count("SELECT count(*) FROM outcomes WHERE impressions = 0 OR likes = 0") == 0);
+  CHECK(f.count("SELECT count(*) FROM tweet_metrics WHERE tweet_id = '" + ids[1] + "'") == 0);
+  CHECK(f.disagreements() == 0);
+  // Unavailable posts are not asked for again.
+  Result again = run_tool({"scrape-metrics", "--now", "2026-11-21T17:00:00Z"}, f.env);
+  CHECK(json_lines(again.out).size() == 2);
+}
+
+TEST_CASE("partial errors in a 200 mark only the affected posts") {
+  LoopFixture f;
+  f.posted(40, kPosted);
+  f.sandbox.faults(json::array({{{"endpoint", "GET /2/tweets"}, {"kind", "partial"}, {"fraction", 0.3}, {"times", 1}}}));
+  Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
+  REQUIRE(r.exit_code == 0);
+  const long long unavailable = f.count("SELECT count(*) FROM outcomes WHERE NOT available");
+  CHECK(unavailable > 0);
+  CHECK(unavailable < 40);
+  CHECK(f.count("SELECT count(*) FROM outcomes WHERE available AND impressions > 0") == 40 - unavailable);
+  CHECK(f.disagreements() == 0);
+}
+
+TEST_CASE("a rate limit mid-run keeps the batches already saved and exits 75") {
+  LoopFixture f;
+  f.posted(150, kPosted);
+  f.sandbox.faults(json::array({{{"endpoint", "GET /2/tweets"}, {"kind", "rate_limit"}, {"skip", 1}, {"reset_in_s", 600}}}));
+  Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
+  CHECK(r.exit_code == 75);
+  CHECK(r.err.find("rate limited; retry after") != std::string::npos);
+  CHECK(r.err.find("100 of 150") != std::string::npos);
+  CHECK(f.count("SELECT count(*) FROM outcomes") == 100);
+  CHECK(f.disagreements() == 0);
+  CHECK(f.count("SELECT count(*) FROM job_runs WHERE status = 'failed' AND exit_code = 75") == 1);
+
+  f.sandbox.clear_faults();
+  Result retry = run_tool({"scrape-metrics", "--now", "2026-11-20T17:10:00Z"}, f.env);
+  CHECK(retry.exit_code == 0);
+  CHECK(json_lines(retry.out).size() == 50);
+  CHECK(f.count("SELECT count(*) FROM outcomes") == 150);
+  CHECK(f.disagreements() == 0);
+}
+
+TEST_CASE("faults that need a person exit 1 with what to check; nothing is written") {
+  struct Case {
+    const char* kind;
+    const char* says;
+  };
+  for (const Case& c : {Case{"usage_cap", "usage cap"}, Case{"credits", "credits depleted"},
+                        Case{"unauthorized", "X_BEARER_TOKEN"}, Case{"forbidden", "Project"}}) {
+    LoopFixture f;
+    f.posted(2, kPosted);
+    f.sandbox.faults(json::array({{{"endpoint", "*"}, {"kind", c.kind}}}));
+    Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
+    INFO(c.kind << ": " << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find(c.says) != std::string::npos);
+    CHECK(f.count("SELECT count(*) FROM outcomes") == 0);
+    // One try: these are not retried.
+    CHECK(f.sandbox.get("/sandbox/stats")["requests"].size() == 1);
+  }
+}
+
+TEST_CASE("server errors, truncated and malformed bodies are retried, then succeed") {
+  for (const char* kind : {"server_error", "truncated", "malformed"}) {
+    LoopFixture f;
+    f.posted(2, kPosted);
+    f.sandbox.faults(json::array({{{"endpoint", "GET /2/tweets"}, {"kind", kind}, {"times", 2}}}));
+    Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
+    INFO(kind << ": " << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(f.sandbox.get("/sandbox/stats")["requests"]["GET /2/tweets"] == 3);
+    CHECK(f.count("SELECT count(*) FROM outcomes WHERE impressions > 0") == 2);
+  }
+}
+
+TEST_CASE("lasting outages and timeouts exit 75 naming the endpoint") {
+  for (const json& rule : {json{{"endpoint", "GET /2/tweets"}, {"kind", "malformed"}},
+                           json{{"endpoint", "GET /2/tweets"}, {"kind", "timeout"}, {"delay_ms", 1500}}}) {
+    LoopFixture f;
+    f.posted(2, kPosted);
+    f.sandbox.faults(json::array({rule}));
+    auto env = f.env;
+    env["X_HTTP_TIMEOUT_MS"] = "500";
+    env["X_MAX_RETRIES"] = "1";
+    Result r = run_tool({"scrape-metrics", "--now", kLater}, env);
+    INFO(r.err);
+    CHECK(r.exit_code == 75);
+    CHECK(r.err.find("GET /2/tweets") != std::string::npos);
+    CHECK(f.count("SELECT count(*) FROM outcomes") == 0);
+  }
+}
+
+TEST_CASE("killing scrape-metrics mid-run leaves whole batches, and a re-run completes") {
+  LoopFixture f;
+  f.posted(250, kPosted);
+  // The second lookup hangs long enough to kill the process inside it.
+  f.sandbox.faults(json::array({{{"endpoint", "GET /2/tweets"}, {"kind", "slow"}, {"skip", 1}, {"delay_ms", 20000}}}));
+  auto env = f.env;
+  env["X_HTTP_TIMEOUT_MS"] = "60000";
+  Process p(Command{{"scrape-metrics", "--now", kLater}, "", env});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (f.count("SELECT count(*) FROM outcomes") < 100 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  p.kill(SIGKILL);
+  CHECK(p.wait().exit_code == 128 + SIGKILL);
+  CHECK(f.count("SELECT count(*) FROM outcomes") == 100);
+  CHECK(f.count("SELECT count(DISTINCT tweet_id) FROM tweet_metrics") == 100);
+  CHECK(f.disagreements() == 0);
+
+  f.sandbox.clear_faults();
+  Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
+  CHECK(r.exit_code == 0);
+  CHECK(f.count("SELECT count(*) FROM outcomes") == 250);
+  CHECK(f.count("SELECT count(*) FROM tweet_metrics") == 250);
+  CHECK(f.disagreements() == 0);
+}
+
+TEST_CASE("overlapping runs for one account: the second exits 75") {
+  LoopFixture f;
+  f.posted(2, kPosted);
+  f.sandbox.faults(json::array({{{"endpoint", "GET /2/tweets"}, {"kind", "slow"}, {"delay_ms", 1500}}}));
+  Process first(Command{{"scrape-metrics", "--now", kLater}, "", f.env});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (f.count("SELECT count(*) FROM job_runs WHERE status = 'running'") == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  Result second = run_tool({"scrape-metrics", "--now", kLater}, f.env);
+  CHECK(second.exit_code == 75);
+  CHECK(second.err.find("another run") != std::string::npos);
+  CHECK(first.wait().exit_code == 0);
+}
+
+TEST_CASE("OAuth 2.0: rotated refresh tokens are kept in the database and used next time") {
+  LoopFixture f;
+  f.posted(2, kPosted, "sleep", "oauth2:e2e-client");
+  auto env = f.env;
+  for (const char* k : {"X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET"}) env.erase(k);
+  env["X_OAUTH2_CLIENT_ID"] = "e2e-client";
+  env["X_OAUTH2_REFRESH_TOKEN"] = "first-refresh-token";
+  Result first = run_tool({"scrape-metrics", "--now", kLater}, env);
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  const std::string rotated = f.db.scalar("SELECT refresh_token FROM oauth2_tokens");
+  CHECK(rotated.rfind("sbx-rt-", 0) == 0);
+  // Expire the access token: the next run must refresh with the rotated token,
+  // since the sandbox refuses the (already used) one in the environment.
+  f.db.scalar("UPDATE oauth2_tokens SET access_expires_at = now() - interval '1 hour' RETURNING 1");
+  Result second = run_tool({"scrape-metrics", "--now", "2026-11-20T21:00:00Z"}, env);
+  INFO(second.err);
+  CHECK(second.exit_code == 0);
+  CHECK(f.db.scalar("SELECT refresh_token FROM oauth2_tokens") != rotated);
+  CHECK(second.err.find("first-refresh-token") == std::string::npos);
+}
+
+TEST_CASE("missing credentials are a usage error, and secrets never reach the logs") {
+  LoopFixture f;
+  f.posted(1, kPosted);
+  auto env = f.env;
+  env.erase("X_ACCESS_TOKEN_SECRET");
+  Result partial = run_tool({"scrape-metrics", "--now", kLater}, env);
+  CHECK(partial.exit_code == 2);
+  CHECK(partial.err.find("X_ACCESS_TOKEN_SECRET") != std::string::npos);
+
+  f.sandbox.faults(json::array({{{"endpoint", "*"}, {"kind", "unauthorized"}}}));
+  Result r = run_tool({"scrape-metrics", "--now", kLater, "-vv"}, f.env);
+  CHECK(r.exit_code == 1);
+  for (const char* secret : {"e2e-consumer-secret", "e2e-token-secret", "e2e-token"}) {
+    CHECK(r.err.find(secret) == std::string::npos);
+    CHECK(r.out.find(secret) == std::string::npos);
+  }
+}
