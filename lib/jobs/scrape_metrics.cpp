@@ -483,6 +483,8 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
     return options.max_requests <= 0 || client->requests() < options.max_requests;
   };
   long long collected = 0, unavailable_count = 0, missing = 0, anomalous = 0, gated = 0;
+  using Clock = std::chrono::steady_clock;
+  Clock::duration api_time{}, write_time{};
   std::optional<x::UserInfo> user;
   std::optional<Error> stopped;
   try {
@@ -494,7 +496,9 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
       }
       std::vector<std::string> ids;
       for (const DuePost* p : batches[b]) ids.push_back(p->tweet_id);
+      const auto api_start = Clock::now();
       const auto result = client->lookup_tweets(ids, b < private_batches);
+      api_time += Clock::now() - api_start;
       std::map<std::string, const x::TweetMetrics*> found;
       for (const auto& t : result.tweets) found[t.id] = &t;
       std::map<std::string, const x::TweetProblem*> problems;
@@ -517,7 +521,9 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
         for (const auto& u : updates) emit(post_json(u));
         continue;
       }
+      const auto write_start = Clock::now();
       write_batch(run.conn, run.account.id, now, updates);
+      write_time += Clock::now() - write_start;
       for (const auto& u : updates) emit(post_json(u));
     }
   } catch (const x::ApiError& e) {
@@ -531,7 +537,14 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
   stats["passed_gates"] = gated;
   stats["batches"] = batches.size();
   stats["requests"] = client->requests();
+  const auto attribution_start = Clock::now();
   if (user && !run.ctx.common.dry_run) record_followers(run.conn, run.account.id, now, *user, stats);
+  const auto ms = [](Clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  };
+  stats["lookup_ms"] = ms(api_time);
+  stats["write_ms"] = ms(write_time);
+  stats["attribution_ms"] = ms(Clock::now() - attribution_start);
   run.ctx.log.info("collected {} of {} due posts ({} unavailable, {} anomalous) in {} requests",
                    collected, due.size(), unavailable_count, anomalous, client->requests());
   if (stopped) {
