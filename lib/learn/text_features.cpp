@@ -139,7 +139,7 @@ TextFeatures analyze_text(const std::string& text) {
   } else if (contains_any(opening, {"unpopular opinion", "contrary to", "everyone says",
                                     "everyone thinks", "most people think", "most people believe",
                                     "overrated", "hot take", "the opposite", "forget what",
-                                    "stop telling", "is wrong", "are wrong", "conventional wisdom"})) {
+                                    "stop telling", " is wrong", " are wrong", "conventional wisdom"})) {
     f.hook = HookType::kContrarian;
   } else if (!opening.empty() && opening.back() == '?') {
     f.hook = HookType::kQuestion;

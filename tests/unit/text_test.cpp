@@ -22,6 +22,8 @@ TEST_CASE("hook types are recognised on labelled examples") {
   const std::vector<std::pair<std::string, HookType>> labelled = {
       {"73% of adults sleep less than 7 hours. That costs more focus than coffee can buy back.", HookType::kSurprisingStat},
       {"People who walk 8,000 steps a day cut their risk by 51%.", HookType::kSurprisingStat},
+      {"Sleep fact: 73% of adults get this wrong. Research shows why.", HookType::kSurprisingStat},
+      {"The food pyramid is wrong about fat.", HookType::kContrarian},
       {"Unpopular opinion: morning routines are overrated.", HookType::kContrarian},
       {"Everyone says breakfast is the most important meal. The data disagrees.", HookType::kContrarian},
       {"Most people think stretching prevents injury. It mostly doesn't.", HookType::kContrarian},

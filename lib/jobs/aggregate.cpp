@@ -1,0 +1,146 @@
+#include "jobs/aggregate.h"
+
+#include <memory>
+
+#include "db/pg_array.h"
+#include "jobs/arms.h"
+#include "jobs/learning_data.h"
+#include "jobs/training.h"
+#include "learn/embedding.h"
+#include "llm/client.h"
+
+namespace gl::jobs {
+
+namespace {
+
+Json rollup(db::AccountRun& run) {
+  pqxx::read_transaction t(run.conn);
+  const std::string now = format_iso8601(run.ctx.clock.now());
+  Json out = Json::object();
+  const auto group = [&](const std::string& key) {
+    Json rows = Json::array();
+    for (const auto& r : t.exec_params(
+             "SELECT " + key + "::text, count(*), sum(o.impressions), sum(o.likes), sum(o.retweets), "
+             "  sum(o.replies), sum(o.profile_clicks), sum(o.followers_gained), avg(o.engagement_rate) "
+             "FROM content_metadata cm JOIN outcomes o ON o.account_id = cm.account_id AND o.decision_id = cm.decision_id "
+             "JOIN accounts a ON a.account_id = cm.account_id "
+             "WHERE cm.account_id = $1 AND cm.posted_at > $2::timestamptz - interval '24 hours' AND cm.posted_at <= $2 "
+             "GROUP BY 1 ORDER BY 1",
+             run.account.id, now)) {
+      const auto num = [&](int i) { return r[i].is_null() ? Json(nullptr) : Json(r[i].as<double>()); };
+      rows.push_back({{"key", r[0].is_null() ? "" : r[0].as<std::string>()}, {"posts", r[1].as<long long>()},
+                      {"impressions", num(2)}, {"likes", num(3)}, {"retweets", num(4)}, {"replies", num(5)},
+                      {"profile_clicks", num(6)}, {"followers_gained", num(7)}, {"engagement_rate", num(8)}});
+    }
+    return rows;
+  };
+  out["per_post"] = group("cm.tweet_id");
+  out["per_generator"] = group("cm.generator_name");
+  out["per_topic"] = group("lower(cm.topic)");
+  out["per_hour"] = group("extract(hour FROM cm.posted_at AT TIME ZONE a.timezone)");
+  return out;
+}
+
+}  // namespace
+
+Json update_bandit_arms(db::AccountRun& run) {
+  const TimePoint now = run.ctx.clock.now();
+  const std::string now_text = format_iso8601(now);
+  Json counts = Json::object();
+  pqxx::work w(run.conn);
+  for (const std::string format : kFormats) {
+    for (const std::string family : kBanditFamilies) {
+      const auto arms = arm_stats(w, run.account.id, now, format, family, /*decay=*/true);
+      if (!run.ctx.common.dry_run) {
+        w.exec_params0("DELETE FROM bandit_arms WHERE account_id = $1 AND format = $2 AND family = $3",
+                       run.account.id, format, family);
+      }
+      if (arms.empty()) continue;
+      const auto post = learn::arm_posteriors(arms);
+      counts[format][family] = arms.size();
+      if (run.ctx.common.dry_run) continue;
+      std::vector<db::PgArray> cols(7);
+      for (const auto& a : arms) {
+        const auto& p = post.by_key.at(a.key);
+        cols[0].add_text(a.key);
+        cols[1].add(std::optional<long long>(a.pulls));
+        cols[2].add(std::optional<double>(a.weight));
+        cols[3].add(std::optional<double>(a.reward_sum));
+        cols[4].add(std::optional<double>(a.reward_sq_sum));
+        cols[5].add(std::optional<double>(p.mean));
+        cols[6].add(std::optional<double>(p.sd));
+      }
+      w.exec_params0(
+          "INSERT INTO bandit_arms (account_id, family, format, arm_key, pulls, weight, reward_sum, reward_sq_sum, "
+          "  posterior_mean, posterior_sd, updated_at) "
+          "SELECT $1, $2, $3, u.k, u.p, u.w, u.s, u.ss, u.m, u.sd, $4 FROM unnest($5::text[], $6::int[], "
+          "  $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[]) AS u(k, p, w, s, ss, m, sd)",
+          run.account.id, family, format, now_text, cols[0].str(), cols[1].str(), cols[2].str(), cols[3].str(),
+          cols[4].str(), cols[5].str(), cols[6].str());
+    }
+  }
+  w.commit();
+  return counts;
+}
+
+long long embed_new_posts(db::AccountRun& run) {
+  std::vector<std::pair<std::string, std::string>> posts;  // decision id, text
+  {
+    pqxx::read_transaction t(run.conn);
+    for (const auto& r : t.exec_params(
+             "SELECT cm.decision_id::text, cm.content FROM content_metadata cm WHERE cm.account_id = $1 "
+             "AND cm.status IN ('queued', 'posting', 'posted') AND NOT EXISTS (SELECT 1 FROM content_embeddings e "
+             "WHERE e.account_id = cm.account_id AND e.decision_id = cm.decision_id) ORDER BY cm.created_at LIMIT 2000",
+             run.account.id)) {
+      posts.emplace_back(r[0].as<std::string>(), r[1].as<std::string>());
+    }
+  }
+  if (posts.empty() || run.ctx.common.dry_run) return static_cast<long long>(posts.size());
+  std::vector<std::vector<float>> vectors;
+  std::string model = "local-hash-256";
+  if (const auto config = llm::llm_config_from_env(false)) {
+    llm::LlmClient client(*config, run.ctx.log);
+    std::vector<std::string> texts;
+    for (const auto& p : posts) texts.push_back(p.second);
+    vectors = client.embed(texts);
+    model = config->embedding_model.empty() ? "remote" : config->embedding_model;
+  } else {
+    for (const auto& p : posts) vectors.push_back(learn::local_embedding(p.second));
+  }
+  pqxx::work w(run.conn);
+  for (size_t i = 0; i < posts.size(); ++i) {
+    db::PgArray v;
+    for (float x : vectors[i]) v.add(std::optional<double>(x));
+    w.exec_params0(
+        "INSERT INTO content_embeddings (account_id, decision_id, model, dims, embedding, created_at) "
+        "VALUES ($1, $2, $3, $4, $5::real[], $6) ON CONFLICT DO NOTHING",
+        run.account.id, posts[i].first, model, static_cast<int>(vectors[i].size()), v.str(),
+        format_iso8601(run.ctx.clock.now()));
+  }
+  w.commit();
+  return static_cast<long long>(posts.size());
+}
+
+int aggregate(db::AccountRun& run) {
+  Json out = {{"at", format_iso8601(run.ctx.clock.now())}};
+  out["rollup_24h"] = rollup(run);
+  out["bandit_arms"] = update_bandit_arms(run);
+  out["embedded"] = embed_new_posts(run);
+  Json retrained = Json::array();
+  for (const std::string format : kFormats) {
+    const long long fresh = new_gated_posts_since_training(run, format);
+    if (fresh >= kRetrainAfterNewPosts) {
+      Json r = train_predictor(run, format);
+      r["new_posts"] = fresh;
+      retrained.push_back(r);
+    }
+  }
+  out["retrained"] = retrained;
+  run.stats["bandit_arms"] = out["bandit_arms"];
+  run.stats["embedded"] = out["embedded"];
+  run.stats["retrained"] = retrained.size();
+  emit(out);
+  return 0;
+}
+
+}  // namespace gl::jobs

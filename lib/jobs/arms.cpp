@@ -1,0 +1,75 @@
+#include "jobs/arms.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "jobs/learning_data.h"
+#include "learn/reward.h"
+
+namespace gl::jobs {
+
+namespace {
+
+std::string key_sql(const std::string& family) {
+  if (family == "topic") return "lower(lp.topic)";
+  if (family == "hour") return "lp.posted_hour_local::text";
+  if (family == "generator") return "lp.generator_name";
+  if (family == "formula") return "lp.formula_name";
+  if (family == "hook") return "lp.hook_type";
+  if (family == "tag") {
+    return "(SELECT string_agg(tag, '+' ORDER BY tag) FROM unnest(lp.tags) AS tag)";
+  }
+  throw std::invalid_argument("unknown arm family " + family);
+}
+
+}  // namespace
+
+std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, long long account_id, TimePoint now,
+                                        const std::string& format, const std::string& family, bool decay,
+                                        const learn::BanditConfig& config) {
+  const std::string weight =
+      decay ? fmt::format("power(0.5, greatest(0, extract(epoch FROM $2::timestamptz - lp.posted_at)) / 86400.0 / {})",
+                          config.half_life_days)
+            : "1.0";
+  const std::string sql = fmt::format(
+      "SELECT key, count(*), sum(w), sum(w * r), sum(w * r * r) FROM ("
+      "  SELECT {0} AS key, {1} AS w, {2} AS r FROM learning_posts lp "
+      "  WHERE lp.account_id = $1 AND lp.format = $3 AND {3}) s "
+      "WHERE key IS NOT NULL AND key <> '' GROUP BY key ORDER BY key",
+      key_sql(family), weight, learn::reward_sql("lp"), gated_sql("lp"));
+  std::vector<learn::BanditArm> out;
+  for (const auto& r : t.exec_params(sql, account_id, format_iso8601(now), format)) {
+    out.push_back({r[0].as<std::string>(), r[1].as<long long>(), r[2].as<double>(), r[3].as<double>(),
+                   r[4].as<double>()});
+  }
+  return out;
+}
+
+std::vector<learn::BanditArm> stored_arms(pqxx::transaction_base& t, long long account_id,
+                                          const std::string& format, const std::string& family) {
+  std::vector<learn::BanditArm> out;
+  for (const auto& r : t.exec_params(
+           "SELECT arm_key, pulls, weight, reward_sum, reward_sq_sum FROM bandit_arms "
+           "WHERE account_id = $1 AND format = $2 AND family = $3 ORDER BY arm_key",
+           account_id, format, family)) {
+    out.push_back({r[0].as<std::string>(), r[1].as<long long>(), r[2].as<double>(), r[3].as<double>(),
+                   r[4].as<double>()});
+  }
+  return out;
+}
+
+std::vector<RankedArm> rank_arms(const std::vector<learn::BanditArm>& arms) {
+  const auto post = learn::arm_posteriors(arms);
+  std::vector<RankedArm> out;
+  for (const auto& a : arms) {
+    const auto& p = post.by_key.at(a.key);
+    out.push_back({a.key, a.pulls, p.mean, learn::prob_above(p, post.prior_mean)});
+  }
+  std::sort(out.begin(), out.end(), [](const RankedArm& a, const RankedArm& b) {
+    return a.mean_reward != b.mean_reward ? a.mean_reward > b.mean_reward : a.key < b.key;
+  });
+  return out;
+}
+
+}  // namespace gl::jobs

@@ -1,0 +1,34 @@
+// Per-arm reward statistics, aggregated in SQL over the gated posts of a
+// format: the sufficient statistics the bandits and the summaries share.
+#pragma once
+
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "learn/bandit.h"
+
+namespace gl::jobs {
+
+// family: topic, hour, tag, generator, formula (the bandit families) or hook.
+// With decay, each post weighs 0.5^(age / half-life); without, 1.
+std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, long long account_id, TimePoint now,
+                                        const std::string& format, const std::string& family, bool decay,
+                                        const learn::BanditConfig& config = {});
+
+// Reads the stored arms of a family (what plan-post samples from).
+std::vector<learn::BanditArm> stored_arms(pqxx::transaction_base& t, long long account_id,
+                                          const std::string& format, const std::string& family);
+
+struct RankedArm {
+  std::string key;
+  long long posts = 0;
+  double mean_reward = 0;  // posterior mean, shrunk toward the account's mean
+  double confidence = 0;   // P(beats the account's mean reward)
+};
+
+// Arms ranked by posterior mean, best first.
+std::vector<RankedArm> rank_arms(const std::vector<learn::BanditArm>& arms);
+
+}  // namespace gl::jobs

@@ -1,0 +1,28 @@
+// extract-formulas: learns viral formulas from the seed's four sources (our
+// successful posts, viral replies, vi_tweets, peer_posts' top posts) and
+// stores them in viral_formulas, replacing the account's previous set.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/json_lines.h"
+#include "db/job_run.h"
+#include "learn/formulas.h"
+
+namespace gl::jobs {
+
+struct ExtractFormulasOptions {
+  std::string generator;  // print only the formulas this persona can use
+};
+
+int extract_formulas(db::AccountRun& run, const ExtractFormulasOptions& options);
+
+// Re-extracts and stores every format's formulas; returns them by format.
+std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(db::AccountRun& run);
+
+// A formula in the seed's shape.
+Json formula_json(const learn::ViralFormula& f);
+
+}  // namespace gl::jobs

@@ -1,0 +1,42 @@
+// What the learners read: the gated posts of a format, and a report of what
+// the learning gates let through and why the rest was skipped.
+#pragma once
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/json_lines.h"
+#include "learn/reward.h"
+
+namespace gl::jobs {
+
+inline constexpr const char* kFormats[] = {"single", "thread", "reply"};
+
+// SQL predicate: this learning_posts row (alias) passes the gates at $2 (now).
+std::string gated_sql(const std::string& alias);
+
+// {"posts_used": n, "posts_skipped": {"age_below_2h": n, ...}} for one format.
+Json gate_report(pqxx::transaction_base& t, long long account_id, TimePoint now, const std::string& format);
+
+struct LearnedPost {
+  std::string tweet_id, decision_id, content, generator, topic, formula, hook, format;
+  std::vector<std::string> tags;
+  TimePoint posted_at;
+  int hour = 0, weekday = 0;
+  double spacing_hours = 24;
+  learn::PostMetrics metrics;
+  std::optional<double> engagement_rate;
+  double reward = 0;
+};
+
+// The newest `limit` gated posts of a format, oldest first.
+std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, long long account_id, TimePoint now,
+                                          const std::string& format, int limit = 5000);
+
+// Formats this account has gated posts in.
+std::vector<std::string> gated_formats(pqxx::transaction_base& t, long long account_id, TimePoint now);
+
+}  // namespace gl::jobs

@@ -1,0 +1,57 @@
+#include "learn/stats.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gl::learn {
+
+double mean(const std::vector<double>& xs) {
+  if (xs.empty()) return 0;
+  double s = 0;
+  for (double x : xs) s += x;
+  return s / static_cast<double>(xs.size());
+}
+
+double median(std::vector<double> xs) {
+  if (xs.empty()) return 0;
+  std::sort(xs.begin(), xs.end());
+  const size_t n = xs.size();
+  return n % 2 ? xs[n / 2] : 0.5 * (xs[n / 2 - 1] + xs[n / 2]);
+}
+
+double variance(const std::vector<double>& xs) {
+  if (xs.size() < 2) return 0;
+  const double m = mean(xs);
+  double s = 0;
+  for (double x : xs) s += (x - m) * (x - m);
+  return s / static_cast<double>(xs.size() - 1);
+}
+
+std::pair<double, double> wilson_interval(double successes, double n, double z) {
+  if (n <= 0) return {0, 1};
+  const double p = successes / n;
+  const double z2 = z * z;
+  const double denom = 1 + z2 / n;
+  const double centre = (p + z2 / (2 * n)) / denom;
+  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom;
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+NormalPosterior normal_posterior(double sum, double weight, double prior_mean, double noise_var,
+                                 double prior_weight) {
+  NormalPosterior p;
+  p.weight = weight;
+  const double total = prior_weight + weight;
+  p.mean = (prior_weight * prior_mean + sum) / total;
+  p.sd = std::sqrt(std::max(noise_var, 1e-12) / total);
+  return p;
+}
+
+double prob_above(const NormalPosterior& p, double baseline) {
+  if (p.sd <= 0) return p.mean > baseline ? 1.0 : 0.0;
+  return normal_cdf((p.mean - baseline) / p.sd);
+}
+
+}  // namespace gl::learn

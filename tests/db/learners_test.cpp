@@ -1,0 +1,155 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "db/planted.h"
+#include "support/sandbox.h"
+
+using namespace gl::test;
+using nlohmann::json;
+
+namespace {
+
+Result tool(TestDb& db, std::vector<std::string> args, const std::string& in = "") {
+  args.push_back("--now");
+  args.push_back(kPlantedNow);
+  return run(args, db.url(), in);
+}
+
+std::string state(TestDb& db) {
+  return db.scalar("SELECT md5(string_agg(t, '|' ORDER BY t)) FROM ("
+                   "  SELECT row(generator_name, format, posts, round(score::numeric, 9), rank)::text AS t FROM generator_stats "
+                   "  UNION ALL SELECT row(family, format, arm_key, pulls, round(reward_sum::numeric, 9))::text FROM bandit_arms "
+                   "  UNION ALL SELECT row(formula_key, format, sample_size, round(confidence::numeric, 9))::text FROM viral_formulas) s");
+}
+
+}  // namespace
+
+TEST_CASE("learn-hourly finds the planted topic and hour, with confidence above the rest") {
+  TestDb db;
+  plant_history(db, 180);
+  plant_ungated(db, 9);
+  Result r = tool(db, {"learn-hourly"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const json s = json::parse(r.out);
+  CHECK(s["top_performing_topics"][0] == "sleep");
+  CHECK(s["best_posting_hours"][0] == 19);
+  const auto& topics = s["confidence"]["topics"];
+  CHECK(topics[0]["confidence"].get<double>() > 0.95);
+  for (size_t i = 1; i < topics.size(); ++i) CHECK(topics[i]["confidence"].get<double>() < topics[0]["confidence"].get<double>());
+  CHECK(s["posts_used"] == 180);
+  CHECK(s["posts_skipped"]["views_below_100"] == 3);
+  CHECK(s["posts_skipped"]["likes_below_5"] == 3);
+  CHECK(s["posts_skipped"]["age_below_2h"] == 3);
+  CHECK(s["posts_skipped"]["unavailable"] == 1);
+  CHECK(s["generator_performance"]["dataNerd"].get<double>() > s["generator_performance"]["coach"].get<double>());
+  CHECK_FALSE(s["generator_performance"].contains("provocateur"));
+  for (const auto& t : s["top_performing_topics"]) CHECK(t != "junk");
+  const auto& p = s["predictor"];
+  CHECK(p["trained"] == true);
+  CHECK(p["samples"] == 180);
+  CHECK(p["holdout_rmse_log_views"].get<double>() < p["baseline_rmse_log_views"].get<double>());
+  CHECK(db.scalar("SELECT count(*) FROM learning_summaries") == "1");
+  CHECK(db.scalar("SELECT count(*) FROM predictor_models") == "1");
+  CHECK(db.scalar("SELECT summary->'top_performing_topics'->>0 FROM learning_summaries") == "sleep");
+}
+
+TEST_CASE("update-generators ranks the planted winner first and reads scrape-metrics output") {
+  TestDb db;
+  plant_history(db, 180);
+  Result r = tool(db, {"update-generators"});
+  REQUIRE(r.exit_code == 0);
+  const auto lines = json_lines(r.out);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0]["generator"] == "dataNerd");
+  CHECK(lines[0]["rank"] == 1);
+  CHECK(lines[0]["confidence"].get<double>() > lines[1]["confidence"].get<double>());
+  CHECK(lines[0]["topic_preferences"][0]["topic"] == "sleep");
+  CHECK(lines[0]["posts"] == 63);  // blocks of 9 posts cycle the 3 generators
+  CHECK(db.scalar("SELECT generator_name FROM generator_stats WHERE rank = 1") == "dataNerd");
+
+  // Only the generators named on stdin are written.
+  TestDb db2;
+  plant_history(db2, 180);
+  Result only = tool(db2, {"update-generators"}, R"({"generator":"coach","tweet_id":"1"})" "\n");
+  REQUIRE(only.exit_code == 0);
+  CHECK(json_lines(only.out).size() == 1);
+  CHECK(db2.scalar("SELECT string_agg(generator_name, ',') FROM generator_stats") == "coach");
+}
+
+TEST_CASE("bad JSON on stdin exits 2 naming the line") {
+  TestDb db;
+  plant_history(db, 30);
+  Result r = tool(db, {"update-generators"}, "{\"generator\":\"coach\"}\nnot json\n");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("stdin line 2") != std::string::npos);
+  CHECK(db.scalar("SELECT count(*) FROM generator_stats") == "0");
+}
+
+TEST_CASE("aggregate updates the bandit arms from gated posts only, and re-running changes nothing") {
+  TestDb db;
+  plant_history(db, 180);
+  Result r = tool(db, {"aggregate"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const json out = json::parse(r.out);
+  CHECK(out["bandit_arms"]["single"]["topic"] == 3);
+  CHECK(out["bandit_arms"]["single"]["hour"] == 3);
+  CHECK(out["embedded"] == 180);
+  CHECK(out["retrained"].size() == 1);  // 180 new gated posts, no model yet
+  CHECK(db.scalar("SELECT arm_key FROM bandit_arms WHERE family = 'topic' ORDER BY posterior_mean DESC LIMIT 1") == "sleep");
+  CHECK(db.scalar("SELECT arm_key FROM bandit_arms WHERE family = 'hour' ORDER BY posterior_mean DESC LIMIT 1") == "19");
+  CHECK(db.scalar("SELECT arm_key FROM bandit_arms WHERE family = 'tag' LIMIT 1").find('+') != std::string::npos);
+  CHECK(db.scalar("SELECT count(*) FROM content_embeddings WHERE dims = 256") == "180");
+
+  tool(db, {"update-generators"});
+  tool(db, {"extract-formulas"});
+  const std::string before = state(db);
+  // Posts that fail the gates change nothing the learners store.
+  plant_ungated(db, 9);
+  for (const char* t : {"aggregate", "update-generators", "extract-formulas"}) {
+    Result again = tool(db, {t});
+    INFO(t << ": " << again.err);
+    REQUIRE(again.exit_code == 0);
+  }
+  CHECK(state(db) == before);
+  CHECK(db.scalar("SELECT count(*) FROM predictor_models") == "1");  // nothing new to retrain on
+}
+
+TEST_CASE("extract-formulas --generator prints that persona's formulas best first, in the seed's shape") {
+  TestDb db;
+  plant_history(db, 90);
+  {
+    pqxx::work w(db.conn());
+    w.exec("INSERT INTO peer_posts (account_id, tweet_id, peer_handle, content, impressions, likes, retweets, replies, "
+           "collected_at) SELECT 1, (1800000000000000000 + g)::text, 'peer', "
+           "CASE WHEN g % 2 = 0 THEN 'Myth: you need 8 hours of sleep. The evidence says otherwise.' "
+           "ELSE 'I slept 6 hours for a year. Here is what happened.' END || ' #' || g, "
+           "1000 * g, 30 * g, 2 * g, g, now() FROM generate_series(1, 20) g");
+    w.commit();
+  }
+  Result r = tool(db, {"extract-formulas", "--generator", "dataNerd"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto lines = json_lines(r.out);
+  REQUIRE_FALSE(lines.empty());
+  double previous = 1e9;
+  for (const auto& f : lines) {
+    CHECK(f["generators"].get<std::vector<std::string>>().size() > 0);
+    CHECK(f.contains("structure"));
+    CHECK(f.contains("example"));
+    CHECK(f["performance"].contains("avgViews"));
+    CHECK(f["performance"].contains("avgEngagementRate"));
+    CHECK(f["performance"].contains("followerConversion"));
+    CHECK(f["performance"]["confidence"].get<double>() >= 0);
+    CHECK(f["performance"]["score"].get<double>() <= previous);
+    previous = f["performance"]["score"];
+    bool has = false;
+    for (const auto& g : f["generators"]) has = has || g == "dataNerd";
+    CHECK(has);
+  }
+  INFO(r.out);
+  CHECK(lines[0]["structure"].get<std::string>().rfind("[Surprising stat]", 0) == 0);
+  CHECK(std::stoi(db.scalar("SELECT count(*) FROM viral_formulas WHERE 'peer_posts' = ANY(sources)")) >= 1);
+  CHECK(db.scalar("SELECT count(*) FROM viral_formulas WHERE avg_views IS NULL OR sample_size < 1") == "0");
+}

@@ -1,0 +1,139 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+
+#include "learn/bandit.h"
+#include "learn/formulas.h"
+#include "learn/predictor.h"
+#include "learn/reward.h"
+#include "learn/stats.h"
+
+using namespace gl::learn;
+
+TEST_CASE("basic statistics and the Wilson interval have known answers") {
+  CHECK(mean({1, 2, 3, 4}) == Approx(2.5));
+  CHECK(median({5, 1, 3}) == Approx(3));
+  CHECK(median({4, 1, 3, 2}) == Approx(2.5));
+  CHECK(variance({2, 4, 4, 4, 5, 5, 7, 9}) == Approx(32.0 / 7));
+  const auto [lo, hi] = wilson_interval(8, 10, 1.96);
+  CHECK(lo == Approx(0.4902).epsilon(1e-3));
+  CHECK(hi == Approx(0.9433).epsilon(1e-3));
+  CHECK(normal_cdf(0) == Approx(0.5));
+  CHECK(normal_cdf(1.96) == Approx(0.975).epsilon(1e-3));
+}
+
+TEST_CASE("Normal posteriors shrink toward the account mean, less as data grows") {
+  // prior mean 1, 5 pseudo-observations; 5 observations averaging 3 -> posterior mean 2.
+  const auto p = normal_posterior(15, 5, 1, 0.5, 5);
+  CHECK(p.mean == Approx(2));
+  CHECK(p.sd == Approx(std::sqrt(0.5 / 10)));
+  const auto more = normal_posterior(300, 100, 1, 0.5, 5);
+  CHECK(more.mean == Approx((5 + 300) / 105.0));
+  CHECK(more.sd < p.sd);
+  // Seen twice is not proven; seen often and consistently is.
+  CHECK(prob_above(normal_posterior(2 * 1.5, 2, 1, 0.5, 5), 1) < 0.85);
+  CHECK(prob_above(normal_posterior(50 * 1.5, 50, 1, 0.5, 5), 1) > 0.99);
+}
+
+TEST_CASE("the reward weighs replies, profile clicks and follows above likes") {
+  PostMetrics likes;
+  likes.likes = 100;
+  PostMetrics replies;
+  replies.replies = 2;
+  CHECK(post_reward(likes) == Approx(std::log1p(50)));
+  CHECK(post_reward(replies) == Approx(std::log1p(54)));
+  PostMetrics follows;
+  follows.followers_gained = 1;
+  CHECK(post_reward(follows) == Approx(std::log1p(50)));
+  CHECK(post_reward(PostMetrics{}) == 0);
+  CHECK(reward_sql("lp").find("27") != std::string::npos);
+}
+
+TEST_CASE("decayed Thompson sampling favours the best arm and still explores") {
+  CHECK(decay_weight(0) == Approx(1));
+  CHECK(decay_weight(14) == Approx(0.5));
+  CHECK(decay_weight(28) == Approx(0.25));
+  std::vector<BanditArm> arms;
+  const auto arm = [](std::string key, double n, double mean_r) {
+    return BanditArm{key, static_cast<long long>(n), n, n * mean_r, n * (mean_r * mean_r + 0.25)};
+  };
+  arms.push_back(arm("best", 20, 3.0));
+  arms.push_back(arm("mid", 20, 2.8));
+  arms.push_back(arm("worst", 20, 1.5));
+  const auto post = arm_posteriors(arms);
+  CHECK(post.prior_mean == Approx(7.3 / 3));
+  CHECK(post.by_key.at("best").mean > post.by_key.at("mid").mean);
+  std::mt19937_64 rng(7);
+  const auto p = choice_probabilities(post, {"best", "mid", "worst", "unseen"}, rng, 4000);
+  CHECK(p.at("best") > 0.6);
+  CHECK(p.at("mid") > 0.01);       // still explored
+  CHECK(p.at("unseen") > 0.001);   // a new arm gets tried
+  CHECK(p.at("worst") < p.at("mid"));
+  double total = 0;
+  for (const auto& [k, v] : p) total += v;
+  CHECK(total == Approx(1));
+}
+
+TEST_CASE("the ridge predictor recovers a planted linear signal and beats the mean") {
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> noise(0, 0.1);
+  std::vector<Sample> samples;
+  for (int i = 0; i < 400; ++i) {
+    FeatureMap x;
+    const bool a = i % 2 == 0, b = i % 3 == 0;
+    if (a) x["a"] = 1;
+    if (b) x["b"] = 1;
+    samples.push_back({x, 2.0 + 1.5 * a - 0.8 * b + noise(rng)});
+  }
+  const auto r = train_ridge(samples);
+  REQUIRE(r);
+  FeatureMap only_a{{"a", 1}}, only_b{{"b", 1}};
+  CHECK(r->model.predict(only_a) - r->model.predict({}) == Approx(1.5).margin(0.05));
+  CHECK(r->model.predict(only_b) - r->model.predict({}) == Approx(-0.8).margin(0.05));
+  CHECK(r->holdout_rmse < 0.15);
+  CHECK(r->baseline_rmse > 0.5);
+  CHECK(r->holdout_r2 > 0.9);
+  const auto round_trip = LinearModel::from_json(r->model.to_json());
+  CHECK(round_trip.predict(only_a) == Approx(r->model.predict(only_a)));
+  CHECK_FALSE(train_ridge(std::vector<Sample>(5, samples[0])));
+}
+
+TEST_CASE("post features name hook, length, topic, generator and time") {
+  const auto f = features_of({"73% of adults sleep badly. Why?", "Sleep", "dataNerd", "f1", 19, 3, 5});
+  CHECK(f.count("hook=surprising_stat"));
+  CHECK(f.count("topic=sleep"));
+  CHECK(f.count("generator=dataNerd"));
+  CHECK(f.count("hour=19"));
+  CHECK(f.count("weekday=3"));
+  CHECK(f.count("numbers"));
+  CHECK(f.count("question"));
+  CHECK(f.at("spacing") == Approx(std::log1p(5.0) / 5));
+}
+
+TEST_CASE("formulas group by structure and score from the numbers, best first") {
+  std::vector<FormulaObservation> obs;
+  for (int i = 0; i < 6; ++i) {
+    obs.push_back({"1" + std::to_string(i), "73% of people sleep under 7 hours. Research shows it costs " +
+                  std::to_string(i) + " IQ points.", kSourceOwn, "dataNerd", 9000, 0.04, 20, std::log(2000.0)});
+  }
+  obs.push_back({"20", "Sleep is everything.", kSourceOwn, "philosopher", 2100, 0.021, 1, std::log(2000.0)});
+  obs.push_back({"21", "Sleep is everything, really.", kSourcePeer, "", 1500, std::nullopt, std::nullopt, std::log(2000.0)});
+  const auto fs = extract_formulas(obs);
+  REQUIRE(fs.size() == 2);
+  const auto& best = fs[0];
+  CHECK(best.hook == "surprising_stat");
+  CHECK(best.sample_size == 6);
+  CHECK(best.avg_views == Approx(9000));
+  CHECK(*best.avg_engagement_rate == Approx(0.04));
+  CHECK(*best.followers_per_1000_views == Approx(1000.0 * 120 / 54000));
+  CHECK(best.structure == "[Surprising stat] + [Evidence]");
+  CHECK(best.generators.count("dataNerd"));
+  CHECK(best.confidence > 0.9);
+  const auto& weak = fs[1];
+  CHECK(weak.sample_size == 2);
+  CHECK(weak.sources.size() == 2);
+  CHECK(weak.confidence < best.confidence);
+  // Only posts with attributed followers count towards the conversion.
+  REQUIRE(weak.followers_per_1000_views);
+  CHECK(*weak.followers_per_1000_views == Approx(1000.0 / 2100));
+}

@@ -1,0 +1,12 @@
+// aggregate: 24 h roll-up, bandit arms, embeddings, retraining.
+#include "core/cli.h"
+#include "db/job_run.h"
+#include "jobs/aggregate.h"
+
+int main(int argc, char** argv) {
+  return gl::run_tool(
+      {"aggregate", "Roll up the last 24 h, update the bandit arms, embed new posts, retrain when due."},
+      argc, argv, nullptr, [&](gl::ToolContext& ctx) {
+        return gl::db::run_for_account(ctx, [](gl::db::AccountRun& run) { return gl::jobs::aggregate(run); });
+      });
+}

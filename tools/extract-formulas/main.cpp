@@ -1,0 +1,20 @@
+// extract-formulas: learns viral formulas from successful posts of four sources.
+#include "core/cli.h"
+#include "db/job_run.h"
+#include "jobs/extract_formulas.h"
+
+int main(int argc, char** argv) {
+  gl::jobs::ExtractFormulasOptions options;
+  return gl::run_tool(
+      {"extract-formulas",
+       "Learn viral formulas from our successful posts, viral replies, vi_tweets and peer_posts."},
+      argc, argv,
+      [&](CLI::App& app) {
+        app.add_option("--generator", options.generator, "print only this persona's formulas, best first");
+      },
+      [&](gl::ToolContext& ctx) {
+        return gl::db::run_for_account(ctx, [&](gl::db::AccountRun& run) {
+          return gl::jobs::extract_formulas(run, options);
+        });
+      });
+}

@@ -1,0 +1,18 @@
+// update-generators: ranks the personas by what their posts achieved.
+#include "core/cli.h"
+#include "db/job_run.h"
+#include "jobs/update_generators.h"
+
+int main(int argc, char** argv) {
+  gl::jobs::UpdateGeneratorsOptions options;
+  return gl::run_tool(
+      {"update-generators",
+       "Per-generator performance from gated posts, ranked; reads scrape-metrics output on stdin "
+       "to update only the generators it names."},
+      argc, argv, nullptr, [&](gl::ToolContext& ctx) {
+        options.only = gl::jobs::generators_from_stdin();
+        return gl::db::run_for_account(ctx, [&](gl::db::AccountRun& run) {
+          return gl::jobs::update_generators(run, options);
+        });
+      });
+}
