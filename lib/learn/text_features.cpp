@@ -133,7 +133,9 @@ TextFeatures analyze_text(const std::string& text) {
                                     "tell me"});
 
   const int list_lines = count_list_lines(text);
-  if (contains_any(opening, {"myth", "misconception", "isn't true", "is not true", "is a lie",
+  // Structure, not subject: "nutrition myths" is a topic, "Myth:" is a hook.
+  if (starts_with_any(opening, {"myth", "the myth", "a myth", "biggest myth"}) ||
+      contains_any(opening, {"myth:", "misconception", "isn't true", "is not true", "is a lie",
                              "debunk", "stop believing", "lie you", "you've been told"})) {
     f.hook = HookType::kMythBusting;
   } else if (contains_any(opening, {"unpopular opinion", "contrary to", "everyone says",

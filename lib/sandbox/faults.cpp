@@ -13,7 +13,8 @@ std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& 
       {"forbidden", FaultKind::kForbidden},    {"server_error", FaultKind::kServerError},
       {"slow", FaultKind::kSlow},              {"timeout", FaultKind::kTimeout},
       {"truncated", FaultKind::kTruncated},    {"malformed", FaultKind::kMalformed},
-      {"partial", FaultKind::kPartial},        {"duplicate", FaultKind::kDuplicate}};
+      {"partial", FaultKind::kPartial},        {"duplicate", FaultKind::kDuplicate},
+      {"llm_text", FaultKind::kLlmText}};
   const nlohmann::json& rules = j.is_object() ? j.value("rules", nlohmann::json::array()) : j;
   if (!rules.is_array()) throw usage_error(source, "expected {\"rules\": [...]}");
   std::vector<FaultRule> out;
@@ -29,7 +30,7 @@ std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& 
       throw usage_error(where, "unknown kind \"" + kind +
                                    "\" (rate_limit, usage_cap, credits, unauthorized, forbidden, "
                                    "server_error, slow, timeout, truncated, malformed, partial, "
-                                   "duplicate)");
+                                   "duplicate, llm_text)");
     }
     f.kind = k->second;
     try {
@@ -39,6 +40,7 @@ std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& 
       f.delay_ms = r.value("delay_ms", 0L);
       f.reset_in_s = r.value("reset_in_s", 60L);
       f.fraction = r.value("fraction", 0.5);
+      f.text = r.value("text", "");
     } catch (const nlohmann::json::exception&) {
       throw usage_error(where, "skip, times, status, delay_ms, reset_in_s and fraction are numbers");
     }

@@ -23,6 +23,7 @@ enum class FaultKind {
   kMalformed,    // 200 with an HTML body
   kPartial,      // lookups: some found ids reported in errors[] instead
   kDuplicate,    // POST /2/tweets: 403 duplicate content
+  kLlmText,      // POST /v1/chat/completions: answers `text` as the assistant
 };
 
 struct FaultRule {
@@ -34,6 +35,7 @@ struct FaultRule {
   long delay_ms = 0;     // slow / timeout
   long reset_in_s = 60;  // rate_limit
   double fraction = 0.5; // partial: share of found ids moved to errors
+  std::string text;      // llm_text: the answer
   int seen = 0;          // matching requests so far
 };
 

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/http.h"
 #include "learn/embedding.h"
+#include "plan/composer.h"
 #include "sandbox/world.h"
 #include "x/tweet_text.h"
 
@@ -78,17 +79,26 @@ std::string sandbox_chat_answer(const json& messages) {
   std::string prompt;
   if (messages.is_array()) {
     for (const auto& m : messages) {
-      if (m.is_object() && m.value("role", "") == "user" && m.contains("content") &&
-          m["content"].is_string()) {
+      if (m.is_object() && m.value("role", "") == "user" && m.contains("content") && m["content"].is_string()) {
         prompt = m["content"].get<std::string>();
       }
     }
   }
-  std::string topic = "this";
-  static const std::regex kTopic(R"((?:^|\n)Topic:\s*([^\n]+))");
-  std::smatch m;
-  if (std::regex_search(prompt, m, kTopic)) topic = m[1].str();
-  return "Most people get " + topic + " wrong. The evidence points the other way, and the fix is simpler than you think.";
+  const auto line = [&](const char* label) {
+    const std::regex re(std::string("(?:^|\\n)") + label + R"(:\s*([^\n(]+))");
+    std::smatch m;
+    if (!std::regex_search(prompt, m, re)) return std::string();
+    std::string v = m[1].str();
+    while (!v.empty() && v.back() == ' ') v.pop_back();
+    return v;
+  };
+  plan::DraftRequest r;
+  r.topic = line("Topic").empty() ? "this" : line("Topic");
+  learn::parse_hook(line("Hook"), r.hook);
+  r.generator = line("Persona");
+  // The same prompt gets the same answer.
+  std::mt19937_64 rng(std::hash<std::string>{}(prompt));
+  return plan::compose_offline(r, rng);
 }
 
 struct Server::Impl {
@@ -210,6 +220,7 @@ struct Server::Impl {
           res.set_content("<html><body>502 Bad Gateway</body></html>", "text/html");
           return;
         case FaultKind::kPartial:
+        case FaultKind::kLlmText:
           return inner(req, res, &*fault);
       }
     };
@@ -458,7 +469,7 @@ struct Server::Impl {
                     {"refresh_token", next_refresh}});
   }
 
-  void chat(const Request& req, Response& res) {
+  void chat(const Request& req, Response& res, const FaultRule* scripted) {
     if (req.get_header_value("Authorization").empty()) {
       return send(res, 401, {{"error", {{"message", "Incorrect API key provided."}, {"type", "invalid_request_error"},
                                         {"param", nullptr}, {"code", "invalid_api_key"}}}});
@@ -468,7 +479,7 @@ struct Server::Impl {
       return send(res, 400, {{"error", {{"message", "'messages' is a required property"}, {"type", "invalid_request_error"},
                                         {"param", "messages"}, {"code", nullptr}}}});
     }
-    const std::string content = sandbox_chat_answer(body["messages"]);
+    const std::string content = scripted ? scripted->text : sandbox_chat_answer(body["messages"]);
     send(res, 200, {{"id", "chatcmpl-sandbox"}, {"object", "chat.completion"}, {"created", 0},
                     {"model", body.value("model", "sandbox")},
                     {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}, {"refusal", nullptr}}},
@@ -573,9 +584,13 @@ struct Server::Impl {
       json out = json::array();
       for (const auto& t : world.tweets()) {
         const Counts c = world.counts(t, now);
+        const double age = hours_between(t.created_at, now);
+        const double followers = t.final.follows * growth_fraction(active_truth(world.truth(), t.created_at), age);
         out.push_back({{"id", t.id}, {"text", t.text}, {"author_id", t.author_id},
                        {"created_at", format_iso8601(t.created_at)}, {"deleted", t.deleted},
-                       {"impressions", c.impressions}, {"likes", c.likes}});
+                       {"impressions", c.impressions}, {"likes", c.likes}, {"retweets", c.retweets},
+                       {"replies", c.replies}, {"quotes", c.quotes}, {"bookmarks", c.bookmarks},
+                       {"profile_clicks", c.profile_clicks}, {"followers", followers}});
       }
       send(res, 200, out);
     });
@@ -591,7 +606,7 @@ struct Server::Impl {
     http.Get(R"(/2/users/(\d+))", wrap("GET /2/users/:id", [this](const Request& q, Response& r, const FaultRule*) { user(q, r); }));
     http.Post("/2/tweets", wrap("POST /2/tweets", [this](const Request& q, Response& r, const FaultRule*) { create(q, r); }));
     http.Post("/2/oauth2/token", wrap("POST /2/oauth2/token", [this](const Request& q, Response& r, const FaultRule*) { token(q, r); }));
-    http.Post("/v1/chat/completions", wrap("POST /v1/chat/completions", [this](const Request& q, Response& r, const FaultRule*) { chat(q, r); }));
+    http.Post("/v1/chat/completions", wrap("POST /v1/chat/completions", [this](const Request& q, Response& r, const FaultRule* f) { chat(q, r, f); }));
     http.Post("/v1/embeddings", wrap("POST /v1/embeddings", [this](const Request& q, Response& r, const FaultRule*) { embeddings(q, r); }));
     control_routes();
     http.set_error_handler([](const Request&, Response& res) {

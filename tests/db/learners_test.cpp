@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "db/planted.h"
+#include "support/planted.h"
 #include "support/sandbox.h"
 
 using namespace gl::test;

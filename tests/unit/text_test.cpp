@@ -37,6 +37,7 @@ TEST_CASE("hook types are recognised on labelled examples") {
       {"Here's how to build a reading habit that sticks.", HookType::kHowTo},
       {"Myth: you need 8 glasses of water a day.", HookType::kMythBusting},
       {"The biggest misconception about protein timing.", HookType::kMythBusting},
+      {"Nutrition myths reward patience more than rules.", HookType::kStatement},
       {"Sleep is the foundation of everything else.", HookType::kStatement},
   };
   for (const auto& [text, expected] : labelled) {

@@ -1,4 +1,4 @@
-#include "db/planted.h"
+#include "support/planted.h"
 
 #include <cmath>
 #include <random>

@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Runs growthloop's crontab chain over simulated days against x-sandbox, for
+several policies side by side, and prints the learning curve.
+
+Each policy gets its own account (and sandbox user) in one database and one
+sandbox per seed; the clock advances by --step-minutes through every tool's
+--now. Policies: learning (Thompson sampling, the default plan-post), random
+(learning off), epsilon (epsilon-greedy 20%), oracle (the best possible
+policy: the sandbox's hidden truth scores every choice).
+
+Used by scripts/demo (30 days, one seed) and bench/learning_curve.py.
+"""
+import argparse, concurrent.futures, datetime as dt, json, math, os, subprocess, sys, urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(os.environ.get("BUILD_DIR", os.path.join(ROOT, "build")), "bin")
+POLICIES = {"learning": "thompson", "random": "random", "epsilon": "epsilon", "oracle": "oracle"}
+LEARNERS = {"learning", "epsilon"}
+TOPICS = ["sleep science", "focus", "strength training", "nutrition myths"]
+START = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+REWARD = {"likes": 0.5, "retweets": 1, "replies": 27, "quotes": 1, "bookmarks": 1, "profile_clicks": 12}
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def http(url, body=None, headers=None):
+    req = urllib.request.Request(url, data=None if body is None else json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json", **(headers or {})})
+    return json.load(urllib.request.urlopen(req))
+
+
+class Account:
+    def __init__(self, name, policy, db, sandbox, seed):
+        self.name, self.policy, self.seed = name, policy, seed
+        self.env = dict(os.environ, DATABASE_URL=db, X_API_BASE_URL=sandbox, X_CONSUMER_KEY="sim",
+                        X_CONSUMER_SECRET="sim", X_ACCESS_TOKEN="sim-" + name, X_ACCESS_TOKEN_SECRET="sim")
+        for k in ("LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL"):
+            self.env.pop(k, None)
+        self.failures = 0
+
+    def tool(self, *args, stdin=None):
+        r = subprocess.run([os.path.join(BIN, args[0]), "--account", self.name, *args[1:]], env=self.env,
+                           input=stdin, capture_output=True, text=True)
+        if r.returncode not in (0, 75):
+            self.failures += 1
+            sys.stderr.write(f"{self.name}: {' '.join(args)} exited {r.returncode}: {r.stderr.strip()[:300]}\n")
+        return r
+
+    def step(self, now, minute_of_day, step_minutes):
+        t = iso(now)
+        seed = str(abs(hash((self.name, t))) % (2**31) + 1)
+        self.tool("plan-post", "--now", t, "--fill-to", "2", "--policy", POLICIES[self.policy], "--seed", seed,
+                  "--daily-cap", "3", "--min-spacing-hours", "4")
+        self.tool("publish", "--now", t)
+        scraped = self.tool("scrape-metrics", "--now", t)
+        if self.policy not in LEARNERS:
+            return
+        self.tool("update-generators", "--now", t, stdin=scraped.stdout)
+        if minute_of_day % 60 < step_minutes:
+            self.tool("learn-hourly", "--now", t)
+        if minute_of_day % 120 < step_minutes:
+            self.tool("aggregate", "--now", t)
+        if minute_of_day % 360 < step_minutes:
+            self.tool("extract-formulas", "--now", t)
+
+
+def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag):
+    dbname = f"sim_{tag}_{seed}"
+    subprocess.run(["psql", db_cluster, "-qXc", f"DROP DATABASE IF EXISTS {dbname}"], check=True, capture_output=True)
+    subprocess.run(["psql", db_cluster, "-qXc", f"CREATE DATABASE {dbname}"], check=True, capture_output=True)
+    db = db_cluster.rsplit("/", 1)[0] + "/" + dbname
+    truth = {}
+    if shift:
+        # Halfway through, the audience's taste turns: the best topic becomes the worst.
+        truth = {"shift": {"at": iso(START + dt.timedelta(days=days / 2)),
+                           "truth": {"topics": {"sleep": -0.4, "focus": 0.7, "strength": 0.1, "nutrition": -0.2}}}}
+    truth_file = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"gl_truth_{tag}_{seed}_{os.getpid()}.json")
+    with open(truth_file, "w") as f:
+        json.dump(truth, f)
+    sandbox = subprocess.Popen([os.path.join(BIN, "x-sandbox"), "--port", "0", "--seed", str(seed), "--truth", truth_file],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        base = json.loads(sandbox.stdout.readline())["url"]
+        env = dict(os.environ, DATABASE_URL=db)
+        subprocess.run([os.path.join(BIN, "migrate")], env=env, check=True, capture_output=True)
+        accounts = []
+        for name in policies:
+            topic_args = sum((["--topic", t] for t in TOPICS), [])
+            subprocess.run([os.path.join(BIN, "accounts"), "add", name, "--timezone", "America/New_York", *topic_args],
+                           env=env, check=True, capture_output=True)
+            accounts.append(Account(name, name, db, base, seed))
+        steps = int(days * 24 * 60 / step_minutes)
+
+        def drive(acct):
+            for i in range(steps):
+                minutes = i * step_minutes
+                acct.step(START + dt.timedelta(minutes=minutes), minutes % (24 * 60), step_minutes)
+            return acct
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(accounts)) as pool:
+            list(pool.map(drive, accounts))
+        end = START + dt.timedelta(days=days)
+        curve = learning_curve(base, accounts, days, end)
+        summary = None
+        if "learning" in policies:
+            r = subprocess.run(["psql", db, "-qAtXc", "SELECT summary FROM learning_summaries ls JOIN accounts a "
+                                "USING (account_id) WHERE a.handle = 'learning' ORDER BY summary_id DESC LIMIT 1"],
+                               capture_output=True, text=True)
+            summary = json.loads(r.stdout) if r.stdout.strip() else None
+        return {"seed": seed, "curve": curve, "summary": summary, "failures": sum(a.failures for a in accounts)}
+    finally:
+        sandbox.terminate()
+        sandbox.wait()
+        os.unlink(truth_file)
+
+
+def learning_curve(base, accounts, days, end):
+    """Per policy and simulated week: posts, final engagement and reward, followers gained."""
+    # Final metrics: read long after the last post, so every post has grown fully.
+    tweets = http(base + "/sandbox/tweets?now=" + iso(end + dt.timedelta(days=30)))
+    users = {}
+    for a in accounts:
+        me = http(base + "/2/users/me", headers={"Authorization": f'OAuth oauth_token="sim-{a.name}", oauth_signature="x"',
+                                                   "X-Growthloop-Now": iso(START)})
+        users[me["data"]["id"]] = a.name
+    weeks = math.ceil(days / 7)
+    curve = {a.name: [{"posts": 0, "engagement": 0, "reward": 0.0, "followers": 0.0} for _ in range(weeks)] for a in accounts}
+    for t in tweets:
+        name = users.get(t["author_id"])
+        created = dt.datetime.fromisoformat(t["created_at"].replace("Z", "+00:00"))
+        week = int((created - START).total_seconds() // (7 * 86400))
+        if name is None or not 0 <= week < weeks:
+            continue
+        w = curve[name][week]
+        w["posts"] += 1
+        w["engagement"] += t["likes"] + t["retweets"] + t["replies"] + t["quotes"] + t["bookmarks"]
+        w["followers"] += t["followers"]
+        w["reward"] += math.log1p(sum(REWARD[k] * t[k] for k in REWARD) + 50 * t["followers"])
+    return curve
+
+
+def print_curve(result, policies, out=sys.stdout):
+    curve = result["curve"]
+    weeks = len(next(iter(curve.values())))
+    out.write(f"\nLearning curve, seed {result['seed']}: engagement (likes+retweets+replies+quotes+bookmarks) "
+              f"and followers gained per simulated week\n")
+    out.write("week " + "".join(f"{p:>22}" for p in policies) + "\n")
+    for w in range(weeks):
+        out.write(f"{w + 1:>4} " + "".join(f"{curve[p][w]['engagement']:>12.0f} eng {curve[p][w]['followers']:>5.0f} fol"
+                                          for p in policies) + "\n")
+    totals = {p: (sum(x["engagement"] for x in curve[p]), sum(x["followers"] for x in curve[p])) for p in policies}
+    out.write("all  " + "".join(f"{totals[p][0]:>12.0f} eng {totals[p][1]:>5.0f} fol" for p in policies) + "\n")
+    if "oracle" in totals and totals["oracle"][0] > 0:
+        out.write("vs best " + "".join(f"{100 * totals[p][0] / totals['oracle'][0]:>17.0f}% eng" for p in policies) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--days", type=float, default=30)
+    ap.add_argument("--seeds", default="1", help="comma-separated seeds")
+    ap.add_argument("--policies", default="learning,random,epsilon,oracle")
+    ap.add_argument("--step-minutes", type=int, default=60)
+    ap.add_argument("--shift", action="store_true", help="the audience's taste changes halfway")
+    ap.add_argument("--json", help="write the results here as JSON")
+    ap.add_argument("--tag", default="run")
+    args = ap.parse_args()
+    cluster = os.environ.get("DATABASE_URL") or subprocess.run([os.path.join(ROOT, "scripts/db"), "url"],
+                                                               capture_output=True, text=True).stdout.strip()
+    policies = args.policies.split(",")
+    results = [run_seed(int(s), args.days, policies, args.step_minutes, args.shift, cluster, args.tag)
+               for s in args.seeds.split(",")]
+    for r in results:
+        if r["summary"]:
+            print("\nLearning summary (account 'learning', last learn-hourly run):")
+            print(json.dumps({k: r["summary"].get(k) for k in ("top_performing_topics", "best_posting_hours",
+                                                              "effective_hooks", "generator_performance",
+                                                              "posts_used", "posts_skipped", "predictor")}, indent=2))
+        print_curve(r, policies)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f)
+    if any(r["failures"] for r in results):
+        sys.exit(f"{sum(r['failures'] for r in results)} tool runs failed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+// The checks a draft passes before it is queued: real text, X's length rule,
+// and not a near-duplicate of the account's recent posts.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gl::plan {
+
+inline constexpr double kDuplicateSimilarity = 0.9;
+
+struct RecentPost {
+  std::string text;
+  std::vector<float> embedding;
+};
+
+// Why a draft cannot be queued, or nothing when it can.
+std::optional<std::string> check_draft(const std::string& text, const std::vector<RecentPost>& recent);
+
+// Trims quotes, "Tweet:"-style labels and whitespace an LLM wraps around a post.
+std::string clean_llm_text(std::string text);
+
+}  // namespace gl::plan

@@ -1,0 +1,49 @@
+#include <catch2/catch.hpp>
+#include <chrono>
+
+#include "core/clock.h"
+#include "support/sandbox.h"
+
+using namespace gl::test;
+using nlohmann::json;
+
+TEST_CASE("the whole loop runs on its own for a few simulated days") {
+  TestDb db;
+  Sandbox sandbox;
+  auto env = tool_env(db.url(), sandbox, "loop-token");
+  REQUIRE(run_tool({"accounts", "add", "loop", "--timezone", "America/New_York", "--topic", "sleep", "--topic",
+                    "focus", "--topic", "strength", "--topic", "nutrition"},
+                   env).exit_code == 0);
+  const auto start = *gl::parse_iso8601("2026-11-01T00:00:00Z");
+  int failures = 0;
+  const auto call = [&](std::vector<std::string> args, const std::string& in = "") {
+    Result r = run_tool(args, env, in);
+    if (r.exit_code != 0) {
+      ++failures;
+      WARN(args[0] << " exited " << r.exit_code << ": " << r.err);
+    }
+    return r;
+  };
+  for (int hour = 0; hour < 24 * 4; ++hour) {
+    const std::string now = gl::format_iso8601(start + std::chrono::hours(hour));
+    call({"plan-post", "--now", now, "--fill-to", "2", "--seed", std::to_string(hour + 1)});
+    call({"publish", "--now", now});
+    Result scraped = call({"scrape-metrics", "--now", now});
+    call({"update-generators", "--now", now}, scraped.out);
+    call({"learn-hourly", "--now", now});
+    if (hour % 2 == 0) call({"aggregate", "--now", now});
+    if (hour % 6 == 0) call({"extract-formulas", "--now", now});
+  }
+  CHECK(failures == 0);
+  const long long posted = std::stoll(db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'posted'"));
+  CHECK(posted >= 8);   // 3 a day at most, 4 h apart
+  CHECK(posted <= 12);
+  CHECK(db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'failed'") == "0");
+  CHECK(std::stoll(db.scalar("SELECT count(*) FROM learning_posts WHERE passed_gates")) >= 4);
+  CHECK(std::stoll(db.scalar("SELECT count(*) FROM bandit_arms WHERE family = 'topic'")) >= 2);
+  CHECK(std::stoll(db.scalar("SELECT count(*) FROM follower_snapshots")) >= 10);
+  CHECK(std::stoll(db.scalar("SELECT count(*) FROM learning_summaries")) == 24 * 4);
+  CHECK(db.scalar("SELECT count(*) FROM job_runs WHERE status <> 'ok'") == "0");
+  // Everything published is on the sandbox, once.
+  CHECK(sandbox.get("/sandbox/stats")["tweets"].get<long long>() == posted);
+}
