@@ -10,7 +10,7 @@ policy: the sandbox's hidden truth scores every choice).
 
 Used by scripts/demo (30 days, one seed) and bench/learning_curve.py.
 """
-import argparse, concurrent.futures, datetime as dt, json, math, os, subprocess, sys, urllib.request
+import argparse, concurrent.futures, datetime as dt, json, math, os, subprocess, sys, urllib.request, zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(os.environ.get("BUILD_DIR", os.path.join(ROOT, "build")), "bin")
@@ -32,8 +32,9 @@ def http(url, body=None, headers=None):
 
 
 class Account:
-    def __init__(self, name, policy, db, sandbox, seed):
+    def __init__(self, name, policy, db, sandbox, seed, exploration=None):
         self.name, self.policy, self.seed = name, policy, seed
+        self.exploration = exploration
         self.env = dict(os.environ, DATABASE_URL=db, X_API_BASE_URL=sandbox, X_CONSUMER_KEY="sim",
                         X_CONSUMER_SECRET="sim", X_ACCESS_TOKEN="sim-" + name, X_ACCESS_TOKEN_SECRET="sim")
         for k in ("LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL"):
@@ -50,9 +51,10 @@ class Account:
 
     def step(self, now, minute_of_day, step_minutes):
         t = iso(now)
-        seed = str(abs(hash((self.name, t))) % (2**31) + 1)
+        seed = str(zlib.crc32(f"{self.name}/{self.seed}/{t}".encode()) % (2**31) + 1)
+        extra = ["--exploration", str(self.exploration)] if self.exploration is not None else []
         self.tool("plan-post", "--now", t, "--fill-to", "2", "--policy", POLICIES[self.policy], "--seed", seed,
-                  "--daily-cap", "3", "--min-spacing-hours", "4")
+                  "--daily-cap", "3", "--min-spacing-hours", "4", *extra)
         self.tool("publish", "--now", t)
         scraped = self.tool("scrape-metrics", "--now", t)
         if self.policy not in LEARNERS:
@@ -66,7 +68,7 @@ class Account:
             self.tool("extract-formulas", "--now", t)
 
 
-def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag):
+def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, exploration=None):
     dbname = f"sim_{tag}_{seed}"
     subprocess.run(["psql", db_cluster, "-qXc", f"DROP DATABASE IF EXISTS {dbname}"], check=True, capture_output=True)
     subprocess.run(["psql", db_cluster, "-qXc", f"CREATE DATABASE {dbname}"], check=True, capture_output=True)
@@ -90,7 +92,7 @@ def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag):
             topic_args = sum((["--topic", t] for t in TOPICS), [])
             subprocess.run([os.path.join(BIN, "accounts"), "add", name, "--timezone", "America/New_York", *topic_args],
                            env=env, check=True, capture_output=True)
-            accounts.append(Account(name, name, db, base, seed))
+            accounts.append(Account(name, name, db, base, seed, exploration))
         steps = int(days * 24 * 60 / step_minutes)
 
         def drive(acct):
@@ -165,11 +167,12 @@ def main():
     ap.add_argument("--shift", action="store_true", help="the audience's taste changes halfway")
     ap.add_argument("--json", help="write the results here as JSON")
     ap.add_argument("--tag", default="run")
+    ap.add_argument("--exploration", type=float, help="plan-post --exploration for the learning policy")
     args = ap.parse_args()
     cluster = os.environ.get("DATABASE_URL") or subprocess.run([os.path.join(ROOT, "scripts/db"), "url"],
                                                                capture_output=True, text=True).stdout.strip()
     policies = args.policies.split(",")
-    results = [run_seed(int(s), args.days, policies, args.step_minutes, args.shift, cluster, args.tag)
+    results = [run_seed(int(s), args.days, policies, args.step_minutes, args.shift, cluster, args.tag, args.exploration)
                for s in args.seeds.split(",")]
     for r in results:
         if r["summary"]:

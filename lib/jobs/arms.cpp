@@ -33,11 +33,11 @@ std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, long long acc
                           config.half_life_days)
             : "1.0";
   const std::string sql = fmt::format(
-      "SELECT key, count(*), sum(w), sum(w * r), sum(w * r * r) FROM ("
-      "  SELECT {0} AS key, {1} AS w, {2} AS r FROM learning_posts lp "
+      "WITH {4} SELECT key, count(*), sum(w), sum(w * r), sum(w * r * r) FROM ("
+      "  SELECT {0} AS key, {1} AS w, {2} AS r FROM learning_posts lp CROSS JOIN prior "
       "  WHERE lp.account_id = $1 AND lp.format = $3 AND {3}) s "
       "WHERE key IS NOT NULL AND key <> '' GROUP BY key ORDER BY key",
-      key_sql(family), weight, learn::reward_sql("lp"), gated_sql("lp"));
+      key_sql(family), weight, learn::reward_sql("lp"), gated_sql("lp"), learn::prior_rates_sql(gated_sql("lp")));
   std::vector<learn::BanditArm> out;
   for (const auto& r : t.exec_params(sql, account_id, format_iso8601(now), format)) {
     out.push_back({r[0].as<std::string>(), r[1].as<long long>(), r[2].as<double>(), r[3].as<double>(),

@@ -48,14 +48,15 @@ Json gate_report(pqxx::transaction_base& t, long long account_id, TimePoint now,
 std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, long long account_id, TimePoint now,
                                           const std::string& format, int limit) {
   const std::string sql =
-      "SELECT * FROM (SELECT lp.tweet_id, lp.decision_id::text, lp.content, lp.generator_name, lp.topic, "
+      "WITH " + learn::prior_rates_sql(gated_sql("lp")) + " SELECT * FROM (SELECT lp.tweet_id, lp.decision_id::text, lp.content, lp.generator_name, lp.topic, "
       "  coalesce(lp.formula_name, ''), coalesce(lp.hook_type, ''), lp.format, lp.tags, "
       "  extract(epoch FROM lp.posted_at)::float8, lp.posted_hour_local, lp.posted_weekday_local, "
       "  coalesce(extract(epoch FROM lp.posted_at - (SELECT max(p.posted_at) FROM content_metadata p "
       "    WHERE p.account_id = lp.account_id AND p.status = 'posted' AND p.posted_at < lp.posted_at)) / 3600, 24), "
       "  lp.impressions, lp.likes, lp.retweets, lp.replies, lp.quotes, lp.bookmarks, lp.profile_clicks, "
       "  lp.followers_gained, lp.engagement_rate, " + learn::reward_sql("lp") +
-      " FROM learning_posts lp WHERE lp.account_id = $1 AND lp.format = $3 AND " + gated_sql("lp") +
+      ", extract(epoch FROM lp.collected_at - lp.posted_at)::float8 / 3600"
+      " FROM learning_posts lp CROSS JOIN prior WHERE lp.account_id = $1 AND lp.format = $3 AND " + gated_sql("lp") +
       " ORDER BY lp.posted_at DESC LIMIT $4) s ORDER BY 10";
   std::vector<LearnedPost> out;
   const auto opt = [](const pqxx::field& f) {
@@ -80,6 +81,7 @@ std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, long long a
                  r[20].is_null() ? std::nullopt : std::optional<double>(r[20].as<double>())};
     if (!r[21].is_null()) p.engagement_rate = r[21].as<double>();
     p.reward = r[22].as<double>();
+    p.age_at_collection_hours = r[23].as<double>();
     out.push_back(std::move(p));
   }
   return out;

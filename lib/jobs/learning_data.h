@@ -27,6 +27,7 @@ struct LearnedPost {
   TimePoint posted_at;
   int hour = 0, weekday = 0;
   double spacing_hours = 24;
+  double age_at_collection_hours = 0;  // how mature the metrics are
   learn::PostMetrics metrics;
   std::optional<double> engagement_rate;
   double reward = 0;

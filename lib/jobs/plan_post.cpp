@@ -7,10 +7,12 @@
 #include "core/secrets.h"
 #include "core/timezone.h"
 #include "jobs/arms.h"
+#include "jobs/learning_data.h"
 #include "jobs/training.h"
 #include "learn/embedding.h"
 #include "learn/predictor.h"
 #include "learn/reward.h"
+#include "learn/reward_model.h"
 #include "llm/client.h"
 #include "plan/composer.h"
 #include "plan/draft_check.h"
@@ -44,6 +46,7 @@ struct PlanInputs {
   std::vector<TimePoint> scheduled;           // posts queued or posted around now
   std::map<std::string, TimePoint> topic_last_used;
   std::optional<StoredPredictor> predictor;
+  learn::RewardModel reward_model;            // the Thompson policy's joint posterior
 };
 
 PlanInputs load_inputs(db::AccountRun& run, TimePoint now) {
@@ -110,6 +113,16 @@ PlanInputs load_inputs(db::AccountRun& run, TimePoint now) {
     last = std::max(last, at);
   }
   in.predictor = current_predictor(t, id, "single");
+  // The reward posterior, refit at every plan from the newest metrics; old posts count less.
+  std::vector<learn::WeightedSample> samples;
+  for (const auto& p : load_gated_posts(t, id, now, "single", 2000)) {
+    const std::string hook = learn::hook_name(learn::analyze_text(p.content).hook);
+    learn::FeatureMap x = learn::choice_features(learn::lower(p.topic), hook, p.generator, p.hour);
+    for (const auto& [k, v] : learn::maturity_features(p.age_at_collection_hours)) x[k] = v;
+    for (const auto& [k, v] : learn::wording_features(p.content)) x[k] = v;
+    samples.push_back({x, p.reward, learn::decay_weight(hours_between(p.posted_at, now) / 24.0)});
+  }
+  in.reward_model = learn::RewardModel::fit(samples);
   return in;
 }
 
@@ -160,7 +173,17 @@ double oracle_reward(HttpClient& http, const std::string& base, const std::strin
   m.bookmarks = c("bookmarks");
   m.profile_clicks = c("profile_clicks");
   m.followers_gained = j.value("follows", 0.0);
-  return learn::post_reward(m);
+  // Expected values carry no counting noise: the post's own rates are the smoothing target.
+  const double imp = std::max(1.0, j.value("impressions", 0.0));
+  learn::AccountRates own;
+  own.like = j.value("likes", 0.0) / imp;
+  own.retweet = j.value("retweets", 0.0) / imp;
+  own.reply = j.value("replies", 0.0) / imp;
+  own.quote = j.value("quotes", 0.0) / imp;
+  own.bookmark = j.value("bookmarks", 0.0) / imp;
+  own.profile_click = j.value("profile_clicks", 0.0) / imp;
+  own.follower = j.value("follows", 0.0) / imp;
+  return learn::post_reward(m, own);
 }
 
 std::string llm_prompt(const Persona& p, const std::string& topic, learn::HookType hook, const Formula* f,
@@ -174,6 +197,30 @@ std::string llm_prompt(const Persona& p, const std::string& topic, learn::HookTy
   }
   prompt += "Write one new post on the topic in this persona's voice, opening with the hook.";
   return prompt;
+}
+
+// The offline composer's draft: under the Thompson policy, the best of a few
+// drafts by a posterior draw's score of their wording; otherwise the first.
+std::string compose_best(const PlanInputs& in, const PlanOptions& o, const plan::DraftRequest& request,
+                         std::mt19937_64& rng, nlohmann::json& rationale) {
+  constexpr int kDrafts = 4;
+  if (o.policy != plan::Policy::kThompson) return plan::compose_offline(request, rng);
+  auto draw = in.reward_model.draw(rng, o.exploration);
+  std::string best;
+  double best_score = -1e300;
+  int considered = 0;
+  for (int i = 0; i < kDrafts * 3 && considered < kDrafts; ++i) {
+    const std::string draft = plan::compose_offline(request, rng);
+    if (plan::check_draft(draft, in.recent)) continue;
+    ++considered;
+    const double score = draw.score(learn::wording_features(draft));
+    if (score > best_score) {
+      best_score = score;
+      best = draft;
+    }
+  }
+  rationale["drafts_considered"] = considered;
+  return best.empty() ? plan::compose_offline(request, rng) : best;
 }
 
 constexpr const char* kSystemPrompt =
@@ -274,6 +321,92 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
       }
       generator = fitting.empty() ? in.personas.front().name : fitting[rng() % fitting.size()];
       probs["oracle_expected_reward"] = best;
+    } else if (o.policy == plan::Policy::kThompson) {
+      // Thompson sampling on the joint posterior: each draw of the coefficients
+      // names its best topic, hook, persona and hour; the plan follows one
+      // draw, and the share of draws behind each choice is its probability.
+      std::vector<std::string> hooks, names, hours;
+      for (learn::HookType h : learn::kAllHookTypes) hooks.push_back(learn::hook_name(h));
+      for (const auto& p : in.personas) names.push_back(p.name);
+      std::map<std::string, TimePoint> first_slot_of_hour;
+      for (const auto& s : slots) {
+        const std::string h = std::to_string(to_local(s, run.account.timezone).hour);
+        if (first_slot_of_hour.emplace(h, s).second) hours.push_back(h);
+      }
+      const int kDraws = 400;
+      struct Pick {
+        std::string topic, hook, generator, hour;
+      };
+      std::vector<Pick> picks;
+      std::map<std::string, std::map<std::string, double>> freq;
+      const auto best = [](learn::RewardModel::Draw& d, const std::vector<std::string>& keys, const std::string& prefix) {
+        std::string arg;
+        double top = -1e300;
+        for (const auto& k : keys) {
+          const double v = d.coefficient(prefix + k);
+          if (v > top) {
+            top = v;
+            arg = k;
+          }
+        }
+        return arg;
+      };
+      for (int i = 0; i < kDraws; ++i) {
+        auto d = in.reward_model.draw(rng, o.exploration);
+        Pick pk;
+        pk.topic = topic.empty() ? best(d, topics, "topic=") : topic;
+        pk.hook = best(d, hooks, "hook=");
+        pk.generator = best(d, names, "generator=");
+        double top = -1e300;
+        for (const auto& h : hours) {
+          const double v = d.score(learn::hour_features(std::stoi(h)));
+          if (v > top) {
+            top = v;
+            pk.hour = h;
+          }
+        }
+        freq["topic"][pk.topic] += 1.0 / kDraws;
+        freq["hook"][pk.hook] += 1.0 / kDraws;
+        freq["generator"][pk.generator] += 1.0 / kDraws;
+        freq["hour"][pk.hour] += 1.0 / kDraws;
+        picks.push_back(pk);
+      }
+      const Pick chosen = picks[std::uniform_int_distribution<size_t>(0, picks.size() - 1)(rng)];
+      // A 1% uniform floor per choice keeps every candidate possible and its logged probability above zero.
+      const auto settle = [&](const char* family, const std::vector<std::string>& keys, const std::string& drawn) {
+        std::map<std::string, double> dist;
+        for (const auto& k : keys) dist[k] = 0.99 * freq[family][k] + 0.01 / static_cast<double>(keys.size());
+        std::string key = drawn;
+        if (std::uniform_real_distribution<double>(0, 1)(rng) < 0.01) key = keys[rng() % keys.size()];
+        probs[family] = {{"chosen", key}, {"p", dist[key]}, {"distribution", dist}};
+        return key;
+      };
+      if (topic.empty()) {
+        topic = settle("topic", topics, chosen.topic);
+        if (!trending.empty()) probs["topic"]["p"] = probs["topic"]["p"].get<double>() * (1 - o.trending_probability);
+        probs["topic"]["trending"] = false;
+      }
+      hook_name = settle("hook", hooks, chosen.hook);
+      generator = settle("generator", names, chosen.generator);
+      slot = first_slot_of_hour.at(settle("hour", hours, chosen.hour));
+      // The formula: a learned one with that hook, the persona's own first.
+      std::map<std::string, double> weights;
+      const auto fit = in.formulas_by_generator.find(generator);
+      for (const auto& f : in.formulas) {
+        if (f.hook != hook_name) continue;
+        const bool own = fit != in.formulas_by_generator.end() &&
+                         std::find(fit->second.begin(), fit->second.end(), f.key) != fit->second.end();
+        weights[f.key] = (0.05 + f.confidence) * (own ? 3 : 1);
+      }
+      if (!weights.empty()) {
+        const Choice f = plan::choose_weighted(weights, rng);
+        formula_key = f.key;
+        for (const auto& fm : in.formulas) {
+          if (fm.key == f.key) formula = &fm;
+        }
+        probs["formula"] = {{"chosen", f.key}, {"p", f.probability}};
+      }
+      rationale["posterior_samples"] = in.reward_model.samples();
     } else {
       std::vector<std::string> names;
       for (const auto& p : in.personas) names.push_back(p.name);
@@ -339,7 +472,7 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
         }
       }
       if (text.empty()) {
-        text = plan::compose_offline({topic, hook, generator, formula ? formula->structure : ""}, rng);
+        text = compose_best(in, o, {topic, hook, generator, formula ? formula->structure : ""}, rng, rationale);
         if (llm) source = "offline_fallback";
       }
       if (const auto why = plan::check_draft(text, in.recent)) {

@@ -75,8 +75,9 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
     // Topic preferences: each generator's topics, shrunk toward its own mean.
     std::map<std::string, std::vector<learn::BanditArm>> topics_by_generator;
     for (const auto& r : w.exec_params(
-             "SELECT lp.generator_name, lower(lp.topic), count(*), sum(r), sum(r * r) FROM ("
-             "  SELECT lp.*, " + learn::reward_sql("lp") + " AS r FROM learning_posts lp "
+             "WITH " + learn::prior_rates_sql(gated_sql("lp")) +
+             " SELECT lp.generator_name, lower(lp.topic), count(*), sum(r), sum(r * r) FROM ("
+             "  SELECT lp.*, " + learn::reward_sql("lp") + " AS r FROM learning_posts lp CROSS JOIN prior "
              "  WHERE lp.account_id = $1 AND lp.format = $3 AND " + gated_sql("lp") + ") lp GROUP BY 1, 2",
              run.account.id, now_text, format)) {
       const double n = r[2].as<double>();

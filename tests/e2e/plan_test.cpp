@@ -38,7 +38,7 @@ TEST_CASE("plan-post picks the planted winners most often and still explores") {
   f.db.scalar("UPDATE generators SET enabled = generator_name IN ('dataNerd', 'coach', 'storyteller') RETURNING 1");
   REQUIRE(run_tool({"aggregate", "--now", kPlantedNow}, f.env).exit_code == 0);
   std::map<std::string, int> topics, hours, generators;
-  double min_topic_p = 1;
+  double min_topic_p = 1, min_hour_p = 1, min_generator_p = 1, max_hour_p = 0;
   const int n = 60;
   for (int i = 1; i <= n; ++i) {
     Result r = f.plan({"--dry-run", "--seed", std::to_string(i)});
@@ -52,6 +52,13 @@ TEST_CASE("plan-post picks the planted winners most often and still explores") {
     for (const auto& [topic, prob] : p["probabilities"]["topic"]["distribution"].items()) {
       min_topic_p = std::min(min_topic_p, prob.get<double>());
     }
+    for (const auto& [hour, prob] : p["probabilities"]["hour"]["distribution"].items()) {
+      min_hour_p = std::min(min_hour_p, prob.get<double>());
+      max_hour_p = std::max(max_hour_p, prob.get<double>());
+    }
+    for (const auto& [g, prob] : p["probabilities"]["generator"]["distribution"].items()) {
+      min_generator_p = std::min(min_generator_p, prob.get<double>());
+    }
     CHECK(p["probabilities"]["hour"]["p"].get<double>() > 0);
   }
   const auto most = [](const std::map<std::string, int>& m) {
@@ -61,10 +68,11 @@ TEST_CASE("plan-post picks the planted winners most often and still explores") {
   CHECK(most(hours) == "19");
   CHECK(most(generators) == "dataNerd");
   CHECK(topics["sleep"] >= n * 3 / 4);
-  CHECK(min_topic_p > 0);  // every topic stays possible and its probability is logged
-  CHECK(hours.size() >= 3);  // still explores
-  CHECK(generators.size() >= 2);
-  CHECK(generators["dataNerd"] < n);
+  // Still explores: every candidate stays possible, with its probability logged.
+  CHECK(min_topic_p > 0);
+  CHECK(min_hour_p > 0);
+  CHECK(min_generator_p > 0);
+  CHECK(max_hour_p < 1);
   CHECK(f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'queued'") == "0");  // dry runs
 }
 

@@ -35,18 +35,40 @@ TEST_CASE("Normal posteriors shrink toward the account mean, less as data grows"
   CHECK(prob_above(normal_posterior(50 * 1.5, 50, 1, 0.5, 5), 1) > 0.99);
 }
 
-TEST_CASE("the reward weighs replies, profile clicks and follows above likes") {
+TEST_CASE("the reward weighs high-intent actions and smooths small counts toward the account's rates") {
+  const AccountRates none;
   PostMetrics likes;
+  likes.impressions = 1000000;  // so many views that smoothing hardly matters
   likes.likes = 100;
-  PostMetrics replies;
+  PostMetrics replies = likes;
+  replies.likes = 0;
   replies.replies = 2;
-  CHECK(post_reward(likes) == Approx(std::log1p(50)));
-  CHECK(post_reward(replies) == Approx(std::log1p(54)));
+  CHECK(post_reward(likes, none) == Approx(std::log1p(50)).epsilon(0.01));
+  CHECK(post_reward(replies, none) == Approx(std::log1p(54)).epsilon(0.01));
   PostMetrics follows;
+  follows.impressions = 1000000;
   follows.followers_gained = 1;
-  CHECK(post_reward(follows) == Approx(std::log1p(50)));
-  CHECK(post_reward(PostMetrics{}) == 0);
+  CHECK(post_reward(follows, none) == Approx(std::log1p(50)).epsilon(0.01));
+  CHECK(post_reward(PostMetrics{}, none) == 0);
+
+  // A small post: one reply more barely moves the reward; the account's rate does the talking.
+  AccountRates account;
+  account.reply = 0.002;
+  PostMetrics small;
+  small.impressions = 500;
+  small.replies = 1;
+  PostMetrics lucky = small;
+  lucky.replies = 2;
+  const double expected_one = std::log1p(500 * 27 * (1 + kPseudoImpressions * 0.002) / (500 + kPseudoImpressions));
+  CHECK(post_reward(small, account) == Approx(expected_one));
+  CHECK(post_reward(lucky, account) - post_reward(small, account) < std::log1p(27) / 4);
+  // More reach with the same rates is more reward.
+  PostMetrics wide = small;
+  wide.impressions = 5000;
+  wide.replies = 10;
+  CHECK(post_reward(wide, account) > post_reward(small, account));
   CHECK(reward_sql("lp").find("27") != std::string::npos);
+  CHECK(prior_rates_sql("true").rfind("prior AS", 0) == 0);
 }
 
 TEST_CASE("decayed Thompson sampling favours the best arm and still explores") {

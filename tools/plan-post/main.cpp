@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
             ->check(CLI::Range(0, 100));
         app.add_option("--policy", policy, "thompson (learning), random (learning off), epsilon, oracle (x-sandbox only)")
             ->check(CLI::IsMember({"thompson", "random", "epsilon", "oracle"}));
+        app.add_option("--exploration", o.exploration,
+                       "spread of Thompson draws relative to the posterior (1 = the full posterior)")
+            ->check(CLI::Range(0.0, 2.0));
         app.add_option("--epsilon", o.epsilon, "exploration rate of --policy epsilon")->check(CLI::Range(0.0, 1.0));
         app.add_option("--trending-probability", o.trending_probability, "chance to write about a trending topic")
             ->check(CLI::Range(0.0, 1.0));

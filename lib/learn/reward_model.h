@@ -1,0 +1,78 @@
+// The planner's posterior: a Bayesian linear model of the reward over the
+// choices a plan makes (topic, hook, persona, posting hour as smooth daily
+// harmonics), fitted on decayed, gated posts. Estimating the choices jointly
+// separates their effects (a good hour is not credited to the topic posted
+// at it), and sharing the hour curve across neighbouring hours lets a few
+// dozen posts say something about all 24. Thompson sampling draws the
+// coefficients from the posterior; an unseen choice draws from the prior.
+#pragma once
+
+#include <Eigen/Dense>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace gl::learn {
+
+using FeatureMap = std::map<std::string, double>;
+
+// Features of a choice: "topic=sleep", "hook=question", "generator=coach" and
+// hour harmonics "hour_sin1", "hour_cos1", "hour_sin2", "hour_cos2".
+FeatureMap choice_features(const std::string& topic, const std::string& hook, const std::string& generator,
+                           int local_hour);
+FeatureMap hour_features(int local_hour);
+
+// What the words add beyond the hook: "length=medium", "numbers", "question", "cta".
+FeatureMap wording_features(const std::string& text);
+
+// How far a post's metrics had grown when read: "age<6h", "age6-24h",
+// "age24-72h" (older is the baseline). Metrics keep growing for days, so a
+// young post's reward is low whatever was chosen; these covariates take that
+// out of the choices' coefficients. Plans compare choices at full maturity.
+FeatureMap maturity_features(double age_hours);
+
+struct WeightedSample {
+  FeatureMap x;
+  double y = 0;
+  double weight = 1;  // decay
+};
+
+class RewardModel {
+ public:
+  // Ridge prior N(0, noise_var / lambda) on every coefficient; the intercept is the weighted mean.
+  static RewardModel fit(const std::vector<WeightedSample>& samples, double lambda = 3.0);
+
+  double intercept() const { return intercept_; }
+  double noise_var() const { return noise_var_; }
+  size_t samples() const { return n_; }
+  double mean_coefficient(const std::string& name) const;
+
+  // One posterior draw of all coefficients, its spread scaled by `scale` (1 =
+  // the posterior itself); unseen names draw from the prior (cached per draw).
+  class Draw {
+   public:
+    double coefficient(const std::string& name);
+    double score(const FeatureMap& x);
+
+   private:
+    friend class RewardModel;
+    std::map<std::string, double> values_;
+    const RewardModel* model_ = nullptr;
+    std::mt19937_64* rng_ = nullptr;
+    double scale_ = 1;
+  };
+  Draw draw(std::mt19937_64& rng, double scale = 1) const;
+
+ private:
+  std::vector<std::string> names_;
+  std::map<std::string, int> index_;
+  Eigen::VectorXd mean_;
+  Eigen::MatrixXd chol_;  // lower Cholesky factor of the posterior covariance
+  double intercept_ = 0;
+  double noise_var_ = 1;
+  double lambda_ = 3;
+  size_t n_ = 0;
+};
+
+}  // namespace gl::learn
