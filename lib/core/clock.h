@@ -29,6 +29,11 @@ class Clock {
   std::optional<TimePoint> fixed_;
 };
 
+// The instant `secs` seconds after the Unix epoch (as PostgreSQL's extract(epoch ...) gives).
+inline TimePoint from_epoch_seconds(double secs) {
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(secs)));
+}
+
 inline double hours_between(TimePoint a, TimePoint b) {
   return std::chrono::duration<double>(b - a).count() / 3600.0;
 }

@@ -3,20 +3,14 @@
 #include <cstdlib>
 
 #include "core/error.h"
+#include "core/hash.h"
 
 namespace gl::db {
 
 namespace {
 
-// FNV-1a folded to 31 bits: a stable lock key per tool name.
-int tool_key(const std::string& tool) {
-  unsigned int h = 2166136261u;
-  for (unsigned char c : tool) {
-    h ^= c;
-    h *= 16777619u;
-  }
-  return static_cast<int>(h & 0x7fffffff);
-}
+// A stable lock key per tool name, folded to 31 bits.
+int tool_key(const std::string& tool) { return static_cast<int>(fnv1a64(tool) & 0x7fffffff); }
 
 }  // namespace
 
@@ -69,6 +63,14 @@ AdvisoryLock::~AdvisoryLock() {
   } catch (...) {
     // The lock dies with the session anyway.
   }
+}
+
+std::optional<long long> optional_count(const pqxx::field& f) {
+  return f.is_null() ? std::nullopt : std::optional<long long>(f.as<long long>());
+}
+
+std::optional<double> optional_double(const pqxx::field& f) {
+  return f.is_null() ? std::nullopt : std::optional<double>(f.as<double>());
 }
 
 std::string to_pg_array(const std::vector<std::string>& items) {

@@ -32,6 +32,10 @@ class AdvisoryLock {
   int key2_;
 };
 
+// A nullable column as an optional: NULL stays unknown, never 0.
+std::optional<long long> optional_count(const pqxx::field& f);
+std::optional<double> optional_double(const pqxx::field& f);
+
 // A PostgreSQL text[] literal for a parameter: {"a","b \"c\""}.
 std::string to_pg_array(const std::vector<std::string>& items);
 // Parses a text[] value as libpq returns it.

@@ -59,9 +59,6 @@ std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, long long a
       " FROM learning_posts lp CROSS JOIN prior WHERE lp.account_id = $1 AND lp.format = $3 AND " + gated_sql("lp") +
       " ORDER BY lp.posted_at DESC LIMIT $4) s ORDER BY 10";
   std::vector<LearnedPost> out;
-  const auto opt = [](const pqxx::field& f) {
-    return f.is_null() ? std::nullopt : std::optional<long long>(f.as<long long>());
-  };
   for (const auto& r : t.exec_params(sql, account_id, format_iso8601(now), format, limit)) {
     LearnedPost p;
     p.tweet_id = r[0].as<std::string>();
@@ -73,12 +70,13 @@ std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, long long a
     p.hook = r[6].as<std::string>();
     p.format = r[7].as<std::string>();
     p.tags = db::from_pg_array(r[8]);
-    p.posted_at = TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(r[9].as<double>())));
+    p.posted_at = from_epoch_seconds(r[9].as<double>());
     p.hour = r[10].as<int>();
     p.weekday = r[11].as<int>();
     p.spacing_hours = r[12].as<double>();
+    const auto opt = db::optional_count;
     p.metrics = {opt(r[13]), opt(r[14]), opt(r[15]), opt(r[16]), opt(r[17]), opt(r[18]), opt(r[19]),
-                 r[20].is_null() ? std::nullopt : std::optional<double>(r[20].as<double>())};
+                 db::optional_double(r[20])};
     if (!r[21].is_null()) p.engagement_rate = r[21].as<double>();
     p.reward = r[22].as<double>();
     p.age_at_collection_hours = r[23].as<double>();

@@ -107,7 +107,7 @@ PlanInputs load_inputs(db::AccountRun& run, TimePoint now) {
            "WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') "
            "AND coalesce(posted_at, scheduled_at) > $2::timestamptz - interval '2 days'",
            id, now_text)) {
-    const TimePoint at(std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(r[0].as<double>())));
+    const TimePoint at = from_epoch_seconds(r[0].as<double>());
     in.scheduled.push_back(at);
     auto& last = in.topic_last_used[r[1].as<std::string>()];
     last = std::max(last, at);

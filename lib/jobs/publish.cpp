@@ -34,8 +34,7 @@ QueuedPost from_row(const pqxx::row& r) {
   if (!r[4].is_null()) p.reply_to = r[4].as<std::string>();
   if (!r[5].is_null()) p.tweet_id = r[5].as<std::string>();
   p.scheduled_at = r[6].is_null() ? "" : r[6].as<std::string>();
-  p.posting_started_at = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
-      std::chrono::duration<double>(r[7].as<double>())));
+  p.posting_started_at = from_epoch_seconds(r[7].as<double>());
   return p;
 }
 

@@ -131,13 +131,8 @@ WHERE cm.account_id = $1 AND cm.decision_id = u.decision_id
   AND o.account_id = cm.account_id AND o.decision_id = cm.decision_id
 )SQL";
 
-TimePoint from_epoch(double secs) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(secs)));
-}
-
-std::optional<long long> opt_count(const pqxx::field& f) {
-  return f.is_null() ? std::nullopt : std::optional<long long>(f.as<long long>());
-}
+constexpr auto from_epoch = from_epoch_seconds;
+constexpr auto opt_count = db::optional_count;
 
 struct DuePost {
   std::string decision_id, tweet_id, generator, topic, format;

@@ -20,9 +20,7 @@ struct GeneratorRow {
   long long recent_posts = 0, earlier_posts = 0;
 };
 
-std::optional<double> opt(const pqxx::field& f) {
-  return f.is_null() ? std::nullopt : std::optional<double>(f.as<double>());
-}
+constexpr auto opt = db::optional_double;
 
 Json opt_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 

@@ -3,18 +3,11 @@
 #include <cctype>
 #include <cmath>
 
+#include "core/hash.h"
+
 namespace gl::learn {
 
 namespace {
-
-unsigned long long fnv(const std::string& s) {
-  unsigned long long h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 }  // namespace
 
@@ -32,7 +25,7 @@ std::vector<float> local_embedding(const std::string& text, int dims) {
   }
   if (!cur.empty()) words.push_back(cur);
   const auto add = [&](const std::string& token, float weight) {
-    const unsigned long long h = fnv(token);
+    const unsigned long long h = fnv1a64(token);
     v[h % static_cast<unsigned long long>(dims)] += ((h >> 63) ? -weight : weight);
   };
   for (size_t i = 0; i < words.size(); ++i) {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/timezone.h"
 #include "learn/text_features.h"
 
@@ -20,18 +21,9 @@ unsigned long long mix(unsigned long long x) {
   return x ^ (x >> 31);
 }
 
-unsigned long long hash_string(const std::string& s) {
-  unsigned long long h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
 // A standard normal draw, fixed by (seed, id, stream).
 double normal(unsigned long long seed, const std::string& id, int stream) {
-  const unsigned long long a = mix(seed ^ mix(hash_string(id) + static_cast<unsigned long long>(stream) * 2));
+  const unsigned long long a = mix(seed ^ mix(fnv1a64(id) + static_cast<unsigned long long>(stream) * 2));
   const unsigned long long b = mix(a + 0x632be59bd9b4e019ULL);
   const double u1 = (static_cast<double>(a >> 11) + 0.5) / 9007199254740992.0;
   const double u2 = (static_cast<double>(b >> 11) + 0.5) / 9007199254740992.0;
