@@ -276,14 +276,16 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
       auto it = in.topic_last_used.find(t);
       if (it == in.topic_last_used.end() || hours_between(it->second, now) >= o.topic_cooldown_hours) trending.push_back(t);
     }
+    // Thompson and the oracle choose the topic together with everything else;
+    // here they only take the trending rule's topic.
+    const bool joint = o.policy == plan::Policy::kThompson || o.policy == plan::Policy::kOracle;
     std::string topic;
-    if (o.policy != plan::Policy::kOracle || !trending.empty()) {
-      const auto tc = plan::choose_topic(in.topic_arms, topics, trending, o.trending_probability, o.policy, o.epsilon, rng);
-      if (tc.trending || o.policy != plan::Policy::kOracle) {
-        topic = tc.choice.key;
-        probs["topic"] = dist_json(tc.choice);
-        probs["topic"]["trending"] = tc.trending;
-      }
+    const auto tc = plan::choose_topic(in.topic_arms, topics, trending, o.trending_probability,
+                                       joint ? plan::Policy::kRandom : o.policy, o.epsilon, rng);
+    if (tc.trending || !joint) {
+      topic = tc.choice.key;
+      probs["topic"] = dist_json(tc.choice);
+      probs["topic"]["trending"] = tc.trending;
     }
     std::string text, generator, hook_name, formula_key;
     std::optional<TimePoint> slot;
