@@ -49,7 +49,7 @@ struct PlanInputs {
   learn::RewardModel reward_model;            // the Thompson policy's joint posterior
 };
 
-PlanInputs load_inputs(db::AccountRun& run, TimePoint now) {
+PlanInputs load_inputs(db::AccountRun& run, TimePoint now, plan::Policy policy) {
   PlanInputs in;
   const long long id = run.account.id;
   const std::string now_text = format_iso8601(now);
@@ -82,10 +82,14 @@ PlanInputs load_inputs(db::AccountRun& run, TimePoint now) {
     in.formulas.push_back(f);
     for (const auto& g : db::from_pg_array(r[7])) in.formulas_by_generator[g].push_back(f.key);
   }
-  in.generator_arms = learn::arm_posteriors(stored_arms(t, id, "single", "generator"));
-  in.topic_arms = learn::arm_posteriors(stored_arms(t, id, "single", "topic"));
-  in.hour_arms = learn::arm_posteriors(stored_arms(t, id, "single", "hour"));
-  in.hook_arms = learn::arm_posteriors(arm_stats(t, id, now, "single", "hook", true));
+  // Each policy reads only what it chooses with: epsilon-greedy the per-family
+  // arms, Thompson the joint posterior; random and the oracle neither.
+  if (policy == plan::Policy::kEpsilon) {
+    in.generator_arms = learn::arm_posteriors(stored_arms(t, id, "single", "generator"));
+    in.topic_arms = learn::arm_posteriors(stored_arms(t, id, "single", "topic"));
+    in.hour_arms = learn::arm_posteriors(stored_arms(t, id, "single", "hour"));
+    in.hook_arms = learn::arm_posteriors(arm_stats(t, id, now, "single", "hook", true));
+  }
   for (const auto& r : t.exec_params(
            "SELECT cm.content, e.embedding FROM content_metadata cm LEFT JOIN content_embeddings e "
            "ON e.account_id = cm.account_id AND e.decision_id = cm.decision_id AND e.model = 'local-hash-256' "
@@ -113,16 +117,18 @@ PlanInputs load_inputs(db::AccountRun& run, TimePoint now) {
     last = std::max(last, at);
   }
   in.predictor = current_predictor(t, id, "single");
-  // The reward posterior, refit at every plan from the newest metrics; old posts count less.
-  std::vector<learn::WeightedSample> samples;
-  for (const auto& p : load_gated_posts(t, id, now, "single", 2000)) {
-    const std::string hook = learn::hook_name(learn::analyze_text(p.content).hook);
-    learn::FeatureMap x = learn::choice_features(learn::lower(p.topic), hook, p.generator, p.hour);
-    for (const auto& [k, v] : learn::maturity_features(p.age_at_collection_hours)) x[k] = v;
-    for (const auto& [k, v] : learn::wording_features(p.content)) x[k] = v;
-    samples.push_back({x, p.reward, learn::decay_weight(hours_between(p.posted_at, now) / 24.0)});
+  if (policy == plan::Policy::kThompson) {
+    // The reward posterior, refit at every plan from the newest metrics; old posts count less.
+    std::vector<learn::WeightedSample> samples;
+    for (const auto& p : load_gated_posts(t, id, now, "single", 2000)) {
+      const std::string hook = learn::hook_name(learn::analyze_text(p.content).hook);
+      learn::FeatureMap x = learn::choice_features(learn::lower(p.topic), hook, p.generator, p.hour);
+      for (const auto& [k, v] : learn::maturity_features(p.age_at_collection_hours)) x[k] = v;
+      for (const auto& [k, v] : learn::wording_features(p.content)) x[k] = v;
+      samples.push_back({x, p.reward, learn::decay_weight(hours_between(p.posted_at, now) / 24.0)});
+    }
+    in.reward_model = learn::RewardModel::fit(samples);
   }
-  in.reward_model = learn::RewardModel::fit(samples);
   return in;
 }
 
@@ -232,7 +238,7 @@ constexpr const char* kSystemPrompt =
 int plan_post(db::AccountRun& run, const PlanOptions& o) {
   const TimePoint now = run.ctx.clock.now();
   std::mt19937_64 rng(o.seed ? o.seed : std::random_device{}());
-  PlanInputs in = load_inputs(run, now);
+  PlanInputs in = load_inputs(run, now, o.policy);
   if (in.topics.empty() && in.trending.empty()) {
     throw usage_error("account @" + run.account.handle,
                       "has no topics to write about: add some with accounts add " + run.account.handle +

@@ -458,6 +458,7 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
   // Private metrics need user context and a post younger than 30 days; they
   // go in batches of their own since X refuses a batch with any older post.
   std::vector<std::vector<const DuePost*>> batches;
+  size_t private_batches = 0;
   for (bool with_private : {true, false}) {
     std::vector<const DuePost*> group;
     for (const auto& p : due) {
@@ -467,12 +468,8 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
       batches.emplace_back(group.begin() + static_cast<long>(i),
                            group.begin() + static_cast<long>(std::min(group.size(), i + x::kMaxIdsPerLookup)));
     }
+    if (with_private) private_batches = batches.size();
   }
-  const size_t private_batches =
-      user_context ? (static_cast<size_t>(std::count_if(due.begin(), due.end(), [&](const DuePost& p) {
-                        return now - p.posted_at < kPrivateMetricsAge;
-                      })) + x::kMaxIdsPerLookup - 1) / x::kMaxIdsPerLookup
-                   : 0;
 
   const auto budget_left = [&] {
     return options.max_requests <= 0 || client->requests() < options.max_requests;
