@@ -1,9 +1,8 @@
 #include "core/cli.h"
 
-#include <pqxx/pqxx>
-
 #include <cstdio>
 #include <iostream>
+#include <pqxx/pqxx>
 
 #include "core/error.h"
 #include "core/version.h"
@@ -44,16 +43,19 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
   CommonOptions& o = ctx.common;
   app.set_version_flag("--version", std::string(spec.name) + " (growthloop) " + kVersion);
   if (spec.uses_database) {
-    app.add_option("--db", o.db,
-                   "PostgreSQL connection string (default: DATABASE_URL, else libpq's PG* variables)");
+    app.add_option(
+        "--db", o.db,
+        "PostgreSQL connection string (default: DATABASE_URL, else libpq's PG* variables)");
   }
   if (spec.takes_account) {
     app.add_option("--account", o.account,
                    "account handle (optional when the database holds one account)");
-    app.add_flag("--dry-run", o.dry_run, "do everything but write or post; print what would be done");
+    app.add_flag("--dry-run", o.dry_run,
+                 "do everything but write or post; print what would be done");
   }
-  app.add_option("--now", o.now_text,
-                 "ISO 8601 time to use as now (default: the system clock), e.g. 2026-11-24T10:00:00Z");
+  app.add_option(
+      "--now", o.now_text,
+      "ISO 8601 time to use as now (default: the system clock), e.g. 2026-11-24T10:00:00Z");
   app.add_flag("-v,--verbose", o.verbosity, "log progress to stderr (-vv for more)");
   if (define) define(app);
 

@@ -13,9 +13,9 @@
 namespace gl {
 
 struct CommonOptions {
-  std::string db;          // connection string; empty = DATABASE_URL, else libpq's PG* variables
-  std::string account;     // handle; empty = the only account in the database
-  std::string now_text;    // --now as given
+  std::string db;        // connection string; empty = DATABASE_URL, else libpq's PG* variables
+  std::string account;   // handle; empty = the only account in the database
+  std::string now_text;  // --now as given
   bool dry_run = false;
   int verbosity = 0;
 };

@@ -96,9 +96,9 @@ std::optional<TimePoint> parse_iso8601(const std::string& text) {
     }
   }
   if (pos != text.size()) return std::nullopt;
-  const long long secs = days_from_civil(year, static_cast<unsigned>(month),
-                                         static_cast<unsigned>(day)) * 86400LL +
-                         hour * 3600LL + minute * 60LL + second - offset_seconds;
+  const long long secs =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400LL +
+      hour * 3600LL + minute * 60LL + second - offset_seconds;
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
       std::chrono::seconds(secs) + std::chrono::microseconds(micros)));
 }

@@ -31,7 +31,8 @@ class Clock {
 
 // The instant `secs` seconds after the Unix epoch (as PostgreSQL's extract(epoch ...) gives).
 inline TimePoint from_epoch_seconds(double secs) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(secs)));
+  return TimePoint(
+      std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(secs)));
 }
 
 inline double hours_between(TimePoint a, TimePoint b) {

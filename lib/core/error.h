@@ -10,8 +10,8 @@ namespace gl {
 enum ExitCode : int {
   kExitOk = 0,
   kExitFailure = 1,
-  kExitUsage = 2,       // bad flags or bad input
-  kExitTempFail = 75,   // EX_TEMPFAIL: rate limit, lock held, database down
+  kExitUsage = 2,      // bad flags or bad input
+  kExitTempFail = 75,  // EX_TEMPFAIL: rate limit, lock held, database down
 };
 
 class Error : public std::runtime_error {

@@ -67,7 +67,9 @@ Account resolve_account(pqxx::connection& conn, const std::string& handle) {
   }
   auto all = list_accounts(t);
   if (all.size() == 1) return all[0];
-  if (all.empty()) throw usage_error("--account", "the database has no accounts; add one with: accounts add HANDLE");
+  if (all.empty())
+    throw usage_error("--account",
+                      "the database has no accounts; add one with: accounts add HANDLE");
   throw usage_error("--account", "the database has " + std::to_string(all.size()) +
                                      " accounts: name one with --account HANDLE");
 }
@@ -91,7 +93,8 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
   }
   pqxx::work w(conn);
   if (change.timezone) {
-    if (w.exec_params1("SELECT count(*) FROM pg_timezone_names WHERE name = $1", *change.timezone)[0]
+    if (w.exec_params1("SELECT count(*) FROM pg_timezone_names WHERE name = $1",
+                       *change.timezone)[0]
             .as<int>() == 0) {
       throw usage_error("--timezone \"" + *change.timezone + "\"",
                         "not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)");

@@ -27,9 +27,9 @@ bool has_migrations_table(pqxx::transaction_base& t) {
 std::map<std::string, Applied> read_applied(pqxx::transaction_base& t) {
   std::map<std::string, Applied> out;
   if (!has_migrations_table(t)) return out;
-  for (const auto& row : t.exec(
-           "SELECT name, checksum, to_char(applied_at AT TIME ZONE 'UTC', "
-           "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM schema_migrations ORDER BY name")) {
+  for (const auto& row :
+       t.exec("SELECT name, checksum, to_char(applied_at AT TIME ZONE 'UTC', "
+              "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM schema_migrations ORDER BY name")) {
     out[row[0].as<std::string>()] = Applied{row[1].as<std::string>(), row[2].as<std::string>()};
   }
   return out;
@@ -49,8 +49,8 @@ std::vector<MigrationStatus> compare(const std::map<std::string, Applied>& appli
     }
   }
   for (const auto& [name, a] : applied) {
-    const bool is_known = std::any_of(known.begin(), known.end(),
-                                      [&](const Migration& m) { return m.name == name; });
+    const bool is_known =
+        std::any_of(known.begin(), known.end(), [&](const Migration& m) { return m.name == name; });
     if (!is_known) out.push_back({name, "unknown", a.applied_at});
   }
   return out;
@@ -122,7 +122,8 @@ std::vector<std::string> apply_migrations(pqxx::connection& conn,
                      sha256_hex(m->sql));
       w.commit();
     } catch (const pqxx::sql_error& e) {
-      throw failure("migration " + m->name, std::string("failed, nothing of it applied: ") + e.what());
+      throw failure("migration " + m->name,
+                    std::string("failed, nothing of it applied: ") + e.what());
     }
     done.push_back(m->name);
   }
@@ -141,8 +142,9 @@ void require_current_schema(pqxx::connection& conn) {
     }
   }
   const auto short_name = [](const std::string& n) { return n.substr(0, 4); };
-  if (have.empty()) throw failure("database", "schema is empty, this build needs " +
-                                                 short_name(needed) + ": run migrate");
+  if (have.empty())
+    throw failure("database",
+                  "schema is empty, this build needs " + short_name(needed) + ": run migrate");
   if (have < needed) {
     throw failure("database", "schema is at " + short_name(have) + ", this build needs " +
                                   short_name(needed) + ": run migrate");

@@ -22,8 +22,8 @@ std::vector<Migration> load_migrations(const std::string& dir);
 
 struct MigrationStatus {
   std::string name;
-  std::string state;      // applied, pending, changed (file differs from what was applied), unknown
-  std::string applied_at; // empty unless applied
+  std::string state;  // applied, pending, changed (file differs from what was applied), unknown
+  std::string applied_at;  // empty unless applied
 };
 
 std::vector<MigrationStatus> migration_status(pqxx::connection& conn,

@@ -30,7 +30,8 @@ x::TokenStore oauth2_token_store(const std::string& conninfo, long long account_
         "access_expires_at = excluded.access_expires_at, refresh_token = excluded.refresh_token, "
         "rotated_at = excluded.rotated_at",
         account_id, tokens.access_token,
-        std::chrono::duration_cast<std::chrono::seconds>(tokens.access_expires_at.time_since_epoch())
+        std::chrono::duration_cast<std::chrono::seconds>(
+            tokens.access_expires_at.time_since_epoch())
             .count(),
         tokens.refresh_token);
     w.commit();

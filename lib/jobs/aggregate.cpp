@@ -19,18 +19,30 @@ Json rollup(db::AccountRun& run) {
   Json out = Json::object();
   const auto group = [&](const std::string& key) {
     Json rows = Json::array();
-    for (const auto& r : t.exec_params(
-             "SELECT " + key + "::text, count(*), sum(o.impressions), sum(o.likes), sum(o.retweets), "
-             "  sum(o.replies), sum(o.profile_clicks), sum(o.followers_gained), avg(o.engagement_rate) "
-             "FROM content_metadata cm JOIN outcomes o ON o.account_id = cm.account_id AND o.decision_id = cm.decision_id "
-             "JOIN accounts a ON a.account_id = cm.account_id "
-             "WHERE cm.account_id = $1 AND cm.posted_at > $2::timestamptz - interval '24 hours' AND cm.posted_at <= $2 "
-             "GROUP BY 1 ORDER BY 1",
-             run.account.id, now)) {
-      const auto num = [&](int i) { return r[i].is_null() ? Json(nullptr) : Json(r[i].as<double>()); };
-      rows.push_back({{"key", r[0].is_null() ? "" : r[0].as<std::string>()}, {"posts", r[1].as<long long>()},
-                      {"impressions", num(2)}, {"likes", num(3)}, {"retweets", num(4)}, {"replies", num(5)},
-                      {"profile_clicks", num(6)}, {"followers_gained", num(7)}, {"engagement_rate", num(8)}});
+    for (const auto& r :
+         t.exec_params("SELECT " + key +
+                           "::text, count(*), sum(o.impressions), sum(o.likes), sum(o.retweets), "
+                           "  sum(o.replies), sum(o.profile_clicks), sum(o.followers_gained), "
+                           "avg(o.engagement_rate) "
+                           "FROM content_metadata cm JOIN outcomes o ON o.account_id = "
+                           "cm.account_id AND o.decision_id = cm.decision_id "
+                           "JOIN accounts a ON a.account_id = cm.account_id "
+                           "WHERE cm.account_id = $1 AND cm.posted_at > $2::timestamptz - interval "
+                           "'24 hours' AND cm.posted_at <= $2 "
+                           "GROUP BY 1 ORDER BY 1",
+                       run.account.id, now)) {
+      const auto num = [&](int i) {
+        return r[i].is_null() ? Json(nullptr) : Json(r[i].as<double>());
+      };
+      rows.push_back({{"key", r[0].is_null() ? "" : r[0].as<std::string>()},
+                      {"posts", r[1].as<long long>()},
+                      {"impressions", num(2)},
+                      {"likes", num(3)},
+                      {"retweets", num(4)},
+                      {"replies", num(5)},
+                      {"profile_clicks", num(6)},
+                      {"followers_gained", num(7)},
+                      {"engagement_rate", num(8)}});
     }
     return rows;
   };
@@ -52,8 +64,9 @@ Json update_bandit_arms(db::AccountRun& run) {
     for (const std::string family : kBanditFamilies) {
       const auto arms = arm_stats(w, run.account.id, now, format, family, /*decay=*/true);
       if (!run.ctx.common.dry_run) {
-        w.exec_params0("DELETE FROM bandit_arms WHERE account_id = $1 AND format = $2 AND family = $3",
-                       run.account.id, format, family);
+        w.exec_params0(
+            "DELETE FROM bandit_arms WHERE account_id = $1 AND format = $2 AND family = $3",
+            run.account.id, format, family);
       }
       if (arms.empty()) continue;
       const auto post = learn::arm_posteriors(arms);
@@ -71,12 +84,15 @@ Json update_bandit_arms(db::AccountRun& run) {
         cols[6].add(std::optional<double>(p.sd));
       }
       w.exec_params0(
-          "INSERT INTO bandit_arms (account_id, family, format, arm_key, pulls, weight, reward_sum, reward_sq_sum, "
+          "INSERT INTO bandit_arms (account_id, family, format, arm_key, pulls, weight, "
+          "reward_sum, reward_sq_sum, "
           "  posterior_mean, posterior_sd, updated_at) "
-          "SELECT $1, $2, $3, u.k, u.p, u.w, u.s, u.ss, u.m, u.sd, $4 FROM unnest($5::text[], $6::int[], "
-          "  $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[]) AS u(k, p, w, s, ss, m, sd)",
-          run.account.id, family, format, now_text, cols[0].str(), cols[1].str(), cols[2].str(), cols[3].str(),
-          cols[4].str(), cols[5].str(), cols[6].str());
+          "SELECT $1, $2, $3, u.k, u.p, u.w, u.s, u.ss, u.m, u.sd, $4 FROM unnest($5::text[], "
+          "$6::int[], "
+          "  $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[]) AS u(k, p, w, "
+          "s, ss, m, sd)",
+          run.account.id, family, format, now_text, cols[0].str(), cols[1].str(), cols[2].str(),
+          cols[3].str(), cols[4].str(), cols[5].str(), cols[6].str());
     }
   }
   w.commit();
@@ -87,11 +103,13 @@ long long embed_new_posts(db::AccountRun& run) {
   std::vector<std::pair<std::string, std::string>> posts;  // decision id, text
   {
     pqxx::read_transaction t(run.conn);
-    for (const auto& r : t.exec_params(
-             "SELECT cm.decision_id::text, cm.content FROM content_metadata cm WHERE cm.account_id = $1 "
-             "AND cm.status IN ('queued', 'posting', 'posted') AND NOT EXISTS (SELECT 1 FROM content_embeddings e "
-             "WHERE e.account_id = cm.account_id AND e.decision_id = cm.decision_id) ORDER BY cm.created_at LIMIT 2000",
-             run.account.id)) {
+    for (const auto& r : t.exec_params("SELECT cm.decision_id::text, cm.content FROM "
+                                       "content_metadata cm WHERE cm.account_id = $1 "
+                                       "AND cm.status IN ('queued', 'posting', 'posted') AND NOT "
+                                       "EXISTS (SELECT 1 FROM content_embeddings e "
+                                       "WHERE e.account_id = cm.account_id AND e.decision_id = "
+                                       "cm.decision_id) ORDER BY cm.created_at LIMIT 2000",
+                                       run.account.id)) {
       posts.emplace_back(r[0].as<std::string>(), r[1].as<std::string>());
     }
   }
@@ -112,7 +130,8 @@ long long embed_new_posts(db::AccountRun& run) {
     db::PgArray v;
     for (float x : vectors[i]) v.add(std::optional<double>(x));
     w.exec_params0(
-        "INSERT INTO content_embeddings (account_id, decision_id, model, dims, embedding, created_at) "
+        "INSERT INTO content_embeddings (account_id, decision_id, model, dims, embedding, "
+        "created_at) "
         "VALUES ($1, $2, $3, $4, $5::real[], $6) ON CONFLICT DO NOTHING",
         run.account.id, posts[i].first, model, static_cast<int>(vectors[i].size()), v.str(),
         format_iso8601(run.ctx.clock.now()));

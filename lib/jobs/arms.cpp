@@ -1,7 +1,8 @@
 #include "jobs/arms.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <stdexcept>
 
 #include "jobs/learning_data.h"
@@ -25,23 +26,26 @@ std::string key_sql(const std::string& family) {
 
 }  // namespace
 
-std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, long long account_id, TimePoint now,
-                                        const std::string& format, const std::string& family, bool decay,
+std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, long long account_id,
+                                        TimePoint now, const std::string& format,
+                                        const std::string& family, bool decay,
                                         const learn::BanditConfig& config) {
-  const std::string weight =
-      decay ? fmt::format("power(0.5, greatest(0, extract(epoch FROM $2::timestamptz - lp.posted_at)) / 86400.0 / {})",
-                          config.half_life_days)
-            : "1.0";
+  const std::string weight = decay ? fmt::format(
+                                         "power(0.5, greatest(0, extract(epoch FROM "
+                                         "$2::timestamptz - lp.posted_at)) / 86400.0 / {})",
+                                         config.half_life_days)
+                                   : "1.0";
   const std::string sql = fmt::format(
       "WITH {4} SELECT key, count(*), sum(w), sum(w * r), sum(w * r * r) FROM ("
       "  SELECT {0} AS key, {1} AS w, {2} AS r FROM learning_posts lp CROSS JOIN prior "
       "  WHERE lp.account_id = $1 AND lp.format = $3 AND {3}) s "
       "WHERE key IS NOT NULL AND key <> '' GROUP BY key ORDER BY key",
-      key_sql(family), weight, learn::reward_sql("lp"), gated_sql("lp"), learn::prior_rates_sql(gated_sql("lp")));
+      key_sql(family), weight, learn::reward_sql("lp"), gated_sql("lp"),
+      learn::prior_rates_sql(gated_sql("lp")));
   std::vector<learn::BanditArm> out;
   for (const auto& r : t.exec_params(sql, account_id, format_iso8601(now), format)) {
-    out.push_back({r[0].as<std::string>(), r[1].as<long long>(), r[2].as<double>(), r[3].as<double>(),
-                   r[4].as<double>()});
+    out.push_back({r[0].as<std::string>(), r[1].as<long long>(), r[2].as<double>(),
+                   r[3].as<double>(), r[4].as<double>()});
   }
   return out;
 }
@@ -49,12 +53,12 @@ std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, long long acc
 std::vector<learn::BanditArm> stored_arms(pqxx::transaction_base& t, long long account_id,
                                           const std::string& format, const std::string& family) {
   std::vector<learn::BanditArm> out;
-  for (const auto& r : t.exec_params(
-           "SELECT arm_key, pulls, weight, reward_sum, reward_sq_sum FROM bandit_arms "
-           "WHERE account_id = $1 AND format = $2 AND family = $3 ORDER BY arm_key",
-           account_id, format, family)) {
-    out.push_back({r[0].as<std::string>(), r[1].as<long long>(), r[2].as<double>(), r[3].as<double>(),
-                   r[4].as<double>()});
+  for (const auto& r :
+       t.exec_params("SELECT arm_key, pulls, weight, reward_sum, reward_sq_sum FROM bandit_arms "
+                     "WHERE account_id = $1 AND format = $2 AND family = $3 ORDER BY arm_key",
+                     account_id, format, family)) {
+    out.push_back({r[0].as<std::string>(), r[1].as<long long>(), r[2].as<double>(),
+                   r[3].as<double>(), r[4].as<double>()});
   }
   return out;
 }

@@ -13,8 +13,9 @@ namespace gl::jobs {
 
 // family: topic, hour, tag, generator, formula (the bandit families) or hook.
 // With decay, each post weighs 0.5^(age / half-life); without, 1.
-std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, long long account_id, TimePoint now,
-                                        const std::string& format, const std::string& family, bool decay,
+std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, long long account_id,
+                                        TimePoint now, const std::string& format,
+                                        const std::string& family, bool decay,
                                         const learn::BanditConfig& config = {});
 
 // Reads the stored arms of a family (what plan-post samples from).

@@ -15,14 +15,17 @@ using learn::FormulaObservation;
 Json opt_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
 // Our own successful posts of a format, against the median of all our gated posts.
-void own_posts(pqxx::transaction_base& t, long long account_id, const std::string& now, const std::string& format,
-               std::vector<FormulaObservation>& out) {
+void own_posts(pqxx::transaction_base& t, long long account_id, const std::string& now,
+               const std::string& format, std::vector<FormulaObservation>& out) {
   const learn::LearningGates g;
   const auto rows = t.exec_params(
-      "WITH gated AS (SELECT lp.* FROM learning_posts lp WHERE lp.account_id = $1 AND lp.format = $3 AND " +
+      "WITH gated AS (SELECT lp.* FROM learning_posts lp WHERE lp.account_id = $1 AND lp.format = "
+      "$3 AND " +
           gated_sql("lp") +
-          "), base AS (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) AS m FROM gated) "
-          "SELECT tweet_id, content, generator_name, impressions::float8, engagement_rate, followers_gained, base.m "
+          "), base AS (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) AS m "
+          "FROM gated) "
+          "SELECT tweet_id, content, generator_name, impressions::float8, engagement_rate, "
+          "followers_gained, base.m "
           "FROM gated, base WHERE engagement_rate >= $4 OR impressions >= $5",
       account_id, now, format, g.success_engagement_rate, g.success_views);
   for (const auto& r : rows) {
@@ -40,8 +43,8 @@ void own_posts(pqxx::transaction_base& t, long long account_id, const std::strin
 }
 
 // Outside posts: the top ones of a table, each against its pool's median.
-void outside_posts(pqxx::transaction_base& t, const std::string& sql, long long account_id, const char* source,
-                   std::vector<FormulaObservation>& out) {
+void outside_posts(pqxx::transaction_base& t, const std::string& sql, long long account_id,
+                   const char* source, std::vector<FormulaObservation>& out) {
   for (const auto& r : t.exec_params(sql, account_id)) {
     FormulaObservation o;
     o.tweet_id = r[0].as<std::string>();
@@ -60,49 +63,67 @@ constexpr const char* kEr =
     "(coalesce(likes,0) + coalesce(retweets,0) + coalesce(replies,0) + coalesce(quotes,0) + "
     "coalesce(bookmarks,0))::float8 / nullif(impressions, 0)";
 
-std::vector<FormulaObservation> observations(pqxx::transaction_base& t, long long account_id, const std::string& now,
-                                             const std::string& format) {
+std::vector<FormulaObservation> observations(pqxx::transaction_base& t, long long account_id,
+                                             const std::string& now, const std::string& format) {
   std::vector<FormulaObservation> out;
   own_posts(t, account_id, now, format, out);
   if (format == "reply") {
     // Viral replies: 10K-100K views.
-    outside_posts(t, std::string("SELECT tweet_id, content, impressions::float8, ") + kEr +
-                         ", (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM reply_metrics "
-                         "   WHERE account_id = $1 AND impressions > 0), generator_name, followers_gained "
-                         "FROM reply_metrics WHERE account_id = $1 AND impressions BETWEEN 10000 AND 100000",
-                  account_id, learn::kSourceViralReply, out);
+    outside_posts(
+        t,
+        std::string("SELECT tweet_id, content, impressions::float8, ") + kEr +
+            ", (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM "
+            "reply_metrics "
+            "   WHERE account_id = $1 AND impressions > 0), generator_name, followers_gained "
+            "FROM reply_metrics WHERE account_id = $1 AND impressions BETWEEN 10000 AND 100000",
+        account_id, learn::kSourceViralReply, out);
   } else if (format == "single") {
     // vi_tweets that were successful by our own definition.
-    outside_posts(t, std::string("SELECT tweet_id, content, impressions::float8, ") + kEr +
-                         ", (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM vi_tweets "
-                         "   WHERE account_id = $1 AND impressions > 0), NULL::text, NULL::float8 "
-                         "FROM vi_tweets WHERE account_id = $1 AND impressions > 0 AND (impressions >= 5000 OR " +
-                         kEr + " >= 0.02)",
-                  account_id, learn::kSourceVi, out);
+    outside_posts(
+        t,
+        std::string("SELECT tweet_id, content, impressions::float8, ") + kEr +
+            ", (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM vi_tweets "
+            "   WHERE account_id = $1 AND impressions > 0), NULL::text, NULL::float8 "
+            "FROM vi_tweets WHERE account_id = $1 AND impressions > 0 AND (impressions >= 5000 "
+            "OR " +
+            kEr + " >= 0.02)",
+        account_id, learn::kSourceVi, out);
     // Each peer's top fifth by views, against that peer's median.
-    outside_posts(t, std::string("SELECT p.tweet_id, p.content, p.impressions::float8, p.er, b.base, NULL::text, "
-                                 "NULL::float8 FROM (SELECT tweet_id, content, impressions, peer_handle, ") + kEr + " AS er, "
-                         "    percent_rank() OVER (PARTITION BY peer_handle ORDER BY impressions) AS pr "
-                         "  FROM peer_posts WHERE account_id = $1 AND impressions > 0) p "
-                         "JOIN (SELECT peer_handle, percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) AS base "
-                         "  FROM peer_posts WHERE account_id = $1 AND impressions > 0 GROUP BY 1) b USING (peer_handle) "
-                         "WHERE p.pr >= 0.8",
-                  account_id, learn::kSourcePeer, out);
+    outside_posts(
+        t,
+        std::string(
+            "SELECT p.tweet_id, p.content, p.impressions::float8, p.er, b.base, NULL::text, "
+            "NULL::float8 FROM (SELECT tweet_id, content, impressions, peer_handle, ") +
+            kEr +
+            " AS er, "
+            "    percent_rank() OVER (PARTITION BY peer_handle ORDER BY impressions) AS pr "
+            "  FROM peer_posts WHERE account_id = $1 AND impressions > 0) p "
+            "JOIN (SELECT peer_handle, percentile_cont(0.5) WITHIN GROUP (ORDER BY "
+            "ln(impressions)) AS base "
+            "  FROM peer_posts WHERE account_id = $1 AND impressions > 0 GROUP BY 1) b USING "
+            "(peer_handle) "
+            "WHERE p.pr >= 0.8",
+        account_id, learn::kSourcePeer, out);
   }
   return out;
 }
 
-void store(pqxx::work& w, long long account_id, const std::string& format, const std::vector<learn::ViralFormula>& fs,
-           const std::string& now) {
-  w.exec_params0("DELETE FROM viral_formulas WHERE account_id = $1 AND format = $2", account_id, format);
+void store(pqxx::work& w, long long account_id, const std::string& format,
+           const std::vector<learn::ViralFormula>& fs, const std::string& now) {
+  w.exec_params0("DELETE FROM viral_formulas WHERE account_id = $1 AND format = $2", account_id,
+                 format);
   for (const auto& f : fs) {
     w.exec_params0(
-        "INSERT INTO viral_formulas (account_id, formula_key, format, name, structure, example, hook_type, "
-        "  body_pattern, length_band, has_numbers, has_cta, sources, generators, sample_size, avg_views, "
+        "INSERT INTO viral_formulas (account_id, formula_key, format, name, structure, example, "
+        "hook_type, "
+        "  body_pattern, length_band, has_numbers, has_cta, sources, generators, sample_size, "
+        "avg_views, "
         "  avg_engagement_rate, followers_per_1000_views, confidence, updated_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::text[], $14, $15, $16, $17, $18, $19)",
-        account_id, f.key, format, f.name, f.structure, f.example, f.hook, f.body_pattern, f.length_band,
-        f.has_numbers, f.has_cta, db::to_pg_array({f.sources.begin(), f.sources.end()}),
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::text[], $14, $15, "
+        "$16, $17, $18, $19)",
+        account_id, f.key, format, f.name, f.structure, f.example, f.hook, f.body_pattern,
+        f.length_band, f.has_numbers, f.has_cta,
+        db::to_pg_array({f.sources.begin(), f.sources.end()}),
         db::to_pg_array({f.generators.begin(), f.generators.end()}), f.sample_size, f.avg_views,
         f.avg_engagement_rate, f.followers_per_1000_views, f.confidence, now);
   }
@@ -118,12 +139,13 @@ Json formula_json(const learn::ViralFormula& f) {
           {"hook", f.hook},
           {"sources", f.sources},
           {"generators", f.generators},
-          {"performance", {{"avgViews", f.avg_views},
-                           {"avgEngagementRate", opt_json(f.avg_engagement_rate)},
-                           {"followerConversion", opt_json(f.followers_per_1000_views)},
-                           {"sampleSize", f.sample_size},
-                           {"score", f.score},
-                           {"confidence", f.confidence}}}};
+          {"performance",
+           {{"avgViews", f.avg_views},
+            {"avgEngagementRate", opt_json(f.avg_engagement_rate)},
+            {"followerConversion", opt_json(f.followers_per_1000_views)},
+            {"sampleSize", f.sample_size},
+            {"score", f.score},
+            {"confidence", f.confidence}}}};
 }
 
 std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(db::AccountRun& run) {

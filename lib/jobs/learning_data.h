@@ -19,7 +19,8 @@ inline constexpr const char* kFormats[] = {"single", "thread", "reply"};
 std::string gated_sql(const std::string& alias);
 
 // {"posts_used": n, "posts_skipped": {"age_below_2h": n, ...}} for one format.
-Json gate_report(pqxx::transaction_base& t, long long account_id, TimePoint now, const std::string& format);
+Json gate_report(pqxx::transaction_base& t, long long account_id, TimePoint now,
+                 const std::string& format);
 
 struct LearnedPost {
   std::string tweet_id, decision_id, content, generator, topic, formula, hook, format;
@@ -34,10 +35,12 @@ struct LearnedPost {
 };
 
 // The newest `limit` gated posts of a format, oldest first.
-std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, long long account_id, TimePoint now,
-                                          const std::string& format, int limit = 5000);
+std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, long long account_id,
+                                          TimePoint now, const std::string& format,
+                                          int limit = 5000);
 
 // Formats this account has gated posts in.
-std::vector<std::string> gated_formats(pqxx::transaction_base& t, long long account_id, TimePoint now);
+std::vector<std::string> gated_formats(pqxx::transaction_base& t, long long account_id,
+                                       TimePoint now);
 
 }  // namespace gl::jobs

@@ -35,18 +35,18 @@ struct Formula {
 
 // Everything a plan reads, loaded once per run.
 struct PlanInputs {
-  std::vector<std::string> topics;            // account's list and its history
-  std::vector<std::string> trending;          // fresh trending topics, best first
-  std::vector<Persona> personas;              // enabled
-  std::vector<Formula> formulas;              // format single
+  std::vector<std::string> topics;    // account's list and its history
+  std::vector<std::string> trending;  // fresh trending topics, best first
+  std::vector<Persona> personas;      // enabled
+  std::vector<Formula> formulas;      // format single
   std::map<std::string, std::vector<std::string>> formulas_by_generator;
   learn::ArmPosteriors generator_arms, topic_arms, hour_arms, hook_arms;
-  std::vector<plan::RecentPost> recent;       // last 60 posts, for duplicates
-  std::vector<std::string> best_recent;       // best recent posts, for the LLM prompt
-  std::vector<TimePoint> scheduled;           // posts queued or posted around now
+  std::vector<plan::RecentPost> recent;  // last 60 posts, for duplicates
+  std::vector<std::string> best_recent;  // best recent posts, for the LLM prompt
+  std::vector<TimePoint> scheduled;      // posts queued or posted around now
   std::map<std::string, TimePoint> topic_last_used;
   std::optional<StoredPredictor> predictor;
-  learn::RewardModel reward_model;            // the Thompson policy's joint posterior
+  learn::RewardModel reward_model;  // the Thompson policy's joint posterior
 };
 
 PlanInputs load_inputs(db::AccountRun& run, TimePoint now, plan::Policy policy) {
@@ -58,27 +58,32 @@ PlanInputs load_inputs(db::AccountRun& run, TimePoint now, plan::Policy policy) 
   for (const auto& topic : run.account.topics) {
     if (seen.insert(learn::lower(topic)).second) in.topics.push_back(learn::lower(topic));
   }
-  for (const auto& r : t.exec_params("SELECT DISTINCT lower(topic) FROM content_metadata WHERE account_id = $1 "
-                                     "AND created_at > $2::timestamptz - interval '90 days' ORDER BY 1",
-                                     id, now_text)) {
+  for (const auto& r :
+       t.exec_params("SELECT DISTINCT lower(topic) FROM content_metadata WHERE account_id = $1 "
+                     "AND created_at > $2::timestamptz - interval '90 days' ORDER BY 1",
+                     id, now_text)) {
     if (seen.insert(r[0].as<std::string>()).second) in.topics.push_back(r[0].as<std::string>());
   }
-  for (const auto& r : t.exec_params(
-           "SELECT lower(topic), max(score) FROM trending_topics WHERE account_id = $1 AND observed_at <= $2 "
-           "AND observed_at > $2::timestamptz - interval '48 hours' AND (expires_at IS NULL OR expires_at > $2) "
-           "GROUP BY 1 ORDER BY 2 DESC, 1",
-           id, now_text)) {
+  for (const auto& r : t.exec_params("SELECT lower(topic), max(score) FROM trending_topics WHERE "
+                                     "account_id = $1 AND observed_at <= $2 "
+                                     "AND observed_at > $2::timestamptz - interval '48 hours' AND "
+                                     "(expires_at IS NULL OR expires_at > $2) "
+                                     "GROUP BY 1 ORDER BY 2 DESC, 1",
+                                     id, now_text)) {
     in.trending.push_back(r[0].as<std::string>());
   }
-  for (const auto& r : t.exec("SELECT generator_name, description, prompt_style FROM generators WHERE enabled ORDER BY 1")) {
+  for (const auto& r : t.exec("SELECT generator_name, description, prompt_style FROM generators "
+                              "WHERE enabled ORDER BY 1")) {
     in.personas.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>()});
   }
   for (const auto& r : t.exec_params(
-           "SELECT formula_key, name, structure, example, hook_type, coalesce(avg_views, 0), confidence, generators "
+           "SELECT formula_key, name, structure, example, hook_type, coalesce(avg_views, 0), "
+           "confidence, generators "
            "FROM viral_formulas WHERE account_id = $1 AND format = 'single' ORDER BY formula_key",
            id)) {
-    Formula f{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-              r[4].as<std::string>(), 0, r[6].as<double>()};
+    Formula f{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+              r[3].as<std::string>(), r[4].as<std::string>(), 0,
+              r[6].as<double>()};
     in.formulas.push_back(f);
     for (const auto& g : db::from_pg_array(r[7])) in.formulas_by_generator[g].push_back(f.key);
   }
@@ -92,7 +97,8 @@ PlanInputs load_inputs(db::AccountRun& run, TimePoint now, plan::Policy policy) 
   }
   for (const auto& r : t.exec_params(
            "SELECT cm.content, e.embedding FROM content_metadata cm LEFT JOIN content_embeddings e "
-           "ON e.account_id = cm.account_id AND e.decision_id = cm.decision_id AND e.model = 'local-hash-256' "
+           "ON e.account_id = cm.account_id AND e.decision_id = cm.decision_id AND e.model = "
+           "'local-hash-256' "
            "WHERE cm.account_id = $1 AND cm.status IN ('queued', 'posting', 'posted') "
            "ORDER BY cm.created_at DESC LIMIT 60",
            id)) {
@@ -106,11 +112,12 @@ PlanInputs load_inputs(db::AccountRun& run, TimePoint now, plan::Policy policy) 
            id)) {
     in.best_recent.push_back(r[0].as<std::string>());
   }
-  for (const auto& r : t.exec_params(
-           "SELECT extract(epoch FROM coalesce(posted_at, scheduled_at))::float8, lower(topic) FROM content_metadata "
-           "WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') "
-           "AND coalesce(posted_at, scheduled_at) > $2::timestamptz - interval '2 days'",
-           id, now_text)) {
+  for (const auto& r :
+       t.exec_params("SELECT extract(epoch FROM coalesce(posted_at, scheduled_at))::float8, "
+                     "lower(topic) FROM content_metadata "
+                     "WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') "
+                     "AND coalesce(posted_at, scheduled_at) > $2::timestamptz - interval '2 days'",
+                     id, now_text)) {
     const TimePoint at = from_epoch_seconds(r[0].as<double>());
     in.scheduled.push_back(at);
     auto& last = in.topic_last_used[r[1].as<std::string>()];
@@ -122,7 +129,8 @@ PlanInputs load_inputs(db::AccountRun& run, TimePoint now, plan::Policy policy) 
     std::vector<learn::WeightedSample> samples;
     for (const auto& p : load_gated_posts(t, id, now, "single", 2000)) {
       const std::string hook = learn::hook_name(learn::analyze_text(p.content).hook);
-      learn::FeatureMap x = learn::choice_features(learn::lower(p.topic), hook, p.generator, p.hour);
+      learn::FeatureMap x =
+          learn::choice_features(learn::lower(p.topic), hook, p.generator, p.hour);
       for (const auto& [k, v] : learn::maturity_features(p.age_at_collection_hours)) x[k] = v;
       for (const auto& [k, v] : learn::wording_features(p.content)) x[k] = v;
       samples.push_back({x, p.reward, learn::decay_weight(hours_between(p.posted_at, now) / 24.0)});
@@ -136,7 +144,8 @@ PlanInputs load_inputs(db::AccountRun& run, TimePoint now, plan::Policy policy) 
 std::vector<TimePoint> candidate_slots(const PlanInputs& in, TimePoint now, const std::string& tz,
                                        const PlanOptions& o) {
   std::vector<TimePoint> out;
-  const auto spacing = std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(o.min_spacing_hours * 3600));
+  const auto spacing = std::chrono::duration_cast<TimePoint::duration>(
+      std::chrono::duration<double>(o.min_spacing_hours * 3600));
   auto start = std::chrono::floor<std::chrono::hours>(now) + std::chrono::hours(1);
   for (int h = 0; h < 48 && out.size() < 24; ++h) {
     const TimePoint slot = start + std::chrono::hours(h);
@@ -146,17 +155,21 @@ std::vector<TimePoint> candidate_slots(const PlanInputs& in, TimePoint now, cons
     for (const TimePoint& s : in.scheduled) {
       if (slot - s < spacing && s - slot < spacing) ok = false;
       const LocalTime other = to_local(s, tz);
-      if (other.year == local.year && other.month == local.month && other.day == local.day) ++same_day;
+      if (other.year == local.year && other.month == local.month && other.day == local.day)
+        ++same_day;
     }
     if (ok && same_day < o.daily_cap) out.push_back(slot);
   }
   return out;
 }
 
-nlohmann::json dist_json(const Choice& c) { return {{"chosen", c.key}, {"p", c.probability}, {"distribution", c.distribution}}; }
+nlohmann::json dist_json(const Choice& c) {
+  return {{"chosen", c.key}, {"p", c.probability}, {"distribution", c.distribution}};
+}
 
 // The sandbox's expected reward of a text posted at a time (the oracle policy).
-double oracle_reward(HttpClient& http, const std::string& base, const std::string& text, TimePoint at) {
+double oracle_reward(HttpClient& http, const std::string& base, const std::string& text,
+                     TimePoint at) {
   HttpRequest req;
   req.method = "POST";
   req.url = base + "/sandbox/score";
@@ -170,7 +183,9 @@ double oracle_reward(HttpClient& http, const std::string& base, const std::strin
   }
   const auto j = nlohmann::json::parse(resp.body);
   learn::PostMetrics m;
-  const auto c = [&](const char* k) { return std::optional<long long>(static_cast<long long>(j.value(k, 0.0))); };
+  const auto c = [&](const char* k) {
+    return std::optional<long long>(static_cast<long long>(j.value(k, 0.0)));
+  };
   m.impressions = c("impressions");
   m.likes = c("likes");
   m.retweets = c("retweets");
@@ -192,10 +207,11 @@ double oracle_reward(HttpClient& http, const std::string& base, const std::strin
   return learn::post_reward(m, own);
 }
 
-std::string llm_prompt(const Persona& p, const std::string& topic, learn::HookType hook, const Formula* f,
-                       const std::vector<std::string>& best) {
-  std::string prompt = "Persona: " + p.name + " (" + p.description + ")\nStyle: " + p.style + "\nTopic: " + topic +
-                       "\nHook: " + learn::hook_name(hook) + " (" + learn::hook_label(hook) + ")\n";
+std::string llm_prompt(const Persona& p, const std::string& topic, learn::HookType hook,
+                       const Formula* f, const std::vector<std::string>& best) {
+  std::string prompt = "Persona: " + p.name + " (" + p.description + ")\nStyle: " + p.style +
+                       "\nTopic: " + topic + "\nHook: " + learn::hook_name(hook) + " (" +
+                       learn::hook_label(hook) + ")\n";
   if (f) prompt += "Formula: " + f->structure + "\nExample of the formula: " + f->example + "\n";
   if (!best.empty()) {
     prompt += "The account's best recent posts:\n";
@@ -207,8 +223,9 @@ std::string llm_prompt(const Persona& p, const std::string& topic, learn::HookTy
 
 // The offline composer's draft: under the Thompson policy, the best of a few
 // drafts by a posterior draw's score of their wording; otherwise the first.
-std::string compose_best(const PlanInputs& in, const PlanOptions& o, const plan::DraftRequest& request,
-                         std::mt19937_64& rng, nlohmann::json& rationale) {
+std::string compose_best(const PlanInputs& in, const PlanOptions& o,
+                         const plan::DraftRequest& request, std::mt19937_64& rng,
+                         nlohmann::json& rationale) {
   constexpr int kDrafts = 4;
   if (o.policy != plan::Policy::kThompson) return plan::compose_offline(request, rng);
   auto draw = in.reward_model.draw(rng, o.exploration);
@@ -230,8 +247,10 @@ std::string compose_best(const PlanInputs& in, const PlanOptions& o, const plan:
 }
 
 constexpr const char* kSystemPrompt =
-    "You write single posts for an X (Twitter) account. Rules: output only the post text; at most 260 "
-    "characters; no hashtags; no placeholders or brackets; no claims of being an AI; plain, specific, true.";
+    "You write single posts for an X (Twitter) account. Rules: output only the post text; at most "
+    "260 "
+    "characters; no hashtags; no placeholders or brackets; no claims of being an AI; plain, "
+    "specific, true.";
 
 }  // namespace
 
@@ -241,17 +260,20 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
   PlanInputs in = load_inputs(run, now, o.policy);
   if (in.topics.empty() && in.trending.empty()) {
     throw usage_error("account @" + run.account.handle,
-                      "has no topics to write about: add some with accounts add " + run.account.handle +
-                          " --topic \"...\" --topic \"...\"");
+                      "has no topics to write about: add some with accounts add " +
+                          run.account.handle + " --topic \"...\" --topic \"...\"");
   }
-  if (in.personas.empty()) throw failure("generators", "every persona is disabled; enable one in the generators table");
+  if (in.personas.empty())
+    throw failure("generators", "every persona is disabled; enable one in the generators table");
 
   int to_plan = o.count;
   if (o.fill_to > 0) {
     pqxx::read_transaction t(run.conn);
-    const long long queued = t.exec_params1("SELECT count(*) FROM content_metadata WHERE account_id = $1 AND "
-                                            "status = 'queued' AND scheduled_at > $2",
-                                            run.account.id, format_iso8601(now))[0].as<long long>();
+    const long long queued = t.exec_params1(
+                                  "SELECT count(*) FROM content_metadata WHERE account_id = $1 AND "
+                                  "status = 'queued' AND scheduled_at > $2",
+                                  run.account.id, format_iso8601(now))[0]
+                                 .as<long long>();
     to_plan = std::max(0, o.fill_to - static_cast<int>(queued));
   }
   std::optional<llm::LlmClient> llm;
@@ -263,24 +285,30 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
   for (int n = 0; n < to_plan; ++n) {
     const auto slots = candidate_slots(in, now, run.account.timezone, o);
     if (slots.empty()) {
-      run.ctx.log.info("no slot free in the next day (spacing {} h, cap {} a day)", o.min_spacing_hours, o.daily_cap);
+      run.ctx.log.info("no slot free in the next day (spacing {} h, cap {} a day)",
+                       o.min_spacing_hours, o.daily_cap);
       break;
     }
     nlohmann::json probs = nlohmann::json::object();
     nlohmann::json rationale = nlohmann::json::object();
     rationale["policy"] = plan::policy_name(o.policy);
 
-    // Topic: a trending one with probability 0.35, else the topic bandit; never one used too recently.
+    // Topic: a trending one with probability 0.35, else the topic bandit; never one used too
+    // recently.
     std::vector<std::string> topics;
     for (const auto& t : in.topics) {
       auto it = in.topic_last_used.find(t);
-      if (it == in.topic_last_used.end() || hours_between(it->second, now) >= o.topic_cooldown_hours) topics.push_back(t);
+      if (it == in.topic_last_used.end() ||
+          hours_between(it->second, now) >= o.topic_cooldown_hours)
+        topics.push_back(t);
     }
     if (topics.empty()) topics = in.topics;
     std::vector<std::string> trending;
     for (const auto& t : in.trending) {
       auto it = in.topic_last_used.find(t);
-      if (it == in.topic_last_used.end() || hours_between(it->second, now) >= o.topic_cooldown_hours) trending.push_back(t);
+      if (it == in.topic_last_used.end() ||
+          hours_between(it->second, now) >= o.topic_cooldown_hours)
+        trending.push_back(t);
     }
     // Thompson and the oracle choose the topic together with everything else;
     // here they only take the trending rule's topic.
@@ -325,7 +353,8 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
       learn::parse_hook(hook_name, h);
       std::vector<std::string> fitting;
       for (const auto& p : in.personas) {
-        for (auto ph : plan::persona_hooks(p.name)) if (ph == h) fitting.push_back(p.name);
+        for (auto ph : plan::persona_hooks(p.name))
+          if (ph == h) fitting.push_back(p.name);
       }
       generator = fitting.empty() ? in.personas.front().name : fitting[rng() % fitting.size()];
       probs["oracle_expected_reward"] = best;
@@ -347,7 +376,8 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
       };
       std::vector<Pick> picks;
       std::map<std::string, std::map<std::string, double>> freq;
-      const auto best = [](learn::RewardModel::Draw& d, const std::vector<std::string>& keys, const std::string& prefix) {
+      const auto best = [](learn::RewardModel::Draw& d, const std::vector<std::string>& keys,
+                           const std::string& prefix) {
         std::string arg;
         double top = -1e300;
         for (const auto& k : keys) {
@@ -380,18 +410,23 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
         picks.push_back(pk);
       }
       const Pick chosen = picks[std::uniform_int_distribution<size_t>(0, picks.size() - 1)(rng)];
-      // A 1% uniform floor per choice keeps every candidate possible and its logged probability above zero.
-      const auto settle = [&](const char* family, const std::vector<std::string>& keys, const std::string& drawn) {
+      // A 1% uniform floor per choice keeps every candidate possible and its logged probability
+      // above zero.
+      const auto settle = [&](const char* family, const std::vector<std::string>& keys,
+                              const std::string& drawn) {
         std::map<std::string, double> dist;
-        for (const auto& k : keys) dist[k] = 0.99 * freq[family][k] + 0.01 / static_cast<double>(keys.size());
+        for (const auto& k : keys)
+          dist[k] = 0.99 * freq[family][k] + 0.01 / static_cast<double>(keys.size());
         std::string key = drawn;
-        if (std::uniform_real_distribution<double>(0, 1)(rng) < 0.01) key = keys[rng() % keys.size()];
+        if (std::uniform_real_distribution<double>(0, 1)(rng) < 0.01)
+          key = keys[rng() % keys.size()];
         probs[family] = {{"chosen", key}, {"p", dist[key]}, {"distribution", dist}};
         return key;
       };
       if (topic.empty()) {
         topic = settle("topic", topics, chosen.topic);
-        if (!trending.empty()) probs["topic"]["p"] = probs["topic"]["p"].get<double>() * (1 - o.trending_probability);
+        if (!trending.empty())
+          probs["topic"]["p"] = probs["topic"]["p"].get<double>() * (1 - o.trending_probability);
         probs["topic"]["trending"] = false;
       }
       hook_name = settle("hook", hooks, chosen.hook);
@@ -402,8 +437,9 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
       const auto fit = in.formulas_by_generator.find(generator);
       for (const auto& f : in.formulas) {
         if (f.hook != hook_name) continue;
-        const bool own = fit != in.formulas_by_generator.end() &&
-                         std::find(fit->second.begin(), fit->second.end(), f.key) != fit->second.end();
+        const bool own =
+            fit != in.formulas_by_generator.end() &&
+            std::find(fit->second.begin(), fit->second.end(), f.key) != fit->second.end();
         weights[f.key] = (0.05 + f.confidence) * (own ? 3 : 1);
       }
       if (!weights.empty()) {
@@ -423,7 +459,8 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
       probs["generator"] = dist_json(g);
       // Formula: the generator's learned formulas, weighted by performance and confidence.
       const auto fit = in.formulas_by_generator.find(generator);
-      if (o.policy != plan::Policy::kRandom && fit != in.formulas_by_generator.end() && !fit->second.empty()) {
+      if (o.policy != plan::Policy::kRandom && fit != in.formulas_by_generator.end() &&
+          !fit->second.empty()) {
         std::map<std::string, double> weights;
         for (const auto& key : fit->second) {
           for (const auto& f : in.formulas) {
@@ -470,8 +507,10 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
       const bool last = attempt + 1 == o.max_draft_attempts;
       if (llm && source != "offline_fallback" && !last) {
         try {
-          text = plan::clean_llm_text(llm->chat(
-              {{"system", kSystemPrompt}, {"user", llm_prompt(*persona, topic, hook, formula, in.best_recent)}}, 0.9, 200));
+          text = plan::clean_llm_text(
+              llm->chat({{"system", kSystemPrompt},
+                         {"user", llm_prompt(*persona, topic, hook, formula, in.best_recent)}},
+                        0.9, 200));
           source = "llm";
         } catch (const Error& e) {
           run.ctx.log.warn("LLM failed ({}); using the offline composer", e.what());
@@ -480,7 +519,8 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
         }
       }
       if (text.empty()) {
-        text = compose_best(in, o, {topic, hook, generator, formula ? formula->structure : ""}, rng, rationale);
+        text = compose_best(in, o, {topic, hook, generator, formula ? formula->structure : ""}, rng,
+                            rationale);
         if (llm) source = "offline_fallback";
       }
       if (const auto why = plan::check_draft(text, in.recent)) {
@@ -491,8 +531,9 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
     if (text.empty()) {
       std::string reasons;
       for (const auto& r : rejected) reasons += (reasons.empty() ? "" : "; ") + r;
-      throw failure("plan-post", "no acceptable draft after " + std::to_string(o.max_draft_attempts) +
-                                     " attempts (" + reasons + "); nothing queued");
+      throw failure("plan-post", "no acceptable draft after " +
+                                     std::to_string(o.max_draft_attempts) + " attempts (" +
+                                     reasons + "); nothing queued");
     }
     text = x::nfc(text);
 
@@ -504,28 +545,33 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
     }
     std::optional<double> predicted_views, predicted_er;
     if (in.predictor) {
-      const auto x = learn::features_of({text, topic, generator, formula_key, local.hour, local.weekday, spacing});
+      const auto x = learn::features_of(
+          {text, topic, generator, formula_key, local.hour, local.weekday, spacing});
       predicted_views = std::exp(in.predictor->log_views.predict(x));
       predicted_er = std::max(0.0, in.predictor->engagement_rate.predict(x));
     }
     rationale["text_source"] = source;
     if (!rejected.empty()) rationale["rejected_drafts"] = rejected;
     rationale["local_hour"] = local.hour;
-    if (formula) rationale["formula"] = {{"name", formula->name}, {"structure", formula->structure}};
+    if (formula)
+      rationale["formula"] = {{"name", formula->name}, {"structure", formula->structure}};
     const std::vector<std::string> tags = {learn::hook_name(tf.hook), tf.length_band,
                                            tf.has_numbers ? "numbers" : "no_numbers"};
     std::string decision_id;
     if (!run.ctx.common.dry_run) {
       pqxx::work w(run.conn);
       decision_id = w.exec_params1(
-                         "INSERT INTO content_metadata (account_id, generator_name, topic, formula_name, hook_type, "
-                         "  format, tags, content, predicted_engagement, predicted_views, choice_probabilities, "
+                         "INSERT INTO content_metadata (account_id, generator_name, topic, "
+                         "formula_name, hook_type, "
+                         "  format, tags, content, predicted_engagement, predicted_views, "
+                         "choice_probabilities, "
                          "  rationale, status, scheduled_at, created_at, updated_at) "
-                         "VALUES ($1, $2, $3, nullif($4, ''), $5, 'single', $6::text[], $7, $8, $9, $10::jsonb, "
+                         "VALUES ($1, $2, $3, nullif($4, ''), $5, 'single', $6::text[], $7, $8, "
+                         "$9, $10::jsonb, "
                          "  $11::jsonb, 'queued', $12, $13, $13) RETURNING decision_id::text",
                          run.account.id, generator, topic, formula_key, learn::hook_name(tf.hook),
-                         db::to_pg_array(tags), text, predicted_er, predicted_views, probs.dump(), rationale.dump(),
-                         format_iso8601(*slot), format_iso8601(now))[0]
+                         db::to_pg_array(tags), text, predicted_er, predicted_views, probs.dump(),
+                         rationale.dump(), format_iso8601(*slot), format_iso8601(now))[0]
                         .as<std::string>();
       w.commit();
     }
@@ -537,8 +583,9 @@ int plan_post(db::AccountRun& run, const PlanOptions& o) {
           {"scheduled_at", format_iso8601(*slot)},
           {"text", text},
           {"weighted_length", x::weighted_length(text)},
-          {"predicted", {{"views", predicted_views ? Json(*predicted_views) : Json(nullptr)},
-                         {"engagement_rate", predicted_er ? Json(*predicted_er) : Json(nullptr)}}},
+          {"predicted",
+           {{"views", predicted_views ? Json(*predicted_views) : Json(nullptr)},
+            {"engagement_rate", predicted_er ? Json(*predicted_er) : Json(nullptr)}}},
           {"probabilities", probs},
           {"rationale", rationale},
           {"dry_run", run.ctx.common.dry_run}});

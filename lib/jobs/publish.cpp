@@ -71,7 +71,9 @@ void set_status(pqxx::connection& conn, long long account_id, const std::string&
 
 Json result_json(const QueuedPost& p, const std::string& status, const std::string& tweet_id,
                  const std::string& reason) {
-  Json j = {{"decision_id", p.decision_id}, {"status", status}, {"scheduled_at", p.scheduled_at},
+  Json j = {{"decision_id", p.decision_id},
+            {"status", status},
+            {"scheduled_at", p.scheduled_at},
             {"format", p.format}};
   j["tweet_id"] = tweet_id.empty() ? Json(nullptr) : Json(tweet_id);
   if (!reason.empty()) j["reason"] = reason;
@@ -82,11 +84,12 @@ Json result_json(const QueuedPost& p, const std::string& status, const std::stri
 // the account's timeline before anything is tried again.
 void reconcile(db::AccountRun& run, x::XClient& client, TimePoint now,
                std::chrono::minutes requeue_after, Json& stats) {
-  const auto uncertain = load(run.conn,
-                              std::string("SELECT ") + kPostColumns +
-                                  "FROM content_metadata WHERE account_id = $1 AND status = 'posting' "
-                                  "AND posting_started_at <= $2 ORDER BY posting_started_at LIMIT $3",
-                              run.account.id, format_iso8601(now), 100);
+  const auto uncertain =
+      load(run.conn,
+           std::string("SELECT ") + kPostColumns +
+               "FROM content_metadata WHERE account_id = $1 AND status = 'posting' "
+               "AND posting_started_at <= $2 ORDER BY posting_started_at LIMIT $3",
+           run.account.id, format_iso8601(now), 100);
   if (uncertain.empty()) return;
   if (!run.account.x_user_id) fetch_account_user(run, client);
   TimePoint earliest = uncertain.front().posting_started_at;
@@ -108,8 +111,9 @@ void reconcile(db::AccountRun& run, x::XClient& client, TimePoint now,
     if (match_id.empty() && p.tweet_id) match_id = *p.tweet_id;  // a thread's opener went out
     if (!match_id.empty()) {
       mark_posted(run.conn, run.account.id, p.decision_id, match_id, match_at,
-                  p.parts.size() > 1 ? "reconciled after an interrupted run; thread may be incomplete"
-                                     : "");
+                  p.parts.size() > 1
+                      ? "reconciled after an interrupted run; thread may be incomplete"
+                      : "");
       emit(result_json(p, "posted", match_id, "reconciled"));
       ++found;
     } else if (now - p.posting_started_at >= requeue_after) {
@@ -158,9 +162,10 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
   bool has_uncertain;
   {
     pqxx::read_transaction t(run.conn);
-    has_uncertain = t.exec_params1("SELECT count(*) FROM content_metadata WHERE account_id = $1 "
-                                   "AND status = 'posting'",
-                                   run.account.id)[0]
+    has_uncertain = t.exec_params1(
+                         "SELECT count(*) FROM content_metadata WHERE account_id = $1 "
+                         "AND status = 'posting'",
+                         run.account.id)[0]
                         .as<long long>() > 0;
   }
   if (due.empty() && !has_uncertain) {
@@ -180,7 +185,8 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
     {
       pqxx::work w(run.conn);
       const auto claimed = w.exec_params(
-          "UPDATE content_metadata SET status = 'posting', posting_started_at = $3, updated_at = $3 "
+          "UPDATE content_metadata SET status = 'posting', posting_started_at = $3, updated_at = "
+          "$3 "
           "WHERE account_id = $1 AND decision_id = $2 AND status = 'queued' RETURNING 1",
           run.account.id, p.decision_id, now_text);
       w.commit();
@@ -202,8 +208,10 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
           if (p.parts.size() > 1) {
             // A thread's opener is on record before its parts go out.
             pqxx::work w(run.conn);
-            w.exec_params0("UPDATE content_metadata SET tweet_id = $3 WHERE account_id = $1 AND decision_id = $2",
-                           run.account.id, p.decision_id, first_id);
+            w.exec_params0(
+                "UPDATE content_metadata SET tweet_id = $3 WHERE account_id = $1 AND decision_id = "
+                "$2",
+                run.account.id, p.decision_id, first_id);
             w.commit();
           }
         }
@@ -215,7 +223,8 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
     } catch (const x::ApiError& e) {
       using x::Problem;
       const Problem problem = e.problem();
-      const std::string reason = std::string(x::problem_name(problem)) + ": " + e.classified().detail;
+      const std::string reason =
+          std::string(x::problem_name(problem)) + ": " + e.classified().detail;
       if (problem == Problem::kDuplicate || problem == Problem::kTooLong ||
           problem == Problem::kBadRequest || problem == Problem::kForbidden ||
           problem == Problem::kNotFound) {
@@ -229,7 +238,8 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
       if (problem == Problem::kTimeout || problem == Problem::kTransport ||
           problem == Problem::kServer || problem == Problem::kMalformed) {
         // It may have gone out: left `posting` for the next run to reconcile.
-        emit(result_json(p, "posting", "", "outcome unknown (" + reason + "); reconciled next run"));
+        emit(
+            result_json(p, "posting", "", "outcome unknown (" + reason + "); reconciled next run"));
         throw;
       }
       // Rejected before posting (rate limit, cap, credits, auth): back in the queue.

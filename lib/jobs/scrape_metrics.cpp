@@ -141,7 +141,8 @@ struct DuePost {
   std::optional<TweetMetricsSnapshot> previous;  // the latest trusted values
 };
 
-std::vector<DuePost> load_due(pqxx::connection& conn, long long account_id, TimePoint now, int limit) {
+std::vector<DuePost> load_due(pqxx::connection& conn, long long account_id, TimePoint now,
+                              int limit) {
   pqxx::read_transaction t(conn);
   std::vector<DuePost> out;
   for (const auto& r : t.exec_params(kSelectDue, account_id, format_iso8601(now), limit)) {
@@ -167,7 +168,8 @@ std::optional<TimePoint> next_collection(TimePoint posted_at, TimePoint now) {
   const double age = hours_between(posted_at, now);
   for (double h : kCollectAtHours) {
     if (h > age + 1e-6) {
-      return posted_at + std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(h * 3600));
+      return posted_at + std::chrono::duration_cast<TimePoint::duration>(
+                             std::chrono::duration<double>(h * 3600));
     }
   }
   return std::nullopt;
@@ -182,16 +184,20 @@ std::string join(const std::vector<std::string>& items) {
 Json count_json(const std::optional<long long>& v) { return v ? Json(*v) : Json(nullptr); }
 
 Json metrics_json(const TweetMetricsSnapshot& m) {
-  return {{"impressions", count_json(m.impressions)}, {"likes", count_json(m.likes)},
-          {"retweets", count_json(m.retweets)},       {"replies", count_json(m.replies)},
-          {"quotes", count_json(m.quotes)},           {"bookmarks", count_json(m.bookmarks)},
-          {"profile_clicks", count_json(m.profile_clicks)}, {"url_clicks", count_json(m.url_clicks)}};
+  return {{"impressions", count_json(m.impressions)},
+          {"likes", count_json(m.likes)},
+          {"retweets", count_json(m.retweets)},
+          {"replies", count_json(m.replies)},
+          {"quotes", count_json(m.quotes)},
+          {"bookmarks", count_json(m.bookmarks)},
+          {"profile_clicks", count_json(m.profile_clicks)},
+          {"url_clicks", count_json(m.url_clicks)}};
 }
 
 // One post's outcome in a batch, ready to write and to print.
 struct PostUpdate {
   const DuePost* post;
-  bool observed = false;        // X returned its metrics
+  bool observed = false;  // X returned its metrics
   TweetMetricsSnapshot observed_metrics;
   std::string source;
   std::vector<std::string> anomalies;
@@ -206,11 +212,13 @@ struct PostUpdate {
 };
 
 TweetMetricsSnapshot snapshot_of(const x::TweetMetrics& t) {
-  return {t.impressions, t.likes, t.retweets, t.replies, t.quotes, t.bookmarks, t.profile_clicks, t.url_clicks};
+  return {t.impressions, t.likes,     t.retweets,       t.replies,
+          t.quotes,      t.bookmarks, t.profile_clicks, t.url_clicks};
 }
 
 std::optional<double> rate_er(const TweetMetricsSnapshot& m) {
-  return learn::engagement_rate(m.impressions, m.likes, m.retweets, m.replies, m.quotes, m.bookmarks);
+  return learn::engagement_rate(m.impressions, m.likes, m.retweets, m.replies, m.quotes,
+                                m.bookmarks);
 }
 
 void add_counts(std::vector<db::PgArray>& cols, size_t first, const TweetMetricsSnapshot& m) {
@@ -253,15 +261,16 @@ void write_batch(pqxx::connection& conn, long long account_id, TimePoint now,
     content[0].add_text(u.post->decision_id);
     content[1].add_text(u.state);
     content[2].add_text(u.reason);
-    content[3].add_text(u.next_at ? std::optional<std::string>(format_iso8601(*u.next_at)) : std::nullopt);
+    content[3].add_text(u.next_at ? std::optional<std::string>(format_iso8601(*u.next_at))
+                                  : std::nullopt);
     decision_ids.add_text(u.post->decision_id);
   }
   pqxx::work w(conn);
   if (snap[0].size() > 0) {
-    w.exec_params(kInsertSnapshots, account_id, now_text, snap[0].str(), snap[1].str(), snap[2].str(),
-                  snap[3].str(), snap[4].str(), snap[5].str(), snap[6].str(), snap[7].str(),
-                  snap[8].str(), snap[9].str(), snap[10].str(), snap[11].str(), snap[12].str(),
-                  snap[13].str());
+    w.exec_params(kInsertSnapshots, account_id, now_text, snap[0].str(), snap[1].str(),
+                  snap[2].str(), snap[3].str(), snap[4].str(), snap[5].str(), snap[6].str(),
+                  snap[7].str(), snap[8].str(), snap[9].str(), snap[10].str(), snap[11].str(),
+                  snap[12].str(), snap[13].str());
   }
   w.exec_params(kUpsertOutcomes, account_id, now_text, out[0].str(), out[1].str(), out[2].str(),
                 out[3].str(), out[4].str(), out[5].str(), out[6].str(), out[7].str(), out[8].str(),
@@ -271,7 +280,8 @@ void write_batch(pqxx::connection& conn, long long account_id, TimePoint now,
   const auto changed = w.exec_params(kUpdateContent, account_id, now_text, content[0].str(),
                                      content[1].str(), content[2].str(), content[3].str());
   if (changed.affected_rows() != updates.size()) {
-    throw failure("scrape-metrics", "content_metadata updated " + std::to_string(changed.affected_rows()) +
+    throw failure("scrape-metrics", "content_metadata updated " +
+                                        std::to_string(changed.affected_rows()) +
                                         " rows for a batch of " + std::to_string(updates.size()));
   }
   w.commit();
@@ -299,7 +309,8 @@ PostUpdate observe(const DuePost& p, const x::TweetMetrics& t, TimePoint now) {
     const TimePoint since = p.last_collected_at.value_or(p.posted_at);
     const double hours = hours_between(since, now);
     const long long before = p.previous && p.previous->impressions ? *p.previous->impressions : 0;
-    if (hours > 0) u.velocity = std::max(0.0, static_cast<double>(*u.latest.impressions - before) / hours);
+    if (hours > 0)
+      u.velocity = std::max(0.0, static_cast<double>(*u.latest.impressions - before) / hours);
   }
   u.next_at = next_collection(p.posted_at, now);
   u.state = u.next_at ? "collected" : "done";
@@ -312,7 +323,8 @@ PostUpdate unavailable(const DuePost& p, const x::TweetProblem& problem, TimePoi
   u.available = false;
   u.latest = p.previous.value_or(TweetMetricsSnapshot{});
   u.er = rate_er(u.latest);
-  u.gates = learn::evaluate_gates(u.latest.impressions, u.latest.likes, u.er, hours_between(p.posted_at, now));
+  u.gates = learn::evaluate_gates(u.latest.impressions, u.latest.likes, u.er,
+                                  hours_between(p.posted_at, now));
   u.state = "unavailable";
   u.reason = problem.type + (problem.detail.empty() ? "" : ": " + problem.detail);
   return u;
@@ -370,7 +382,8 @@ void record_followers(pqxx::connection& conn, long long account_id, TimePoint no
            "SELECT cm.tweet_id, cm.decision_id::text, extract(epoch FROM cm.posted_at)::float8, "
            "       extract(epoch FROM tm.collected_at)::float8, tm.profile_clicks, tm.impressions "
            "FROM content_metadata cm "
-           "LEFT JOIN tweet_metrics tm ON tm.account_id = cm.account_id AND tm.tweet_id = cm.tweet_id "
+           "LEFT JOIN tweet_metrics tm ON tm.account_id = cm.account_id AND tm.tweet_id = "
+           "cm.tweet_id "
            "  AND tm.collected_at <= $2 AND cardinality(tm.anomalies) = 0 "
            "WHERE cm.account_id = $1 AND cm.status = 'posted' AND cm.posted_at < $2 "
            "  AND cm.posted_at > $3 AND cm.metrics_state <> 'unavailable' "
@@ -384,8 +397,14 @@ void record_followers(pqxx::connection& conn, long long account_id, TimePoint no
       continue;
     }
     const TimePoint at = from_epoch(r[3].as<double>());
-    if (r[4].is_null()) l.clicks_known = false; else l.clicks.push_back({at, r[4].as<double>()});
-    if (r[5].is_null()) l.impressions_known = false; else l.impressions.push_back({at, r[5].as<double>()});
+    if (r[4].is_null())
+      l.clicks_known = false;
+    else
+      l.clicks.push_back({at, r[4].as<double>()});
+    if (r[5].is_null())
+      l.impressions_known = false;
+    else
+      l.impressions.push_back({at, r[5].as<double>()});
   }
   std::vector<learn::WindowActivity> activity;
   for (const auto& [tweet_id, l] : live) {
@@ -416,7 +435,8 @@ void record_followers(pqxx::connection& conn, long long account_id, TimePoint no
         "INSERT INTO follower_attribution (account_id, tweet_id, window_start, window_end, "
         "  decision_id, window_delta, posts_in_window, basis, share, followers_gained, confidence) "
         "SELECT $1, u.tweet_id, $2, $3, u.decision_id, $4, $5, u.basis, u.share, u.gained, u.conf "
-        "FROM unnest($6::text[], $7::uuid[], $8::text[], $9::float8[], $10::float8[], $11::float8[]) "
+        "FROM unnest($6::text[], $7::uuid[], $8::text[], $9::float8[], $10::float8[], "
+        "$11::float8[]) "
         "  AS u(tweet_id, decision_id, basis, share, gained, conf) "
         "ON CONFLICT (account_id, tweet_id, window_end) DO UPDATE SET "
         "  window_start = excluded.window_start, window_delta = excluded.window_delta, "
@@ -462,11 +482,13 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
   for (bool with_private : {true, false}) {
     std::vector<const DuePost*> group;
     for (const auto& p : due) {
-      if ((user_context && now - p.posted_at < kPrivateMetricsAge) == with_private) group.push_back(&p);
+      if ((user_context && now - p.posted_at < kPrivateMetricsAge) == with_private)
+        group.push_back(&p);
     }
     for (size_t i = 0; i < group.size(); i += x::kMaxIdsPerLookup) {
-      batches.emplace_back(group.begin() + static_cast<long>(i),
-                           group.begin() + static_cast<long>(std::min(group.size(), i + x::kMaxIdsPerLookup)));
+      batches.emplace_back(
+          group.begin() + static_cast<long>(i),
+          group.begin() + static_cast<long>(std::min(group.size(), i + x::kMaxIdsPerLookup)));
     }
     if (with_private) private_batches = batches.size();
   }
@@ -530,7 +552,8 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
   stats["batches"] = batches.size();
   stats["requests"] = client->requests();
   const auto attribution_start = Clock::now();
-  if (user && !run.ctx.common.dry_run) record_followers(run.conn, run.account.id, now, *user, stats);
+  if (user && !run.ctx.common.dry_run)
+    record_followers(run.conn, run.account.id, now, *user, stats);
   const auto ms = [](Clock::duration d) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   };

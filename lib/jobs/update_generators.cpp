@@ -30,7 +30,8 @@ std::set<std::string> generators_from_stdin() {
   std::set<std::string> names;
   if (!stdin_has_data()) return names;
   for (const auto& j : read_json_lines(std::cin)) {
-    if (j.contains("generator") && j["generator"].is_string()) names.insert(j["generator"].get<std::string>());
+    if (j.contains("generator") && j["generator"].is_string())
+      names.insert(j["generator"].get<std::string>());
   }
   return names;
 }
@@ -50,13 +51,16 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
              "SELECT lp.generator_name, count(*), avg(lp.impressions)::float8, "
              "  percentile_cont(0.5) WITHIN GROUP (ORDER BY lp.impressions)::float8, "
              "  avg(lp.engagement_rate)::float8, "
-             "  1000 * sum(lp.followers_gained) / nullif(sum(lp.impressions) FILTER (WHERE lp.followers_gained IS NOT NULL), 0), "
-             "  avg(ln(lp.impressions)) FILTER (WHERE lp.posted_at > $2::timestamptz - interval '7 days'), "
+             "  1000 * sum(lp.followers_gained) / nullif(sum(lp.impressions) FILTER (WHERE "
+             "lp.followers_gained IS NOT NULL), 0), "
+             "  avg(ln(lp.impressions)) FILTER (WHERE lp.posted_at > $2::timestamptz - interval '7 "
+             "days'), "
              "  count(*) FILTER (WHERE lp.posted_at > $2::timestamptz - interval '7 days'), "
-             "  avg(ln(lp.impressions)) FILTER (WHERE lp.posted_at <= $2::timestamptz - interval '7 days'), "
+             "  avg(ln(lp.impressions)) FILTER (WHERE lp.posted_at <= $2::timestamptz - interval "
+             "'7 days'), "
              "  count(*) FILTER (WHERE lp.posted_at <= $2::timestamptz - interval '7 days') "
-             "FROM learning_posts lp WHERE lp.account_id = $1 AND lp.format = $3 AND " + gated_sql("lp") +
-                 " GROUP BY 1",
+             "FROM learning_posts lp WHERE lp.account_id = $1 AND lp.format = $3 AND " +
+                 gated_sql("lp") + " GROUP BY 1",
              run.account.id, now_text, format)) {
       GeneratorRow g;
       g.posts = r[1].as<long long>();
@@ -74,15 +78,19 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
     std::map<std::string, std::vector<learn::BanditArm>> topics_by_generator;
     for (const auto& r : w.exec_params(
              "WITH " + learn::prior_rates_sql(gated_sql("lp")) +
-             " SELECT lp.generator_name, lower(lp.topic), count(*), sum(r), sum(r * r) FROM ("
-             "  SELECT lp.*, " + learn::reward_sql("lp") + " AS r FROM learning_posts lp CROSS JOIN prior "
-             "  WHERE lp.account_id = $1 AND lp.format = $3 AND " + gated_sql("lp") + ") lp GROUP BY 1, 2",
+                 " SELECT lp.generator_name, lower(lp.topic), count(*), sum(r), sum(r * r) FROM ("
+                 "  SELECT lp.*, " +
+                 learn::reward_sql("lp") +
+                 " AS r FROM learning_posts lp CROSS JOIN prior "
+                 "  WHERE lp.account_id = $1 AND lp.format = $3 AND " +
+                 gated_sql("lp") + ") lp GROUP BY 1, 2",
              run.account.id, now_text, format)) {
       const double n = r[2].as<double>();
       topics_by_generator[r[0].as<std::string>()].push_back(
           {r[1].as<std::string>(), r[2].as<long long>(), n, r[3].as<double>(), r[4].as<double>()});
     }
-    const auto ranked = rank_arms(arm_stats(w, run.account.id, now, format, "generator", /*decay=*/false));
+    const auto ranked =
+        rank_arms(arm_stats(w, run.account.id, now, format, "generator", /*decay=*/false));
     int rank = 0;
     for (const auto& arm : ranked) {
       ++rank;
@@ -92,7 +100,10 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
       int kept = 0;
       for (const auto& t : rank_arms(topics_by_generator[arm.key])) {
         if (kept++ == 3) break;
-        prefs.push_back({{"topic", t.key}, {"posts", t.posts}, {"mean_reward", t.mean_reward}, {"confidence", t.confidence}});
+        prefs.push_back({{"topic", t.key},
+                         {"posts", t.posts},
+                         {"mean_reward", t.mean_reward},
+                         {"confidence", t.confidence}});
       }
       Json trend = {{"recent_posts", g.recent_posts}, {"earlier_posts", g.earlier_posts}};
       if (g.recent_log_views && g.earlier_log_views) {
@@ -100,25 +111,38 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
       }
       if (!run.ctx.common.dry_run) {
         w.exec_params0(
-            "INSERT INTO generator_stats (account_id, generator_name, format, posts, mean_views, median_views, "
-            "  mean_engagement_rate, followers_per_1000_views, score, confidence, rank, topic_preferences, trend, "
-            "  updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14) "
-            "ON CONFLICT (account_id, generator_name, format) DO UPDATE SET posts = excluded.posts, "
+            "INSERT INTO generator_stats (account_id, generator_name, format, posts, mean_views, "
+            "median_views, "
+            "  mean_engagement_rate, followers_per_1000_views, score, confidence, rank, "
+            "topic_preferences, trend, "
+            "  updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, "
+            "$13::jsonb, $14) "
+            "ON CONFLICT (account_id, generator_name, format) DO UPDATE SET posts = "
+            "excluded.posts, "
             "  mean_views = excluded.mean_views, median_views = excluded.median_views, "
             "  mean_engagement_rate = excluded.mean_engagement_rate, "
-            "  followers_per_1000_views = excluded.followers_per_1000_views, score = excluded.score, "
+            "  followers_per_1000_views = excluded.followers_per_1000_views, score = "
+            "excluded.score, "
             "  confidence = excluded.confidence, rank = excluded.rank, "
             "  topic_preferences = excluded.topic_preferences, trend = excluded.trend, "
             "  updated_at = excluded.updated_at",
-            run.account.id, arm.key, format, static_cast<int>(arm.posts), g.mean_views, g.median_views, g.mean_er,
-            g.followers_per_1000, arm.mean_reward, arm.confidence, rank, prefs.dump(), trend.dump(), now_text);
+            run.account.id, arm.key, format, static_cast<int>(arm.posts), g.mean_views,
+            g.median_views, g.mean_er, g.followers_per_1000, arm.mean_reward, arm.confidence, rank,
+            prefs.dump(), trend.dump(), now_text);
         ++written;
       }
-      emit({{"generator", arm.key}, {"format", format}, {"rank", rank}, {"posts", arm.posts},
-            {"mean_views", g.mean_views}, {"median_views", g.median_views},
+      emit({{"generator", arm.key},
+            {"format", format},
+            {"rank", rank},
+            {"posts", arm.posts},
+            {"mean_views", g.mean_views},
+            {"median_views", g.median_views},
             {"mean_engagement_rate", opt_json(g.mean_er)},
-            {"followers_per_1000_views", opt_json(g.followers_per_1000)}, {"score", arm.mean_reward},
-            {"confidence", arm.confidence}, {"topic_preferences", prefs}, {"trend", trend}});
+            {"followers_per_1000_views", opt_json(g.followers_per_1000)},
+            {"score", arm.mean_reward},
+            {"confidence", arm.confidence},
+            {"topic_preferences", prefs},
+            {"trend", trend}});
     }
   }
   w.commit();

@@ -13,9 +13,10 @@ std::unique_ptr<x::XClient> open_x_client(db::AccountRun& run) {
 std::optional<x::UserInfo> fetch_account_user(db::AccountRun& run, x::XClient& client) {
   if (run.account.x_user_id) return client.user(*run.account.x_user_id);
   if (!client.auth().user_context()) {
-    run.ctx.log.warn("cannot read @{}'s followers with app-only auth: set its id with "
-                     "accounts add {} --x-user-id ID",
-                     run.account.handle, run.account.handle);
+    run.ctx.log.warn(
+        "cannot read @{}'s followers with app-only auth: set its id with "
+        "accounts add {} --x-user-id ID",
+        run.account.handle, run.account.handle);
     return std::nullopt;
   }
   x::UserInfo me = client.me();

@@ -25,9 +25,11 @@ ArmPosteriors arm_posteriors(const std::vector<BanditArm>& arms, const BanditCon
     const double m = a.reward_sum / a.weight;
     within += std::max(0.0, a.reward_sq_sum - a.weight * m * m);
   }
-  out.noise_var = w > 1 ? std::max(0.05, within / std::max(1.0, w - static_cast<double>(arms.size()))) : 1.0;
+  out.noise_var =
+      w > 1 ? std::max(0.05, within / std::max(1.0, w - static_cast<double>(arms.size()))) : 1.0;
   for (const auto& a : arms) {
-    out.by_key[a.key] = normal_posterior(a.reward_sum, a.weight, out.prior_mean, out.noise_var, c.prior_weight);
+    out.by_key[a.key] =
+        normal_posterior(a.reward_sum, a.weight, out.prior_mean, out.noise_var, c.prior_weight);
   }
   return out;
 }

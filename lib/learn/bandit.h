@@ -30,8 +30,8 @@ struct BanditConfig {
 double decay_weight(double age_days, const BanditConfig& c = {});
 
 struct ArmPosteriors {
-  double prior_mean = 0;   // the pooled mean reward across arms
-  double noise_var = 1;    // pooled within-arm variance
+  double prior_mean = 0;  // the pooled mean reward across arms
+  double noise_var = 1;   // pooled within-arm variance
   std::map<std::string, NormalPosterior> by_key;
 };
 

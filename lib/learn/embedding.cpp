@@ -7,9 +7,7 @@
 
 namespace gl::learn {
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<float> local_embedding(const std::string& text, int dims) {
   std::vector<float> v(static_cast<size_t>(dims), 0.0f);

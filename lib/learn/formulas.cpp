@@ -17,14 +17,22 @@ std::string formula_key(const TextFeatures& f) {
 
 std::vector<std::string> generators_for_hook(HookType h) {
   switch (h) {
-    case HookType::kSurprisingStat: return {"dataNerd", "investigator", "interestingContent", "newsReporter"};
-    case HookType::kContrarian: return {"contrarian", "provocateur", "thoughtLeader"};
-    case HookType::kQuestion: return {"provocateur", "philosopher", "explorer"};
-    case HookType::kPersonalStory: return {"storyteller", "experimenter", "culturalBridge"};
-    case HookType::kList: return {"pragmatist", "teacher", "patternFinder"};
-    case HookType::kHowTo: return {"coach", "teacher", "translator"};
-    case HookType::kMythBusting: return {"mythBuster", "contrarian", "historian"};
-    case HookType::kStatement: return {"philosopher", "connector", "dynamicContent", "popCultureAnalyst"};
+    case HookType::kSurprisingStat:
+      return {"dataNerd", "investigator", "interestingContent", "newsReporter"};
+    case HookType::kContrarian:
+      return {"contrarian", "provocateur", "thoughtLeader"};
+    case HookType::kQuestion:
+      return {"provocateur", "philosopher", "explorer"};
+    case HookType::kPersonalStory:
+      return {"storyteller", "experimenter", "culturalBridge"};
+    case HookType::kList:
+      return {"pragmatist", "teacher", "patternFinder"};
+    case HookType::kHowTo:
+      return {"coach", "teacher", "translator"};
+    case HookType::kMythBusting:
+      return {"mythBuster", "contrarian", "historian"};
+    case HookType::kStatement:
+      return {"philosopher", "connector", "dynamicContent", "popCultureAnalyst"};
   }
   return {};
 }
@@ -50,7 +58,8 @@ std::vector<ViralFormula> extract_formulas(const std::vector<FormulaObservation>
       f.has_numbers = t.has_numbers;
       f.has_cta = t.has_cta;
       f.structure = structure_string(t);
-      f.name = std::string(hook_label(t.hook)) + " + " + f.body_pattern + " (" + t.length_band + ")";
+      f.name =
+          std::string(hook_label(t.hook)) + " + " + f.body_pattern + " (" + t.length_band + ")";
       for (const auto& gen : generators_for_hook(t.hook)) f.generators.insert(gen);
     }
     ++f.sample_size;
@@ -85,7 +94,8 @@ std::vector<ViralFormula> extract_formulas(const std::vector<FormulaObservation>
     if (g.follower_views > 0) f.followers_per_1000_views = 1000.0 * g.followers / g.follower_views;
     double sum = 0;
     for (double l : g.lift) sum += l;
-    const NormalPosterior p = normal_posterior(sum, static_cast<double>(g.lift.size()), 0, noise_var, kPriorWeight);
+    const NormalPosterior p =
+        normal_posterior(sum, static_cast<double>(g.lift.size()), 0, noise_var, kPriorWeight);
     f.score = p.mean;
     f.confidence = prob_above(p, 0);
     out.push_back(std::move(f));

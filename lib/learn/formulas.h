@@ -21,15 +21,15 @@ struct FormulaObservation {
   std::string tweet_id;
   std::string text;
   std::string source;
-  std::string generator;            // own posts and replies: who wrote it
+  std::string generator;  // own posts and replies: who wrote it
   double views = 0;
   std::optional<double> engagement_rate;
   std::optional<double> followers_gained;  // own posts only
-  double baseline_log_views = 0;    // the median ln(views) of its source's pool
+  double baseline_log_views = 0;           // the median ln(views) of its source's pool
 };
 
 struct ViralFormula {
-  std::string key;        // hook|body|length|numbers
+  std::string key;  // hook|body|length|numbers
   std::string name;
   std::string structure;  // "[Surprising stat] + [Evidence]"
   std::string example;

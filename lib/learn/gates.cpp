@@ -17,8 +17,8 @@ GateResult evaluate_gates(std::optional<long long> views, std::optional<long lon
   }
   if (age_hours < g.min_age_hours) r.failures.push_back("age_below_2h");
   r.passed = r.failures.empty();
-  r.successful = r.passed && ((er && *er >= g.success_engagement_rate) ||
-                              (views && *views >= g.success_views));
+  r.successful = r.passed &&
+                 ((er && *er >= g.success_engagement_rate) || (views && *views >= g.success_views));
   return r;
 }
 

@@ -19,7 +19,8 @@ struct LearningGates {
 struct GateResult {
   bool passed = false;
   bool successful = false;
-  std::vector<std::string> failures;  // "views_unknown", "views_below_100", "likes_below_5", "age_below_2h"
+  std::vector<std::string>
+      failures;  // "views_unknown", "views_below_100", "likes_below_5", "age_below_2h"
 };
 
 GateResult evaluate_gates(std::optional<long long> views, std::optional<long long> likes,

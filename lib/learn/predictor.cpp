@@ -1,7 +1,6 @@
 #include "learn/predictor.h"
 
 #include <Eigen/Dense>
-
 #include <cmath>
 #include <limits>
 
@@ -108,9 +107,11 @@ double cv_error(const std::vector<Sample>& train, double lambda, int k) {
 
 }  // namespace
 
-std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples, double holdout_fraction) {
+std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples,
+                                       double holdout_fraction) {
   if (static_cast<int>(samples.size()) < kMinTrainingSamples) return std::nullopt;
-  const size_t n_holdout = std::max<size_t>(2, static_cast<size_t>(samples.size() * holdout_fraction));
+  const size_t n_holdout =
+      std::max<size_t>(2, static_cast<size_t>(samples.size() * holdout_fraction));
   const std::vector<Sample> train(samples.begin(), samples.end() - static_cast<long>(n_holdout));
   const std::vector<Sample> holdout(samples.end() - static_cast<long>(n_holdout), samples.end());
 
@@ -136,7 +137,9 @@ std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples, doubl
     total_var += std::pow(s.y - holdout_mean, 2);
   }
   r.baseline_rmse = std::sqrt(base / static_cast<double>(holdout.size()));
-  r.holdout_r2 = total_var > 0 ? 1 - std::pow(r.holdout_rmse, 2) * static_cast<double>(holdout.size()) / total_var : 0;
+  r.holdout_r2 = total_var > 0 ? 1 - std::pow(r.holdout_rmse, 2) *
+                                         static_cast<double>(holdout.size()) / total_var
+                               : 0;
   r.train_samples = static_cast<int>(train.size());
   r.holdout_samples = static_cast<int>(holdout.size());
   r.model = fit_ridge(samples, best_lambda);

@@ -20,8 +20,8 @@ struct PostFeatures {
   std::string topic;
   std::string generator;
   std::string formula;
-  int hour = 0;      // local posting hour
-  int weekday = 0;   // local, 0 = Sunday
+  int hour = 0;               // local posting hour
+  int weekday = 0;            // local, 0 = Sunday
   double spacing_hours = 24;  // since the account's previous post
 };
 
@@ -44,9 +44,9 @@ struct Sample {
 };
 
 struct TrainResult {
-  LinearModel model;        // fitted on all samples
-  double holdout_rmse = 0;  // of a model fitted without the newest holdout_fraction
-  double baseline_rmse = 0; // of predicting the training mean on the same holdout
+  LinearModel model;         // fitted on all samples
+  double holdout_rmse = 0;   // of a model fitted without the newest holdout_fraction
+  double baseline_rmse = 0;  // of predicting the training mean on the same holdout
   double holdout_r2 = 0;
   int train_samples = 0;
   int holdout_samples = 0;

@@ -12,7 +12,9 @@ constexpr double kTwoPi = 6.283185307179586;
 
 FeatureMap hour_features(int h) {
   const double a = kTwoPi * h / 24.0;
-  return {{"hour_sin1", std::sin(a)}, {"hour_cos1", std::cos(a)}, {"hour_sin2", std::sin(2 * a)},
+  return {{"hour_sin1", std::sin(a)},
+          {"hour_cos1", std::cos(a)},
+          {"hour_sin2", std::sin(2 * a)},
           {"hour_cos2", std::cos(2 * a)}};
 }
 
@@ -32,8 +34,8 @@ FeatureMap maturity_features(double age_hours) {
   return {};
 }
 
-FeatureMap choice_features(const std::string& topic, const std::string& hook, const std::string& generator,
-                           int local_hour) {
+FeatureMap choice_features(const std::string& topic, const std::string& hook,
+                           const std::string& generator, int local_hour) {
   FeatureMap f = hour_features(local_hour);
   if (!topic.empty()) f["topic=" + topic] = 1;
   if (!hook.empty()) f["hook=" + hook] = 1;
@@ -47,7 +49,8 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples, double 
   m.n_ = samples.size();
   for (const auto& s : samples) {
     for (const auto& [name, v] : s.x) {
-      if (m.index_.emplace(name, static_cast<int>(m.names_.size())).second) m.names_.push_back(name);
+      if (m.index_.emplace(name, static_cast<int>(m.names_.size())).second)
+        m.names_.push_back(name);
     }
   }
   const int d = static_cast<int>(m.names_.size());
@@ -99,7 +102,8 @@ RewardModel::Draw RewardModel::draw(std::mt19937_64& rng, double scale) const {
     Eigen::VectorXd e(static_cast<Eigen::Index>(names_.size()));
     for (Eigen::Index i = 0; i < e.size(); ++i) e(i) = z(rng);
     const Eigen::VectorXd w = mean_ + scale * (chol_ * e);
-    for (size_t i = 0; i < names_.size(); ++i) d.values_[names_[i]] = w(static_cast<Eigen::Index>(i));
+    for (size_t i = 0; i < names_.size(); ++i)
+      d.values_[names_[i]] = w(static_cast<Eigen::Index>(i));
   }
   return d;
 }
@@ -108,7 +112,8 @@ double RewardModel::Draw::coefficient(const std::string& name) {
   auto it = values_.find(name);
   if (it != values_.end()) return it->second;
   // Never seen: its prior.
-  const double v = std::normal_distribution<double>(0, scale_ * std::sqrt(model_->noise_var_ / model_->lambda_))(*rng_);
+  const double v = std::normal_distribution<double>(
+      0, scale_ * std::sqrt(model_->noise_var_ / model_->lambda_))(*rng_);
   values_[name] = v;
   return v;
 }

@@ -19,8 +19,8 @@ using FeatureMap = std::map<std::string, double>;
 
 // Features of a choice: "topic=sleep", "hook=question", "generator=coach" and
 // hour harmonics "hour_sin1", "hour_cos1", "hour_sin2", "hour_cos2".
-FeatureMap choice_features(const std::string& topic, const std::string& hook, const std::string& generator,
-                           int local_hour);
+FeatureMap choice_features(const std::string& topic, const std::string& hook,
+                           const std::string& generator, int local_hour);
 FeatureMap hour_features(int local_hour);
 
 // What the words add beyond the hook: "length=medium", "numbers", "question", "cta".

@@ -36,7 +36,8 @@ SnapshotCheck check_snapshot(const TweetMetricsSnapshot& now,
       const Count& after = now.*(k.field);
       if (!before || !after || *after >= *before) continue;
       const long long allowed = std::max(
-          kDecreaseSlack, static_cast<long long>(std::floor(kDecreaseFraction * static_cast<double>(*before))));
+          kDecreaseSlack,
+          static_cast<long long>(std::floor(kDecreaseFraction * static_cast<double>(*before))));
       if (*before - *after > allowed) {
         c.anomalies.push_back(std::string(k.name) + "_decreased");
         c.trusted = false;

@@ -49,7 +49,8 @@ int count_list_lines(const std::string& text) {
   size_t start = 0;
   while (start <= text.size()) {
     const size_t nl = text.find('\n', start);
-    const std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    const std::string line =
+        text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
     if (std::regex_search(line, kItem)) ++n;
     if (nl == std::string::npos) break;
     start = nl + 1;
@@ -68,28 +69,44 @@ std::string lower(const std::string& s) {
 
 const char* hook_name(HookType h) {
   switch (h) {
-    case HookType::kSurprisingStat: return "surprising_stat";
-    case HookType::kContrarian: return "contrarian_take";
-    case HookType::kQuestion: return "question";
-    case HookType::kPersonalStory: return "personal_story";
-    case HookType::kList: return "list";
-    case HookType::kHowTo: return "how_to";
-    case HookType::kMythBusting: return "myth_busting";
-    case HookType::kStatement: return "statement";
+    case HookType::kSurprisingStat:
+      return "surprising_stat";
+    case HookType::kContrarian:
+      return "contrarian_take";
+    case HookType::kQuestion:
+      return "question";
+    case HookType::kPersonalStory:
+      return "personal_story";
+    case HookType::kList:
+      return "list";
+    case HookType::kHowTo:
+      return "how_to";
+    case HookType::kMythBusting:
+      return "myth_busting";
+    case HookType::kStatement:
+      return "statement";
   }
   return "statement";
 }
 
 const char* hook_label(HookType h) {
   switch (h) {
-    case HookType::kSurprisingStat: return "Surprising stat";
-    case HookType::kContrarian: return "Contrarian take";
-    case HookType::kQuestion: return "Question";
-    case HookType::kPersonalStory: return "Personal story";
-    case HookType::kList: return "List";
-    case HookType::kHowTo: return "How-to";
-    case HookType::kMythBusting: return "Myth-busting";
-    case HookType::kStatement: return "Statement";
+    case HookType::kSurprisingStat:
+      return "Surprising stat";
+    case HookType::kContrarian:
+      return "Contrarian take";
+    case HookType::kQuestion:
+      return "Question";
+    case HookType::kPersonalStory:
+      return "Personal story";
+    case HookType::kList:
+      return "List";
+    case HookType::kHowTo:
+      return "How-to";
+    case HookType::kMythBusting:
+      return "Myth-busting";
+    case HookType::kStatement:
+      return "Statement";
   }
   return "Statement";
 }
@@ -126,11 +143,10 @@ TextFeatures analyze_text(const std::string& text) {
     in_word = !space;
   }
   const std::string ending = lo.size() > 80 ? lo.substr(lo.size() - 80) : lo;
-  f.has_cta = contains_any(ending, {"follow", "save this", "bookmark", "repost", "share this",
-                                    "reply", "comment", "what do you think", "let me know",
-                                    "try this", "try it", "your turn", "agree?", "thoughts?",
-                                    "would you", "have you", "do you", "what's yours",
-                                    "tell me"});
+  f.has_cta = contains_any(
+      ending, {"follow", "save this", "bookmark", "repost", "share this", "reply", "comment",
+               "what do you think", "let me know", "try this", "try it", "your turn", "agree?",
+               "thoughts?", "would you", "have you", "do you", "what's yours", "tell me"});
 
   const int list_lines = count_list_lines(text);
   // Structure, not subject: "nutrition myths" is a topic, "Myth:" is a hook.
@@ -138,10 +154,11 @@ TextFeatures analyze_text(const std::string& text) {
       contains_any(opening, {"myth:", "misconception", "isn't true", "is not true", "is a lie",
                              "debunk", "stop believing", "lie you", "you've been told"})) {
     f.hook = HookType::kMythBusting;
-  } else if (contains_any(opening, {"unpopular opinion", "contrary to", "everyone says",
-                                    "everyone thinks", "most people think", "most people believe",
-                                    "overrated", "hot take", "the opposite", "forget what",
-                                    "stop telling", " is wrong", " are wrong", "conventional wisdom"})) {
+  } else if (contains_any(opening,
+                          {"unpopular opinion", "contrary to", "everyone says", "everyone thinks",
+                           "most people think", "most people believe", "overrated", "hot take",
+                           "the opposite", "forget what", "stop telling", " is wrong", " are wrong",
+                           "conventional wisdom"})) {
     f.hook = HookType::kContrarian;
   } else if (!opening.empty() && opening.back() == '?') {
     f.hook = HookType::kQuestion;

@@ -19,19 +19,19 @@ enum class HookType {
   kStatement,
 };
 
-inline constexpr HookType kAllHookTypes[] = {
-    HookType::kSurprisingStat, HookType::kContrarian, HookType::kQuestion,
-    HookType::kPersonalStory,  HookType::kList,       HookType::kHowTo,
-    HookType::kMythBusting,    HookType::kStatement};
+inline constexpr HookType kAllHookTypes[] = {HookType::kSurprisingStat, HookType::kContrarian,
+                                             HookType::kQuestion,       HookType::kPersonalStory,
+                                             HookType::kList,           HookType::kHowTo,
+                                             HookType::kMythBusting,    HookType::kStatement};
 
-const char* hook_name(HookType h);        // "surprising_stat"
-const char* hook_label(HookType h);       // "Surprising stat"
+const char* hook_name(HookType h);   // "surprising_stat"
+const char* hook_label(HookType h);  // "Surprising stat"
 bool parse_hook(const std::string& name, HookType& out);
 
 struct TextFeatures {
   HookType hook = HookType::kStatement;
-  std::vector<std::string> body;   // body pattern elements, e.g. {"Contrarian take", "Evidence"}
-  std::string length_band;         // short (< 100), medium (100-199), long (>= 200) weighted chars
+  std::vector<std::string> body;  // body pattern elements, e.g. {"Contrarian take", "Evidence"}
+  std::string length_band;        // short (< 100), medium (100-199), long (>= 200) weighted chars
   bool has_numbers = false;
   bool has_question = false;
   bool has_cta = false;

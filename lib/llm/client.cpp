@@ -17,8 +17,10 @@ std::string error_message(const std::string& body, std::string& code) {
   const json j = json::parse(body, nullptr, false);
   if (!j.is_object()) return body.substr(0, 200);
   const json& e = j.contains("error") && j["error"].is_object() ? j["error"] : j;
-  if (e.contains("code")) code = e["code"].is_string() ? e["code"].get<std::string>() : e["code"].dump();
-  if (e.contains("type") && e["type"].is_string() && code.empty()) code = e["type"].get<std::string>();
+  if (e.contains("code"))
+    code = e["code"].is_string() ? e["code"].get<std::string>() : e["code"].dump();
+  if (e.contains("type") && e["type"].is_string() && code.empty())
+    code = e["type"].get<std::string>();
   if (e.contains("message") && e["message"].is_string()) return e["message"].get<std::string>();
   if (j.contains("error") && j["error"].is_string()) return j["error"].get<std::string>();
   return body.substr(0, 200);
@@ -33,11 +35,15 @@ std::optional<LlmConfig> llm_config_from_env(bool need_chat_model) {
   c.base_url = *base;
   while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
   const auto key = env_secret("LLM_API_KEY");
-  if (!key) throw usage_error("LLM_API_KEY", "LLM_BASE_URL is set but LLM_API_KEY is not (any non-empty value for local servers)");
+  if (!key)
+    throw usage_error(
+        "LLM_API_KEY",
+        "LLM_BASE_URL is set but LLM_API_KEY is not (any non-empty value for local servers)");
   c.api_key = *key;
   c.model = env_setting("LLM_MODEL").value_or("");
   c.embedding_model = env_setting("LLM_EMBEDDING_MODEL").value_or(c.model);
-  if (need_chat_model && c.model.empty()) throw usage_error("LLM_MODEL", "LLM_BASE_URL is set but LLM_MODEL is not");
+  if (need_chat_model && c.model.empty())
+    throw usage_error("LLM_MODEL", "LLM_BASE_URL is set but LLM_MODEL is not");
   c.timeout_ms = env_long("LLM_TIMEOUT_MS", c.timeout_ms);
   return c;
 }
@@ -67,22 +73,27 @@ std::string LlmClient::post(const std::string& path, const std::string& body) {
     std::string code;
     last = "HTTP " + std::to_string(resp.status) + ": " + error_message(resp.body, code);
     // 429 with insufficient_quota is a billing problem, not a rate limit.
-    temporary = (resp.status == 429 && code != "insufficient_quota") || resp.status >= 500 || resp.status == 408;
+    temporary = (resp.status == 429 && code != "insufficient_quota") || resp.status >= 500 ||
+                resp.status == 408;
     log_.info("{}: {} (attempt {})", endpoint, last, attempt + 1);
     if (!temporary) break;
   }
   throw Error(temporary ? kExitTempFail : kExitFailure, endpoint, last);
 }
 
-std::string LlmClient::chat(const std::vector<ChatMessage>& messages, double temperature, int max_tokens) {
+std::string LlmClient::chat(const std::vector<ChatMessage>& messages, double temperature,
+                            int max_tokens) {
   json msgs = json::array();
   for (const auto& m : messages) msgs.push_back({{"role", m.role}, {"content", m.content}});
-  const json body = {{"model", config_.model}, {"messages", msgs}, {"temperature", temperature},
+  const json body = {{"model", config_.model},
+                     {"messages", msgs},
+                     {"temperature", temperature},
                      {"max_tokens", max_tokens}};
   const std::string endpoint = "LLM POST /chat/completions";
   const json j = json::parse(post("/chat/completions", body.dump()), nullptr, false);
-  if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() || j["choices"].empty() ||
-      !j["choices"][0].is_object() || !j["choices"][0].contains("message")) {
+  if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() ||
+      j["choices"].empty() || !j["choices"][0].is_object() ||
+      !j["choices"][0].contains("message")) {
     throw temp_error(endpoint, "malformed response: no choices[0].message");
   }
   const json& choice = j["choices"][0];
@@ -90,10 +101,12 @@ std::string LlmClient::chat(const std::vector<ChatMessage>& messages, double tem
   if (msg.contains("refusal") && msg["refusal"].is_string()) {
     throw failure(endpoint, "the model refused: " + msg["refusal"].get<std::string>());
   }
-  if (!msg.contains("content") || !msg["content"].is_string() || msg["content"].get<std::string>().empty()) {
+  if (!msg.contains("content") || !msg["content"].is_string() ||
+      msg["content"].get<std::string>().empty()) {
     throw temp_error(endpoint, "empty answer");
   }
-  if (choice.value("finish_reason", "") == "length") throw temp_error(endpoint, "the answer was cut off (finish_reason length)");
+  if (choice.value("finish_reason", "") == "length")
+    throw temp_error(endpoint, "the answer was cut off (finish_reason length)");
   return msg["content"].get<std::string>();
 }
 
@@ -101,7 +114,8 @@ std::vector<std::vector<float>> LlmClient::embed(const std::vector<std::string>&
   const json body = {{"model", config_.embedding_model}, {"input", inputs}};
   const std::string endpoint = "LLM POST /embeddings";
   const json j = json::parse(post("/embeddings", body.dump()), nullptr, false);
-  if (!j.is_object() || !j.contains("data") || !j["data"].is_array() || j["data"].size() != inputs.size()) {
+  if (!j.is_object() || !j.contains("data") || !j["data"].is_array() ||
+      j["data"].size() != inputs.size()) {
     throw temp_error(endpoint, "malformed response: expected one embedding per input");
   }
   std::vector<std::vector<float>> out(inputs.size());

@@ -17,7 +17,9 @@ const T& pick(const std::vector<T>& v, std::mt19937_64& rng) {
   return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
 }
 
-int between(int lo, int hi, std::mt19937_64& rng) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
+int between(int lo, int hi, std::mt19937_64& rng) {
+  return std::uniform_int_distribution<int>(lo, hi)(rng);
+}
 
 std::string capitalised(std::string s) {
   if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
@@ -31,12 +33,13 @@ std::string opening(const DraftRequest& r, std::mt19937_64& rng) {
   const std::string small = std::to_string(between(8, 29, rng));
   switch (r.hook) {
     case HookType::kSurprisingStat:
-      return pick<std::string>({pct + "% of people get " + t + " wrong, and the cost compounds every week.",
-                                "Only " + small + "% of adults use what we know about " + t + ".",
-                                "A " + small + "% gain from one change to " + t + ": that is what the data shows.",
-                                pct + "% of " + t + " advice has never been tested.",
-                                "People who plan their " + t + " are " + n + "x more likely to stick with it."},
-                               rng);
+      return pick<std::string>(
+          {pct + "% of people get " + t + " wrong, and the cost compounds every week.",
+           "Only " + small + "% of adults use what we know about " + t + ".",
+           "A " + small + "% gain from one change to " + t + ": that is what the data shows.",
+           pct + "% of " + t + " advice has never been tested.",
+           "People who plan their " + t + " are " + n + "x more likely to stick with it."},
+          rng);
     case HookType::kContrarian:
       return pick<std::string>({"Unpopular opinion: most " + t + " advice is overrated.",
                                 "Everyone says " + t + " is about discipline. It mostly is not.",
@@ -52,23 +55,29 @@ std::string opening(const DraftRequest& r, std::mt19937_64& rng) {
                                 "Is " + t + " the most underrated lever you have?"},
                                rng);
     case HookType::kPersonalStory:
-      return pick<std::string>({"I changed one thing about my " + t + " for " + n + " weeks.",
-                                "Last year my " + t + " was a mess. Here is what fixed it.",
-                                "My client tracked " + t + " for " + n + " months and found a pattern.",
-                                "I ignored " + t + " for years. Then I measured it for " + n + " weeks.",
-                                "When I started taking " + t + " seriously, the first week was the hardest."},
-                               rng);
+      return pick<std::string>(
+          {"I changed one thing about my " + t + " for " + n + " weeks.",
+           "Last year my " + t + " was a mess. Here is what fixed it.",
+           "My client tracked " + t + " for " + n + " months and found a pattern.",
+           "I ignored " + t + " for years. Then I measured it for " + n + " weeks.",
+           "When I started taking " + t + " seriously, the first week was the hardest."},
+          rng);
     case HookType::kList: {
-      std::vector<std::string> items = {"Start smaller than feels useful", "Same time every day",
-                                        "Track one number", "Remove one obstacle", "Pair it with a habit you keep",
-                                        "Review it every Sunday", "Write the plan down", "Make the first step tiny",
-                                        "Tell one person", "Expect a bad week"};
+      std::vector<std::string> items = {"Start smaller than feels useful",
+                                        "Same time every day",
+                                        "Track one number",
+                                        "Remove one obstacle",
+                                        "Pair it with a habit you keep",
+                                        "Review it every Sunday",
+                                        "Write the plan down",
+                                        "Make the first step tiny",
+                                        "Tell one person",
+                                        "Expect a bad week"};
       std::shuffle(items.begin(), items.end(), rng);
-      const std::string head = pick<std::string>({"3 " + t + " habits that actually work:",
-                                                  "3 " + t + " rules I wish I knew earlier:",
-                                                  "3 mistakes people make with " + t + ":",
-                                                  "3 " + t + " tips that survive a busy week:"},
-                                                 rng);
+      const std::string head = pick<std::string>(
+          {"3 " + t + " habits that actually work:", "3 " + t + " rules I wish I knew earlier:",
+           "3 mistakes people make with " + t + ":", "3 " + t + " tips that survive a busy week:"},
+          rng);
       return head + "\n1. " + items[0] + "\n2. " + items[1] + "\n3. " + items[2];
     }
     case HookType::kHowTo:
@@ -99,11 +108,12 @@ std::string body(const DraftRequest& r, std::mt19937_64& rng) {
   const std::string& t = r.topic;
   if (r.hook == HookType::kList) return "";
   if (r.hook == HookType::kHowTo) {
-    return pick<std::string>({" Step 1: pick one cue. Step 2: keep it tiny. Step 3: repeat daily.",
-                              " Pick one cue, keep it tiny, and repeat it at the same time each day.",
-                              " Step 1: measure a week. Step 2: change one variable. Step 3: measure again.",
-                              " Decide the night before, lay out what you need, and start before you feel ready."},
-                             rng);
+    return pick<std::string>(
+        {" Step 1: pick one cue. Step 2: keep it tiny. Step 3: repeat daily.",
+         " Pick one cue, keep it tiny, and repeat it at the same time each day.",
+         " Step 1: measure a week. Step 2: change one variable. Step 3: measure again.",
+         " Decide the night before, lay out what you need, and start before you feel ready."},
+        rng);
   }
   std::vector<std::string> sentences = {
       " Research shows small daily inputs beat rare big efforts.",
@@ -123,14 +133,17 @@ std::string body(const DraftRequest& r, std::mt19937_64& rng) {
 // A line in the persona's voice, so personas differ in more than their hooks.
 std::string voice(const std::string& generator, std::mt19937_64& rng) {
   static const std::map<std::string, std::vector<std::string>> kVoices = {
-      {"dataNerd", {" Effect sizes matter more than headlines.", " Look at the numbers, not the anecdotes."}},
+      {"dataNerd",
+       {" Effect sizes matter more than headlines.", " Look at the numbers, not the anecdotes."}},
       {"coach", {" Do it today, not Monday.", " Set it up once, then repeat."}},
       {"storyteller", {" Every setback taught me something.", " The turning point was small."}},
       {"philosopher", {" Attention is the price of change.", " What we repeat, we become."}},
-      {"provocateur", {" Ask yourself who benefits from the usual advice.", " Question the default."}},
+      {"provocateur",
+       {" Ask yourself who benefits from the usual advice.", " Question the default."}},
       {"mythBuster", {" Old advice dies slowly.", " Check where the claim came from."}},
       {"contrarian", {" The crowd is not the evidence.", " Popular is not the same as proven."}},
-      {"pragmatist", {" Good enough, done daily, beats perfect.", " Skip the 80% that barely matters."}},
+      {"pragmatist",
+       {" Good enough, done daily, beats perfect.", " Skip the 80% that barely matters."}},
       {"teacher", {" Learn the why and the how gets easy.", " Master one step before the next."}},
       {"experimenter", {" Test it on yourself for two weeks.", " My N=1 says: measure first."}},
   };

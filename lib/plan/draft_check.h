@@ -16,7 +16,8 @@ struct RecentPost {
 };
 
 // Why a draft cannot be queued, or nothing when it can.
-std::optional<std::string> check_draft(const std::string& text, const std::vector<RecentPost>& recent);
+std::optional<std::string> check_draft(const std::string& text,
+                                       const std::vector<RecentPost>& recent);
 
 // Trims quotes, "Tweet:"-style labels and whitespace an LLM wraps around a post.
 std::string clean_llm_text(std::string text);

@@ -6,20 +6,29 @@
 namespace gl::plan {
 
 bool parse_policy(const std::string& name, Policy& out) {
-  if (name == "thompson") out = Policy::kThompson;
-  else if (name == "random") out = Policy::kRandom;
-  else if (name == "epsilon") out = Policy::kEpsilon;
-  else if (name == "oracle") out = Policy::kOracle;
-  else return false;
+  if (name == "thompson")
+    out = Policy::kThompson;
+  else if (name == "random")
+    out = Policy::kRandom;
+  else if (name == "epsilon")
+    out = Policy::kEpsilon;
+  else if (name == "oracle")
+    out = Policy::kOracle;
+  else
+    return false;
   return true;
 }
 
 const char* policy_name(Policy p) {
   switch (p) {
-    case Policy::kThompson: return "thompson";
-    case Policy::kRandom: return "random";
-    case Policy::kEpsilon: return "epsilon";
-    case Policy::kOracle: return "oracle";
+    case Policy::kThompson:
+      return "thompson";
+    case Policy::kRandom:
+      return "random";
+    case Policy::kEpsilon:
+      return "epsilon";
+    case Policy::kOracle:
+      return "oracle";
   }
   return "thompson";
 }
@@ -30,7 +39,8 @@ Choice choose_weighted(const std::map<std::string, double>& weights, std::mt1993
   for (const auto& [k, w] : weights) total += std::max(0.0, w);
   Choice c;
   for (const auto& [k, w] : weights) {
-    c.distribution[k] = total > 0 ? std::max(0.0, w) / total : 1.0 / static_cast<double>(weights.size());
+    c.distribution[k] =
+        total > 0 ? std::max(0.0, w) / total : 1.0 / static_cast<double>(weights.size());
   }
   double u = std::uniform_real_distribution<double>(0, 1)(rng);
   for (const auto& [k, p] : c.distribution) {
@@ -42,8 +52,8 @@ Choice choose_weighted(const std::map<std::string, double>& weights, std::mt1993
   return c;
 }
 
-Choice choose(const learn::ArmPosteriors& arms, const std::vector<std::string>& candidates, Policy policy,
-              double epsilon, std::mt19937_64& rng) {
+Choice choose(const learn::ArmPosteriors& arms, const std::vector<std::string>& candidates,
+              Policy policy, double epsilon, std::mt19937_64& rng) {
   if (candidates.empty()) throw std::invalid_argument("choose: no candidates");
   std::map<std::string, double> dist;
   const double uniform = 1.0 / static_cast<double>(candidates.size());
@@ -81,7 +91,8 @@ TopicChoice choose_topic(const learn::ArmPosteriors& arms, const std::vector<std
                          double epsilon, std::mt19937_64& rng) {
   TopicChoice out;
   const bool can_trend = !trending.empty();
-  if (can_trend && (topics.empty() || std::uniform_real_distribution<double>(0, 1)(rng) < p_trending)) {
+  if (can_trend &&
+      (topics.empty() || std::uniform_real_distribution<double>(0, 1)(rng) < p_trending)) {
     out.trending = true;
     out.choice.key = trending.front();
     out.choice.probability = topics.empty() ? 1.0 : p_trending;

@@ -29,8 +29,8 @@ struct Choice {
 
 // Chooses among candidates (non-empty). Thompson's distribution is estimated
 // from draws, and the choice is drawn from that same distribution.
-Choice choose(const learn::ArmPosteriors& arms, const std::vector<std::string>& candidates, Policy policy,
-              double epsilon, std::mt19937_64& rng);
+Choice choose(const learn::ArmPosteriors& arms, const std::vector<std::string>& candidates,
+              Policy policy, double epsilon, std::mt19937_64& rng);
 
 // The topic: with probability p_trending the best fresh trending topic (when
 // there is one), else the topic bandit's choice among the candidates.

@@ -23,7 +23,8 @@ unsigned long long mix(unsigned long long x) {
 
 // A standard normal draw, fixed by (seed, id, stream).
 double normal(unsigned long long seed, const std::string& id, int stream) {
-  const unsigned long long a = mix(seed ^ mix(fnv1a64(id) + static_cast<unsigned long long>(stream) * 2));
+  const unsigned long long a =
+      mix(seed ^ mix(fnv1a64(id) + static_cast<unsigned long long>(stream) * 2));
   const unsigned long long b = mix(a + 0x632be59bd9b4e019ULL);
   const double u1 = (static_cast<double>(a >> 11) + 0.5) / 9007199254740992.0;
   const double u2 = (static_cast<double>(b >> 11) + 0.5) / 9007199254740992.0;
@@ -59,8 +60,8 @@ void apply(const json& j, Truth& t, const std::string& source) {
     t.timezone = tz->get<std::string>();
   }
   t.base_impressions = number(j, "base_impressions", t.base_impressions, source);
-  t.initial_followers = static_cast<long long>(number(j, "initial_followers",
-                                                      static_cast<double>(t.initial_followers), source));
+  t.initial_followers = static_cast<long long>(
+      number(j, "initial_followers", static_cast<double>(t.initial_followers), source));
   t.topics = effects(j, "topics", t.topics, source);
   t.hooks = effects(j, "hooks", t.hooks, source);
   t.lengths = effects(j, "lengths", t.lengths, source);
@@ -103,8 +104,8 @@ Truth default_truth() {
   t.timezone = "America/New_York";
   t.topics = {{"sleep", 0.7}, {"focus", 0.1}, {"strength", -0.2}, {"nutrition", -0.4}};
   // Evenings and lunch do best; the night is dead.
-  const double hours[24] = {-1.0, -1.2, -1.4, -1.4, -1.2, -0.8, -0.4, 0.0, 0.1, 0.1, 0.0, 0.1,
-                            0.4,  0.3,  0.0,  0.0,  0.1,  0.3,  0.6, 0.8, 0.7, 0.3, -0.2, -0.6};
+  const double hours[24] = {-1.0, -1.2, -1.4, -1.4, -1.2, -0.8, -0.4, 0.0, 0.1, 0.1, 0.0,  0.1,
+                            0.4,  0.3,  0.0,  0.0,  0.1,  0.3,  0.6,  0.8, 0.7, 0.3, -0.2, -0.6};
   for (int i = 0; i < 24; ++i) t.hours[static_cast<size_t>(i)] = hours[i];
   t.hooks = {{"surprising_stat", 0.5}, {"contrarian_take", 0.35}, {"myth_busting", 0.3},
              {"question", 0.1},        {"personal_story", 0.2},   {"list", 0.15},
@@ -186,7 +187,8 @@ Effects effects_of(const Truth& t, const std::string& text, TimePoint posted_at)
     }
   }
   e.content += topic;
-  if (auto it = t.hooks.find(learn::hook_name(f.hook)); it != t.hooks.end()) e.content += it->second;
+  if (auto it = t.hooks.find(learn::hook_name(f.hook)); it != t.hooks.end())
+    e.content += it->second;
   if (auto it = t.lengths.find(f.length_band); it != t.lengths.end()) e.content += it->second;
   if (f.has_numbers) e.content += t.numbers;
   if (f.has_question) e.content += t.question;

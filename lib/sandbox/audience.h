@@ -20,17 +20,17 @@ struct Truth {
   std::string timezone = "UTC";
   double base_impressions = 600;
   long long initial_followers = 1000;
-  std::map<std::string, double> topics;     // keyword (case-insensitive) -> effect
-  std::array<double, 24> hours{};           // local posting hour -> effect
-  std::map<std::string, double> hooks;      // hook name (text_features) -> effect
-  std::map<std::string, double> lengths;    // short / medium / long -> effect
+  std::map<std::string, double> topics;   // keyword (case-insensitive) -> effect
+  std::array<double, 24> hours{};         // local posting hour -> effect
+  std::map<std::string, double> hooks;    // hook name (text_features) -> effect
+  std::map<std::string, double> lengths;  // short / medium / long -> effect
   double numbers = 0, question = 0, cta = 0;
   double noise_sd = 0.3;
-  double like_rate = 0.02;                  // likes per impression for a neutral post
-  double er_sensitivity = 0.6;              // how much content quality moves the like rate
+  double like_rate = 0.02;      // likes per impression for a neutral post
+  double er_sensitivity = 0.6;  // how much content quality moves the like rate
   double profile_click_rate = 0.004;
-  double follows_per_1000 = 1.5;            // followers per 1000 impressions, neutral post
-  double growth_hours = 6;                  // metrics reach 63% of final after this age
+  double follows_per_1000 = 1.5;  // followers per 1000 impressions, neutral post
+  double growth_hours = 6;        // metrics reach 63% of final after this age
   // Audiences drift: from shift_at on, shifted replaces this truth.
   std::optional<TimePoint> shift_at;
   std::shared_ptr<Truth> shifted;

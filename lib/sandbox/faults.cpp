@@ -8,12 +8,18 @@ namespace gl::sandbox {
 
 std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& source) {
   static const std::map<std::string, FaultKind> kKinds = {
-      {"rate_limit", FaultKind::kRateLimit},   {"usage_cap", FaultKind::kUsageCap},
-      {"credits", FaultKind::kCredits},        {"unauthorized", FaultKind::kUnauthorized},
-      {"forbidden", FaultKind::kForbidden},    {"server_error", FaultKind::kServerError},
-      {"slow", FaultKind::kSlow},              {"timeout", FaultKind::kTimeout},
-      {"truncated", FaultKind::kTruncated},    {"malformed", FaultKind::kMalformed},
-      {"partial", FaultKind::kPartial},        {"duplicate", FaultKind::kDuplicate},
+      {"rate_limit", FaultKind::kRateLimit},
+      {"usage_cap", FaultKind::kUsageCap},
+      {"credits", FaultKind::kCredits},
+      {"unauthorized", FaultKind::kUnauthorized},
+      {"forbidden", FaultKind::kForbidden},
+      {"server_error", FaultKind::kServerError},
+      {"slow", FaultKind::kSlow},
+      {"timeout", FaultKind::kTimeout},
+      {"truncated", FaultKind::kTruncated},
+      {"malformed", FaultKind::kMalformed},
+      {"partial", FaultKind::kPartial},
+      {"duplicate", FaultKind::kDuplicate},
       {"llm_text", FaultKind::kLlmText}};
   const nlohmann::json& rules = j.is_object() ? j.value("rules", nlohmann::json::array()) : j;
   if (!rules.is_array()) throw usage_error(source, "expected {\"rules\": [...]}");
@@ -42,7 +48,8 @@ std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& 
       f.fraction = r.value("fraction", 0.5);
       f.text = r.value("text", "");
     } catch (const nlohmann::json::exception&) {
-      throw usage_error(where, "skip, times, status, delay_ms, reset_in_s and fraction are numbers");
+      throw usage_error(where,
+                        "skip, times, status, delay_ms, reset_in_s and fraction are numbers");
     }
     out.push_back(f);
   }

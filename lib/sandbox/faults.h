@@ -11,32 +11,32 @@
 namespace gl::sandbox {
 
 enum class FaultKind {
-  kRateLimit,    // 429 with x-rate-limit-reset
-  kUsageCap,     // 429 UsageCapExceeded
-  kCredits,      // 402 CreditsDepleted
-  kUnauthorized, // 401
-  kForbidden,    // 403 client-forbidden
-  kServerError,  // 500 (or "status")
-  kSlow,         // wait delay_ms, then answer
-  kTimeout,      // do the work, then wait delay_ms before answering
-  kTruncated,    // the real body cut in half
-  kMalformed,    // 200 with an HTML body
-  kPartial,      // lookups: some found ids reported in errors[] instead
-  kDuplicate,    // POST /2/tweets: 403 duplicate content
-  kLlmText,      // POST /v1/chat/completions: answers `text` as the assistant
+  kRateLimit,     // 429 with x-rate-limit-reset
+  kUsageCap,      // 429 UsageCapExceeded
+  kCredits,       // 402 CreditsDepleted
+  kUnauthorized,  // 401
+  kForbidden,     // 403 client-forbidden
+  kServerError,   // 500 (or "status")
+  kSlow,          // wait delay_ms, then answer
+  kTimeout,       // do the work, then wait delay_ms before answering
+  kTruncated,     // the real body cut in half
+  kMalformed,     // 200 with an HTML body
+  kPartial,       // lookups: some found ids reported in errors[] instead
+  kDuplicate,     // POST /2/tweets: 403 duplicate content
+  kLlmText,       // POST /v1/chat/completions: answers `text` as the assistant
 };
 
 struct FaultRule {
   std::string endpoint;  // "GET /2/tweets", "POST /2/tweets", "GET /2/users/me", "*", ...
   FaultKind kind;
-  int skip = 0;          // matching requests let through before the fault starts
-  int times = -1;        // how many requests it breaks; -1 = all
-  int status = 0;        // for server_error (default 500)
-  long delay_ms = 0;     // slow / timeout
-  long reset_in_s = 60;  // rate_limit
-  double fraction = 0.5; // partial: share of found ids moved to errors
-  std::string text;      // llm_text: the answer
-  int seen = 0;          // matching requests so far
+  int skip = 0;           // matching requests let through before the fault starts
+  int times = -1;         // how many requests it breaks; -1 = all
+  int status = 0;         // for server_error (default 500)
+  long delay_ms = 0;      // slow / timeout
+  long reset_in_s = 60;   // rate_limit
+  double fraction = 0.5;  // partial: share of found ids moved to errors
+  std::string text;       // llm_text: the answer
+  int seen = 0;           // matching requests so far
 };
 
 // Parses {"rules": [...]} (or a bare array). Throws gl::Error naming the rule.

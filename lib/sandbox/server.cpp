@@ -3,8 +3,8 @@
 #include <httplib.h>
 #include <openssl/evp.h>
 
-#include <regex>
 #include <random>
+#include <regex>
 #include <thread>
 
 #include "core/error.h"
@@ -18,9 +18,9 @@ namespace gl::sandbox {
 
 namespace {
 
-using nlohmann::json;
 using httplib::Request;
 using httplib::Response;
+using nlohmann::json;
 
 constexpr const char* kJson = "application/json; charset=utf-8";
 
@@ -79,7 +79,8 @@ std::string sandbox_chat_answer(const json& messages) {
   std::string prompt;
   if (messages.is_array()) {
     for (const auto& m : messages) {
-      if (m.is_object() && m.value("role", "") == "user" && m.contains("content") && m["content"].is_string()) {
+      if (m.is_object() && m.value("role", "") == "user" && m.contains("content") &&
+          m["content"].is_string()) {
         prompt = m["content"].get<std::string>();
       }
     }
@@ -156,8 +157,9 @@ struct Server::Impl {
   }
 
   // Wraps a handler with request counting and fault injection.
-  httplib::Server::Handler wrap(const std::string& endpoint,
-                                std::function<void(const Request&, Response&, const FaultRule*)> inner) {
+  httplib::Server::Handler wrap(
+      const std::string& endpoint,
+      std::function<void(const Request&, Response&, const FaultRule*)> inner) {
     return [this, endpoint, inner](const Request& req, Response& res) {
       {
         std::lock_guard<std::mutex> lock(mutex);
@@ -174,35 +176,45 @@ struct Server::Impl {
           res.set_header("x-rate-limit-limit", "900");
           res.set_header("x-rate-limit-remaining", "0");
           res.set_header("x-rate-limit-reset", std::to_string(reset));
-          return send(res, 429, problem("Too Many Requests", "Too Many Requests", "about:blank", 429));
+          return send(res, 429,
+                      problem("Too Many Requests", "Too Many Requests", "about:blank", 429));
         case FaultKind::kUsageCap:
-          return send(res, 429, {{"account_id", 1},
-                                 {"product_name", "standard-basic"},
-                                 {"title", "UsageCapExceeded"},
-                                 {"period", "Monthly"},
-                                 {"scope", "Product"},
-                                 {"detail", "Usage cap exceeded: Monthly product cap"},
-                                 {"type", problem_url("usage-capped")}});
+          return send(res, 429,
+                      {{"account_id", 1},
+                       {"product_name", "standard-basic"},
+                       {"title", "UsageCapExceeded"},
+                       {"period", "Monthly"},
+                       {"scope", "Product"},
+                       {"detail", "Usage cap exceeded: Monthly product cap"},
+                       {"type", problem_url("usage-capped")}});
         case FaultKind::kCredits:
-          return send(res, 402, {{"account_id", 1},
-                                 {"title", "CreditsDepleted"},
-                                 {"detail", "Your enrolled account [1] does not have any credits to fulfill this request."},
-                                 {"type", problem_url("credits")}});
+          return send(
+              res, 402,
+              {{"account_id", 1},
+               {"title", "CreditsDepleted"},
+               {"detail",
+                "Your enrolled account [1] does not have any credits to fulfill this request."},
+               {"type", problem_url("credits")}});
         case FaultKind::kUnauthorized:
           return send(res, 401, problem("Unauthorized", "Unauthorized", "about:blank", 401));
         case FaultKind::kForbidden:
-          return send(res, 403, {{"title", "Client Forbidden"},
-                                 {"detail", "When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project."},
-                                 {"reason", "client-not-enrolled"},
-                                 {"type", problem_url("client-forbidden")}});
+          return send(
+              res, 403,
+              {{"title", "Client Forbidden"},
+               {"detail",
+                "When authenticating requests to the Twitter API v2 endpoints, you must use keys "
+                "and tokens from a Twitter developer App that is attached to a Project."},
+               {"reason", "client-not-enrolled"},
+               {"type", problem_url("client-forbidden")}});
         case FaultKind::kServerError:
           return send(res, fault->status ? fault->status : 500,
                       problem("Internal Server Error", "Something went wrong", "about:blank",
                               fault->status ? fault->status : 500));
         case FaultKind::kDuplicate:
-          return send(res, 403, problem("Forbidden",
-                                        "You are not allowed to create a Tweet with duplicate content.",
-                                        "about:blank", 403));
+          return send(
+              res, 403,
+              problem("Forbidden", "You are not allowed to create a Tweet with duplicate content.",
+                      "about:blank", 403));
         case FaultKind::kSlow:
           std::this_thread::sleep_for(std::chrono::milliseconds(fault->delay_ms));
           return inner(req, res, nullptr);
@@ -234,37 +246,38 @@ struct Server::Impl {
               {"conversation_id", t.id},
               {"created_at", format_iso8601(t.created_at)},
               {"edit_history_tweet_ids", json::array({t.id})},
-              {"public_metrics", {{"retweet_count", c.retweets},
-                                  {"reply_count", c.replies},
-                                  {"like_count", c.likes},
-                                  {"quote_count", c.quotes},
-                                  {"bookmark_count", c.bookmarks},
-                                  {"impression_count", c.impressions}}}};
+              {"public_metrics",
+               {{"retweet_count", c.retweets},
+                {"reply_count", c.replies},
+                {"like_count", c.likes},
+                {"quote_count", c.quotes},
+                {"bookmark_count", c.bookmarks},
+                {"impression_count", c.impressions}}}};
     if (with_private) {
       j["non_public_metrics"] = {{"impression_count", c.impressions},
                                  {"url_link_clicks", c.url_clicks},
                                  {"user_profile_clicks", c.profile_clicks},
                                  {"engagements", c.likes + c.retweets + c.replies + c.quotes +
                                                      c.bookmarks + c.profile_clicks}};
-      j["organic_metrics"] = {{"impression_count", c.impressions},
-                              {"like_count", c.likes},
-                              {"reply_count", c.replies},
-                              {"retweet_count", c.retweets},
-                              {"url_link_clicks", c.url_clicks},
-                              {"user_profile_clicks", c.profile_clicks}};
+      j["organic_metrics"] = {
+          {"impression_count", c.impressions}, {"like_count", c.likes},
+          {"reply_count", c.replies},          {"retweet_count", c.retweets},
+          {"url_link_clicks", c.url_clicks},   {"user_profile_clicks", c.profile_clicks}};
     }
     return j;
   }
 
   json user_json(const SandboxUser& u, TimePoint now) {
-    return {{"data", {{"id", u.id},
-                      {"name", u.username},
-                      {"username", u.username},
-                      {"public_metrics", {{"followers_count", world.followers(u, now)},
-                                          {"following_count", 120},
-                                          {"tweet_count", static_cast<long long>(u.tweets.size())},
-                                          {"listed_count", 3},
-                                          {"like_count", 0}}}}}};
+    return {{"data",
+             {{"id", u.id},
+              {"name", u.username},
+              {"username", u.username},
+              {"public_metrics",
+               {{"followers_count", world.followers(u, now)},
+                {"following_count", 120},
+                {"tweet_count", static_cast<long long>(u.tweets.size())},
+                {"listed_count", 3},
+                {"like_count", 0}}}}}};
   }
 
   bool require_auth(const Request& req, Response& res, std::string& key, bool& user_context) {
@@ -277,10 +290,13 @@ struct Server::Impl {
   }
 
   void unsupported_auth(Response& res) {
-    send(res, 403, {{"title", "Unsupported Authentication"},
-                    {"detail", "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context]."},
-                    {"type", problem_url("unsupported-authentication")},
-                    {"status", 403}});
+    send(res, 403,
+         {{"title", "Unsupported Authentication"},
+          {"detail",
+           "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  "
+           "Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context]."},
+          {"type", problem_url("unsupported-authentication")},
+          {"status", 403}});
   }
 
   void lookup(const Request& req, Response& res, const FaultRule* partial) {
@@ -291,17 +307,21 @@ struct Server::Impl {
     static const std::regex kId("^[0-9]{1,19}$");
     const auto ids = split(req.get_param_value("ids"), ',');
     if (!req.has_param("ids") || ids.empty() || ids.size() > 100) {
-      return send(res, 400, {{"errors", {{{"parameters", {{"ids", json::array()}}},
-                                          {"message", "The `ids` query parameter value must have between 1 and 100 ids"}}}},
-                             {"title", "Invalid Request"},
-                             {"detail", "One or more parameters to your request was invalid."},
-                             {"type", problem_url("invalid-request")}});
+      return send(
+          res, 400,
+          {{"errors",
+            {{{"parameters", {{"ids", json::array()}}},
+              {"message", "The `ids` query parameter value must have between 1 and 100 ids"}}}},
+           {"title", "Invalid Request"},
+           {"detail", "One or more parameters to your request was invalid."},
+           {"type", problem_url("invalid-request")}});
     }
     for (const auto& id : ids) {
       if (!std::regex_match(id, kId)) {
-        return send(res, 400, {{"title", "Invalid Request"},
-                               {"detail", "The `ids` query parameter value [" + id + "] is not valid"},
-                               {"type", problem_url("invalid-request")}});
+        return send(res, 400,
+                    {{"title", "Invalid Request"},
+                     {"detail", "The `ids` query parameter value [" + id + "] is not valid"},
+                     {"type", problem_url("invalid-request")}});
       }
     }
     const std::string fields = req.get_param_value("tweet.fields");
@@ -326,10 +346,14 @@ struct Server::Impl {
                           {"type", problem_url("resource-not-found")}});
         continue;
       }
-      if (want_private && (t->author_id != me->id || now - t->created_at > std::chrono::hours(24 * 30))) {
-        return send(res, 400, {{"title", "Invalid Request"},
-                               {"detail", "non_public_metrics and organic_metrics are only available for your own Posts created in the last 30 days"},
-                               {"type", problem_url("invalid-request")}});
+      if (want_private &&
+          (t->author_id != me->id || now - t->created_at > std::chrono::hours(24 * 30))) {
+        return send(res, 400,
+                    {{"title", "Invalid Request"},
+                     {"detail",
+                      "non_public_metrics and organic_metrics are only available for your own "
+                      "Posts created in the last 30 days"},
+                     {"type", problem_url("invalid-request")}});
       }
       ++found;
       data.push_back(tweet_json(*t, now, want_private));
@@ -358,11 +382,13 @@ struct Server::Impl {
     std::lock_guard<std::mutex> lock(mutex);
     SandboxUser* u = world.user_by_id(req.matches[1]);
     if (u == nullptr) {
-      return send(res, 200, {{"errors", {{{"value", req.matches[1].str()},
-                                           {"detail", "Could not find user with id: [" + req.matches[1].str() + "]."},
-                                           {"title", "Not Found Error"},
-                                           {"resource_type", "user"},
-                                           {"type", problem_url("resource-not-found")}}}}});
+      return send(res, 200,
+                  {{"errors",
+                    {{{"value", req.matches[1].str()},
+                      {"detail", "Could not find user with id: [" + req.matches[1].str() + "]."},
+                      {"title", "Not Found Error"},
+                      {"resource_type", "user"},
+                      {"type", problem_url("resource-not-found")}}}}});
     }
     ++users_read;
     send(res, 200, user_json(*u, now_of(req)));
@@ -375,18 +401,22 @@ struct Server::Impl {
     const TimePoint now = now_of(req);
     std::optional<TimePoint> start;
     if (req.has_param("start_time")) start = parse_iso8601(req.get_param_value("start_time"));
-    const int max_results = req.has_param("max_results")
-                                ? std::clamp(std::atoi(req.get_param_value("max_results").c_str()), 5, 100)
-                                : 10;
+    const int max_results =
+        req.has_param("max_results")
+            ? std::clamp(std::atoi(req.get_param_value("max_results").c_str()), 5, 100)
+            : 10;
     std::lock_guard<std::mutex> lock(mutex);
     SandboxUser* u = world.user_by_id(req.matches[1]);
     json data = json::array();
     if (u != nullptr) {
-      for (auto it = u->tweets.rbegin(); it != u->tweets.rend() && data.size() < static_cast<size_t>(max_results); ++it) {
+      for (auto it = u->tweets.rbegin();
+           it != u->tweets.rend() && data.size() < static_cast<size_t>(max_results); ++it) {
         const SandboxTweet& t = world.tweets()[*it];
         if (t.deleted || t.created_at > now) continue;
         if (start && t.created_at < *start) break;
-        data.push_back({{"id", t.id}, {"text", t.text}, {"created_at", format_iso8601(t.created_at)},
+        data.push_back({{"id", t.id},
+                        {"text", t.text},
+                        {"created_at", format_iso8601(t.created_at)},
                         {"edit_history_tweet_ids", json::array({t.id})}});
       }
     }
@@ -402,27 +432,47 @@ struct Server::Impl {
     if (!user_ctx) return unsupported_auth(res);
     const json body = json::parse(req.body, nullptr, false);
     const auto invalid = [&](const std::string& detail) {
-      send(res, 400, {{"errors", {{{"message", detail}}}},
-                      {"title", "Invalid Request"},
-                      {"detail", detail},
-                      {"type", problem_url("invalid-request")}});
+      send(res, 400,
+           {{"errors", {{{"message", detail}}}},
+            {"title", "Invalid Request"},
+            {"detail", detail},
+            {"type", problem_url("invalid-request")}});
     };
     if (!body.is_object()) return invalid("The request body is not valid JSON.");
-    static const std::set<std::string> kAllowed = {
-        "text", "reply", "quote_tweet_id", "media", "poll", "reply_settings",
-        "for_super_followers_only", "geo", "community_id", "share_with_followers", "nullcast",
-        "card_uri", "direct_message_deep_link", "paid_partnership", "made_with_ai", "edit_options"};
+    static const std::set<std::string> kAllowed = {"text",
+                                                   "reply",
+                                                   "quote_tweet_id",
+                                                   "media",
+                                                   "poll",
+                                                   "reply_settings",
+                                                   "for_super_followers_only",
+                                                   "geo",
+                                                   "community_id",
+                                                   "share_with_followers",
+                                                   "nullcast",
+                                                   "card_uri",
+                                                   "direct_message_deep_link",
+                                                   "paid_partnership",
+                                                   "made_with_ai",
+                                                   "edit_options"};
     for (auto& [k, v] : body.items()) {
-      if (!kAllowed.count(k)) return invalid("$." + k + ": is not defined in the schema and the schema does not allow additional properties");
+      if (!kAllowed.count(k))
+        return invalid(
+            "$." + k +
+            ": is not defined in the schema and the schema does not allow additional properties");
     }
-    if (!body.contains("text") || !body["text"].is_string()) return invalid("$.text: string expected");
+    if (!body.contains("text") || !body["text"].is_string())
+      return invalid("$.text: string expected");
     const std::string text = body["text"].get<std::string>();
-    if (x::weighted_length(text) > x::kMaxWeightedLength) return invalid("Your Tweet text is too long.");
-    if (text.find_first_not_of(" \t\n") == std::string::npos) return invalid("Tweet text is empty.");
+    if (x::weighted_length(text) > x::kMaxWeightedLength)
+      return invalid("Your Tweet text is too long.");
+    if (text.find_first_not_of(" \t\n") == std::string::npos)
+      return invalid("Tweet text is empty.");
     std::optional<std::string> reply_to;
     if (body.contains("reply")) {
       const auto& r = body["reply"];
-      if (!r.is_object() || !r.contains("in_reply_to_tweet_id") || !r["in_reply_to_tweet_id"].is_string()) {
+      if (!r.is_object() || !r.contains("in_reply_to_tweet_id") ||
+          !r["in_reply_to_tweet_id"].is_string()) {
         return invalid("$.reply.in_reply_to_tweet_id: string expected");
       }
       reply_to = r["in_reply_to_tweet_id"].get<std::string>();
@@ -433,23 +483,31 @@ struct Server::Impl {
     if (reply_to) {
       const SandboxTweet* parent = world.tweet(*reply_to);
       if (parent == nullptr || parent->author_id != u.id) {
-        return send(res, 403, {{"detail", "You can only reply to or quote posts where you are mentioned or are the author."},
-                               {"title", "Authorization Error"}});
+        return send(
+            res, 403,
+            {{"detail",
+              "You can only reply to or quote posts where you are mentioned or are the author."},
+             {"title", "Authorization Error"}});
       }
     }
     if (world.recent_duplicate(u, text, now)) {
-      return send(res, 403, problem("Forbidden", "You are not allowed to create a Tweet with duplicate content.",
-                                    "about:blank", 403));
+      return send(
+          res, 403,
+          problem("Forbidden", "You are not allowed to create a Tweet with duplicate content.",
+                  "about:blank", 403));
     }
     const SandboxTweet& t = world.post(u, text, reply_to, now);
-    send(res, 201, {{"data", {{"id", t.id}, {"text", t.text}, {"edit_history_tweet_ids", json::array({t.id})}}}});
+    send(res, 201,
+         {{"data",
+           {{"id", t.id}, {"text", t.text}, {"edit_history_tweet_ids", json::array({t.id})}}}});
   }
 
   void token(const Request& req, Response& res) {
     const auto fail = [&](const std::string& desc) {
       send(res, 400, {{"error", "invalid_request"}, {"error_description", desc}});
     };
-    if (form_value(req.body, "grant_type") != "refresh_token") return fail("Value passed for the grant type was invalid.");
+    if (form_value(req.body, "grant_type") != "refresh_token")
+      return fail("Value passed for the grant type was invalid.");
     const std::string refresh = form_value(req.body, "refresh_token");
     std::string client = form_value(req.body, "client_id");
     const std::string basic = req.get_header_value("Authorization");
@@ -460,36 +518,55 @@ struct Server::Impl {
     if (client.empty()) return fail("Missing required parameter [client_id].");
     if (refresh.empty()) return fail("Missing required parameter [refresh_token].");
     std::lock_guard<std::mutex> lock(mutex);
-    if (!used_refresh_tokens.insert(refresh).second) return fail("Value passed for the token was invalid.");
+    if (!used_refresh_tokens.insert(refresh).second)
+      return fail("Value passed for the token was invalid.");
     const std::string access = "sbx-at-" + std::to_string(rng());
     const std::string next_refresh = "sbx-rt-" + std::to_string(rng());
     access_tokens[access] = "oauth2:" + client;
-    send(res, 200, {{"token_type", "bearer"}, {"expires_in", 7200}, {"access_token", access},
-                    {"scope", "tweet.read users.read tweet.write offline.access"},
-                    {"refresh_token", next_refresh}});
+    send(res, 200,
+         {{"token_type", "bearer"},
+          {"expires_in", 7200},
+          {"access_token", access},
+          {"scope", "tweet.read users.read tweet.write offline.access"},
+          {"refresh_token", next_refresh}});
   }
 
   void chat(const Request& req, Response& res, const FaultRule* scripted) {
     if (req.get_header_value("Authorization").empty()) {
-      return send(res, 401, {{"error", {{"message", "Incorrect API key provided."}, {"type", "invalid_request_error"},
-                                        {"param", nullptr}, {"code", "invalid_api_key"}}}});
+      return send(res, 401,
+                  {{"error",
+                    {{"message", "Incorrect API key provided."},
+                     {"type", "invalid_request_error"},
+                     {"param", nullptr},
+                     {"code", "invalid_api_key"}}}});
     }
     const json body = json::parse(req.body, nullptr, false);
     if (!body.is_object() || !body.contains("messages") || !body["messages"].is_array()) {
-      return send(res, 400, {{"error", {{"message", "'messages' is a required property"}, {"type", "invalid_request_error"},
-                                        {"param", "messages"}, {"code", nullptr}}}});
+      return send(res, 400,
+                  {{"error",
+                    {{"message", "'messages' is a required property"},
+                     {"type", "invalid_request_error"},
+                     {"param", "messages"},
+                     {"code", nullptr}}}});
     }
     const std::string content = scripted ? scripted->text : sandbox_chat_answer(body["messages"]);
-    send(res, 200, {{"id", "chatcmpl-sandbox"}, {"object", "chat.completion"}, {"created", 0},
-                    {"model", body.value("model", "sandbox")},
-                    {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}, {"refusal", nullptr}}},
-                                  {"finish_reason", "stop"}}}},
-                    {"usage", {{"prompt_tokens", 0}, {"completion_tokens", 0}, {"total_tokens", 0}}}});
+    send(res, 200,
+         {{"id", "chatcmpl-sandbox"},
+          {"object", "chat.completion"},
+          {"created", 0},
+          {"model", body.value("model", "sandbox")},
+          {"choices",
+           {{{"index", 0},
+             {"message", {{"role", "assistant"}, {"content", content}, {"refusal", nullptr}}},
+             {"finish_reason", "stop"}}}},
+          {"usage", {{"prompt_tokens", 0}, {"completion_tokens", 0}, {"total_tokens", 0}}}});
   }
 
   void embeddings(const Request& req, Response& res) {
     if (req.get_header_value("Authorization").empty()) {
-      return send(res, 401, {{"error", {{"message", "Incorrect API key provided."}, {"code", "invalid_api_key"}}}});
+      return send(
+          res, 401,
+          {{"error", {{"message", "Incorrect API key provided."}, {"code", "invalid_api_key"}}}});
     }
     const json body = json::parse(req.body, nullptr, false);
     std::vector<std::string> inputs;
@@ -502,23 +579,32 @@ struct Server::Impl {
       }
     }
     if (inputs.empty()) {
-      return send(res, 400, {{"error", {{"message", "'input' is a required property"}, {"type", "invalid_request_error"}}}});
+      return send(
+          res, 400,
+          {{"error",
+            {{"message", "'input' is a required property"}, {"type", "invalid_request_error"}}}});
     }
     json data = json::array();
     for (size_t i = 0; i < inputs.size(); ++i) {
-      data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", learn::local_embedding(inputs[i], 64)}});
+      data.push_back({{"object", "embedding"},
+                      {"index", i},
+                      {"embedding", learn::local_embedding(inputs[i], 64)}});
     }
-    send(res, 200, {{"object", "list"}, {"data", data}, {"model", body.value("model", "sandbox-embed")},
-                    {"usage", {{"prompt_tokens", 0}, {"total_tokens", 0}}}});
+    send(res, 200,
+         {{"object", "list"},
+          {"data", data},
+          {"model", body.value("model", "sandbox-embed")},
+          {"usage", {{"prompt_tokens", 0}, {"total_tokens", 0}}}});
   }
 
   void control_routes() {
     http.Get("/sandbox/truth", [this](const Request& req, Response& res) {
       const TimePoint at = now_of(req);
-      send(res, 200, {{"at", format_iso8601(at)},
-                      {"active", truth_to_json(active_truth(world.truth(), at))},
-                      {"truth", truth_to_json(world.truth())},
-                      {"seed", options.seed}});
+      send(res, 200,
+           {{"at", format_iso8601(at)},
+            {"active", truth_to_json(active_truth(world.truth(), at))},
+            {"truth", truth_to_json(world.truth())},
+            {"seed", options.seed}});
     });
     http.Post("/sandbox/score", [this](const Request& req, Response& res) {
       const json body = json::parse(req.body, nullptr, false);
@@ -528,9 +614,15 @@ struct Server::Impl {
       const auto at = parse_iso8601(body["posted_at"].get<std::string>());
       if (!at) return send(res, 400, {{"error", "posted_at is not an ISO 8601 time"}});
       const FinalMetrics m = expected_final(world.truth(), body["text"].get<std::string>(), *at);
-      send(res, 200, {{"impressions", m.impressions}, {"likes", m.likes}, {"retweets", m.retweets},
-                      {"replies", m.replies}, {"quotes", m.quotes}, {"bookmarks", m.bookmarks},
-                      {"profile_clicks", m.profile_clicks}, {"follows", m.follows}});
+      send(res, 200,
+           {{"impressions", m.impressions},
+            {"likes", m.likes},
+            {"retweets", m.retweets},
+            {"replies", m.replies},
+            {"quotes", m.quotes},
+            {"bookmarks", m.bookmarks},
+            {"profile_clicks", m.profile_clicks},
+            {"follows", m.follows}});
     });
     http.Post("/sandbox/faults", [this](const Request& req, Response& res) {
       try {
@@ -556,7 +648,8 @@ struct Server::Impl {
       }
       send(res, 200, {{"deleted", deleted}});
     });
-    // Creates tweets directly (benchmarks): {"user_key": "oauth1:<token>", "tweets": [{"text", "created_at"}]}
+    // Creates tweets directly (benchmarks): {"user_key": "oauth1:<token>", "tweets": [{"text",
+    // "created_at"}]}
     http.Post("/sandbox/import", [this](const Request& req, Response& res) {
       const json body = json::parse(req.body, nullptr, false);
       if (!body.is_object() || !body.contains("user_key") || !body.contains("tweets")) {
@@ -574,8 +667,11 @@ struct Server::Impl {
     });
     http.Get("/sandbox/stats", [this](const Request&, Response& res) {
       std::lock_guard<std::mutex> lock(mutex);
-      send(res, 200, {{"requests", requests}, {"posts_read", posts_read}, {"users_read", users_read},
-                      {"tweets", world.tweet_count()}});
+      send(res, 200,
+           {{"requests", requests},
+            {"posts_read", posts_read},
+            {"users_read", users_read},
+            {"tweets", world.tweet_count()}});
     });
     // The posts on record, with their texts, for rehearsals and tests.
     http.Get("/sandbox/tweets", [this](const Request& req, Response& res) {
@@ -585,12 +681,21 @@ struct Server::Impl {
       for (const auto& t : world.tweets()) {
         const Counts c = world.counts(t, now);
         const double age = hours_between(t.created_at, now);
-        const double followers = t.final.follows * growth_fraction(active_truth(world.truth(), t.created_at), age);
-        out.push_back({{"id", t.id}, {"text", t.text}, {"author_id", t.author_id},
-                       {"created_at", format_iso8601(t.created_at)}, {"deleted", t.deleted},
-                       {"impressions", c.impressions}, {"likes", c.likes}, {"retweets", c.retweets},
-                       {"replies", c.replies}, {"quotes", c.quotes}, {"bookmarks", c.bookmarks},
-                       {"profile_clicks", c.profile_clicks}, {"followers", followers}});
+        const double followers =
+            t.final.follows * growth_fraction(active_truth(world.truth(), t.created_at), age);
+        out.push_back({{"id", t.id},
+                       {"text", t.text},
+                       {"author_id", t.author_id},
+                       {"created_at", format_iso8601(t.created_at)},
+                       {"deleted", t.deleted},
+                       {"impressions", c.impressions},
+                       {"likes", c.likes},
+                       {"retweets", c.retweets},
+                       {"replies", c.replies},
+                       {"quotes", c.quotes},
+                       {"bookmarks", c.bookmarks},
+                       {"profile_clicks", c.profile_clicks},
+                       {"followers", followers}});
       }
       send(res, 200, out);
     });
@@ -600,18 +705,32 @@ struct Server::Impl {
     using std::placeholders::_1;
     using std::placeholders::_2;
     using std::placeholders::_3;
-    http.Get("/2/tweets", wrap("GET /2/tweets", [this](const Request& q, Response& r, const FaultRule* f) { lookup(q, r, f); }));
-    http.Get("/2/users/me", wrap("GET /2/users/me", [this](const Request& q, Response& r, const FaultRule*) { me(q, r); }));
-    http.Get(R"(/2/users/(\d+)/tweets)", wrap("GET /2/users/:id/tweets", [this](const Request& q, Response& r, const FaultRule*) { timeline(q, r); }));
-    http.Get(R"(/2/users/(\d+))", wrap("GET /2/users/:id", [this](const Request& q, Response& r, const FaultRule*) { user(q, r); }));
-    http.Post("/2/tweets", wrap("POST /2/tweets", [this](const Request& q, Response& r, const FaultRule*) { create(q, r); }));
-    http.Post("/2/oauth2/token", wrap("POST /2/oauth2/token", [this](const Request& q, Response& r, const FaultRule*) { token(q, r); }));
-    http.Post("/v1/chat/completions", wrap("POST /v1/chat/completions", [this](const Request& q, Response& r, const FaultRule* f) { chat(q, r, f); }));
-    http.Post("/v1/embeddings", wrap("POST /v1/embeddings", [this](const Request& q, Response& r, const FaultRule*) { embeddings(q, r); }));
+    http.Get("/2/tweets", wrap("GET /2/tweets", [this](const Request& q, Response& r,
+                                                       const FaultRule* f) { lookup(q, r, f); }));
+    http.Get("/2/users/me", wrap("GET /2/users/me", [this](const Request& q, Response& r,
+                                                           const FaultRule*) { me(q, r); }));
+    http.Get(R"(/2/users/(\d+)/tweets)",
+             wrap("GET /2/users/:id/tweets",
+                  [this](const Request& q, Response& r, const FaultRule*) { timeline(q, r); }));
+    http.Get(R"(/2/users/(\d+))",
+             wrap("GET /2/users/:id",
+                  [this](const Request& q, Response& r, const FaultRule*) { user(q, r); }));
+    http.Post("/2/tweets", wrap("POST /2/tweets", [this](const Request& q, Response& r,
+                                                         const FaultRule*) { create(q, r); }));
+    http.Post("/2/oauth2/token",
+              wrap("POST /2/oauth2/token",
+                   [this](const Request& q, Response& r, const FaultRule*) { token(q, r); }));
+    http.Post("/v1/chat/completions",
+              wrap("POST /v1/chat/completions",
+                   [this](const Request& q, Response& r, const FaultRule* f) { chat(q, r, f); }));
+    http.Post("/v1/embeddings",
+              wrap("POST /v1/embeddings",
+                   [this](const Request& q, Response& r, const FaultRule*) { embeddings(q, r); }));
     control_routes();
     http.set_error_handler([](const Request&, Response& res) {
       if (res.body.empty()) {
-        send(res, res.status, problem("Not Found", "no such endpoint in x-sandbox", "about:blank", res.status));
+        send(res, res.status,
+             problem("Not Found", "no such endpoint in x-sandbox", "about:blank", res.status));
       }
     });
   }

@@ -26,7 +26,7 @@ struct SandboxTweet {
 };
 
 struct SandboxUser {
-  std::string key;       // the credential it is known by
+  std::string key;  // the credential it is known by
   std::string id;
   std::string username;
   std::vector<size_t> tweets;  // indexes into World::tweets_, oldest first
@@ -45,7 +45,8 @@ class World {
                            const std::optional<std::string>& reply_to, TimePoint at);
   SandboxTweet* tweet(const std::string& id);
   // A post of the user with the same text in the last 24 h, if any.
-  const SandboxTweet* recent_duplicate(const SandboxUser& user, const std::string& text, TimePoint at);
+  const SandboxTweet* recent_duplicate(const SandboxUser& user, const std::string& text,
+                                       TimePoint at);
 
   Counts counts(const SandboxTweet& t, TimePoint at) const;
   long long followers(const SandboxUser& user, TimePoint at) const;
@@ -60,7 +61,7 @@ class World {
   unsigned long long next_id_ = 1860000000000000000ULL;
   std::vector<SandboxTweet> tweets_;
   std::unordered_map<std::string, size_t> tweet_index_;
-  std::map<std::string, SandboxUser> users_;           // by key
+  std::map<std::string, SandboxUser> users_;  // by key
   std::map<std::string, std::string> key_by_user_id_;
 };
 

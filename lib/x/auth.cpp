@@ -74,7 +74,8 @@ class OAuth2Auth : public Auth {
     std::string error;
     // The stored token is the newest; the environment's is the one a person set.
     if (current_ && try_refresh(current_->refresh_token, error)) return;
-    if ((!current_ || current_->refresh_token != env_refresh_) && try_refresh(env_refresh_, error)) {
+    if ((!current_ || current_->refresh_token != env_refresh_) &&
+        try_refresh(env_refresh_, error)) {
       return;
     }
     throw failure("X OAuth 2.0 token refresh",
@@ -131,9 +132,12 @@ class OAuth2Auth : public Auth {
 
 const char* auth_kind_name(AuthKind k) {
   switch (k) {
-    case AuthKind::kBearer: return "app-only bearer";
-    case AuthKind::kOAuth1: return "OAuth 1.0a user context";
-    case AuthKind::kOAuth2: return "OAuth 2.0 user context";
+    case AuthKind::kBearer:
+      return "app-only bearer";
+    case AuthKind::kOAuth1:
+      return "OAuth 1.0a user context";
+    case AuthKind::kOAuth2:
+      return "OAuth 2.0 user context";
   }
   return "unknown";
 }
@@ -161,7 +165,8 @@ std::unique_ptr<Auth> auth_from_env(const std::string& token_url, HttpClient& ht
     return std::make_unique<OAuth2Auth>(*client_id, env_secret("X_OAUTH2_CLIENT_SECRET"), *refresh,
                                         token_url, http, std::move(store));
   }
-  if (const auto bearer = env_secret("X_BEARER_TOKEN")) return std::make_unique<BearerAuth>(*bearer);
+  if (const auto bearer = env_secret("X_BEARER_TOKEN"))
+    return std::make_unique<BearerAuth>(*bearer);
   return nullptr;
 }
 

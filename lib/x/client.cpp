@@ -46,13 +46,17 @@ XConfig x_config_from_env(const Clock& clock) {
 }
 
 XClient::XClient(XConfig config, TokenStore store, const Log& log)
-    : config_(std::move(config)), http_(config_.timeout_ms), log_(log), rng_(std::random_device{}()) {
+    : config_(std::move(config)),
+      http_(config_.timeout_ms),
+      log_(log),
+      rng_(std::random_device{}()) {
   auth_ = auth_from_env(config_.base_url + "/2/oauth2/token", http_, std::move(store));
   if (!auth_) {
-    throw usage_error("X credentials",
-                      "none set: set X_BEARER_TOKEN (read only), or the four OAuth 1.0a variables "
-                      "X_CONSUMER_KEY, X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET, or "
-                      "X_OAUTH2_CLIENT_ID and X_OAUTH2_REFRESH_TOKEN (each also as NAME_FILE)");
+    throw usage_error(
+        "X credentials",
+        "none set: set X_BEARER_TOKEN (read only), or the four OAuth 1.0a variables "
+        "X_CONSUMER_KEY, X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET, or "
+        "X_OAUTH2_CLIENT_ID and X_OAUTH2_REFRESH_TOKEN (each also as NAME_FILE)");
   }
 }
 
@@ -114,9 +118,10 @@ LookupResult XClient::lookup_tweets(const std::vector<std::string>& ids, bool pr
   }
   std::string joined;
   for (const auto& id : ids) joined += (joined.empty() ? "" : ",") + id;
-  auto resp = call("GET", "/2/tweets",
-                   {{"ids", joined}, {"tweet.fields", private_metrics ? kPrivateTweetFields : kTweetFields}},
-                   "", true);
+  auto resp = call(
+      "GET", "/2/tweets",
+      {{"ids", joined}, {"tweet.fields", private_metrics ? kPrivateTweetFields : kTweetFields}}, "",
+      true);
   return parse_or_throw<LookupResult>("GET /2/tweets", resp.body, parse_tweet_lookup);
 }
 
@@ -141,7 +146,8 @@ std::vector<TimelineTweet> XClient::user_tweets(const std::string& user_id,
                                                     parse_timeline);
 }
 
-PostedTweet XClient::post_tweet(const std::string& text, const std::optional<std::string>& reply_to) {
+PostedTweet XClient::post_tweet(const std::string& text,
+                                const std::optional<std::string>& reply_to) {
   nlohmann::json body = {{"text", text}};
   if (reply_to) body["reply"] = {{"in_reply_to_tweet_id", *reply_to}};
   auto resp = call("POST", "/2/tweets", {}, body.dump(), false);

@@ -21,9 +21,9 @@ inline constexpr size_t kMaxIdsPerLookup = 100;
 
 struct XConfig {
   std::string base_url = "https://api.x.com";  // X_API_BASE_URL
-  long timeout_ms = 30000;                      // X_HTTP_TIMEOUT_MS
-  int max_retries = 3;                          // X_MAX_RETRIES
-  long retry_base_ms = 500;                     // X_RETRY_BASE_MS (doubles, capped at 8 s, jittered)
+  long timeout_ms = 30000;                     // X_HTTP_TIMEOUT_MS
+  int max_retries = 3;                         // X_MAX_RETRIES
+  long retry_base_ms = 500;                    // X_RETRY_BASE_MS (doubles, capped at 8 s, jittered)
   // The business clock, sent as X-Growthloop-Now so x-sandbox can simulate
   // time; real X ignores the header. Never used for OAuth timestamps.
   std::optional<TimePoint> business_now;

@@ -24,20 +24,34 @@ std::string json_string(const nlohmann::json& j, const char* key) {
 
 const char* problem_name(Problem p) {
   switch (p) {
-    case Problem::kNone: return "none";
-    case Problem::kRateLimited: return "rate_limited";
-    case Problem::kUsageCapped: return "usage_capped";
-    case Problem::kCreditsDepleted: return "credits_depleted";
-    case Problem::kUnauthorized: return "unauthorized";
-    case Problem::kForbidden: return "forbidden";
-    case Problem::kDuplicate: return "duplicate_content";
-    case Problem::kTooLong: return "text_too_long";
-    case Problem::kBadRequest: return "bad_request";
-    case Problem::kNotFound: return "not_found";
-    case Problem::kServer: return "server_error";
-    case Problem::kMalformed: return "malformed_response";
-    case Problem::kTransport: return "transport";
-    case Problem::kTimeout: return "timeout";
+    case Problem::kNone:
+      return "none";
+    case Problem::kRateLimited:
+      return "rate_limited";
+    case Problem::kUsageCapped:
+      return "usage_capped";
+    case Problem::kCreditsDepleted:
+      return "credits_depleted";
+    case Problem::kUnauthorized:
+      return "unauthorized";
+    case Problem::kForbidden:
+      return "forbidden";
+    case Problem::kDuplicate:
+      return "duplicate_content";
+    case Problem::kTooLong:
+      return "text_too_long";
+    case Problem::kBadRequest:
+      return "bad_request";
+    case Problem::kNotFound:
+      return "not_found";
+    case Problem::kServer:
+      return "server_error";
+    case Problem::kMalformed:
+      return "malformed_response";
+    case Problem::kTransport:
+      return "transport";
+    case Problem::kTimeout:
+      return "timeout";
   }
   return "unknown";
 }
@@ -82,22 +96,29 @@ Classified classify_response(const HttpResponse& resp) {
       c.retry_at = epoch_header(resp, "x-rate-limit-reset");
       for (const char* scope : {"x-user-limit-24hour", "x-app-limit-24hour"}) {
         if (resp.header(std::string(scope) + "-remaining") == "0") {
-          if (auto day = epoch_header(resp, (std::string(scope) + "-reset").c_str())) c.retry_at = day;
+          if (auto day = epoch_header(resp, (std::string(scope) + "-reset").c_str()))
+            c.retry_at = day;
         }
       }
       break;
     }
-    case 402: c.problem = Problem::kCreditsDepleted; break;
-    case 401: c.problem = Problem::kUnauthorized; break;
-    case 403:
-      c.problem = detail.find("duplicate") != std::string::npos ? Problem::kDuplicate
-                                                                : Problem::kForbidden;
+    case 402:
+      c.problem = Problem::kCreditsDepleted;
       break;
-    case 404: c.problem = Problem::kNotFound; break;
+    case 401:
+      c.problem = Problem::kUnauthorized;
+      break;
+    case 403:
+      c.problem =
+          detail.find("duplicate") != std::string::npos ? Problem::kDuplicate : Problem::kForbidden;
+      break;
+    case 404:
+      c.problem = Problem::kNotFound;
+      break;
     case 400:
     case 422:
-      c.problem = detail.find("too long") != std::string::npos ? Problem::kTooLong
-                                                               : Problem::kBadRequest;
+      c.problem =
+          detail.find("too long") != std::string::npos ? Problem::kTooLong : Problem::kBadRequest;
       break;
     default:
       c.problem = resp.status >= 500 ? Problem::kServer : Problem::kBadRequest;
@@ -114,18 +135,20 @@ Error to_error(const std::string& endpoint, const Classified& c) {
   const std::string what = "X API " + endpoint;
   switch (c.problem) {
     case Problem::kRateLimited:
-      return temp_error(what, "rate limited" +
-                                  (c.retry_at ? "; retry after " + format_iso8601(*c.retry_at)
-                                              : std::string("; retry later")));
+      return temp_error(
+          what, "rate limited" + (c.retry_at ? "; retry after " + format_iso8601(*c.retry_at)
+                                             : std::string("; retry later")));
     case Problem::kUsageCapped:
       return failure(what, "usage cap exceeded (" + c.detail +
                                "); not retried: raise the plan's cap or wait for the next period");
     case Problem::kCreditsDepleted:
-      return failure(what, "credits depleted (" + c.detail + "); add credits in the developer console");
+      return failure(what,
+                     "credits depleted (" + c.detail + "); add credits in the developer console");
     case Problem::kUnauthorized:
-      return failure(what, "401 unauthorized (" + c.detail +
-                               "): check X_BEARER_TOKEN or the OAuth keys and tokens, and that they "
-                               "belong to the same app");
+      return failure(what,
+                     "401 unauthorized (" + c.detail +
+                         "): check X_BEARER_TOKEN or the OAuth keys and tokens, and that they "
+                         "belong to the same app");
     case Problem::kForbidden:
       return failure(what, "403 forbidden (" + c.detail +
                                "): check the app is in a Project, its permissions (read and write "

@@ -36,8 +36,8 @@ std::string problem_type_suffix(const std::string& type_url);
 
 struct Classified {
   Problem problem = Problem::kNone;
-  std::string detail;                   // the API's own words, secrets never included
-  std::optional<TimePoint> retry_at;    // from x-rate-limit-reset / 24-hour headers
+  std::string detail;                 // the API's own words, secrets never included
+  std::optional<TimePoint> retry_at;  // from x-rate-limit-reset / 24-hour headers
 };
 
 // Classifies a non-2xx response (2xx gives kNone).

@@ -14,8 +14,8 @@ namespace {
 
 std::string base64(const unsigned char* data, size_t len) {
   std::string out(4 * ((len + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                                static_cast<int>(len));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(len));
   out.resize(static_cast<size_t>(n));
   return out;
 }
@@ -42,7 +42,8 @@ std::string oauth1_signature(const std::string& base_string, const std::string& 
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(base_string.data()), base_string.size(), digest, &len);
+       reinterpret_cast<const unsigned char*>(base_string.data()), base_string.size(), digest,
+       &len);
   return base64(digest, len);
 }
 
@@ -57,9 +58,8 @@ std::string oauth1_header(const OAuth1Credentials& creds, const std::string& met
                   {"oauth_version", "1.0"}};
   Params all = query_params;
   all.insert(all.end(), oauth.begin(), oauth.end());
-  const std::string signature =
-      oauth1_signature(oauth1_base_string(method, base_url, all), creds.consumer_secret,
-                       creds.token_secret);
+  const std::string signature = oauth1_signature(oauth1_base_string(method, base_url, all),
+                                                 creds.consumer_secret, creds.token_secret);
   oauth.emplace_back("oauth_signature", signature);
   std::sort(oauth.begin(), oauth.end());
   std::string header = "OAuth ";

@@ -58,7 +58,8 @@ int weigh(const std::string& text) {
         if (is_emoji_modifier(cps[i + 1])) {
           ++i;
           if (cps[i] == 0x200D && i + 1 < cps.size()) ++i;
-        } else if (cp >= 0x1F1E6 && cp <= 0x1F1FF && cps[i + 1] >= 0x1F1E6 && cps[i + 1] <= 0x1F1FF) {
+        } else if (cp >= 0x1F1E6 && cp <= 0x1F1FF && cps[i + 1] >= 0x1F1E6 &&
+                   cps[i + 1] <= 0x1F1FF) {
           ++i;
         } else {
           break;

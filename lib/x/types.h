@@ -16,15 +16,15 @@ struct TweetMetrics {
   std::string author_id;
   std::string created_at;  // RFC 3339 as X sent it, or empty
   Count impressions, likes, retweets, replies, quotes, bookmarks;
-  Count profile_clicks, url_clicks;  // user context, own posts younger than 30 days
-  bool private_metrics = false;      // non_public/organic metrics were present
+  Count profile_clicks, url_clicks;    // user context, own posts younger than 30 days
+  bool private_metrics = false;        // non_public/organic metrics were present
   std::vector<std::string> anomalies;  // problems found while parsing (e.g. a negative count)
 };
 
 // A tweet X reported in errors[] instead of data[] (deleted, protected, not found).
 struct TweetProblem {
   std::string id;
-  std::string type;    // last segment of the problem type, e.g. "resource-not-found"
+  std::string type;  // last segment of the problem type, e.g. "resource-not-found"
   std::string detail;
 };
 

@@ -16,10 +16,14 @@ Result tool(TestDb& db, std::vector<std::string> args, const std::string& in = "
 }
 
 std::string state(TestDb& db) {
-  return db.scalar("SELECT md5(string_agg(t, '|' ORDER BY t)) FROM ("
-                   "  SELECT row(generator_name, format, posts, round(score::numeric, 9), rank)::text AS t FROM generator_stats "
-                   "  UNION ALL SELECT row(family, format, arm_key, pulls, round(reward_sum::numeric, 9))::text FROM bandit_arms "
-                   "  UNION ALL SELECT row(formula_key, format, sample_size, round(confidence::numeric, 9))::text FROM viral_formulas) s");
+  return db.scalar(
+      "SELECT md5(string_agg(t, '|' ORDER BY t)) FROM ("
+      "  SELECT row(generator_name, format, posts, round(score::numeric, 9), rank)::text AS t FROM "
+      "generator_stats "
+      "  UNION ALL SELECT row(family, format, arm_key, pulls, round(reward_sum::numeric, 9))::text "
+      "FROM bandit_arms "
+      "  UNION ALL SELECT row(formula_key, format, sample_size, round(confidence::numeric, "
+      "9))::text FROM viral_formulas) s");
 }
 
 }  // namespace
@@ -36,13 +40,15 @@ TEST_CASE("learn-hourly finds the planted topic and hour, with confidence above 
   CHECK(s["best_posting_hours"][0] == 19);
   const auto& topics = s["confidence"]["topics"];
   CHECK(topics[0]["confidence"].get<double>() > 0.95);
-  for (size_t i = 1; i < topics.size(); ++i) CHECK(topics[i]["confidence"].get<double>() < topics[0]["confidence"].get<double>());
+  for (size_t i = 1; i < topics.size(); ++i)
+    CHECK(topics[i]["confidence"].get<double>() < topics[0]["confidence"].get<double>());
   CHECK(s["posts_used"] == 180);
   CHECK(s["posts_skipped"]["views_below_100"] == 3);
   CHECK(s["posts_skipped"]["likes_below_5"] == 3);
   CHECK(s["posts_skipped"]["age_below_2h"] == 3);
   CHECK(s["posts_skipped"]["unavailable"] == 1);
-  CHECK(s["generator_performance"]["dataNerd"].get<double>() > s["generator_performance"]["coach"].get<double>());
+  CHECK(s["generator_performance"]["dataNerd"].get<double>() >
+        s["generator_performance"]["coach"].get<double>());
   CHECK_FALSE(s["generator_performance"].contains("provocateur"));
   for (const auto& t : s["top_performing_topics"]) CHECK(t != "junk");
   const auto& p = s["predictor"];
@@ -51,7 +57,8 @@ TEST_CASE("learn-hourly finds the planted topic and hour, with confidence above 
   CHECK(p["holdout_rmse_log_views"].get<double>() < p["baseline_rmse_log_views"].get<double>());
   CHECK(db.scalar("SELECT count(*) FROM learning_summaries") == "1");
   CHECK(db.scalar("SELECT count(*) FROM predictor_models") == "1");
-  CHECK(db.scalar("SELECT summary->'top_performing_topics'->>0 FROM learning_summaries") == "sleep");
+  CHECK(db.scalar("SELECT summary->'top_performing_topics'->>0 FROM learning_summaries") ==
+        "sleep");
 }
 
 TEST_CASE("update-generators ranks the planted winner first and reads scrape-metrics output") {
@@ -71,7 +78,9 @@ TEST_CASE("update-generators ranks the planted winner first and reads scrape-met
   // Only the generators named on stdin are written.
   TestDb db2;
   plant_history(db2, 180);
-  Result only = tool(db2, {"update-generators"}, R"({"generator":"coach","tweet_id":"1"})" "\n");
+  Result only = tool(db2, {"update-generators"},
+                     R"({"generator":"coach","tweet_id":"1"})"
+                     "\n");
   REQUIRE(only.exit_code == 0);
   CHECK(json_lines(only.out).size() == 1);
   CHECK(db2.scalar("SELECT string_agg(generator_name, ',') FROM generator_stats") == "coach");
@@ -86,7 +95,8 @@ TEST_CASE("bad JSON on stdin exits 2 naming the line") {
   CHECK(db.scalar("SELECT count(*) FROM generator_stats") == "0");
 }
 
-TEST_CASE("aggregate updates the bandit arms from gated posts only, and re-running changes nothing") {
+TEST_CASE(
+    "aggregate updates the bandit arms from gated posts only, and re-running changes nothing") {
   TestDb db;
   plant_history(db, 180);
   Result r = tool(db, {"aggregate"});
@@ -97,9 +107,12 @@ TEST_CASE("aggregate updates the bandit arms from gated posts only, and re-runni
   CHECK(out["bandit_arms"]["single"]["hour"] == 3);
   CHECK(out["embedded"] == 180);
   CHECK(out["retrained"].size() == 1);  // 180 new gated posts, no model yet
-  CHECK(db.scalar("SELECT arm_key FROM bandit_arms WHERE family = 'topic' ORDER BY posterior_mean DESC LIMIT 1") == "sleep");
-  CHECK(db.scalar("SELECT arm_key FROM bandit_arms WHERE family = 'hour' ORDER BY posterior_mean DESC LIMIT 1") == "19");
-  CHECK(db.scalar("SELECT arm_key FROM bandit_arms WHERE family = 'tag' LIMIT 1").find('+') != std::string::npos);
+  CHECK(db.scalar("SELECT arm_key FROM bandit_arms WHERE family = 'topic' ORDER BY posterior_mean "
+                  "DESC LIMIT 1") == "sleep");
+  CHECK(db.scalar("SELECT arm_key FROM bandit_arms WHERE family = 'hour' ORDER BY posterior_mean "
+                  "DESC LIMIT 1") == "19");
+  CHECK(db.scalar("SELECT arm_key FROM bandit_arms WHERE family = 'tag' LIMIT 1").find('+') !=
+        std::string::npos);
   CHECK(db.scalar("SELECT count(*) FROM content_embeddings WHERE dims = 256") == "180");
 
   tool(db, {"update-generators"});
@@ -116,16 +129,19 @@ TEST_CASE("aggregate updates the bandit arms from gated posts only, and re-runni
   CHECK(db.scalar("SELECT count(*) FROM predictor_models") == "1");  // nothing new to retrain on
 }
 
-TEST_CASE("extract-formulas --generator prints that persona's formulas best first, in the seed's shape") {
+TEST_CASE(
+    "extract-formulas --generator prints that persona's formulas best first, in the seed's shape") {
   TestDb db;
   plant_history(db, 90);
   {
     pqxx::work w(db.conn());
-    w.exec("INSERT INTO peer_posts (account_id, tweet_id, peer_handle, content, impressions, likes, retweets, replies, "
-           "collected_at) SELECT 1, (1800000000000000000 + g)::text, 'peer', "
-           "CASE WHEN g % 2 = 0 THEN 'Myth: you need 8 hours of sleep. The evidence says otherwise.' "
-           "ELSE 'I slept 6 hours for a year. Here is what happened.' END || ' #' || g, "
-           "1000 * g, 30 * g, 2 * g, g, now() FROM generate_series(1, 20) g");
+    w.exec(
+        "INSERT INTO peer_posts (account_id, tweet_id, peer_handle, content, impressions, likes, "
+        "retweets, replies, "
+        "collected_at) SELECT 1, (1800000000000000000 + g)::text, 'peer', "
+        "CASE WHEN g % 2 = 0 THEN 'Myth: you need 8 hours of sleep. The evidence says otherwise.' "
+        "ELSE 'I slept 6 hours for a year. Here is what happened.' END || ' #' || g, "
+        "1000 * g, 30 * g, 2 * g, g, now() FROM generate_series(1, 20) g");
     w.commit();
   }
   Result r = tool(db, {"extract-formulas", "--generator", "dataNerd"});
@@ -150,6 +166,9 @@ TEST_CASE("extract-formulas --generator prints that persona's formulas best firs
   }
   INFO(r.out);
   CHECK(lines[0]["structure"].get<std::string>().rfind("[Surprising stat]", 0) == 0);
-  CHECK(std::stoi(db.scalar("SELECT count(*) FROM viral_formulas WHERE 'peer_posts' = ANY(sources)")) >= 1);
-  CHECK(db.scalar("SELECT count(*) FROM viral_formulas WHERE avg_views IS NULL OR sample_size < 1") == "0");
+  CHECK(std::stoi(db.scalar(
+            "SELECT count(*) FROM viral_formulas WHERE 'peer_posts' = ANY(sources)")) >= 1);
+  CHECK(
+      db.scalar("SELECT count(*) FROM viral_formulas WHERE avg_views IS NULL OR sample_size < 1") ==
+      "0");
 }

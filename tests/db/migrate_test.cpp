@@ -1,7 +1,8 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include "db/migrations.h"
@@ -73,8 +74,9 @@ TEST_CASE("constraints reject rows that cannot be") {
   {
     pqxx::work w(c);
     w.exec("INSERT INTO accounts (handle) VALUES ('growth_acct')");
-    w.exec("INSERT INTO content_metadata (account_id, decision_id, generator_name, topic, content) "
-           "VALUES (1, '00000000-0000-0000-0000-000000000001', 'dataNerd', 'sleep', 'hello')");
+    w.exec(
+        "INSERT INTO content_metadata (account_id, decision_id, generator_name, topic, content) "
+        "VALUES (1, '00000000-0000-0000-0000-000000000001', 'dataNerd', 'sleep', 'hello')");
     w.commit();
   }
   const auto rejects = [&](const std::string& sql) {
@@ -93,13 +95,17 @@ TEST_CASE("constraints reject rows that cannot be") {
   CHECK(rejects("UPDATE content_metadata SET status = 'posted'"));  // no tweet id
   CHECK(rejects("UPDATE content_metadata SET actual_likes = -1"));
   CHECK(rejects("UPDATE content_metadata SET tweet_id = '12ab'"));
-  CHECK(rejects("INSERT INTO content_metadata (account_id, generator_name, topic, content) "
-                "VALUES (1, 'noSuchPersona', 'sleep', 'x')"));
-  CHECK(rejects("INSERT INTO content_metadata (account_id, generator_name, topic, content) "
-                "VALUES (1, 'dataNerd', 'sleep', '   ')"));
-  CHECK(rejects("INSERT INTO outcomes (account_id, decision_id, tweet_id, likes, collected_at) "
-                "VALUES (1, '00000000-0000-0000-0000-000000000001', '1', -5, now())"));
-  CHECK(rejects("INSERT INTO bandit_arms (account_id, family, arm_key, pulls, weight, reward_sum, "
-                "reward_sq_sum, updated_at) VALUES (1, 'colour', 'red', 0, 0, 0, 0, now())"));
+  CHECK(
+      rejects("INSERT INTO content_metadata (account_id, generator_name, topic, content) "
+              "VALUES (1, 'noSuchPersona', 'sleep', 'x')"));
+  CHECK(
+      rejects("INSERT INTO content_metadata (account_id, generator_name, topic, content) "
+              "VALUES (1, 'dataNerd', 'sleep', '   ')"));
+  CHECK(
+      rejects("INSERT INTO outcomes (account_id, decision_id, tweet_id, likes, collected_at) "
+              "VALUES (1, '00000000-0000-0000-0000-000000000001', '1', -5, now())"));
+  CHECK(
+      rejects("INSERT INTO bandit_arms (account_id, family, arm_key, pulls, weight, reward_sum, "
+              "reward_sq_sum, updated_at) VALUES (1, 'colour', 'red', 0, 0, 0, 0, now())"));
   CHECK_FALSE(rejects("UPDATE content_metadata SET actual_likes = NULL, actual_impressions = 0"));
 }

@@ -8,21 +8,22 @@ namespace gl::test {
 
 LoopFixture::LoopFixture(std::vector<std::string> sandbox_args)
     : sandbox(std::move(sandbox_args)), env(tool_env(db.url(), sandbox)) {
-  Result r = run_tool({"accounts", "add", "e2e", "--timezone", "America/New_York", "--topic", "sleep",
-                       "--topic", "focus"},
+  Result r = run_tool({"accounts", "add", "e2e", "--timezone", "America/New_York", "--topic",
+                       "sleep", "--topic", "focus"},
                       env);
   if (r.exit_code != 0) throw std::runtime_error("accounts add failed: " + r.err);
 }
 
-std::vector<std::string> LoopFixture::posted(int n, const std::string& posted_at, const std::string& topic,
+std::vector<std::string> LoopFixture::posted(int n, const std::string& posted_at,
+                                             const std::string& topic,
                                              const std::string& user_key) {
   std::vector<std::string> texts;
   for (int i = 0; i < n; ++i) {
     texts.push_back("Post " + std::to_string(i) + ": 73% of adults get " + topic +
                     " wrong, and research shows why.");
   }
-  const auto ids =
-      sandbox.import(user_key.empty() ? "oauth1:" + env.at("X_ACCESS_TOKEN") : user_key, texts, posted_at);
+  const auto ids = sandbox.import(
+      user_key.empty() ? "oauth1:" + env.at("X_ACCESS_TOKEN") : user_key, texts, posted_at);
   db::PgArray id_array, text_array;
   for (size_t i = 0; i < ids.size(); ++i) {
     id_array.add_text(ids[i]);
@@ -30,7 +31,8 @@ std::vector<std::string> LoopFixture::posted(int n, const std::string& posted_at
   }
   pqxx::work w(db.conn());
   w.exec_params(
-      "INSERT INTO content_metadata (account_id, generator_name, topic, hook_type, content, status, "
+      "INSERT INTO content_metadata (account_id, generator_name, topic, hook_type, content, "
+      "status, "
       "  scheduled_at, posted_at, tweet_id) "
       "SELECT 1, 'dataNerd', $1, 'surprising_stat', u.text, 'posted', $2, $2, u.id "
       "FROM unnest($3::text[], $4::text[]) AS u(id, text)",
@@ -44,7 +46,8 @@ std::string LoopFixture::queue(const std::string& text, const std::string& sched
   pqxx::work w(db.conn());
   auto r = w.exec_params1(
       "INSERT INTO content_metadata (account_id, generator_name, topic, content, format, status, "
-      "  scheduled_at) VALUES (1, 'coach', 'focus', $1, $2, 'queued', $3) RETURNING decision_id::text",
+      "  scheduled_at) VALUES (1, 'coach', 'focus', $1, $2, 'queued', $3) RETURNING "
+      "decision_id::text",
       text, format, scheduled_at);
   w.commit();
   return r[0].as<std::string>();
@@ -71,7 +74,8 @@ long long LoopFixture::disagreements() {
        OR o.collected_at IS DISTINCT FROM cm.last_collected_at
        OR o.followers_gained IS DISTINCT FROM lp.followers_gained
        OR (o.available AND cardinality(t.anomalies) = 0 AND o.impressions IS DISTINCT FROM t.impressions)
-  )SQL") + count(R"SQL(
+  )SQL") +
+         count(R"SQL(
     SELECT abs((SELECT count(*) FROM outcomes) - (SELECT count(*) FROM learning_posts))
          + abs((SELECT count(*) FROM outcomes)
                - (SELECT count(*) FROM content_metadata WHERE last_collected_at IS NOT NULL))

@@ -19,7 +19,8 @@ struct LoopFixture {
   // n tweets posted at `posted_at`, on the sandbox and in content_metadata
   // (status posted), by the sandbox user of `user_key` (default: the OAuth
   // 1.0a user of env). Returns their tweet ids.
-  std::vector<std::string> posted(int n, const std::string& posted_at, const std::string& topic = "sleep",
+  std::vector<std::string> posted(int n, const std::string& posted_at,
+                                  const std::string& topic = "sleep",
                                   const std::string& user_key = "");
 
   // Queues a post for publish.

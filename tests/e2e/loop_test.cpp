@@ -11,9 +11,10 @@ TEST_CASE("the whole loop runs on its own for a few simulated days") {
   TestDb db;
   Sandbox sandbox;
   auto env = tool_env(db.url(), sandbox, "loop-token");
-  REQUIRE(run_tool({"accounts", "add", "loop", "--timezone", "America/New_York", "--topic", "sleep", "--topic",
-                    "focus", "--topic", "strength", "--topic", "nutrition"},
-                   env).exit_code == 0);
+  REQUIRE(run_tool({"accounts", "add", "loop", "--timezone", "America/New_York", "--topic", "sleep",
+                    "--topic", "focus", "--topic", "strength", "--topic", "nutrition"},
+                   env)
+              .exit_code == 0);
   const auto start = *gl::parse_iso8601("2026-11-01T00:00:00Z");
   int failures = 0;
   const auto call = [&](std::vector<std::string> args, const std::string& in = "") {
@@ -35,8 +36,9 @@ TEST_CASE("the whole loop runs on its own for a few simulated days") {
     if (hour % 6 == 0) call({"extract-formulas", "--now", now});
   }
   CHECK(failures == 0);
-  const long long posted = std::stoll(db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'posted'"));
-  CHECK(posted >= 8);   // 3 a day at most, 4 h apart
+  const long long posted =
+      std::stoll(db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'posted'"));
+  CHECK(posted >= 8);  // 3 a day at most, 4 h apart
   CHECK(posted <= 12);
   CHECK(db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'failed'") == "0");
   CHECK(std::stoll(db.scalar("SELECT count(*) FROM learning_posts WHERE passed_gates")) >= 4);

@@ -15,7 +15,8 @@ struct PlanFixture {
   std::map<std::string, std::string> env;
   PlanFixture() : env(tool_env(db.url(), sandbox)) {}
 
-  Result plan(std::vector<std::string> extra, const std::map<std::string, std::string>& more_env = {}) {
+  Result plan(std::vector<std::string> extra,
+              const std::map<std::string, std::string>& more_env = {}) {
     std::vector<std::string> args = {"plan-post", "--now", kPlantedNow};
     args.insert(args.end(), extra.begin(), extra.end());
     auto e = env;
@@ -23,7 +24,9 @@ struct PlanFixture {
     return run_tool(args, e);
   }
   std::map<std::string, std::string> llm_env() const {
-    return {{"LLM_BASE_URL", sandbox.url() + "/v1"}, {"LLM_API_KEY", "test-key"}, {"LLM_MODEL", "sandbox"},
+    return {{"LLM_BASE_URL", sandbox.url() + "/v1"},
+            {"LLM_API_KEY", "test-key"},
+            {"LLM_MODEL", "sandbox"},
             {"LLM_TIMEOUT_MS", "2000"}};
   }
 };
@@ -35,7 +38,9 @@ TEST_CASE("plan-post picks the planted winners most often and still explores") {
   plant_history(f.db, 180);
   // The account writes with the three personas of its history; unseen personas
   // would (rightly) be explored first, which the bandit's unit tests cover.
-  f.db.scalar("UPDATE generators SET enabled = generator_name IN ('dataNerd', 'coach', 'storyteller') RETURNING 1");
+  f.db.scalar(
+      "UPDATE generators SET enabled = generator_name IN ('dataNerd', 'coach', 'storyteller') "
+      "RETURNING 1");
   REQUIRE(run_tool({"aggregate", "--now", kPlantedNow}, f.env).exit_code == 0);
   std::map<std::string, int> topics, hours, generators;
   double min_topic_p = 1, min_hour_p = 1, min_generator_p = 1, max_hour_p = 0;
@@ -62,7 +67,9 @@ TEST_CASE("plan-post picks the planted winners most often and still explores") {
     CHECK(p["probabilities"]["hour"]["p"].get<double>() > 0);
   }
   const auto most = [](const std::map<std::string, int>& m) {
-    return std::max_element(m.begin(), m.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+    return std::max_element(m.begin(), m.end(),
+                            [](auto& a, auto& b) { return a.second < b.second; })
+        ->first;
   };
   CHECK(most(topics) == "sleep");
   CHECK(most(hours) == "19");
@@ -73,25 +80,38 @@ TEST_CASE("plan-post picks the planted winners most often and still explores") {
   CHECK(min_hour_p > 0);
   CHECK(min_generator_p > 0);
   CHECK(max_hour_p < 1);
-  CHECK(f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'queued'") == "0");  // dry runs
+  CHECK(f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'queued'") ==
+        "0");  // dry runs
 }
 
-TEST_CASE("plan-post queues into the chosen slot with its probabilities, respecting spacing and the cap") {
+TEST_CASE(
+    "plan-post queues into the chosen slot with its probabilities, respecting spacing and the "
+    "cap") {
   PlanFixture f;
   plant_history(f.db, 60);
-  Result r = f.plan({"--count", "4", "--seed", "9", "--min-spacing-hours", "4", "--daily-cap", "3"});
+  Result r =
+      f.plan({"--count", "4", "--seed", "9", "--min-spacing-hours", "4", "--daily-cap", "3"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(json_lines(r.out).size() == 4);
-  CHECK(f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'queued' AND choice_probabilities ? 'topic' "
-                    "AND choice_probabilities ? 'generator' AND scheduled_at > '" + std::string(kPlantedNow) + "'") == "4");
-  CHECK(f.db.scalar("SELECT count(*) FROM (SELECT scheduled_at - lag(scheduled_at) OVER (ORDER BY scheduled_at) AS gap "
-                    "FROM content_metadata WHERE status = 'queued') s WHERE gap < interval '4 hours'") == "0");
-  CHECK(f.db.scalar("SELECT max(n) FROM (SELECT count(*) AS n FROM content_metadata WHERE status = 'queued' "
-                    "GROUP BY date(scheduled_at)) s") <= "3");
+  CHECK(f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'queued' AND "
+                    "choice_probabilities ? 'topic' "
+                    "AND choice_probabilities ? 'generator' AND scheduled_at > '" +
+                    std::string(kPlantedNow) + "'") == "4");
+  CHECK(f.db.scalar(
+            "SELECT count(*) FROM (SELECT scheduled_at - lag(scheduled_at) OVER (ORDER BY "
+            "scheduled_at) AS gap "
+            "FROM content_metadata WHERE status = 'queued') s WHERE gap < interval '4 hours'") ==
+        "0");
+  CHECK(
+      f.db.scalar(
+          "SELECT max(n) FROM (SELECT count(*) AS n FROM content_metadata WHERE status = 'queued' "
+          "GROUP BY date(scheduled_at)) s") <= "3");
   // No topic twice within the cooldown.
-  CHECK(f.db.scalar("SELECT count(*) - count(DISTINCT topic) FROM content_metadata WHERE status = 'queued' "
-                    "AND scheduled_at < '" + std::string(kPlantedNow) + "'::timestamptz + interval '12 hours'") == "0");
+  CHECK(f.db.scalar(
+            "SELECT count(*) - count(DISTINCT topic) FROM content_metadata WHERE status = 'queued' "
+            "AND scheduled_at < '" +
+            std::string(kPlantedNow) + "'::timestamptz + interval '12 hours'") == "0");
   // --fill-to tops the queue up and no further.
   Result fill = f.plan({"--fill-to", "4"});
   CHECK(fill.exit_code == 0);
@@ -101,8 +121,10 @@ TEST_CASE("plan-post queues into the chosen slot with its probabilities, respect
 TEST_CASE("plan-post uses a trending topic about a third of the time and records it") {
   PlanFixture f;
   plant_history(f.db, 60);
-  f.db.scalar("INSERT INTO trending_topics (account_id, topic, observed_at, score) VALUES "
-              "(1, 'cold plunges', '" + std::string(kPlantedNow) + "'::timestamptz - interval '1 hour', 5) RETURNING 1");
+  f.db.scalar(
+      "INSERT INTO trending_topics (account_id, topic, observed_at, score) VALUES "
+      "(1, 'cold plunges', '" +
+      std::string(kPlantedNow) + "'::timestamptz - interval '1 hour', 5) RETURNING 1");
   int trending = 0;
   for (int i = 1; i <= 40; ++i) {
     const json p = json::parse(f.plan({"--dry-run", "--seed", std::to_string(i)}).out);
@@ -144,10 +166,15 @@ TEST_CASE("an LLM that fails, times out or answers garbage never gets garbage qu
   const std::vector<Case> cases = {
       {{{"endpoint", "POST /v1/chat/completions"}, {"kind", "server_error"}}, "llm_error"},
       {{{"endpoint", "POST /v1/chat/completions"}, {"kind", "unauthorized"}}, "llm_error"},
-      {{{"endpoint", "POST /v1/chat/completions"}, {"kind", "timeout"}, {"delay_ms", 2500}}, "llm_error"},
+      {{{"endpoint", "POST /v1/chat/completions"}, {"kind", "timeout"}, {"delay_ms", 2500}},
+       "llm_error"},
       {{{"endpoint", "POST /v1/chat/completions"}, {"kind", "malformed"}}, "llm_error"},
-      {{{"endpoint", "POST /v1/chat/completions"}, {"kind", "llm_text"}, {"text", long_text}}, "too long"},
-      {{{"endpoint", "POST /v1/chat/completions"}, {"kind", "llm_text"}, {"text", "Here is your post: [insert statistic here] about sleep."}}, "placeholder"},
+      {{{"endpoint", "POST /v1/chat/completions"}, {"kind", "llm_text"}, {"text", long_text}},
+       "too long"},
+      {{{"endpoint", "POST /v1/chat/completions"},
+        {"kind", "llm_text"},
+        {"text", "Here is your post: [insert statistic here] about sleep."}},
+       "placeholder"},
   };
   for (const auto& c : cases) {
     PlanFixture f;
@@ -162,7 +189,8 @@ TEST_CASE("an LLM that fails, times out or answers garbage never gets garbage qu
     CHECK(p["rationale"]["text_source"] == "offline_fallback");
     CHECK(p["rationale"].dump().find(c.expect) != std::string::npos);
     CHECK(p["weighted_length"].get<int>() <= 280);
-    const std::string queued = f.db.scalar("SELECT content FROM content_metadata WHERE status = 'queued'");
+    const std::string queued =
+        f.db.scalar("SELECT content FROM content_metadata WHERE status = 'queued'");
     CHECK(queued == p["text"].get<std::string>());
     CHECK(queued.find("[insert") == std::string::npos);
   }
@@ -171,8 +199,10 @@ TEST_CASE("an LLM that fails, times out or answers garbage never gets garbage qu
 TEST_CASE("an LLM that repeats a recent post is refused as a near-duplicate") {
   PlanFixture f;
   plant_history(f.db, 30);
-  const std::string recent = f.db.scalar("SELECT content FROM content_metadata ORDER BY posted_at DESC LIMIT 1");
-  f.sandbox.faults(json::array({{{"endpoint", "POST /v1/chat/completions"}, {"kind", "llm_text"}, {"text", recent}}}));
+  const std::string recent =
+      f.db.scalar("SELECT content FROM content_metadata ORDER BY posted_at DESC LIMIT 1");
+  f.sandbox.faults(json::array(
+      {{{"endpoint", "POST /v1/chat/completions"}, {"kind", "llm_text"}, {"text", recent}}}));
   Result r = f.plan({"--seed", "4"}, f.llm_env());
   REQUIRE(r.exit_code == 0);
   const json p = json::parse(r.out);

@@ -19,7 +19,8 @@ long long sandbox_tweets_with(Sandbox& s, const std::string& text) {
 
 TEST_CASE("publish posts what is due, records the tweet id, and leaves the future queued") {
   LoopFixture f;
-  const auto due = f.queue("Sleep debt is real: 7 hours is the floor, not the goal.", "2026-11-20T12:00:00Z");
+  const auto due =
+      f.queue("Sleep debt is real: 7 hours is the floor, not the goal.", "2026-11-20T12:00:00Z");
   const auto later = f.queue("Focus is a budget you spend before noon.", "2026-11-20T18:00:00Z");
   Result r = run_tool({"publish", "--now", "2026-11-20T12:05:00Z"}, f.env);
   INFO(r.err);
@@ -29,9 +30,14 @@ TEST_CASE("publish posts what is due, records the tweet id, and leaves the futur
   CHECK(lines[0]["decision_id"] == due);
   CHECK(lines[0]["status"] == "posted");
   const std::string id = lines[0]["tweet_id"];
-  CHECK(f.db.scalar("SELECT tweet_id FROM content_metadata WHERE decision_id = '" + due + "'") == id);
-  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + later + "'") == "queued");
-  CHECK(f.db.scalar("SELECT posted_at = '2026-11-20T12:05:00Z' FROM content_metadata WHERE decision_id = '" + due + "'") == "t");
+  CHECK(f.db.scalar("SELECT tweet_id FROM content_metadata WHERE decision_id = '" + due + "'") ==
+        id);
+  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + later + "'") ==
+        "queued");
+  CHECK(
+      f.db.scalar(
+          "SELECT posted_at = '2026-11-20T12:05:00Z' FROM content_metadata WHERE decision_id = '" +
+          due + "'") == "t");
   // Re-running posts nothing again.
   Result again = run_tool({"publish", "--now", "2026-11-20T12:06:00Z"}, f.env);
   CHECK(again.out.empty());
@@ -57,23 +63,28 @@ TEST_CASE("duplicate content and over-long text mark the post failed with the re
   const auto long_one = f.queue(std::string(281, 'a'), "2026-11-20T12:02:00Z");
   Result r = run_tool({"publish", "--now", "2026-11-20T12:05:00Z"}, f.env);
   REQUIRE(r.exit_code == 0);
-  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + first + "'") == "posted");
+  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + first + "'") ==
+        "posted");
   CHECK(f.db.scalar("SELECT failure_reason FROM content_metadata WHERE decision_id = '" + dup + "'")
             .rfind("duplicate_content", 0) == 0);
-  CHECK(f.db.scalar("SELECT failure_reason FROM content_metadata WHERE decision_id = '" + long_one + "'") ==
-        "text_too_long: 281 weighted characters > 280");
-  CHECK(f.sandbox.get("/sandbox/stats")["requests"]["POST /2/tweets"] == 2);  // the long one never sent
+  CHECK(f.db.scalar("SELECT failure_reason FROM content_metadata WHERE decision_id = '" + long_one +
+                    "'") == "text_too_long: 281 weighted characters > 280");
+  CHECK(f.sandbox.get("/sandbox/stats")["requests"]["POST /2/tweets"] ==
+        2);  // the long one never sent
 }
 
 TEST_CASE("a threads posts its parts as a self-thread") {
   LoopFixture f;
   const auto id = f.queue("Why we sleep badly, a thread:", "2026-11-20T12:00:00Z", "thread");
-  f.db.scalar("UPDATE content_metadata SET thread_parts = ARRAY['1. Light at night.', '2. Late caffeine.'] RETURNING 1");
+  f.db.scalar(
+      "UPDATE content_metadata SET thread_parts = ARRAY['1. Light at night.', '2. Late caffeine.'] "
+      "RETURNING 1");
   Result r = run_tool({"publish", "--now", "2026-11-20T12:05:00Z"}, f.env);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(f.sandbox.get("/sandbox/stats")["tweets"] == 3);
-  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'") == "posted");
+  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'") ==
+        "posted");
 }
 
 TEST_CASE("a publish killed between the API call and the commit never posts twice") {
@@ -81,24 +92,29 @@ TEST_CASE("a publish killed between the API call and the commit never posts twic
   const std::string text = "Posted once, even when the run dies.";
   const auto id = f.queue(text, "2026-11-20T12:00:00Z");
   // The sandbox creates the tweet, then holds the answer.
-  f.sandbox.faults(json::array({{{"endpoint", "POST /2/tweets"}, {"kind", "timeout"}, {"delay_ms", 20000}, {"times", 1}}}));
+  f.sandbox.faults(json::array(
+      {{{"endpoint", "POST /2/tweets"}, {"kind", "timeout"}, {"delay_ms", 20000}, {"times", 1}}}));
   auto env = f.env;
   env["X_HTTP_TIMEOUT_MS"] = "60000";
   Process p(Command{{"publish", "--now", "2026-11-20T12:05:00Z"}, "", env});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (f.sandbox.get("/sandbox/stats")["tweets"] == 0 && std::chrono::steady_clock::now() < deadline) {
+  while (f.sandbox.get("/sandbox/stats")["tweets"] == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   p.kill(SIGKILL);
   p.wait();
-  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'") == "posting");
+  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'") ==
+        "posting");
 
   Result r = run_tool({"publish", "--now", "2026-11-20T12:10:00Z"}, f.env);
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(sandbox_tweets_with(f.sandbox, text) == 1);
-  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'") == "posted");
-  CHECK(f.db.scalar("SELECT tweet_id IS NOT NULL FROM content_metadata WHERE decision_id = '" + id + "'") == "t");
+  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'") ==
+        "posted");
+  CHECK(f.db.scalar("SELECT tweet_id IS NOT NULL FROM content_metadata WHERE decision_id = '" + id +
+                    "'") == "t");
   CHECK(f.sandbox.get("/sandbox/stats")["requests"]["POST /2/tweets"] == 1);
 }
 
@@ -106,24 +122,30 @@ TEST_CASE("a timed-out post is reconciled, not re-posted; one never sent is queu
   LoopFixture f;
   const std::string text = "The answer never came back.";
   const auto id = f.queue(text, "2026-11-20T12:00:00Z");
-  f.sandbox.faults(json::array({{{"endpoint", "POST /2/tweets"}, {"kind", "timeout"}, {"delay_ms", 1500}, {"times", 1}}}));
+  f.sandbox.faults(json::array(
+      {{{"endpoint", "POST /2/tweets"}, {"kind", "timeout"}, {"delay_ms", 1500}, {"times", 1}}}));
   auto env = f.env;
   env["X_HTTP_TIMEOUT_MS"] = "500";
   Result first = run_tool({"publish", "--now", "2026-11-20T12:05:00Z"}, env);
   CHECK(first.exit_code == 75);
-  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'") == "posting");
+  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'") ==
+        "posting");
   Result second = run_tool({"publish", "--now", "2026-11-20T12:10:00Z"}, f.env);
   CHECK(second.exit_code == 0);
   CHECK(sandbox_tweets_with(f.sandbox, text) == 1);
-  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'") == "posted");
+  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'") ==
+        "posted");
 
   // A post whose call failed before reaching X is not on the timeline: queued again after a while.
   const auto lost = f.queue("This one never reached X.", "2026-11-20T13:00:00Z");
-  f.db.scalar("UPDATE content_metadata SET status = 'posting', posting_started_at = '2026-11-20T13:00:00Z' "
-              "WHERE decision_id = '" + lost + "' RETURNING 1");
+  f.db.scalar(
+      "UPDATE content_metadata SET status = 'posting', posting_started_at = '2026-11-20T13:00:00Z' "
+      "WHERE decision_id = '" +
+      lost + "' RETURNING 1");
   Result third = run_tool({"publish", "--now", "2026-11-20T13:30:00Z", "--limit", "1"}, f.env);
   CHECK(third.exit_code == 0);
-  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + lost + "'") == "queued");
+  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + lost + "'") ==
+        "queued");
 }
 
 TEST_CASE("a rate-limited post goes back to the queue and the run exits 75") {
@@ -132,14 +154,17 @@ TEST_CASE("a rate-limited post goes back to the queue and the run exits 75") {
   f.sandbox.faults(json::array({{{"endpoint", "POST /2/tweets"}, {"kind", "rate_limit"}}}));
   Result r = run_tool({"publish", "--now", "2026-11-20T12:05:00Z"}, f.env);
   CHECK(r.exit_code == 75);
-  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'") == "queued");
+  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'") ==
+        "queued");
 }
 
 TEST_CASE("publish refuses app-only credentials") {
   LoopFixture f;
   f.queue("Needs user context.", "2026-11-20T12:00:00Z");
   auto env = f.env;
-  for (const char* k : {"X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET"}) env.erase(k);
+  for (const char* k :
+       {"X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET"})
+    env.erase(k);
   env["X_BEARER_TOKEN"] = "app-only";
   Result r = run_tool({"publish", "--now", "2026-11-20T12:05:00Z"}, env);
   CHECK(r.exit_code == 2);

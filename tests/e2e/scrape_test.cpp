@@ -31,11 +31,15 @@ TEST_CASE("scrape writes all four tables in agreement and prints one line per po
     CHECK(l["engagement_rate"].is_number());
   }
   CHECK(f.count("SELECT count(*) FROM tweet_metrics") == 3);
-  CHECK(f.count("SELECT count(*) FROM outcomes WHERE passed_gates AND profile_clicks IS NOT NULL") == 3);
-  CHECK(f.count("SELECT count(*) FROM learning_posts WHERE posted_hour_local = 9") == 3);  // 14:00Z in New York
+  CHECK(
+      f.count("SELECT count(*) FROM outcomes WHERE passed_gates AND profile_clicks IS NOT NULL") ==
+      3);
+  CHECK(f.count("SELECT count(*) FROM learning_posts WHERE posted_hour_local = 9") ==
+        3);  // 14:00Z in New York
   CHECK(f.disagreements() == 0);
   CHECK(f.count("SELECT count(*) FROM follower_snapshots") == 1);
-  CHECK(f.count("SELECT count(*) FROM job_runs WHERE tool = 'scrape-metrics' AND status = 'ok'") == 1);
+  CHECK(f.count("SELECT count(*) FROM job_runs WHERE tool = 'scrape-metrics' AND status = 'ok'") ==
+        1);
 
   SECTION("re-running at the same time finds nothing due and changes nothing") {
     Result again = run_tool({"scrape-metrics", "--now", kLater}, f.env);
@@ -49,7 +53,10 @@ TEST_CASE("scrape writes all four tables in agreement and prints one line per po
     CHECK(f.count("SELECT count(*) FROM tweet_metrics") == 6);
     CHECK(f.count("SELECT count(*) FROM follower_attribution") == 3);
     // The account's change is split, not copied onto each post.
-    CHECK(f.count("SELECT round(sum(followers_gained) - max(window_delta)) FROM follower_attribution") == 0);
+    CHECK(
+        f.count(
+            "SELECT round(sum(followers_gained) - max(window_delta)) FROM follower_attribution") ==
+        0);
     CHECK(f.count("SELECT count(*) FROM outcomes WHERE followers_gained IS NULL") == 0);
     CHECK(f.disagreements() == 0);
   }
@@ -61,9 +68,11 @@ TEST_CASE("deleted tweets are marked unavailable, never zero-filled") {
   f.sandbox.post("/sandbox/delete", {{"ids", {ids[1]}}});
   Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
   REQUIRE(r.exit_code == 0);
-  CHECK(f.count("SELECT count(*) FROM content_metadata WHERE metrics_state = 'unavailable' AND tweet_id = '" + ids[1] +
-                "' AND unavailable_reason LIKE 'resource-not-found%'") == 1);
-  CHECK(f.count("SELECT count(*) FROM outcomes WHERE NOT available AND impressions IS NULL AND likes IS NULL") == 1);
+  CHECK(f.count("SELECT count(*) FROM content_metadata WHERE metrics_state = 'unavailable' AND "
+                "tweet_id = '" +
+                ids[1] + "' AND unavailable_reason LIKE 'resource-not-found%'") == 1);
+  CHECK(f.count("SELECT count(*) FROM outcomes WHERE NOT available AND impressions IS NULL AND "
+                "likes IS NULL") == 1);
   CHECK(f.count("SELECT count(*) FROM outcomes WHERE impressions = 0 OR likes = 0") == 0);
   CHECK(f.count("SELECT count(*) FROM tweet_metrics WHERE tweet_id = '" + ids[1] + "'") == 0);
   CHECK(f.disagreements() == 0);
@@ -75,20 +84,23 @@ TEST_CASE("deleted tweets are marked unavailable, never zero-filled") {
 TEST_CASE("partial errors in a 200 mark only the affected posts") {
   LoopFixture f;
   f.posted(40, kPosted);
-  f.sandbox.faults(json::array({{{"endpoint", "GET /2/tweets"}, {"kind", "partial"}, {"fraction", 0.3}, {"times", 1}}}));
+  f.sandbox.faults(json::array(
+      {{{"endpoint", "GET /2/tweets"}, {"kind", "partial"}, {"fraction", 0.3}, {"times", 1}}}));
   Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
   REQUIRE(r.exit_code == 0);
   const long long unavailable = f.count("SELECT count(*) FROM outcomes WHERE NOT available");
   CHECK(unavailable > 0);
   CHECK(unavailable < 40);
-  CHECK(f.count("SELECT count(*) FROM outcomes WHERE available AND impressions > 0") == 40 - unavailable);
+  CHECK(f.count("SELECT count(*) FROM outcomes WHERE available AND impressions > 0") ==
+        40 - unavailable);
   CHECK(f.disagreements() == 0);
 }
 
 TEST_CASE("a rate limit mid-run keeps the batches already saved and exits 75") {
   LoopFixture f;
   f.posted(150, kPosted);
-  f.sandbox.faults(json::array({{{"endpoint", "GET /2/tweets"}, {"kind", "rate_limit"}, {"skip", 1}, {"reset_in_s", 600}}}));
+  f.sandbox.faults(json::array(
+      {{{"endpoint", "GET /2/tweets"}, {"kind", "rate_limit"}, {"skip", 1}, {"reset_in_s", 600}}}));
   Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
   CHECK(r.exit_code == 75);
   CHECK(r.err.find("rate limited; retry after") != std::string::npos);
@@ -139,8 +151,9 @@ TEST_CASE("server errors, truncated and malformed bodies are retried, then succe
 }
 
 TEST_CASE("lasting outages and timeouts exit 75 naming the endpoint") {
-  for (const json& rule : {json{{"endpoint", "GET /2/tweets"}, {"kind", "malformed"}},
-                           json{{"endpoint", "GET /2/tweets"}, {"kind", "timeout"}, {"delay_ms", 1500}}}) {
+  for (const json& rule :
+       {json{{"endpoint", "GET /2/tweets"}, {"kind", "malformed"}},
+        json{{"endpoint", "GET /2/tweets"}, {"kind", "timeout"}, {"delay_ms", 1500}}}) {
     LoopFixture f;
     f.posted(2, kPosted);
     f.sandbox.faults(json::array({rule}));
@@ -159,12 +172,14 @@ TEST_CASE("killing scrape-metrics mid-run leaves whole batches, and a re-run com
   LoopFixture f;
   f.posted(250, kPosted);
   // The second lookup hangs long enough to kill the process inside it.
-  f.sandbox.faults(json::array({{{"endpoint", "GET /2/tweets"}, {"kind", "slow"}, {"skip", 1}, {"delay_ms", 20000}}}));
+  f.sandbox.faults(json::array(
+      {{{"endpoint", "GET /2/tweets"}, {"kind", "slow"}, {"skip", 1}, {"delay_ms", 20000}}}));
   auto env = f.env;
   env["X_HTTP_TIMEOUT_MS"] = "60000";
   Process p(Command{{"scrape-metrics", "--now", kLater}, "", env});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (f.count("SELECT count(*) FROM outcomes") < 100 && std::chrono::steady_clock::now() < deadline) {
+  while (f.count("SELECT count(*) FROM outcomes") < 100 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   p.kill(SIGKILL);
@@ -184,7 +199,8 @@ TEST_CASE("killing scrape-metrics mid-run leaves whole batches, and a re-run com
 TEST_CASE("overlapping runs for one account: the second exits 75") {
   LoopFixture f;
   f.posted(2, kPosted);
-  f.sandbox.faults(json::array({{{"endpoint", "GET /2/tweets"}, {"kind", "slow"}, {"delay_ms", 1500}}}));
+  f.sandbox.faults(
+      json::array({{{"endpoint", "GET /2/tweets"}, {"kind", "slow"}, {"delay_ms", 1500}}}));
   Process first(Command{{"scrape-metrics", "--now", kLater}, "", f.env});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (f.count("SELECT count(*) FROM job_runs WHERE status = 'running'") == 0 &&
@@ -201,7 +217,9 @@ TEST_CASE("OAuth 2.0: rotated refresh tokens are kept in the database and used n
   LoopFixture f;
   f.posted(2, kPosted, "sleep", "oauth2:e2e-client");
   auto env = f.env;
-  for (const char* k : {"X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET"}) env.erase(k);
+  for (const char* k :
+       {"X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET"})
+    env.erase(k);
   env["X_OAUTH2_CLIENT_ID"] = "e2e-client";
   env["X_OAUTH2_REFRESH_TOKEN"] = "first-refresh-token";
   Result first = run_tool({"scrape-metrics", "--now", kLater}, env);

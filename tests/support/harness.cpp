@@ -29,7 +29,8 @@ std::string require_env(const char* name) {
 // Replaces the database name in a postgresql:// URL.
 std::string with_database(const std::string& url, const std::string& db) {
   const auto scheme = url.find("://");
-  if (scheme == std::string::npos) throw std::runtime_error("DATABASE_URL must be a postgresql:// URL");
+  if (scheme == std::string::npos)
+    throw std::runtime_error("DATABASE_URL must be a postgresql:// URL");
   const auto slash = url.find('/', scheme + 3);
   const auto query = url.find('?', scheme + 3);
   const std::string head = url.substr(0, slash == std::string::npos ? query : slash);
@@ -74,7 +75,8 @@ pid_t spawn(const Command& c, int* out_fd, int* err_fd) {
     dup2(in_pipe[0], 0);
     dup2(out_pipe[1], 1);
     dup2(err_pipe[1], 2);
-    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
+    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
+      close(fd);
     execve(argv[0], argv.data(), envp.data());
     std::fprintf(stderr, "exec %s: %s\n", argv[0], std::strerror(errno));
     _exit(127);
@@ -176,7 +178,8 @@ Result run(const Command& c) {
   return r;
 }
 
-Result run(std::vector<std::string> args, const std::string& db_url, const std::string& stdin_text) {
+Result run(std::vector<std::string> args, const std::string& db_url,
+           const std::string& stdin_text) {
   return run(Command{std::move(args), stdin_text, {{"DATABASE_URL", db_url}}});
 }
 

@@ -40,14 +40,15 @@ struct Result {
 };
 
 struct Command {
-  std::vector<std::string> args;            // args[0] is a tool name under bin/ or a path
+  std::vector<std::string> args;  // args[0] is a tool name under bin/ or a path
   std::string stdin_text;
-  std::map<std::string, std::string> env;   // added to (or overriding) the test's environment
+  std::map<std::string, std::string> env;  // added to (or overriding) the test's environment
 };
 
 // Runs a command to completion.
 Result run(const Command& c);
-Result run(std::vector<std::string> args, const std::string& db_url, const std::string& stdin_text = "");
+Result run(std::vector<std::string> args, const std::string& db_url,
+           const std::string& stdin_text = "");
 
 // A command started in the background.
 class Process {

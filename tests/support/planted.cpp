@@ -9,29 +9,39 @@ namespace gl::test {
 
 namespace {
 
-void insert_post(pqxx::work& w, int i, const std::string& topic, int hour, const std::string& generator,
-                 const std::string& text, long long impressions, long long likes, long long replies,
-                 long long clicks, const std::string& posted_at, bool available) {
+void insert_post(pqxx::work& w, int i, const std::string& topic, int hour,
+                 const std::string& generator, const std::string& text, long long impressions,
+                 long long likes, long long replies, long long clicks, const std::string& posted_at,
+                 bool available) {
   const std::string tweet_id = std::to_string(1900000000000000000LL + i);
   const auto id = w.exec_params1(
-      "INSERT INTO content_metadata (account_id, generator_name, topic, hook_type, content, status, scheduled_at, "
-      "  posted_at, tweet_id, tags) VALUES (1, $1, $2, 'surprising_stat', $3, 'posted', $4, $4, $5, ARRAY[$2, 'health']) "
-      "RETURNING decision_id::text",
-      generator, topic, text, posted_at, tweet_id)[0].as<std::string>();
-  const double er = static_cast<double>(likes + replies) / static_cast<double>(std::max(1LL, impressions));
+                       "INSERT INTO content_metadata (account_id, generator_name, topic, "
+                       "hook_type, content, status, scheduled_at, "
+                       "  posted_at, tweet_id, tags) VALUES (1, $1, $2, 'surprising_stat', $3, "
+                       "'posted', $4, $4, $5, ARRAY[$2, 'health']) "
+                       "RETURNING decision_id::text",
+                       generator, topic, text, posted_at, tweet_id)[0]
+                      .as<std::string>();
+  const double er =
+      static_cast<double>(likes + replies) / static_cast<double>(std::max(1LL, impressions));
   w.exec_params0(
-      "INSERT INTO outcomes (account_id, decision_id, tweet_id, impressions, likes, retweets, replies, quotes, "
+      "INSERT INTO outcomes (account_id, decision_id, tweet_id, impressions, likes, retweets, "
+      "replies, quotes, "
       "  bookmarks, profile_clicks, engagement_rate, followers_gained, available, collected_at) "
       "VALUES (1, $1, $2, $3, $4, 0, $5, 0, 0, $6, $7, $8, $9, $10)",
       id, tweet_id, impressions, likes, replies, clicks, er, clicks * 0.2, available, kPlantedNow);
   w.exec_params0(
-      "INSERT INTO learning_posts (account_id, tweet_id, decision_id, content, generator_name, topic, hook_type, "
-      "  format, tags, posted_at, posted_hour_local, posted_weekday_local, impressions, likes, retweets, replies, "
-      "  quotes, bookmarks, profile_clicks, engagement_rate, followers_gained, available, collected_at) "
-      "VALUES (1, $1, $2, $3, $4, $5, 'surprising_stat', 'single', ARRAY[$5, 'health'], $6, $7, 3, $8, $9, 0, $10, "
+      "INSERT INTO learning_posts (account_id, tweet_id, decision_id, content, generator_name, "
+      "topic, hook_type, "
+      "  format, tags, posted_at, posted_hour_local, posted_weekday_local, impressions, likes, "
+      "retweets, replies, "
+      "  quotes, bookmarks, profile_clicks, engagement_rate, followers_gained, available, "
+      "collected_at) "
+      "VALUES (1, $1, $2, $3, $4, $5, 'surprising_stat', 'single', ARRAY[$5, 'health'], $6, $7, 3, "
+      "$8, $9, 0, $10, "
       "  0, 0, $11, $12, $13, $14, $15)",
-      tweet_id, id, text, generator, topic, posted_at, hour, impressions, likes, replies, clicks, er, clicks * 0.2,
-      available, kPlantedNow);
+      tweet_id, id, text, generator, topic, posted_at, hour, impressions, likes, replies, clicks,
+      er, clicks * 0.2, available, kPlantedNow);
 }
 
 }  // namespace
@@ -46,7 +56,8 @@ void plant_history(TestDb& db, int n, unsigned seed) {
   pqxx::connection& c = db.conn();
   {
     pqxx::work w(c);
-    w.exec("INSERT INTO accounts (handle, timezone) VALUES ('planted', 'UTC') ON CONFLICT DO NOTHING");
+    w.exec(
+        "INSERT INTO accounts (handle, timezone) VALUES ('planted', 'UTC') ON CONFLICT DO NOTHING");
     w.commit();
   }
   pqxx::work w(c);
@@ -57,14 +68,19 @@ void plant_history(TestDb& db, int n, unsigned seed) {
     const double like_rate = 0.02 * (g == 0 ? 2 : 1) * std::exp(noise(rng));
     const long long impressions = static_cast<long long>(views);
     const long long likes = std::max(5LL, static_cast<long long>(views * like_rate));
-    const auto posted = now - std::chrono::hours(24 * 30) + std::chrono::minutes(i * (24 * 60 * 29 / n));
+    const auto posted =
+        now - std::chrono::hours(24 * 30) + std::chrono::minutes(i * (24 * 60 * 29 / n));
     const auto hour_of = std::chrono::hours(hours[h]);
     // Keep the planted local hour exact: midnight UTC of that day + the hour.
-    const auto day = std::chrono::floor<std::chrono::hours>(posted) -
-                     std::chrono::hours(std::chrono::duration_cast<std::chrono::hours>(posted.time_since_epoch()).count() % 24);
+    const auto day =
+        std::chrono::floor<std::chrono::hours>(posted) -
+        std::chrono::hours(
+            std::chrono::duration_cast<std::chrono::hours>(posted.time_since_epoch()).count() % 24);
     insert_post(w, i, topics[t], hours[h], generators[g],
-                std::string(topics[t]) + " fact " + std::to_string(i) + ": 73% of adults get this wrong. Research shows why.",
-                impressions, likes, likes / 10, impressions / 200, format_iso8601(day + hour_of), true);
+                std::string(topics[t]) + " fact " + std::to_string(i) +
+                    ": 73% of adults get this wrong. Research shows why.",
+                impressions, likes, likes / 10, impressions / 200, format_iso8601(day + hour_of),
+                true);
   }
   w.commit();
 }
@@ -77,9 +93,10 @@ void plant_ungated(TestDb& db, int n) {
     // Absurd numbers on "junk" at 03:00 by "provocateur": harmful if learned.
     const long long impressions = kind == 0 ? 90 : 900000;
     const long long likes = kind == 1 ? 4 : 90000;
-    const auto posted = kind == 2 ? now - std::chrono::minutes(30) : now - std::chrono::hours(24 * 3 + i);
-    insert_post(w, 5000 + i, "junk", 3, "provocateur", "junk post " + std::to_string(i), impressions, likes, 500, 5000,
-                format_iso8601(posted), true);
+    const auto posted =
+        kind == 2 ? now - std::chrono::minutes(30) : now - std::chrono::hours(24 * 3 + i);
+    insert_post(w, 5000 + i, "junk", 3, "provocateur", "junk post " + std::to_string(i),
+                impressions, likes, 500, 5000, format_iso8601(posted), true);
   }
   // And one deleted post.
   insert_post(w, 6000, "junk", 3, "provocateur", "deleted junk", 900000, 90000, 500, 5000,

@@ -13,7 +13,8 @@ Sandbox::Sandbox(std::vector<std::string> extra_args) {
   process_ = std::make_unique<Process>(Command{args, "", {}});
   const auto line = process_->read_line();
   const auto j = nlohmann::json::parse(line, nullptr, false);
-  if (!j.is_object() || !j.contains("url")) throw std::runtime_error("x-sandbox did not start: " + line);
+  if (!j.is_object() || !j.contains("url"))
+    throw std::runtime_error("x-sandbox did not start: " + line);
   url_ = j["url"].get<std::string>();
 }
 
@@ -27,7 +28,8 @@ nlohmann::json call(const std::string& method, const std::string& url, const std
   if (!body.empty()) req.headers.push_back("Content-Type: application/json");
   HttpResponse resp;
   TransportError err;
-  if (!http.perform(req, resp, err)) throw std::runtime_error("sandbox call failed: " + err.message);
+  if (!http.perform(req, resp, err))
+    throw std::runtime_error("sandbox call failed: " + err.message);
   if (resp.status != 200) throw std::runtime_error("sandbox " + url + ": " + resp.body);
   return nlohmann::json::parse(resp.body);
 }
@@ -38,7 +40,8 @@ nlohmann::json Sandbox::post(const std::string& path, const nlohmann::json& body
   return call("POST", url_ + path, body.dump());
 }
 
-std::vector<std::string> Sandbox::import(const std::string& user_key, const std::vector<std::string>& texts,
+std::vector<std::string> Sandbox::import(const std::string& user_key,
+                                         const std::vector<std::string>& texts,
                                          const std::string& created_at) {
   nlohmann::json tweets = nlohmann::json::array();
   for (const auto& t : texts) tweets.push_back({{"text", t}, {"created_at", created_at}});

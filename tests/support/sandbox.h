@@ -23,7 +23,8 @@ class Sandbox {
   void clear_faults() { faults(nlohmann::json::array()); }
   // Creates tweets for the user a credential key stands for ("oauth1:<access
   // token>", "oauth2:<client id>"); returns their ids.
-  std::vector<std::string> import(const std::string& user_key, const std::vector<std::string>& texts,
+  std::vector<std::string> import(const std::string& user_key,
+                                  const std::vector<std::string>& texts,
                                   const std::string& created_at);
 
  private:

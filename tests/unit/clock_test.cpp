@@ -1,6 +1,7 @@
+#include "core/clock.h"
+
 #include <catch2/catch.hpp>
 
-#include "core/clock.h"
 #include "core/timezone.h"
 
 using gl::format_iso8601;

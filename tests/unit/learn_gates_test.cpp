@@ -56,8 +56,8 @@ TEST_CASE("snapshots that contradict themselves or their history are flagged, no
 }
 
 TEST_CASE("a follower change is split across the window's posts, never copied onto each") {
-  const auto shares = attribute_followers(
-      10, {{"a", 30.0, 3000.0}, {"b", 10.0, 1000.0}, {"c", 0.0, 500.0}});
+  const auto shares =
+      attribute_followers(10, {{"a", 30.0, 3000.0}, {"b", 10.0, 1000.0}, {"c", 0.0, 500.0}});
   REQUIRE(shares.size() == 3);
   double total = 0;
   for (const auto& s : shares) {
@@ -70,10 +70,12 @@ TEST_CASE("a follower change is split across the window's posts, never copied on
   CHECK(shares[2].followers_gained == Approx(0));
 
   // Without clicks for every post, impressions decide; without either, evenly.
-  const auto by_impressions = attribute_followers(4, {{"a", std::nullopt, 300.0}, {"b", 5.0, 100.0}});
+  const auto by_impressions =
+      attribute_followers(4, {{"a", std::nullopt, 300.0}, {"b", 5.0, 100.0}});
   CHECK(by_impressions[0].basis == "impressions");
   CHECK(by_impressions[0].followers_gained == Approx(3));
-  const auto even = attribute_followers(-3, {{"a", std::nullopt, std::nullopt}, {"b", 1.0, std::nullopt}, {"c", 2.0, 5.0}});
+  const auto even = attribute_followers(
+      -3, {{"a", std::nullopt, std::nullopt}, {"b", 1.0, std::nullopt}, {"c", 2.0, 5.0}});
   CHECK(even[0].basis == "even");
   CHECK(even[2].followers_gained == Approx(-1));
 
@@ -81,12 +83,14 @@ TEST_CASE("a follower change is split across the window's posts, never copied on
   const auto alone = attribute_followers(5, {{"a", 3.0, 100.0}});
   CHECK(alone[0].followers_gained == Approx(5));
   CHECK(alone[0].confidence > shares[0].confidence);
-  CHECK(shares[0].confidence > attribute_followers(5, std::vector<WindowActivity>(9, {"x", 1.0, 1.0}))[0].confidence);
+  CHECK(shares[0].confidence >
+        attribute_followers(5, std::vector<WindowActivity>(9, {"x", 1.0, 1.0}))[0].confidence);
 }
 
 TEST_CASE("counters interpolate between observations and hold after the last") {
   const auto t0 = gl::parse_iso8601("2026-11-01T00:00:00Z").value();
-  const std::vector<Observation> obs = {{t0 + std::chrono::hours(2), 20}, {t0 + std::chrono::hours(4), 60}};
+  const std::vector<Observation> obs = {{t0 + std::chrono::hours(2), 20},
+                                        {t0 + std::chrono::hours(4), 60}};
   CHECK(interpolate(obs, t0, t0) == Approx(0));
   CHECK(interpolate(obs, t0, t0 + std::chrono::hours(1)) == Approx(10));
   CHECK(interpolate(obs, t0, t0 + std::chrono::hours(3)) == Approx(40));

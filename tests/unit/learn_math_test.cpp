@@ -35,7 +35,8 @@ TEST_CASE("Normal posteriors shrink toward the account mean, less as data grows"
   CHECK(prob_above(normal_posterior(50 * 1.5, 50, 1, 0.5, 5), 1) > 0.99);
 }
 
-TEST_CASE("the reward weighs high-intent actions and smooths small counts toward the account's rates") {
+TEST_CASE(
+    "the reward weighs high-intent actions and smooths small counts toward the account's rates") {
   const AccountRates none;
   PostMetrics likes;
   likes.impressions = 1000000;  // so many views that smoothing hardly matters
@@ -59,7 +60,8 @@ TEST_CASE("the reward weighs high-intent actions and smooths small counts toward
   small.replies = 1;
   PostMetrics lucky = small;
   lucky.replies = 2;
-  const double expected_one = std::log1p(500 * 27 * (1 + kPseudoImpressions * 0.002) / (500 + kPseudoImpressions));
+  const double expected_one =
+      std::log1p(500 * 27 * (1 + kPseudoImpressions * 0.002) / (500 + kPseudoImpressions));
   CHECK(post_reward(small, account) == Approx(expected_one));
   CHECK(post_reward(lucky, account) - post_reward(small, account) < std::log1p(27) / 4);
   // More reach with the same rates is more reward.
@@ -88,8 +90,8 @@ TEST_CASE("decayed Thompson sampling favours the best arm and still explores") {
   std::mt19937_64 rng(7);
   const auto p = choice_probabilities(post, {"best", "mid", "worst", "unseen"}, rng, 4000);
   CHECK(p.at("best") > 0.6);
-  CHECK(p.at("mid") > 0.01);       // still explored
-  CHECK(p.at("unseen") > 0.001);   // a new arm gets tried
+  CHECK(p.at("mid") > 0.01);      // still explored
+  CHECK(p.at("unseen") > 0.001);  // a new arm gets tried
   CHECK(p.at("worst") < p.at("mid"));
   double total = 0;
   for (const auto& [k, v] : p) total += v;
@@ -121,7 +123,8 @@ TEST_CASE("the ridge predictor recovers a planted linear signal and beats the me
 }
 
 TEST_CASE("post features name hook, length, topic, generator and time") {
-  const auto f = features_of({"73% of adults sleep badly. Why?", "Sleep", "dataNerd", "f1", 19, 3, 5});
+  const auto f =
+      features_of({"73% of adults sleep badly. Why?", "Sleep", "dataNerd", "f1", 19, 3, 5});
   CHECK(f.count("hook=surprising_stat"));
   CHECK(f.count("topic=sleep"));
   CHECK(f.count("generator=dataNerd"));
@@ -135,11 +138,15 @@ TEST_CASE("post features name hook, length, topic, generator and time") {
 TEST_CASE("formulas group by structure and score from the numbers, best first") {
   std::vector<FormulaObservation> obs;
   for (int i = 0; i < 6; ++i) {
-    obs.push_back({"1" + std::to_string(i), "73% of people sleep under 7 hours. Research shows it costs " +
-                  std::to_string(i) + " IQ points.", kSourceOwn, "dataNerd", 9000, 0.04, 20, std::log(2000.0)});
+    obs.push_back({"1" + std::to_string(i),
+                   "73% of people sleep under 7 hours. Research shows it costs " +
+                       std::to_string(i) + " IQ points.",
+                   kSourceOwn, "dataNerd", 9000, 0.04, 20, std::log(2000.0)});
   }
-  obs.push_back({"20", "Sleep is everything.", kSourceOwn, "philosopher", 2100, 0.021, 1, std::log(2000.0)});
-  obs.push_back({"21", "Sleep is everything, really.", kSourcePeer, "", 1500, std::nullopt, std::nullopt, std::log(2000.0)});
+  obs.push_back(
+      {"20", "Sleep is everything.", kSourceOwn, "philosopher", 2100, 0.021, 1, std::log(2000.0)});
+  obs.push_back({"21", "Sleep is everything, really.", kSourcePeer, "", 1500, std::nullopt,
+                 std::nullopt, std::log(2000.0)});
   const auto fs = extract_formulas(obs);
   REQUIRE(fs.size() == 2);
   const auto& best = fs[0];

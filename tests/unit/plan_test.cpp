@@ -32,15 +32,18 @@ TEST_CASE("drafts that are empty, placeholders, too long or near-duplicates are 
   CHECK(check_draft("Here is a post about [insert topic here] for you to enjoy.", {}));
   CHECK(check_draft("As an AI language model I cannot write about sleep hygiene today.", {}));
   CHECK(check_draft(std::string(281, 'a'), {})->find("too long") == 0);
-  const std::string emoji_heavy = std::string(139, 'a') + "\xF0\x9F\x98\x80";  // 139 + 2 = 141: fine
+  const std::string emoji_heavy =
+      std::string(139, 'a') + "\xF0\x9F\x98\x80";  // 139 + 2 = 141: fine
   CHECK_FALSE(check_draft(emoji_heavy, {}));
   std::string cjk;
   for (int i = 0; i < 141; ++i) cjk += "\xE6\x97\xA5";  // 282 weighted
   CHECK(check_draft(cjk, {}));
   const std::string post = "73% of adults sleep less than 7 hours. Research shows it costs focus.";
   const std::vector<RecentPost> recent = {{post, gl::learn::local_embedding(post)}};
-  CHECK(check_draft("73% of adults sleep less than 7 hours! Research shows it costs focus.", recent)->find("near-duplicate") == 0);
-  CHECK_FALSE(check_draft("Strength training twice a week beats a daily run for longevity, the data says.", recent));
+  CHECK(check_draft("73% of adults sleep less than 7 hours! Research shows it costs focus.", recent)
+            ->find("near-duplicate") == 0);
+  CHECK_FALSE(check_draft(
+      "Strength training twice a week beats a daily run for longevity, the data says.", recent));
   CHECK(clean_llm_text("  \"Tweet: Sleep is a skill.\"  ") == "Sleep is a skill.");
 }
 
@@ -60,12 +63,17 @@ TEST_CASE("the trending rule holds: 35% trending when there is one, never when t
   }
   // sd of the share is 0.0034 at n = 20000: +-0.02 is six of them.
   CHECK(static_cast<double>(trending) / n == Approx(0.35).margin(0.02));
-  for (int i = 0; i < 100; ++i) CHECK_FALSE(choose_topic(arms, topics, {}, 0.35, Policy::kThompson, 0.2, rng).trending);
-  CHECK(choose_topic(arms, {}, {"only trending"}, 0.35, Policy::kThompson, 0.2, rng).choice.probability == 1.0);
+  for (int i = 0; i < 100; ++i)
+    CHECK_FALSE(choose_topic(arms, topics, {}, 0.35, Policy::kThompson, 0.2, rng).trending);
+  CHECK(choose_topic(arms, {}, {"only trending"}, 0.35, Policy::kThompson, 0.2, rng)
+            .choice.probability == 1.0);
 }
 
-TEST_CASE("policies: random is uniform, epsilon-greedy exploits the best mean, thompson follows the evidence") {
-  std::vector<gl::learn::BanditArm> stats = {{"a", 30, 30, 30 * 3.0, 30 * 9.3}, {"b", 30, 30, 30 * 2.0, 30 * 4.3}};
+TEST_CASE(
+    "policies: random is uniform, epsilon-greedy exploits the best mean, thompson follows the "
+    "evidence") {
+  std::vector<gl::learn::BanditArm> stats = {{"a", 30, 30, 30 * 3.0, 30 * 9.3},
+                                             {"b", 30, 30, 30 * 2.0, 30 * 4.3}};
   const auto arms = gl::learn::arm_posteriors(stats);
   std::mt19937_64 rng(5);
   const auto r = choose(arms, {"a", "b", "c"}, Policy::kRandom, 0.2, rng);

@@ -11,7 +11,8 @@ TEST_CASE("the audience's metrics grow with age and never go down") {
   World w(default_truth(), 7);
   auto& u = w.user_for_key("oauth1:t");
   const auto t0 = gl::parse_iso8601("2026-11-20T23:00:00Z").value();  // 18:00 in New York
-  const auto& t = w.post(u, "73% of adults sleep less than 7 hours. Studies agree.", std::nullopt, t0);
+  const auto& t =
+      w.post(u, "73% of adults sleep less than 7 hours. Studies agree.", std::nullopt, t0);
   Counts prev = w.counts(t, t0);
   CHECK(prev.impressions == 0);
   for (int h = 1; h <= 72; ++h) {
@@ -31,8 +32,10 @@ TEST_CASE("the truth decides: a better topic and hour earn more, same seed same 
   const auto night = gl::parse_iso8601("2026-11-20T08:00:00Z").value();    // 03:00 New York
   const std::string good = "73% of adults get sleep wrong. Research shows why.";
   const std::string worse = "73% of adults get nutrition wrong. Research shows why.";
-  CHECK(expected_final(truth, good, evening).impressions > expected_final(truth, worse, evening).impressions);
-  CHECK(expected_final(truth, good, evening).impressions > 3 * expected_final(truth, good, night).impressions);
+  CHECK(expected_final(truth, good, evening).impressions >
+        expected_final(truth, worse, evening).impressions);
+  CHECK(expected_final(truth, good, evening).impressions >
+        3 * expected_final(truth, good, night).impressions);
   const auto a = final_metrics(truth, good, evening, 1, "42");
   const auto b = final_metrics(truth, good, evening, 1, "42");
   const auto c = final_metrics(truth, good, evening, 2, "42");
@@ -49,18 +52,24 @@ TEST_CASE("a truth file can shift the audience at a given time") {
   CHECK(active_truth(t, before).topics.at("sleep") == 0.5);
   CHECK(active_truth(t, after).topics.at("sleep") == -0.5);
   CHECK(truth_to_json(t).contains("shift"));
-  CHECK_THROWS_AS(parse_truth(nlohmann::json::parse(R"({"topics":{"sleep":"high"}})"), "truth.json"), gl::Error);
-  CHECK_THROWS_AS(parse_truth(nlohmann::json::parse(R"({"hours":[1,2]})"), "truth.json"), gl::Error);
+  CHECK_THROWS_AS(
+      parse_truth(nlohmann::json::parse(R"({"topics":{"sleep":"high"}})"), "truth.json"),
+      gl::Error);
+  CHECK_THROWS_AS(parse_truth(nlohmann::json::parse(R"({"hours":[1,2]})"), "truth.json"),
+                  gl::Error);
 }
 
 TEST_CASE("fault rules skip, then break a set number of requests on their endpoint") {
   FaultPlan plan;
-  plan.replace(parse_faults(nlohmann::json::parse(
-      R"({"rules":[{"endpoint":"GET /2/tweets","kind":"server_error","skip":1,"times":2}]})"), "faults"));
+  plan.replace(parse_faults(
+      nlohmann::json::parse(
+          R"({"rules":[{"endpoint":"GET /2/tweets","kind":"server_error","skip":1,"times":2}]})"),
+      "faults"));
   CHECK_FALSE(plan.take("GET /2/users/me"));
   CHECK_FALSE(plan.take("GET /2/tweets"));
   CHECK(plan.take("GET /2/tweets"));
   CHECK(plan.take("GET /2/tweets"));
   CHECK_FALSE(plan.take("GET /2/tweets"));
-  CHECK_THROWS_AS(parse_faults(nlohmann::json::parse(R"({"rules":[{"kind":"meteor"}]})"), "faults"), gl::Error);
+  CHECK_THROWS_AS(parse_faults(nlohmann::json::parse(R"({"rules":[{"kind":"meteor"}]})"), "faults"),
+                  gl::Error);
 }

@@ -29,22 +29,27 @@ TEST_CASE("OAuth 1.0a signature matches X's documented example") {
   const std::string token_secret = "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE";
   const std::string base =
       oauth1_base_string("POST", "https://api.twitter.com/1.1/statuses/update.json", params);
-  CHECK(base ==
-        "POST&https%3A%2F%2Fapi.twitter.com%2F1.1%2Fstatuses%2Fupdate.json&include_entities%3Dtrue%26"
-        "oauth_consumer_key%3Dxvz1evFS4wEEPTGEFPHBog%26oauth_nonce%3DkYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg%26"
-        "oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1318622958%26oauth_token%3D370773112-"
-        "GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb%26oauth_version%3D1.0%26status%3DHello%2520Ladies%2520"
-        "%252B%2520Gentlemen%252C%2520a%2520signed%2520OAuth%2520request%2521");
+  CHECK(
+      base ==
+      "POST&https%3A%2F%2Fapi.twitter.com%2F1.1%2Fstatuses%2Fupdate.json&include_entities%3Dtrue%26"
+      "oauth_consumer_key%3Dxvz1evFS4wEEPTGEFPHBog%26oauth_nonce%"
+      "3DkYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg%26"
+      "oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1318622958%26oauth_token%3D370773112-"
+      "GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb%26oauth_version%3D1.0%26status%3DHello%2520Ladies%"
+      "2520"
+      "%252B%2520Gentlemen%252C%2520a%2520signed%2520OAuth%2520request%2521");
   CHECK(oauth1_signature(base, consumer_secret, token_secret) == "hCtSmYh+iHYCEqBWrE7C7hYmtUk=");
-  CHECK(oauth1_signature(oauth1_base_string("POST", "https://api.x.com/1.1/statuses/update.json", params),
-                         consumer_secret, token_secret) == "Ls93hJiZbQ3akF3HF3x1Bz8/zU4=");
+  CHECK(oauth1_signature(
+            oauth1_base_string("POST", "https://api.x.com/1.1/statuses/update.json", params),
+            consumer_secret, token_secret) == "Ls93hJiZbQ3akF3HF3x1Bz8/zU4=");
 
   // The header signs the query and the oauth_* values, never a JSON body.
   const OAuth1Credentials creds{"xvz1evFS4wEEPTGEFPHBog", consumer_secret,
                                 "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb", token_secret};
   const std::string header =
       oauth1_header(creds, "POST", "https://api.twitter.com/1.1/statuses/update.json",
-                    {{"status", "Hello Ladies + Gentlemen, a signed OAuth request!"}, {"include_entities", "true"}},
+                    {{"status", "Hello Ladies + Gentlemen, a signed OAuth request!"},
+                     {"include_entities", "true"}},
                     "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg", 1318622958);
   CHECK(header.rfind("OAuth ", 0) == 0);
   CHECK(header.find("oauth_signature=\"hCtSmYh%2BiHYCEqBWrE7C7hYmtUk%3D\"") != std::string::npos);
@@ -76,7 +81,8 @@ TEST_CASE("tweet lookup bodies parse in every documented shape") {
     CHECK(r.problems[0].type == "resource-not-found");
   }
   SECTION("only errors, no data") {
-    const auto r = parse_tweet_lookup(R"({"errors":[{"value":"5","detail":"d","title":"Not Found Error",
+    const auto r =
+        parse_tweet_lookup(R"({"errors":[{"value":"5","detail":"d","title":"Not Found Error",
       "type":"https://api.x.com/2/problems/resource-not-found"}]})");
     CHECK(r.tweets.empty());
     REQUIRE(r.problems.size() == 1);
@@ -103,14 +109,16 @@ TEST_CASE("tweet lookup bodies parse in every documented shape") {
 }
 
 TEST_CASE("user, timeline and create bodies parse") {
-  const auto u = parse_user(R"({"data":{"id":"2244994945","name":"X Developers","username":"XDevelopers",
+  const auto u =
+      parse_user(R"({"data":{"id":"2244994945","name":"X Developers","username":"XDevelopers",
     "public_metrics":{"followers_count":583423,"following_count":2048,"tweet_count":14052,"listed_count":1672,"like_count":310}}})");
   CHECK(u.id == "2244994945");
   CHECK(u.followers == 583423);
   CHECK(u.listed == 1672);
   CHECK_THROWS_AS(parse_user(R"({"errors":[{"title":"Not Found Error"}]})"), MalformedBody);
 
-  const auto tl = parse_timeline(R"({"data":[{"id":"2","text":"b","created_at":"2026-08-01T12:00:00.000Z"},{"id":"1","text":"a"}],"meta":{"result_count":2}})");
+  const auto tl = parse_timeline(
+      R"({"data":[{"id":"2","text":"b","created_at":"2026-08-01T12:00:00.000Z"},{"id":"1","text":"a"}],"meta":{"result_count":2}})");
   REQUIRE(tl.size() == 2);
   CHECK(tl[0].created_at == "2026-08-01T12:00:00.000Z");
   CHECK(parse_timeline(R"({"meta":{"result_count":0}})").empty());
@@ -133,48 +141,74 @@ gl::HttpResponse response(long status, const std::string& body,
 
 TEST_CASE("errors are classified by status and problem type, not status alone") {
   CHECK(problem_type_suffix("https://api.twitter.com/2/problems/usage-capped") == "usage-capped");
-  CHECK(problem_type_suffix("https://api.x.com/2/problems/resource-not-found") == "resource-not-found");
-  CHECK(problem_type_suffix("https://developer.x.com/en/support/x-api/error-troubleshooting#client-forbidden") ==
+  CHECK(problem_type_suffix("https://api.x.com/2/problems/resource-not-found") ==
+        "resource-not-found");
+  CHECK(problem_type_suffix(
+            "https://developer.x.com/en/support/x-api/error-troubleshooting#client-forbidden") ==
         "client-forbidden");
   CHECK(problem_type_suffix("about:blank") == "about:blank");
 
   const auto rate = classify_response(response(
-      429, R"({"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429})",
+      429,
+      R"({"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429})",
       {{"x-rate-limit-reset", "1900000000"}, {"x-rate-limit-remaining", "0"}}));
   CHECK(rate.problem == Problem::kRateLimited);
   REQUIRE(rate.retry_at);
-  CHECK(std::chrono::duration_cast<std::chrono::seconds>(rate.retry_at->time_since_epoch()).count() == 1900000000);
+  CHECK(
+      std::chrono::duration_cast<std::chrono::seconds>(rate.retry_at->time_since_epoch()).count() ==
+      1900000000);
   CHECK(to_error("GET /2/tweets", rate).exit_code() == 75);
 
-  const auto daily = classify_response(response(429, R"({"errors":[{"code":88,"message":"Rate limit exceeded"}]})",
-      {{"x-rate-limit-reset", "1900000000"}, {"x-user-limit-24hour-remaining", "0"},
-       {"x-user-limit-24hour-reset", "1900050000"}}));
+  const auto daily =
+      classify_response(response(429, R"({"errors":[{"code":88,"message":"Rate limit exceeded"}]})",
+                                 {{"x-rate-limit-reset", "1900000000"},
+                                  {"x-user-limit-24hour-remaining", "0"},
+                                  {"x-user-limit-24hour-reset", "1900050000"}}));
   CHECK(daily.problem == Problem::kRateLimited);
   CHECK(daily.detail == "Rate limit exceeded");
-  CHECK(std::chrono::duration_cast<std::chrono::seconds>(daily.retry_at->time_since_epoch()).count() == 1900050000);
+  CHECK(std::chrono::duration_cast<std::chrono::seconds>(daily.retry_at->time_since_epoch())
+            .count() == 1900050000);
 
-  const auto cap = classify_response(response(429, R"({"account_id":"1","product_name":"standard-basic",
+  const auto cap =
+      classify_response(response(429, R"({"account_id":"1","product_name":"standard-basic",
     "title":"UsageCapExceeded","period":"Monthly","scope":"Product","detail":"Usage cap exceeded: Monthly product cap",
-    "type":"https://api.twitter.com/2/problems/usage-capped"})", {{"x-rate-limit-remaining", "39999"}}));
+    "type":"https://api.twitter.com/2/problems/usage-capped"})",
+                                 {{"x-rate-limit-remaining", "39999"}}));
   CHECK(cap.problem == Problem::kUsageCapped);
   CHECK_FALSE(is_retryable(cap.problem));
   CHECK(to_error("GET /2/tweets", cap).exit_code() == 1);
 
-  const auto credits = classify_response(response(402, R"({"title":"CreditsDepleted","detail":"no credits",
+  const auto credits =
+      classify_response(response(402, R"({"title":"CreditsDepleted","detail":"no credits",
     "type":"https://api.twitter.com/2/problems/credits"})"));
   CHECK(credits.problem == Problem::kCreditsDepleted);
   CHECK(to_error("GET /2/tweets", credits).exit_code() == 1);
 
-  const auto unauthorized = classify_response(response(401, R"({"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"})"));
+  const auto unauthorized = classify_response(response(
+      401,
+      R"({"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"})"));
   CHECK(unauthorized.problem == Problem::kUnauthorized);
-  CHECK(std::string(to_error("GET /2/tweets", unauthorized).what()).find("X_BEARER_TOKEN") != std::string::npos);
+  CHECK(std::string(to_error("GET /2/tweets", unauthorized).what()).find("X_BEARER_TOKEN") !=
+        std::string::npos);
 
-  CHECK(classify_response(response(403, R"({"detail":"You are not allowed to create a Tweet with duplicate content.","type":"about:blank","title":"Forbidden","status":403})")).problem ==
-        Problem::kDuplicate);
-  CHECK(classify_response(response(403, R"({"title":"Client Forbidden","reason":"client-not-enrolled","type":"https://api.twitter.com/2/problems/client-forbidden"})")).problem ==
-        Problem::kForbidden);
-  CHECK(classify_response(response(400, R"({"errors":[{"message":"Your Tweet text is too long."}],"title":"Invalid Request"})")).problem ==
-        Problem::kTooLong);
+  CHECK(
+      classify_response(
+          response(
+              403,
+              R"({"detail":"You are not allowed to create a Tweet with duplicate content.","type":"about:blank","title":"Forbidden","status":403})"))
+          .problem == Problem::kDuplicate);
+  CHECK(
+      classify_response(
+          response(
+              403,
+              R"({"title":"Client Forbidden","reason":"client-not-enrolled","type":"https://api.twitter.com/2/problems/client-forbidden"})"))
+          .problem == Problem::kForbidden);
+  CHECK(
+      classify_response(
+          response(
+              400,
+              R"({"errors":[{"message":"Your Tweet text is too long."}],"title":"Invalid Request"})"))
+          .problem == Problem::kTooLong);
   const auto server = classify_response(response(503, "<html>unavailable</html>"));
   CHECK(server.problem == Problem::kServer);
   CHECK(is_retryable(server.problem));

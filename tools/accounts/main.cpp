@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
         add->add_option("handle", change.handle, "X handle, with or without @")->required();
         add->add_option("--x-user-id", x_user_id, "the account's numeric X user id");
         add->add_option("--timezone", timezone, "IANA time zone for posting hours (default UTC)");
-        add->add_option("--topic", topics, "a topic the account writes about (repeat; replaces the list)");
+        add->add_option("--topic", topics,
+                        "a topic the account writes about (repeat; replaces the list)");
         add->add_flag("--clear-topics", clear_topics, "empty the account's topic list");
         list = app.add_subcommand("list", "list all accounts, one JSON object per line");
         show = app.add_subcommand("show", "show one account");
@@ -33,7 +34,8 @@ int main(int argc, char** argv) {
         if (add->parsed()) {
           if (!x_user_id.empty()) change.x_user_id = x_user_id;
           if (!timezone.empty()) change.timezone = timezone;
-          if (!topics.empty() || clear_topics) change.topics = clear_topics ? std::vector<std::string>{} : topics;
+          if (!topics.empty() || clear_topics)
+            change.topics = clear_topics ? std::vector<std::string>{} : topics;
           gl::emit(gl::db::to_json(gl::db::upsert_account(*conn, change, ctx.clock.now())));
         } else if (list->parsed()) {
           pqxx::read_transaction t(*conn);

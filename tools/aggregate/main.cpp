@@ -5,8 +5,10 @@
 
 int main(int argc, char** argv) {
   return gl::run_tool(
-      {"aggregate", "Roll up the last 24 h, update the bandit arms, embed new posts, retrain when due."},
+      {"aggregate",
+       "Roll up the last 24 h, update the bandit arms, embed new posts, retrain when due."},
       argc, argv, nullptr, [&](gl::ToolContext& ctx) {
-        return gl::db::run_for_account(ctx, [](gl::db::AccountRun& run) { return gl::jobs::aggregate(run); });
+        return gl::db::run_for_account(
+            ctx, [](gl::db::AccountRun& run) { return gl::jobs::aggregate(run); });
       });
 }

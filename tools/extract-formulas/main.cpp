@@ -10,11 +10,11 @@ int main(int argc, char** argv) {
        "Learn viral formulas from our successful posts, viral replies, vi_tweets and peer_posts."},
       argc, argv,
       [&](CLI::App& app) {
-        app.add_option("--generator", options.generator, "print only this persona's formulas, best first");
+        app.add_option("--generator", options.generator,
+                       "print only this persona's formulas, best first");
       },
       [&](gl::ToolContext& ctx) {
-        return gl::db::run_for_account(ctx, [&](gl::db::AccountRun& run) {
-          return gl::jobs::extract_formulas(run, options);
-        });
+        return gl::db::run_for_account(
+            ctx, [&](gl::db::AccountRun& run) { return gl::jobs::extract_formulas(run, options); });
       });
 }

@@ -6,8 +6,9 @@
 
 int main(int argc, char** argv) {
   return gl::run_tool(
-      {"learn-hourly", "Train the engagement predictor and write the learning summary."}, argc, argv,
-      nullptr, [&](gl::ToolContext& ctx) {
-        return gl::db::run_for_account(ctx, [](gl::db::AccountRun& run) { return gl::jobs::learn_hourly(run); });
+      {"learn-hourly", "Train the engagement predictor and write the learning summary."}, argc,
+      argv, nullptr, [&](gl::ToolContext& ctx) {
+        return gl::db::run_for_account(
+            ctx, [](gl::db::AccountRun& run) { return gl::jobs::learn_hourly(run); });
       });
 }

@@ -17,18 +17,21 @@ int main(int argc, char** argv) {
         app.add_option("--dir", dir, "read migrations from DIR instead of the built-in ones");
       },
       [&](gl::ToolContext& ctx) {
-        const auto known = dir.empty() ? gl::db::embedded_migrations() : gl::db::load_migrations(dir);
+        const auto known =
+            dir.empty() ? gl::db::embedded_migrations() : gl::db::load_migrations(dir);
         auto conn = gl::db::open_database(ctx, /*check_schema=*/false);
         if (status) {
           for (const auto& s : gl::db::migration_status(*conn, known)) {
             gl::emit({{"name", s.name},
                       {"state", s.state},
-                      {"applied_at", s.applied_at.empty() ? gl::Json(nullptr) : gl::Json(s.applied_at)}});
+                      {"applied_at",
+                       s.applied_at.empty() ? gl::Json(nullptr) : gl::Json(s.applied_at)}});
           }
           return 0;
         }
         const auto applied = gl::db::apply_migrations(*conn, known, dry_run);
-        for (const auto& name : applied) ctx.log.info("{} {}", dry_run ? "would apply" : "applied", name);
+        for (const auto& name : applied)
+          ctx.log.info("{} {}", dry_run ? "would apply" : "applied", name);
         gl::emit({{"applied", applied}, {"dry_run", dry_run}, {"schema", known.back().name}});
         return 0;
       });

@@ -8,11 +8,11 @@ int main(int argc, char** argv) {
   return gl::run_tool(
       {"publish", "Post this account's queued posts whose scheduled time has come."}, argc, argv,
       [&](CLI::App& app) {
-        app.add_option("--limit", options.limit, "most posts to publish this run")->check(CLI::PositiveNumber);
+        app.add_option("--limit", options.limit, "most posts to publish this run")
+            ->check(CLI::PositiveNumber);
       },
       [&](gl::ToolContext& ctx) {
-        return gl::db::run_for_account(ctx, [&](gl::db::AccountRun& run) {
-          return gl::jobs::publish(run, options);
-        });
+        return gl::db::run_for_account(
+            ctx, [&](gl::db::AccountRun& run) { return gl::jobs::publish(run, options); });
       });
 }

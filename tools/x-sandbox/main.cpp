@@ -25,12 +25,14 @@ int main(int argc, char** argv) {
   int port = 0;
   unsigned long long seed = 1;
   std::string truth_file, faults_file;
-  gl::ToolSpec spec{"x-sandbox", "A local X API v2 and OpenAI-compatible server on 127.0.0.1.", false};
+  gl::ToolSpec spec{"x-sandbox", "A local X API v2 and OpenAI-compatible server on 127.0.0.1.",
+                    false};
   spec.uses_database = false;
   return gl::run_tool(
       spec, argc, argv,
       [&](CLI::App& app) {
-        app.add_option("--port", port, "port on 127.0.0.1 (0 picks a free one)")->check(CLI::Range(0, 65535));
+        app.add_option("--port", port, "port on 127.0.0.1 (0 picks a free one)")
+            ->check(CLI::Range(0, 65535));
         app.add_option("--truth", truth_file, "JSON file with the audience's hidden truth");
         app.add_option("--seed", seed, "seed of the audience's noise");
         app.add_option("--faults", faults_file, "JSON file with fault-injection rules");
@@ -39,8 +41,11 @@ int main(int argc, char** argv) {
         gl::sandbox::SandboxOptions o;
         o.port = port;
         o.seed = seed;
-        if (!truth_file.empty()) o.truth = gl::sandbox::parse_truth(read_json_file(truth_file, "--truth"), truth_file);
-        if (!faults_file.empty()) o.faults = gl::sandbox::parse_faults(read_json_file(faults_file, "--faults"), faults_file);
+        if (!truth_file.empty())
+          o.truth = gl::sandbox::parse_truth(read_json_file(truth_file, "--truth"), truth_file);
+        if (!faults_file.empty())
+          o.faults =
+              gl::sandbox::parse_faults(read_json_file(faults_file, "--faults"), faults_file);
         if (ctx.clock.fixed()) o.default_now = ctx.clock.now();
 
         // Stop cleanly on SIGINT/SIGTERM: a thread waits for them.
