@@ -38,11 +38,11 @@ std::unique_ptr<pqxx::connection> open_database(const ToolContext& ctx, bool che
 
 int run_for_account(ToolContext& ctx, const std::function<int(AccountRun&)>& body) {
   auto conn = open_database(ctx);
-  AccountRun run{ctx, *conn, resolve_account(*conn, ctx.common.account)};
+  AccountRun run{ctx, *conn, resolve_account(*conn, ctx.common.account), ctx.clock.now()};
   AdvisoryLock lock(*conn, ctx.tool, run.account.id, AdvisoryLock::Mode::kTry);
   if (ctx.common.dry_run) return body(run);
 
-  const long long run_id = start_job(*conn, run.account.id, ctx.tool, ctx.clock.now());
+  const long long run_id = start_job(*conn, run.account.id, ctx.tool, run.now);
   int code = kExitFailure;
   std::string error;
   try {

@@ -18,6 +18,9 @@ struct AccountRun {
   ToolContext& ctx;
   pqxx::connection& conn;
   Account account;
+  // The run's business time, read once from ctx.clock: every phase reasons
+  // with the same instant, and job_runs records it.
+  TimePoint now;
   nlohmann::json stats = nlohmann::json::object();  // stored in job_runs, on success or failure
 };
 

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "core/json_lines.h"
 #include "db/pg_array.h"
 #include "jobs/arms.h"
 #include "jobs/learning_data.h"
@@ -15,7 +16,7 @@ namespace {
 
 Json rollup(db::AccountRun& run) {
   pqxx::read_transaction t(run.conn);
-  const std::string now = format_iso8601(run.ctx.clock.now());
+  const std::string now = format_iso8601(run.now);
   Json out = Json::object();
   const auto group = [&](const std::string& key) {
     Json rows = Json::array();
@@ -53,16 +54,14 @@ Json rollup(db::AccountRun& run) {
   return out;
 }
 
-}  // namespace
-
+// Stores decayed arm statistics and posteriors for every family and format.
 Json update_bandit_arms(db::AccountRun& run) {
-  const TimePoint now = run.ctx.clock.now();
-  const std::string now_text = format_iso8601(now);
+  const std::string now_text = format_iso8601(run.now);
   Json counts = Json::object();
   pqxx::work w(run.conn);
   for (const std::string format : kFormats) {
     for (const std::string family : kBanditFamilies) {
-      const auto arms = arm_stats(w, run.account.id, now, format, family, /*decay=*/true);
+      const auto arms = arm_stats(w, {run.account.id, run.now, format}, family, /*decay=*/true);
       if (!run.ctx.common.dry_run) {
         w.exec_params0(
             "DELETE FROM bandit_arms WHERE account_id = $1 AND format = $2 AND family = $3",
@@ -99,6 +98,8 @@ Json update_bandit_arms(db::AccountRun& run) {
   return counts;
 }
 
+// Embeds posts without an embedding (local by default, /v1/embeddings when
+// LLM_BASE_URL is set); returns how many.
 long long embed_new_posts(db::AccountRun& run) {
   std::vector<std::pair<std::string, std::string>> posts;  // decision id, text
   {
@@ -134,14 +135,16 @@ long long embed_new_posts(db::AccountRun& run) {
         "created_at) "
         "VALUES ($1, $2, $3, $4, $5::real[], $6) ON CONFLICT DO NOTHING",
         run.account.id, posts[i].first, model, static_cast<int>(vectors[i].size()), v.str(),
-        format_iso8601(run.ctx.clock.now()));
+        format_iso8601(run.now));
   }
   w.commit();
   return static_cast<long long>(posts.size());
 }
 
+}  // namespace
+
 int aggregate(db::AccountRun& run) {
-  Json out = {{"at", format_iso8601(run.ctx.clock.now())}};
+  Json out = {{"at", format_iso8601(run.now)}};
   out["rollup_24h"] = rollup(run);
   out["bandit_arms"] = update_bandit_arms(run);
   out["embedded"] = embed_new_posts(run);

@@ -3,10 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <stdexcept>
 
-#include "jobs/learning_data.h"
-#include "learn/reward.h"
+#include "core/error.h"
 
 namespace gl::jobs {
 
@@ -21,29 +19,27 @@ std::string key_sql(const std::string& family) {
   if (family == "tag") {
     return "(SELECT string_agg(tag, '+' ORDER BY tag) FROM unnest(lp.tags) AS tag)";
   }
-  throw std::invalid_argument("unknown arm family " + family);
+  throw failure("arm family",
+                "\"" + family + "\" is not one of topic, hour, generator, formula, hook, tag");
 }
 
 }  // namespace
 
-std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, long long account_id,
-                                        TimePoint now, const std::string& format,
+std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, const LearningScope& scope,
                                         const std::string& family, bool decay,
                                         const learn::BanditConfig& config) {
   const std::string weight = decay ? fmt::format(
                                          "power(0.5, greatest(0, extract(epoch FROM "
-                                         "$2::timestamptz - lp.posted_at)) / 86400.0 / {})",
+                                         "scope.now - lp.posted_at)) / 86400.0 / {})",
                                          config.half_life_days)
                                    : "1.0";
-  const std::string sql = fmt::format(
-      "WITH {4} SELECT key, count(*), sum(w), sum(w * r), sum(w * r * r) FROM ("
-      "  SELECT {0} AS key, {1} AS w, {2} AS r FROM learning_posts lp CROSS JOIN prior "
-      "  WHERE lp.account_id = $1 AND lp.format = $3 AND {3}) s "
+  const std::string select = fmt::format(
+      "SELECT key, count(*), sum(w), sum(w * r), sum(w * r * r) FROM ("
+      "  SELECT {0} AS key, {1} AS w, lp.reward AS r FROM scored lp, scope) s "
       "WHERE key IS NOT NULL AND key <> '' GROUP BY key ORDER BY key",
-      key_sql(family), weight, learn::reward_sql("lp"), gated_sql("lp"),
-      learn::prior_rates_sql(gated_sql("lp")));
+      key_sql(family), weight);
   std::vector<learn::BanditArm> out;
-  for (const auto& r : t.exec_params(sql, account_id, format_iso8601(now), format)) {
+  for (const auto& r : LearningQuery(scope).exec(t, select)) {
     out.push_back({r[0].as<std::string>(), r[1].as<long long>(), r[2].as<double>(),
                    r[3].as<double>(), r[4].as<double>()});
   }

@@ -6,15 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "core/clock.h"
+#include "jobs/learning_sql.h"
 #include "learn/bandit.h"
 
 namespace gl::jobs {
 
 // family: topic, hour, tag, generator, formula (the bandit families) or hook.
 // With decay, each post weighs 0.5^(age / half-life); without, 1.
-std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, long long account_id,
-                                        TimePoint now, const std::string& format,
+std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, const LearningScope& scope,
                                         const std::string& family, bool decay,
                                         const learn::BanditConfig& config = {});
 

@@ -1,10 +1,8 @@
 #include "jobs/extract_formulas.h"
 
-#include <algorithm>
-
+#include "core/json_lines.h"
 #include "db/connection.h"
 #include "jobs/learning_data.h"
-#include "learn/gates.h"
 
 namespace gl::jobs {
 
@@ -15,19 +13,14 @@ using learn::FormulaObservation;
 Json opt_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
 // Our own successful posts of a format, against the median of all our gated posts.
-void own_posts(pqxx::transaction_base& t, long long account_id, const std::string& now,
-               const std::string& format, std::vector<FormulaObservation>& out) {
-  const learn::LearningGates g;
-  const auto rows = t.exec_params(
-      "WITH gated AS (SELECT lp.* FROM learning_posts lp WHERE lp.account_id = $1 AND lp.format = "
-      "$3 AND " +
-          gated_sql("lp") +
-          "), base AS (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) AS m "
-          "FROM gated) "
-          "SELECT tweet_id, content, generator_name, impressions::float8, engagement_rate, "
-          "followers_gained, base.m "
-          "FROM gated, base WHERE engagement_rate >= $4 OR impressions >= $5",
-      account_id, now, format, g.success_engagement_rate, g.success_views);
+void own_posts(pqxx::transaction_base& t, const LearningScope& scope,
+               std::vector<FormulaObservation>& out) {
+  const auto rows = LearningQuery(scope).exec(
+      t,
+      "SELECT g.tweet_id, g.content, g.generator_name, g.impressions::float8, g.engagement_rate, "
+      "  g.followers_gained, "
+      "  (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM gated) "
+      "FROM gated g WHERE g.success");
   for (const auto& r : rows) {
     FormulaObservation o;
     o.tweet_id = r[0].as<std::string>();
@@ -35,14 +28,15 @@ void own_posts(pqxx::transaction_base& t, long long account_id, const std::strin
     o.source = learn::kSourceOwn;
     o.generator = r[2].as<std::string>();
     o.views = r[3].as<double>();
-    if (!r[4].is_null()) o.engagement_rate = r[4].as<double>();
-    if (!r[5].is_null()) o.followers_gained = r[5].as<double>();
+    o.engagement_rate = db::optional_double(r[4]);
+    o.followers_gained = db::optional_double(r[5]);
     o.baseline_log_views = r[6].as<double>();
     out.push_back(std::move(o));
   }
 }
 
 // Outside posts: the top ones of a table, each against its pool's median.
+// Columns: tweet id, text, views, engagement rate, baseline ln(views), generator, followers.
 void outside_posts(pqxx::transaction_base& t, const std::string& sql, long long account_id,
                    const char* source, std::vector<FormulaObservation>& out) {
   for (const auto& r : t.exec_params(sql, account_id)) {
@@ -51,59 +45,55 @@ void outside_posts(pqxx::transaction_base& t, const std::string& sql, long long 
     o.text = r[1].as<std::string>();
     o.source = source;
     o.views = r[2].as<double>();
-    if (!r[3].is_null()) o.engagement_rate = r[3].as<double>();
+    o.engagement_rate = db::optional_double(r[3]);
     o.baseline_log_views = r[4].as<double>();
     if (!r[5].is_null()) o.generator = r[5].as<std::string>();
-    if (!r[6].is_null()) o.followers_gained = r[6].as<double>();
+    o.followers_gained = db::optional_double(r[6]);
     out.push_back(std::move(o));
   }
 }
 
-constexpr const char* kEr =
-    "(coalesce(likes,0) + coalesce(retweets,0) + coalesce(replies,0) + coalesce(quotes,0) + "
-    "coalesce(bookmarks,0))::float8 / nullif(impressions, 0)";
+// The median ln(views) of an outside table's posts of this account ($1).
+std::string median_log_views_sql(const std::string& table) {
+  return "(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM " + table +
+         " WHERE account_id = $1 AND impressions > 0)";
+}
 
-std::vector<FormulaObservation> observations(pqxx::transaction_base& t, long long account_id,
-                                             const std::string& now, const std::string& format) {
+std::vector<FormulaObservation> observations(pqxx::transaction_base& t,
+                                             const LearningScope& scope) {
   std::vector<FormulaObservation> out;
-  own_posts(t, account_id, now, format, out);
-  if (format == "reply") {
+  own_posts(t, scope, out);
+  if (scope.format == "reply") {
     // Viral replies: 10K-100K views.
-    outside_posts(
-        t,
-        std::string("SELECT tweet_id, content, impressions::float8, ") + kEr +
-            ", (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM "
-            "reply_metrics "
-            "   WHERE account_id = $1 AND impressions > 0), generator_name, followers_gained "
-            "FROM reply_metrics WHERE account_id = $1 AND impressions BETWEEN 10000 AND 100000",
-        account_id, learn::kSourceViralReply, out);
-  } else if (format == "single") {
+    outside_posts(t,
+                  "SELECT r.tweet_id, r.content, r.impressions::float8, " +
+                      engagement_rate_sql("r") + ", " + median_log_views_sql("reply_metrics") +
+                      ", r.generator_name, r.followers_gained FROM reply_metrics r "
+                      "WHERE r.account_id = $1 AND r.impressions BETWEEN 10000 AND 100000",
+                  scope.account_id, learn::kSourceViralReply, out);
+  } else if (scope.format == "single") {
     // vi_tweets that were successful by our own definition.
-    outside_posts(
-        t,
-        std::string("SELECT tweet_id, content, impressions::float8, ") + kEr +
-            ", (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM vi_tweets "
-            "   WHERE account_id = $1 AND impressions > 0), NULL::text, NULL::float8 "
-            "FROM vi_tweets WHERE account_id = $1 AND impressions > 0 AND (impressions >= 5000 "
-            "OR " +
-            kEr + " >= 0.02)",
-        account_id, learn::kSourceVi, out);
+    outside_posts(t,
+                  "SELECT v.tweet_id, v.content, v.impressions::float8, " +
+                      engagement_rate_sql("v") + ", " + median_log_views_sql("vi_tweets") +
+                      ", NULL::text, NULL::float8 FROM vi_tweets v "
+                      "WHERE v.account_id = $1 AND " +
+                      meets_success_sql("v"),
+                  scope.account_id, learn::kSourceVi, out);
     // Each peer's top fifth by views, against that peer's median.
     outside_posts(
         t,
-        std::string(
-            "SELECT p.tweet_id, p.content, p.impressions::float8, p.er, b.base, NULL::text, "
-            "NULL::float8 FROM (SELECT tweet_id, content, impressions, peer_handle, ") +
-            kEr +
-            " AS er, "
-            "    percent_rank() OVER (PARTITION BY peer_handle ORDER BY impressions) AS pr "
-            "  FROM peer_posts WHERE account_id = $1 AND impressions > 0) p "
+        "SELECT p.tweet_id, p.content, p.impressions::float8, p.er, b.base, NULL::text, "
+        "NULL::float8 FROM (SELECT q.tweet_id, q.content, q.impressions, q.peer_handle, " +
+            engagement_rate_sql("q") +
+            " AS er, percent_rank() OVER (PARTITION BY q.peer_handle ORDER BY q.impressions) AS pr "
+            "  FROM peer_posts q WHERE q.account_id = $1 AND q.impressions > 0) p "
             "JOIN (SELECT peer_handle, percentile_cont(0.5) WITHIN GROUP (ORDER BY "
             "ln(impressions)) AS base "
             "  FROM peer_posts WHERE account_id = $1 AND impressions > 0 GROUP BY 1) b USING "
             "(peer_handle) "
             "WHERE p.pr >= 0.8",
-        account_id, learn::kSourcePeer, out);
+        scope.account_id, learn::kSourcePeer, out);
   }
   return out;
 }
@@ -129,8 +119,7 @@ void store(pqxx::work& w, long long account_id, const std::string& format,
   }
 }
 
-}  // namespace
-
+// A formula in the seed's shape.
 Json formula_json(const learn::ViralFormula& f) {
   return {{"name", f.name},
           {"structure", f.structure},
@@ -148,13 +137,16 @@ Json formula_json(const learn::ViralFormula& f) {
             {"confidence", f.confidence}}}};
 }
 
+}  // namespace
+
 std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(db::AccountRun& run) {
-  const std::string now = format_iso8601(run.ctx.clock.now());
+  const std::string now = format_iso8601(run.now);
   std::map<std::string, std::vector<learn::ViralFormula>> out;
   pqxx::work w(run.conn);
   for (const std::string format : kFormats) {
-    run.stats["gates"][format] = gate_report(w, run.account.id, run.ctx.clock.now(), format);
-    const auto obs = observations(w, run.account.id, now, format);
+    const LearningScope scope{run.account.id, run.now, format};
+    run.stats["gates"][format] = gate_report(w, scope);
+    const auto obs = observations(w, scope);
     out[format] = learn::extract_formulas(obs);
     if (!run.ctx.common.dry_run) store(w, run.account.id, format, out[format], now);
   }

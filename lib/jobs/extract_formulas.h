@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "core/json_lines.h"
 #include "db/job_run.h"
 #include "learn/formulas.h"
 
@@ -21,8 +20,5 @@ int extract_formulas(db::AccountRun& run, const ExtractFormulasOptions& options)
 
 // Re-extracts and stores every format's formulas; returns them by format.
 std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(db::AccountRun& run);
-
-// A formula in the seed's shape.
-Json formula_json(const learn::ViralFormula& f);
 
 }  // namespace gl::jobs

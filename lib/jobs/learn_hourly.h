@@ -3,14 +3,10 @@
 // confidence, and writes one learning_summaries row.
 #pragma once
 
-#include "core/json_lines.h"
 #include "db/job_run.h"
 
 namespace gl::jobs {
 
 int learn_hourly(db::AccountRun& run);
-
-// The summary of one format's learning (top topics, hours, hooks, generators, follower drivers).
-Json learning_summary(db::AccountRun& run, const std::string& format);
 
 }  // namespace gl::jobs

@@ -9,18 +9,15 @@
 
 #include "core/clock.h"
 #include "core/json_lines.h"
-#include "learn/reward.h"
+#include "jobs/learning_sql.h"
+#include "learn/rules.h"
 
 namespace gl::jobs {
 
 inline constexpr const char* kFormats[] = {"single", "thread", "reply"};
 
-// SQL predicate: this learning_posts row (alias) passes the gates at $2 (now).
-std::string gated_sql(const std::string& alias);
-
-// {"posts_used": n, "posts_skipped": {"age_below_2h": n, ...}} for one format.
-Json gate_report(pqxx::transaction_base& t, long long account_id, TimePoint now,
-                 const std::string& format);
+// {"posts_used": n, "posts_skipped": {"age_below_2h": n, ...}} for the scope's format.
+Json gate_report(pqxx::transaction_base& t, const LearningScope& scope);
 
 struct LearnedPost {
   std::string tweet_id, decision_id, content, generator, topic, formula, hook, format;
@@ -29,18 +26,13 @@ struct LearnedPost {
   int hour = 0, weekday = 0;
   double spacing_hours = 24;
   double age_at_collection_hours = 0;  // how mature the metrics are
-  learn::PostMetrics metrics;
+  learn::PostOutcome metrics;
   std::optional<double> engagement_rate;
   double reward = 0;
 };
 
-// The newest `limit` gated posts of a format, oldest first.
-std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, long long account_id,
-                                          TimePoint now, const std::string& format,
+// The newest `limit` gated posts of the scope's format, oldest first.
+std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, const LearningScope& scope,
                                           int limit = 5000);
-
-// Formats this account has gated posts in.
-std::vector<std::string> gated_formats(pqxx::transaction_base& t, long long account_id,
-                                       TimePoint now);
 
 }  // namespace gl::jobs

@@ -11,8 +11,8 @@
 #include "jobs/training.h"
 #include "learn/embedding.h"
 #include "learn/predictor.h"
-#include "learn/reward.h"
 #include "learn/reward_model.h"
+#include "learn/rules.h"
 #include "llm/client.h"
 #include "plan/composer.h"
 #include "plan/draft_check.h"
@@ -93,7 +93,7 @@ PlanInputs load_inputs(db::AccountRun& run, TimePoint now, plan::Policy policy) 
     in.generator_arms = learn::arm_posteriors(stored_arms(t, id, "single", "generator"));
     in.topic_arms = learn::arm_posteriors(stored_arms(t, id, "single", "topic"));
     in.hour_arms = learn::arm_posteriors(stored_arms(t, id, "single", "hour"));
-    in.hook_arms = learn::arm_posteriors(arm_stats(t, id, now, "single", "hook", true));
+    in.hook_arms = learn::arm_posteriors(arm_stats(t, {id, now, "single"}, "hook", true));
   }
   for (const auto& r : t.exec_params(
            "SELECT cm.content, e.embedding FROM content_metadata cm LEFT JOIN content_embeddings e "
@@ -127,7 +127,7 @@ PlanInputs load_inputs(db::AccountRun& run, TimePoint now, plan::Policy policy) 
   if (policy == plan::Policy::kThompson) {
     // The reward posterior, refit at every plan from the newest metrics; old posts count less.
     std::vector<learn::WeightedSample> samples;
-    for (const auto& p : load_gated_posts(t, id, now, "single", 2000)) {
+    for (const auto& p : load_gated_posts(t, {id, now, "single"}, 2000)) {
       const std::string hook = learn::hook_name(learn::analyze_text(p.content).hook);
       learn::FeatureMap x =
           learn::choice_features(learn::lower(p.topic), hook, p.generator, p.hour);
@@ -182,7 +182,7 @@ double oracle_reward(HttpClient& http, const std::string& base, const std::strin
                                          (err.message.empty() ? resp.body : err.message));
   }
   const auto j = nlohmann::json::parse(resp.body);
-  learn::PostMetrics m;
+  learn::PostOutcome m;
   const auto c = [&](const char* k) {
     return std::optional<long long>(static_cast<long long>(j.value(k, 0.0)));
   };
@@ -196,14 +196,10 @@ double oracle_reward(HttpClient& http, const std::string& base, const std::strin
   m.followers_gained = j.value("follows", 0.0);
   // Expected values carry no counting noise: the post's own rates are the smoothing target.
   const double imp = std::max(1.0, j.value("impressions", 0.0));
-  learn::AccountRates own;
-  own.like = j.value("likes", 0.0) / imp;
-  own.retweet = j.value("retweets", 0.0) / imp;
-  own.reply = j.value("replies", 0.0) / imp;
-  own.quote = j.value("quotes", 0.0) / imp;
-  own.bookmark = j.value("bookmarks", 0.0) / imp;
-  own.profile_click = j.value("profile_clicks", 0.0) / imp;
-  own.follower = j.value("follows", 0.0) / imp;
+  const char* keys[] = {"likes",     "retweets",       "replies", "quotes",
+                        "bookmarks", "profile_clicks", "follows"};  // learn::kRewardActions
+  learn::ActionValues own{};
+  for (size_t a = 0; a < own.size(); ++a) own[a] = j.value(keys[a], 0.0) / imp;
   return learn::post_reward(m, own);
 }
 
@@ -255,7 +251,7 @@ constexpr const char* kSystemPrompt =
 }  // namespace
 
 int plan_post(db::AccountRun& run, const PlanOptions& o) {
-  const TimePoint now = run.ctx.clock.now();
+  const TimePoint now = run.now;
   std::mt19937_64 rng(o.seed ? o.seed : std::random_device{}());
   PlanInputs in = load_inputs(run, now, o.policy);
   if (in.topics.empty() && in.trending.empty()) {

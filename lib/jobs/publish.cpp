@@ -141,7 +141,7 @@ std::optional<std::string> overlong_part(const QueuedPost& p) {
 }  // namespace
 
 int publish(db::AccountRun& run, const PublishOptions& options) {
-  const TimePoint now = run.ctx.clock.now();
+  const TimePoint now = run.now;
   const std::string now_text = format_iso8601(now);
   Json& stats = run.stats;
   const auto due = load(run.conn,

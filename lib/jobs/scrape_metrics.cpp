@@ -7,9 +7,10 @@
 #include "core/error.h"
 #include "core/json_lines.h"
 #include "db/pg_array.h"
+#include "jobs/learning_sql.h"
 #include "jobs/x_session.h"
 #include "learn/attribution.h"
-#include "learn/gates.h"
+#include "learn/rules.h"
 #include "learn/snapshot.h"
 #include "x/client.h"
 
@@ -17,7 +18,7 @@ namespace gl::jobs {
 
 namespace {
 
-using learn::TweetMetricsSnapshot;
+using learn::PostCounts;
 
 // Own posts' private metrics are readable until 30 days; keep a margin.
 constexpr auto kPrivateMetricsAge = std::chrono::hours(24 * 30 - 2);
@@ -138,7 +139,7 @@ struct DuePost {
   std::string decision_id, tweet_id, generator, topic, format;
   TimePoint posted_at;
   std::optional<TimePoint> last_collected_at;
-  std::optional<TweetMetricsSnapshot> previous;  // the latest trusted values
+  std::optional<PostCounts> previous;  // the latest trusted values
 };
 
 std::vector<DuePost> load_due(pqxx::connection& conn, long long account_id, TimePoint now,
@@ -155,9 +156,8 @@ std::vector<DuePost> load_due(pqxx::connection& conn, long long account_id, Time
     p.posted_at = from_epoch(r[5].as<double>());
     if (!r[6].is_null()) p.last_collected_at = from_epoch(r[6].as<double>());
     if (r[7].as<bool>()) {
-      p.previous = TweetMetricsSnapshot{opt_count(r[8]),  opt_count(r[9]),  opt_count(r[10]),
-                                        opt_count(r[11]), opt_count(r[12]), opt_count(r[13]),
-                                        opt_count(r[14]), opt_count(r[15])};
+      p.previous = read_counts(r, 8);
+      p.previous->url_clicks = opt_count(r[15]);
     }
     out.push_back(std::move(p));
   }
@@ -183,7 +183,7 @@ std::string join(const std::vector<std::string>& items) {
 
 Json count_json(const std::optional<long long>& v) { return v ? Json(*v) : Json(nullptr); }
 
-Json metrics_json(const TweetMetricsSnapshot& m) {
+Json metrics_json(const PostCounts& m) {
   return {{"impressions", count_json(m.impressions)},
           {"likes", count_json(m.likes)},
           {"retweets", count_json(m.retweets)},
@@ -198,10 +198,10 @@ Json metrics_json(const TweetMetricsSnapshot& m) {
 struct PostUpdate {
   const DuePost* post;
   bool observed = false;  // X returned its metrics
-  TweetMetricsSnapshot observed_metrics;
+  PostCounts observed_metrics;
   std::string source;
   std::vector<std::string> anomalies;
-  TweetMetricsSnapshot latest;  // what outcomes will hold
+  PostCounts latest;  // what outcomes will hold
   std::optional<double> er;
   std::optional<double> velocity;
   learn::GateResult gates;
@@ -211,17 +211,7 @@ struct PostUpdate {
   std::optional<TimePoint> next_at;
 };
 
-TweetMetricsSnapshot snapshot_of(const x::TweetMetrics& t) {
-  return {t.impressions, t.likes,     t.retweets,       t.replies,
-          t.quotes,      t.bookmarks, t.profile_clicks, t.url_clicks};
-}
-
-std::optional<double> rate_er(const TweetMetricsSnapshot& m) {
-  return learn::engagement_rate(m.impressions, m.likes, m.retweets, m.replies, m.quotes,
-                                m.bookmarks);
-}
-
-void add_counts(std::vector<db::PgArray>& cols, size_t first, const TweetMetricsSnapshot& m) {
+void add_counts(std::vector<db::PgArray>& cols, size_t first, const PostCounts& m) {
   cols[first].add(m.impressions);
   cols[first + 1].add(m.likes);
   cols[first + 2].add(m.retweets);
@@ -244,7 +234,7 @@ void write_batch(pqxx::connection& conn, long long account_id, TimePoint now,
       snap[1].add_text(u.post->decision_id);
       snap[2].add(age);
       add_counts(snap, 3, u.observed_metrics);
-      snap[11].add(rate_er(u.observed_metrics));
+      snap[11].add(learn::engagement_rate(u.observed_metrics));
       snap[12].add_text(u.source);
       snap[13].add_text(join(u.anomalies));
     }
@@ -287,24 +277,23 @@ void write_batch(pqxx::connection& conn, long long account_id, TimePoint now,
   w.commit();
 }
 
-PostUpdate observe(const DuePost& p, const x::TweetMetrics& t, TimePoint now) {
+PostUpdate observe(const DuePost& p, const x::Tweet& t, TimePoint now) {
   PostUpdate u;
   u.post = &p;
   u.observed = true;
-  u.observed_metrics = snapshot_of(t);
+  u.observed_metrics = t;  // the tweet's counters
   u.source = t.private_metrics ? "organic" : "public";
   const auto check = learn::check_snapshot(u.observed_metrics, p.previous, t.anomalies);
   u.anomalies = check.anomalies;
-  u.latest = check.trusted ? u.observed_metrics : p.previous.value_or(TweetMetricsSnapshot{});
+  u.latest = check.trusted ? u.observed_metrics : p.previous.value_or(PostCounts{});
   if (check.trusted && p.previous) {
     // Metrics X stopped reporting (private ones after 30 days) keep their last value.
-    const TweetMetricsSnapshot& prev = *p.previous;
+    const PostCounts& prev = *p.previous;
     if (!u.latest.profile_clicks) u.latest.profile_clicks = prev.profile_clicks;
     if (!u.latest.url_clicks) u.latest.url_clicks = prev.url_clicks;
   }
-  u.er = rate_er(u.latest);
-  const double age = hours_between(p.posted_at, now);
-  u.gates = learn::evaluate_gates(u.latest.impressions, u.latest.likes, u.er, age);
+  u.er = learn::engagement_rate(u.latest);
+  u.gates = learn::evaluate_gates(u.latest, hours_between(p.posted_at, now));
   if (check.trusted && u.latest.impressions) {
     const TimePoint since = p.last_collected_at.value_or(p.posted_at);
     const double hours = hours_between(since, now);
@@ -321,10 +310,9 @@ PostUpdate unavailable(const DuePost& p, const x::TweetProblem& problem, TimePoi
   PostUpdate u;
   u.post = &p;
   u.available = false;
-  u.latest = p.previous.value_or(TweetMetricsSnapshot{});
-  u.er = rate_er(u.latest);
-  u.gates = learn::evaluate_gates(u.latest.impressions, u.latest.likes, u.er,
-                                  hours_between(p.posted_at, now));
+  u.latest = p.previous.value_or(PostCounts{});
+  u.er = learn::engagement_rate(u.latest);
+  u.gates = learn::evaluate_gates(u.latest, hours_between(p.posted_at, now), /*available=*/false);
   u.state = "unavailable";
   u.reason = problem.type + (problem.detail.empty() ? "" : ": " + problem.detail);
   return u;
@@ -464,7 +452,7 @@ void record_followers(pqxx::connection& conn, long long account_id, TimePoint no
 }  // namespace
 
 int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
-  const TimePoint now = run.ctx.clock.now();
+  const TimePoint now = run.now;
   Json& stats = run.stats;
   const auto due = load_due(run.conn, run.account.id, now, options.limit);
   stats["due"] = due.size();
@@ -513,7 +501,7 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
       const auto api_start = Clock::now();
       const auto result = client->lookup_tweets(ids, b < private_batches);
       api_time += Clock::now() - api_start;
-      std::map<std::string, const x::TweetMetrics*> found;
+      std::map<std::string, const x::Tweet*> found;
       for (const auto& t : result.tweets) found[t.id] = &t;
       std::map<std::string, const x::TweetProblem*> problems;
       for (const auto& pr : result.problems) problems[pr.id] = &pr;

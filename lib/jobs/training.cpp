@@ -17,11 +17,10 @@ Json metrics_json(const learn::TrainResult& r) {
 }  // namespace
 
 Json train_predictor(db::AccountRun& run, const std::string& format) {
-  const TimePoint now = run.ctx.clock.now();
   std::vector<LearnedPost> posts;
   {
     pqxx::read_transaction t(run.conn);
-    posts = load_gated_posts(t, run.account.id, now, format);
+    posts = load_gated_posts(t, {run.account.id, run.now, format});
   }
   std::vector<learn::Sample> views, er;
   for (const auto& p : posts) {
@@ -40,7 +39,7 @@ Json train_predictor(db::AccountRun& run, const std::string& format) {
         {"samples", posts.size()},
         {"reason", "fewer than " + std::to_string(learn::kMinTrainingSamples) + " gated posts"}};
   }
-  const std::string trained_at = format_iso8601(now);
+  const std::string trained_at = format_iso8601(run.now);
   const std::string through = format_iso8601(posts.back().posted_at);
   const Json params = {{"log_views", v->model.to_json()}, {"engagement_rate", e->model.to_json()}};
   const Json metrics = {{"log_views", metrics_json(*v)}, {"engagement_rate", metrics_json(*e)}};
@@ -72,15 +71,12 @@ Json train_predictor(db::AccountRun& run, const std::string& format) {
 
 long long new_gated_posts_since_training(db::AccountRun& run, const std::string& format) {
   pqxx::read_transaction t(run.conn);
-  return t
-      .exec_params1(
-          "SELECT count(*) FROM learning_posts lp WHERE lp.account_id = $1 AND lp.format = $3 "
-          "AND " +
-              gated_sql("lp") +
-              " AND lp.posted_at > coalesce((SELECT trained_through FROM predictor_models "
-              "  WHERE account_id = $1 AND format = $3 ORDER BY version DESC LIMIT 1), "
-              "'-infinity')",
-          run.account.id, format_iso8601(run.ctx.clock.now()), format)[0]
+  return LearningQuery({run.account.id, run.now, format})
+      .exec(t,
+            "SELECT count(*) FROM gated lp, scope WHERE lp.posted_at > coalesce("
+            "  (SELECT m.trained_through FROM predictor_models m WHERE m.account_id = "
+            "scope.account_id AND m.format = scope.format ORDER BY m.version DESC LIMIT 1), "
+            "'-infinity')")[0][0]
       .as<long long>();
 }
 

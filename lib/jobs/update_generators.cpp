@@ -1,12 +1,11 @@
 #include "jobs/update_generators.h"
 
+#include <cmath>
 #include <iostream>
 #include <map>
 
-#include "core/error.h"
 #include "jobs/arms.h"
 #include "jobs/learning_data.h"
-#include "learn/stats.h"
 
 namespace gl::jobs {
 
@@ -37,31 +36,30 @@ std::set<std::string> generators_from_stdin() {
 }
 
 int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& options) {
-  const TimePoint now = run.ctx.clock.now();
-  const std::string now_text = format_iso8601(now);
+  const std::string now_text = format_iso8601(run.now);
   pqxx::work w(run.conn);
   Json report = Json::object();
   long long written = 0;
   for (const std::string format : kFormats) {
-    const Json gates = gate_report(w, run.account.id, now, format);
+    const LearningScope scope{run.account.id, run.now, format};
+    const Json gates = gate_report(w, scope);
     if (gates["posts_used"].get<long long>() == 0) continue;
     report[format] = gates;
     std::map<std::string, GeneratorRow> rows;
-    for (const auto& r : w.exec_params(
+    for (const auto& r : LearningQuery(scope).exec(
+             w,
              "SELECT lp.generator_name, count(*), avg(lp.impressions)::float8, "
              "  percentile_cont(0.5) WITHIN GROUP (ORDER BY lp.impressions)::float8, "
              "  avg(lp.engagement_rate)::float8, "
-             "  1000 * sum(lp.followers_gained) / nullif(sum(lp.impressions) FILTER (WHERE "
-             "lp.followers_gained IS NOT NULL), 0), "
-             "  avg(ln(lp.impressions)) FILTER (WHERE lp.posted_at > $2::timestamptz - interval '7 "
+             "  1000 * sum(lp.followers_gained) / nullif(sum(lp.impressions) "
+             "    FILTER (WHERE lp.followers_gained IS NOT NULL), 0), "
+             "  avg(ln(lp.impressions)) FILTER (WHERE lp.posted_at > scope.now - interval '7 "
              "days'), "
-             "  count(*) FILTER (WHERE lp.posted_at > $2::timestamptz - interval '7 days'), "
-             "  avg(ln(lp.impressions)) FILTER (WHERE lp.posted_at <= $2::timestamptz - interval "
-             "'7 days'), "
-             "  count(*) FILTER (WHERE lp.posted_at <= $2::timestamptz - interval '7 days') "
-             "FROM learning_posts lp WHERE lp.account_id = $1 AND lp.format = $3 AND " +
-                 gated_sql("lp") + " GROUP BY 1",
-             run.account.id, now_text, format)) {
+             "  count(*) FILTER (WHERE lp.posted_at > scope.now - interval '7 days'), "
+             "  avg(ln(lp.impressions)) FILTER (WHERE lp.posted_at <= scope.now - interval '7 "
+             "days'), "
+             "  count(*) FILTER (WHERE lp.posted_at <= scope.now - interval '7 days') "
+             "FROM gated lp, scope GROUP BY 1")) {
       GeneratorRow g;
       g.posts = r[1].as<long long>();
       g.mean_views = r[2].as<double>();
@@ -76,21 +74,15 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
     }
     // Topic preferences: each generator's topics, shrunk toward its own mean.
     std::map<std::string, std::vector<learn::BanditArm>> topics_by_generator;
-    for (const auto& r : w.exec_params(
-             "WITH " + learn::prior_rates_sql(gated_sql("lp")) +
-                 " SELECT lp.generator_name, lower(lp.topic), count(*), sum(r), sum(r * r) FROM ("
-                 "  SELECT lp.*, " +
-                 learn::reward_sql("lp") +
-                 " AS r FROM learning_posts lp CROSS JOIN prior "
-                 "  WHERE lp.account_id = $1 AND lp.format = $3 AND " +
-                 gated_sql("lp") + ") lp GROUP BY 1, 2",
-             run.account.id, now_text, format)) {
+    for (const auto& r : LearningQuery(scope).exec(
+             w,
+             "SELECT lp.generator_name, lower(lp.topic), count(*), sum(lp.reward), "
+             "sum(lp.reward * lp.reward) FROM scored lp GROUP BY 1, 2")) {
       const double n = r[2].as<double>();
       topics_by_generator[r[0].as<std::string>()].push_back(
           {r[1].as<std::string>(), r[2].as<long long>(), n, r[3].as<double>(), r[4].as<double>()});
     }
-    const auto ranked =
-        rank_arms(arm_stats(w, run.account.id, now, format, "generator", /*decay=*/false));
+    const auto ranked = rank_arms(arm_stats(w, scope, "generator", /*decay=*/false));
     int rank = 0;
     for (const auto& arm : ranked) {
       ++rank;

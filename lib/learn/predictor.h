@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-namespace gl::learn {
+#include "learn/feature_map.h"
 
-using FeatureMap = std::map<std::string, double>;
+namespace gl::learn {
 
 struct PostFeatures {
   std::string text;

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-namespace gl::learn {
+#include "learn/feature_map.h"
 
-using FeatureMap = std::map<std::string, double>;
+namespace gl::learn {
 
 // Features of a choice: "topic=sleep", "hook=question", "generator=coach" and
 // hour harmonics "hour_sin1", "hour_cos1", "hour_sin2", "hour_cos2".

@@ -3,34 +3,32 @@
 #include <algorithm>
 #include <cmath>
 
+#include "learn/rules.h"
+
 namespace gl::learn {
 
-SnapshotCheck check_snapshot(const TweetMetricsSnapshot& now,
-                             const std::optional<TweetMetricsSnapshot>& previous,
+SnapshotCheck check_snapshot(const PostCounts& now, const std::optional<PostCounts>& previous,
                              const std::vector<std::string>& parse_anomalies) {
   SnapshotCheck c;
   for (const auto& a : parse_anomalies) {
     c.anomalies.push_back(a);
     c.trusted = false;
   }
-  const long long engagement = now.likes.value_or(0) + now.retweets.value_or(0) +
-                               now.replies.value_or(0) + now.quotes.value_or(0) +
-                               now.bookmarks.value_or(0);
-  if (now.impressions && engagement > *now.impressions) {
+  if (now.impressions && engagements(now) > *now.impressions) {
     c.anomalies.push_back("engagement_exceeds_views");
     c.trusted = false;
   }
   if (previous) {
     const struct {
       const char* name;
-      Count TweetMetricsSnapshot::*field;
-    } kCounters[] = {{"impressions", &TweetMetricsSnapshot::impressions},
-                     {"likes", &TweetMetricsSnapshot::likes},
-                     {"retweets", &TweetMetricsSnapshot::retweets},
-                     {"replies", &TweetMetricsSnapshot::replies},
-                     {"quotes", &TweetMetricsSnapshot::quotes},
-                     {"bookmarks", &TweetMetricsSnapshot::bookmarks},
-                     {"profile_clicks", &TweetMetricsSnapshot::profile_clicks}};
+      Count PostCounts::*field;
+    } kCounters[] = {{"impressions", &PostCounts::impressions},
+                     {"likes", &PostCounts::likes},
+                     {"retweets", &PostCounts::retweets},
+                     {"replies", &PostCounts::replies},
+                     {"quotes", &PostCounts::quotes},
+                     {"bookmarks", &PostCounts::bookmarks},
+                     {"profile_clicks", &PostCounts::profile_clicks}};
     for (const auto& k : kCounters) {
       const Count& before = (*previous).*(k.field);
       const Count& after = now.*(k.field);

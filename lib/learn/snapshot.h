@@ -6,13 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "learn/post_counts.h"
+
 namespace gl::learn {
-
-using Count = std::optional<long long>;
-
-struct TweetMetricsSnapshot {
-  Count impressions, likes, retweets, replies, quotes, bookmarks, profile_clicks, url_clicks;
-};
 
 struct SnapshotCheck {
   std::vector<std::string> anomalies;
@@ -26,8 +22,7 @@ struct SnapshotCheck {
 inline constexpr long long kDecreaseSlack = 2;
 inline constexpr double kDecreaseFraction = 0.05;
 
-SnapshotCheck check_snapshot(const TweetMetricsSnapshot& now,
-                             const std::optional<TweetMetricsSnapshot>& previous,
+SnapshotCheck check_snapshot(const PostCounts& now, const std::optional<PostCounts>& previous,
                              const std::vector<std::string>& parse_anomalies);
 
 }  // namespace gl::learn

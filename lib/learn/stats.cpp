@@ -27,16 +27,6 @@ double variance(const std::vector<double>& xs) {
   return s / static_cast<double>(xs.size() - 1);
 }
 
-std::pair<double, double> wilson_interval(double successes, double n, double z) {
-  if (n <= 0) return {0, 1};
-  const double p = successes / n;
-  const double z2 = z * z;
-  const double denom = 1 + z2 / n;
-  const double centre = (p + z2 / (2 * n)) / denom;
-  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom;
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
-}
-
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 NormalPosterior normal_posterior(double sum, double weight, double prior_mean, double noise_var,

@@ -1,8 +1,7 @@
-// Small statistics with honest uncertainty: intervals, Normal posteriors with
+// Small statistics with honest uncertainty: Normal posteriors with
 // shrinkage toward the account mean, and the probability an item beats it.
 #pragma once
 
-#include <utility>
 #include <vector>
 
 namespace gl::learn {
@@ -10,9 +9,6 @@ namespace gl::learn {
 double mean(const std::vector<double>& xs);
 double median(std::vector<double> xs);
 double variance(const std::vector<double>& xs);  // sample variance (n - 1); 0 below 2 values
-
-// Wilson score interval for a proportion (z = 1.645 gives 90%).
-std::pair<double, double> wilson_interval(double successes, double n, double z = 1.645);
 
 // Standard normal CDF.
 double normal_cdf(double x);

@@ -29,39 +29,40 @@ std::string str(const json& obj, const char* key) {
 }
 
 // Reads a count; missing stays unknown, a bad value is unknown plus an anomaly.
-void read_count(const json& metrics, const char* key, Count& out, TweetMetrics& t,
-                const char* section) {
+void read_count(const json& metrics, const char* key, learn::Count& out,
+                std::vector<std::string>& anomalies, const char* section) {
   auto it = metrics.find(key);
   if (it == metrics.end() || it->is_null()) return;
   if (it->is_number_integer() && it->get<long long>() >= 0) {
     out = it->get<long long>();
     return;
   }
-  t.anomalies.push_back(std::string(section) + "." + key + " is " +
-                        (it->is_number() && it->get<double>() < 0 ? "negative" : "not a count"));
+  anomalies.push_back(std::string(section) + "." + key + " is " +
+                      (it->is_number() && it->get<double>() < 0 ? "negative" : "not a count"));
 }
 
-TweetMetrics parse_tweet(const json& d) {
-  TweetMetrics t;
+Tweet parse_tweet(const json& d) {
+  Tweet t;
   t.id = d["id"].get<std::string>();
   t.text = str(d, "text");
   t.author_id = str(d, "author_id");
   t.created_at = str(d, "created_at");
   if (auto pm = d.find("public_metrics"); pm != d.end() && pm->is_object()) {
-    read_count(*pm, "impression_count", t.impressions, t, "public_metrics");
-    read_count(*pm, "like_count", t.likes, t, "public_metrics");
-    read_count(*pm, "retweet_count", t.retweets, t, "public_metrics");
-    read_count(*pm, "reply_count", t.replies, t, "public_metrics");
-    read_count(*pm, "quote_count", t.quotes, t, "public_metrics");
-    read_count(*pm, "bookmark_count", t.bookmarks, t, "public_metrics");
+    read_count(*pm, "impression_count", t.impressions, t.anomalies, "public_metrics");
+    read_count(*pm, "like_count", t.likes, t.anomalies, "public_metrics");
+    read_count(*pm, "retweet_count", t.retweets, t.anomalies, "public_metrics");
+    read_count(*pm, "reply_count", t.replies, t.anomalies, "public_metrics");
+    read_count(*pm, "quote_count", t.quotes, t.anomalies, "public_metrics");
+    read_count(*pm, "bookmark_count", t.bookmarks, t.anomalies, "public_metrics");
   }
   for (const char* section : {"non_public_metrics", "organic_metrics"}) {
     auto m = d.find(section);
     if (m == d.end() || !m->is_object()) continue;
     t.private_metrics = true;
-    if (!t.profile_clicks) read_count(*m, "user_profile_clicks", t.profile_clicks, t, section);
-    if (!t.url_clicks) read_count(*m, "url_link_clicks", t.url_clicks, t, section);
-    if (!t.impressions) read_count(*m, "impression_count", t.impressions, t, section);
+    if (!t.profile_clicks)
+      read_count(*m, "user_profile_clicks", t.profile_clicks, t.anomalies, section);
+    if (!t.url_clicks) read_count(*m, "url_link_clicks", t.url_clicks, t.anomalies, section);
+    if (!t.impressions) read_count(*m, "impression_count", t.impressions, t.anomalies, section);
   }
   return t;
 }
@@ -105,11 +106,11 @@ UserInfo parse_user(const std::string& body) {
   u.id = (*data)["id"].get<std::string>();
   u.username = str(*data, "username");
   if (auto pm = data->find("public_metrics"); pm != data->end() && pm->is_object()) {
-    TweetMetrics scratch;
-    read_count(*pm, "followers_count", u.followers, scratch, "public_metrics");
-    read_count(*pm, "following_count", u.following, scratch, "public_metrics");
-    read_count(*pm, "tweet_count", u.tweet_count, scratch, "public_metrics");
-    read_count(*pm, "listed_count", u.listed, scratch, "public_metrics");
+    std::vector<std::string> ignored;  // a user's bad count stays unknown
+    read_count(*pm, "followers_count", u.followers, ignored, "public_metrics");
+    read_count(*pm, "following_count", u.following, ignored, "public_metrics");
+    read_count(*pm, "tweet_count", u.tweet_count, ignored, "public_metrics");
+    read_count(*pm, "listed_count", u.listed, ignored, "public_metrics");
   }
   return u;
 }

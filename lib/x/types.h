@@ -6,17 +6,17 @@
 #include <string>
 #include <vector>
 
+#include "learn/post_counts.h"
+
 namespace gl::x {
 
-using Count = std::optional<long long>;
-
-struct TweetMetrics {
+// A tweet as a lookup returned it: its counters (the one struct the learning
+// reads) and what identifies it.
+struct Tweet : learn::PostCounts {
   std::string id;
   std::string text;
   std::string author_id;
-  std::string created_at;  // RFC 3339 as X sent it, or empty
-  Count impressions, likes, retweets, replies, quotes, bookmarks;
-  Count profile_clicks, url_clicks;    // user context, own posts younger than 30 days
+  std::string created_at;              // RFC 3339 as X sent it, or empty
   bool private_metrics = false;        // non_public/organic metrics were present
   std::vector<std::string> anomalies;  // problems found while parsing (e.g. a negative count)
 };
@@ -29,14 +29,14 @@ struct TweetProblem {
 };
 
 struct LookupResult {
-  std::vector<TweetMetrics> tweets;
+  std::vector<Tweet> tweets;
   std::vector<TweetProblem> problems;
 };
 
 struct UserInfo {
   std::string id;
   std::string username;
-  Count followers, following, tweet_count, listed;
+  learn::Count followers, following, tweet_count, listed;
 };
 
 struct TimelineTweet {

@@ -1,51 +1,78 @@
 #include <catch2/catch.hpp>
 
 #include "learn/attribution.h"
-#include "learn/gates.h"
+#include "learn/rules.h"
 #include "learn/snapshot.h"
 
 using namespace gl::learn;
 
-TEST_CASE("learning gates: views >= 100, likes >= 5, age >= 2 h") {
-  CHECK(evaluate_gates(100, 5, 0.01, 2.0).passed);
-  const auto young = evaluate_gates(5000, 300, 0.05, 1.9);
+namespace {
+
+PostCounts counts(Count impressions, Count likes, Count retweets = 0, Count replies = 0,
+                  Count quotes = 0, Count bookmarks = 0) {
+  PostCounts c;
+  c.impressions = impressions;
+  c.likes = likes;
+  c.retweets = retweets;
+  c.replies = replies;
+  c.quotes = quotes;
+  c.bookmarks = bookmarks;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("learning gates: available, views >= 100, likes >= 5, age >= 2 h") {
+  CHECK(evaluate_gates(counts(100, 5), 2.0).passed);
+  const auto young = evaluate_gates(counts(5000, 300), 1.9);
   CHECK_FALSE(young.passed);
   CHECK(young.failures == std::vector<std::string>{"age_below_2h"});
-  CHECK(evaluate_gates(99, 50, 0.5, 10).failures == std::vector<std::string>{"views_below_100"});
-  CHECK(evaluate_gates(1000, 4, 0.01, 10).failures == std::vector<std::string>{"likes_below_5"});
-  const auto unknown = evaluate_gates(std::nullopt, std::nullopt, std::nullopt, 10);
+  CHECK(evaluate_gates(counts(99, 50), 10).failures == std::vector<std::string>{"views_below_100"});
+  CHECK(evaluate_gates(counts(1000, 4), 10).failures == std::vector<std::string>{"likes_below_5"});
+  const auto unknown = evaluate_gates(counts(std::nullopt, std::nullopt), 10);
   CHECK(unknown.failures == std::vector<std::string>{"views_unknown", "likes_unknown"});
+  const auto gone = evaluate_gates(counts(1000, 50), 1, /*available=*/false);
+  CHECK(gone.failures == std::vector<std::string>{"unavailable", "age_below_2h"});
+  CHECK_FALSE(gone.successful);
 }
 
 TEST_CASE("successful = engagement rate >= 2% or views >= 5000, among gated posts") {
-  CHECK(evaluate_gates(1000, 20, 0.02, 3).successful);
-  CHECK_FALSE(evaluate_gates(1000, 19, 0.0199, 3).successful);
-  CHECK(evaluate_gates(5000, 10, 0.002, 3).successful);
-  CHECK_FALSE(evaluate_gates(5000, 10, 0.002, 1).successful);  // not gated yet
+  CHECK(evaluate_gates(counts(1000, 20), 3).successful);
+  CHECK_FALSE(evaluate_gates(counts(4000, 79), 3).successful);  // 1.975%
+  CHECK(evaluate_gates(counts(4000, 80), 3).successful);        // 2% exactly
+  CHECK(evaluate_gates(counts(5000, 10), 3).successful);
+  CHECK_FALSE(evaluate_gates(counts(4999, 10), 3).successful);
+  CHECK_FALSE(evaluate_gates(counts(5000, 10), 1).successful);  // not gated yet
+  CHECK(meets_success(counts(5000, 10)));                       // outside posts: no gates
+  CHECK_FALSE(meets_success(counts(std::nullopt, 500)));
 }
 
-TEST_CASE("engagement rate counts what X reports and is unknown without impressions") {
-  CHECK(*engagement_rate(1000, 10, 5, 3, 1, 1) == Approx(0.02));
-  CHECK(*engagement_rate(1000, 10, 5, 3, std::nullopt, std::nullopt) == Approx(0.018));
-  CHECK_FALSE(engagement_rate(std::nullopt, 10, 5, 3, 1, 1));
-  CHECK_FALSE(engagement_rate(0, 0, 0, 0, 0, 0));
-  CHECK_FALSE(engagement_rate(1000, std::nullopt, 5, 3, 1, 1));
+TEST_CASE("engagement rate counts what X reports and is unknown without its parts") {
+  CHECK(*engagement_rate(counts(1000, 10, 5, 3, 1, 1)) == Approx(0.02));
+  CHECK(*engagement_rate(counts(1000, 10, 5, 3, std::nullopt, std::nullopt)) == Approx(0.018));
+  CHECK_FALSE(engagement_rate(counts(std::nullopt, 10, 5, 3, 1, 1)));
+  CHECK_FALSE(engagement_rate(counts(0, 0, 0, 0, 0, 0)));
+  CHECK_FALSE(engagement_rate(counts(1000, std::nullopt, 5, 3, 1, 1)));
+  CHECK_FALSE(engagement_rate(counts(1000, 10, std::nullopt, 3, 1, 1)));
+  CHECK_FALSE(engagement_rate(counts(1000, 10, 5, std::nullopt, 1, 1)));
 }
 
 TEST_CASE("snapshots that contradict themselves or their history are flagged, not trusted") {
-  const TweetMetricsSnapshot prev{1000, 50, 10, 5, 1, 4, 7, 0};
-  TweetMetricsSnapshot fine = prev;
+  PostCounts prev = counts(1000, 50, 10, 5, 1, 4);
+  prev.profile_clicks = 7;
+  prev.url_clicks = 0;
+  PostCounts fine = prev;
   fine.impressions = 1500;
   fine.likes = 49;  // one un-like is real life
   CHECK(check_snapshot(fine, prev, {}).trusted);
 
-  TweetMetricsSnapshot dropped = prev;
+  PostCounts dropped = prev;
   dropped.likes = 20;
   const auto d = check_snapshot(dropped, prev, {});
   CHECK_FALSE(d.trusted);
   CHECK(d.anomalies == std::vector<std::string>{"likes_decreased"});
 
-  TweetMetricsSnapshot inflated{10, 50, 0, 0, 0, 0, 0, 0};
+  const PostCounts inflated = counts(10, 50);
   const auto i = check_snapshot(inflated, std::nullopt, {});
   CHECK_FALSE(i.trusted);
   CHECK(i.anomalies == std::vector<std::string>{"engagement_exceeds_views"});

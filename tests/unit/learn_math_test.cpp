@@ -5,19 +5,16 @@
 #include "learn/bandit.h"
 #include "learn/formulas.h"
 #include "learn/predictor.h"
-#include "learn/reward.h"
+#include "learn/rules.h"
 #include "learn/stats.h"
 
 using namespace gl::learn;
 
-TEST_CASE("basic statistics and the Wilson interval have known answers") {
+TEST_CASE("basic statistics have known answers") {
   CHECK(mean({1, 2, 3, 4}) == Approx(2.5));
   CHECK(median({5, 1, 3}) == Approx(3));
   CHECK(median({4, 1, 3, 2}) == Approx(2.5));
   CHECK(variance({2, 4, 4, 4, 5, 5, 7, 9}) == Approx(32.0 / 7));
-  const auto [lo, hi] = wilson_interval(8, 10, 1.96);
-  CHECK(lo == Approx(0.4902).epsilon(1e-3));
-  CHECK(hi == Approx(0.9433).epsilon(1e-3));
   CHECK(normal_cdf(0) == Approx(0.5));
   CHECK(normal_cdf(1.96) == Approx(0.975).epsilon(1e-3));
 }
@@ -37,40 +34,72 @@ TEST_CASE("Normal posteriors shrink toward the account mean, less as data grows"
 
 TEST_CASE(
     "the reward weighs high-intent actions and smooths small counts toward the account's rates") {
-  const AccountRates none;
-  PostMetrics likes;
+  const ActionValues none{};
+  PostOutcome likes;
   likes.impressions = 1000000;  // so many views that smoothing hardly matters
   likes.likes = 100;
-  PostMetrics replies = likes;
+  PostOutcome replies = likes;
   replies.likes = 0;
   replies.replies = 2;
   CHECK(post_reward(likes, none) == Approx(std::log1p(50)).epsilon(0.01));
   CHECK(post_reward(replies, none) == Approx(std::log1p(54)).epsilon(0.01));
-  PostMetrics follows;
+  PostOutcome follows;
   follows.impressions = 1000000;
   follows.followers_gained = 1;
   CHECK(post_reward(follows, none) == Approx(std::log1p(50)).epsilon(0.01));
-  CHECK(post_reward(PostMetrics{}, none) == 0);
+  CHECK(post_reward(PostOutcome{}, none) == 0);
+  PostOutcome lost = follows;
+  lost.followers_gained = -3;  // a share of followers lost counts as none gained
+  CHECK(post_reward(lost, none) == 0);
 
   // A small post: one reply more barely moves the reward; the account's rate does the talking.
-  AccountRates account;
-  account.reply = 0.002;
-  PostMetrics small;
+  ActionValues account{};
+  account[2] = 0.002;  // replies
+  REQUIRE(std::string(kRewardActions[2].name) == "replies");
+  PostOutcome small;
   small.impressions = 500;
   small.replies = 1;
-  PostMetrics lucky = small;
+  PostOutcome lucky = small;
   lucky.replies = 2;
   const double expected_one =
       std::log1p(500 * 27 * (1 + kPseudoImpressions * 0.002) / (500 + kPseudoImpressions));
   CHECK(post_reward(small, account) == Approx(expected_one));
   CHECK(post_reward(lucky, account) - post_reward(small, account) < std::log1p(27) / 4);
   // More reach with the same rates is more reward.
-  PostMetrics wide = small;
+  PostOutcome wide = small;
   wide.impressions = 5000;
   wide.replies = 10;
   CHECK(post_reward(wide, account) > post_reward(small, account));
-  CHECK(reward_sql("lp").find("27") != std::string::npos);
-  CHECK(prior_rates_sql("true").rfind("prior AS", 0) == 0);
+}
+
+TEST_CASE("the account's rates are summed counts over summed impressions") {
+  PostOutcome a, b;
+  a.impressions = 1000;
+  a.likes = 30;
+  a.followers_gained = 2;
+  b.impressions = 3000;
+  b.likes = 10;
+  b.replies = 4;
+  b.followers_gained = -1;  // counts as 0
+  const ActionValues r = account_rates({a, b});
+  CHECK(r[0] == Approx(40.0 / 4000));
+  CHECK(r[2] == Approx(4.0 / 4000));
+  CHECK(r[6] == Approx(2.0 / 4000));
+  CHECK(account_rates({}) == ActionValues{});
+}
+
+TEST_CASE("the rules print as data with the weights the reward uses") {
+  const auto j = rules_json();
+  CHECK(j["gates"]["min_views"] == 100);
+  CHECK(j["gates"]["min_likes"] == 5);
+  CHECK(j["gates"]["min_age_hours"] == 2.0);
+  CHECK(j["success"]["min_engagement_rate"] == 0.02);
+  CHECK(j["success"]["min_views"] == 5000);
+  CHECK(j["reward"]["weights"]["replies"] == 27.0);
+  CHECK(j["reward"]["weights"]["followers_gained"] == 50.0);
+  CHECK(j["reward"]["weights"].size() == kRewardActionCount);
+  CHECK(j["reward"]["pseudo_impressions"] == kPseudoImpressions);
+  CHECK(j["gates"]["failures"][5] == "age_below_2h");
 }
 
 TEST_CASE("decayed Thompson sampling favours the best arm and still explores") {
