@@ -18,7 +18,15 @@ POLICIES = {"learning": "thompson", "random": "random", "epsilon": "epsilon", "o
 LEARNERS = {"learning", "epsilon"}
 TOPICS = ["sleep science", "focus", "strength training", "nutrition myths"]
 START = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
-REWARD = {"likes": 0.5, "retweets": 1, "replies": 27, "quotes": 1, "bookmarks": 1, "profile_clicks": 12}
+# The sandbox's name of each reward action where it differs from the learners' (learning_posts') column.
+SANDBOX_KEYS = {"followers_gained": "followers"}
+
+
+def reward_weights():
+    """The reward's weights as the learners use them (learn-hourly --print-rules), never repeated here."""
+    r = subprocess.run([os.path.join(BIN, "learn-hourly"), "--print-rules"], capture_output=True, text=True,
+                       check=True)
+    return json.loads(r.stdout)["reward"]["weights"]
 
 
 def iso(t):
@@ -128,6 +136,7 @@ def learning_curve(base, accounts, days, end):
                                                    "X-Growthloop-Now": iso(START)})
         users[me["data"]["id"]] = a.name
     weeks = math.ceil(days / 7)
+    weights = reward_weights()
     curve = {a.name: [{"posts": 0, "engagement": 0, "reward": 0.0, "followers": 0.0} for _ in range(weeks)] for a in accounts}
     for t in tweets:
         name = users.get(t["author_id"])
@@ -139,7 +148,7 @@ def learning_curve(base, accounts, days, end):
         w["posts"] += 1
         w["engagement"] += t["likes"] + t["retweets"] + t["replies"] + t["quotes"] + t["bookmarks"]
         w["followers"] += t["followers"]
-        w["reward"] += math.log1p(sum(REWARD[k] * t[k] for k in REWARD) + 50 * t["followers"])
+        w["reward"] += math.log1p(sum(weight * t[SANDBOX_KEYS.get(k, k)] for k, weight in weights.items()))
     return curve
 
 

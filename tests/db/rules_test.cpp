@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "core/clock.h"
 #include "db/connection.h"
@@ -202,4 +203,14 @@ TEST_CASE("outside posts' engagement rate follows the same NULL rule") {
     CHECK(same(db::optional_double(sql[i][0]), learn::engagement_rate(rs[i].post)));
     CHECK(sql[i][1].as<bool>() == learn::meets_success(rs[i].post));
   }
+}
+
+TEST_CASE("learn-hourly --print-rules prints the rules the learners use, without a database") {
+  const test::Result r = test::run({"learn-hourly", "--print-rules"}, "postgresql://nowhere:9/x");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto printed = nlohmann::json::parse(r.out);
+  CHECK(printed == learn::rules_json());
+  CHECK(printed["reward"]["weights"]["replies"] == 27.0);
+  CHECK(printed["gates"]["min_views"] == 100);
 }
