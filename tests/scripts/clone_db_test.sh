@@ -22,7 +22,10 @@ status=$("$clone/scripts/db" status)
 echo "$status"
 case "$status" in "running on $url, data in "*) ;; *) echo "unexpected status: $status" >&2; exit 1 ;; esac
 DATABASE_URL=$url "$bin/migrate" >/dev/null
-DATABASE_URL=$url "$bin/migrate" --status | grep -q '"applied"' || { echo "migrate --status shows nothing applied" >&2; exit 1; }
+# Capture first: grep -q stops reading at its first match, and under pipefail
+# the writer's SIGPIPE would fail the test.
+applied=$(DATABASE_URL=$url "$bin/migrate" --status)
+grep -q '"state":"applied"' <<<"$applied" || { echo "migrate --status shows nothing applied: $applied" >&2; exit 1; }
 data=${status##*data in }
 "$clone/scripts/db" destroy
 [ ! -e "$data" ] || { echo "destroy left $data behind" >&2; exit 1; }
