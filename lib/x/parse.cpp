@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "x/errors.h"
+#include "x/tweet_text.h"
 
 namespace gl::x {
 
@@ -28,6 +29,10 @@ std::string str(const json& obj, const char* key) {
   return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+// X returns a post's text with &, < and > HTML-escaped; everything after this
+// point reads the text as its author wrote it.
+std::string post_text(const json& obj) { return decode_html_entities(str(obj, "text")); }
+
 // Reads a count; missing stays unknown, a bad value is unknown plus an anomaly.
 void read_count(const json& metrics, const char* key, learn::Count& out,
                 std::vector<std::string>& anomalies, const char* section) {
@@ -44,7 +49,7 @@ void read_count(const json& metrics, const char* key, learn::Count& out,
 Tweet parse_tweet(const json& d) {
   Tweet t;
   t.id = d["id"].get<std::string>();
-  t.text = str(d, "text");
+  t.text = post_text(d);
   t.author_id = str(d, "author_id");
   t.created_at = str(d, "created_at");
   if (auto pm = d.find("public_metrics"); pm != d.end() && pm->is_object()) {
@@ -125,7 +130,7 @@ std::vector<TimelineTweet> parse_timeline(const std::string& body) {
     if (!d.is_object() || !valid_id(d.value("id", json()))) {
       throw MalformedBody("a data item has no valid string id");
     }
-    out.push_back({d["id"].get<std::string>(), str(d, "text"), str(d, "created_at")});
+    out.push_back({d["id"].get<std::string>(), post_text(d), str(d, "created_at")});
   }
   return out;
 }
@@ -136,7 +141,7 @@ PostedTweet parse_post(const std::string& body) {
   if (data == j.end() || !data->is_object() || !valid_id(data->value("id", json()))) {
     throw MalformedBody("no data.id in the create response");
   }
-  return {(*data)["id"].get<std::string>(), str(*data, "text")};
+  return {(*data)["id"].get<std::string>(), post_text(*data)};
 }
 
 }  // namespace gl::x

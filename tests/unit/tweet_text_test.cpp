@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_data.h"
+#include "x/parse.h"
 
 using gl::test::read_csv_file;
 using gl::test::read_json_lines_file;
@@ -188,6 +189,17 @@ TEST_CASE("HTML entities from the API are decoded once, and nothing else is touc
     INFO(kept);
     CHECK(decode_html_entities(kept) == kept);
   }
+}
+
+TEST_CASE("text read from X's responses is HTML-decoded before anything reads it") {
+  const auto lookup = parse_tweet_lookup(
+      R"({"data":[{"id":"1800000000000000001","text":"Q&amp;A: 3 &lt; 4 &gt; 2 &amp;amp;"}]})");
+  REQUIRE(lookup.tweets.size() == 1);
+  CHECK(lookup.tweets[0].text == "Q&A: 3 < 4 > 2 &amp;");
+  const auto timeline = parse_timeline(R"({"data":[{"id":"7","text":"R&amp;D"}]})");
+  REQUIRE(timeline.size() == 1);
+  CHECK(timeline[0].text == "R&D");
+  CHECK(parse_post(R"({"data":{"id":"8","text":"fish &amp; chips"}})").text == "fish & chips");
 }
 
 TEST_CASE("entities carry UTF-16 indices and can be taken out of the text") {
