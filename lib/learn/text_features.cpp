@@ -1,61 +1,61 @@
 #include "learn/text_features.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <algorithm>
 #include <cctype>
 #include <regex>
-
-#include "x/tweet_text.h"
 
 namespace gl::learn {
 
 namespace {
 
-bool contains_any(const std::string& s, std::initializer_list<const char*> needles) {
-  for (const char* n : needles) {
-    if (s.find(n) != std::string::npos) return true;
-  }
-  return false;
-}
-
-bool starts_with_any(const std::string& s, std::initializer_list<const char*> prefixes) {
-  for (const char* p : prefixes) {
-    if (s.rfind(p, 0) == 0) return true;
-  }
-  return false;
-}
-
-// The opening sentence: up to the first line break or sentence end.
-std::string first_sentence(const std::string& text) {
-  size_t end = text.size();
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      end = i;
-      break;
-    }
-    if ((c == '.' || c == '?' || c == '!') &&
-        (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n')) {
-      // "3.5" is not a sentence end; "e.g." rarely opens a post.
-      end = i + 1;
-      break;
+// Words: runs between white space holding at least one letter or digit (an
+// emoji or a dash alone is not a word).
+int count_words(const std::string& prose) {
+  const auto* s = reinterpret_cast<const uint8_t*>(prose.data());
+  const auto n = static_cast<int32_t>(prose.size());
+  int words = 0;
+  bool counted = false;  // the current run has been counted
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c >= 0 && u_isUWhiteSpace(c)) {
+      counted = false;
+    } else if (!counted && c >= 0 && u_isalnum(c)) {
+      ++words;
+      counted = true;
     }
   }
-  return text.substr(0, end);
+  return words;
 }
 
-int count_list_lines(const std::string& text) {
-  static const std::regex kItem(R"(^\s*(\d+[.)]|[-*•→✅]|\(\d+\))\s+)");
-  int n = 0;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t nl = text.find('\n', start);
-    const std::string line =
-        text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    if (std::regex_search(line, kItem)) ++n;
-    if (nl == std::string::npos) break;
-    start = nl + 1;
-  }
-  return n;
+// A call to action is what the ending asks the reader to do.
+bool calls_to_action(const std::string& lo) {
+  static const std::regex kCta(
+      R"(\bfollow (me|us|for|along|back)\b|\bgive (me|us) a follow\b|)"
+      R"(\b(save|bookmark) (this|it)\b|\b(share|repost|retweet|rt) (this|it|if|with)\b|)"
+      R"(\bplease (share|rt|retweet|repost|help|sign)\b|)"
+      R"(\b(reply|comment) (below|with|and|if|here)\b|\b(drop|leave) (a|your) |)"
+      R"(\b(let|tell) (me|us) know\b|\btell (me|us)\b|\bwhat do you think\b|)"
+      R"(\b(thoughts|agree)\s*\?|\byour turn\b|\bwhat'?s yours\b|\btry (this|it)\b|)"
+      R"(\blink in (the )?(bio|comments|reply|replies|thread)\b|)"
+      R"(\b(sign up|subscribe|register|enroll|rsvp|donate|download|order|buy|shop|grab) )"
+      R"((now|today|here|yours|your|it|for|at|now|tickets)\b|)"
+      R"(\bcheck (it|this|them) out\b|\bclick (here|the link|below)\b|)"
+      R"(\b(read|learn|find out) more\b|\bwatch (now|here|the full)\b|\bjoin (us|me|now)\b|)"
+      R"(\b(go |please )vote\b|\bvote (now|today|for)\b|)"
+      R"(\b(would|have|do|did|will|are|can) you\b[^.!\n]*\?)",
+      std::regex::optimize);
+  const size_t from = lo.size() > 120 ? lo.size() - 120 : 0;
+  return std::regex_search(lo.begin() + static_cast<std::ptrdiff_t>(from), lo.end(), kCta);
+}
+
+bool has_question_mark(const std::string& prose) {
+  return prose.find('?') != std::string::npos ||
+         prose.find("\xEF\xBC\x9F") != std::string::npos ||  // ？
+         prose.find("\xC2\xBF") != std::string::npos;        // ¿
 }
 
 }  // namespace
@@ -112,6 +112,10 @@ const char* hook_label(HookType h) {
 }
 
 bool parse_hook(const std::string& name, HookType& out) {
+  if (name == "contrarian") {
+    out = HookType::kContrarian;
+    return true;
+  }
   for (HookType h : kAllHookTypes) {
     if (name == hook_name(h)) {
       out = h;
@@ -122,76 +126,24 @@ bool parse_hook(const std::string& name, HookType& out) {
 }
 
 TextFeatures analyze_text(const std::string& text) {
-  static const std::regex kDigit(R"(\d)");
-  static const std::regex kStat(
-      R"((\d+(\.\d+)?\s*(%|percent|x\b|times\b)|\b\d+\s+(in|out of)\s+\d+|\b\d{2,}\b))");
-  static const std::regex kListHead(
-      R"(^\s*(the\s+)?(top\s+)?\d+\s+(\w+\s+)?(ways|things|reasons|tips|habits|mistakes|signs|rules|lessons|steps|facts|truths)\b)");
   TextFeatures f;
-  const std::string lo = lower(text);
-  const std::string opening = lower(first_sentence(text));
-  f.weighted_length = x::weighted_length(text);
+  const std::string normal = x::nfc(text);
+  f.weighted_length = x::weighted_length(normal);
   f.length_band = f.weighted_length < 100 ? "short" : f.weighted_length < 200 ? "medium" : "long";
-  f.has_numbers = std::regex_search(lo, kDigit);
-  f.has_question = lo.find('?') != std::string::npos;
-  f.has_url = contains_any(lo, {"http://", "https://"});
-  f.words = 0;
-  bool in_word = false;
-  for (unsigned char c : text) {
-    const bool space = std::isspace(c) != 0;
-    if (!space && !in_word) ++f.words;
-    in_word = !space;
+  f.entities = x::extract_entities(normal);
+  f.prose = x::without_entities(normal, f.entities);
+  f.has_url = std::any_of(f.entities.begin(), f.entities.end(),
+                          [](const x::Entity& e) { return e.type == x::EntityType::kUrl; });
+  f.numbers = read_numbers(f.prose);
+  for (const auto& n : f.numbers) {
+    f.has_numbers = f.has_numbers || is_number(n.kind);
+    f.has_stat = f.has_stat || is_statistic(n.kind);
   }
-  const std::string ending = lo.size() > 80 ? lo.substr(lo.size() - 80) : lo;
-  f.has_cta = contains_any(
-      ending, {"follow", "save this", "bookmark", "repost", "share this", "reply", "comment",
-               "what do you think", "let me know", "try this", "try it", "your turn", "agree?",
-               "thoughts?", "would you", "have you", "do you", "what's yours", "tell me"});
-
-  const int list_lines = count_list_lines(text);
-  // Structure, not subject: "nutrition myths" is a topic, "Myth:" is a hook.
-  if (starts_with_any(opening, {"myth", "the myth", "a myth", "biggest myth"}) ||
-      contains_any(opening, {"myth:", "misconception", "isn't true", "is not true", "is a lie",
-                             "debunk", "stop believing", "lie you", "you've been told"})) {
-    f.hook = HookType::kMythBusting;
-  } else if (contains_any(opening,
-                          {"unpopular opinion", "contrary to", "everyone says", "everyone thinks",
-                           "most people think", "most people believe", "overrated", "hot take",
-                           "the opposite", "forget what", "stop telling", " is wrong", " are wrong",
-                           "conventional wisdom"})) {
-    f.hook = HookType::kContrarian;
-  } else if (!opening.empty() && opening.back() == '?') {
-    f.hook = HookType::kQuestion;
-  } else if (list_lines >= 2 || std::regex_search(opening, kListHead)) {
-    f.hook = HookType::kList;
-  } else if (starts_with_any(opening, {"how to", "here's how", "here is how", "step 1",
-                                       "a simple way to", "the protocol", "do this"}) ||
-             contains_any(opening, {"here's how", "step-by-step", "step by step"})) {
-    f.hook = HookType::kHowTo;
-  } else if (starts_with_any(opening, {"i ", "i'", "my ", "last year", "last week", "yesterday",
-                                       "years ago", "when i", "a friend", "my client"})) {
-    f.hook = HookType::kPersonalStory;
-  } else if (std::regex_search(opening, kStat)) {
-    f.hook = HookType::kSurprisingStat;
-  }
-
-  // Body pattern: what follows the hook.
-  const std::string rest = lo.size() > opening.size() ? lo.substr(opening.size()) : "";
-  if (f.hook != HookType::kContrarian && f.hook != HookType::kMythBusting &&
-      contains_any(lo, {" but ", "however", " yet ", "actually", "turns out", "in reality"})) {
-    f.body.push_back("Contrarian take");
-  }
-  if (contains_any(lo, {"study", "studies", "research", "data", "trial", "meta-analysis",
-                        "evidence", "scientists", "paper"}) ||
-      (f.hook != HookType::kSurprisingStat && std::regex_search(rest, kStat))) {
-    f.body.push_back("Evidence");
-  }
-  if (contains_any(rest, {"because", "which means", "the reason", "that's why", "mechanism",
-                          "this is why", "due to"})) {
-    f.body.push_back("Mechanism");
-  }
-  if (f.hook != HookType::kList && list_lines >= 2) f.body.push_back("Steps");
-  if (f.body.empty()) f.body.push_back("Explanation");
+  f.has_question = has_question_mark(f.prose);
+  f.words = count_words(f.prose);
+  f.has_cta = calls_to_action(lower(f.prose));
+  f.hook = classify_hook(f.prose);
+  f.body = body_pattern(f.prose, f.hook);
   return f;
 }
 

@@ -1,10 +1,15 @@
 // What a post's text is made of, recognised deterministically: its hook type,
 // body pattern, length band, numbers, question, call to action. The learners,
-// the planner and the sandbox's audience all read text through this.
+// the planner and inspect-text all read text through this. Everything but the
+// length is read from the prose: the NFC text with its URLs, mentions, hashtags
+// and cashtags (found as X finds them) taken out.
 #pragma once
 
 #include <string>
 #include <vector>
+
+#include "learn/text_features_numbers.h"
+#include "x/tweet_text.h"
 
 namespace gl::learn {
 
@@ -26,21 +31,32 @@ inline constexpr HookType kAllHookTypes[] = {HookType::kSurprisingStat, HookType
 
 const char* hook_name(HookType h);   // "surprising_stat"
 const char* hook_label(HookType h);  // "Surprising stat"
+// Also takes "contrarian" (the labels' name) for kContrarian.
 bool parse_hook(const std::string& name, HookType& out);
 
 struct TextFeatures {
   HookType hook = HookType::kStatement;
   std::vector<std::string> body;  // body pattern elements, e.g. {"Contrarian take", "Evidence"}
   std::string length_band;        // short (< 100), medium (100-199), long (>= 200) weighted chars
-  bool has_numbers = false;
-  bool has_question = false;
-  bool has_cta = false;
+  bool has_numbers = false;       // a quantity or statistic in the prose (not a year, date, ...)
+  bool has_stat = false;          // a statistic in the prose: %, 1 in 4, 3x, money, 10,000
+  bool has_question = false;      // a question mark in the prose
+  bool has_cta = false;           // the ending asks the reader to act (follow, reply, share, ...)
   bool has_url = false;
-  int weighted_length = 0;
-  int words = 0;
+  int weighted_length = 0;             // X's weighted length of the whole text
+  int words = 0;                       // words of the prose
+  std::vector<x::Entity> entities;     // in the NFC text, UTF-16 indices
+  std::vector<NumberMention> numbers;  // every number of the prose, with its kind
+  std::string prose;                   // the NFC text, each entity replaced by a space
 };
 
 TextFeatures analyze_text(const std::string& text);
+
+// The hook of a post's prose (as in TextFeatures::prose).
+HookType classify_hook(const std::string& prose);
+// What follows the hook: "Contrarian take", "Evidence", "Mechanism", "Steps",
+// else "Explanation".
+std::vector<std::string> body_pattern(const std::string& prose, HookType hook);
 
 // "[Surprising stat] + [Contrarian take] + [Evidence] + [Call to action]"
 std::string structure_string(const TextFeatures& f);

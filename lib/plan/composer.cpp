@@ -58,7 +58,7 @@ std::string opening(const DraftRequest& r, std::mt19937_64& rng) {
       return pick<std::string>(
           {"I changed one thing about my " + t + " for " + n + " weeks.",
            "Last year my " + t + " was a mess. Here is what fixed it.",
-           "My client tracked " + t + " for " + n + " months and found a pattern.",
+           "I tracked my " + t + " for " + n + " months and found a pattern.",
            "I ignored " + t + " for years. Then I measured it for " + n + " weeks.",
            "When I started taking " + t + " seriously, the first week was the hardest."},
           rng);
@@ -171,6 +171,12 @@ std::vector<HookType> persona_hooks(const std::string& generator) {
 }
 
 std::string compose_offline(const DraftRequest& r, std::mt19937_64& rng) {
+  // A question hook asks the reader; a post that goes on to answer it is a statement.
+  if (r.hook == HookType::kQuestion) {
+    return opening(r, rng) +
+           pick<std::string>({" Reply with yours.", " Tell me below.", " Curious what you think."},
+                             rng);
+  }
   return opening(r, rng) + body(r, rng) + voice(r.generator, rng) + ending(rng);
 }
 

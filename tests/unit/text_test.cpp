@@ -1,58 +1,225 @@
+// Reading a post: features over entities, numbers, hooks by the labelling
+// guide (tests/data/hooks/GUIDE.md) and on the labelled real tweets.
 #include <catch2/catch.hpp>
+#include <map>
+#include <set>
 
 #include "learn/embedding.h"
 #include "learn/text_features.h"
+#include "test_data.h"
 #include "x/tweet_text.h"
 
 using namespace gl::learn;
 
-TEST_CASE("weighted length counts like X: URLs 23, emoji and CJK 2, NFC first") {
-  CHECK(gl::x::weighted_length("hello") == 5);
-  CHECK(gl::x::weighted_length("see https://example.com/a/very/long/path/that/goes/on?x=1") ==
-        4 + 23);
-  CHECK(gl::x::weighted_length("\xF0\x9F\x98\x80") == 2);                  // 😀
-  CHECK(gl::x::weighted_length("\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD") == 2);  // 👍🏽 one emoji
-  CHECK(gl::x::weighted_length(
-            "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7") ==
-        2);                                                        // family ZWJ
-  CHECK(gl::x::weighted_length("\xE6\x97\xA5\xE6\x9C\xAC") == 4);  // 日本
-  CHECK(gl::x::weighted_length("e\xCC\x81") == 1);  // e + combining acute = é after NFC
-  CHECK(gl::x::weighted_length(std::string(280, 'a')) == 280);
-  CHECK(gl::x::weighted_length(std::string(140, 'a') + std::string(70, '\xE4')) > 0);
+namespace {
+
+std::string hook_of(const std::string& text) { return hook_name(analyze_text(text).hook); }
+
+std::vector<std::pair<std::string, std::string>> numbers_of(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& n : analyze_text(text).numbers)
+    out.emplace_back(n.text, number_kind_name(n.kind));
+  return out;
 }
 
-TEST_CASE("hook types are recognised on labelled examples") {
-  const std::vector<std::pair<std::string, HookType>> labelled = {
-      {"73% of adults sleep less than 7 hours. That costs more focus than coffee can buy back.",
-       HookType::kSurprisingStat},
-      {"People who walk 8,000 steps a day cut their risk by 51%.", HookType::kSurprisingStat},
-      {"Sleep fact: 73% of adults get this wrong. Research shows why.", HookType::kSurprisingStat},
-      {"The food pyramid is wrong about fat.", HookType::kContrarian},
-      {"Unpopular opinion: morning routines are overrated.", HookType::kContrarian},
-      {"Everyone says breakfast is the most important meal. The data disagrees.",
-       HookType::kContrarian},
-      {"Most people think stretching prevents injury. It mostly doesn't.", HookType::kContrarian},
-      {"Why do we wake up at 3am?", HookType::kQuestion},
-      {"What if your tiredness isn't about sleep at all?", HookType::kQuestion},
-      {"I tracked my sleep for 90 days. Here is what changed.", HookType::kPersonalStory},
-      {"Last year my resting heart rate was 72. Today it is 58.", HookType::kPersonalStory},
-      {"5 habits that fixed my focus:\n1. No phone before 10\n2. One tab\n3. Walks",
+}  // namespace
+
+TEST_CASE("each hook is recognised on the labelling guide's own examples") {
+  const std::vector<std::pair<std::string, HookType>> examples = {
+      {"Who's coming to the meetup tonight?", HookType::kQuestion},
+      {"What's the one book every founder should read?", HookType::kQuestion},
+      {"@ana did the deploy go out?", HookType::kQuestion},
+      {"3 things I check before shipping:\n1. logs\n2. rollback\n3. alerts", HookType::kList},
+      {"Top 10 hikes near Denver \xF0\x9F\x91\x87 https://t.co/abc123", HookType::kList},
+      {"Our new release: \xE2\x80\xA2 faster sync \xE2\x80\xA2 dark mode \xE2\x80\xA2 offline "
+       "drafts",
        HookType::kList},
-      {"3 mistakes people make with creatine", HookType::kList},
-      {"How to fall asleep in 10 minutes: dim the lights an hour before bed.", HookType::kHowTo},
-      {"Here's how to build a reading habit that sticks.", HookType::kHowTo},
-      {"Myth: you need 8 glasses of water a day.", HookType::kMythBusting},
-      {"The biggest misconception about protein timing.", HookType::kMythBusting},
-      {"Nutrition myths reward patience more than rules.", HookType::kStatement},
-      {"Sleep is the foundation of everything else.", HookType::kStatement},
+      {"How to brew cold coffee: grind coarse, steep 12 h, filter.", HookType::kHowTo},
+      {"Here's how we cut our CI time in half https://t.co/abc123", HookType::kHowTo},
+      {"New tutorial: deploying Rails on a $5 VPS https://t.co/abc123", HookType::kHowTo},
+      {"73% of startups never check their churn.", HookType::kSurprisingStat},
+      {"1 in 3 adults sleeps less than 6 hours.", HookType::kSurprisingStat},
+      {"Coffee exports fell by $2bn this year.", HookType::kSurprisingStat},
+      {"Unpopular opinion: standups waste everyone's time.", HookType::kContrarian},
+      {"Stop posting every day. Post better.", HookType::kContrarian},
+      {"Everyone loves microservices. Most teams should not use them.", HookType::kContrarian},
+      {"Myth: cracking knuckles causes arthritis. Fact: it doesn't.", HookType::kMythBusting},
+      {"No, the bridge is not closing next week; that rumour is false.", HookType::kMythBusting},
+      {"Goldfish don't actually have 3-second memories.", HookType::kMythBusting},
+      {"When I was 20 I was fired from a caf\xC3\xA9. It taught me to show up early.",
+       HookType::kPersonalStory},
+      {"Last year I shipped nothing for 6 months. Here's what I learned.",
+       HookType::kPersonalStory},
+      {"My first talk went terribly: I forgot my slides, then the projector died.",
+       HookType::kPersonalStory},
+      {"Big news: we're launching on Tuesday!", HookType::kStatement},
+      {"Thanks for having me @conf \xF0\x9F\x99\x8F", HookType::kStatement},
+      {"lol same", HookType::kStatement},
   };
-  for (const auto& [text, expected] : labelled) {
+  for (const auto& [text, hook] : examples) {
     INFO(text);
-    CHECK(hook_name(analyze_text(text).hook) == std::string(hook_name(expected)));
+    CHECK(hook_of(text) == hook_name(hook));
   }
 }
 
-TEST_CASE("text features and structure strings") {
+TEST_CASE("what the guide rules out is a statement") {
+  for (const char* text : {
+           "How cool is that?!",  // an exclamation
+           "Why do we sleep? Because the brain needs to clear waste, and it does that "
+           "only at night. Researchers have watched it happen in mice for a decade now.",
+           "I luv u",                                                 // any sentence with I
+           "I'm excited to announce I joined Acme as head of data!",  // job news
+           "I agree", "At the airport", "Just watched Dune, loved it",
+           "This film was bad",                                   // a negative opinion
+           "Sign up now for the spring cohort",                   // a call to action
+           "The museum reopens in 18 months after a 2021 fire.",  // durations and years
+           "Ward no. 27 is voting today.", "Interested?",
+           "Can I get a laptop from you?",                  // a request
+           "Sleep myths reward patience more than rules.",  // "myths" is the topic
+       }) {
+    INFO(text);
+    CHECK(hook_of(text) == "statement");
+  }
+}
+
+TEST_CASE("the hook classifier on the held-out labels of real tweets") {
+  // tests/data/hooks: labels written by a reader who never saw the classifier;
+  // the classifier's rules were written from the guide and tuned on the dev split
+  // only. Issue 9 asks, on this test split, precision >= 0.8 for every hook the
+  // classifier says and recall >= 0.7 for question, list and how_to. Measured here
+  // (bench/hooks.py): macro-F1 0.40 (always "statement": 0.117), list 0.83/0.71,
+  // surprising_stat 1.00/0.50, question 0.62/0.67, how_to 0.33/0.12, and the rare
+  // hooks (contrarian 1, myth_busting 1, personal_story 5 tweets) never said. The
+  // question and how_to targets are NOT met; these checks hold what is, so that a
+  // change that reads real tweets worse fails.
+  const auto tweets = gl::test::read_csv_file("real-tweets/tweets.csv");
+  const auto labels = gl::test::read_csv_file("hooks/labels.csv");
+  std::map<std::string, std::string> text_of;
+  for (const auto& t : tweets) text_of[t.at("id")] = t.at("text");
+  const std::vector<std::string> hooks = {"question",        "list",       "how_to",
+                                          "surprising_stat", "contrarian", "myth_busting",
+                                          "personal_story",  "statement"};
+  std::map<std::string, int> tp, fp, fn;
+  int n = 0;
+  for (const auto& row : labels) {
+    if (row.at("split") != "test") continue;
+    ++n;
+    const std::string text = gl::x::decode_html_entities(text_of.at(row.at("id")));
+    std::string said = hook_name(analyze_text(text).hook);
+    if (said == "contrarian_take") said = "contrarian";
+    const std::string& label = row.at("hook");
+    if (said == label) {
+      ++tp[label];
+    } else {
+      ++fp[said];
+      ++fn[label];
+    }
+  }
+  REQUIRE(n == 363);
+  std::map<std::string, double> precision, recall;
+  double macro_f1 = 0;
+  for (const auto& h : hooks) {
+    precision[h] = tp[h] + fp[h] > 0 ? double(tp[h]) / (tp[h] + fp[h]) : 0;
+    recall[h] = tp[h] + fn[h] > 0 ? double(tp[h]) / (tp[h] + fn[h]) : 0;
+    const double p = precision[h], r = recall[h];
+    macro_f1 += p + r > 0 ? 2 * p * r / (p + r) / hooks.size() : 0;
+  }
+  INFO("macro-F1 " << macro_f1);
+  CHECK(macro_f1 >= 0.38);
+  CHECK(precision["list"] >= 0.8);
+  CHECK(recall["list"] >= 0.7);
+  CHECK(precision["surprising_stat"] >= 0.8);
+  CHECK(precision["question"] >= 0.6);
+  CHECK(recall["question"] >= 0.6);
+  CHECK(recall["statement"] >= 0.95);
+}
+
+TEST_CASE("features are read from the prose: no digits of links or handles, no link's ?") {
+  const auto f = analyze_text("@user123 see https://t.co/Ab12Cd?x=1 and #top10 $SPY");
+  CHECK_FALSE(f.has_numbers);
+  CHECK_FALSE(f.has_question);
+  CHECK(f.has_url);
+  CHECK(f.words == 2);  // "see", "and"
+  CHECK(f.entities.size() == 4);
+  const auto g = analyze_text("What would you add? example.com/x?y=1");
+  CHECK(g.has_question);
+  CHECK(g.has_url);
+  CHECK(analyze_text("Protip: example.com has 3 guides").has_numbers);
+}
+
+TEST_CASE("years, dates, times, versions and list numbering are not statistics") {
+  using P = std::pair<std::string, std::string>;
+  CHECK(numbers_of("In 2023, 73% of teams shipped 3x faster; 1 in 4 missed.") ==
+        std::vector<P>{{"2023", "year"},
+                       {"73%", "percent"},
+                       {"3x", "multiplier"},
+                       {"1", "ratio"},
+                       {"4", "quantity"}});
+  CHECK(numbers_of("Meet at 10:30 or 3pm on 5/12, May 5 or 2023-01-05.") ==
+        std::vector<P>{{"10:30", "time"},
+                       {"3pm", "time"},
+                       {"5/12", "date"},
+                       {"5", "date"},
+                       {"2023-01-05", "date"}});
+  CHECK(numbers_of("v2 and version 3.4.0 of GPT-4 in the 1990s") ==
+        std::vector<P>{
+            {"2", "version"}, {"3.4.0", "version"}, {"4", "identifier"}, {"1990s", "year"}});
+  CHECK(numbers_of("Top 10 picks:\n1. one\n2) two\nthe 21st, #1 and no. 27") ==
+        std::vector<P>{{"10", "list_number"},
+                       {"1", "list_number"},
+                       {"2", "list_number"},
+                       {"21st", "ordinal"},
+                       {"1", "ordinal"},
+                       {"27", "identifier"}});
+  CHECK(numbers_of("$2bn, \xE2\x82\xAC"
+                   "50, 10,000 users, 18 months, 5km") == std::vector<P>{{"$2bn", "money"},
+                                                                         {"\xE2\x82\xAC"
+                                                                          "50",
+                                                                          "money"},
+                                                                         {"10,000", "count"},
+                                                                         {"18", "quantity"},
+                                                                         {"5km", "quantity"}});
+  const auto years = analyze_text("Founded in 1998, relaunched on 5 May 2023 (v3.1).");
+  CHECK_FALSE(years.has_numbers);
+  CHECK_FALSE(years.has_stat);
+  const auto stat = analyze_text("Sales rose 40 percent.");
+  CHECK(stat.has_numbers);
+  CHECK(stat.has_stat);
+}
+
+TEST_CASE("on the real tweets, numbers come from prose only") {
+  const auto tweets = gl::test::read_csv_file("real-tweets/tweets.csv");
+  int with_digits = 0, with_numbers = 0, with_stat = 0;
+  for (const auto& t : tweets) {
+    const std::string text = gl::x::decode_html_entities(t.at("text"));
+    const auto f = analyze_text(text);
+    with_digits += text.find_first_of("0123456789") != std::string::npos;
+    with_numbers += f.has_numbers;
+    with_stat += f.has_stat;
+    INFO(text);
+    if (f.prose.find_first_of("0123456789") == std::string::npos) CHECK_FALSE(f.has_numbers);
+    CHECK((!f.has_stat || f.has_numbers));
+  }
+  // 503 of 714 carry a digit somewhere, mostly in t.co links, handles, dates and years.
+  CHECK(with_digits == 503);
+  CHECK(with_numbers < 200);
+  CHECK(with_stat < with_numbers);
+}
+
+TEST_CASE("calls to action, questions and words") {
+  CHECK(analyze_text("Sleep more. Follow me for daily tips").has_cta);
+  CHECK(analyze_text("Great thread. What do you think?").has_cta);
+  CHECK(analyze_text("New paper out, link in bio").has_cta);
+  CHECK_FALSE(analyze_text("I gained 1000 followers and my reply rate doubled").has_cta);
+  CHECK_FALSE(analyze_text("The commentary was sharp").has_cta);
+  CHECK(analyze_text("\xC2\xBF"
+                     "Qu\xC3\xA9 opinas?")
+            .has_question);
+  CHECK(analyze_text("\xE5\xA5\xBD\xE3\x81\x8D\xEF\xBC\x9F").has_question);  // 好き？
+  CHECK(analyze_text("Hello \xE2\x80\x94 world \xF0\x9F\x98\x80 !").words == 2);
+}
+
+TEST_CASE("structure strings and length bands") {
   const auto f = analyze_text(
       "95% of people think naps ruin sleep, but research shows a 20-minute nap improves recall. "
       "Try it today.");
@@ -65,9 +232,12 @@ TEST_CASE("text features and structure strings") {
         "[Surprising stat] + [Contrarian take] + [Evidence] + [Call to action]");
   CHECK(analyze_text("Short.").length_band == "short");
   CHECK(analyze_text(std::string(210, 'a')).length_band == "long");
+  CHECK(analyze_text("https://t.co/abcdefghij " + std::string(90, 'a')).length_band == "medium");
   HookType h;
   CHECK(parse_hook("myth_busting", h));
   CHECK(h == HookType::kMythBusting);
+  CHECK(parse_hook("contrarian", h));
+  CHECK(h == HookType::kContrarian);
   CHECK_FALSE(parse_hook("nonsense", h));
 }
 

@@ -1,0 +1,417 @@
+// The hook of a post and the pattern of its body, read from the prose (the
+// text without URLs, mentions, hashtags, cashtags). The hooks follow the
+// labelling guide (tests/data/hooks/GUIDE.md): the hook is what the opening
+// (first sentence or line) does, a structure (steps, a list) wins over the
+// lead-in that introduces it, and a post that is not clearly a hook is a
+// statement: each rule below asks for an explicit sign, because a wrong hook
+// teaches the learners a false lesson.
+#include <algorithm>
+#include <cctype>
+#include <regex>
+
+#include "learn/text_features.h"
+
+namespace gl::learn {
+
+namespace {
+
+using std::regex;
+using std::regex_search;
+
+constexpr auto kIcase = std::regex::icase | std::regex::optimize;
+
+bool any(const std::string& s, const regex& r) { return regex_search(s, r); }
+
+std::string trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+bool has_alnum(const std::string& s) {
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c >= 0x80) return true;
+  }
+  return false;
+}
+
+int word_count(const std::string& s) {
+  int n = 0;
+  bool in_word = false;
+  for (unsigned char c : s) {
+    const bool letter = std::isalnum(c) || c >= 0x80 || c == '\'';
+    if (letter && !in_word) ++n;
+    in_word = letter;
+  }
+  return n;
+}
+
+// A post read for its hook: the lines that say something, the opening and what follows.
+struct Reading {
+  std::vector<std::string> lines;  // trimmed, non-empty, with a letter or digit
+  std::string opening_text;        // first sentence of the first line
+  std::string opening;             // the same, lower-case
+  std::string lead;                // the opening, and the next sentence when it is a short opener
+  std::string rest;                // everything after the opening, lower-case
+  int rest_sentences = 0;          // sentences after the opening
+  std::string all;                 // lower-case prose
+};
+
+// Sentence ends: . ! ? (and the CJK forms) before white space or the end.
+size_t sentence_end(const std::string& line) {
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if ((c == '.' || c == '!' || c == '?') &&
+        (i + 1 == line.size() || line[i + 1] == ' ' || line[i + 1] == '\t')) {
+      // "Aug. 14", "e.g. this", "U.S. data": an abbreviation, not an end.
+      if (c == '.' && i >= 1 && i + 2 < line.size() &&
+          std::islower(static_cast<unsigned char>(line[i + 2])))
+        continue;
+      size_t end = i + 1;
+      while (end < line.size() && (line[end] == '!' || line[end] == '?')) ++end;
+      return end;
+    }
+    for (const char* cjk : {"\xE3\x80\x82", "\xEF\xBC\x81", "\xEF\xBC\x9F"}) {  // 。！？
+      if (line.compare(i, 3, cjk) == 0) return i + 3;
+    }
+  }
+  return line.size();
+}
+
+Reading read(const std::string& prose) {
+  // Multi-byte characters go in alternations: std::regex reads brackets byte by byte.
+  static const regex kLeader(R"(^([\s:;,.|>-]|–|—)*(rt\b\s*:?\s*)?([\s:;,.|>-]|–|—)*)", kIcase);
+  Reading r;
+  const std::string text =
+      std::regex_replace(prose, kLeader, "", std::regex_constants::format_first_only);
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    const std::string line = trim(text.substr(start, nl - start));
+    if (has_alnum(line)) r.lines.push_back(line);
+    start = nl + 1;
+  }
+  r.all = lower(text);
+  if (r.lines.empty()) return r;
+  const std::string& first = r.lines.front();
+  const size_t end = sentence_end(first);
+  r.opening_text = trim(first.substr(0, end));
+  r.opening = lower(r.opening_text);
+  std::string rest = trim(first.substr(end));
+  for (size_t i = 1; i < r.lines.size(); ++i) rest += "\n" + r.lines[i];
+  r.rest = lower(trim(rest));
+  // Count the sentences after the opening, and take the next one as part of a
+  // short opener ("Agree, and also... I would say stop X-ing").
+  std::string next = trim(rest);
+  for (bool first_next = true; !next.empty(); first_next = false) {
+    const size_t e = std::min(sentence_end(next), next.find('\n'));
+    if (first_next && word_count(r.opening) <= 4) r.lead = lower(trim(next.substr(0, e)));
+    ++r.rest_sentences;
+    next = e >= next.size() ? "" : trim(next.substr(e));
+  }
+  r.lead = r.lead.empty() ? r.opening : r.opening + " " + r.lead;
+  return r;
+}
+
+// A symbol (U+2000-U+2FFF) or an emoji (U+1F000 on) opens the line: ✅ ☑️ 👉 🔹.
+bool symbol_first(const std::string& line) {
+  const auto c0 = static_cast<unsigned char>(line[0]);
+  const auto c1 = line.size() > 1 ? static_cast<unsigned char>(line[1]) : 0;
+  return c0 == 0xE2 || (c0 == 0xF0 && c1 == 0x9F);
+}
+
+// Item lines: a bullet, a dash or star, a number ("1." "2)" "(3)") or the same
+// leading symbol on each.
+bool item_line(const std::string& line) {
+  static const regex kItem(
+      R"(^(\d{1,2}[.):-]\s|\d{1,2}\s*(–|—)\s|\(\d{1,2}\)\s|[a-h][.)]\s|step \d{1,2}\b|[-*+>]\s?|•|▪|◦|·|→|➤|➡|►|①|②|③|④|⑤|⑥|⑦|⑧|⑨|⑩|\d(\xEF\xB8\x8F)?\xE2\x83\xA3))",
+      kIcase);
+  return regex_search(line, kItem) || symbol_first(line);
+}
+
+std::string leading_symbol(const std::string& line) {
+  const unsigned char c = static_cast<unsigned char>(line[0]);
+  const size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  return line.substr(0, n);
+}
+
+// At least three parallel items that are the post's content: after a lead-in of
+// at most two lines that is not an announcement (job duties, thanks, an event's
+// details are not a list).
+bool list_structure(const Reading& r) {
+  static const regex kAnnouncement(
+      R"(\b(hiring|seeking|looking for|job|position|vacanc|apply|thank|thanks|grateful|congrat|join us|register|tickets|venue|agenda|speakers)\b)",
+      kIcase);
+  static const regex kBullet(R"(^(•|▪|◦|·|→|➤|➡|►))");
+  int first_item = -1, items = 0;
+  for (size_t i = 0; i < r.lines.size(); ++i) {
+    const std::string& line = r.lines[i];
+    bool item = item_line(line);
+    if (item && symbol_first(line) && !regex_search(line, kBullet)) {
+      // A symbol counts as a bullet only when the next or previous line starts with it too.
+      const std::string s = leading_symbol(line);
+      const bool prev = i > 0 && leading_symbol(r.lines[i - 1]) == s;
+      const bool next = i + 1 < r.lines.size() && leading_symbol(r.lines[i + 1]) == s;
+      item = prev || next;
+    }
+    if (item) {
+      if (first_item < 0) first_item = static_cast<int>(i);
+      ++items;
+    }
+  }
+  // "Our new release: • faster sync • dark mode • offline drafts" on one line.
+  if (items == 0 && !r.lines.empty()) {
+    size_t bullets = 0;
+    for (size_t at = r.lines[0].find("\xE2\x80\xA2"); at != std::string::npos;
+         at = r.lines[0].find("\xE2\x80\xA2", at + 1))
+      ++bullets;
+    if (bullets >= 3) return true;
+  }
+  for (int i = 0; i < std::max(first_item, 1); ++i) {
+    if (any(r.lines[static_cast<size_t>(i)], kAnnouncement)) return false;
+  }
+  if (items >= 3 && first_item <= 3) {
+    const int tail = static_cast<int>(r.lines.size()) - first_item;
+    return items * 2 >= tail;
+  }
+  // Unmarked items: a lead-in ending in ":" (or 👇), then three or more short
+  // lines that are not an event's details (Date: ..., Where: ...).
+  static const regex kLeadIn(R"((:|👇|⬇️)\s*$)");
+  static const regex kDetail(
+      R"(^(date|time|when|where|venue|place|location|price|cost|fee|link|register|rsvp|host|speaker|fecha|hora|lugar|dónde|cuándo|datum|zeit|ort)\s*:)",
+      kIcase);
+  if (r.lines.size() < 4 || !any(r.lines[0], kLeadIn)) return false;
+  int short_lines = 0;
+  for (size_t i = 1; i < r.lines.size(); ++i) {
+    if (any(r.lines[i], kDetail)) return false;
+    if (word_count(r.lines[i]) <= 8) ++short_lines;
+  }
+  return short_lines >= 3 && short_lines * 3 >= static_cast<int>(r.lines.size() - 1) * 2;
+}
+
+// "5 things ...", "Top 10 ...", "8 courses to learn Python" opening the post.
+bool list_framing(const Reading& r) {
+  static const regex kFrame(
+      R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+)?(top\s+\d{1,3}\b|\d{1,2}\s+([\w'-]+\s+){0,3}(ways|things|reasons|tips|tricks|habits|mistakes|signs|rules|lessons|steps|facts|truths|books|courses|tools|websites|sites|resources|ideas|questions|apps|movies|films|songs|places|skills|examples|myths|quotes|libraries|packages|projects|principles|hacks|strategies|secrets|takeaways|podcasts|channels|papers)\b))",
+      kIcase);
+  // "7 tools every analyst needs:", "5 books that changed how I work 👇": N plural things framed.
+  static const regex kCounted(
+      R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+)?\d{1,2}\s+([\w'-]+\s+){0,2}[a-z'-]+s\s+(that|to|for|you|every|i|we|everyone|of)\b.*(:|👇|⬇️|🧵)\s*$)",
+      kIcase);
+  return any(r.opening, kFrame) || any(r.opening, kCounted);
+}
+
+bool asks(const std::string& o) {
+  return (!o.empty() && o.back() == '?') ||
+         (o.size() >= 3 && o.compare(o.size() - 3, 3, "\xEF\xBC\x9F") == 0);
+}
+
+bool how_to(const Reading& r) {
+  if (asks(r.opening)) return false;  // asking how is a question
+  // The words by which a post says it teaches (the guide's tutorial, guide,
+  // learn to, here's how, roadmap), anywhere in it, in a few languages.
+  static const regex kTeaches(
+      R"(\b((a|an|the|our|my|new|quick) how[- ]to|here'?s how|here is how|heres how|step[- ]by[- ]step|tutorials?|walk-?through|cheat ?sheets?|roadmap|guide|tutoriel|anleitung|apprendre|paso a paso|pasos para|consejos para|passo a passo|dicas? (de|para)|astuces?|so geht'?s|como (fazer|criar|usar|instalar)|comment (faire|creer|utiliser)|in \d+ (easy |simple )?steps|follow these steps|(detail|explain|show you|walk you through|teach you|teaches you) how)\b)",
+      kIcase);
+  // A tip that tells how: "Tip: ...", "debugging strategy: ...".
+  static const regex kTipLabel(
+      R"(^([\w'-]+\s+){0,2}(tip|tips|protip|hack|trick|lifehack|strategy)\s*(#?\d+)?\s*:)", kIcase);
+  // An instruction: "Press Ctrl+K to ...", "For X, call Y on Z", "Use X instead of Y".
+  static const regex kInstruction(
+      R"(^((for|to) [^,]{3,60}?,?\s*)?((call|run|press|type|install|wrap|pass|preheat|stir|grind|steep|combine|whisk)\b|(use|try|replace|swap|add)\b.{2,80}\b(instead of|rather than)\b))",
+      kIcase);
+  // "How to X", "How I built Y", "this is how you Z"; "a thread on how to", "steps to".
+  static const regex kHowOpening(
+      R"(^(how[- ]to|this is how (you|to|i|we)|how (i|we) (\w+ed|built|made|set up|cut|got|went|run|use|do))\b)",
+      kIcase);
+  static const regex kAbout(
+      R"(\b((on|about|explains?|explaining|showing|shows you|post|thread|video|notes|article|blog|course|demo|tips?)\s+(\w+\s+)?how to|steps to|step ?1\b|ingredients\s*:))",
+      kIcase);
+  // "You can use X to Y", "Did you know you can ...?": a tip that tells how.
+  static const regex kYouCan(
+      R"(\byou can (now |also |easily |just )?(use|call|run|pass|set|type|press|install|import|pipe|wrap|combine|replace|create|convert|add|access|do|make|get rid of|turn|switch)\b.{0,80}\b(to|with|by|instead|in|from)\b)",
+      kIcase);
+  // An imperative with its purpose: "Use across() to apply a function to many columns".
+  static const regex kImperative(
+      R"(^(use|try|add|set|install|run|call|press|type|pass|wrap|combine|replace|swap|switch|turn|rename|convert|load|import|pipe|enable|disable|store|remove)\b[^.!?]{2,80}\b(to|instead of|rather than|so that)\b)",
+      kIcase);
+  static const regex kPromo(
+      R"(\b(code|coupon|off|discount|sale|shop|store|order|buy|deal|shipping|tickets?|win|giveaway|prize|sign up|register)\b)",
+      kIcase);
+  // "Learn SQL in 30 days": teaching material offered (not "learn more").
+  static const regex kLearn(R"(^learn\s+(?!more\b|about us\b)\w+)", kIcase);
+  const std::string head = r.lead.substr(0, 100);
+  // "Learn to X" as an offer, not "we need to learn to X".
+  static const regex kLearnTo(
+      R"((^|[.!?:]\s+|\b(you'?ll|you will|will|and|help you|helps you)\s+)learn (how )?to\b)",
+      kIcase);
+  // The same in words with accents or in Japanese: no \b (it is ASCII-only) and no
+  // brackets (std::regex reads them byte by byte).
+  static const regex kTeachesIntl(
+      R"((gu(í|i)a\b|aprende|aprenda|aprender a|(é|e)tape par (é|e)tape|schritt f(ü|u)r schritt|c(ó|o)mo (hacer|crear|usar|instalar)|comment cr(é|e)er|やり方|使い方|作り方|手順|チュートリアル|入門))",
+      kIcase);
+  return any(r.all, kTeaches) || any(r.all, kTeachesIntl) || any(r.all, kLearnTo) ||
+         any(r.opening, kHowOpening) || any(head, kAbout) || any(r.opening, kTipLabel) ||
+         any(r.opening, kInstruction) || any(r.lead, kYouCan) ||
+         (any(r.opening, kImperative) && !any(r.opening, kPromo)) || any(r.opening, kLearn);
+}
+
+bool myth_busting(const Reading& r) {
+  // A myth named as one, not a topic ("nutrition myths" is a subject).
+  static const regex kMyth(
+      R"(^(myths?|misconceptions?)\s*(#?\d+)?\s*:|\b(the|a|this|that|biggest|common|popular|persistent|dangerous|another|one|greatest|top) (myth|misconception)\b|\b(is|it'?s|that'?s|was) (a|an old|just a) (myth|misconception)\b|\bmyth[- ]?bust|\bmyths? (vs\.?|and) facts?\b|\bmisconceptions? (about|that)\b|\bdebunk\w*|\bstop believing\b|\bfact[- ]check\w*|\bcontrary to (popular|common) belief\b|\b(is|are|was|were)( not|n't) true\b|\bthat'?s (false|not true)\b|\b(doesn't|don't|does not|do not|isn't|aren't|is not|are not) actually\b)",
+      kIcase);
+  static const regex kNo(R"(^no[,.!]\s+\w+.*\b(not|n't|never|false)\b)", kIcase);
+  // "Plastic is NOT sustainable": a claim corrected with emphasis (case matters).
+  static const regex kEmphatic(
+      R"(\b(is|are|was|were|does|do|did|has|have|can|will) (NOT|NEVER)\b)");
+  return any(r.lead, kMyth) || any(r.opening, kNo) || any(r.opening_text, kEmphatic);
+}
+
+bool contrarian(const Reading& r) {
+  static const regex kTake(
+      R"(\b(unpopular opinion|hot take|controversial (opinion|take)|everyone (says|thinks|loves|is wrong)|most people (think|believe)|over-?rated|under-?rated|(is|are) a scam|conventional wisdom|the opposite is true|people (act|be acting|are acting) like|acting like|change my mind|fight me|you don'?t need|nobody needs)\b)",
+      kIcase);
+  // "Stop posting every day", "I would say stop talking about X".
+  static const regex kStop(
+      R"((^|\b(i'?d|i would|we should|you should|let'?s|just|please|so)\s+(say\s+)?)stop\s+\w+ing\b)",
+      kIcase);
+  // A take is asserted: "Is X underrated?" asks instead.
+  if (!r.opening.empty() && r.opening.back() == '?') return false;
+  return any(r.lead, kTake) || any(r.lead, kStop);
+}
+
+// A specific number presented as a finding: a percentage, ratio or multiplier
+// early in the opening, a fraction of a population leading it, or an amount
+// that rose or fell.
+bool surprising_stat(const Reading& r) {
+  static const regex kFraction(
+      R"(^((almost|nearly|over|more than|about|roughly|only|just|less than)\s+)?(half|a third|one third|a quarter|two[- ]thirds|three[- ]quarters|the majority|one in \w+)\s+of\b)",
+      kIcase);
+  static const regex kChange(
+      R"(\b(rose|fell|increased|decreased|dropped|grew|jumped|doubled|tripled|halved|surged|plunged|soared|declined|climbed|subido|bajado|aumentado|crecido|caído|stieg|sank)\b)",
+      kIcase);
+  static const regex kFirstPerson(R"(^(i|i'm|i've|i'd|my|we|we're|our)\b)", kIcase);
+  if (any(r.opening, kFraction)) return true;
+  if (any(r.opening, kFirstPerson)) return false;
+  const auto numbers = read_numbers(r.opening);
+  const bool change = any(r.opening, kChange);
+  for (const auto& n : numbers) {
+    const bool measure = n.kind == NumberKind::kPercent || n.kind == NumberKind::kRatio ||
+                         n.kind == NumberKind::kMultiplier;
+    if (!measure && !(is_statistic(n.kind) && change)) continue;
+    if (n.kind == NumberKind::kPercent && (n.text == "100%" || n.text == "100 %")) continue;
+    const size_t at = r.opening.find(lower(n.text));
+    if (at == std::string::npos) continue;
+    // "20% off", "save 50%": a discount is an offer, not a finding.
+    static const regex kDiscount(R"(^\s*(off|discount|sale|cashback)\b)", kIcase);
+    static const regex kSave(R"(\b(save|up to|extra|flat|get)\s*$)", kIcase);
+    if (any(r.opening.substr(at + n.text.size()), kDiscount) || any(r.opening.substr(0, at), kSave))
+      continue;
+    // Leading: early in the opening, or the point of a short one.
+    const int before = word_count(r.opening.substr(0, at));
+    if (before <= 8 || change || word_count(r.opening) <= 20) return true;
+  }
+  return false;
+}
+
+bool personal_story(const Reading& r) {
+  static const regex kNarrative(
+      R"(^((\d+|a few|two|three|ten) years ago,?\s+i\b|when i (was|first|started)\b|i once\b|i used to\b|i remember (when|the day)\b|the day i\b|last (year|month|week|night|summer|winter),?\s+(i|my)\b|yesterday,?\s+i\b|this morning,?\s+i\b|years ago\b|story time\b|true story\b|my first (day|job|week|talk|year|time|attempt)\b|i (quit|got fired|was fired|lost|failed|dropped out|almost|nearly)\b|i (took|spent|tried|went|moved|learned|learnt|realized|realised|decided|started|left|had)\b|after (\d+|a few|two|three|several|many) (years|months|weeks) (of|in|at|as)\b.*\bi\b|(so|today|tonight|earlier|this week),?\s+i (took|went|had|got|saw|met|found|spent|tried|learned|realized)\b|(back )?in (19|20)\d\d,?\s+(i|we)\b|(\d+|a few|two|three|ten) years ago today\b|on this day\b.*\bi\b|(it'?s been|it has been) (\d+|a few|two|three|ten) (years|months) since i\b|(the )?first time i\b|remember when i\b|we (first|once|spent|tried)\b|i (was|am|'m) (\d+|a kid|a child|a student|young|in (high )?school)\b|my (son|daughter|wife|husband|mom|mum|dad|kid|kids|boss|teacher|grandma|grandpa|partner) (just )?(asked|told|said|came|went|was|taught|showed)\b|i (?!(created|launched|released|published|posted|shared|updated|added|uploaded|finished|completed|presented|submitted|joined|attended|watched|enjoyed|loved|liked|tweeted|recorded|designed|developed|wanted|needed|hoped|agreed|disagreed|guessed|assumed|used)\b)\w+ed\b))",
+      kIcase);
+  static const regex kNews(
+      R"(\b(excited|thrilled|happy|proud|pleased) to (announce|share|join)|\bi('ve| have) joined\b|\bnew (job|role|position)\b)",
+      kIcase);
+  if (!any(r.opening, kNarrative) || any(r.all, kNews)) return false;
+  // A story has more than one beat: a second sentence, or a turn in a long one.
+  static const regex kTurn(
+      R"(\b(but|and then|until|then|finally|turned out|taught me|realized|since)\b)", kIcase);
+  return word_count(r.all) >= 10 && (r.rest_sentences >= 1 || any(r.opening, kTurn));
+}
+
+bool question(const Reading& r) {
+  static const regex kPoll(
+      R"(^(raise your hand if|poll:|quick poll|who else\b|anyone else\b|would you rather\b|which (one|is better)\b|what'?s your (favou?rite|take|go-to)\b|tell me your\b))",
+      kIcase);
+  static const regex kNotAsking(
+      R"(^((¿)?\s*(maybe|perhaps|why don'?t you|why not|can i (get|have)|could i (get|have)|don'?t you|didn'?t you|haven'?t you|aren'?t you|won'?t you|aún no|todavía no|guess what|who knew|you know what|did you know|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|ready (to|for)|interested in|have you tried|did you try|have you considered|how about|can you believe|who would have thought|who'?d have thought|what could go wrong|what are you waiting for|isn'?t it|aren'?t they|wasn'?t it|ain'?t it|don'?t you (just )?love|sab(í|i)as que|wusstest du|saviez-vous|voc(ê|e) sabia)\b)|^["“‘']|^(why (is|are|does|do|did) (\w+ ){0,3}so\b|how hard (is|can) it|what('?s| is) wrong with|who does that|who cares|what the (hell|heck|fuck)|are you (serious|kidding)|is this (real|a joke)|why would (anyone|you)|what did (i|you|we) expect|how is (this|that) (legal|allowed|ok))|\bhow (cool|awesome|great|amazing|cute|sweet|beautiful|lucky|crazy|funny) (is|was) (that|this|it)\b|\b(isn'?t|aren'?t) (it|that|this|she|he|they) (so |just )?\w+\s*\?$|(…|\.\.\.)\s*(\?|？)$)",
+      kIcase);
+  static const regex kReaction(R"(\b(really|seriously|kidding|huh|wtf|tho|though|lol|lmao|omg)\b)",
+                               kIcase);
+  if (any(r.opening, kPoll)) return true;
+  const std::string& o = r.opening;
+  if (!asks(o)) return false;
+  if (o.find("?!") != std::string::npos || o.find("!?") != std::string::npos) return false;
+  if (o.find("\xE2\x81\x89") != std::string::npos) return false;  // ⁉
+  if (any(o, kNotAsking)) return false;
+  const int words = word_count(o);
+  const bool ascii = std::all_of(o.begin(), o.end(), [](char c) { return (c & 0x80) == 0; });
+  if ((ascii && words < 2) || o.size() < 6 || (words <= 4 && any(o, kReaction))) return false;
+  // A question the post goes on to answer at length is rhetorical.
+  const bool more_questions =
+      r.rest.find('?') != std::string::npos || r.rest.find("\xEF\xBC\x9F") != std::string::npos;
+  if (!more_questions && word_count(r.rest) >= 20 && r.rest_sentences >= 2) return false;
+  return true;
+}
+
+bool has_statistic(const std::string& s) {
+  for (const auto& n : read_numbers(s)) {
+    if (is_statistic(n.kind)) return true;
+  }
+  return false;
+}
+
+int count_item_lines(const std::string& prose) {
+  int n = 0;
+  for (const auto& line : read(prose).lines) {
+    if (item_line(line) && !symbol_first(line)) ++n;
+  }
+  return n;
+}
+
+bool contains_any(const std::string& s, std::initializer_list<const char*> needles) {
+  for (const char* n : needles) {
+    if (s.find(n) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+HookType classify_hook(const std::string& prose) {
+  const Reading r = read(prose);
+  if (r.lines.empty()) return HookType::kStatement;
+  // A structure wins over the lead-in that introduces it; how-to before list.
+  if (how_to(r)) return HookType::kHowTo;
+  if (list_structure(r) || list_framing(r)) return HookType::kList;
+  if (myth_busting(r)) return HookType::kMythBusting;
+  if (contrarian(r)) return HookType::kContrarian;
+  if (surprising_stat(r)) return HookType::kSurprisingStat;
+  if (personal_story(r)) return HookType::kPersonalStory;
+  if (question(r)) return HookType::kQuestion;
+  return HookType::kStatement;
+}
+
+std::vector<std::string> body_pattern(const std::string& prose, HookType hook) {
+  const Reading r = read(prose);
+  std::vector<std::string> body;
+  if (hook != HookType::kContrarian && hook != HookType::kMythBusting &&
+      contains_any(r.all, {" but ", "however", " yet ", "actually", "turns out", "in reality"})) {
+    body.push_back("Contrarian take");
+  }
+  if (contains_any(r.all, {"study", "studies", "research", " data", "trial", "meta-analysis",
+                           "evidence", "scientists", "paper"}) ||
+      (hook != HookType::kSurprisingStat && has_statistic(r.rest))) {
+    body.push_back("Evidence");
+  }
+  if (contains_any(r.rest, {"because", "which means", "the reason", "that's why", "mechanism",
+                            "this is why", "due to"})) {
+    body.push_back("Mechanism");
+  }
+  if (hook != HookType::kList && count_item_lines(prose) >= 2) body.push_back("Steps");
+  if (body.empty()) body.push_back("Explanation");
+  return body;
+}
+
+}  // namespace gl::learn
