@@ -31,7 +31,17 @@ struct ChatMessage {
   std::string content;
 };
 
-class LlmClient {
+// What writing code needs of a chat model, so it can be given one (the real
+// client in the tools, a scripted one in unit tests).
+class ChatModel {
+ public:
+  virtual ~ChatModel() = default;
+  // The assistant's text. Throws gl::Error when there is none worth using.
+  virtual std::string chat(const std::vector<ChatMessage>& messages, double temperature,
+                           int max_tokens) = 0;
+};
+
+class LlmClient : public ChatModel {
  public:
   LlmClient(LlmConfig config, const Log& log);
   const LlmConfig& config() const { return config_; }
@@ -39,7 +49,8 @@ class LlmClient {
   // The assistant's text. Throws gl::Error (75 for what time cures: 429 rate
   // limits, 5xx, timeouts; 1 otherwise, e.g. insufficient_quota or a bad key)
   // naming the endpoint; a refusal, an empty answer or a cut-off one is an error.
-  std::string chat(const std::vector<ChatMessage>& messages, double temperature, int max_tokens);
+  std::string chat(const std::vector<ChatMessage>& messages, double temperature,
+                   int max_tokens) override;
 
   // One embedding per input, in input order.
   std::vector<std::vector<float>> embed(const std::vector<std::string>& inputs);

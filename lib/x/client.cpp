@@ -45,6 +45,16 @@ XConfig x_config_from_env(const Clock& clock) {
   return c;
 }
 
+bool is_real_x(const std::string& base_url) {
+  const auto scheme = base_url.find("://");
+  std::string host = base_url.substr(scheme == std::string::npos ? 0 : scheme + 3);
+  host = host.substr(0, host.find_first_of(":/"));
+  for (const char* x : {"api.x.com", "api.twitter.com", "x.com", "twitter.com"}) {
+    if (host == x) return true;
+  }
+  return false;
+}
+
 XClient::XClient(XConfig config, TokenStore store, const Log& log)
     : config_(std::move(config)),
       http_(config_.timeout_ms),
@@ -152,6 +162,12 @@ PostedTweet XClient::post_tweet(const std::string& text,
   if (reply_to) body["reply"] = {{"in_reply_to_tweet_id", *reply_to}};
   auto resp = call("POST", "/2/tweets", {}, body.dump(), false);
   return parse_or_throw<PostedTweet>("POST /2/tweets", resp.body, parse_post);
+}
+
+ExpectedMetrics XClient::sandbox_score(const std::string& text, TimePoint posted_at) {
+  const nlohmann::json body = {{"text", text}, {"posted_at", format_iso8601(posted_at)}};
+  auto resp = call("POST", "/sandbox/score", {}, body.dump(), true);
+  return parse_or_throw<ExpectedMetrics>("POST /sandbox/score", resp.body, parse_sandbox_score);
 }
 
 }  // namespace gl::x

@@ -31,6 +31,10 @@ struct XConfig {
 
 XConfig x_config_from_env(const Clock& clock);
 
+// True when the base URL is X itself (api.x.com, api.twitter.com), which has no
+// /sandbox endpoints.
+bool is_real_x(const std::string& base_url);
+
 class XClient {
  public:
   // Auth comes from the environment (see auth.h); a store keeps rotated
@@ -38,6 +42,7 @@ class XClient {
   XClient(XConfig config, TokenStore store, const Log& log);
 
   const Auth& auth() const { return *auth_; }
+  const std::string& base_url() const { return config_.base_url; }
   int requests() const { return requests_; }
 
   // GET /2/tweets?ids= (1-100 ids). private_metrics adds non_public and organic
@@ -50,6 +55,10 @@ class XClient {
                                          std::optional<TimePoint> start_time, int max_results);
   // POST /2/tweets. Never retried: an unanswered POST may have posted.
   PostedTweet post_tweet(const std::string& text, const std::optional<std::string>& reply_to);
+  // POST /sandbox/score on x-sandbox only (the oracle policy of benchmarks),
+  // with this account's credentials and business clock, so the sandbox scores
+  // for the user who asks. X answers 404 (ApiError kNotFound).
+  ExpectedMetrics sandbox_score(const std::string& text, TimePoint posted_at);
 
  private:
   HttpResponse call(const std::string& method, const std::string& path, const Params& query,

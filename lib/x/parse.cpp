@@ -144,4 +144,24 @@ PostedTweet parse_post(const std::string& body) {
   return {(*data)["id"].get<std::string>(), post_text(*data)};
 }
 
+ExpectedMetrics parse_sandbox_score(const std::string& body) {
+  const json j = parse_object(body);
+  ExpectedMetrics m;
+  const std::pair<const char*, double*> fields[] = {{"impressions", &m.impressions},
+                                                    {"likes", &m.likes},
+                                                    {"retweets", &m.retweets},
+                                                    {"replies", &m.replies},
+                                                    {"quotes", &m.quotes},
+                                                    {"bookmarks", &m.bookmarks},
+                                                    {"profile_clicks", &m.profile_clicks},
+                                                    {"follows", &m.follows}};
+  for (const auto& [key, out] : fields) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number() || it->get<double>() < 0)
+      throw MalformedBody(std::string("score has no non-negative ") + key);
+    *out = it->get<double>();
+  }
+  return m;
+}
+
 }  // namespace gl::x

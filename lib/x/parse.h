@@ -18,5 +18,6 @@ LookupResult parse_tweet_lookup(const std::string& body);
 UserInfo parse_user(const std::string& body);
 std::vector<TimelineTweet> parse_timeline(const std::string& body);
 PostedTweet parse_post(const std::string& body);
+ExpectedMetrics parse_sandbox_score(const std::string& body);
 
 }  // namespace gl::x

@@ -50,4 +50,12 @@ struct PostedTweet {
   std::string text;
 };
 
+// x-sandbox's expected final metrics of a text posted at a time (POST
+// /sandbox/score): expected values of its hidden truth, so fractional, not
+// counts. Real X has nothing like it.
+struct ExpectedMetrics {
+  double impressions = 0, likes = 0, retweets = 0, replies = 0, quotes = 0, bookmarks = 0;
+  double profile_clicks = 0, follows = 0;
+};
+
 }  // namespace gl::x
