@@ -34,38 +34,4 @@ ArmPosteriors arm_posteriors(const std::vector<BanditArm>& arms, const BanditCon
   return out;
 }
 
-namespace {
-NormalPosterior posterior_of(const ArmPosteriors& p, const std::string& key) {
-  auto it = p.by_key.find(key);
-  if (it != p.by_key.end()) return it->second;
-  return normal_posterior(0, 0, p.prior_mean, p.noise_var, kPriorWeight);
-}
-}  // namespace
-
-std::string thompson_choice(const ArmPosteriors& p, const std::vector<std::string>& candidates,
-                            std::mt19937_64& rng) {
-  std::normal_distribution<double> z(0, 1);
-  std::string best;
-  double best_draw = -1e300;
-  for (const auto& key : candidates) {
-    const NormalPosterior post = posterior_of(p, key);
-    const double draw = post.mean + post.sd * z(rng);
-    if (draw > best_draw) {
-      best_draw = draw;
-      best = key;
-    }
-  }
-  return best;
-}
-
-std::map<std::string, double> choice_probabilities(const ArmPosteriors& p,
-                                                   const std::vector<std::string>& candidates,
-                                                   std::mt19937_64& rng, int draws) {
-  std::map<std::string, double> out;
-  for (const auto& k : candidates) out[k] = 0;
-  if (candidates.empty()) return out;
-  for (int i = 0; i < draws; ++i) out[thompson_choice(p, candidates, rng)] += 1.0 / draws;
-  return out;
-}
-
 }  // namespace gl::learn

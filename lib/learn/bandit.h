@@ -1,10 +1,9 @@
-// Thompson sampling over arms (topics, hours, tags, generators, formulas) with
-// Normal posteriors on the reward whose evidence decays with age, so the
-// policy follows an audience whose taste drifts.
+// Bandit arms (topics, hours, tags, generators, formulas): Normal posteriors
+// on the reward whose evidence decays with age, so they follow an audience
+// whose taste drifts. aggregate keeps them; epsilon-greedy plans with them.
 #pragma once
 
 #include <map>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -36,15 +35,5 @@ struct ArmPosteriors {
 };
 
 ArmPosteriors arm_posteriors(const std::vector<BanditArm>& arms, const BanditConfig& c = {});
-
-// One Thompson draw among the candidate keys (unseen keys get the prior).
-std::string thompson_choice(const ArmPosteriors& p, const std::vector<std::string>& candidates,
-                            std::mt19937_64& rng);
-
-// P(each candidate is chosen) by Monte Carlo over `draws` Thompson draws:
-// what is logged with every plan for off-policy evaluation.
-std::map<std::string, double> choice_probabilities(const ArmPosteriors& p,
-                                                   const std::vector<std::string>& candidates,
-                                                   std::mt19937_64& rng, int draws = 2000);
 
 }  // namespace gl::learn

@@ -1,48 +1,34 @@
-// Choosing among arms for a plan, by policy, with the probability of every
-// choice (logged with the post for off-policy evaluation).
+// The planner: one chooser per policy, all with one signature, each returning
+// a Plan with the probability of every choice and of the whole plan. Pure: it
+// reads PlanInputs and draws from the rng it is given; no SQL, no HTTP.
 #pragma once
 
-#include <map>
 #include <random>
-#include <string>
-#include <vector>
 
-#include "learn/bandit.h"
+#include "plan/inputs.h"
+#include "plan/plan.h"
 
 namespace gl::plan {
 
-enum class Policy {
-  kThompson,  // learning: Thompson sampling over the arms' posteriors
-  kRandom,    // learning off: uniform choices
-  kEpsilon,   // epsilon-greedy on the posterior means
-  kOracle,    // the sandbox's ground truth (benchmarks only)
-};
+// Dispatches on options.policy.
+Plan choose_plan(const PlanInputs& in, const PlanOptions& o, std::mt19937_64& rng);
 
-bool parse_policy(const std::string& name, Policy& out);
-const char* policy_name(Policy p);
+// Thompson sampling on the joint reward model: each posterior draw scores
+// every candidate plan (topic x hook x persona x hour) and names its best; the
+// plan follows one draw, and the share of draws behind a plan (or a family's
+// choice) is its probability, with a 1% uniform floor over all plans.
+Plan choose_thompson(const PlanInputs& in, const PlanOptions& o, std::mt19937_64& rng);
 
-struct Choice {
-  std::string key;
-  double probability = 0;
-  std::map<std::string, double> distribution;
-};
+// Epsilon-greedy on each family's bandit arms, chosen independently, then a
+// formula with the chosen hook.
+Plan choose_epsilon(const PlanInputs& in, const PlanOptions& o, std::mt19937_64& rng);
 
-// Chooses among candidates (non-empty). Thompson's distribution is estimated
-// from draws, and the choice is drawn from that same distribution.
-Choice choose(const learn::ArmPosteriors& arms, const std::vector<std::string>& candidates,
-              Policy policy, double epsilon, std::mt19937_64& rng);
+// Learning off: every family uniform, no formula.
+Plan choose_random(const PlanInputs& in, const PlanOptions& o, std::mt19937_64& rng);
 
-// The topic: with probability p_trending the best fresh trending topic (when
-// there is one), else the topic bandit's choice among the candidates.
-struct TopicChoice {
-  Choice choice;
-  bool trending = false;
-};
-TopicChoice choose_topic(const learn::ArmPosteriors& arms, const std::vector<std::string>& topics,
-                         const std::vector<std::string>& trending, double p_trending, Policy policy,
-                         double epsilon, std::mt19937_64& rng);
-
-// Chooses by weight (formulas: performance x confidence).
-Choice choose_weighted(const std::map<std::string, double>& weights, std::mt19937_64& rng);
+// The best topic and hook by in.oracle_score on an offline draft, then that
+// draft's best slot; a persona that writes in the hook. Without a scorer it is
+// a usage error (only x-sandbox has a truth to score with).
+Plan choose_oracle(const PlanInputs& in, const PlanOptions& o, std::mt19937_64& rng);
 
 }  // namespace gl::plan

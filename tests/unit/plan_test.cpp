@@ -1,9 +1,12 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "core/error.h"
 #include "learn/embedding.h"
 #include "plan/composer.h"
 #include "plan/draft_check.h"
+#include "plan/drafter.h"
 #include "plan/planner.h"
 #include "x/tweet_text.h"
 
@@ -47,44 +50,109 @@ TEST_CASE("drafts that are empty, placeholders, too long or near-duplicates are 
   CHECK(clean_llm_text("  \"Tweet: Sleep is a skill.\"  ") == "Sleep is a skill.");
 }
 
-TEST_CASE("the trending rule holds: 35% trending when there is one, never when there is none") {
-  std::mt19937_64 rng(2026);
-  const gl::learn::ArmPosteriors arms;
-  const std::vector<std::string> topics = {"sleep", "focus", "nutrition"};
-  int trending = 0;
-  const int n = 20000;
-  for (int i = 0; i < n; ++i) {
-    const auto c = choose_topic(arms, topics, {"cold plunges"}, 0.35, Policy::kThompson, 0.2, rng);
-    if (c.trending) {
-      ++trending;
-      CHECK(c.choice.key == "cold plunges");
-      CHECK(c.choice.probability == Approx(0.35));
-    }
+namespace {
+
+// A chat model that answers from a script (an exception is thrown as given).
+class ScriptedChat : public gl::llm::ChatModel {
+ public:
+  explicit ScriptedChat(std::vector<std::string> answers) : answers_(std::move(answers)) {}
+  std::string chat(const std::vector<gl::llm::ChatMessage>& messages, double, int) override {
+    prompts.push_back(messages.back().content);
+    const std::string a = answers_.at(std::min(prompts.size() - 1, answers_.size() - 1));
+    if (a == "throw") throw gl::temp_error("LLM POST /chat/completions", "HTTP 503");
+    return a;
   }
-  // sd of the share is 0.0034 at n = 20000: +-0.02 is six of them.
-  CHECK(static_cast<double>(trending) / n == Approx(0.35).margin(0.02));
-  for (int i = 0; i < 100; ++i)
-    CHECK_FALSE(choose_topic(arms, topics, {}, 0.35, Policy::kThompson, 0.2, rng).trending);
-  CHECK(choose_topic(arms, {}, {"only trending"}, 0.35, Policy::kThompson, 0.2, rng)
-            .choice.probability == 1.0);
+  std::vector<std::string> prompts;
+
+ private:
+  std::vector<std::string> answers_;
+};
+
+struct DrafterFixture {
+  PlanInputs in;
+  PlanOptions o;
+  Plan plan;
+  DrafterFixture() {
+    in.personas = {{"coach", "a direct coach", "short imperatives"}};
+    in.formulas = {{"f1", "Stat", "[Surprising stat] + [Evidence]", "73% of adults...",
+                    "surprising_stat", 0.5}};
+    in.best_recent = {"Sleep is a skill."};
+    plan.topic = "sleep";
+    plan.hook = "surprising_stat";
+    plan.persona = "coach";
+    plan.formula = "f1";
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the drafter's prompt carries persona, topic, hook, formula and the best posts") {
+  DrafterFixture f;
+  const Drafter drafter(f.in, f.o, nullptr);
+  const std::string prompt = drafter.prompt(f.plan);
+  for (const char* part :
+       {"Persona: coach (a direct coach)", "Style: short imperatives", "Topic: sleep",
+        "Hook: surprising_stat (Surprising stat)", "Formula: [Surprising stat] + [Evidence]",
+        "73% of adults...", "- Sleep is a skill."}) {
+    CHECK(prompt.find(part) != std::string::npos);
+  }
 }
 
-TEST_CASE(
-    "policies: random is uniform, epsilon-greedy exploits the best mean, thompson follows the "
-    "evidence") {
-  std::vector<gl::learn::BanditArm> stats = {{"a", 30, 30, 30 * 3.0, 30 * 9.3},
-                                             {"b", 30, 30, 30 * 2.0, 30 * 4.3}};
-  const auto arms = gl::learn::arm_posteriors(stats);
-  std::mt19937_64 rng(5);
-  const auto r = choose(arms, {"a", "b", "c"}, Policy::kRandom, 0.2, rng);
-  CHECK(r.distribution.at("a") == Approx(1.0 / 3));
-  const auto e = choose(arms, {"a", "b", "c"}, Policy::kEpsilon, 0.2, rng);
-  CHECK(e.distribution.at("a") == Approx(0.8 + 0.2 / 3));
-  CHECK(e.distribution.at("c") == Approx(0.2 / 3));
-  const auto t = choose(arms, {"a", "b"}, Policy::kThompson, 0.2, rng);
-  CHECK(t.distribution.at("a") > 0.9);
-  CHECK(t.distribution.at("b") > 0);  // never zero: the log stays usable
-  std::set<std::string> seen;
-  for (int i = 0; i < 200; ++i) seen.insert(choose_weighted({{"x", 1}, {"y", 3}}, rng).key);
-  CHECK(seen.size() == 2);
+TEST_CASE("the drafter uses the LLM's text when it passes, and the composer when it does not") {
+  DrafterFixture f;
+  std::mt19937_64 rng(1);
+  const std::string good =
+      "Sleep debt is real: 7 hours beats 5 for focus, every single study says.";
+  ScriptedChat ok({"\"" + good + "\""});
+  const Draft d = Drafter(f.in, f.o, &ok).write(f.plan, rng);
+  CHECK(d.source == "llm");
+  CHECK(d.text == good);
+  CHECK(ok.prompts.size() == 1);
+
+  ScriptedChat placeholder({"A post about [insert topic] for your audience today."});
+  const Draft p = Drafter(f.in, f.o, &placeholder).write(f.plan, rng);
+  CHECK(p.source == "offline_fallback");  // the last attempt is the composer's
+  CHECK(placeholder.prompts.size() == 4);
+  REQUIRE(p.rejected.size() == 4);
+  CHECK(p.rejected[0].find("llm: placeholder") == 0);
+  CHECK_FALSE(check_draft(p.text, {}));
+
+  ScriptedChat failing({"throw"});
+  const Draft e = Drafter(f.in, f.o, &failing).write(f.plan, rng);
+  CHECK(e.source == "offline_fallback");
+  REQUIRE(e.llm_error);
+  CHECK(e.llm_error->find("503") != std::string::npos);
+  CHECK(failing.prompts.size() == 1);  // given up on after one failure
+}
+
+TEST_CASE("the drafter picks the best of four composer drafts by a posterior draw under Thompson") {
+  DrafterFixture f;
+  f.o.policy = Policy::kThompson;
+  std::mt19937_64 rng(2);
+  const Draft d = Drafter(f.in, f.o, nullptr).write(f.plan, rng);
+  CHECK(d.source == "offline");
+  REQUIRE(d.drafts_considered);
+  CHECK(*d.drafts_considered == 4);
+  f.o.policy = Policy::kRandom;
+  CHECK_FALSE(Drafter(f.in, f.o, nullptr).write(f.plan, rng).drafts_considered);
+  // A draft the chooser already wrote is kept when it passes.
+  f.plan.text = "Focus is a skill: 3 blocks of 50 minutes beat a day of switching.";
+  CHECK(Drafter(f.in, f.o, nullptr).write(f.plan, rng).text == f.plan.text);
+}
+
+TEST_CASE("a plan that no draft passes fails and names every rejection") {
+  DrafterFixture f;
+  f.o.max_draft_attempts = 2;
+  std::mt19937_64 rng(3);
+  // A topic too long for 280 characters: the LLM's drafts and the composer's are all too long.
+  f.plan.topic = std::string(300, 'x');
+  ScriptedChat long_text({std::string(300, 'y')});
+  try {
+    Drafter(f.in, f.o, &long_text).write(f.plan, rng);
+    FAIL("expected a failure");
+  } catch (const gl::Error& e) {
+    CHECK(e.exit_code() == gl::kExitFailure);
+    CHECK(std::string(e.what()).find("llm: too long") != std::string::npos);
+    CHECK(std::string(e.what()).find("nothing queued") != std::string::npos);
+  }
 }

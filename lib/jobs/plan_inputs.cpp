@@ -1,0 +1,164 @@
+#include "jobs/plan_inputs.h"
+
+#include <set>
+
+#include "core/error.h"
+#include "jobs/arms.h"
+#include "jobs/learning_data.h"
+#include "jobs/x_session.h"
+#include "learn/reward_model.h"
+#include "learn/rules.h"
+#include "learn/text_features.h"
+
+namespace gl::jobs {
+
+namespace {
+
+constexpr const char* kHistoryTopics =
+    "SELECT DISTINCT lower(topic) FROM content_metadata WHERE account_id = $1 "
+    "AND created_at > $2::timestamptz - interval '90 days' ORDER BY 1";
+constexpr const char* kTrending =
+    "SELECT lower(topic), max(score) FROM trending_topics WHERE account_id = $1 "
+    "AND observed_at <= $2 AND observed_at > $2::timestamptz - interval '48 hours' "
+    "AND (expires_at IS NULL OR expires_at > $2) GROUP BY 1 ORDER BY 2 DESC, 1";
+constexpr const char* kPersonas =
+    "SELECT generator_name, description, prompt_style FROM generators WHERE enabled ORDER BY 1";
+constexpr const char* kFormulas =
+    "SELECT formula_key, name, structure, example, hook_type, confidence, generators "
+    "FROM viral_formulas WHERE account_id = $1 AND format = 'single' ORDER BY formula_key";
+constexpr const char* kRecent =
+    "SELECT cm.content, e.embedding FROM content_metadata cm LEFT JOIN content_embeddings e "
+    "ON e.account_id = cm.account_id AND e.decision_id = cm.decision_id "
+    "AND e.model = 'local-hash-256' "
+    "WHERE cm.account_id = $1 AND cm.status IN ('queued', 'posting', 'posted') "
+    "ORDER BY cm.created_at DESC LIMIT 60";
+constexpr const char* kBestRecent =
+    "SELECT lp.content FROM learning_posts lp WHERE lp.account_id = $1 AND lp.passed_gates "
+    "ORDER BY lp.engagement_rate DESC NULLS LAST LIMIT 3";
+constexpr const char* kScheduled =
+    "SELECT extract(epoch FROM coalesce(posted_at, scheduled_at))::float8, lower(topic) "
+    "FROM content_metadata WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') "
+    "AND coalesce(posted_at, scheduled_at) > $2::timestamptz - interval '2 days'";
+
+float parse_float(const std::string& v, const char* what) {
+  try {
+    return std::stof(v);
+  } catch (const std::exception&) {
+    throw failure(what, "\"" + v + "\" is not a number");
+  }
+}
+
+// The reward posterior, refit at every plan from the newest metrics; old posts count less.
+learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, TimePoint now) {
+  std::vector<learn::WeightedSample> samples;
+  for (const auto& p : load_gated_posts(t, {id, now, "single"}, 2000)) {
+    const std::string hook = learn::hook_name(learn::analyze_text(p.content).hook);
+    learn::FeatureMap x = learn::choice_features(learn::lower(p.topic), hook, p.generator, p.hour);
+    for (const auto& [k, v] : learn::maturity_features(p.age_at_collection_hours)) x[k] = v;
+    for (const auto& [k, v] : learn::wording_features(p.content)) x[k] = v;
+    samples.push_back({x, p.reward, learn::decay_weight(hours_between(p.posted_at, now) / 24.0)});
+  }
+  return learn::RewardModel::fit(samples);
+}
+
+// The reward of x-sandbox's expected metrics. Expected values carry no
+// counting noise, so the post's own rates are the smoothing target.
+double expected_reward(const x::ExpectedMetrics& e) {
+  const auto count = [](double v) { return std::optional<long long>(static_cast<long long>(v)); };
+  learn::PostOutcome m;
+  m.impressions = count(e.impressions);
+  m.likes = count(e.likes);
+  m.retweets = count(e.retweets);
+  m.replies = count(e.replies);
+  m.quotes = count(e.quotes);
+  m.bookmarks = count(e.bookmarks);
+  m.profile_clicks = count(e.profile_clicks);
+  m.followers_gained = e.follows;
+  const double imp = std::max(1.0, e.impressions);
+  const std::map<std::string, double> expected = {{"likes", e.likes},
+                                                  {"retweets", e.retweets},
+                                                  {"replies", e.replies},
+                                                  {"quotes", e.quotes},
+                                                  {"bookmarks", e.bookmarks},
+                                                  {"profile_clicks", e.profile_clicks},
+                                                  {"followers_gained", e.follows}};
+  learn::ActionValues own{};
+  for (size_t a = 0; a < own.size(); ++a) own[a] = expected.at(learn::kRewardActions[a].name) / imp;
+  return learn::post_reward(m, own);
+}
+
+// The oracle's scorer: x-sandbox's POST /sandbox/score with the account's own
+// credentials and business clock. Never against real X.
+plan::OracleScorer sandbox_scorer(db::AccountRun& run) {
+  const x::XConfig config = x::x_config_from_env(run.ctx.clock);
+  if (x::is_real_x(config.base_url)) {
+    throw usage_error("--policy oracle",
+                      "X_API_BASE_URL is " + config.base_url +
+                          ", the real X: the oracle scores plans with x-sandbox's hidden truth "
+                          "(POST /sandbox/score), so it runs only against an x-sandbox");
+  }
+  std::shared_ptr<x::XClient> client = open_x_client(run);
+  return [client](const std::string& text, TimePoint at) {
+    try {
+      return expected_reward(client->sandbox_score(text, at));
+    } catch (const x::ApiError& e) {
+      if (e.problem() != x::Problem::kNotFound) throw;
+      throw usage_error("--policy oracle", "X_API_BASE_URL " + client->base_url() +
+                                               " is not an x-sandbox (POST /sandbox/score: " +
+                                               e.classified().detail + ")");
+    }
+  };
+}
+
+}  // namespace
+
+plan::PlanInputs load_plan_inputs(db::AccountRun& run, TimePoint now, plan::Policy policy) {
+  plan::PlanInputs in;
+  in.now = now;
+  in.timezone = run.account.timezone;
+  const long long id = run.account.id;
+  const std::string now_text = format_iso8601(now);
+  pqxx::read_transaction t(run.conn);
+  std::set<std::string> seen;
+  for (const auto& topic : run.account.topics) {
+    if (seen.insert(learn::lower(topic)).second) in.topics.push_back(learn::lower(topic));
+  }
+  for (const auto& r : t.exec_params(kHistoryTopics, id, now_text)) {
+    if (seen.insert(r[0].as<std::string>()).second) in.topics.push_back(r[0].as<std::string>());
+  }
+  for (const auto& r : t.exec_params(kTrending, id, now_text))
+    in.trending.push_back(r[0].as<std::string>());
+  for (const auto& r : t.exec(kPersonas))
+    in.personas.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>()});
+  for (const auto& r : t.exec_params(kFormulas, id)) {
+    plan::Formula f{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                    r[3].as<std::string>(), r[4].as<std::string>(), r[5].as<double>()};
+    for (const auto& g : db::from_pg_array(r[6])) in.formulas_by_generator[g].push_back(f.key);
+    in.formulas.push_back(std::move(f));
+  }
+  for (const auto& r : t.exec_params(kRecent, id)) {
+    plan::RecentPost p{r[0].as<std::string>(), {}};
+    for (const auto& v : db::from_pg_array(r[1]))
+      p.embedding.push_back(parse_float(v, "content_embeddings.embedding"));
+    in.recent.push_back(std::move(p));
+  }
+  for (const auto& r : t.exec_params(kBestRecent, id))
+    in.best_recent.push_back(r[0].as<std::string>());
+  for (const auto& r : t.exec_params(kScheduled, id, now_text)) {
+    const TimePoint at = from_epoch_seconds(r[0].as<double>());
+    in.scheduled.push_back(at);
+    in.topic_uses[r[1].as<std::string>()].push_back(at);
+  }
+  if (policy == plan::Policy::kEpsilon) {
+    in.generator_arms = learn::arm_posteriors(stored_arms(t, id, "single", "generator"));
+    in.topic_arms = learn::arm_posteriors(stored_arms(t, id, "single", "topic"));
+    in.hour_arms = learn::arm_posteriors(stored_arms(t, id, "single", "hour"));
+    in.hook_arms = learn::arm_posteriors(arm_stats(t, {id, now, "single"}, "hook", true));
+  }
+  if (policy == plan::Policy::kThompson) in.reward_model = fit_reward_model(t, id, now);
+  t.commit();
+  if (policy == plan::Policy::kOracle) in.oracle_score = sandbox_scorer(run);
+  return in;
+}
+
+}  // namespace gl::jobs

@@ -1,0 +1,94 @@
+#include "plan/candidates.h"
+
+#include "core/error.h"
+#include "core/timezone.h"
+#include "learn/text_features.h"
+
+namespace gl::plan {
+
+namespace {
+bool same_day(const LocalTime& a, const LocalTime& b) {
+  return a.year == b.year && a.month == b.month && a.day == b.day;
+}
+}  // namespace
+
+std::vector<Slot> candidate_slots(const PlanInputs& in, const PlanOptions& o) {
+  constexpr int kHoursAhead = 48;
+  constexpr size_t kMaxSlots = 24;
+  const auto spacing = std::chrono::duration_cast<TimePoint::duration>(
+      std::chrono::duration<double>(o.min_spacing_hours * 3600));
+  std::vector<LocalTime> scheduled_local;
+  for (const TimePoint& s : in.scheduled) scheduled_local.push_back(to_local(s, in.timezone));
+  std::vector<Slot> out;
+  const auto start = std::chrono::floor<std::chrono::hours>(in.now) + std::chrono::hours(1);
+  for (int h = 0; h < kHoursAhead && out.size() < kMaxSlots; ++h) {
+    const TimePoint slot = start + std::chrono::hours(h);
+    const LocalTime local = to_local(slot, in.timezone);
+    bool spaced = true;
+    int posts_that_day = 0;
+    for (size_t i = 0; i < in.scheduled.size(); ++i) {
+      const TimePoint s = in.scheduled[i];
+      if (slot - s < spacing && s - slot < spacing) spaced = false;
+      if (same_day(scheduled_local[i], local)) ++posts_that_day;
+    }
+    if (spaced && posts_that_day < o.daily_cap) out.push_back({slot, local.hour});
+  }
+  return out;
+}
+
+std::vector<Slot> off_cooldown(const std::vector<Slot>& slots, const std::vector<TimePoint>& uses,
+                               double cooldown_hours) {
+  std::vector<Slot> out;
+  for (const Slot& s : slots) {
+    bool cool = true;
+    for (const TimePoint& u : uses) {
+      if (std::abs(hours_between(u, s.at)) < cooldown_hours) cool = false;
+    }
+    if (cool) out.push_back(s);
+  }
+  return out;
+}
+
+HourSlots hour_slots(const std::vector<Slot>& slots) {
+  HourSlots out;
+  for (const Slot& s : slots) {
+    const std::string hour = std::to_string(s.local_hour);
+    if (out.first_slot.emplace(hour, s.at).second) out.hours.push_back(hour);
+  }
+  return out;
+}
+
+Candidates candidates(const PlanInputs& in, const PlanOptions& o) {
+  Candidates c;
+  const std::vector<Slot> free = candidate_slots(in, o);
+  if (free.empty()) throw failure("plan", "no free slot in the next two days");
+  const auto keep_cool = [&](const std::vector<std::string>& topics, double cooldown) {
+    std::vector<std::string> kept;
+    for (const auto& t : topics) {
+      if (c.hours.count(t)) {
+        kept.push_back(t);  // a topic both listed and trending
+        continue;
+      }
+      const auto uses = in.topic_uses.find(t);
+      const auto slots =
+          uses == in.topic_uses.end() ? free : off_cooldown(free, uses->second, cooldown);
+      if (slots.empty()) continue;
+      c.hours[t] = hour_slots(slots);
+      kept.push_back(t);
+    }
+    return kept;
+  };
+  c.topics = keep_cool(in.topics, o.topic_cooldown_hours);
+  c.trending = keep_cool(in.trending, o.topic_cooldown_hours);
+  if (c.topics.empty() && c.trending.empty()) {
+    c.topics = keep_cool(in.topics, 0);
+    c.trending = keep_cool(in.trending, 0);
+  }
+  if (c.topics.empty() && c.trending.empty()) throw failure("plan", "no topic to write about");
+  for (learn::HookType h : learn::kAllHookTypes) c.hooks.push_back(learn::hook_name(h));
+  for (const auto& p : in.personas) c.personas.push_back(p.name);
+  if (c.personas.empty()) throw failure("plan", "no enabled persona to write as");
+  return c;
+}
+
+}  // namespace gl::plan

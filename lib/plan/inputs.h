@@ -1,0 +1,59 @@
+// Everything a plan reads, loaded once per run by the job (lib/jobs/plan_inputs)
+// and updated as the run plans more posts: candidates (topics, trending
+// topics, personas, formulas), what was learned about them, and what is
+// already scheduled. Plain data, so the choosers are testable without a database.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "learn/bandit.h"
+#include "learn/reward_model.h"
+#include "plan/draft_check.h"
+
+namespace gl::plan {
+
+struct Persona {
+  std::string name, description, style;
+};
+
+struct Formula {
+  std::string key, name, structure, example, hook;
+  double confidence = 0;
+};
+
+// The expected reward of a text posted at a time (the oracle's only input).
+using OracleScorer = std::function<double(const std::string& text, TimePoint at)>;
+
+struct PlanInputs {
+  TimePoint now;
+  std::string timezone = "UTC";       // the account's, for hours of day and the daily cap
+  std::vector<std::string> topics;    // the account's list and its history, lower case
+  std::vector<std::string> trending;  // fresh trending topics, best first
+  std::vector<Persona> personas;      // enabled
+  std::vector<Formula> formulas;      // learned, format single
+  std::map<std::string, std::vector<std::string>> formulas_by_generator;  // persona -> keys
+  // Epsilon-greedy's per-family arms.
+  learn::ArmPosteriors generator_arms, topic_arms, hour_arms, hook_arms;
+  learn::RewardModel reward_model;       // Thompson's joint posterior
+  std::vector<RecentPost> recent;        // the last posts, for duplicate checks
+  std::vector<std::string> best_recent;  // the best recent posts, for the LLM prompt
+  std::vector<TimePoint> scheduled;      // posts queued or posted around now
+  // When each topic was or will be posted (the last two days and the queue).
+  std::map<std::string, std::vector<TimePoint>> topic_uses;
+  OracleScorer oracle_score;  // only against x-sandbox; empty in production
+
+  const Persona* persona(const std::string& name) const;  // nullptr when unknown
+  const Formula* formula(const std::string& key) const;   // nullptr when unknown
+};
+
+struct Plan;
+
+// The next plan of the same run sees this one: its slot taken, its topic
+// used at that slot, its text recent.
+void remember(PlanInputs& in, const Plan& plan, const std::string& text);
+
+}  // namespace gl::plan

@@ -1,0 +1,135 @@
+// Thompson sampling on the joint reward model (learn::RewardModel). Each
+// posterior draw scores every candidate plan as a whole, through the same
+// features the model is fitted on, so terms that tie the families together
+// (topic x hour, fatigue, ...) count as soon as the model has them.
+#include <array>
+
+#include "learn/reward_model.h"
+#include "plan/choice.h"
+#include "plan/planner.h"
+
+namespace gl::plan {
+
+namespace {
+
+// A 1% uniform floor over all plans keeps every candidate possible and its
+// logged probability above zero (off-policy estimates divide by it).
+constexpr double kFloor = 0.01;
+
+enum Family { kTopic, kHook, kPersona, kHour };
+
+// The candidate plans: every topic with every hour off its cooldown, every
+// hook and every persona; a plan is the index of its key in each family.
+struct PlanGrid {
+  std::array<std::vector<std::string>, 4> keys;
+  std::vector<std::array<size_t, 4>> plans;
+
+  const std::string& key(size_t plan, Family f) const { return keys[f][plans[plan][f]]; }
+};
+
+PlanGrid grid_of(const Candidates& c, const std::vector<std::string>& topics) {
+  PlanGrid g;
+  g.keys[kTopic] = topics;
+  g.keys[kHook] = c.hooks;
+  g.keys[kPersona] = c.personas;
+  std::map<std::string, size_t> hour_index;
+  for (size_t t = 0; t < topics.size(); ++t) {
+    for (const auto& hour : c.hours.at(topics[t]).hours) {
+      const auto [it, added] = hour_index.emplace(hour, g.keys[kHour].size());
+      if (added) g.keys[kHour].push_back(hour);
+      for (size_t h = 0; h < c.hooks.size(); ++h) {
+        for (size_t p = 0; p < c.personas.size(); ++p) g.plans.push_back({t, h, p, it->second});
+      }
+    }
+  }
+  return g;
+}
+
+// Each plan's features as (coefficient index, value), against one list of names.
+struct CompiledFeatures {
+  std::vector<std::string> names;
+  std::vector<size_t> offsets = {0};
+  std::vector<std::pair<size_t, double>> entries;
+};
+
+CompiledFeatures compile(const PlanGrid& g) {
+  CompiledFeatures out;
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < g.plans.size(); ++i) {
+    const learn::FeatureMap x = learn::choice_features(
+        g.key(i, kTopic), g.key(i, kHook), g.key(i, kPersona), std::stoi(g.key(i, kHour)));
+    for (const auto& [name, v] : x) {
+      const auto [it, added] = index.emplace(name, out.names.size());
+      if (added) out.names.push_back(name);
+      out.entries.emplace_back(it->second, v);
+    }
+    out.offsets.push_back(out.entries.size());
+  }
+  return out;
+}
+
+// The best plan of one posterior draw.
+size_t best_plan(const CompiledFeatures& f, const std::vector<double>& coefficients) {
+  size_t best = 0;
+  double top = -1e300;
+  for (size_t i = 0; i + 1 < f.offsets.size(); ++i) {
+    double s = 0;
+    for (size_t e = f.offsets[i]; e < f.offsets[i + 1]; ++e)
+      s += coefficients[f.entries[e].first] * f.entries[e].second;
+    if (s > top) {
+      top = s;
+      best = i;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+Plan choose_thompson(const PlanInputs& in, const PlanOptions& o, std::mt19937_64& rng) {
+  const Candidates c = candidates(in, o);
+  const TopicRule rule = trending_rule(c, o.trending_probability, rng);
+  const PlanGrid grid = grid_of(c, rule.trending ? std::vector<std::string>{rule.topic} : c.topics);
+  const CompiledFeatures features = compile(grid);
+  const int draws = std::max(1, o.thompson_draws);
+  std::vector<size_t> picks;
+  std::vector<int> wins(grid.plans.size(), 0);
+  std::vector<double> coefficients(features.names.size());
+  for (int d = 0; d < draws; ++d) {
+    auto draw = in.reward_model.draw(rng, o.exploration);
+    for (size_t j = 0; j < features.names.size(); ++j)
+      coefficients[j] = draw.coefficient(features.names[j]);
+    picks.push_back(best_plan(features, coefficients));
+    ++wins[picks.back()];
+  }
+  // Follow one draw, or (the floor) a uniform plan.
+  const size_t n = grid.plans.size();
+  const size_t chosen = std::uniform_real_distribution<double>(0, 1)(rng) < kFloor
+                            ? std::uniform_int_distribution<size_t>(0, n - 1)(rng)
+                            : picks[std::uniform_int_distribution<size_t>(0, draws - 1)(rng)];
+  // P(plan) = 0.99 share of draws + 0.01 / plans; a family's choice sums its plans.
+  const auto p_plan = [&](size_t i) {
+    return (1 - kFloor) * wins[i] / draws + kFloor / static_cast<double>(n);
+  };
+  std::array<FamilyChoice, 4> family;
+  for (Family f : {kTopic, kHook, kPersona, kHour}) {
+    for (const auto& key : grid.keys[f]) family[f].distribution[key] = 0;
+    for (size_t i = 0; i < n; ++i) family[f].distribution[grid.key(i, f)] += p_plan(i);
+    family[f].chosen = grid.key(chosen, f);
+    family[f].p = family[f].distribution[family[f].chosen];
+  }
+  Plan plan =
+      assemble(c, rule, within_branch(std::move(family[kTopic]), rule), std::move(family[kHook]),
+               std::move(family[kPersona]), std::move(family[kHour]));
+  plan.whole = {p_plan(chosen) * rule.p_branch, draws, "draws"};
+  if (auto f = choose_formula(in, plan.persona, plan.hook, rng)) {
+    plan.formula = f->chosen;
+    plan.probabilities["formula"] = std::move(*f);
+  }
+  plan.rationale["policy"] = policy_name(o.policy);
+  plan.rationale["posterior_samples"] = in.reward_model.samples();
+  plan.rationale["candidate_plans"] = n;
+  return plan;
+}
+
+}  // namespace gl::plan
