@@ -65,6 +65,12 @@ TEST_CASE("plan-post picks the planted winners most often and still explores") {
       min_generator_p = std::min(min_generator_p, prob.get<double>());
     }
     CHECK(p["probabilities"]["hour"]["p"].get<double>() > 0);
+    // The whole plan's probability, estimated from the same posterior draws.
+    const json whole = p["probabilities"]["plan"];
+    CHECK(whole["method"] == "draws");
+    CHECK(whole["draws"] == 400);
+    CHECK(whole["p"].get<double>() > 0);
+    CHECK(whole["p"].get<double>() <= p["probabilities"]["topic"]["p"].get<double>());
   }
   const auto most = [](const std::map<std::string, int>& m) {
     return std::max_element(m.begin(), m.end(),
@@ -208,4 +214,26 @@ TEST_CASE("an LLM that repeats a recent post is refused as a near-duplicate") {
   const json p = json::parse(r.out);
   CHECK(p["rationale"].dump().find("near-duplicate") != std::string::npos);
   CHECK(p["text"] != recent);
+}
+
+TEST_CASE("plan-post --policy oracle scores plans through x-sandbox, and refuses anything else") {
+  PlanFixture f;
+  plant_history(f.db, 30);
+  Result r = f.plan({"--policy", "oracle", "--dry-run", "--seed", "3"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const json p = json::parse(r.out);
+  CHECK(p["rationale"]["policy"] == "oracle");
+  CHECK(p["rationale"]["oracle_expected_reward"].get<double>() > 0);
+  CHECK(p["probabilities"]["plan"]["method"] == "exact");
+  // Real X has no truth to score with: a usage error before any request.
+  Result real = f.plan({"--policy", "oracle"}, {{"X_API_BASE_URL", "https://api.x.com"}});
+  CHECK(real.exit_code == 2);
+  CHECK(real.err.find("x-sandbox") != std::string::npos);
+  // A server without /sandbox/score is not an x-sandbox either.
+  Result other =
+      f.plan({"--policy", "oracle"}, {{"X_API_BASE_URL", f.sandbox.url() + "/elsewhere"}});
+  CHECK(other.exit_code == 2);
+  CHECK(other.err.find("not an x-sandbox") != std::string::npos);
+  CHECK(f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'queued'") == "0");
 }

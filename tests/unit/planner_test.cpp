@@ -1,0 +1,355 @@
+// Known answers for each policy's chooser on hand-made PlanInputs: no database.
+#include "plan/planner.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <set>
+
+#include "core/error.h"
+#include "core/timezone.h"
+#include "learn/text_features.h"
+#include "plan/candidates.h"
+#include "plan/choice.h"
+
+using namespace gl::plan;
+using gl::TimePoint;
+
+namespace {
+
+const TimePoint kNow = *gl::parse_iso8601("2026-11-24T06:30:00Z");
+
+// Three topics, three personas, no history: every hour of the next day is free.
+PlanInputs base_inputs() {
+  PlanInputs in;
+  in.now = kNow;
+  in.timezone = "UTC";
+  in.topics = {"focus", "nutrition", "sleep"};
+  in.personas = {{"coach", "", ""}, {"dataNerd", "", ""}, {"storyteller", "", ""}};
+  return in;
+}
+
+// A reward model fitted on history where sleep, question hooks, the coach and
+// 19:00 are best (a planted hour curve peaking at 19).
+gl::learn::RewardModel planted_model(int posts) {
+  std::mt19937_64 rng(17);
+  std::normal_distribution<double> noise(0, 0.3);
+  const std::vector<std::string> topics = {"focus", "nutrition", "sleep"};
+  const std::vector<std::string> personas = {"coach", "dataNerd", "storyteller"};
+  std::vector<gl::learn::WeightedSample> samples;
+  for (int i = 0; i < posts; ++i) {
+    const std::string topic = topics[rng() % 3];
+    const auto hook = gl::learn::kAllHookTypes[rng() % 8];
+    const std::string persona = personas[rng() % 3];
+    const int hour = static_cast<int>(rng() % 24);
+    const double y = 2 + (topic == "sleep" ? 0.6 : 0) +
+                     (hook == gl::learn::HookType::kQuestion ? 0.5 : 0) +
+                     (persona == "coach" ? 0.4 : 0) +
+                     0.6 * std::cos(6.283185307179586 * (hour - 19) / 24.0) + noise(rng);
+    samples.push_back(
+        {gl::learn::choice_features(topic, gl::learn::hook_name(hook), persona, hour), y, 1});
+  }
+  return gl::learn::RewardModel::fit(samples);
+}
+
+// Bandit arms where sleep, question, coach and 19 have the best means.
+gl::learn::ArmPosteriors arms(const std::vector<std::string>& keys, const std::string& best) {
+  std::vector<gl::learn::BanditArm> stats;
+  for (const auto& k : keys) {
+    const double m = k == best ? 3.0 : 2.0;
+    stats.push_back({k, 30, 30, 30 * m, 30 * (m * m + 0.25)});
+  }
+  return gl::learn::arm_posteriors(stats);
+}
+
+PlanInputs learned_inputs() {
+  PlanInputs in = base_inputs();
+  in.reward_model = planted_model(600);
+  in.topic_arms = arms(in.topics, "sleep");
+  std::vector<std::string> hooks;
+  for (auto h : gl::learn::kAllHookTypes) hooks.push_back(gl::learn::hook_name(h));
+  in.hook_arms = arms(hooks, "question");
+  in.generator_arms = arms({"coach", "dataNerd", "storyteller"}, "coach");
+  std::vector<std::string> hours;
+  for (int h = 0; h < 24; ++h) hours.push_back(std::to_string(h));
+  in.hour_arms = arms(hours, "19");
+  return in;
+}
+
+PlanOptions options(Policy p) {
+  PlanOptions o;
+  o.policy = p;
+  return o;
+}
+
+void check_families(const Plan& plan, const Candidates& c) {
+  // Every topic has the same hours here (nothing is cooling).
+  const std::map<std::string, std::vector<std::string>> keys = {
+      {"topic", c.topics},
+      {"hook", c.hooks},
+      {"generator", c.personas},
+      {"hour", c.hours.at(plan.topic).hours}};
+  for (const auto& [family, candidates] : keys) {
+    INFO(family);
+    const FamilyChoice& f = plan.probabilities.at(family);
+    REQUIRE(f.distribution.size() == candidates.size());
+    double total = 0;
+    for (const auto& k : candidates) {
+      CHECK(f.distribution.at(k) > 0);  // every candidate stays possible
+      total += f.distribution.at(k);
+    }
+    CHECK(total == Approx(1));
+    CHECK(f.p == Approx(f.distribution.at(f.chosen)));
+  }
+  CHECK(plan.topic == plan.probabilities.at("topic").chosen);
+  CHECK(plan.hook == plan.probabilities.at("hook").chosen);
+  CHECK(plan.persona == plan.probabilities.at("generator").chosen);
+  CHECK(std::to_string(plan.hour) == plan.probabilities.at("hour").chosen);
+  CHECK(gl::to_local(plan.slot, "UTC").hour == plan.hour);
+  CHECK(plan.whole.p > 0);
+  CHECK(plan.whole.p <= 1);
+}
+
+template <typename M>
+std::string most(const M& counts) {
+  return std::max_element(counts.begin(), counts.end(),
+                          [](auto& a, auto& b) { return a.second < b.second; })
+      ->first;
+}
+
+}  // namespace
+
+TEST_CASE("thompson and epsilon choose the planted best topic, hook, persona and hour most often") {
+  const PlanInputs in = learned_inputs();
+  const Candidates c = candidates(in, options(Policy::kThompson));
+  for (Policy policy : {Policy::kThompson, Policy::kEpsilon}) {
+    INFO(policy_name(policy));
+    std::mt19937_64 rng(policy == Policy::kThompson ? 1 : 2);
+    std::map<std::string, int> topics, hooks, personas, hours;
+    const int n = 100;
+    for (int i = 0; i < n; ++i) {
+      const Plan p = choose_plan(in, options(policy), rng);
+      check_families(p, c);
+      ++topics[p.topic];
+      ++hooks[p.hook];
+      ++personas[p.persona];
+      ++hours[std::to_string(p.hour)];
+    }
+    CHECK(most(topics) == "sleep");
+    CHECK(most(hooks) == "question");
+    CHECK(most(personas) == "coach");
+    CHECK(most(hours) == "19");
+    // Epsilon-greedy 20% keeps the best with probability 0.8 + 0.2/n at least.
+    CHECK(topics["sleep"] >= n * 2 / 3);
+    CHECK(personas["coach"] >= n * 2 / 3);
+  }
+}
+
+TEST_CASE("random is uniform and its whole-plan probability is the product of the families'") {
+  const PlanInputs in = learned_inputs();
+  std::mt19937_64 rng(3);
+  const Plan p = choose_random(in, options(Policy::kRandom), rng);
+  const Candidates c = candidates(in, options(Policy::kRandom));
+  check_families(p, c);
+  for (const auto& [family, f] : p.probabilities) {
+    for (const auto& [k, prob] : f.distribution)
+      CHECK(prob == Approx(1.0 / static_cast<double>(f.distribution.size())));
+  }
+  CHECK(p.whole.p == Approx(1.0 / (3 * 8 * 3 * 24)));
+  CHECK(std::string(p.whole.method) == "exact");
+  CHECK_FALSE(p.formula);  // learning off: no learned formula
+  // Epsilon is exact too: the product of its families.
+  const Plan e = choose_epsilon(in, options(Policy::kEpsilon), rng);
+  double product = 1;
+  for (const char* f : {"topic", "hook", "generator", "hour"}) product *= e.probabilities.at(f).p;
+  CHECK(e.whole.p == Approx(product));
+  CHECK(e.probabilities.at("topic").distribution.at("sleep") == Approx(0.8 + 0.2 / 3));
+}
+
+TEST_CASE("thompson's whole-plan probability is the share of posterior draws behind the plan") {
+  // Little data, so several plans share the draws.
+  PlanInputs in = base_inputs();
+  in.reward_model = planted_model(40);
+  in.topics = {"nutrition", "sleep"};
+  in.personas = {{"coach", "", ""}};
+  PlanOptions o = options(Policy::kThompson);
+  o.exploration = 1.0;
+  std::mt19937_64 rng(4);
+  std::map<std::string, int> seen;
+  std::map<std::string, double> logged;
+  const int n = 400;
+  for (int i = 0; i < n; ++i) {
+    const Plan p = choose_thompson(in, o, rng);
+    CHECK(p.whole.draws == 400);
+    CHECK(std::string(p.whole.method) == "draws");
+    // The joint is never above a marginal, never below the floor.
+    for (const char* f : {"topic", "hook", "generator", "hour"})
+      CHECK(p.whole.p <= p.probabilities.at(f).p + 1e-12);
+    CHECK(p.whole.p >= 0.01 / (2 * 8 * 1 * 24) - 1e-12);
+    const std::string key = p.topic + "/" + p.hook + "/" + std::to_string(p.hour);
+    ++seen[key];
+    logged[key] += p.whole.p;
+  }
+  // The most frequent plan is chosen about as often as its logged probability
+  // says (the estimate's sd from 400 draws and the frequency's from 400 plans
+  // are each under 0.025).
+  const std::string top = most(seen);
+  const double frequency = static_cast<double>(seen[top]) / n;
+  CHECK(frequency > 0.05);
+  CHECK(logged[top] / seen[top] == Approx(frequency).margin(0.08));
+}
+
+TEST_CASE("the oracle picks its scorer's best topic, hook and hour, and needs a scorer") {
+  PlanInputs in = base_inputs();
+  std::mt19937_64 rng(5);
+  CHECK_THROWS_AS(choose_oracle(in, options(Policy::kOracle), rng), gl::Error);
+  try {
+    choose_oracle(in, options(Policy::kOracle), rng);
+  } catch (const gl::Error& e) {
+    CHECK(e.exit_code() == gl::kExitUsage);
+    CHECK(std::string(e.what()).find("x-sandbox") != std::string::npos);
+  }
+  int calls = 0;
+  in.oracle_score = [&](const std::string& text, TimePoint at) {
+    ++calls;
+    const std::string lo = gl::learn::lower(text);
+    return (lo.find("focus") != std::string::npos ? 2.0 : 0.0) +
+           (gl::learn::analyze_text(text).hook == gl::learn::HookType::kHowTo ? 1.0 : 0.0) +
+           (gl::to_local(at, "UTC").hour == 21 ? 0.5 : 0.0);
+  };
+  const Plan p = choose_oracle(in, options(Policy::kOracle), rng);
+  CHECK(p.topic == "focus");
+  CHECK(p.hook == "how_to");
+  CHECK(p.hour == 21);
+  CHECK(gl::learn::lower(p.text).find("focus") != std::string::npos);
+  CHECK(calls == 3 * 8 + 24);  // every topic and hook, then every slot
+  CHECK(p.whole.p == Approx(p.probabilities.at("generator").p));
+}
+
+TEST_CASE("no topic is planned within its cooldown of another post on it") {
+  PlanInputs in = learned_inputs();
+  // Sleep, the best topic, was posted at 04:30: it cools until 16:30.
+  const TimePoint used = kNow - std::chrono::hours(2);
+  in.topic_uses["sleep"] = {used};
+  for (Policy policy : {Policy::kThompson, Policy::kEpsilon, Policy::kRandom}) {
+    INFO(policy_name(policy));
+    std::mt19937_64 rng(6);
+    int sleeps = 0;
+    for (int i = 0; i < 40; ++i) {
+      const Plan p = choose_plan(in, options(policy), rng);
+      if (p.topic != "sleep") continue;
+      ++sleeps;
+      CHECK(gl::hours_between(used, p.slot) >= 12);
+    }
+    // Still the best topic, at its best hour (19:00) which is off the cooldown.
+    if (policy != Policy::kRandom) CHECK(sleeps > 20);
+  }
+  // A topic cooling in every free slot (posts 6 h and 18 h ahead) is no candidate...
+  const std::vector<TimePoint> around = {kNow + std::chrono::hours(6),
+                                         kNow + std::chrono::hours(18)};
+  in.topic_uses = {{"focus", around}};
+  const PlanOptions o = options(Policy::kRandom);
+  CHECK(candidates(in, o).topics == std::vector<std::string>{"nutrition", "sleep"});
+  // ...unless every topic is: then the cooldown gives way rather than posting nothing.
+  in.topic_uses = {{"focus", around}, {"nutrition", around}, {"sleep", around}};
+  const Candidates all = candidates(in, o);
+  CHECK(all.topics.size() == 3);
+  CHECK(all.hours.at("sleep").hours.size() == 24);
+  // Exactly the cooldown apart is allowed.
+  CHECK(off_cooldown({{kNow + std::chrono::hours(12), 18}}, {kNow}, 12).size() == 1);
+  CHECK(off_cooldown({{kNow + std::chrono::hours(11), 17}}, {kNow}, 12).empty());
+}
+
+TEST_CASE("slots keep the spacing and the daily cap in the account's timezone") {
+  PlanInputs in = learned_inputs();
+  in.scheduled = {kNow + std::chrono::hours(3)};  // 09:30
+  PlanOptions o = options(Policy::kThompson);
+  o.min_spacing_hours = 4;
+  for (const Slot& s : candidate_slots(in, o)) {
+    CHECK(std::abs(gl::hours_between(s.at, in.scheduled[0])) >= 4);
+    CHECK(s.at > kNow);
+    CHECK(gl::to_local(s.at, in.timezone).hour == s.local_hour);
+  }
+  std::mt19937_64 rng(8);
+  for (Policy policy : {Policy::kThompson, Policy::kEpsilon, Policy::kRandom}) {
+    PlanOptions with = o;
+    with.policy = policy;
+    for (int i = 0; i < 20; ++i)
+      CHECK(std::abs(gl::hours_between(choose_plan(in, with, rng).slot, in.scheduled[0])) >= 4);
+  }
+  // New York: 06:30Z is 01:30 on the 24th. Three posts that local day fill it.
+  in.timezone = "America/New_York";
+  in.scheduled = {*gl::parse_iso8601("2026-11-24T12:00:00Z"),
+                  *gl::parse_iso8601("2026-11-24T17:00:00Z"),
+                  *gl::parse_iso8601("2026-11-24T22:00:00Z")};
+  o.daily_cap = 3;
+  const auto slots = candidate_slots(in, o);
+  REQUIRE_FALSE(slots.empty());
+  for (const Slot& s : slots) CHECK(gl::to_local(s.at, in.timezone).day == 25);
+  // 05:00Z on the 25th is midnight in New York: the first slot of the new local day.
+  CHECK(slots.front().at == *gl::parse_iso8601("2026-11-25T05:00:00Z"));
+  CHECK(slots.front().local_hour == 0);
+  o.daily_cap = 4;
+  CHECK(gl::to_local(candidate_slots(in, o).front().at, in.timezone).day == 24);
+  // Each hour of day maps to its earliest free slot.
+  const auto free = candidate_slots(in, o);
+  const HourSlots hours = hour_slots(free);
+  for (const auto& h : hours.hours) {
+    CHECK(std::to_string(gl::to_local(hours.first_slot.at(h), in.timezone).hour) == h);
+    for (const Slot& s : free) {
+      if (std::to_string(s.local_hour) == h) CHECK(hours.first_slot.at(h) <= s.at);
+    }
+  }
+}
+
+TEST_CASE("the trending rule: 35% trending when there is one, never when there is none") {
+  PlanInputs in = learned_inputs();
+  in.trending = {"cold plunges"};
+  std::mt19937_64 rng(9);
+  const int n = 2000;
+  int trending = 0;
+  for (int i = 0; i < n; ++i) {
+    const Plan p = choose_random(in, options(Policy::kRandom), rng);
+    const FamilyChoice& topic = p.probabilities.at("topic");
+    if (p.trending) {
+      ++trending;
+      CHECK(p.topic == "cold plunges");
+      CHECK(topic.p == Approx(0.35));
+      CHECK(p.whole.p == Approx(0.35 / (8 * 3 * 24)));
+    } else {
+      CHECK(topic.p == Approx(0.65 / 3));
+      CHECK(p.whole.p == Approx(0.65 / (3 * 8 * 3 * 24)));
+    }
+  }
+  // sd of the share is 0.011 at n = 2000: +-0.045 is four of them.
+  CHECK(static_cast<double>(trending) / n == Approx(0.35).margin(0.045));
+  // Thompson too, with the branch in every probability of the topic.
+  const Plan t = choose_thompson(in, options(Policy::kThompson), rng);
+  double total = 0;
+  for (const auto& [k, p] : t.probabilities.at("topic").distribution) total += p;
+  CHECK(total == Approx(t.trending ? 0.35 : 0.65));
+  // No trending topic: never trending; only trending topics: always.
+  in.trending.clear();
+  for (int i = 0; i < 50; ++i)
+    CHECK_FALSE(choose_random(in, options(Policy::kRandom), rng).trending);
+  in.trending = {"cold plunges"};
+  in.topics.clear();
+  const Plan only = choose_random(in, options(Policy::kRandom), rng);
+  CHECK(only.trending);
+  CHECK(only.probabilities.at("topic").p == 1.0);
+}
+
+TEST_CASE("the formula has the chosen hook, the persona's own three times as likely") {
+  PlanInputs in = base_inputs();
+  in.formulas = {{"own", "Own", "[Question]", "Why?", "question", 0.5},
+                 {"other", "Other", "[Question]", "How?", "question", 0.5},
+                 {"stat", "Stat", "[Surprising stat]", "73%", "surprising_stat", 0.9}};
+  in.formulas_by_generator["coach"] = {"own"};
+  std::mt19937_64 rng(10);
+  const auto f = choose_formula(in, "coach", "question", rng);
+  REQUIRE(f);
+  CHECK(f->distribution.size() == 2);
+  CHECK(f->distribution.at("own") == Approx(0.75));
+  CHECK(f->distribution.at("other") == Approx(0.25));
+  CHECK_FALSE(choose_formula(in, "coach", "list", rng));
+}

@@ -1,0 +1,96 @@
+// Known answers for the planner's joint reward posterior (learn::RewardModel).
+#include "learn/reward_model.h"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+
+using namespace gl::learn;
+
+namespace {
+
+// Rewards from planted effects: every post has one topic and one hook (as
+// plans do), so only differences within a family are identified; "numbers"
+// is on for about half the posts.
+std::vector<WeightedSample> planted(int n, unsigned seed, double noise_sd = 0.3) {
+  const std::map<std::string, double> topic = {{"a", 0.5}, {"b", 0.0}, {"c", -0.5}};
+  const std::map<std::string, double> hook = {{"question", 0.3}, {"statement", 0.0}};
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> noise(0, noise_sd);
+  std::vector<WeightedSample> out;
+  for (int i = 0; i < n; ++i) {
+    const auto t = std::next(topic.begin(), static_cast<long>(rng() % 3));
+    const auto h = std::next(hook.begin(), static_cast<long>(rng() % 2));
+    const bool numbers = rng() % 2 == 0;
+    FeatureMap x = {{"topic=" + t->first, 1}, {"hook=" + h->first, 1}};
+    if (numbers) x["numbers"] = 1;
+    out.push_back({x, 2.0 + t->second + h->second + (numbers ? 0.4 : 0) + noise(rng), 1});
+  }
+  return out;
+}
+
+// The standard deviation over many posterior draws of a coefficient, or of
+// the difference of two (within a family only differences are identified:
+// shifting every topic up and every hook down fits the data as well).
+double draw_sd(const RewardModel& m, const std::string& name, int draws, double scale = 1,
+               const std::string& minus = "") {
+  std::mt19937_64 rng(99);
+  double s = 0, ss = 0;
+  for (int i = 0; i < draws; ++i) {
+    auto d = m.draw(rng, scale);
+    const double v = d.coefficient(name) - (minus.empty() ? 0 : d.coefficient(minus));
+    s += v;
+    ss += v * v;
+  }
+  const double mean = s / draws;
+  return std::sqrt(ss / draws - mean * mean);
+}
+
+}  // namespace
+
+TEST_CASE("the reward model's fit recovers planted coefficients") {
+  const RewardModel m = RewardModel::fit(planted(4000, 1), 3.0);
+  CHECK(m.samples() == 4000);
+  // 4000 posts, noise sd 0.3: each difference has a standard error under 0.015.
+  const auto c = [&](const char* name) { return m.mean_coefficient(name); };
+  CHECK(c("topic=a") - c("topic=b") == Approx(0.5).margin(0.06));
+  CHECK(c("topic=c") - c("topic=b") == Approx(-0.5).margin(0.06));
+  CHECK(c("hook=question") - c("hook=statement") == Approx(0.3).margin(0.05));
+  CHECK(c("numbers") == Approx(0.4).margin(0.05));
+  CHECK(m.noise_var() == Approx(0.09).margin(0.01));
+  CHECK(c("never_seen") == 0);
+}
+
+TEST_CASE("a posterior draw's spread shrinks with more data") {
+  const RewardModel few = RewardModel::fit(planted(30, 2), 3.0);
+  const RewardModel many = RewardModel::fit(planted(3000, 2), 3.0);
+  // Posterior sd goes as 1/sqrt(posts with the feature): 100x the data, about a tenth.
+  for (const auto& [name, minus] : std::vector<std::pair<std::string, std::string>>{
+           {"numbers", ""}, {"topic=a", "topic=b"}, {"hook=question", "hook=statement"}}) {
+    INFO(name << " - " << minus);
+    const double sd_few = draw_sd(few, name, 4000, 1, minus);
+    const double sd_many = draw_sd(many, name, 4000, 1, minus);
+    CHECK(sd_many < sd_few / 4);
+    CHECK(sd_many > 0);
+    // --exploration scales the spread.
+    CHECK(draw_sd(many, name, 4000, 0.3, minus) == Approx(0.3 * sd_many).epsilon(0.1));
+  }
+}
+
+TEST_CASE("a feature the model never saw draws from the prior") {
+  const RewardModel m = RewardModel::fit(planted(500, 3), 3.0);
+  const double prior_sd = std::sqrt(m.noise_var() / 3.0);
+  // 8000 draws: the sample sd is within 2% of the truth at 3 sigma.
+  CHECK(draw_sd(m, "topic=unseen", 8000) == Approx(prior_sd).epsilon(0.03));
+  CHECK(draw_sd(m, "topic=unseen", 8000, 0.3) == Approx(0.3 * prior_sd).epsilon(0.03));
+  // A seen feature is narrower than the prior.
+  CHECK(draw_sd(m, "numbers", 8000) < prior_sd / 2);
+  // Within one draw an unseen name keeps its value.
+  std::mt19937_64 rng(4);
+  auto d = m.draw(rng);
+  const double first = d.coefficient("topic=unseen");
+  CHECK(d.coefficient("topic=unseen") == first);
+  // Before any data the prior is the default noise (1) over lambda.
+  const RewardModel empty = RewardModel::fit({}, 3.0);
+  CHECK(draw_sd(empty, "topic=a", 8000) == Approx(std::sqrt(1.0 / 3.0)).epsilon(0.03));
+}
