@@ -1,6 +1,7 @@
 #include "x/client.h"
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -49,6 +50,8 @@ bool is_real_x(const std::string& base_url) {
   const auto scheme = base_url.find("://");
   std::string host = base_url.substr(scheme == std::string::npos ? 0 : scheme + 3);
   host = host.substr(0, host.find_first_of(":/"));
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   for (const char* x : {"api.x.com", "api.twitter.com", "x.com", "twitter.com"}) {
     if (host == x) return true;
   }

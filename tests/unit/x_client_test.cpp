@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/http.h"
+#include "x/client.h"
 #include "x/errors.h"
 #include "x/oauth1.h"
 #include "x/parse.h"
@@ -214,4 +215,22 @@ TEST_CASE("errors are classified by status and problem type, not status alone") 
   CHECK(is_retryable(server.problem));
   CHECK(to_error("GET /2/tweets", server).exit_code() == 75);
   CHECK(classify_response(response(200, "{}")).problem == Problem::kNone);
+}
+
+TEST_CASE("x-sandbox scores parse, and real X is recognised by its host") {
+  const auto m = parse_sandbox_score(
+      R"({"impressions": 1200.5, "likes": 30.2, "retweets": 2, "replies": 1.5, "quotes": 0.1,
+          "bookmarks": 3, "profile_clicks": 4.25, "follows": 0.5})");
+  CHECK(m.impressions == Approx(1200.5));
+  CHECK(m.profile_clicks == Approx(4.25));
+  CHECK(m.follows == Approx(0.5));
+  CHECK_THROWS_AS(parse_sandbox_score(R"({"impressions": 10})"), MalformedBody);
+  CHECK_THROWS_AS(parse_sandbox_score(R"({"impressions": -1, "likes": 0, "retweets": 0,
+      "replies": 0, "quotes": 0, "bookmarks": 0, "profile_clicks": 0, "follows": 0})"),
+                  MalformedBody);
+  CHECK(is_real_x("https://api.x.com"));
+  CHECK(is_real_x("https://API.X.com/"));
+  CHECK(is_real_x("https://api.twitter.com:443"));
+  CHECK_FALSE(is_real_x("http://127.0.0.1:8080"));
+  CHECK_FALSE(is_real_x("http://sandbox.local/api.x.com"));
 }
