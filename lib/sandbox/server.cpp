@@ -8,11 +8,9 @@
 #include <thread>
 
 #include "core/error.h"
-#include "core/http.h"
-#include "learn/embedding.h"
-#include "plan/composer.h"
+#include "sandbox/llm.h"
+#include "sandbox/post_length.h"
 #include "sandbox/world.h"
-#include "x/tweet_text.h"
 
 namespace gl::sandbox {
 
@@ -74,33 +72,6 @@ std::string base64_decode(const std::string& in) {
 }
 
 }  // namespace
-
-std::string sandbox_chat_answer(const json& messages) {
-  std::string prompt;
-  if (messages.is_array()) {
-    for (const auto& m : messages) {
-      if (m.is_object() && m.value("role", "") == "user" && m.contains("content") &&
-          m["content"].is_string()) {
-        prompt = m["content"].get<std::string>();
-      }
-    }
-  }
-  const auto line = [&](const char* label) {
-    const std::regex re(std::string("(?:^|\\n)") + label + R"(:\s*([^\n(]+))");
-    std::smatch m;
-    if (!std::regex_search(prompt, m, re)) return std::string();
-    std::string v = m[1].str();
-    while (!v.empty() && v.back() == ' ') v.pop_back();
-    return v;
-  };
-  plan::DraftRequest r;
-  r.topic = line("Topic").empty() ? "this" : line("Topic");
-  learn::parse_hook(line("Hook"), r.hook);
-  r.generator = line("Persona");
-  // The same prompt gets the same answer.
-  std::mt19937_64 rng(std::hash<std::string>{}(prompt));
-  return plan::compose_offline(r, rng);
-}
 
 struct Server::Impl {
   SandboxOptions options;
@@ -240,6 +211,7 @@ struct Server::Impl {
 
   json tweet_json(const SandboxTweet& t, TimePoint now, bool with_private) {
     const Counts c = world.counts(t, now);
+    const auto n = [&c](Action a) { return c.actions[a]; };
     json j = {{"id", t.id},
               {"text", t.text},
               {"author_id", t.author_id},
@@ -247,22 +219,23 @@ struct Server::Impl {
               {"created_at", format_iso8601(t.created_at)},
               {"edit_history_tweet_ids", json::array({t.id})},
               {"public_metrics",
-               {{"retweet_count", c.retweets},
-                {"reply_count", c.replies},
-                {"like_count", c.likes},
-                {"quote_count", c.quotes},
-                {"bookmark_count", c.bookmarks},
+               {{"retweet_count", n(kRetweets)},
+                {"reply_count", n(kReplies)},
+                {"like_count", n(kLikes)},
+                {"quote_count", n(kQuotes)},
+                {"bookmark_count", n(kBookmarks)},
                 {"impression_count", c.impressions}}}};
     if (with_private) {
       j["non_public_metrics"] = {{"impression_count", c.impressions},
-                                 {"url_link_clicks", c.url_clicks},
-                                 {"user_profile_clicks", c.profile_clicks},
-                                 {"engagements", c.likes + c.retweets + c.replies + c.quotes +
-                                                     c.bookmarks + c.profile_clicks}};
-      j["organic_metrics"] = {
-          {"impression_count", c.impressions}, {"like_count", c.likes},
-          {"reply_count", c.replies},          {"retweet_count", c.retweets},
-          {"url_link_clicks", c.url_clicks},   {"user_profile_clicks", c.profile_clicks}};
+                                 {"url_link_clicks", 0},
+                                 {"user_profile_clicks", n(kProfileClicks)},
+                                 {"engagements", c.engagement() + n(kProfileClicks)}};
+      j["organic_metrics"] = {{"impression_count", c.impressions},
+                              {"like_count", n(kLikes)},
+                              {"reply_count", n(kReplies)},
+                              {"retweet_count", n(kRetweets)},
+                              {"url_link_clicks", 0},
+                              {"user_profile_clicks", n(kProfileClicks)}};
     }
     return j;
   }
@@ -464,8 +437,7 @@ struct Server::Impl {
     if (!body.contains("text") || !body["text"].is_string())
       return invalid("$.text: string expected");
     const std::string text = body["text"].get<std::string>();
-    if (x::weighted_length(text) > x::kMaxWeightedLength)
-      return invalid("Your Tweet text is too long.");
+    if (post_weight(text) > kMaxPostWeight) return invalid("Your Tweet text is too long.");
     if (text.find_first_not_of(" \t\n") == std::string::npos)
       return invalid("Tweet text is empty.");
     std::optional<std::string> reply_to;
@@ -549,7 +521,7 @@ struct Server::Impl {
                      {"param", "messages"},
                      {"code", nullptr}}}});
     }
-    const std::string content = scripted ? scripted->text : sandbox_chat_answer(body["messages"]);
+    const std::string content = scripted ? scripted->text : chat_answer(body["messages"]);
     send(res, 200,
          {{"id", "chatcmpl-sandbox"},
           {"object", "chat.completion"},
@@ -586,9 +558,8 @@ struct Server::Impl {
     }
     json data = json::array();
     for (size_t i = 0; i < inputs.size(); ++i) {
-      data.push_back({{"object", "embedding"},
-                      {"index", i},
-                      {"embedding", learn::local_embedding(inputs[i], 64)}});
+      data.push_back(
+          {{"object", "embedding"}, {"index", i}, {"embedding", text_embedding(inputs[i])}});
     }
     send(res, 200,
          {{"object", "list"},
@@ -606,23 +577,29 @@ struct Server::Impl {
             {"truth", truth_to_json(world.truth())},
             {"seed", options.seed}});
     });
+    // The audience's expected metrics of a text at a time, without noise. With
+    // a user credential, for that user as it stands then (followers, fatigue
+    // from its own recent posts); without, for a neutral account.
     http.Post("/sandbox/score", [this](const Request& req, Response& res) {
       const json body = json::parse(req.body, nullptr, false);
-      if (!body.is_object() || !body.contains("text") || !body.contains("posted_at")) {
+      if (!body.is_object() || !body.contains("text") || !body["text"].is_string() ||
+          !body.contains("posted_at") || !body["posted_at"].is_string()) {
         return send(res, 400, {{"error", "expected {\"text\": ..., \"posted_at\": ISO time}"}});
       }
       const auto at = parse_iso8601(body["posted_at"].get<std::string>());
       if (!at) return send(res, 400, {{"error", "posted_at is not an ISO 8601 time"}});
-      const FinalMetrics m = expected_final(world.truth(), body["text"].get<std::string>(), *at);
-      send(res, 200,
-           {{"impressions", m.impressions},
-            {"likes", m.likes},
-            {"retweets", m.retweets},
-            {"replies", m.replies},
-            {"quotes", m.quotes},
-            {"bookmarks", m.bookmarks},
-            {"profile_clicks", m.profile_clicks},
-            {"follows", m.follows}});
+      std::lock_guard<std::mutex> lock(mutex);
+      bool user_ctx = false;
+      const std::string key = credential(req, user_ctx);
+      const SandboxUser* caller = user_ctx ? world.find_user_for_key(key) : nullptr;
+      const FinalMetrics m = expected_final(world.truth(), body["text"].get<std::string>(), *at,
+                                            world.author_state(caller, *at));
+      json out = {{"impressions", m.impressions}};
+      for (size_t a = 0; a < kActionCount; ++a) {
+        out[action_name(static_cast<Action>(a))] = m.actions[a];
+      }
+      out["user_id"] = caller ? json(caller->id) : json(nullptr);
+      send(res, 200, out);
     });
     http.Post("/sandbox/faults", [this](const Request& req, Response& res) {
       try {
@@ -648,21 +625,28 @@ struct Server::Impl {
       }
       send(res, 200, {{"deleted", deleted}});
     });
-    // Creates tweets directly (benchmarks): {"user_key": "oauth1:<token>", "tweets": [{"text",
-    // "created_at"}]}
+    // Creates tweets directly (benchmarks, planted histories):
+    // {"user_key": "oauth1:<token>", "tweets": [{"text", "created_at"}]}
     http.Post("/sandbox/import", [this](const Request& req, Response& res) {
       const json body = json::parse(req.body, nullptr, false);
-      if (!body.is_object() || !body.contains("user_key") || !body.contains("tweets")) {
+      if (!body.is_object() || !body.contains("user_key") || !body["user_key"].is_string() ||
+          !body.contains("tweets") || !body["tweets"].is_array()) {
         return send(res, 400, {{"error", "expected {\"user_key\": ..., \"tweets\": [...]}"}});
+      }
+      std::vector<std::pair<std::string, TimePoint>> posts;
+      for (const auto& t : body["tweets"]) {
+        const auto at = t.is_object() && t.value("created_at", json()).is_string()
+                            ? parse_iso8601(t["created_at"].get<std::string>())
+                            : std::nullopt;
+        if (!at) return send(res, 400, {{"error", "created_at is not an ISO 8601 time"}});
+        if (!t.value("text", json()).is_string())
+          return send(res, 400, {{"error", "each tweet needs a \"text\" string"}});
+        posts.emplace_back(t["text"].get<std::string>(), *at);
       }
       std::lock_guard<std::mutex> lock(mutex);
       SandboxUser& u = world.user_for_key(body["user_key"].get<std::string>());
       json ids = json::array();
-      for (const auto& t : body["tweets"]) {
-        const auto at = parse_iso8601(t.value("created_at", ""));
-        if (!at) return send(res, 400, {{"error", "created_at is not an ISO 8601 time"}});
-        ids.push_back(world.post(u, t.value("text", ""), std::nullopt, *at).id);
-      }
+      for (const auto& [text, at] : posts) ids.push_back(world.post(u, text, std::nullopt, at).id);
       send(res, 200, {{"user_id", u.id}, {"ids", ids}});
     });
     http.Get("/sandbox/stats", [this](const Request&, Response& res) {
@@ -680,22 +664,17 @@ struct Server::Impl {
       json out = json::array();
       for (const auto& t : world.tweets()) {
         const Counts c = world.counts(t, now);
-        const double age = hours_between(t.created_at, now);
-        const double followers =
-            t.final.follows * growth_fraction(active_truth(world.truth(), t.created_at), age);
-        out.push_back({{"id", t.id},
-                       {"text", t.text},
-                       {"author_id", t.author_id},
-                       {"created_at", format_iso8601(t.created_at)},
-                       {"deleted", t.deleted},
-                       {"impressions", c.impressions},
-                       {"likes", c.likes},
-                       {"retweets", c.retweets},
-                       {"replies", c.replies},
-                       {"quotes", c.quotes},
-                       {"bookmarks", c.bookmarks},
-                       {"profile_clicks", c.profile_clicks},
-                       {"followers", followers}});
+        json row = {{"id", t.id},
+                    {"text", t.text},
+                    {"author_id", t.author_id},
+                    {"created_at", format_iso8601(t.created_at)},
+                    {"deleted", t.deleted},
+                    {"impressions", c.impressions}};
+        for (size_t a = 0; a < kActionCount; ++a) {
+          if (a != kFollows) row[action_name(static_cast<Action>(a))] = c.actions[a];
+        }
+        row["followers"] = world.follows_by(t, now);
+        out.push_back(row);
       }
       send(res, 200, out);
     });

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "sandbox/audience.h"
 #include "sandbox/faults.h"
+#include "sandbox/truth.h"
 
 namespace gl::sandbox {
 
@@ -38,9 +38,5 @@ class Server {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// The answer x-sandbox's chat completions endpoint gives to a conversation:
-// a post built from the "Topic:" / "Hook:" lines of the last user message.
-std::string sandbox_chat_answer(const nlohmann::json& messages);
 
 }  // namespace gl::sandbox

@@ -1,25 +1,43 @@
 #include "sandbox/world.h"
 
-#include "x/tweet_text.h"
+#include <cmath>
 
 namespace gl::sandbox {
 
 World::World(Truth truth, unsigned long long seed) : truth_(std::move(truth)), seed_(seed) {}
 
 SandboxUser& World::user_for_key(const std::string& key) {
-  auto it = users_.find(key);
-  if (it != users_.end()) return it->second;
+  if (auto it = id_by_key_.find(key); it != id_by_key_.end()) return users_.at(it->second);
   SandboxUser u;
   u.key = key;
   u.id = std::to_string(1000000001ULL + users_.size());
   u.username = "sandbox_user" + std::to_string(users_.size() + 1);
-  key_by_user_id_[u.id] = key;
-  return users_.emplace(key, std::move(u)).first->second;
+  u.initial_followers = truth_.initial_followers;
+  id_by_key_[key] = u.id;
+  return users_.emplace(u.id, std::move(u)).first->second;
+}
+
+const SandboxUser* World::find_user_for_key(const std::string& key) const {
+  auto it = id_by_key_.find(key);
+  return it == id_by_key_.end() ? nullptr : &users_.at(it->second);
 }
 
 SandboxUser* World::user_by_id(const std::string& id) {
-  auto it = key_by_user_id_.find(id);
-  return it == key_by_user_id_.end() ? nullptr : &users_.at(it->second);
+  auto it = users_.find(id);
+  return it == users_.end() ? nullptr : &it->second;
+}
+
+AuthorState World::author_state(const SandboxUser* user, TimePoint at) const {
+  AuthorState s;
+  if (user == nullptr) return s;
+  s.followers = static_cast<double>(followers(*user, at));
+  const double window = active_truth(truth_, at).fatigue_hours;
+  for (size_t i : user->tweets) {
+    const SandboxTweet& t = tweets_[i];
+    const double age = hours_between(t.created_at, at);
+    if (!t.deleted && age > 0 && age < window) s.recent.push_back({t.created_at, t.text});
+  }
+  return s;
 }
 
 const SandboxTweet& World::post(SandboxUser& user, const std::string& text,
@@ -28,23 +46,13 @@ const SandboxTweet& World::post(SandboxUser& user, const std::string& text,
   // Snowflake-like: ids grow with time of creation.
   next_id_ += 4096 + (seed_ % 97);
   t.id = std::to_string(next_id_);
-  t.text = x::nfc(text);
+  t.text = text;
   t.author_id = user.id;
   t.created_at = at;
   t.reply_to = reply_to;
-  t.final = final_metrics(truth_, t.text, at, seed_, t.id);
-  if (reply_to) {
-    // Replies in a self-thread reach a fraction of the opener's audience.
-    const double f = 0.25;
-    t.final.impressions *= f;
-    t.final.likes *= f;
-    t.final.retweets *= f;
-    t.final.replies *= f;
-    t.final.quotes *= f;
-    t.final.bookmarks *= f;
-    t.final.profile_clicks *= f;
-    t.final.follows *= f;
-  }
+  AuthorState state = author_state(&user, at);
+  state.reply = reply_to.has_value();
+  t.final = draw_final(truth_, t.text, at, state, seed_, t.id);
   tweet_index_[t.id] = tweets_.size();
   user.tweets.push_back(tweets_.size());
   tweets_.push_back(std::move(t));
@@ -57,12 +65,11 @@ SandboxTweet* World::tweet(const std::string& id) {
 }
 
 const SandboxTweet* World::recent_duplicate(const SandboxUser& user, const std::string& text,
-                                            TimePoint at) {
-  const std::string normal = x::nfc(text);
+                                            TimePoint at) const {
   for (auto it = user.tweets.rbegin(); it != user.tweets.rend(); ++it) {
     const SandboxTweet& t = tweets_[*it];
     if (at - t.created_at > std::chrono::hours(24)) break;
-    if (!t.deleted && t.text == normal) return &t;
+    if (!t.deleted && t.text == text) return &t;
   }
   return nullptr;
 }
@@ -72,15 +79,15 @@ Counts World::counts(const SandboxTweet& t, TimePoint at) const {
   return counts_at(t.final, growth_fraction(active, hours_between(t.created_at, at)));
 }
 
+double World::follows_by(const SandboxTweet& t, TimePoint at) const {
+  const Truth& active = active_truth(truth_, t.created_at);
+  return t.final.actions[kFollows] * growth_fraction(active, hours_between(t.created_at, at));
+}
+
 long long World::followers(const SandboxUser& user, TimePoint at) const {
   double gained = 0;
-  for (size_t i : user.tweets) {
-    const SandboxTweet& t = tweets_[i];
-    if (t.created_at > at) continue;
-    const Truth& active = active_truth(truth_, t.created_at);
-    gained += t.final.follows * growth_fraction(active, hours_between(t.created_at, at));
-  }
-  return truth_.initial_followers + static_cast<long long>(gained);
+  for (size_t i : user.tweets) gained += follows_by(tweets_[i], at);
+  return user.initial_followers + static_cast<long long>(std::floor(gained));
 }
 
 }  // namespace gl::sandbox

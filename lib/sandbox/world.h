@@ -1,11 +1,11 @@
-// x-sandbox's world: users, their tweets and followers, evolving with the
-// business clock of each call under the audience's hidden truth.
+// x-sandbox's world: accounts, their posts and followers, evolving with the
+// business clock of each call under the audience's hidden truth. Every
+// account posts into the same world; an account that calls the API is known
+// by its credential, one that only posts (another author) need not have one.
 #pragma once
 
 #include <map>
-#include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,15 +21,16 @@ struct SandboxTweet {
   std::string author_id;
   TimePoint created_at;
   std::optional<std::string> reply_to;
-  FinalMetrics final;
+  FinalMetrics final;  // drawn when posted
   bool deleted = false;
 };
 
 struct SandboxUser {
-  std::string key;  // the credential it is known by
+  std::string key;  // the credential it is known by ("" = it never calls)
   std::string id;
   std::string username;
-  std::vector<size_t> tweets;  // indexes into World::tweets_, oldest first
+  long long initial_followers = 0;
+  std::vector<size_t> tweets;  // indexes into World::tweets(), in order of creation
 };
 
 class World {
@@ -38,17 +39,26 @@ class World {
 
   // The user a credential key stands for, created on first sight.
   SandboxUser& user_for_key(const std::string& key);
+  // Without creating it.
+  const SandboxUser* find_user_for_key(const std::string& key) const;
   SandboxUser* user_by_id(const std::string& id);
 
-  // Creates a tweet at `at`; its final metrics are drawn now.
+  // Creates a post at `at`; its final metrics are drawn now, from the
+  // author's state at that time.
   const SandboxTweet& post(SandboxUser& user, const std::string& text,
                            const std::optional<std::string>& reply_to, TimePoint at);
   SandboxTweet* tweet(const std::string& id);
   // A post of the user with the same text in the last 24 h, if any.
   const SandboxTweet* recent_duplicate(const SandboxUser& user, const std::string& text,
-                                       TimePoint at);
+                                       TimePoint at) const;
+
+  // What the audience knows of an author at a time (nullptr: a neutral
+  // account with the truth's initial followers and no recent posts).
+  AuthorState author_state(const SandboxUser* user, TimePoint at) const;
 
   Counts counts(const SandboxTweet& t, TimePoint at) const;
+  // Followers a post has brought by a time.
+  double follows_by(const SandboxTweet& t, TimePoint at) const;
   long long followers(const SandboxUser& user, TimePoint at) const;
 
   const Truth& truth() const { return truth_; }
@@ -61,8 +71,8 @@ class World {
   unsigned long long next_id_ = 1860000000000000000ULL;
   std::vector<SandboxTweet> tweets_;
   std::unordered_map<std::string, size_t> tweet_index_;
-  std::map<std::string, SandboxUser> users_;  // by key
-  std::map<std::string, std::string> key_by_user_id_;
+  std::map<std::string, SandboxUser> users_;  // by id
+  std::map<std::string, std::string> id_by_key_;
 };
 
 }  // namespace gl::sandbox

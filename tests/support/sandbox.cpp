@@ -19,12 +19,14 @@ Sandbox::Sandbox(std::vector<std::string> extra_args) {
 }
 
 namespace {
-nlohmann::json call(const std::string& method, const std::string& url, const std::string& body) {
+nlohmann::json call(const std::string& method, const std::string& url, const std::string& body,
+                    const std::vector<std::string>& headers = {}) {
   HttpClient http(10000);
   HttpRequest req;
   req.method = method;
   req.url = url;
   req.body = body;
+  req.headers = headers;
   if (!body.empty()) req.headers.push_back("Content-Type: application/json");
   HttpResponse resp;
   TransportError err;
@@ -36,8 +38,9 @@ nlohmann::json call(const std::string& method, const std::string& url, const std
 }  // namespace
 
 nlohmann::json Sandbox::get(const std::string& path) { return call("GET", url_ + path, ""); }
-nlohmann::json Sandbox::post(const std::string& path, const nlohmann::json& body) {
-  return call("POST", url_ + path, body.dump());
+nlohmann::json Sandbox::post(const std::string& path, const nlohmann::json& body,
+                             const std::vector<std::string>& headers) {
+  return call("POST", url_ + path, body.dump(), headers);
 }
 
 std::vector<std::string> Sandbox::import(const std::string& user_key,

@@ -18,7 +18,9 @@ class Sandbox {
   const std::string& url() const { return url_; }
 
   nlohmann::json get(const std::string& path);
-  nlohmann::json post(const std::string& path, const nlohmann::json& body);
+  // `headers` as "Name: value" lines (an Authorization header makes the call the user's).
+  nlohmann::json post(const std::string& path, const nlohmann::json& body,
+                      const std::vector<std::string>& headers = {});
   void faults(const nlohmann::json& rules) { post("/sandbox/faults", {{"rules", rules}}); }
   void clear_faults() { faults(nlohmann::json::array()); }
   // Creates tweets for the user a credential key stands for ("oauth1:<access

@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
       [&](CLI::App& app) {
         app.add_option("--port", port, "port on 127.0.0.1 (0 picks a free one)")
             ->check(CLI::Range(0, 65535));
-        app.add_option("--truth", truth_file, "JSON file with the audience's hidden truth");
+        app.add_option("--truth", truth_file,
+                       "JSON file with the audience's hidden truth (bench/audiences/README.md)");
         app.add_option("--seed", seed, "seed of the audience's noise");
         app.add_option("--faults", faults_file, "JSON file with fault-injection rules");
       },
