@@ -76,16 +76,16 @@ class Account:
             self.tool("extract-formulas", "--now", t)
 
 
-def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, exploration=None):
+def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, exploration=None, truth=None):
     dbname = f"sim_{tag}_{seed}"
     subprocess.run(["psql", db_cluster, "-qXc", f"DROP DATABASE IF EXISTS {dbname}"], check=True, capture_output=True)
     subprocess.run(["psql", db_cluster, "-qXc", f"CREATE DATABASE {dbname}"], check=True, capture_output=True)
     db = db_cluster.rsplit("/", 1)[0] + "/" + dbname
-    truth = {}
+    truth = dict(truth or {})
     if shift:
         # Halfway through, the audience's taste turns: the best topic becomes the worst.
-        truth = {"shift": {"at": iso(START + dt.timedelta(days=days / 2)),
-                           "truth": {"topics": {"sleep": -0.4, "focus": 0.7, "strength": 0.1, "nutrition": -0.2}}}}
+        truth["shift"] = {"at": iso(START + dt.timedelta(days=days / 2)),
+                          "truth": {"topics": {"sleep": -0.4, "focus": 0.7, "strength": 0.1, "nutrition": -0.2}}}
     truth_file = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"gl_truth_{tag}_{seed}_{os.getpid()}.json")
     with open(truth_file, "w") as f:
         json.dump(truth, f)
@@ -174,6 +174,7 @@ def main():
     ap.add_argument("--policies", default="learning,random,epsilon,oracle")
     ap.add_argument("--step-minutes", type=int, default=60)
     ap.add_argument("--shift", action="store_true", help="the audience's taste changes halfway")
+    ap.add_argument("--truth", help="x-sandbox's hidden truth (a JSON file, e.g. bench/audiences/*.json)")
     ap.add_argument("--json", help="write the results here as JSON")
     ap.add_argument("--tag", default="run")
     ap.add_argument("--exploration", type=float, help="plan-post --exploration for the learning policy")
@@ -181,7 +182,12 @@ def main():
     cluster = os.environ.get("DATABASE_URL") or subprocess.run([os.path.join(ROOT, "scripts/db"), "url"],
                                                                capture_output=True, text=True).stdout.strip()
     policies = args.policies.split(",")
-    results = [run_seed(int(s), args.days, policies, args.step_minutes, args.shift, cluster, args.tag, args.exploration)
+    truth = None
+    if args.truth:
+        with open(args.truth) as f:
+            truth = json.load(f)
+    results = [run_seed(int(s), args.days, policies, args.step_minutes, args.shift, cluster, args.tag, args.exploration,
+                        truth)
                for s in args.seeds.split(",")]
     for r in results:
         if r["summary"]:
