@@ -51,6 +51,7 @@ class Draws {
   // Poisson: multiplication below 10, else transformed rejection (Hörmann's PTRS).
   long long poisson(double lambda) {
     if (lambda <= 0) return 0;
+    if (!(lambda < 1e12)) lambda = 1e12;  // an absurd truth must not overflow a count
     if (lambda < 10) {
       const double limit = std::exp(-lambda);
       long long k = 0;
@@ -96,9 +97,8 @@ double capped_pareto_mean(double from, double tail, double cap) {
 
 Outlook outlook(const Truth& t, const std::string& text, TimePoint posted_at,
                 const AuthorState& author) {
-  const auto keywords = topic_keywords(t);
   Outlook o;
-  const Reading& r = o.reading = read_post(text, keywords);
+  const Reading& r = o.reading = read_post(text, topic_keywords(t));
   const LocalTime local = to_local(posted_at, t.timezone);
   const size_t hour = static_cast<size_t>(local.hour);
 
@@ -113,9 +113,8 @@ Outlook outlook(const Truth& t, const std::string& text, TimePoint posted_at,
     const double age = hours_between(p.at, posted_at);
     if (age <= 0 || age >= t.fatigue_hours) continue;
     const double weight = 1 - age / t.fatigue_hours;
-    const Reading before = read_post(p.text, keywords);
-    if (!r.topic.empty() && before.topic == r.topic) content -= t.topic_fatigue * weight;
-    if (before.opening == r.opening) content -= t.hook_fatigue * weight;
+    if (!r.topic.empty() && p.topic == r.topic) content -= t.topic_fatigue * weight;
+    if (p.opening == r.opening) content -= t.hook_fatigue * weight;
   }
   o.content = content;
 

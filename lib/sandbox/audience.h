@@ -20,9 +20,9 @@ struct AuthorState {
   double followers = 0;  // at posting time; 0 = the truth's initial_followers
   struct Post {
     TimePoint at;
-    std::string text;
+    std::string topic, opening;  // as the audience read it (reading.h)
   };
-  std::vector<Post> recent;  // the author's own earlier posts (fatigue reads them)
+  std::vector<Post> recent;  // the author's own earlier posts (fatigue)
   bool reply = false;        // a reply in the author's own thread
 };
 

@@ -182,6 +182,7 @@ void apply(const json& j, Truth& t, const Reader& r, const std::string& prefix) 
     } else if (key == "topic_hours") {
       t.topic_hours.clear();
       for (const auto& [topic, hours] : r.object(v, k).items()) {
+        if (topic.empty()) r.fail(k, "has an empty topic");
         HourEffects h{};
         r.hours(hours, k + "." + topic, h);
         t.topic_hours[lowered(topic)] = h;

@@ -35,7 +35,9 @@ AuthorState World::author_state(const SandboxUser* user, TimePoint at) const {
   for (size_t i : user->tweets) {
     const SandboxTweet& t = tweets_[i];
     const double age = hours_between(t.created_at, at);
-    if (!t.deleted && age > 0 && age < window) s.recent.push_back({t.created_at, t.text});
+    if (!t.deleted && age > 0 && age < window) {
+      s.recent.push_back({t.created_at, t.reading.topic, t.reading.opening});
+    }
   }
   return s;
 }
@@ -52,6 +54,7 @@ const SandboxTweet& World::post(SandboxUser& user, const std::string& text,
   t.reply_to = reply_to;
   AuthorState state = author_state(&user, at);
   state.reply = reply_to.has_value();
+  t.reading = read_post(t.text, topic_keywords(active_truth(truth_, at)));
   t.final = draw_final(truth_, t.text, at, state, seed_, t.id);
   tweet_index_[t.id] = tweets_.size();
   user.tweets.push_back(tweets_.size());

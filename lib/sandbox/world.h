@@ -21,6 +21,7 @@ struct SandboxTweet {
   std::string author_id;
   TimePoint created_at;
   std::optional<std::string> reply_to;
+  Reading reading;     // as the audience read it when posted
   FinalMetrics final;  // drawn when posted
   bool deleted = false;
 };

@@ -158,11 +158,11 @@ TEST_CASE("fatigue: the same topic again within a day earns less, by the author'
   const auto when = "2026-11-18T19:00:00Z";
   AuthorState fresh;
   AuthorState same_topic;
-  same_topic.recent = {{at("2026-11-18T13:00:00Z"), "Sleep tonight, not tomorrow."}};
+  same_topic.recent = {{at("2026-11-18T13:00:00Z"), "sleep", "plain"}};
   AuthorState other_topic;
-  other_topic.recent = {{at("2026-11-18T13:00:00Z"), "Focus tonight, not tomorrow."}};
+  other_topic.recent = {{at("2026-11-18T13:00:00Z"), "focus", "plain"}};
   AuthorState long_ago;
-  long_ago.recent = {{at("2026-11-16T13:00:00Z"), "Sleep tonight, not tomorrow."}};
+  long_ago.recent = {{at("2026-11-16T13:00:00Z"), "sleep", "plain"}};
   const double base = reach(t, kSleepPlain, when, fresh);
   // 6 h of a 24 h window: 3/4 of the fatigue.
   CHECK(reach(t, kSleepPlain, when, same_topic) / base ==
@@ -260,6 +260,7 @@ TEST_CASE("truth files are strict: a bad key or value is an error naming it") {
   CHECK(error_of(R"({"like_rate":0.02})").find("like_rate") != std::string::npos);
   CHECK(error_of(R"({"noise_sd":-1})").find("noise_sd") != std::string::npos);
   CHECK(error_of(R"({"topic_hours":{"focus":{"dusk":1}}})").find("dusk") != std::string::npos);
+  CHECK(error_of(R"({"topic_hours":{"":{"evening":1}}})").find("topic_hours") != std::string::npos);
   CHECK(error_of(R"({"actions":{"likes":{"hook:shout":1}}})").find("hook:shout") !=
         std::string::npos);
   CHECK(error_of(R"({"shift":{"at":"soon","truth":{}}})").find("shift.at") != std::string::npos);
