@@ -51,24 +51,30 @@ struct Reading {
   std::vector<std::string> lines;  // trimmed, non-empty, with a letter or digit
   std::string opening_text;        // first sentence of the first line
   std::string opening;             // the same, lower-case
+  std::string second;              // the sentence after the opening, lower-case
+  std::string head;                // the opening and the next sentence, lower-case
   std::string lead;                // the opening, and the next sentence when it is a short opener
   std::string rest;                // everything after the opening, lower-case
   int rest_sentences = 0;          // sentences after the opening
   std::string all;                 // lower-case prose
 };
 
-// Sentence ends: . ! ? (and the CJK forms) before white space or the end.
+// Sentence ends: . ! ? (and the CJK forms), after any closing quotes or
+// brackets, before white space, an emoji or the end.
 size_t sentence_end(const std::string& line) {
   for (size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
-    if ((c == '.' || c == '!' || c == '?') &&
-        (i + 1 == line.size() || line[i + 1] == ' ' || line[i + 1] == '\t')) {
-      // "Aug. 14", "e.g. this", "U.S. data": an abbreviation, not an end.
-      if (c == '.' && i >= 1 && i + 2 < line.size() &&
-          std::islower(static_cast<unsigned char>(line[i + 2])))
-        continue;
+    if (c == '.' || c == '!' || c == '?') {
       size_t end = i + 1;
       while (end < line.size() && (line[end] == '!' || line[end] == '?')) ++end;
+      while (end < line.size() && (line[end] == '"' || line[end] == '\'' || line[end] == ')'))
+        ++end;
+      const auto next = end < line.size() ? static_cast<unsigned char>(line[end]) : 0;
+      if (next != 0 && next != ' ' && next != '\t' && next < 0x80) continue;
+      // "Aug. 14", "e.g. this", "U.S. data": an abbreviation, not an end.
+      if (c == '.' && i >= 1 && end + 1 < line.size() &&
+          std::islower(static_cast<unsigned char>(line[end + 1])))
+        continue;
       return end;
     }
     for (const char* cjk : {"\xE3\x80\x82", "\xEF\xBC\x81", "\xEF\xBC\x9F"}) {  // 。！？
@@ -106,11 +112,12 @@ Reading read(const std::string& prose) {
   std::string next = trim(rest);
   for (bool first_next = true; !next.empty(); first_next = false) {
     const size_t e = std::min(sentence_end(next), next.find('\n'));
-    if (first_next && word_count(r.opening) <= 4) r.lead = lower(trim(next.substr(0, e)));
+    if (first_next) r.second = lower(trim(next.substr(0, e)));
     ++r.rest_sentences;
     next = e >= next.size() ? "" : trim(next.substr(e));
   }
-  r.lead = r.lead.empty() ? r.opening : r.opening + " " + r.lead;
+  r.head = r.second.empty() ? r.opening : r.opening + " " + r.second;
+  r.lead = word_count(r.opening) <= 4 ? r.head : r.opening;
   return r;
 }
 
@@ -204,82 +211,97 @@ bool list_framing(const Reading& r) {
 
 bool asks(const std::string& o) {
   return (!o.empty() && o.back() == '?') ||
-         (o.size() >= 3 && o.compare(o.size() - 3, 3, "\xEF\xBC\x9F") == 0);
+         (o.size() >= 3 && o.compare(o.size() - 3, 3, "\xEF\xBC\x9F") == 0) ||    // ？
+         (o.compare(0, 2, "\xC2\xBF") == 0 && o.find('?') != std::string::npos);  // ¿...?
 }
 
+// Phrases that mention "how to" without teaching it: "I don't know how to", "figure out how to".
+std::string without_not_knowing(const std::string& s) {
+  static const regex kNotKnowing(
+      R"(\b(don'?t|do not|didn'?t|doesn'?t|never|no idea|not sure|unsure|wonder(ing|ed)?|figur(e|ed|ing) out|forg[eo]t|knows?|ask(ed|ing)?|learning|deciding|choose|choosing) how to\b)",
+      kIcase);
+  return std::regex_replace(s, kNotKnowing, " ");
+}
+
+// Teaches how to do something: says so in its first two sentences ("How to ...",
+// "Here's how ...", a tutorial, a guide to, a step-by-step, learn to, a tip), in
+// English and the common words of es/fr/de/pt/ja, or opens with an instruction
+// that names its purpose ("Press Ctrl+K to ...", "Use X instead of Y").
 bool how_to(const Reading& r) {
-  if (asks(r.opening)) return false;  // asking how is a question
-  // The words by which a post says it teaches (the guide's tutorial, guide,
-  // learn to, here's how, roadmap), anywhere in it, in a few languages.
+  // "Here's how we did it", "here's how to ...", "here's how:" (not "here's how the vote went").
+  static const regex kHereIsHow(
+      R"(\b(here'?s|here is|heres) how\b\s*(:|$|\b(to|i|we|you)\b)|\bthis is how (you|to)\b)",
+      kIcase);
+  // Asking how is a question, unless the post answers with the steps itself.
+  if (asks(r.opening)) return any(r.second, kHereIsHow);
+  // "How to ...", "How I built ...", "How we cut ..." as a title.
+  static const regex kOpening(
+      R"(^(how[- ]to\b|how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|taught|teach|use|run|build|make|keep|stay|manage)\b))",
+      kIcase);
   static const regex kTeaches(
-      R"(\b((a|an|the|our|my|new|quick) how[- ]to|here'?s how|here is how|heres how|step[- ]by[- ]step|tutorials?|walk-?through|cheat ?sheets?|roadmap|guide|tutoriel|anleitung|apprendre|paso a paso|pasos para|consejos para|passo a passo|dicas? (de|para)|astuces?|so geht'?s|como (fazer|criar|usar|instalar)|comment (faire|creer|utiliser)|in \d+ (easy |simple )?steps|follow these steps|(detail|explain|show you|walk you through|teach you|teaches you) how)\b)",
+      R"(\b(how[- ]to (guide|video|series|thread)|step[- ]by[- ]step|tutorials?|walk-?through|cheat ?sheets?|recipe\s*:|(a|an|the|our|this|free|new|quick|short|complete|ultimate|beginner'?s?|practical|definitive|handy|visual|full) (guide|intro|introduction|primer|crash course) (to|for|on)\b|guide\s*:|in \d+ (easy |simple |quick )?steps|step \d+\s*[:.)-]|(show|teach|walk)(s|ing)? you (how|through)|(learn|discover|find out) how to\b|(explain|detail|demonstrate)(s|ed|ing)? how (to|i|we|you)\b|show(s|ed|ing)? how to\b|(you'?ll|you will|you can|help you|helps you|let'?s) learn (how )?to\b|(learning|study|career) roadmap|roadmap (to|for) (learn|becom|master|get)|follow (this|the|my|our) roadmap|(video|post|thread|article|blog|course|notes|demo|lesson|workshop|webinar|class|talk|chapter|paper)s? (on|about|showing|explaining) how\b))",
       kIcase);
-  // A tip that tells how: "Tip: ...", "debugging strategy: ...".
-  static const regex kTipLabel(
-      R"(^([\w'-]+\s+){0,2}(tip|tips|protip|hack|trick|lifehack|strategy)\s*(#?\d+)?\s*:)", kIcase);
-  // An instruction: "Press Ctrl+K to ...", "For X, call Y on Z", "Use X instead of Y".
-  static const regex kInstruction(
-      R"(^((for|to) [^,]{3,60}?,?\s*)?((call|run|press|type|install|wrap|pass|preheat|stir|grind|steep|combine|whisk)\b|(use|try|replace|swap|add)\b.{2,80}\b(instead of|rather than)\b))",
+  // Opening a sentence: "Guide to ...", "Tips for ...", "Learn to ...".
+  static const regex kSentenceStart(
+      R"((^|[.!:;]\s+)(((a|an|the|our|this|free|new|quick|short|complete|ultimate|beginner'?s?|practical)\s+)?(guide|intro|introduction|primer|crash course) (to|for|on)|((some|a few|quick|my|our|top|pro|useful|practical|simple|easy)\s+)?(tips|tricks) (for|on|to)|learn (how )?to)\b)",
       kIcase);
-  // "How to X", "How I built Y", "this is how you Z"; "a thread on how to", "steps to".
-  static const regex kHowOpening(
-      R"(^(how[- ]to|this is how (you|to|i|we)|how (i|we) (\w+ed|built|made|set up|cut|got|went|run|use|do))\b)",
-      kIcase);
-  static const regex kAbout(
-      R"(\b((on|about|explains?|explaining|showing|shows you|post|thread|video|notes|article|blog|course|demo|tips?)\s+(\w+\s+)?how to|steps to|step ?1\b|ingredients\s*:))",
-      kIcase);
-  // "You can use X to Y", "Did you know you can ...?": a tip that tells how.
-  static const regex kYouCan(
-      R"(\byou can (now |also |easily |just )?(use|call|run|pass|set|type|press|install|import|pipe|wrap|combine|replace|create|convert|add|access|do|make|get rid of|turn|switch)\b.{0,80}\b(to|with|by|instead|in|from)\b)",
-      kIcase);
-  // An imperative with its purpose: "Use across() to apply a function to many columns".
-  static const regex kImperative(
-      R"(^(use|try|add|set|install|run|call|press|type|pass|wrap|combine|replace|swap|switch|turn|rename|convert|load|import|pipe|enable|disable|store|remove)\b[^.!?]{2,80}\b(to|instead of|rather than|so that)\b)",
-      kIcase);
-  static const regex kPromo(
-      R"(\b(code|coupon|off|discount|sale|shop|store|order|buy|deal|shipping|tickets?|win|giveaway|prize|sign up|register)\b)",
-      kIcase);
-  // "Learn SQL in 30 days": teaching material offered (not "learn more").
-  static const regex kLearn(R"(^learn\s+(?!more\b|about us\b)\w+)", kIcase);
-  const std::string head = r.lead.substr(0, 100);
-  // "Learn to X" as an offer, not "we need to learn to X".
-  static const regex kLearnTo(
-      R"((^|[.!?:]\s+|\b(you'?ll|you will|will|and|help you|helps you)\s+)learn (how )?to\b)",
-      kIcase);
-  // The same in words with accents or in Japanese: no \b (it is ASCII-only) and no
-  // brackets (std::regex reads them byte by byte).
+  // The same in es/fr/de/pt/ja, written without \b (ASCII-only) and without brackets
+  // (std::regex reads them byte by byte).
   static const regex kTeachesIntl(
-      R"((gu(í|i)a\b|aprende|aprenda|aprender a|(é|e)tape par (é|e)tape|schritt f(ü|u)r schritt|c(ó|o)mo (hacer|crear|usar|instalar)|comment cr(é|e)er|やり方|使い方|作り方|手順|チュートリアル|入門))",
+      R"((^|\s|¡)(c(ó|o)mo (hacer|crear|usar|instalar|configurar|aprender|preparar|conseguir|mejorar|empezar)|gu(í|i)a (de|para|completa|pr(á|a)ctica)|paso a paso|aprende(r)? a |aprendizaje de|consejos para|trucos para|tutoriel|comment (faire|cr(é|e)er|utiliser|installer|configurer)|(é|e)tape par (é|e)tape|apprendre (à|a) |apprenez (à|a) |astuces? (pour|:)|anleitung|so geht'?s|schritt f(ü|u)r schritt|tipps (f(ü|u)r|zum|zur)|como (fazer|criar|usar|instalar|configurar)|passo a passo|aprenda a |dicas (de|para))|やり方|使い方|作り方|手順|チュートリアル|入門|のコツ)",
       kIcase);
-  return any(r.all, kTeaches) || any(r.all, kTeachesIntl) || any(r.all, kLearnTo) ||
-         any(r.opening, kHowOpening) || any(head, kAbout) || any(r.opening, kTipLabel) ||
-         any(r.opening, kInstruction) || any(r.lead, kYouCan) ||
-         (any(r.opening, kImperative) && !any(r.opening, kPromo)) || any(r.opening, kLearn);
+  // A tip by its label: "Tip: ...", "Pro tip: ...", "Debugging strategy: ...".
+  static const regex kTipLabel(
+      R"(^([\w'-]+\s+){0,2}(tip|tips|protip|hack|trick|lifehack|strategy|consejo|astuce|tipp|dica)\s*(#?\d+)?\s*:)",
+      kIcase);
+  // An instruction with its purpose: "Press Ctrl+K to reopen ...", "For X, call Y on Z
+  // rather than W" (not "to the list", "to your ...": a purpose is a verb).
+  static const regex kInstruction(
+      R"(^((for|to|if you want to) [^,]{3,60}?,?\s*)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him|work|school|bed)\b)\w+|instead of|rather than|so that)\b)",
+      kIcase);
+  // A tip: "You can use git bisect to find ...", "TIL you can press Ctrl+M to ...".
+  static const regex kYouCan(
+      R"(^((til|today i learned|did you know)\s*:?\s*(that )?)?you can (now |also |easily |just |even )?(use|press|type|run|call|pass|set|add|install|combine|pipe|wrap|replace|convert|switch|turn|hold|drag|click)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him)\b)\w+|instead of|rather than|by \w+ing)\b)",
+      kIcase);
+  // Offers and self-promotion ("Try our new burger to ..."), logistics ("how to reach us").
+  static const regex kPromo(
+      R"(\b(code|coupon|off|discount|sale|shop|store|order|buy|deal|shipping|tickets?|win|giveaway|prize|sign up|register|subscribe|follow|vote|donate|apply|our|my|me|us)\b)",
+      kIcase);
+  static const regex kLogistics(
+      R"(\bhow to (reach|contact|find|get to|get in touch|apply|register|join|enter|order|buy|book|vote|donate|sign up|watch|listen|subscribe)\b)",
+      kIcase);
+  const std::string head = without_not_knowing(r.head);
+  if (any(head, kLogistics)) return false;
+  return any(r.opening, kOpening) || any(head, kHereIsHow) || any(head, kTeaches) ||
+         any(head, kSentenceStart) || any(head, kTeachesIntl) || any(r.opening, kTipLabel) ||
+         ((any(r.opening, kInstruction) || any(r.opening, kYouCan)) && !any(r.opening, kPromo));
 }
 
 bool myth_busting(const Reading& r) {
   // A myth named as one, not a topic ("nutrition myths" is a subject).
   static const regex kMyth(
-      R"(^(myths?|misconceptions?)\s*(#?\d+)?\s*:|\b(the|a|this|that|biggest|common|popular|persistent|dangerous|another|one|greatest|top) (myth|misconception)\b|\b(is|it'?s|that'?s|was) (a|an old|just a) (myth|misconception)\b|\bmyth[- ]?bust|\bmyths? (vs\.?|and) facts?\b|\bmisconceptions? (about|that)\b|\bdebunk\w*|\bstop believing\b|\bfact[- ]check\w*|\bcontrary to (popular|common) belief\b|\b(is|are|was|were)( not|n't) true\b|\bthat'?s (false|not true)\b|\b(doesn't|don't|does not|do not|isn't|aren't|is not|are not) actually\b)",
+      R"(^(myths?|misconceptions?|mito|mythe|mythos|fake)\s*(#?\d+)?\s*:|\b(biggest|common|popular|persistent|dangerous|another|greatest|old|widespread) (myth|misconception)s?\b|\bthe (myth|misconception|idea) that\b.*\b(not|n't|false|wrong|never)\b|\b(myth|misconception)s? (that|about)\b|\b(is|it'?s|that'?s|was|are) (a|an old|just a|another) (myth|misconception)\b|\ban urban (myth|legend)\b|\bmyth[- ]?bust|\bmyths? (vs\.?|and|versus) facts?\b|\bmisconceptions? (about|that)\b|\bdebunk\w*|\bstop believing\b|\bfact[- ]?check\w*|\bcontrary to (popular|common) belief\b|\b(is|are|was|were)( not|n't) true\b|\bthat'?s (false|not true)\b|\b(doesn'?t|don'?t|does not|do not|isn'?t|aren'?t|is not|are not|didn'?t|did not) actually\b)",
       kIcase);
-  static const regex kNo(R"(^no[,.!]\s+\w+.*\b(not|n't|never|false)\b)", kIcase);
-  // "Plastic is NOT sustainable": a claim corrected with emphasis (case matters).
-  static const regex kEmphatic(
-      R"(\b(is|are|was|were|does|do|did|has|have|can|will) (NOT|NEVER)\b)");
-  return any(r.lead, kMyth) || any(r.opening, kNo) || any(r.opening_text, kEmphatic);
+  // "No, the bridge is not closing": a claim denied at the start.
+  static const regex kNo(R"(^no[,.!]\s+\w+.*\b(not|n't|never|false|fake)\b)", kIcase);
+  return any(r.lead, kMyth) || any(r.opening, kNo);
 }
 
 bool contrarian(const Reading& r) {
+  // A take is asserted: "Is X underrated?" asks instead.
+  if (asks(r.opening)) return false;
   static const regex kTake(
-      R"(\b(unpopular opinion|hot take|controversial (opinion|take)|everyone (says|thinks|loves|is wrong)|most people (think|believe)|over-?rated|under-?rated|(is|are) a scam|conventional wisdom|the opposite is true|people (act|be acting|are acting) like|acting like|change my mind|fight me|you don'?t need|nobody needs)\b)",
+      R"(\b(unpopular opinion|hot take|controversial (opinion|take)|opini(ó|o)n impopular|opinion impopulaire|unpopul(ä|a)re meinung|everyone (says|thinks|believes|is wrong)|everybody (says|thinks)|most people (think|believe|assume)|over-?rated|under-?rated|(is|are) (a|such a|a total|a complete|all a) scam|conventional wisdom|the opposite is true|(people|everyone|y'?all|folks|they) (be )?(act|acting) like|change my mind|fight me|you don'?t (actually |really )?need (a|an|to|more)\b|nobody (needs|should))\b)",
       kIcase);
   // "Stop posting every day", "I would say stop talking about X".
   static const regex kStop(
-      R"((^|\b(i'?d|i would|we should|you should|let'?s|just|please|so)\s+(say\s+)?)stop\s+\w+ing\b)",
+      R"((^|[.!:;]\s+|\b(i'?d|i would|we should|you should|let'?s|just|please|so)\s+(say\s+)?)stop\s+\w+ing\b)",
       kIcase);
-  // A take is asserted: "Is X underrated?" asks instead.
-  if (!r.opening.empty() && r.opening.back() == '?') return false;
-  return any(r.lead, kTake) || any(r.lead, kStop);
+  // "Everyone loves X. Most teams should not use it.": the crowd named, then opposed.
+  static const regex kCrowd(
+      R"(^(everyone|everybody|most people|people|they|the internet)( (keeps?|always))? (tells? you|loves?|hates?|seems to think|wants?)\b.*\b(but|not|n't|wrong|actually|however|yet|instead|never|no)\b)",
+      kIcase);
+  return any(r.lead, kTake) || any(r.lead, kStop) || any(r.head, kCrowd);
 }
 
 // A specific number presented as a finding: a percentage, ratio or multiplier
@@ -317,33 +339,41 @@ bool surprising_stat(const Reading& r) {
 }
 
 bool personal_story(const Reading& r) {
+  // The author's own past, told: a narrative opening (a time in the past, "I once",
+  // "when I was", "my first ...") or an event that happened to them.
   static const regex kNarrative(
-      R"(^((\d+|a few|two|three|ten) years ago,?\s+i\b|when i (was|first|started)\b|i once\b|i used to\b|i remember (when|the day)\b|the day i\b|last (year|month|week|night|summer|winter),?\s+(i|my)\b|yesterday,?\s+i\b|this morning,?\s+i\b|years ago\b|story time\b|true story\b|my first (day|job|week|talk|year|time|attempt)\b|i (quit|got fired|was fired|lost|failed|dropped out|almost|nearly)\b|i (took|spent|tried|went|moved|learned|learnt|realized|realised|decided|started|left|had)\b|after (\d+|a few|two|three|several|many) (years|months|weeks) (of|in|at|as)\b.*\bi\b|(so|today|tonight|earlier|this week),?\s+i (took|went|had|got|saw|met|found|spent|tried|learned|realized)\b|(back )?in (19|20)\d\d,?\s+(i|we)\b|(\d+|a few|two|three|ten) years ago today\b|on this day\b.*\bi\b|(it'?s been|it has been) (\d+|a few|two|three|ten) (years|months) since i\b|(the )?first time i\b|remember when i\b|we (first|once|spent|tried)\b|i (was|am|'m) (\d+|a kid|a child|a student|young|in (high )?school)\b|my (son|daughter|wife|husband|mom|mum|dad|kid|kids|boss|teacher|grandma|grandpa|partner) (just )?(asked|told|said|came|went|was|taught|showed)\b|i (?!(created|launched|released|published|posted|shared|updated|added|uploaded|finished|completed|presented|submitted|joined|attended|watched|enjoyed|loved|liked|tweeted|recorded|designed|developed|wanted|needed|hoped|agreed|disagreed|guessed|assumed|used)\b)\w+ed\b))",
+      R"(^((\d+|a few|two|three|four|five|ten|many|some) (years|months|weeks|days) ago,?\s+(i|we|my)\b|when i (was|first|started|moved|left|got)\b|i once\b|i used to\b|i remember (when|the day|the first)\b|the (day|night|year|moment) i\b|last (year|month|week|night|summer|winter|spring|fall|autumn),?\s+(i|my)\b|yesterday,?\s+i\b|this morning,?\s+i\b|years ago\b|story time\b|true story\b|my first (day|job|week|talk|year|time|attempt|startup|boss)\b|i (quit|got fired|was fired|dropped out|almost|nearly|failed|lost my)\b|i (took|spent|tried|moved|learned|learnt|realized|realised|decided|started|left|called|asked|told|went|had to)\b|(back )?in (19|20)\d\d,?\s+(i|we)\b|(the )?first time i\b|we (first|once)\b|(as a kid|as a child|growing up),?\s+i\b|i (?!(created|launched|released|published|posted|shared|updated|added|uploaded|finished|completed|presented|submitted|joined|attended|watched|enjoyed|loved|liked|tweeted|recorded|designed|developed|wanted|needed|hoped|agreed|disagreed|guessed|assumed|used|retweeted|answered|replied|signed|voted|donated|ordered|booked|opened|closed|announced)\b)\w+ed\b[^.!?]* for (\d+|a few|two|three|four|five|six|ten|several|many|some) (years|months|weeks|days)\b|i \w+ed [^.!?]*for years\b))",
       kIcase);
   static const regex kNews(
-      R"(\b(excited|thrilled|happy|proud|pleased) to (announce|share|join)|\bi('ve| have) joined\b|\bnew (job|role|position)\b)",
+      R"(\b(excited|thrilled|happy|proud|pleased|honou?red|delighted) to (announce|share|join|be|have|present)|\bi('ve| have)? (joined|accepted)\b|\bnew (job|role|position|chapter|office|team|company)\b|\bjoin(ing)? (us|me)\b)",
       kIcase);
   if (!any(r.opening, kNarrative) || any(r.all, kNews)) return false;
-  // A story has more than one beat: a second sentence, or a turn in a long one.
+  // A story has more than one beat: a turn, a consequence or a lesson.
   static const regex kTurn(
-      R"(\b(but|and then|until|then|finally|turned out|taught me|realized|since)\b)", kIcase);
-  return word_count(r.all) >= 10 && (r.rest_sentences >= 1 || any(r.opening, kTurn));
+      R"(\b(but|and then|until|then|finally|turned out|taught me|realized|realised|learned|learnt|lesson|since then|now|so|because|that'?s when|that'?s how)\b)",
+      kIcase);
+  return word_count(r.all) >= 12 && (r.rest_sentences >= 1 || any(r.opening, kTurn));
 }
 
+// A real question put to the reader: the opening asks (or a poll opens the post),
+// and it is not an exclamation, a request, an ad's lead-in, a teaser, a quoted
+// question, a reaction, or a question the post goes on to answer at length.
 bool question(const Reading& r) {
   static const regex kPoll(
-      R"(^(raise your hand if|poll:|quick poll|who else\b|anyone else\b|would you rather\b|which (one|is better)\b|what'?s your (favou?rite|take|go-to)\b|tell me your\b))",
+      R"(^(raise your hand if|poll\s*:|quick poll|quick question\s*:|question\s*:|who else\b|anyone else\b|would you rather\b|which (one|is better|do you)\b|what'?s your (favou?rite|take|go-to)\b|tell me your\b|encuesta\s*:|sondage\s*:|umfrage\s*:))",
       kIcase);
   static const regex kNotAsking(
-      R"(^((¿)?\s*(maybe|perhaps|why don'?t you|why not|can i (get|have)|could i (get|have)|don'?t you|didn'?t you|haven'?t you|aren'?t you|won'?t you|aún no|todavía no|guess what|who knew|you know what|did you know|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|ready (to|for)|interested in|have you tried|did you try|have you considered|how about|can you believe|who would have thought|who'?d have thought|what could go wrong|what are you waiting for|isn'?t it|aren'?t they|wasn'?t it|ain'?t it|don'?t you (just )?love|sab(í|i)as que|wusstest du|saviez-vous|voc(ê|e) sabia)\b)|^["“‘']|^(why (is|are|does|do|did) (\w+ ){0,3}so\b|how hard (is|can) it|what('?s| is) wrong with|who does that|who cares|what the (hell|heck|fuck)|are you (serious|kidding)|is this (real|a joke)|why would (anyone|you)|what did (i|you|we) expect|how is (this|that) (legal|allowed|ok))|\bhow (cool|awesome|great|amazing|cute|sweet|beautiful|lucky|crazy|funny) (is|was) (that|this|it)\b|\b(isn'?t|aren'?t) (it|that|this|she|he|they) (so |just )?\w+\s*\?$|(…|\.\.\.)\s*(\?|？)$)",
+      R"(^((¿)?\s*(maybe|perhaps|why don'?t you|why not|can i (get|have)|could i (get|have)|may i (get|have)|don'?t you|didn'?t you|haven'?t you|aren'?t you|won'?t you|wouldn'?t it be|guess what|who knew|you know what|know what|did you know|do you know (that|what)|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|ready (to|for)|interested( in)?|have you tried|did you try|have you considered|how about|can you believe|who would have thought|who'?d have thought|what could (possibly )?go wrong|what are you waiting for|need i say more|who doesn'?t|what'?s not to|isn'?t it|aren'?t they|wasn'?t it|ain'?t it|don'?t you (just )?love|sab(í|i)as que|buscas|necesitas|quieres|aún no|todavía no|wusstest du|saviez-vous|vous cherchez|voc(ê|e) sabia)\b)|^("|“|‘|'|«)|^(why (is|are|does|do|did) (\w+ ){0,3}so\b|how hard (is|can) it|what('?s| is) wrong with|who does that|who cares|what the (hell|heck|fuck)|are you (serious|kidding)|is this (real|a joke)|why would (anyone|you)|what did (i|you|we) expect|how is (this|that) (legal|allowed|ok))|\bhow (cool|awesome|great|amazing|cute|sweet|beautiful|lucky|crazy|funny|hard|bad|good) (is|was|are|were) (that|this|it|they)\b|\b(isn'?t|aren'?t) (it|that|this|she|he|they) (so |just )?\w+\s*\?$|(…|\.\.\.)\s*(\?|？)$)",
       kIcase);
-  static const regex kReaction(R"(\b(really|seriously|kidding|huh|wtf|tho|though|lol|lmao|omg)\b)",
-                               kIcase);
+  static const regex kReaction(
+      R"(\b(really|seriously|kidding|huh|wtf|tho|though|lol|lmao|omg|right|no|eh)\b)", kIcase);
   if (any(r.opening, kPoll)) return true;
-  const std::string& o = r.opening;
+  // A greeting or a one-word opener before the question: "Hi all! Does anyone ...?"
+  const std::string& o = asks(r.opening) || word_count(r.opening) > 3 ? r.opening : r.second;
   if (!asks(o)) return false;
   if (o.find("?!") != std::string::npos || o.find("!?") != std::string::npos) return false;
   if (o.find("\xE2\x81\x89") != std::string::npos) return false;  // ⁉
+  if (o.find("\xE2\x80\xBD") != std::string::npos) return false;  // ‽
   if (any(o, kNotAsking)) return false;
   const int words = word_count(o);
   const bool ascii = std::all_of(o.begin(), o.end(), [](char c) { return (c & 0x80) == 0; });
@@ -383,8 +413,9 @@ HookType classify_hook(const std::string& prose) {
   const Reading r = read(prose);
   if (r.lines.empty()) return HookType::kStatement;
   // A structure wins over the lead-in that introduces it; how-to before list.
+  if (list_framing(r)) return HookType::kList;
   if (how_to(r)) return HookType::kHowTo;
-  if (list_structure(r) || list_framing(r)) return HookType::kList;
+  if (list_structure(r)) return HookType::kList;
   if (myth_busting(r)) return HookType::kMythBusting;
   if (contrarian(r)) return HookType::kContrarian;
   if (surprising_stat(r)) return HookType::kSurprisingStat;
