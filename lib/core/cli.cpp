@@ -5,35 +5,52 @@
 #include <pqxx/pqxx>
 
 #include "core/error.h"
+#include "core/redact.h"
 #include "core/version.h"
 
 namespace gl {
 
-int report_exception(const std::string& tool) {
-  Log log(tool, 0);
+ExceptionReport describe_exception() {
   try {
     throw;
   } catch (const Error& e) {
-    log.error(e.what());
-    return e.exit_code();
+    return {e.exit_code(), redact_credentials(e.what())};
   } catch (const pqxx::broken_connection& e) {
-    log.error(std::string("database: connection lost or refused (") + e.what() + ")");
-    return kExitTempFail;
+    return {
+        kExitTempFail,
+        redact_credentials(std::string("database: connection lost or refused (") + e.what() + ")")};
   } catch (const pqxx::sql_error& e) {
-    // SQLSTATE class 08 (connection) and 57P (shutdown) are worth retrying later.
     const std::string state = e.sqlstate();
-    log.error("database: " + std::string(e.what()) + (state.empty() ? "" : " [" + state + "]"));
-    if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0 || state == "55P03") {
-      return kExitTempFail;
-    }
-    return kExitFailure;
+    const int code = sqlstate_exit_code(state);
+    std::string what = e.what();
+    while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
+    if (state == "57014") what = "statement timeout (DB_STATEMENT_TIMEOUT_MS): " + what;
+    if (state == "55P03") what = "lock timeout (DB_LOCK_TIMEOUT_MS): " + what;
+    return {code,
+            redact_credentials("database: " + what + (state.empty() ? "" : " [" + state + "]") +
+                               (code == kExitTempFail ? "; try again later" : ""))};
   } catch (const std::exception& e) {
-    log.error(e.what());
-    return kExitFailure;
+    return {kExitFailure, redact_credentials(e.what())};
   } catch (...) {
-    log.error("unknown failure");
-    return kExitFailure;
+    return {kExitFailure, "unknown failure"};
   }
+}
+
+int report_exception(const std::string& tool) {
+  const ExceptionReport report = describe_exception();
+  Log(tool, 0).error(report.message);
+  return report.exit_code;
+}
+
+int sqlstate_exit_code(const std::string& state) {
+  // Class 08 (connection), 57P (shutdown), 53 (insufficient resources),
+  // 40001/40P01 (serialization, deadlock), 55P03 (lock timeout) and 57014
+  // (statement timeout or cancel) are what time cures.
+  if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0 || state.rfind("53", 0) == 0 ||
+      state == "55P03" || state == "57014" || state == "40001" || state == "40P01") {
+    return kExitTempFail;
+  }
+  return kExitFailure;
 }
 
 int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& define,
@@ -53,9 +70,11 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
     app.add_flag("--dry-run", o.dry_run,
                  "do everything but write or post; print what would be done");
   }
-  app.add_option(
-      "--now", o.now_text,
-      "ISO 8601 time to use as now (default: the system clock), e.g. 2026-11-24T10:00:00Z");
+  CLI::Option* now_flag =
+      app.add_option("--now", o.now_text,
+                     std::string("ISO 8601 time to use as now (default: the system clock), e.g. "
+                                 "2026-11-24T10:00:00Z; from ") +
+                         kEarliestTime + " to " + kLatestTime);
   app.add_flag("-v,--verbose", o.verbosity, "log progress to stderr (-vv for more)");
   if (define) define(app);
 
@@ -75,11 +94,9 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
 
   ctx.log = Log(spec.name, o.verbosity);
   try {
-    if (!o.now_text.empty()) {
-      auto t = parse_iso8601(o.now_text);
-      if (!t) throw usage_error("--now", "\"" + o.now_text + "\" is not an ISO 8601 time");
-      ctx.clock = Clock(*t);
-    }
+    // Given at all, --now must be a time: an empty value is not "the system clock".
+    if (now_flag->count() > 0) ctx.clock = Clock(parse_now_flag(o.now_text));
+    if (spec.check_config) spec.check_config();
     return run(ctx);
   } catch (...) {
     return report_exception(spec.name);

@@ -33,6 +33,10 @@ struct ToolSpec {
   std::string description;
   bool takes_account = true;  // --account / --dry-run make sense for this tool
   bool uses_database = true;  // --db makes sense for this tool
+  // Checks the tool's configuration from the environment (secrets, settings)
+  // after the flags and before anything else, whatever the run will find to
+  // do; throws a usage error naming what is missing or bad.
+  std::function<void()> check_config = nullptr;
 };
 
 // Defines the tool's own flags on the CLI11 app; called before parsing.
@@ -40,13 +44,26 @@ using DefineFlags = std::function<void(CLI::App&)>;
 // Runs the tool; returns its exit code.
 using RunTool = std::function<int(ToolContext&)>;
 
-// Parses argv with the common flags plus the tool's own, then runs. Bad flags
+// Parses argv with the common flags plus the tool's own, checks the
+// configuration (spec.check_config), then runs. Bad flags
 // exit 2 with usage (never CLI11's 100-127), --help/--version exit 0, an Error
 // exits with its code, a lost database connection exits 75, anything else 1.
 int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& define,
              const RunTool& run);
 
-// Maps the exception in flight to an exit code and prints it as "tool: error: ...".
+// The exception in flight as the exit code a tool ends with and the message
+// it prints, any password in it replaced by ***.
+struct ExceptionReport {
+  int exit_code;
+  std::string message;
+};
+ExceptionReport describe_exception();
+
+// Prints describe_exception()'s message as "tool: error: ..." and returns its exit code.
 int report_exception(const std::string& tool);
+
+// The exit code for a failed statement's SQLSTATE: 75 for what time cures
+// (connection, shutdown, lock or statement timeout, deadlock), else 1.
+int sqlstate_exit_code(const std::string& sqlstate);
 
 }  // namespace gl

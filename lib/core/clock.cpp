@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/error.h"
+
 namespace gl {
 
 namespace {
@@ -38,6 +40,10 @@ bool expect(const std::string& s, size_t& pos, char c) {
   }
   return false;
 }
+
+// Seconds since the epoch of kEarliestTime and kLatestTime.
+constexpr long long kEarliestSeconds = 0;
+constexpr long long kLatestSeconds = 7258118399;  // 2199-12-31T23:59:59Z
 
 int days_in_month(int y, int m) {
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -99,8 +105,23 @@ std::optional<TimePoint> parse_iso8601(const std::string& text) {
   const long long secs =
       days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400LL +
       hour * 3600LL + minute * 60LL + second - offset_seconds;
+  if (secs < kEarliestSeconds || secs > kLatestSeconds) return std::nullopt;
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
       std::chrono::seconds(secs) + std::chrono::microseconds(micros)));
+}
+
+TimePoint parse_now_flag(const std::string& text) {
+  if (text.empty()) {
+    throw usage_error("--now", "is empty: give an ISO 8601 time, or leave --now out for the clock");
+  }
+  if (const auto t = parse_iso8601(text)) return *t;
+  // Tell an out-of-range time from a malformed one: the same text in 2000.
+  if (text.size() >= 4 && parse_iso8601("2000" + text.substr(4))) {
+    throw usage_error("--now", "\"" + text + "\" is outside the supported range " + kEarliestTime +
+                                   " to " + kLatestTime);
+  }
+  throw usage_error("--now",
+                    "\"" + text + "\" is not an ISO 8601 time (e.g. 2026-11-24T10:00:00Z)");
 }
 
 std::string format_iso8601(TimePoint t) {

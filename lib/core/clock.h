@@ -11,9 +11,19 @@ namespace gl {
 using TimePoint = std::chrono::system_clock::time_point;
 using Seconds = std::chrono::seconds;
 
+// The times growthloop accepts, from any source: well inside what a
+// TimePoint (nanoseconds in 64 bits: 1677-2262) can hold, so nothing wraps.
+inline constexpr const char* kEarliestTime = "1970-01-01T00:00:00Z";
+inline constexpr const char* kLatestTime = "2199-12-31T23:59:59Z";
+
 // Parses ISO 8601 / RFC 3339: "2026-11-24", "2026-11-24T10:00", "...:05",
-// "...:05.123", with "Z" or "+02:00" / "-0500"; no zone means UTC.
+// "...:05.123", with "Z" or "+02:00" / "-0500"; no zone means UTC. Nothing
+// for a malformed time or one outside kEarliestTime..kLatestTime.
 std::optional<TimePoint> parse_iso8601(const std::string& text);
+
+// The value of --now: a usage error (exit 2, naming --now) when it is empty,
+// malformed or outside the supported range.
+TimePoint parse_now_flag(const std::string& text);
 
 // "2026-11-24T10:00:05Z" (UTC, whole seconds; milliseconds when present).
 std::string format_iso8601(TimePoint t);

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <mutex>
 
 #include "core/version.h"
@@ -42,11 +41,6 @@ void global_init() {
 }
 
 }  // namespace
-
-std::string HttpResponse::header(const std::string& name) const {
-  auto it = headers.find(name);
-  return it == headers.end() ? "" : it->second;
-}
 
 HttpClient::HttpClient(long timeout_ms, long connect_timeout_ms)
     : curl_(nullptr),
@@ -112,14 +106,6 @@ std::string percent_encode(const std::string& s) {
     }
   }
   return out;
-}
-
-long env_long(const char* name, long fallback) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return fallback;
-  char* end = nullptr;
-  const long n = std::strtol(v, &end, 10);
-  return (end && *end == '\0' && n >= 0) ? n : fallback;
 }
 
 }  // namespace gl

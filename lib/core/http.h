@@ -20,7 +20,10 @@ struct HttpResponse {
   long status = 0;
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
-  std::string header(const std::string& name) const;
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
 };
 
 // A failure below HTTP: connection refused, TLS, timeout.
@@ -48,8 +51,5 @@ class HttpClient {
 
 // RFC 3986 percent-encoding: only A-Z a-z 0-9 - . _ ~ stay, hex upper-case.
 std::string percent_encode(const std::string& s);
-
-// Reads a positive integer setting (e.g. X_HTTP_TIMEOUT_MS) or returns the default.
-long env_long(const char* name, long fallback);
 
 }  // namespace gl

@@ -33,6 +33,21 @@ std::vector<Json> read_json_lines(std::istream& in, const std::string& source) {
   return out;
 }
 
+std::set<std::string> read_string_field(std::istream& in, const std::string& field,
+                                        const std::string& source) {
+  std::set<std::string> out;
+  for (const auto& j : read_json_lines(in, source)) {
+    auto it = j.find(field);
+    if (it != j.end() && it->is_string()) out.insert(it->get<std::string>());
+  }
+  return out;
+}
+
+std::string valid_utf8(const std::string& s) {
+  return Json::parse(Json(s).dump(-1, ' ', false, Json::error_handler_t::replace))
+      .get<std::string>();
+}
+
 bool stdin_has_data() {
   if (isatty(STDIN_FILENO)) return false;
   struct stat st {};

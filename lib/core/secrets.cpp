@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/number_flags.h"
 
 namespace gl {
 
@@ -12,6 +13,15 @@ std::optional<std::string> env_setting(const std::string& name) {
   const char* v = std::getenv(name.c_str());
   if (v == nullptr || *v == '\0') return std::nullopt;
   return std::string(v);
+}
+
+long env_whole(const std::string& name, long fallback, long min, long max) {
+  const auto v = env_setting(name);
+  if (!v) return fallback;
+  const std::string problem =
+      check_number(*v, static_cast<double>(min), static_cast<double>(max), true);
+  if (!problem.empty()) throw usage_error(name, problem);
+  return std::stol(*v);
 }
 
 std::optional<std::string> env_secret(const std::string& name) {

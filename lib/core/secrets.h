@@ -14,4 +14,8 @@ std::optional<std::string> env_secret(const std::string& name);
 // A plain environment setting (non-secret), empty counts as unset.
 std::optional<std::string> env_setting(const std::string& name);
 
+// A whole-number setting (e.g. X_HTTP_TIMEOUT_MS): the default when unset, a
+// usage error naming the variable when it is not a whole number in [min, max].
+long env_whole(const std::string& name, long fallback, long min, long max);
+
 }  // namespace gl
