@@ -1,9 +1,12 @@
 #include "db/connection.h"
 
 #include <cstdlib>
+#include <map>
 
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/redact.h"
+#include "core/secrets.h"
 
 namespace gl::db {
 
@@ -20,40 +23,113 @@ std::string resolve_conninfo(const std::string& db_flag) {
   return "";
 }
 
-std::unique_ptr<pqxx::connection> connect(const std::string& conninfo) {
+DbTimeouts db_timeouts(const std::string& tool) {
+  // Learners aggregate over all of an account's posts; the others touch a few rows.
+  static const std::map<std::string, long> kStatementMs = {
+      {"publish", 30000},       {"scrape-metrics", 60000},     {"plan-post", 60000},
+      {"accounts", 30000},      {"update-generators", 300000}, {"extract-formulas", 300000},
+      {"learn-hourly", 300000}, {"aggregate", 300000},         {"migrate", 0}};
+  DbTimeouts t;
+  if (auto it = kStatementMs.find(tool); it != kStatementMs.end()) t.statement_ms = it->second;
+  constexpr long kDay = 86400000;
+  t.lock_ms = env_whole("DB_LOCK_TIMEOUT_MS", t.lock_ms, 0, kDay);
+  t.statement_ms = env_whole("DB_STATEMENT_TIMEOUT_MS", t.statement_ms, 0, kDay);
+  return t;
+}
+
+int connect_error_exit_code(const std::string& message) {
+  // What time cures, checked first: "could not translate host name" is
+  // configuration unless the resolver itself is failing for now.
+  static const char* const kTemporary[] = {"Connection refused",
+                                           "timeout expired",
+                                           "timed out",
+                                           "shutting down",
+                                           "starting up",
+                                           "not yet accepting connections",
+                                           "in recovery mode",
+                                           "too many clients",
+                                           "connection slots are reserved",
+                                           "Temporary failure in name resolution",
+                                           "No route to host",
+                                           "Network is unreachable",
+                                           "server closed the connection",
+                                           "Connection reset",
+                                           "could not receive data",
+                                           "could not send data",
+                                           "terminating connection",
+                                           "SSL SYSCALL"};
+  static const char* const kConfiguration[] = {"invalid",
+                                               "missing \"=\"",
+                                               "unterminated quoted string",
+                                               "end of string reached",
+                                               "does not exist",
+                                               "authentication failed",
+                                               "no password supplied",
+                                               "password is required",
+                                               "pg_hba.conf",
+                                               "permission denied",
+                                               "could not translate host name",
+                                               "Name or service not known",
+                                               "No address associated with hostname",
+                                               "SSL was required",
+                                               "does not support SSL",
+                                               "certificate",
+                                               "unsupported",
+                                               "not supported",
+                                               "unrecognized"};
+  for (const char* t : kTemporary) {
+    if (message.find(t) != std::string::npos) return kExitTempFail;
+  }
+  for (const char* c : kConfiguration) {
+    if (message.find(c) != std::string::npos) return kExitUsage;
+  }
+  // Unknown: most likely the network, which may come back.
+  return kExitTempFail;
+}
+
+std::unique_ptr<pqxx::connection> connect(const std::string& conninfo, const DbTimeouts& timeouts) {
   // libpq reads this when the connection string does not set connect_timeout.
   setenv("PGCONNECT_TIMEOUT", "5", 0);
+  std::unique_ptr<pqxx::connection> conn;
   try {
-    auto conn = std::make_unique<pqxx::connection>(conninfo);
-    // Time is always UTC in the database; accounts' zones are applied explicitly.
-    pqxx::nontransaction(*conn).exec("SET TIME ZONE 'UTC'");
-    return conn;
+    conn = std::make_unique<pqxx::connection>(conninfo);
   } catch (const pqxx::broken_connection& e) {
-    std::string reason = e.what();
+    std::string reason = redact_credentials(e.what(), passwords_in(conninfo));
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
-    throw temp_error("database", "cannot connect: " + reason);
+    const int code = connect_error_exit_code(reason);
+    throw Error(code, "database",
+                "cannot connect: " + reason +
+                    (code == kExitUsage ? " (check --db, DATABASE_URL or the PG* variables)"
+                                        : "; try again later"));
   }
+  // Time is always UTC in the database; accounts' zones are applied explicitly.
+  pqxx::nontransaction t(*conn);
+  t.exec("SET TIME ZONE 'UTC'");
+  t.exec("SET lock_timeout = " + std::to_string(timeouts.lock_ms));
+  t.exec("SET statement_timeout = " + std::to_string(timeouts.statement_ms));
+  return conn;
 }
 
 AdvisoryLock::AdvisoryLock(pqxx::connection& conn, const std::string& tool, long long account_id,
                            Mode mode)
     : conn_(conn), key1_(tool_key(tool)), key2_(static_cast<int>(account_id)) {
-  pqxx::nontransaction t(conn_);
   if (mode == Mode::kTry) {
+    pqxx::nontransaction t(conn_);
     if (!t.exec_params1("SELECT pg_try_advisory_lock($1, $2)", key1_, key2_)[0].as<bool>()) {
       throw temp_error(tool, "another run holds the lock for this account; try again later");
     }
     return;
   }
-  t.exec("SET lock_timeout = '120s'");
-  t.exec("SET statement_timeout = '120s'");
+  // The bound applies to this wait only: the session keeps its own timeouts.
   try {
-    t.exec_params("SELECT pg_advisory_lock($1, $2)", key1_, key2_);
-  } catch (const pqxx::sql_error& e) {
+    pqxx::work w(conn_);
+    w.exec("SET LOCAL lock_timeout = '120s'");
+    w.exec("SET LOCAL statement_timeout = '120s'");
+    w.exec_params("SELECT pg_advisory_lock($1, $2)", key1_, key2_);
+    w.commit();
+  } catch (const pqxx::sql_error&) {
     throw temp_error(tool, "waited 120 s for another run to release its lock; try again later");
   }
-  t.exec("RESET statement_timeout");
-  t.exec("RESET lock_timeout");
 }
 
 AdvisoryLock::~AdvisoryLock() {

@@ -12,9 +12,29 @@ namespace gl::db {
 // --db if given, else DATABASE_URL, else "" (libpq then reads PGHOST, PGPORT, ...).
 std::string resolve_conninfo(const std::string& db_flag);
 
-// Opens a connection with a bounded connect timeout (PGCONNECT_TIMEOUT, default 5 s).
-// An unreachable database is a temporary failure (exit 75).
-std::unique_ptr<pqxx::connection> connect(const std::string& conninfo);
+// How long one session waits: for a lock held by another session
+// (lock_timeout) and for any one statement (statement_timeout); 0 = no limit.
+// Either ends the statement with SQLSTATE 55P03 or 57014, which tools exit 75 on.
+struct DbTimeouts {
+  long lock_ms = 15000;
+  long statement_ms = 60000;
+};
+
+// The tool's defaults, overridden for every tool by DB_LOCK_TIMEOUT_MS and
+// DB_STATEMENT_TIMEOUT_MS (a bad value is a usage error naming the variable).
+DbTimeouts db_timeouts(const std::string& tool);
+
+// The exit code for a failed connection attempt, from libpq's message:
+// configuration (bad URL or option, unknown database or role, failed
+// authentication, unknown host, SSL required but refused) is 2; what may come
+// back (refused, timed out, shutting down or starting, too many clients) is 75.
+int connect_error_exit_code(const std::string& libpq_message);
+
+// Opens a connection with a bounded connect timeout (PGCONNECT_TIMEOUT, default
+// 5 s) and the given timeouts. A failure says why, without any password from
+// conninfo, and exits as connect_error_exit_code says.
+std::unique_ptr<pqxx::connection> connect(const std::string& conninfo,
+                                          const DbTimeouts& timeouts = {});
 
 // A session-level advisory lock keyed by (tool, account). kTry fails at once
 // with exit 75 when another run holds it; kWait waits up to a bound, then 75.

@@ -1,6 +1,7 @@
 #include "db/job_run.h"
 
 #include "core/error.h"
+#include "core/json_lines.h"
 #include "db/migrations.h"
 
 namespace gl::db {
@@ -18,20 +19,40 @@ long long start_job(pqxx::connection& conn, long long account_id, const std::str
   return r[0].as<long long>();
 }
 
+// Runs of this tool and account still 'running' are over: this run holds
+// their lock. They were killed or lost their connection; say so once.
+void mark_stale_runs(AccountRun& run) {
+  pqxx::work w(run.conn);
+  const auto stale = w.exec_params(
+      "UPDATE job_runs SET status = 'stale', finished_at = clock_timestamp(), "
+      "  error = 'ended without recording its outcome (killed, or its database connection lost)' "
+      "WHERE account_id = $1 AND tool = $2 AND status = 'running' "
+      "RETURNING run_id, to_char(started_at AT TIME ZONE 'UTC', "
+      "  'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+      run.account.id, run.ctx.tool);
+  w.commit();
+  for (const auto& r : stale) {
+    run.ctx.log.warn("run {} (started {}) ended without recording its outcome; marked stale",
+                     r[0].as<long long>(), r[1].as<std::string>());
+  }
+  if (!stale.empty()) run.stats["stale_runs_marked"] = stale.size();
+}
+
 void finish_job(pqxx::connection& conn, long long account_id, long long run_id, int exit_code,
                 const nlohmann::json& stats, const std::string& error) {
   pqxx::work w(conn);
   w.exec_params0(
       "UPDATE job_runs SET finished_at = clock_timestamp(), status = $3, exit_code = $4, "
       "stats = $5::jsonb, error = nullif($6, '') WHERE account_id = $1 AND run_id = $2",
-      account_id, run_id, exit_code == 0 ? "ok" : "failed", exit_code, stats.dump(), error);
+      account_id, run_id, exit_code == 0 ? "ok" : "failed", exit_code,
+      stats.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), valid_utf8(error));
   w.commit();
 }
 
 }  // namespace
 
 std::unique_ptr<pqxx::connection> open_database(const ToolContext& ctx, bool check_schema) {
-  auto conn = connect(resolve_conninfo(ctx.common.db));
+  auto conn = connect(resolve_conninfo(ctx.common.db), db_timeouts(ctx.tool));
   if (check_schema) require_current_schema(*conn);
   return conn;
 }
@@ -42,23 +63,19 @@ int run_for_account(ToolContext& ctx, const std::function<int(AccountRun&)>& bod
   AdvisoryLock lock(*conn, ctx.tool, run.account.id, AdvisoryLock::Mode::kTry);
   if (ctx.common.dry_run) return body(run);
 
+  mark_stale_runs(run);
   const long long run_id = start_job(*conn, run.account.id, ctx.tool, run.now);
   int code = kExitFailure;
   std::string error;
   try {
     code = body(run);
-  } catch (const Error& e) {
-    code = e.exit_code();
-    error = e.what();
+  } catch (...) {
+    // Recorded with the exit code and message the tool will end with, then rethrown.
+    const ExceptionReport report = describe_exception();
     try {
-      finish_job(*conn, run.account.id, run_id, code, run.stats, error);
+      finish_job(*conn, run.account.id, run_id, report.exit_code, run.stats, report.message);
     } catch (...) {
-    }
-    throw;
-  } catch (const std::exception& e) {
-    try {
-      finish_job(*conn, run.account.id, run_id, kExitFailure, run.stats, e.what());
-    } catch (...) {
+      // A lost connection cannot record it: the next run marks this one stale.
     }
     throw;
   }
