@@ -1,5 +1,10 @@
 #include "db/accounts.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <cstdint>
+#include <cstdio>
 #include <regex>
 
 #include "core/error.h"
@@ -27,6 +32,53 @@ Account from_row(const pqxx::row& r) {
 
 std::string strip_at(const std::string& handle) {
   return !handle.empty() && handle[0] == '@' ? handle.substr(1) : handle;
+}
+
+std::string fmt_hex(long cp) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04lX", cp);
+  return buf;
+}
+
+constexpr size_t kMaxTopicChars = 100;
+constexpr size_t kMaxTopics = 50;
+
+// A topic as an error message shows it: short, and without the characters that made it bad.
+std::string shown_topic(const std::string& topic) {
+  std::string out;
+  for (unsigned char c : topic.substr(0, 40))
+    out += c < 0x20 || c == 0x7f ? '?' : static_cast<char>(c);
+  return "\"" + out + (topic.size() > 40 ? "...\"" : "\"");
+}
+
+// What is wrong with a topic, or "" when nothing is: plan-post writes it into
+// prompts and posts, so it must be short, valid UTF-8 and printable.
+std::string topic_problem(const std::string& topic) {
+  if (topic.find_first_not_of(" \t") == std::string::npos) return "a topic cannot be empty";
+  const auto* p = reinterpret_cast<const uint8_t*>(topic.data());
+  if (topic.size() > (1u << 20)) return "is over a megabyte long";
+  const auto length = static_cast<int32_t>(topic.size());
+  size_t chars = 0;
+  for (int32_t i = 0; i < length;) {
+    UChar32 cp = 0;
+    U8_NEXT(p, i, length, cp);
+    if (cp < 0) return "is not valid UTF-8";
+    const auto category = static_cast<UCharCategory>(u_charType(cp));
+    // Zero-width joiners hold emoji sequences together; other format characters
+    // (bidi overrides, zero-width spaces) only hide what a topic says.
+    const bool format_ok = cp == 0x200D;
+    if (category == U_CONTROL_CHAR || category == U_SURROGATE || category == U_UNASSIGNED ||
+        category == U_PRIVATE_USE_CHAR || category == U_LINE_SEPARATOR ||
+        category == U_PARAGRAPH_SEPARATOR || (category == U_FORMAT_CHAR && !format_ok)) {
+      return "contains a control or invisible character (U+" + fmt_hex(cp) + ")";
+    }
+    ++chars;
+  }
+  if (chars > kMaxTopicChars) {
+    return "is " + std::to_string(chars) + " characters long; at most " +
+           std::to_string(kMaxTopicChars);
+  }
+  return "";
 }
 
 }  // namespace
@@ -84,11 +136,17 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
   if (change.x_user_id && !std::regex_match(*change.x_user_id, kUserId)) {
     throw usage_error("--x-user-id \"" + *change.x_user_id + "\"", "expected 1-19 digits");
   }
+  if (change.timezone && change.timezone->empty()) {
+    throw usage_error("--timezone", "cannot be empty: give an IANA time zone such as UTC");
+  }
   if (change.topics) {
+    if (change.topics->size() > kMaxTopics) {
+      throw usage_error("--topic", std::to_string(change.topics->size()) + " topics; at most " +
+                                       std::to_string(kMaxTopics));
+    }
     for (const auto& topic : *change.topics) {
-      if (topic.find_first_not_of(" \t") == std::string::npos) {
-        throw usage_error("--topic", "a topic cannot be empty");
-      }
+      const std::string problem = topic_problem(topic);
+      if (!problem.empty()) throw usage_error("--topic " + shown_topic(topic), problem);
     }
   }
   pqxx::work w(conn);

@@ -36,7 +36,8 @@ std::vector<Account> list_accounts(pqxx::transaction_base& t);
 Account resolve_account(pqxx::connection& conn, const std::string& handle);
 
 // Adds the account, or updates the fields given when the handle exists.
-// Validates handle, user id and timezone, naming the bad input.
+// Validates handle, user id, timezone (known, not empty) and topics (at most
+// 50, each 1-100 printable characters of valid UTF-8), naming the bad input.
 Account upsert_account(pqxx::connection& conn, const AccountChange& change, TimePoint now);
 
 }  // namespace gl::db
