@@ -6,10 +6,29 @@
 
 namespace gl::db {
 
-x::TokenStore oauth2_token_store(const std::string& conninfo, long long account_id) {
+namespace {
+
+// The refresh lock of one account: a session advisory lock on a connection
+// that lives exactly as long as the handle.
+struct RefreshLock {
+  std::unique_ptr<pqxx::connection> conn;
+  std::unique_ptr<AdvisoryLock> lock;
+};
+
+}  // namespace
+
+x::TokenStore oauth2_token_store(const std::string& conninfo, const DbTimeouts& timeouts,
+                                 long long account_id) {
   x::TokenStore store;
-  store.load = [conninfo, account_id]() -> std::optional<x::OAuth2Tokens> {
-    auto conn = connect(conninfo);
+  store.lock = [conninfo, timeouts, account_id]() -> std::shared_ptr<void> {
+    auto held = std::make_shared<RefreshLock>();
+    held->conn = connect(conninfo, timeouts);
+    held->lock = std::make_unique<AdvisoryLock>(*held->conn, "X OAuth 2.0 token refresh",
+                                                account_id, AdvisoryLock::Mode::kWait);
+    return held;
+  };
+  store.load = [conninfo, timeouts, account_id]() -> std::optional<x::OAuth2Tokens> {
+    auto conn = connect(conninfo, timeouts);
     pqxx::read_transaction t(*conn);
     auto r = t.exec_params(
         "SELECT access_token, extract(epoch FROM access_expires_at)::bigint, refresh_token "
@@ -20,8 +39,8 @@ x::TokenStore oauth2_token_store(const std::string& conninfo, long long account_
                            TimePoint(std::chrono::seconds(r[0][1].as<long long>())),
                            r[0][2].as<std::string>()};
   };
-  store.save = [conninfo, account_id](const x::OAuth2Tokens& tokens) {
-    auto conn = connect(conninfo);
+  store.save = [conninfo, timeouts, account_id](const x::OAuth2Tokens& tokens) {
+    auto conn = connect(conninfo, timeouts);
     pqxx::work w(*conn);
     w.exec_params0(
         "INSERT INTO oauth2_tokens (account_id, access_token, access_expires_at, refresh_token, "

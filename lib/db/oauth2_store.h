@@ -1,14 +1,17 @@
 // Persists OAuth 2.0 tokens per account. Saves on a connection of its own, so
 // a rotated refresh token is committed before it is used, whatever else the
-// tool has open.
+// tool has open. Refreshes of one account are serialised by an advisory lock
+// (on a connection of its own, waited for up to 120 s, then exit 75).
 #pragma once
 
 #include <string>
 
+#include "db/connection.h"
 #include "x/auth.h"
 
 namespace gl::db {
 
-x::TokenStore oauth2_token_store(const std::string& conninfo, long long account_id);
+x::TokenStore oauth2_token_store(const std::string& conninfo, const DbTimeouts& timeouts,
+                                 long long account_id);
 
 }  // namespace gl::db

@@ -7,7 +7,9 @@ namespace gl::jobs {
 std::unique_ptr<x::XClient> open_x_client(db::AccountRun& run) {
   return std::make_unique<x::XClient>(
       x::x_config_from_env(run.ctx.clock),
-      db::oauth2_token_store(db::resolve_conninfo(run.ctx.common.db), run.account.id), run.ctx.log);
+      db::oauth2_token_store(db::resolve_conninfo(run.ctx.common.db), db::db_timeouts(run.ctx.tool),
+                             run.account.id),
+      run.ctx.log);
 }
 
 std::optional<x::UserInfo> fetch_account_user(db::AccountRun& run, x::XClient& client) {

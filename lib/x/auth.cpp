@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -10,6 +11,8 @@
 namespace gl::x {
 
 namespace {
+
+using nlohmann::json;
 
 std::string base64(const std::string& in) {
   std::string out(4 * ((in.size() + 2) / 3), '\0');
@@ -63,13 +66,22 @@ class OAuth2Auth : public Auth {
   AuthKind kind() const override { return AuthKind::kOAuth2; }
 
   std::string authorization(const std::string&, const std::string&, const Params&) override {
-    const auto now = std::chrono::system_clock::now();
     if (!current_) current_ = store_.load();
-    if (!current_ || current_->access_expires_at <= now + std::chrono::seconds(60)) refresh();
+    if (expiring(current_)) {
+      const auto held = store_.lock ? store_.lock() : nullptr;
+      // Another process may have refreshed while this one waited: its pair is the newest.
+      current_ = store_.load();
+      if (expiring(current_)) refresh();
+    }
     return "Bearer " + current_->access_token;
   }
 
  private:
+  static bool expiring(const std::optional<OAuth2Tokens>& t) {
+    return !t ||
+           t->access_expires_at <= std::chrono::system_clock::now() + std::chrono::seconds(60);
+  }
+
   void refresh() {
     std::string error;
     // The stored token is the newest; the environment's is the one a person set.
@@ -95,23 +107,38 @@ class OAuth2Auth : public Auth {
     }
     HttpResponse resp;
     TransportError te;
-    if (!http_.perform(req, resp, te)) {
-      throw temp_error("X OAuth 2.0 token refresh", te.message);
-    }
+    constexpr const char* kWhat = "X OAuth 2.0 token refresh";
+    // An answer that was lost or garbled may still have spent the token at X.
+    constexpr const char* kMaySpend =
+        "; try again later (if the next run says to authorize the app again, do so)";
+    if (!http_.perform(req, resp, te)) throw temp_error(kWhat, te.message + kMaySpend);
     const auto body = nlohmann::json::parse(resp.body, nullptr, false);
-    if (resp.status != 200 || !body.is_object() || !body.contains("access_token") ||
-        !body.contains("refresh_token")) {
-      std::string code = body.is_object() ? body.value("error", "") : "";
-      std::string desc = body.is_object() ? body.value("error_description", "") : "";
-      error = "HTTP " + std::to_string(resp.status) + (code.empty() ? "" : " " + code) +
-              (desc.empty() ? "" : ": " + desc);
-      if (resp.status >= 500) throw temp_error("X OAuth 2.0 token refresh", error);
-      return false;
+    const std::string code = body.is_object() && body.value("error", json()).is_string()
+                                 ? body["error"].get<std::string>()
+                                 : "";
+    const std::string desc = body.is_object() && body.value("error_description", json()).is_string()
+                                 ? body["error_description"].get<std::string>()
+                                 : "";
+    error = "HTTP " + std::to_string(resp.status) + (code.empty() ? "" : " " + code) +
+            (desc.empty() ? "" : ": " + desc);
+    if (resp.status == 429 || resp.status >= 500) {
+      throw temp_error(kWhat, error + "; try again later");
+    }
+    if (resp.status == 400) return false;  // this refresh token was refused
+    if (resp.status != 200) {
+      throw failure(kWhat, error +
+                               ": check X_OAUTH2_CLIENT_ID, X_OAUTH2_CLIENT_SECRET and the app's "
+                               "settings in the developer console");
+    }
+    if (!body.is_object() || !body.value("access_token", json()).is_string() ||
+        !body.value("refresh_token", json()).is_string() ||
+        !body.value("expires_in", json(7200)).is_number_integer()) {
+      throw temp_error(kWhat, std::string("malformed token response") + kMaySpend);
     }
     OAuth2Tokens t;
     t.access_token = body["access_token"].get<std::string>();
     t.refresh_token = body["refresh_token"].get<std::string>();
-    const long long expires_in = body.value("expires_in", 7200LL);
+    const long long expires_in = std::clamp(body.value("expires_in", 7200LL), 60LL, 86400LL * 365);
     t.access_expires_at = std::chrono::system_clock::now() + std::chrono::seconds(expires_in);
     // Single-use refresh tokens: the new pair is durable before it is used.
     store_.save(t);

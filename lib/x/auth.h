@@ -41,6 +41,10 @@ struct OAuth2Tokens {
 struct TokenStore {
   std::function<std::optional<OAuth2Tokens>()> load;
   std::function<void(const OAuth2Tokens&)> save;  // must be durable before it returns
+  // Held (until the handle is released) while a refresh is decided and done,
+  // so two processes never spend one single-use refresh token: the second
+  // waits, re-reads the stored pair and uses the first's. Unset: no lock.
+  std::function<std::shared_ptr<void>()> lock;
 };
 
 // Reads the environment. Returns nullptr when no credentials are set.
