@@ -5,34 +5,20 @@
 
 #include "core/error.h"
 #include "core/secrets.h"
+#include "llm/parse.h"
 
 namespace gl::llm {
 
-namespace {
-
 using nlohmann::json;
-
-// OpenAI nests {"error": {...}}; older vLLM puts it at the top; code may be a string or an int.
-std::string error_message(const std::string& body, std::string& code) {
-  const json j = json::parse(body, nullptr, false);
-  if (!j.is_object()) return body.substr(0, 200);
-  const json& e = j.contains("error") && j["error"].is_object() ? j["error"] : j;
-  if (e.contains("code"))
-    code = e["code"].is_string() ? e["code"].get<std::string>() : e["code"].dump();
-  if (e.contains("type") && e["type"].is_string() && code.empty())
-    code = e["type"].get<std::string>();
-  if (e.contains("message") && e["message"].is_string()) return e["message"].get<std::string>();
-  if (j.contains("error") && j["error"].is_string()) return j["error"].get<std::string>();
-  return body.substr(0, 200);
-}
-
-}  // namespace
 
 std::optional<LlmConfig> llm_config_from_env(bool need_chat_model) {
   const auto base = env_setting("LLM_BASE_URL");
   if (!base) return std::nullopt;
   LlmConfig c;
   c.base_url = *base;
+  if (c.base_url.rfind("http://", 0) != 0 && c.base_url.rfind("https://", 0) != 0) {
+    throw usage_error("LLM_BASE_URL", "\"" + c.base_url + "\" is not an http(s) URL");
+  }
   while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
   const auto key = env_secret("LLM_API_KEY");
   if (!key)
@@ -44,7 +30,7 @@ std::optional<LlmConfig> llm_config_from_env(bool need_chat_model) {
   c.embedding_model = env_setting("LLM_EMBEDDING_MODEL").value_or(c.model);
   if (need_chat_model && c.model.empty())
     throw usage_error("LLM_MODEL", "LLM_BASE_URL is set but LLM_MODEL is not");
-  c.timeout_ms = env_long("LLM_TIMEOUT_MS", c.timeout_ms);
+  c.timeout_ms = env_whole("LLM_TIMEOUT_MS", c.timeout_ms, 1, 600000);
   return c;
 }
 
@@ -71,7 +57,7 @@ std::string LlmClient::post(const std::string& path, const std::string& body) {
     }
     if (resp.status >= 200 && resp.status < 300) return resp.body;
     std::string code;
-    last = "HTTP " + std::to_string(resp.status) + ": " + error_message(resp.body, code);
+    last = "HTTP " + std::to_string(resp.status) + ": " + parse_error_message(resp.body, code);
     // 429 with insufficient_quota is a billing problem, not a rate limit.
     temporary = (resp.status == 429 && code != "insufficient_quota") || resp.status >= 500 ||
                 resp.status == 408;
@@ -89,44 +75,15 @@ std::string LlmClient::chat(const std::vector<ChatMessage>& messages, double tem
                      {"messages", msgs},
                      {"temperature", temperature},
                      {"max_tokens", max_tokens}};
-  const std::string endpoint = "LLM POST /chat/completions";
-  const json j = json::parse(post("/chat/completions", body.dump()), nullptr, false);
-  if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() ||
-      j["choices"].empty() || !j["choices"][0].is_object() ||
-      !j["choices"][0].contains("message")) {
-    throw temp_error(endpoint, "malformed response: no choices[0].message");
-  }
-  const json& choice = j["choices"][0];
-  const json& msg = choice["message"];
-  if (msg.contains("refusal") && msg["refusal"].is_string()) {
-    throw failure(endpoint, "the model refused: " + msg["refusal"].get<std::string>());
-  }
-  if (!msg.contains("content") || !msg["content"].is_string() ||
-      msg["content"].get<std::string>().empty()) {
-    throw temp_error(endpoint, "empty answer");
-  }
-  if (choice.value("finish_reason", "") == "length")
-    throw temp_error(endpoint, "the answer was cut off (finish_reason length)");
-  return msg["content"].get<std::string>();
+  return parse_chat_answer(
+      post("/chat/completions", body.dump(-1, ' ', false, json::error_handler_t::replace)));
 }
 
 std::vector<std::vector<float>> LlmClient::embed(const std::vector<std::string>& inputs) {
   const json body = {{"model", config_.embedding_model}, {"input", inputs}};
-  const std::string endpoint = "LLM POST /embeddings";
-  const json j = json::parse(post("/embeddings", body.dump()), nullptr, false);
-  if (!j.is_object() || !j.contains("data") || !j["data"].is_array() ||
-      j["data"].size() != inputs.size()) {
-    throw temp_error(endpoint, "malformed response: expected one embedding per input");
-  }
-  std::vector<std::vector<float>> out(inputs.size());
-  for (const auto& d : j["data"]) {
-    const size_t index = d.value("index", static_cast<size_t>(0));
-    if (index >= out.size() || !d.contains("embedding") || !d["embedding"].is_array()) {
-      throw temp_error(endpoint, "malformed response: bad data item");
-    }
-    for (const auto& v : d["embedding"]) out[index].push_back(v.get<float>());
-  }
-  return out;
+  return parse_embeddings(
+      post("/embeddings", body.dump(-1, ' ', false, json::error_handler_t::replace)),
+      inputs.size());
 }
 
 }  // namespace gl::llm

@@ -17,10 +17,6 @@ constexpr const char* kTweetFields = "created_at,author_id,conversation_id,publi
 constexpr const char* kPrivateTweetFields =
     "created_at,author_id,conversation_id,public_metrics,non_public_metrics,organic_metrics";
 
-std::string endpoint_name(const std::string& method, const std::string& path) {
-  return method + " " + path;
-}
-
 template <typename T, typename F>
 T parse_or_throw(const std::string& endpoint, const std::string& body, F parse) {
   try {
@@ -39,9 +35,12 @@ XConfig x_config_from_env(const Clock& clock) {
   XConfig c;
   if (auto base = env_setting("X_API_BASE_URL")) c.base_url = *base;
   while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
-  c.timeout_ms = env_long("X_HTTP_TIMEOUT_MS", c.timeout_ms);
-  c.max_retries = static_cast<int>(env_long("X_MAX_RETRIES", c.max_retries));
-  c.retry_base_ms = env_long("X_RETRY_BASE_MS", c.retry_base_ms);
+  if (c.base_url.rfind("http://", 0) != 0 && c.base_url.rfind("https://", 0) != 0) {
+    throw usage_error("X_API_BASE_URL", "\"" + c.base_url + "\" is not an http(s) URL");
+  }
+  c.timeout_ms = env_whole("X_HTTP_TIMEOUT_MS", c.timeout_ms, 1, 600000);
+  c.max_retries = static_cast<int>(env_whole("X_MAX_RETRIES", c.max_retries, 0, 10));
+  c.retry_base_ms = env_whole("X_RETRY_BASE_MS", c.retry_base_ms, 0, 60000);
   if (clock.fixed()) c.business_now = clock.now();
   return c;
 }
@@ -58,19 +57,42 @@ bool is_real_x(const std::string& base_url) {
   return false;
 }
 
+namespace {
+
+Error no_credentials() {
+  return usage_error("X credentials",
+                     "none set: set X_BEARER_TOKEN (read only), or the four OAuth 1.0a variables "
+                     "X_CONSUMER_KEY, X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET, or "
+                     "X_OAUTH2_CLIENT_ID and X_OAUTH2_REFRESH_TOKEN (each also as NAME_FILE)");
+}
+
+}  // namespace
+
+void check_x_config_from_env(bool need_user_context) {
+  x_config_from_env(Clock());
+  // Every secret that is set must be readable, whether or not this auth kind uses it.
+  for (const char* name : {"X_BEARER_TOKEN", "X_CONSUMER_KEY", "X_CONSUMER_SECRET",
+                           "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET", "X_OAUTH2_CLIENT_ID",
+                           "X_OAUTH2_CLIENT_SECRET", "X_OAUTH2_REFRESH_TOKEN"}) {
+    env_secret(name);
+  }
+  HttpClient unused;
+  const auto auth = auth_from_env("", unused, TokenStore{});
+  if (!auth) throw no_credentials();
+  if (need_user_context && !auth->user_context()) {
+    throw usage_error("X credentials",
+                      "posting needs user context: set the OAuth 1.0a or OAuth 2.0 variables, "
+                      "not only X_BEARER_TOKEN");
+  }
+}
+
 XClient::XClient(XConfig config, TokenStore store, const Log& log)
     : config_(std::move(config)),
       http_(config_.timeout_ms),
       log_(log),
       rng_(std::random_device{}()) {
   auth_ = auth_from_env(config_.base_url + "/2/oauth2/token", http_, std::move(store));
-  if (!auth_) {
-    throw usage_error(
-        "X credentials",
-        "none set: set X_BEARER_TOKEN (read only), or the four OAuth 1.0a variables "
-        "X_CONSUMER_KEY, X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET, or "
-        "X_OAUTH2_CLIENT_ID and X_OAUTH2_REFRESH_TOKEN (each also as NAME_FILE)");
-  }
+  if (!auth_) throw no_credentials();
 }
 
 void XClient::backoff(int attempt) {
@@ -80,9 +102,9 @@ void XClient::backoff(int attempt) {
   std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(base * jitter(rng_))));
 }
 
-HttpResponse XClient::call(const std::string& method, const std::string& path, const Params& query,
-                           const std::string& body, bool retry) {
-  const std::string endpoint = endpoint_name(method, path);
+HttpResponse XClient::call(const std::string& endpoint, const std::string& path,
+                           const Params& query, const std::string& body, bool retry) {
+  const std::string method = endpoint.substr(0, endpoint.find(' '));
   const std::string base_url = config_.base_url + path;
   std::string url = base_url;
   for (size_t i = 0; i < query.size(); ++i) {
@@ -132,19 +154,20 @@ LookupResult XClient::lookup_tweets(const std::vector<std::string>& ids, bool pr
   std::string joined;
   for (const auto& id : ids) joined += (joined.empty() ? "" : ",") + id;
   auto resp = call(
-      "GET", "/2/tweets",
+      "GET /2/tweets", "/2/tweets",
       {{"ids", joined}, {"tweet.fields", private_metrics ? kPrivateTweetFields : kTweetFields}}, "",
       true);
   return parse_or_throw<LookupResult>("GET /2/tweets", resp.body, parse_tweet_lookup);
 }
 
 UserInfo XClient::me() {
-  auto resp = call("GET", "/2/users/me", {{"user.fields", "public_metrics"}}, "", true);
+  auto resp = call("GET /2/users/me", "/2/users/me", {{"user.fields", "public_metrics"}}, "", true);
   return parse_or_throw<UserInfo>("GET /2/users/me", resp.body, parse_user);
 }
 
 UserInfo XClient::user(const std::string& user_id) {
-  auto resp = call("GET", "/2/users/" + user_id, {{"user.fields", "public_metrics"}}, "", true);
+  auto resp = call("GET /2/users/:id", "/2/users/" + user_id, {{"user.fields", "public_metrics"}},
+                   "", true);
   return parse_or_throw<UserInfo>("GET /2/users/:id", resp.body, parse_user);
 }
 
@@ -154,7 +177,7 @@ std::vector<TimelineTweet> XClient::user_tweets(const std::string& user_id,
   Params q = {{"max_results", std::to_string(std::clamp(max_results, 5, 100))},
               {"tweet.fields", "created_at"}};
   if (start_time) q.emplace_back("start_time", format_iso8601(*start_time));
-  auto resp = call("GET", "/2/users/" + user_id + "/tweets", q, "", true);
+  auto resp = call("GET /2/users/:id/tweets", "/2/users/" + user_id + "/tweets", q, "", true);
   return parse_or_throw<std::vector<TimelineTweet>>("GET /2/users/:id/tweets", resp.body,
                                                     parse_timeline);
 }
@@ -163,13 +186,13 @@ PostedTweet XClient::post_tweet(const std::string& text,
                                 const std::optional<std::string>& reply_to) {
   nlohmann::json body = {{"text", text}};
   if (reply_to) body["reply"] = {{"in_reply_to_tweet_id", *reply_to}};
-  auto resp = call("POST", "/2/tweets", {}, body.dump(), false);
+  auto resp = call("POST /2/tweets", "/2/tweets", {}, body.dump(), false);
   return parse_or_throw<PostedTweet>("POST /2/tweets", resp.body, parse_post);
 }
 
 ExpectedMetrics XClient::sandbox_score(const std::string& text, TimePoint posted_at) {
   const nlohmann::json body = {{"text", text}, {"posted_at", format_iso8601(posted_at)}};
-  auto resp = call("POST", "/sandbox/score", {}, body.dump(), true);
+  auto resp = call("POST /sandbox/score", "/sandbox/score", {}, body.dump(), true);
   return parse_or_throw<ExpectedMetrics>("POST /sandbox/score", resp.body, parse_sandbox_score);
 }
 

@@ -29,11 +29,18 @@ struct XConfig {
   std::optional<TimePoint> business_now;
 };
 
+// Reads X_API_BASE_URL, X_HTTP_TIMEOUT_MS, X_MAX_RETRIES and X_RETRY_BASE_MS;
+// a bad number is a usage error naming the variable.
 XConfig x_config_from_env(const Clock& clock);
 
 // True when the base URL is X itself (api.x.com, api.twitter.com), which has no
 // /sandbox endpoints.
 bool is_real_x(const std::string& base_url);
+
+// Checks at a tool's start, whatever it will have to do, that the X settings
+// and credentials in the environment (and the files their _FILE forms name)
+// are complete and readable; posting needs user context. Throws a usage error.
+void check_x_config_from_env(bool need_user_context);
 
 class XClient {
  public:
@@ -61,7 +68,8 @@ class XClient {
   ExpectedMetrics sandbox_score(const std::string& text, TimePoint posted_at);
 
  private:
-  HttpResponse call(const std::string& method, const std::string& path, const Params& query,
+  // endpoint is "METHOD /2/path/:id" as X documents it: what errors and logs name.
+  HttpResponse call(const std::string& endpoint, const std::string& path, const Params& query,
                     const std::string& body, bool retry);
   void backoff(int attempt);
 

@@ -65,6 +65,11 @@ std::string problem_type_suffix(const std::string& type_url) {
   return slash == std::string::npos ? s : s.substr(slash + 1);
 }
 
+bool is_definitive_absence(const std::string& problem_type) {
+  return problem_type == "resource-not-found" || problem_type == "not-authorized-for-resource" ||
+         problem_type == "resource-unavailable";
+}
+
 Classified classify_response(const HttpResponse& resp) {
   Classified c;
   if (resp.status >= 200 && resp.status < 300) return c;
@@ -152,7 +157,8 @@ Error to_error(const std::string& endpoint, const Classified& c) {
     case Problem::kForbidden:
       return failure(what, "403 forbidden (" + c.detail +
                                "): check the app is in a Project, its permissions (read and write "
-                               "for posting) and the token's scopes");
+                               "for posting), the token's scopes, and that the account's or the "
+                               "app's access is not suspended");
     case Problem::kServer:
     case Problem::kTimeout:
     case Problem::kTransport:

@@ -34,6 +34,12 @@ const char* problem_name(Problem p);
 // "https://api.x.com/2/problems/usage-capped" -> "usage-capped".
 std::string problem_type_suffix(const std::string& type_url);
 
+// True when a per-item problem type (the suffix, see problem_type_suffix) in
+// a 200's errors[] says the item is gone for us: not found or deleted
+// (resource-not-found), protected (not-authorized-for-resource), or its
+// author suspended (resource-unavailable). Any other item error is transient.
+bool is_definitive_absence(const std::string& problem_type);
+
 struct Classified {
   Problem problem = Problem::kNone;
   std::string detail;                 // the API's own words, secrets never included
