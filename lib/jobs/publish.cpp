@@ -126,9 +126,11 @@ void reconcile(db::AccountRun& run, x::XClient& client, TimePoint now,
   stats["requeued"] = requeued;
 }
 
-// X would refuse a part over 280 weighted characters: fail it without a call.
+// X would refuse a part over 280 weighted characters, and no JSON can carry
+// invalid UTF-8: fail it without a call.
 std::optional<std::string> overlong_part(const QueuedPost& p) {
   for (const auto& part : p.parts) {
+    if (!x::valid_utf8(part)) return std::string("invalid_text: not valid UTF-8");
     const int length = x::weighted_length(part);
     if (length > x::kMaxWeightedLength) {
       return "text_too_long: " + std::to_string(length) + " weighted characters > " +
@@ -136,6 +138,19 @@ std::optional<std::string> overlong_part(const QueuedPost& p) {
     }
   }
   return std::nullopt;
+}
+
+// Only what X says about the post itself fails it for good: duplicate content
+// (403), text too long or another invalid request (400). Any other 403 (app
+// permissions, suspended access), 401, 404 or limit concerns every post alike.
+bool is_post_fault(x::Problem p) {
+  return p == x::Problem::kDuplicate || p == x::Problem::kTooLong || p == x::Problem::kBadRequest;
+}
+
+// No HTTP answer, or one we could not read: the post may be on X.
+bool may_have_posted(x::Problem p) {
+  return p == x::Problem::kTimeout || p == x::Problem::kTransport || p == x::Problem::kServer ||
+         p == x::Problem::kMalformed;
 }
 
 }  // namespace
@@ -172,12 +187,8 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
     run.ctx.log.info("nothing due to post");
     return 0;
   }
+  // Credentials and user context were checked at the tool's start (check_x_config_from_env).
   auto client = open_x_client(run);
-  if (!client->auth().user_context()) {
-    throw usage_error("X credentials",
-                      "posting needs user context: set the OAuth 1.0a or OAuth 2.0 variables, "
-                      "not only X_BEARER_TOKEN");
-  }
   reconcile(run, *client, now, options.requeue_after, stats);
 
   int posted = 0, failed = 0;
@@ -198,12 +209,13 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
       ++failed;
       continue;
     }
+    std::string first_id;
+    size_t part = 0;
     try {
       std::optional<std::string> reply_to = p.reply_to;
-      std::string first_id;
-      for (size_t i = 0; i < p.parts.size(); ++i) {
-        const auto tweet = client->post_tweet(p.parts[i], reply_to);
-        if (i == 0) {
+      for (part = 0; part < p.parts.size(); ++part) {
+        const auto tweet = client->post_tweet(p.parts[part], reply_to);
+        if (part == 0) {
           first_id = tweet.id;
           if (p.parts.size() > 1) {
             // A thread's opener is on record before its parts go out.
@@ -221,29 +233,33 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
       emit(result_json(p, "posted", first_id, ""));
       ++posted;
     } catch (const x::ApiError& e) {
-      using x::Problem;
-      const Problem problem = e.problem();
+      const x::Problem problem = e.problem();
       const std::string reason =
           std::string(x::problem_name(problem)) + ": " + e.classified().detail;
-      if (problem == Problem::kDuplicate || problem == Problem::kTooLong ||
-          problem == Problem::kBadRequest || problem == Problem::kForbidden ||
-          problem == Problem::kNotFound) {
+      if (!first_id.empty()) {
+        // The opener is out, so the post is posted, whatever became of the rest of the thread.
+        const std::string note = "thread incomplete: part " + std::to_string(part + 1) + " of " +
+                                 std::to_string(p.parts.size()) + ": " + reason;
+        mark_posted(run.conn, run.account.id, p.decision_id, first_id, now, note);
+        emit(result_json(p, "posted", first_id, note));
+        ++posted;
+        if (is_post_fault(problem)) continue;
+      } else if (is_post_fault(problem)) {
         set_status(run.conn, run.account.id, p.decision_id, "failed", reason, now);
         emit(result_json(p, "failed", "", reason));
         ++failed;
         continue;
-      }
-      stats["posted"] = posted;
-      stats["failed"] = failed;
-      if (problem == Problem::kTimeout || problem == Problem::kTransport ||
-          problem == Problem::kServer || problem == Problem::kMalformed) {
+      } else if (may_have_posted(problem)) {
         // It may have gone out: left `posting` for the next run to reconcile.
         emit(
             result_json(p, "posting", "", "outcome unknown (" + reason + "); reconciled next run"));
-        throw;
+      } else {
+        // Refused before posting, for a reason not the post's (rate limit, cap,
+        // credits, auth, permissions): back in the queue, untouched.
+        set_status(run.conn, run.account.id, p.decision_id, "queued", "", now);
       }
-      // Rejected before posting (rate limit, cap, credits, auth): back in the queue.
-      set_status(run.conn, run.account.id, p.decision_id, "queued", "", now);
+      stats["posted"] = posted;
+      stats["failed"] = failed;
       throw;
     }
   }
