@@ -30,7 +30,8 @@ SELECT cm.decision_id::text, cm.tweet_id, cm.generator_name, cm.topic, cm.format
        extract(epoch FROM cm.last_collected_at)::float8,
        o.decision_id IS NOT NULL,
        o.impressions, o.likes, o.retweets, o.replies, o.quotes, o.bookmarks,
-       o.profile_clicks, o.url_clicks
+       o.profile_clicks, o.url_clicks,
+       extract(epoch FROM cm.not_found_at)::float8
 FROM content_metadata cm
 LEFT JOIN outcomes o ON o.account_id = cm.account_id AND o.decision_id = cm.decision_id
 WHERE cm.account_id = $1 AND cm.status = 'posted'
@@ -125,6 +126,7 @@ UPDATE content_metadata cm SET
   actual_profile_clicks = o.profile_clicks, actual_engagement_rate = o.engagement_rate,
   metrics_state = u.state, unavailable_reason = nullif(u.reason, ''),
   last_collected_at = $2, next_collect_at = u.next_at, collect_count = cm.collect_count + 1,
+  not_found_at = CASE WHEN u.state = 'unavailable' THEN cm.not_found_at END,
   updated_at = $2
 FROM outcomes o,
      unnest($3::uuid[], $4::text[], $5::text[], $6::timestamptz[]) AS u(decision_id, state, reason, next_at)
@@ -139,8 +141,28 @@ struct DuePost {
   std::string decision_id, tweet_id, generator, topic, format;
   TimePoint posted_at;
   std::optional<TimePoint> last_collected_at;
-  std::optional<PostCounts> previous;  // the latest trusted values
+  std::optional<PostCounts> previous;     // the latest trusted values
+  std::optional<TimePoint> not_found_at;  // X said "not found" once, at this time
 };
+
+// A tweet X first reports not found (deleted, protected, suspended) is read
+// once more this much later before it is given up as unavailable.
+constexpr auto kRecheckNotFoundAfter = std::chrono::hours(1);
+
+// Records X's first "not found" for these posts and when to ask again; their
+// four tables are left as they were.
+void mark_not_found_once(pqxx::connection& conn, long long account_id, TimePoint now,
+                         const std::vector<const DuePost*>& posts) {
+  db::PgArray decision_ids;
+  for (const DuePost* p : posts) decision_ids.add_text(p->decision_id);
+  pqxx::work w(conn);
+  w.exec_params(
+      "UPDATE content_metadata SET not_found_at = $2, next_collect_at = $3, updated_at = $2 "
+      "WHERE account_id = $1 AND decision_id = ANY($4::uuid[])",
+      account_id, format_iso8601(now), format_iso8601(now + kRecheckNotFoundAfter),
+      decision_ids.str());
+  w.commit();
+}
 
 std::vector<DuePost> load_due(pqxx::connection& conn, long long account_id, TimePoint now,
                               int limit) {
@@ -159,6 +181,7 @@ std::vector<DuePost> load_due(pqxx::connection& conn, long long account_id, Time
       p.previous = read_counts(r, 8);
       p.previous->url_clicks = opt_count(r[15]);
     }
+    if (!r[16].is_null()) p.not_found_at = from_epoch(r[16].as<double>());
     out.push_back(std::move(p));
   }
   return out;
@@ -485,12 +508,19 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
     return options.max_requests <= 0 || client->requests() < options.max_requests;
   };
   long long collected = 0, unavailable_count = 0, missing = 0, anomalous = 0, gated = 0;
+  long long rechecking = 0, transient = 0;
   using Clock = std::chrono::steady_clock;
   Clock::duration api_time{}, write_time{};
   std::optional<x::UserInfo> user;
   std::optional<Error> stopped;
   try {
-    if (budget_left()) user = fetch_account_user(run, *client);
+    // Followers are read when they can be; a failed read never holds up the tweets.
+    try {
+      if (budget_left()) user = fetch_account_user(run, *client);
+    } catch (const x::ApiError& e) {
+      stats["followers_error"] = valid_utf8(e.what());
+      run.ctx.log.warn("followers not recorded this run: {}", e.what());
+    }
     for (size_t b = 0; b < batches.size(); ++b) {
       if (!budget_left()) {
         stats["stopped_at_max_requests"] = true;
@@ -506,6 +536,7 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
       std::map<std::string, const x::TweetProblem*> problems;
       for (const auto& pr : result.problems) problems[pr.id] = &pr;
       std::vector<PostUpdate> updates;
+      std::vector<const DuePost*> not_found_once;
       for (const DuePost* p : batches[b]) {
         if (auto f = found.find(p->tweet_id); f != found.end()) {
           updates.push_back(observe(*p, *f->second, now));
@@ -513,18 +544,27 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
           if (updates.back().gates.passed) ++gated;
           ++collected;
         } else if (auto pr = problems.find(p->tweet_id); pr != problems.end()) {
-          updates.push_back(unavailable(*p, *pr->second, now));
-          ++unavailable_count;
+          if (!x::is_definitive_absence(pr->second->type)) {
+            ++transient;  // an error that is not "not found": ask again next run
+          } else if (!p->not_found_at) {
+            not_found_once.push_back(p);
+            ++rechecking;
+          } else {
+            updates.push_back(unavailable(*p, *pr->second, now));
+            ++unavailable_count;
+          }
         } else {
           ++missing;  // neither data nor error: try again next run
         }
       }
-      if (run.ctx.common.dry_run || updates.empty()) {
+      if (run.ctx.common.dry_run) {
         for (const auto& u : updates) emit(post_json(u));
         continue;
       }
       const auto write_start = Clock::now();
-      write_batch(run.conn, run.account.id, now, updates);
+      if (!updates.empty()) write_batch(run.conn, run.account.id, now, updates);
+      if (!not_found_once.empty())
+        mark_not_found_once(run.conn, run.account.id, now, not_found_once);
       write_time += Clock::now() - write_start;
       for (const auto& u : updates) emit(post_json(u));
     }
@@ -535,6 +575,8 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
   stats["collected"] = collected;
   stats["unavailable"] = unavailable_count;
   stats["missing"] = missing;
+  stats["not_found_rechecking"] = rechecking;
+  stats["transient_errors"] = transient;
   stats["anomalous"] = anomalous;
   stats["passed_gates"] = gated;
   stats["batches"] = batches.size();

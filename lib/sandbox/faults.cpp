@@ -47,9 +47,11 @@ std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& 
       f.reset_in_s = r.value("reset_in_s", 60L);
       f.fraction = r.value("fraction", 0.5);
       f.text = r.value("text", "");
+      f.problem = r.value("problem", "resource-not-found");
     } catch (const nlohmann::json::exception&) {
       throw usage_error(where,
-                        "skip, times, status, delay_ms, reset_in_s and fraction are numbers");
+                        "skip, times, status, delay_ms, reset_in_s and fraction are numbers; "
+                        "text and problem are strings");
     }
     out.push_back(f);
   }

@@ -35,8 +35,9 @@ struct FaultRule {
   long delay_ms = 0;      // slow / timeout
   long reset_in_s = 60;   // rate_limit
   double fraction = 0.5;  // partial: share of found ids moved to errors
-  std::string text;       // llm_text: the answer
-  int seen = 0;           // matching requests so far
+  std::string problem = "resource-not-found";  // partial: the errors' problem type
+  std::string text;                            // llm_text: the answer
+  int seen = 0;                                // matching requests so far
 };
 
 // Parses {"rules": [...]} (or a bare array). Throws gl::Error naming the rule.

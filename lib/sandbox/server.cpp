@@ -309,6 +309,16 @@ struct Server::Impl {
       SandboxTweet* t = world.tweet(id);
       const bool hidden = partial && t && !t->deleted &&
                           (std::hash<std::string>{}(id) % 1000) < partial->fraction * 1000;
+      if (hidden && partial->problem != "resource-not-found") {
+        errors.push_back({{"value", id},
+                          {"detail", "Could not fetch tweet with id: [" + id + "]."},
+                          {"title", "Service Unavailable"},
+                          {"resource_type", "tweet"},
+                          {"parameter", "ids"},
+                          {"resource_id", id},
+                          {"type", problem_url(partial->problem)}});
+        continue;
+      }
       if (t == nullptr || t->deleted || hidden) {
         errors.push_back({{"value", id},
                           {"detail", "Could not find tweet with ids: [" + id + "]."},
