@@ -1,5 +1,6 @@
 #include "jobs/extract_formulas.h"
 
+#include "core/error.h"
 #include "core/json_lines.h"
 #include "db/connection.h"
 #include "jobs/learning_data.h"
@@ -155,6 +156,18 @@ std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(db::Acc
 }
 
 int extract_formulas(db::AccountRun& run, const ExtractFormulasOptions& options) {
+  if (!options.generator.empty()) {
+    // An unknown persona would print nothing and look like "no formulas yet".
+    pqxx::read_transaction t(run.conn);
+    const auto r = t.exec_params1(
+        "SELECT bool_or(generator_name = $1), string_agg(generator_name, ', ' ORDER BY "
+        "generator_name) FROM generators",
+        options.generator);
+    if (!r[0].as<bool>(false)) {
+      throw usage_error("--generator \"" + options.generator + "\"",
+                        "no such persona; known: " + r[1].as<std::string>(""));
+    }
+  }
   const auto all = refresh_formulas(run);
   long long printed = 0, total = 0;
   for (const auto& [format, formulas] : all) {

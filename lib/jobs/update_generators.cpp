@@ -26,13 +26,8 @@ Json opt_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullp
 }  // namespace
 
 std::set<std::string> generators_from_stdin() {
-  std::set<std::string> names;
-  if (!stdin_has_data()) return names;
-  for (const auto& j : read_json_lines(std::cin)) {
-    if (j.contains("generator") && j["generator"].is_string())
-      names.insert(j["generator"].get<std::string>());
-  }
-  return names;
+  if (!stdin_has_data()) return {};
+  return read_string_field(std::cin, "generator");
 }
 
 int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& options) {

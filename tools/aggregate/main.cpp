@@ -2,13 +2,15 @@
 #include "core/cli.h"
 #include "db/job_run.h"
 #include "jobs/aggregate.h"
+#include "llm/client.h"
 
 int main(int argc, char** argv) {
-  return gl::run_tool(
-      {"aggregate",
-       "Roll up the last 24 h, update the bandit arms, embed new posts, retrain when due."},
-      argc, argv, nullptr, [&](gl::ToolContext& ctx) {
-        return gl::db::run_for_account(
-            ctx, [](gl::db::AccountRun& run) { return gl::jobs::aggregate(run); });
-      });
+  gl::ToolSpec spec{
+      "aggregate",
+      "Roll up the last 24 h, update the bandit arms, embed new posts, retrain when due."};
+  spec.check_config = [] { gl::llm::llm_config_from_env(/*need_chat_model=*/false); };
+  return gl::run_tool(spec, argc, argv, nullptr, [&](gl::ToolContext& ctx) {
+    return gl::db::run_for_account(
+        ctx, [](gl::db::AccountRun& run) { return gl::jobs::aggregate(run); });
+  });
 }

@@ -1,15 +1,19 @@
 // publish: posts queued posts whose scheduled time has come, never twice.
 #include "core/cli.h"
+#include "core/number_flags.h"
 #include "db/job_run.h"
 #include "jobs/publish.h"
+#include "x/client.h"
 
 int main(int argc, char** argv) {
   gl::jobs::PublishOptions options;
+  gl::ToolSpec spec{"publish", "Post this account's queued posts whose scheduled time has come."};
+  spec.check_config = [] { gl::x::check_x_config_from_env(/*need_user_context=*/true); };
   return gl::run_tool(
-      {"publish", "Post this account's queued posts whose scheduled time has come."}, argc, argv,
+      spec, argc, argv,
       [&](CLI::App& app) {
         app.add_option("--limit", options.limit, "most posts to publish this run")
-            ->check(CLI::PositiveNumber);
+            ->check(gl::whole_in(1, 100));
       },
       [&](gl::ToolContext& ctx) {
         return gl::db::run_for_account(

@@ -1,20 +1,24 @@
 // scrape-metrics: collects posted tweets' metrics through the X API v2 into
 // outcomes, learning_posts, tweet_metrics and content_metadata.
 #include "core/cli.h"
+#include "core/number_flags.h"
 #include "db/job_run.h"
 #include "jobs/scrape_metrics.h"
+#include "x/client.h"
 
 int main(int argc, char** argv) {
   gl::jobs::ScrapeOptions options;
+  gl::ToolSpec spec{"scrape-metrics",
+                    "Collect metrics of this account's posted tweets through the X API v2."};
+  spec.check_config = [] { gl::x::check_x_config_from_env(/*need_user_context=*/false); };
   return gl::run_tool(
-      {"scrape-metrics", "Collect metrics of this account's posted tweets through the X API v2."},
-      argc, argv,
+      spec, argc, argv,
       [&](CLI::App& app) {
         app.add_option("--limit", options.limit, "most posts to collect this run")
-            ->check(CLI::PositiveNumber);
+            ->check(gl::whole_in(1, 1000000));
         app.add_option("--max-requests", options.max_requests,
                        "most X API requests this run (0 = no limit)")
-            ->check(CLI::NonNegativeNumber);
+            ->check(gl::whole_in(0, 100000));
       },
       [&](gl::ToolContext& ctx) {
         return gl::db::run_for_account(

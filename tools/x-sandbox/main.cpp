@@ -2,11 +2,13 @@
 // and rehearsing a crontab before pointing it at X.
 #include <csignal>
 #include <fstream>
+#include <limits>
 #include <thread>
 
 #include "core/cli.h"
 #include "core/error.h"
 #include "core/json_lines.h"
+#include "core/number_flags.h"
 #include "sandbox/server.h"
 
 namespace {
@@ -32,10 +34,11 @@ int main(int argc, char** argv) {
       spec, argc, argv,
       [&](CLI::App& app) {
         app.add_option("--port", port, "port on 127.0.0.1 (0 picks a free one)")
-            ->check(CLI::Range(0, 65535));
+            ->check(gl::whole_in(0, 65535));
         app.add_option("--truth", truth_file,
                        "JSON file with the audience's hidden truth (bench/audiences/README.md)");
-        app.add_option("--seed", seed, "seed of the audience's noise");
+        app.add_option("--seed", seed, "seed of the audience's noise")
+            ->check(gl::whole_in(0, std::numeric_limits<long long>::max()));
         app.add_option("--faults", faults_file, "JSON file with fault-injection rules");
       },
       [&](gl::ToolContext& ctx) {
