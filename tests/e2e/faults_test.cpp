@@ -13,16 +13,6 @@ using nlohmann::json;
 namespace {
 constexpr const char* kPosted = "2026-11-20T14:00:00Z";
 constexpr const char* kLater = "2026-11-20T17:00:00Z";
-
-std::map<std::string, std::string> oauth2_env(const LoopFixture& f) {
-  auto env = f.env;
-  for (const char* k :
-       {"X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET"})
-    env.erase(k);
-  env["X_OAUTH2_CLIENT_ID"] = "e2e-client";
-  env["X_OAUTH2_REFRESH_TOKEN"] = "first-refresh-token";
-  return env;
-}
 }  // namespace
 
 TEST_CASE("a 403 that is not duplicate content leaves the queue alone and says what to check") {
@@ -109,7 +99,7 @@ TEST_CASE("two tools refreshing one OAuth 2.0 token at once spend the refresh to
   LoopFixture f;
   f.posted(2, kPosted, "sleep", "oauth2:e2e-client");
   f.queue("Posted while scrape-metrics reads.", "2026-11-20T16:00:00Z");
-  const auto env = oauth2_env(f);
+  const auto env = f.oauth2_env();
   // A first run stores a rotated pair; then the access token expires.
   REQUIRE(run_tool({"scrape-metrics", "--now", kLater}, env).exit_code == 0);
   f.db.scalar("UPDATE oauth2_tokens SET access_expires_at = now() - interval '1 hour' RETURNING 1");

@@ -82,4 +82,14 @@ long long LoopFixture::disagreements() {
   )SQL");
 }
 
+std::map<std::string, std::string> LoopFixture::oauth2_env() const {
+  auto e = env;
+  for (const char* k :
+       {"X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET"})
+    e.erase(k);
+  e["X_OAUTH2_CLIENT_ID"] = "e2e-client";
+  e["X_OAUTH2_REFRESH_TOKEN"] = "first-refresh-token";
+  return e;
+}
+
 }  // namespace gl::test

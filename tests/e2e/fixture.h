@@ -23,6 +23,10 @@ struct LoopFixture {
                                   const std::string& topic = "sleep",
                                   const std::string& user_key = "");
 
+  // env with the OAuth 1.0a credentials replaced by an OAuth 2.0 client
+  // (e2e-client) and its first refresh token, as x-sandbox knows them.
+  std::map<std::string, std::string> oauth2_env() const;
+
   // Queues a post for publish.
   std::string queue(const std::string& text, const std::string& scheduled_at,
                     const std::string& format = "single");

@@ -230,12 +230,7 @@ TEST_CASE("overlapping runs for one account: the second exits 75") {
 TEST_CASE("OAuth 2.0: rotated refresh tokens are kept in the database and used next time") {
   LoopFixture f;
   f.posted(2, kPosted, "sleep", "oauth2:e2e-client");
-  auto env = f.env;
-  for (const char* k :
-       {"X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET"})
-    env.erase(k);
-  env["X_OAUTH2_CLIENT_ID"] = "e2e-client";
-  env["X_OAUTH2_REFRESH_TOKEN"] = "first-refresh-token";
+  auto env = f.oauth2_env();
   Result first = run_tool({"scrape-metrics", "--now", kLater}, env);
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
