@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <regex>
+#include <utility>
 
 #include "core/error.h"
 #include "db/connection.h"
@@ -16,7 +17,8 @@ namespace {
 
 constexpr const char* kSelectAccount =
     "SELECT account_id, handle, x_user_id, timezone, topics, "
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "posting_hour_from, posting_hour_to "
     "FROM accounts ";
 
 Account from_row(const pqxx::row& r) {
@@ -27,7 +29,22 @@ Account from_row(const pqxx::row& r) {
   a.timezone = r[3].as<std::string>();
   a.topics = from_pg_array(r[4]);
   a.created_at = r[5].as<std::string>();
+  a.posting_hour_from = r[6].as<int>();
+  a.posting_hour_to = r[7].as<int>();
   return a;
+}
+
+// --hours "7-23": two local hours 0-23, both included.
+std::pair<int, int> parse_posting_hours(const std::string& text) {
+  static const std::regex kRange("^([0-9]{1,2})-([0-9]{1,2})$");
+  std::smatch m;
+  if (std::regex_match(text, m, kRange)) {
+    const int from = std::stoi(m[1]), to = std::stoi(m[2]);
+    if (from <= 23 && to <= 23) return {from, to};
+  }
+  throw usage_error("--hours \"" + text + "\"",
+                    "expected local hours FROM-TO, each 0-23, both included (e.g. 7-23, or 22-2 "
+                    "across midnight)");
 }
 
 std::string strip_at(const std::string& handle) {
@@ -89,7 +106,9 @@ nlohmann::json to_json(const Account& a) {
           {"x_user_id", a.x_user_id ? nlohmann::json(*a.x_user_id) : nlohmann::json(nullptr)},
           {"timezone", a.timezone},
           {"topics", a.topics},
-          {"created_at", a.created_at}};
+          {"created_at", a.created_at},
+          {"posting_hours",
+           std::to_string(a.posting_hour_from) + "-" + std::to_string(a.posting_hour_to)}};
 }
 
 std::optional<Account> find_account(pqxx::transaction_base& t, const std::string& handle) {
@@ -149,6 +168,8 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
       if (!problem.empty()) throw usage_error("--topic " + shown_topic(topic), problem);
     }
   }
+  std::optional<std::pair<int, int>> hours;
+  if (change.posting_hours) hours = parse_posting_hours(*change.posting_hours);
   pqxx::work w(conn);
   if (change.timezone) {
     if (w.exec_params1("SELECT count(*) FROM pg_timezone_names WHERE name = $1",
@@ -164,16 +185,26 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
   };
   const std::optional<std::string> topics =
       change.topics ? std::optional<std::string>(to_pg_array(*change.topics)) : std::nullopt;
+  std::optional<std::string> hour_from, hour_to;
+  if (hours) {
+    hour_from = std::to_string(hours->first);
+    hour_to = std::to_string(hours->second);
+  }
   w.exec_params(
-      "INSERT INTO accounts (handle, x_user_id, timezone, topics, created_at, updated_at) "
-      "VALUES ($1, $2, coalesce($3, 'UTC'), coalesce($4::text[], '{}'), $5, $5) "
+      "INSERT INTO accounts (handle, x_user_id, timezone, topics, created_at, updated_at, "
+      "  posting_hour_from, posting_hour_to) "
+      "VALUES ($1, $2, coalesce($3, 'UTC'), coalesce($4::text[], '{}'), $5, $5, "
+      "  coalesce($6::smallint, 7), coalesce($7::smallint, 23)) "
       "ON CONFLICT (lower(handle)) DO UPDATE SET "
       "  handle = excluded.handle, "
       "  x_user_id = coalesce($2, accounts.x_user_id), "
       "  timezone = coalesce($3, accounts.timezone), "
       "  topics = coalesce($4::text[], accounts.topics), "
+      "  posting_hour_from = coalesce($6::smallint, accounts.posting_hour_from), "
+      "  posting_hour_to = coalesce($7::smallint, accounts.posting_hour_to), "
       "  updated_at = $5",
-      handle, opt(change.x_user_id), opt(change.timezone), opt(topics), now_text);
+      handle, opt(change.x_user_id), opt(change.timezone), opt(topics), now_text, opt(hour_from),
+      opt(hour_to));
   auto a = find_account(w, handle);
   w.commit();
   return *a;

@@ -18,6 +18,9 @@ struct Account {
   std::string timezone = "UTC";
   std::vector<std::string> topics;
   std::string created_at;
+  // The local hours it posts in, both ends included (from > to wraps past midnight).
+  int posting_hour_from = 7;
+  int posting_hour_to = 23;
 };
 
 nlohmann::json to_json(const Account& a);
@@ -27,6 +30,7 @@ struct AccountChange {
   std::optional<std::string> x_user_id;
   std::optional<std::string> timezone;
   std::optional<std::vector<std::string>> topics;  // replaces the list when set
+  std::optional<std::string> posting_hours;        // "7-23"
 };
 
 std::optional<Account> find_account(pqxx::transaction_base& t, const std::string& handle);

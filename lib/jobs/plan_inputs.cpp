@@ -116,6 +116,7 @@ plan::PlanInputs load_plan_inputs(db::AccountRun& run, TimePoint now, plan::Poli
   plan::PlanInputs in;
   in.now = now;
   in.timezone = run.account.timezone;
+  in.posting_hours = {run.account.posting_hour_from, run.account.posting_hour_to};
   const long long id = run.account.id;
   const std::string now_text = format_iso8601(now);
   pqxx::read_transaction t(run.conn);

@@ -7,16 +7,30 @@
 namespace gl::learn {
 
 namespace {
-constexpr double kTwoPi = 6.283185307179586;
+
+constexpr int kHours = 24;
+
+std::string hour_name(int h) { return "hour=" + std::to_string(h); }
+
+// The hours' prior correlation (see the header), inverted once: the hours'
+// block of the prior precision is lambda times this.
+const Eigen::MatrixXd& hour_prior_precision() {
+  static const Eigen::MatrixXd precision = [] {
+    Eigen::MatrixXd k(kHours, kHours);
+    for (int a = 0; a < kHours; ++a) {
+      for (int b = 0; b < kHours; ++b) {
+        const int d = std::abs(a - b);
+        k(a, b) = std::exp(-std::min(d, kHours - d) / kHourCorrelationHours);
+      }
+    }
+    return Eigen::MatrixXd(k.inverse());
+  }();
+  return precision;
 }
 
-FeatureMap hour_features(int h) {
-  const double a = kTwoPi * h / 24.0;
-  return {{"hour_sin1", std::sin(a)},
-          {"hour_cos1", std::cos(a)},
-          {"hour_sin2", std::sin(2 * a)},
-          {"hour_cos2", std::cos(2 * a)}};
-}
+}  // namespace
+
+FeatureMap hour_features(int h) { return {{hour_name(((h % kHours) + kHours) % kHours), 1}}; }
 
 FeatureMap wording_features(const std::string& text) {
   const TextFeatures t = analyze_text(text);
@@ -47,6 +61,12 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples, double 
   RewardModel m;
   m.lambda_ = lambda;
   m.n_ = samples.size();
+  // Every hour is in the model, drawn jointly, so untried hours keep their
+  // correlation with the tried ones; they come first (the prior's hour block).
+  for (int h = 0; h < kHours; ++h) {
+    m.index_.emplace(hour_name(h), h);
+    m.names_.push_back(hour_name(h));
+  }
   for (const auto& s : samples) {
     for (const auto& [name, v] : s.x) {
       if (m.index_.emplace(name, static_cast<int>(m.names_.size())).second)
@@ -61,17 +81,22 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples, double 
   }
   m.intercept_ = wsum > 0 ? wy / wsum : 0;
   Eigen::MatrixXd A = Eigen::MatrixXd::Identity(d, d) * lambda;
+  A.topLeftCorner(kHours, kHours) = lambda * hour_prior_precision();
   Eigen::VectorXd b = Eigen::VectorXd::Zero(d);
+  m.posts_.assign(static_cast<size_t>(d), 0);
   for (const auto& s : samples) {
     std::vector<std::pair<int, double>> nz;
-    for (const auto& [name, v] : s.x) nz.emplace_back(m.index_.at(name), v);
+    for (const auto& [name, v] : s.x) {
+      nz.emplace_back(m.index_.at(name), v);
+      if (v != 0) ++m.posts_[static_cast<size_t>(nz.back().first)];
+    }
     for (const auto& [i, vi] : nz) {
       b(i) += s.weight * vi * (s.y - m.intercept_);
       for (const auto& [j, vj] : nz) A(i, j) += s.weight * vi * vj;
     }
   }
   const Eigen::LDLT<Eigen::MatrixXd> ldlt(A);
-  m.mean_ = d > 0 ? Eigen::VectorXd(ldlt.solve(b)) : Eigen::VectorXd();
+  m.mean_ = ldlt.solve(b);
   double sse = 0;
   for (const auto& s : samples) {
     double pred = m.intercept_;
@@ -80,10 +105,8 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples, double 
   }
   // Residual variance, with a floor and a default before there is data.
   m.noise_var_ = wsum > 2 ? std::max(0.05, sse / std::max(1.0, wsum - 1)) : 1.0;
-  if (d > 0) {
-    const Eigen::MatrixXd cov = ldlt.solve(Eigen::MatrixXd::Identity(d, d)) * m.noise_var_;
-    m.chol_ = Eigen::LLT<Eigen::MatrixXd>(0.5 * (cov + cov.transpose())).matrixL();
-  }
+  const Eigen::MatrixXd cov = ldlt.solve(Eigen::MatrixXd::Identity(d, d)) * m.noise_var_;
+  m.chol_ = Eigen::LLT<Eigen::MatrixXd>(0.5 * (cov + cov.transpose())).matrixL();
   return m;
 }
 
@@ -92,19 +115,23 @@ double RewardModel::mean_coefficient(const std::string& name) const {
   return it == index_.end() ? 0 : mean_(it->second);
 }
 
+Evidence RewardModel::evidence(const std::string& name) const {
+  auto it = index_.find(name);
+  if (it == index_.end()) return {0, 0, std::sqrt(noise_var_ / lambda_)};
+  const auto i = it->second;
+  return {posts_.empty() ? 0 : posts_[static_cast<size_t>(i)], mean_(i), chol_.row(i).norm()};
+}
+
 RewardModel::Draw RewardModel::draw(std::mt19937_64& rng, double scale) const {
   Draw d;
   d.model_ = this;
   d.rng_ = &rng;
   d.scale_ = scale;
-  if (!names_.empty()) {
-    std::normal_distribution<double> z(0, 1);
-    Eigen::VectorXd e(static_cast<Eigen::Index>(names_.size()));
-    for (Eigen::Index i = 0; i < e.size(); ++i) e(i) = z(rng);
-    const Eigen::VectorXd w = mean_ + scale * (chol_ * e);
-    for (size_t i = 0; i < names_.size(); ++i)
-      d.values_[names_[i]] = w(static_cast<Eigen::Index>(i));
-  }
+  std::normal_distribution<double> z(0, 1);
+  Eigen::VectorXd e(static_cast<Eigen::Index>(names_.size()));
+  for (Eigen::Index i = 0; i < e.size(); ++i) e(i) = z(rng);
+  const Eigen::VectorXd w = mean_ + scale * (chol_ * e);
+  for (size_t i = 0; i < names_.size(); ++i) d.values_[names_[i]] = w(static_cast<Eigen::Index>(i));
   return d;
 }
 

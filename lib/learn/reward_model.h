@@ -1,10 +1,18 @@
 // The planner's posterior: a Bayesian linear model of the reward over the
-// choices a plan makes (topic, hook, persona, posting hour as smooth daily
-// harmonics), fitted on decayed, gated posts. Estimating the choices jointly
-// separates their effects (a good hour is not credited to the topic posted
-// at it), and sharing the hour curve across neighbouring hours lets a few
-// dozen posts say something about all 24. Thompson sampling draws the
-// coefficients from the posterior; an unseen choice draws from the prior.
+// choices a plan makes (topic, hook, persona, posting hour), fitted on
+// decayed, gated posts. Estimating the choices jointly separates their effects
+// (a good hour is not credited to the topic posted at it). Thompson sampling
+// draws the coefficients from the posterior; an unseen choice draws from the
+// prior.
+//
+// The hour is one effect per local hour ("hour=14") with a cyclic Gaussian-
+// process prior over the 24 hours: prior covariance
+//   cov(hour=a, hour=b) = main-effect prior variance * exp(-d(a, b) / kHourCorrelationHours)
+// where d is the distance around the clock. Neighbouring hours share evidence,
+// and an hour far from every hour with posts keeps the prior's full width:
+// it is explored as an unknown, never exploited as a certainty (issue 18: a
+// curve of two harmonics fitted to five hours was most certain exactly where
+// it had no data).
 #pragma once
 
 #include <Eigen/Dense>
@@ -17,8 +25,7 @@
 
 namespace gl::learn {
 
-// Features of a choice: "topic=sleep", "hook=question", "generator=coach" and
-// hour harmonics "hour_sin1", "hour_cos1", "hour_sin2", "hour_cos2".
+// Features of a choice: "topic=sleep", "hook=question", "generator=coach", "hour=14".
 FeatureMap choice_features(const std::string& topic, const std::string& hook,
                            const std::string& generator, int local_hour);
 FeatureMap hour_features(int local_hour);
@@ -38,6 +45,18 @@ struct WeightedSample {
   double weight = 1;  // decay
 };
 
+// Audiences' activity changes over a few hours: an hour shares e^-1/3 = 72% of
+// its neighbour's effect, 37% of one 3 h away, 14% of one 6 h away.
+inline constexpr double kHourCorrelationHours = 3.0;
+
+// What the posterior says about one feature: the posts that had it, its
+// effect on the reward (against the average post) and the effect's sd.
+struct Evidence {
+  int posts = 0;
+  double effect = 0;
+  double sd = 0;
+};
+
 class RewardModel {
  public:
   // Ridge prior N(0, noise_var / lambda) on every coefficient; the intercept is the weighted mean.
@@ -47,6 +66,7 @@ class RewardModel {
   double noise_var() const { return noise_var_; }
   size_t samples() const { return n_; }
   double mean_coefficient(const std::string& name) const;
+  Evidence evidence(const std::string& name) const;
 
   // One posterior draw of all coefficients, its spread scaled by `scale` (1 =
   // the posterior itself); unseen names draw from the prior (cached per draw).
@@ -68,7 +88,8 @@ class RewardModel {
   std::vector<std::string> names_;
   std::map<std::string, int> index_;
   Eigen::VectorXd mean_;
-  Eigen::MatrixXd chol_;  // lower Cholesky factor of the posterior covariance
+  std::vector<int> posts_;  // per name: the samples that had it
+  Eigen::MatrixXd chol_;    // lower Cholesky factor of the posterior covariance
   double intercept_ = 0;
   double noise_var_ = 1;
   double lambda_ = 3;

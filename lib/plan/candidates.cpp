@@ -24,6 +24,7 @@ std::vector<Slot> candidate_slots(const PlanInputs& in, const PlanOptions& o) {
   for (int h = 0; h < kHoursAhead && out.size() < kMaxSlots; ++h) {
     const TimePoint slot = start + std::chrono::hours(h);
     const LocalTime local = to_local(slot, in.timezone);
+    if (!in.posting_hours.allows(local.hour)) continue;
     bool spaced = true;
     int posts_that_day = 0;
     for (size_t i = 0; i < in.scheduled.size(); ++i) {

@@ -18,7 +18,8 @@ struct Slot {
   int local_hour = 0;  // in the account's timezone
 };
 
-// Posting slots on the hour over the next two days (at most 24) that keep
+// Posting slots on the hour over the next two days (at most 24), within the
+// account's posting hours, that keep
 // min_spacing_hours from every scheduled post and leave the local day (in the
 // account's timezone) under the daily cap.
 std::vector<Slot> candidate_slots(const PlanInputs& in, const PlanOptions& o);

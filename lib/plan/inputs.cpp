@@ -15,6 +15,10 @@ const T* find_by(const std::vector<T>& items, std::string T::*field, const std::
 }
 }  // namespace
 
+bool PostingHours::allows(int h) const {
+  return from <= to ? h >= from && h <= to : h >= from || h <= to;
+}
+
 const Persona* PlanInputs::persona(const std::string& name) const {
   return find_by(personas, &Persona::name, name);
 }

@@ -28,9 +28,18 @@ struct Formula {
 // The expected reward of a text posted at a time (the oracle's only input).
 using OracleScorer = std::function<double(const std::string& text, TimePoint at)>;
 
+// The local hours an account posts in, both ends included; from > to wraps
+// past midnight ("22-2" is 22, 23, 0, 1, 2). The default is 07:00-23:00.
+struct PostingHours {
+  int from = 7;
+  int to = 23;
+  bool allows(int local_hour) const;
+};
+
 struct PlanInputs {
   TimePoint now;
   std::string timezone = "UTC";       // the account's, for hours of day and the daily cap
+  PostingHours posting_hours;         // the account's; every policy plans only within them
   std::vector<std::string> topics;    // the account's list and its history, lower case
   std::vector<std::string> trending;  // fresh trending topics, best first
   std::vector<Persona> personas;      // enabled

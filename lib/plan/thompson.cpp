@@ -3,6 +3,7 @@
 // features the model is fitted on, so terms that tie the families together
 // (topic x hour, fatigue, ...) count as soon as the model has them.
 #include <array>
+#include <cmath>
 
 #include "learn/reward_model.h"
 #include "plan/choice.h"
@@ -84,6 +85,18 @@ size_t best_plan(const CompiledFeatures& f, const std::vector<double>& coefficie
   return best;
 }
 
+// What the posterior knows about a chosen key: posts with it, its effect on
+// the reward against the average post, and the effect's 90% interval.
+nlohmann::json evidence_json(const learn::RewardModel& m, const std::string& family,
+                             const std::string& key) {
+  const learn::Evidence e = m.evidence(family + "=" + key);
+  const auto r = [](double v) { return std::round(v * 1e4) / 1e4; };
+  return {{"key", key},
+          {"posts", e.posts},
+          {"effect", r(e.effect)},
+          {"interval", {r(e.effect - 1.645 * e.sd), r(e.effect + 1.645 * e.sd)}}};
+}
+
 }  // namespace
 
 Plan choose_thompson(const PlanInputs& in, const PlanOptions& o, std::mt19937_64& rng) {
@@ -129,6 +142,11 @@ Plan choose_thompson(const PlanInputs& in, const PlanOptions& o, std::mt19937_64
   plan.rationale["policy"] = policy_name(o.policy);
   plan.rationale["posterior_samples"] = in.reward_model.samples();
   plan.rationale["candidate_plans"] = n;
+  const learn::RewardModel& m = in.reward_model;
+  plan.rationale["evidence"] = {{"topic", evidence_json(m, "topic", plan.topic)},
+                                {"hook", evidence_json(m, "hook", plan.hook)},
+                                {"generator", evidence_json(m, "generator", plan.persona)},
+                                {"hour", evidence_json(m, "hour", std::to_string(plan.hour))}};
   return plan;
 }
 

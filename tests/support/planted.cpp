@@ -85,6 +85,32 @@ void plant_history(TestDb& db, int n, unsigned seed) {
   w.commit();
 }
 
+void plant_hour_history(TestDb& db, const std::string& end) {
+  std::mt19937 rng(18);
+  std::normal_distribution<double> noise(0, 0.15);
+  const char* topics[] = {"sleep", "focus", "nutrition"};
+  const char* generators[] = {"dataNerd", "coach", "storyteller"};
+  const int hours[] = {8, 11, 14, 17, 20};
+  const auto day0 =
+      std::chrono::floor<std::chrono::hours>(*parse_iso8601(end)) - std::chrono::hours(24 * 6);
+  pqxx::work w(db.conn());
+  w.exec("INSERT INTO accounts (handle, timezone) VALUES ('hours', 'UTC') ON CONFLICT DO NOTHING");
+  for (int i = 0; i < 600; ++i) {
+    const int day = i / 100, h = (i / 20) % 5, k = i % 20;
+    const double views = 1000 * (hours[h] == 14 ? 2 : 1) * std::exp(noise(rng));
+    const auto posted = day0 -
+                        std::chrono::hours(day0.time_since_epoch() / std::chrono::hours(1) % 24) +
+                        std::chrono::hours(24 * day + hours[h]) + std::chrono::minutes(k * 3);
+    const long long impressions = static_cast<long long>(views);
+    const long long likes = std::max(5LL, static_cast<long long>(views * 0.03));
+    insert_post(w, 7000 + i, topics[i % 3], hours[h], generators[(i / 3) % 3],
+                std::string(topics[i % 3]) + " note " + std::to_string(i) +
+                    ": 73% of adults get this wrong. Research shows why.",
+                impressions, likes, likes / 10, impressions / 200, format_iso8601(posted), true);
+  }
+  w.commit();
+}
+
 void plant_ungated(TestDb& db, int n) {
   const auto now = *parse_iso8601(kPlantedNow);
   pqxx::work w(db.conn());

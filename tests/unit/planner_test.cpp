@@ -19,11 +19,13 @@ namespace {
 
 const TimePoint kNow = *gl::parse_iso8601("2026-11-24T06:30:00Z");
 
-// Three topics, three personas, no history: every hour of the next day is free.
+// Three topics, three personas, no history, posting at any hour: every hour
+// of the next day is free.
 PlanInputs base_inputs() {
   PlanInputs in;
   in.now = kNow;
   in.timezone = "UTC";
+  in.posting_hours = {0, 23};
   in.topics = {"focus", "nutrition", "sleep"};
   in.personas = {{"coach", "", ""}, {"dataNerd", "", ""}, {"storyteller", "", ""}};
   return in;
@@ -352,4 +354,120 @@ TEST_CASE("the formula has the chosen hook, the persona's own three times as lik
   CHECK(f->distribution.at("own") == Approx(0.75));
   CHECK(f->distribution.at("other") == Approx(0.25));
   CHECK_FALSE(choose_formula(in, "coach", "list", rng));
+}
+
+namespace {
+
+// Issue 18's history: 600 posts at 08, 11, 14, 17 and 20 h, the 14:00 posts
+// with twice the views (ln 2 more reward); three topics and personas, one hook.
+gl::learn::RewardModel five_hours_model() {
+  std::mt19937_64 rng(18);
+  std::normal_distribution<double> noise(0, 0.15);
+  const int hours[] = {8, 11, 14, 17, 20};
+  const std::vector<std::string> topics = {"focus", "nutrition", "sleep"};
+  const std::vector<std::string> personas = {"coach", "dataNerd", "storyteller"};
+  std::vector<gl::learn::WeightedSample> samples;
+  for (int i = 0; i < 600; ++i) {
+    const int hour = hours[(i / 20) % 5];
+    const double y = 3 + (hour == 14 ? std::log(2.0) : 0) + noise(rng);
+    samples.push_back(
+        {gl::learn::choice_features(topics[i % 3], "statement", personas[(i / 3) % 3], hour), y,
+         1});
+  }
+  return gl::learn::RewardModel::fit(samples);
+}
+
+}  // namespace
+
+TEST_CASE("on five tried hours with 14:00 best, thompson picks 14:00 and stays in 07-23") {
+  PlanInputs in = base_inputs();
+  in.posting_hours = {};  // the default, 07:00-23:00
+  in.reward_model = five_hours_model();
+  std::map<int, int> hours;
+  for (int k = 0; k < 30; ++k) {
+    in.now = kNow + std::chrono::minutes(53 * k);
+    std::mt19937_64 rng(static_cast<unsigned>(k + 1));
+    const Plan p = choose_thompson(in, options(Policy::kThompson), rng);
+    ++hours[p.hour];
+    for (const auto& [h, prob] : p.probabilities.at("hour").distribution) {
+      CHECK(std::stoi(h) >= 7);
+      CHECK(std::stoi(h) <= 23);
+      CHECK(prob < 0.99);
+    }
+    const auto& e = p.rationale.at("evidence").at("hour");
+    CHECK(e.at("key") == std::to_string(p.hour));
+    if (p.hour == 14) {
+      CHECK(e.at("posts") == 120);
+      CHECK(e.at("interval")[0].get<double>() > 0);
+    }
+  }
+  for (const auto& [h, n] : hours) {
+    CHECK(h >= 7);
+    CHECK(h <= 23);
+  }
+  CHECK(hours[14] >= 15);
+}
+
+TEST_CASE("every policy plans only within the account's posting hours, across midnight too") {
+  PlanInputs in = learned_inputs();
+  for (const PostingHours window : {PostingHours{15, 18}, PostingHours{22, 2}}) {
+    in.posting_hours = window;
+    for (Policy policy : {Policy::kThompson, Policy::kEpsilon, Policy::kRandom}) {
+      std::mt19937_64 rng(11);
+      for (int i = 0; i < 20; ++i) {
+        const Plan p = choose_plan(in, options(policy), rng);
+        INFO(policy_name(policy) << " " << window.from << "-" << window.to << ": " << p.hour);
+        CHECK(window.allows(p.hour));
+        for (const auto& [h, prob] : p.probabilities.at("hour").distribution)
+          CHECK(window.allows(std::stoi(h)));
+      }
+    }
+  }
+  CHECK(PostingHours{}.allows(7));
+  CHECK(PostingHours{}.allows(23));
+  CHECK_FALSE(PostingHours{}.allows(2));
+  CHECK_FALSE(PostingHours{}.allows(6));
+  CHECK(PostingHours{22, 2}.allows(0));
+  CHECK_FALSE(PostingHours{22, 2}.allows(3));
+  CHECK(PostingHours{5, 5}.allows(5));
+  CHECK_FALSE(PostingHours{5, 5}.allows(6));
+}
+
+TEST_CASE("topics and hooks never tried are explored, not assumed best") {
+  // History on three topics and two hooks: sleep and question are best.
+  std::mt19937_64 data(21);
+  std::normal_distribution<double> noise(0, 0.3);
+  const std::vector<std::string> topics = {"focus", "nutrition", "sleep"};
+  std::vector<gl::learn::WeightedSample> samples;
+  for (int i = 0; i < 300; ++i) {
+    const std::string topic = topics[data() % 3];
+    const std::string hook = data() % 2 ? "question" : "statement";
+    const double y =
+        2 + (topic == "sleep" ? 0.6 : 0) + (hook == "question" ? 0.5 : 0) + noise(data);
+    samples.push_back({gl::learn::choice_features(topic, hook, "coach", 19), y, 1});
+  }
+  PlanInputs in = base_inputs();
+  in.topics.push_back("untried");
+  in.reward_model = gl::learn::RewardModel::fit(samples);
+  PlanOptions o = options(Policy::kThompson);
+  o.exploration = 1.0;  // the full posterior: an unknown keeps its whole width
+  std::mt19937_64 rng(22);
+  const Plan p = choose_thompson(in, o, rng);
+  const auto& topic = p.probabilities.at("topic").distribution;
+  const auto& hook = p.probabilities.at("hook").distribution;
+  // Possible, more than the floor, and less likely than the known best.
+  CHECK(topic.at("untried") > 0.02);
+  CHECK(topic.at("untried") < topic.at("sleep"));
+  CHECK(topic.at("untried") > topic.at("focus"));  // the prior mean is the average post
+  double untried_hooks = 0;
+  for (const auto& [h, prob] : hook) {
+    if (h == "question" || h == "statement") continue;
+    CHECK(prob > 0);
+    CHECK(prob < hook.at("question"));
+    untried_hooks += prob;
+  }
+  CHECK(untried_hooks > 0.05);
+  // The rationale says there is no evidence for an untried key.
+  const auto e = p.rationale.at("evidence");
+  if (p.topic == "untried") CHECK(e.at("topic").at("posts") == 0);
 }

@@ -94,3 +94,29 @@ TEST_CASE("a feature the model never saw draws from the prior") {
   const RewardModel empty = RewardModel::fit({}, 3.0);
   CHECK(draw_sd(empty, "topic=a", 8000) == Approx(std::sqrt(1.0 / 3.0)).epsilon(0.03));
 }
+
+TEST_CASE("an hour far from every hour with posts keeps the prior's width; a tried hour narrows") {
+  // Hours 8-20 tried, 40 posts each, a bump at 14.
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> noise(0, 0.3);
+  std::vector<WeightedSample> samples;
+  for (int h = 8; h <= 20; ++h) {
+    for (int i = 0; i < 40; ++i)
+      samples.push_back({choice_features("", "", "", h), 2 + (h == 14 ? 0.6 : 0) + noise(rng), 1});
+  }
+  const RewardModel m = RewardModel::fit(samples, 3.0);
+  const double prior_sd = std::sqrt(m.noise_var() / 3.0);
+  const Evidence night = m.evidence("hour=2");
+  const Evidence noon = m.evidence("hour=14");
+  CHECK(night.posts == 0);
+  CHECK(noon.posts == 40);
+  // 6 h from the nearest tried hour the correlation is e^-2: nearly all the prior's width.
+  CHECK(night.sd > 0.9 * prior_sd);
+  CHECK(noon.sd < prior_sd / 3);
+  CHECK(draw_sd(m, "hour=2", 8000) == Approx(night.sd).epsilon(0.05));
+  CHECK(std::abs(night.effect) < 0.3 * prior_sd);
+  CHECK(noon.effect > 0.3);
+  // A neighbour of tried hours borrows from them: narrower than an hour far away.
+  CHECK(m.evidence("hour=7").sd < 0.8 * night.sd);
+  CHECK(m.evidence("hour=7").sd > noon.sd);
+}

@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   std::string x_user_id, timezone, show_handle;
   std::vector<std::string> topics;
   bool clear_topics = false;
+  std::string hours;
+  CLI::Option* hours_flag = nullptr;
   CLI::App* add = nullptr;
   CLI::App* list = nullptr;
   CLI::App* show = nullptr;
@@ -30,6 +32,9 @@ int main(int argc, char** argv) {
         add->add_option("--topic", topics,
                         "a topic the account writes about (repeat; replaces the list)");
         add->add_flag("--clear-topics", clear_topics, "empty the account's topic list");
+        hours_flag = add->add_option("--hours", hours,
+                                     "local hours it posts in, FROM-TO, both included "
+                                     "(default 7-23; 22-2 wraps past midnight)");
         list = app.add_subcommand("list", "list all accounts, one JSON object per line");
         show = app.add_subcommand("show", "show one account");
         show->add_option("handle", show_handle, "X handle")->required();
@@ -43,6 +48,7 @@ int main(int argc, char** argv) {
           // Given at all, a flag's value counts: an empty one is an error, not the default.
           if (user_id_flag->count() > 0) change.x_user_id = x_user_id;
           if (timezone_flag->count() > 0) change.timezone = timezone;
+          if (hours_flag->count() > 0) change.posting_hours = hours;
           if (!topics.empty() || clear_topics)
             change.topics = clear_topics ? std::vector<std::string>{} : topics;
           gl::emit(gl::db::to_json(gl::db::upsert_account(*conn, change, ctx.clock.now())));
