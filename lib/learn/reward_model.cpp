@@ -30,6 +30,15 @@ const Eigen::MatrixXd& hour_prior_precision() {
 
 }  // namespace
 
+const char* daypart_name(int h) {
+  static const char* const kParts[] = {"night", "morning", "afternoon", "evening"};
+  return kParts[(((h % kHours) + kHours) % kHours) / 6];
+}
+
+double prior_share(const std::string& name) {
+  return name.find('|') == std::string::npos ? 1.0 : kInteractionPriorShare;
+}
+
 FeatureMap hour_features(int h) { return {{hour_name(((h % kHours) + kHours) % kHours), 1}}; }
 
 FeatureMap wording_features(const std::string& text) {
@@ -51,7 +60,10 @@ FeatureMap maturity_features(double age_hours) {
 FeatureMap choice_features(const std::string& topic, const std::string& hook,
                            const std::string& generator, int local_hour) {
   FeatureMap f = hour_features(local_hour);
-  if (!topic.empty()) f["topic=" + topic] = 1;
+  if (!topic.empty()) {
+    f["topic=" + topic] = 1;
+    f["topic=" + topic + "|" + daypart_name(local_hour)] = 1;
+  }
   if (!hook.empty()) f["hook=" + hook] = 1;
   if (!generator.empty()) f["generator=" + generator] = 1;
   return f;
@@ -81,6 +93,7 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples, double 
   }
   m.intercept_ = wsum > 0 ? wy / wsum : 0;
   Eigen::MatrixXd A = Eigen::MatrixXd::Identity(d, d) * lambda;
+  for (int i = kHours; i < d; ++i) A(i, i) = lambda / prior_share(m.names_[static_cast<size_t>(i)]);
   A.topLeftCorner(kHours, kHours) = lambda * hour_prior_precision();
   Eigen::VectorXd b = Eigen::VectorXd::Zero(d);
   m.posts_.assign(static_cast<size_t>(d), 0);
@@ -117,7 +130,7 @@ double RewardModel::mean_coefficient(const std::string& name) const {
 
 Evidence RewardModel::evidence(const std::string& name) const {
   auto it = index_.find(name);
-  if (it == index_.end()) return {0, 0, std::sqrt(noise_var_ / lambda_)};
+  if (it == index_.end()) return {0, 0, std::sqrt(prior_share(name) * noise_var_ / lambda_)};
   const auto i = it->second;
   return {posts_.empty() ? 0 : posts_[static_cast<size_t>(i)], mean_(i), chol_.row(i).norm()};
 }
@@ -140,7 +153,7 @@ double RewardModel::Draw::coefficient(const std::string& name) {
   if (it != values_.end()) return it->second;
   // Never seen: its prior.
   const double v = std::normal_distribution<double>(
-      0, scale_ * std::sqrt(model_->noise_var_ / model_->lambda_))(*rng_);
+      0, scale_ * std::sqrt(prior_share(name) * model_->noise_var_ / model_->lambda_))(*rng_);
   values_[name] = v;
   return v;
 }

@@ -25,11 +25,23 @@
 
 namespace gl::learn {
 
-// Features of a choice: "topic=sleep", "hook=question", "generator=coach", "hour=14".
+// Features of a choice: "topic=sleep", "hook=question", "generator=coach", "hour=14",
+// and the topic in the hour's part of the day, "topic=sleep|evening".
 FeatureMap choice_features(const std::string& topic, const std::string& hook,
                            const std::string& generator, int local_hour);
 FeatureMap hour_features(int local_hour);
 
+// The part of the day of a local hour, in four blocks of six hours: "night"
+// (0-5), "morning" (6-11), "afternoon" (12-17), "evening" (18-23).
+const char* daypart_name(int local_hour);
+
+// An interaction (a name with "|") is a deviation from the additive model, so
+// a priori smaller than a main effect: its prior variance is this share of a
+// main effect's (a hierarchical prior). Where there are no posts it is 0 in
+// the posterior mean and widens the draws a little; it moves only when a
+// topic's posts in one part of the day depart from topic + hour.
+inline constexpr double kInteractionPriorShare = 0.5;
+double prior_share(const std::string& feature_name);
 // What the words add beyond the hook: "length=medium", "numbers", "question", "cta".
 FeatureMap wording_features(const std::string& text);
 
