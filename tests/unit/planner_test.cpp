@@ -140,7 +140,9 @@ TEST_CASE("thompson and epsilon choose the planted best topic, hook, persona and
     CHECK(most(topics) == "sleep");
     CHECK(most(hooks) == "question");
     CHECK(most(personas) == "coach");
-    CHECK(most(hours) == "19");
+    // The planted curve's 18:00 and 20:00 are 0.02 below 19:00, under the
+    // standard error of 25 posts an hour: a neighbour may win for Thompson.
+    CHECK(std::abs(std::stoi(most(hours)) - 19) <= (policy == Policy::kThompson ? 1 : 0));
     // Epsilon-greedy 20% keeps the best with probability 0.8 + 0.2/n at least.
     CHECK(topics["sleep"] >= n * 2 / 3);
     CHECK(personas["coach"] >= n * 2 / 3);
@@ -392,7 +394,8 @@ TEST_CASE("on five tried hours with 14:00 best, thompson picks 14:00 and stays i
     for (const auto& [h, prob] : p.probabilities.at("hour").distribution) {
       CHECK(std::stoi(h) >= 7);
       CHECK(std::stoi(h) <= 23);
-      CHECK(prob < 0.99);
+      // An hour without posts is never the near-certain choice (issue 18: 02:00 at 0.99).
+      if (h != "8" && h != "11" && h != "14" && h != "17" && h != "20") CHECK(prob < 0.5);
     }
     const auto& e = p.rationale.at("evidence").at("hour");
     CHECK(e.at("key") == std::to_string(p.hour));
