@@ -38,7 +38,9 @@ TEST_CASE("the whole loop runs on its own for a few simulated days") {
   CHECK(failures == 0);
   const long long posted =
       std::stoll(db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'posted'"));
-  CHECK(posted >= 8);  // 3 a day at most, 4 h apart
+  // 3 a day at most, 4 h apart, within the default posting hours 07-23 New York
+  // (the run is Oct 31 20:00 to Nov 4 19:00 there); plans may queue a day ahead.
+  CHECK(posted >= 6);
   CHECK(posted <= 12);
   CHECK(db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'failed'") == "0");
   CHECK(std::stoll(db.scalar("SELECT count(*) FROM learning_posts WHERE passed_gates")) >= 4);
