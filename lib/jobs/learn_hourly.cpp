@@ -1,32 +1,61 @@
 #include "jobs/learn_hourly.h"
 
+#include <algorithm>
+
 #include "core/json_lines.h"
 #include "jobs/arms.h"
 #include "jobs/extract_formulas.h"
 #include "jobs/learning_data.h"
 #include "jobs/training.h"
+#include "learn/bandit.h"
+#include "learn/stats.h"
 
 namespace gl::jobs {
 
 namespace {
 
-// The best `n` arms of a family: their keys, and their numbers beside.
-void top_arms(pqxx::transaction_base& t, const LearningScope& scope, const std::string& family,
-              size_t n, Json& names, Json& details) {
-  names = Json::array();
-  details = Json::array();
-  for (const auto& a : rank_arms(arm_stats(t, scope, family, true))) {
-    if (names.size() == n) break;
-    if (family == "hour") {
-      names.push_back(std::stoi(a.key));
-    } else {
-      names.push_back(a.key);
-    }
-    details.push_back({{"key", a.key},
-                       {"posts", a.posts},
-                       {"mean_reward", a.mean_reward},
-                       {"confidence", a.confidence}});
+// The choices the summary ranks: arm family (arms.h) and its name in the summary.
+struct Family {
+  const char* arms;
+  const char* name;
+};
+constexpr Family kFamilies[] = {
+    {"topic", "topic"}, {"hour", "hour"}, {"hook", "hook"}, {"generator", "persona"},
+    {"formula", "formula"}};
+
+struct Entry {
+  Json json;
+  learn::Evidence evidence;
+  std::string key;
+};
+
+// Every item of a family with its evidence: posts, effect on the reward
+// against the mean of the account's posts, interval and confidence.
+std::vector<Entry> family_evidence(pqxx::transaction_base& t, const LearningScope& scope,
+                                   const Family& family, double& account_mean) {
+  const auto arms = arm_stats(t, scope, family.arms, /*decay=*/true);
+  const auto post = learn::arm_posteriors(arms);
+  account_mean = post.prior_mean;
+  std::vector<Entry> out;
+  for (const auto& a : arms) {
+    const learn::NormalPosterior& p = post.by_key.at(a.key);
+    const learn::Evidence e = learn::evidence_of(p, a.pulls, post.prior_mean);
+    const Json key = std::string(family.name) == "hour" ? Json(std::stoi(a.key)) : Json(a.key);
+    out.push_back({{{"key", key},
+                    {"posts", a.pulls},
+                    {"weight", a.weight},
+                    {"mean_reward", p.mean},
+                    {"effect", e.effect},
+                    {"interval", {e.low, e.high}},
+                    {"confidence", e.confidence}},
+                   e,
+                   a.key});
   }
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) {
+    return a.evidence.effect != b.evidence.effect ? a.evidence.effect > b.evidence.effect
+                                                  : a.key < b.key;
+  });
+  return out;
 }
 
 // Followers gained per 1000 views by a dimension, best first (at least 2 posts).
@@ -46,28 +75,83 @@ Json follower_drivers(pqxx::transaction_base& t, const LearningScope& scope,
   return out;
 }
 
-// The summary of one format's learning (top topics, hours, hooks, generators, follower drivers).
+// The summary of one format's learning: what the evidence ranks, what it
+// cannot yet rank, whether the data is current, and what drives follows.
 Json learning_summary(db::AccountRun& run, const std::string& format) {
   const LearningScope scope{run.account.id, run.now, format};
   pqxx::read_transaction t(run.conn);
   Json s = gate_report(t, scope);
-  Json details = Json::object();
-  top_arms(t, scope, "topic", 3, s["top_performing_topics"], details["topics"]);
-  top_arms(t, scope, "hour", 3, s["best_posting_hours"], details["hours"]);
-  top_arms(t, scope, "hook", 3, s["effective_hooks"], details["hooks"]);
-  Json generators = Json::object();
+  s["evidence_rule"] = {{"min_posts", learn::kMinEvidencePosts},
+                        {"interval", learn::kEvidenceLevel},
+                        {"half_life_days", learn::BanditConfig{}.half_life_days},
+                        {"stale_after_days", kStaleAfterDays}};
+  std::map<std::string, double> mean_er;
   for (const auto& r : LearningQuery(scope).exec(
            t,
            "SELECT lp.generator_name, avg(lp.engagement_rate) FROM gated lp "
-           "WHERE lp.engagement_rate IS NOT NULL GROUP BY 1 ORDER BY 2 DESC")) {
-    generators[r[0].as<std::string>()] = r[1].as<double>();
+           "WHERE lp.engagement_rate IS NOT NULL GROUP BY 1")) {
+    mean_er[r[0].as<std::string>()] = r[1].as<double>();
   }
+  Json ranked = Json::object(), insufficient = Json::object();
+  Json top = Json::object(), generators = Json::object();
+  for (const Family& f : kFamilies) {
+    double account_mean = 0;
+    ranked[f.name] = Json::array();
+    insufficient[f.name] = Json::array();
+    top[f.name] = Json::array();
+    for (auto& e : family_evidence(t, scope, f, account_mean)) {
+      if (std::string(f.name) == "persona" && mean_er.count(e.key))
+        e.json["mean_engagement_rate"] = mean_er.at(e.key);
+      if (!e.evidence.sufficient) {
+        insufficient[f.name].push_back(e.json);
+        continue;
+      }
+      ranked[f.name].push_back(e.json);
+      if (e.evidence.effect > 0 && top[f.name].size() < 3) top[f.name].push_back(e.json["key"]);
+      if (std::string(f.name) == "persona") generators[e.key] = e.json;
+    }
+    if (std::string(f.name) == "topic") s["account_mean_reward"] = account_mean;
+  }
+  // The least evidence first within what is not ranked: the reader sees why.
+  for (auto& [family, entries] : insufficient.items()) {
+    std::stable_sort(entries.begin(), entries.end(), [](const Json& a, const Json& b) {
+      return a["posts"].get<long long>() > b["posts"].get<long long>();
+    });
+  }
+
+  const auto newest = LearningQuery(scope).exec(
+      t, "SELECT extract(epoch FROM max(lp.posted_at))::float8 FROM gated lp")[0][0];
+  s["newest_gated_post"] = Json(nullptr);
+  bool stale = false;
+  if (!newest.is_null()) {
+    const TimePoint at = from_epoch_seconds(newest.as<double>());
+    const double days = hours_between(at, run.now) / 24;
+    s["newest_gated_post"] = format_iso8601(at);
+    if (days > kStaleAfterDays) {
+      stale = true;
+      s["stale_data"] = {{"newest_post", format_iso8601(at)},
+                         {"days_since_newest_post", days},
+                         {"ranked_then", ranked}};
+    }
+  }
+  // Old rankings are not presented as current: they move under stale_data.
+  if (stale) {
+    for (auto& [family, entries] : ranked.items()) {
+      entries = Json::array();
+      top[family] = Json::array();
+    }
+    generators = Json::object();
+  }
+  s["top_performing_topics"] = top["topic"];
+  s["best_posting_hours"] = top["hour"];
+  s["effective_hooks"] = top["hook"];
   s["generator_performance"] = generators;
+  s["ranked"] = ranked;
+  s["insufficient_evidence"] = insufficient;
   s["follower_drivers"] = {{"topic", follower_drivers(t, scope, "lower(lp.topic)")},
                            {"generator", follower_drivers(t, scope, "lp.generator_name")},
                            {"hook", follower_drivers(t, scope, "lp.hook_type")},
                            {"hour", follower_drivers(t, scope, "lp.posted_hour_local")}};
-  s["confidence"] = details;
   return s;
 }
 

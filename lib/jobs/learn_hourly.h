@@ -7,6 +7,11 @@
 
 namespace gl::jobs {
 
+// The learning summary calls its data stale, and ranks nothing as current,
+// when the newest gated post is older than this: a month without evidence is
+// longer than two half-lives of the bandits' decay (14 days).
+inline constexpr double kStaleAfterDays = 30;
+
 int learn_hourly(db::AccountRun& run);
 
 }  // namespace gl::jobs

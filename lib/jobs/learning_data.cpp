@@ -27,10 +27,14 @@ Json gate_report(pqxx::transaction_base& t, const LearningScope& scope) {
   return {{"posts_used", used}, {"posts_skipped", skipped}};
 }
 
-std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, const LearningScope& scope,
-                                          int limit) {
+namespace {
+
+// The posts of `relation` (scored: with their reward; posts: reward 0).
+std::vector<LearnedPost> load(pqxx::transaction_base& t, const LearningScope& scope,
+                              const std::string& relation, int limit) {
   LearningQuery q(scope);
   const std::string limit_param = q.bind(limit);
+  const std::string reward = relation == "scored" ? "lp.reward" : "0::float8";
   const auto rows = q.exec(
       t,
       "SELECT * FROM (SELECT lp.tweet_id, lp.decision_id::text, lp.content, lp.generator_name, "
@@ -39,11 +43,11 @@ std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, const Learn
       "  coalesce(extract(epoch FROM lp.posted_at - (SELECT max(p.posted_at) "
       "    FROM content_metadata p WHERE p.account_id = lp.account_id AND p.status = 'posted' "
       "      AND p.posted_at < lp.posted_at)) / 3600, 24), " +
-          counts_sql("lp") +
-          ", lp.followers_gained, lp.engagement_rate, lp.reward, "
-          "  extract(epoch FROM lp.collected_at - lp.posted_at)::float8 / 3600 "
-          "FROM scored lp ORDER BY lp.posted_at DESC LIMIT " +
-          limit_param + ") s ORDER BY 10");
+          counts_sql("lp") + ", lp.followers_gained, lp.engagement_rate, " + reward +
+          ", extract(epoch FROM lp.collected_at - lp.posted_at)::float8 / 3600, lp.available "
+          "FROM " +
+          relation + " lp ORDER BY lp.posted_at DESC, lp.tweet_id DESC LIMIT " + limit_param +
+          ") s ORDER BY 10, 1");
   std::vector<LearnedPost> out;
   for (const auto& r : rows) {
     LearnedPost p;
@@ -64,9 +68,22 @@ std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, const Learn
     p.engagement_rate = db::optional_double(r[21]);
     p.reward = r[22].as<double>();
     p.age_at_collection_hours = r[23].as<double>();
+    p.available = r[24].as<bool>();
     out.push_back(std::move(p));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, const LearningScope& scope,
+                                          int limit) {
+  return load(t, scope, "scored", limit);
+}
+
+std::vector<LearnedPost> load_posts(pqxx::transaction_base& t, const LearningScope& scope,
+                                    int limit) {
+  return load(t, scope, "posts", limit);
 }
 
 }  // namespace gl::jobs

@@ -28,11 +28,17 @@ struct LearnedPost {
   double age_at_collection_hours = 0;  // how mature the metrics are
   learn::PostOutcome metrics;
   std::optional<double> engagement_rate;
-  double reward = 0;
+  double reward = 0;  // 0 for a post that does not pass the gates (load_posts)
+  bool available = true;
 };
 
 // The newest `limit` gated posts of the scope's format, oldest first.
 std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, const LearningScope& scope,
                                           int limit = 5000);
+
+// The newest `limit` posts of the scope's format, gated or not, oldest first:
+// for a learner that reads the gates' verdict itself (learn::evaluate_gates).
+std::vector<LearnedPost> load_posts(pqxx::transaction_base& t, const LearningScope& scope,
+                                    int limit = 5000);
 
 }  // namespace gl::jobs

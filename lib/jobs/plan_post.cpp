@@ -32,23 +32,19 @@ constexpr const char* kInsert =
     "VALUES ($1, $2, $3, $4, $5, 'single', $6::text[], $7, $8, $9, $10::jsonb, $11::jsonb, "
     "  'queued', $12, $13, $13) RETURNING decision_id::text";
 
-struct Prediction {
-  std::optional<double> views, engagement_rate;
-};
-
-// The stored predictor's view of the post (for the dashboard and the predictor's own error).
-Prediction predict(const std::optional<StoredPredictor>& predictor, const plan::PlanInputs& in,
-                   const plan::Plan& plan, const std::string& text) {
+// The stored predictor's view of the post (for the dashboard and the predictor's
+// own error): only the targets whose model beat the mean on held-out posts.
+learn::Prediction predict(const std::optional<StoredPredictor>& predictor,
+                          const plan::PlanInputs& in, const plan::Plan& plan,
+                          const std::string& text) {
   if (!predictor) return {};
   double spacing = 24;
   for (const TimePoint& s : in.scheduled) {
     if (s < plan.slot) spacing = std::min(spacing, hours_between(s, plan.slot));
   }
   const LocalTime local = to_local(plan.slot, in.timezone);
-  const auto x = learn::features_of({text, plan.topic, plan.persona, plan.formula.value_or(""),
-                                     local.hour, local.weekday, spacing});
-  return {std::exp(predictor->log_views.predict(x)),
-          std::max(0.0, predictor->engagement_rate.predict(x))};
+  return predictor->predict({text, plan.topic, plan.persona, plan.formula.value_or(""),
+                             local.hour, local.weekday, spacing, {}});
 }
 
 int posts_to_plan(db::AccountRun& run, const PlanPostOptions& o, TimePoint now) {
@@ -77,7 +73,7 @@ int plan_post(db::AccountRun& run, const PlanPostOptions& o) {
   std::optional<StoredPredictor> predictor;
   {
     pqxx::read_transaction t(run.conn);
-    predictor = current_predictor(t, run.account.id, "single");
+    predictor = current_predictor(t, run.account.id, "single", now);
   }
   std::optional<llm::LlmClient> llm;
   if (const auto config = llm::llm_config_from_env(true)) llm.emplace(*config, run.ctx.log);
@@ -99,7 +95,7 @@ int plan_post(db::AccountRun& run, const PlanPostOptions& o) {
     p.rationale["local_hour"] = p.hour;
     if (const plan::Formula* f = p.formula ? in.formula(*p.formula) : nullptr)
       p.rationale["formula"] = {{"name", f->name}, {"structure", f->structure}};
-    const Prediction predicted = predict(predictor, in, p, draft.text);
+    const learn::Prediction predicted = predict(predictor, in, p, draft.text);
     const learn::TextFeatures tf = learn::analyze_text(draft.text);
     const std::string hook = learn::hook_name(tf.hook);
     const std::vector<std::string> tags = {hook, tf.length_band,
@@ -125,6 +121,7 @@ int plan_post(db::AccountRun& run, const PlanPostOptions& o) {
           {"weighted_length", x::weighted_length(draft.text)},
           {"predicted",
            {{"views", nullable(predicted.views)},
+            {"likes", nullable(predicted.likes)},
             {"engagement_rate", nullable(predicted.engagement_rate)}}},
           {"probabilities", probabilities},
           {"rationale", p.rationale},

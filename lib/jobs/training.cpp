@@ -1,72 +1,152 @@
 #include "jobs/training.h"
 
-#include <cmath>
-
+#include "db/connection.h"
+#include "db/pg_array.h"
 #include "jobs/learning_data.h"
 
 namespace gl::jobs {
 
 namespace {
 
-Json metrics_json(const learn::TrainResult& r) {
-  return {{"holdout_rmse", r.holdout_rmse},       {"baseline_rmse", r.baseline_rmse},
-          {"holdout_r2", r.holdout_r2},           {"train_samples", r.train_samples},
-          {"holdout_samples", r.holdout_samples}, {"lambda", r.model.lambda}};
+const std::string& views_unknown_name() {
+  static const std::string kName = learn::gate_failure_name(learn::GateFailure::kViewsUnknown);
+  return kName;
+}
+
+bool learnable(const learn::GateResult& g) {
+  return g.passed || (g.failures.size() == 1 && g.failures[0] == views_unknown_name());
+}
+
+// Why a post is not learnable: its first failed gate, views_unknown aside
+// (waived), so a post without views and with 2 likes counts as likes_below_5.
+const std::string& skip_reason(const learn::GateResult& g) {
+  for (const auto& f : g.failures)
+    if (f != views_unknown_name()) return f;
+  return g.failures.front();
+}
+
+// The account's followers at each time: the newest snapshot at or before it,
+// else the oldest after it (the nearest reading); nullopt when never read.
+std::vector<std::optional<double>> followers_at(pqxx::transaction_base& t, long long account_id,
+                                                const std::vector<TimePoint>& times) {
+  db::PgArray at;
+  for (const auto& tp : times) at.add_text(format_iso8601(tp));
+  std::vector<std::optional<double>> out;
+  for (const auto& r : t.exec_params(
+           "SELECT coalesce("
+           "  (SELECT fs.followers_count FROM follower_snapshots fs WHERE fs.account_id = $1 "
+           "     AND fs.taken_at <= u.at ORDER BY fs.taken_at DESC LIMIT 1), "
+           "  (SELECT fs.followers_count FROM follower_snapshots fs WHERE fs.account_id = $1 "
+           "     AND fs.taken_at > u.at ORDER BY fs.taken_at LIMIT 1))::float8 "
+           "FROM unnest($2::timestamptz[]) WITH ORDINALITY AS u(at, i) ORDER BY u.i",
+           account_id, at.str())) {
+    out.push_back(db::optional_double(r[0]));
+  }
+  return out;
+}
+
+Json target_json(const learn::TargetModel& m) {
+  Json j = {{"known", m.known}, {"trained", m.fit.has_value()}};
+  if (!m.fit) {
+    j["reason"] = m.reason;
+    j["used_for_planning"] = false;
+    return j;
+  }
+  const learn::TrainResult& r = *m.fit;
+  j["train_samples"] = r.train_samples;
+  j["holdout_samples"] = r.holdout_samples;
+  j["holdout_rmse"] = r.holdout_rmse;
+  j["baseline_rmse"] = r.baseline_rmse;
+  j["holdout_spearman"] = r.holdout_spearman;
+  j["holdout_r2"] = r.holdout_r2;
+  j["lambda"] = r.model.lambda;
+  j["beats_mean"] = r.beats_mean();
+  j["used_for_planning"] = m.usable();
+  return j;
 }
 
 }  // namespace
 
 Json train_predictor(db::AccountRun& run, const std::string& format) {
-  std::vector<LearnedPost> posts;
+  std::vector<LearnedPost> all;
+  std::vector<std::optional<double>> followers;
   {
     pqxx::read_transaction t(run.conn);
-    posts = load_gated_posts(t, {run.account.id, run.now, format});
+    all = load_posts(t, {run.account.id, run.now, format});
+    std::vector<TimePoint> times;
+    for (const auto& p : all) times.push_back(p.posted_at);
+    followers = followers_at(t, run.account.id, times);
   }
-  std::vector<learn::Sample> views, er;
-  for (const auto& p : posts) {
-    const learn::FeatureMap x = learn::features_of(
-        {p.content, p.topic, p.generator, p.formula, p.hour, p.weekday, p.spacing_hours});
-    views.push_back(
-        {x, std::log(static_cast<double>(std::max(1LL, p.metrics.impressions.value_or(1))))});
-    if (p.engagement_rate) er.push_back({x, *p.engagement_rate});
+  std::vector<learn::PredictorPost> posts;
+  Json skipped = Json::object();
+  long long views_unknown = 0;
+  TimePoint newest{};
+  for (size_t i = 0; i < all.size(); ++i) {
+    const LearnedPost& p = all[i];
+    const auto gates =
+        learn::evaluate_gates(p.metrics, hours_between(p.posted_at, run.now), p.available);
+    if (!learnable(gates)) {
+      const std::string& why = skip_reason(gates);
+      skipped[why] = skipped.value(why, 0LL) + 1;
+      continue;
+    }
+    if (!gates.passed) ++views_unknown;
+    posts.push_back({{p.content, p.topic, p.generator, p.formula, p.hour, p.weekday,
+                      p.spacing_hours, followers[i]},
+                     p.metrics});
+    newest = p.posted_at;
   }
-  const auto v = learn::train_ridge(views);
-  const auto e = learn::train_ridge(er);
-  if (!v || !e) {
-    return {
-        {"format", format},
-        {"trained", false},
-        {"samples", posts.size()},
-        {"reason", "fewer than " + std::to_string(learn::kMinTrainingSamples) + " gated posts"}};
+
+  Json targets = Json::object();
+  Json params = Json::object();
+  bool trained = false, used = false;
+  std::string reasons;
+  for (const auto& m : learn::train_predictor(posts)) {
+    const std::string name = learn::target_name(m.target);
+    targets[name] = target_json(m);
+    if (m.fit) {
+      trained = true;
+      params[name] = learn::StoredTarget{m.fit->model, m.baseline_now}.to_json();
+    } else {
+      reasons += (reasons.empty() ? "" : "; ") + name + ": " + m.reason;
+    }
+    used = used || m.usable();
   }
+  Json report = {{"format", format},
+                 {"trained", trained},
+                 {"posts", posts.size()},
+                 {"posts_skipped", skipped},
+                 {"views_unknown", views_unknown},
+                 {"targets", targets},
+                 {"used_for_planning", used}};
+  if (!trained) {
+    report["reason"] = posts.empty() ? "none of the " + std::to_string(all.size()) +
+                                           " posts is learnable (see posts_skipped)"
+                                     : reasons;
+    return report;
+  }
+  if (!used) report["reason"] = "no target beats predicting the mean on the newest posts";
+
   const std::string trained_at = format_iso8601(run.now);
-  const std::string through = format_iso8601(posts.back().posted_at);
-  const Json params = {{"log_views", v->model.to_json()}, {"engagement_rate", e->model.to_json()}};
-  const Json metrics = {{"log_views", metrics_json(*v)}, {"engagement_rate", metrics_json(*e)}};
+  const Json metrics = {
+      {"targets", targets}, {"used_for_planning", used}, {"views_unknown", views_unknown}};
   int version = 0;
   if (!run.ctx.common.dry_run) {
     pqxx::work w(run.conn);
     version = w.exec_params1(
                    "INSERT INTO predictor_models (account_id, version, format, kind, params, "
-                   "metrics, samples, "
-                   "  trained_through, trained_at) "
+                   "  metrics, samples, trained_through, trained_at) "
                    "SELECT $1, coalesce(max(version), 0) + 1, $2, 'ridge', $3::jsonb, $4::jsonb, "
-                   "$5, $6, $7 "
+                   "  $5, $6, $7 "
                    "FROM predictor_models WHERE account_id = $1 RETURNING version",
                    run.account.id, format, params.dump(), metrics.dump(),
-                   static_cast<int>(posts.size()), through, trained_at)[0]
+                   static_cast<int>(posts.size()), format_iso8601(newest), trained_at)[0]
                   .as<int>();
     w.commit();
   }
-  return {{"format", format},
-          {"trained", true},
-          {"version", version},
-          {"samples", posts.size()},
-          {"trained_at", trained_at},
-          {"holdout_rmse_log_views", v->holdout_rmse},
-          {"baseline_rmse_log_views", v->baseline_rmse},
-          {"holdout_rmse_engagement_rate", e->holdout_rmse},
-          {"baseline_rmse_engagement_rate", e->baseline_rmse}};
+  report["version"] = version;
+  report["trained_at"] = trained_at;
+  return report;
 }
 
 long long new_gated_posts_since_training(db::AccountRun& run, const std::string& format) {
@@ -80,16 +160,33 @@ long long new_gated_posts_since_training(db::AccountRun& run, const std::string&
       .as<long long>();
 }
 
+learn::Prediction StoredPredictor::predict(learn::PostFeatures p) const {
+  p.followers = followers_now;
+  return learn::predict(usable, p);
+}
+
 std::optional<StoredPredictor> current_predictor(pqxx::transaction_base& t, long long account_id,
-                                                 const std::string& format) {
+                                                 const std::string& format, TimePoint now) {
   auto r = t.exec_params(
-      "SELECT version, params FROM predictor_models WHERE account_id = $1 AND format = $2 "
+      "SELECT version, params, metrics FROM predictor_models WHERE account_id = $1 AND format = $2 "
       "ORDER BY version DESC LIMIT 1",
       account_id, format);
   if (r.empty()) return std::nullopt;
+  StoredPredictor s;
+  s.version = r[0][0].as<int>();
   const auto params = Json::parse(r[0][1].as<std::string>());
-  return StoredPredictor{r[0][0].as<int>(), learn::LinearModel::from_json(params.at("log_views")),
-                         learn::LinearModel::from_json(params.at("engagement_rate"))};
+  const auto metrics = Json::parse(r[0][2].as<std::string>());
+  // A model stored without a held-out verdict (older versions) is never used.
+  const Json targets = metrics.value("targets", Json::object());
+  for (learn::Target target : learn::kTargets) {
+    const std::string name = learn::target_name(target);
+    if (params.contains(name) && targets.contains(name) &&
+        targets[name].value("used_for_planning", false)) {
+      s.usable[target] = learn::StoredTarget::from_json(params[name]);
+    }
+  }
+  s.followers_now = followers_at(t, account_id, {now}).front();
+  return s;
 }
 
 }  // namespace gl::jobs

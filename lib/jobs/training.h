@@ -1,7 +1,8 @@
 // Training and storing the engagement predictor (shared by learn-hourly and
-// aggregate's retraining).
+// aggregate's retraining), and reading it back for plan-post.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -11,21 +12,31 @@
 
 namespace gl::jobs {
 
-// Trains ln(views) and engagement-rate models on the format's gated posts and
-// stores them as a new version. Returns the predictor's report (samples,
-// held-out error, trained_at), or a report saying why it did not train.
+// Trains the predictor's targets on the format's learnable posts and stores
+// them as a new version, with each target's held-out error next to the
+// mean's and whether it is used for planning. Returns the predictor's report,
+// or one saying truly why nothing trained (and then stores nothing).
+//
+// Learnable: the posts that pass the learning gates, and those whose only
+// failed gate is views_unknown (X gives no view count for posts older than
+// its view counter): their likes are real, and the targets that need views
+// (views, engagement rate) skip them anyway.
 Json train_predictor(db::AccountRun& run, const std::string& format);
 
 // Gated posts of the format newer than the current model's newest post.
 long long new_gated_posts_since_training(db::AccountRun& run, const std::string& format);
 
+// The newest stored predictor as plan-post uses it: only the targets that
+// beat the mean on held-out posts, and the account's followers at `now`.
 struct StoredPredictor {
   int version = 0;
-  learn::LinearModel log_views;
-  learn::LinearModel engagement_rate;
+  std::map<learn::Target, learn::StoredTarget> usable;
+  std::optional<double> followers_now;
+
+  learn::Prediction predict(learn::PostFeatures p) const;
 };
 
 std::optional<StoredPredictor> current_predictor(pqxx::transaction_base& t, long long account_id,
-                                                 const std::string& format);
+                                                 const std::string& format, TimePoint now);
 
 }  // namespace gl::jobs

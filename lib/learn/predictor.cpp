@@ -4,11 +4,25 @@
 #include <cmath>
 #include <limits>
 
+#include "learn/rules.h"
+#include "learn/stats.h"
 #include "learn/text_features.h"
 
 namespace gl::learn {
 
-FeatureMap features_of(const PostFeatures& p) {
+std::string target_name(Target t) {
+  switch (t) {
+    case Target::kLogViews:
+      return "log_views";
+    case Target::kLogLikes:
+      return "log_likes";
+    case Target::kEngagementRate:
+      return "engagement_rate";
+  }
+  return "unknown";
+}
+
+FeatureMap features_of(const PostFeatures& p, std::optional<double> baseline) {
   const TextFeatures t = analyze_text(p.text);
   FeatureMap f;
   f[std::string("hook=") + hook_name(t.hook)] = 1;
@@ -22,7 +36,38 @@ FeatureMap features_of(const PostFeatures& p) {
   f["hour=" + std::to_string(p.hour)] = 1;
   f["weekday=" + std::to_string(p.weekday)] = 1;
   f["spacing"] = std::log1p(std::max(0.0, std::min(p.spacing_hours, 24.0 * 7))) / 5.0;
+  // An unknown value gets an indicator of its own instead of a made-up number.
+  if (p.followers) {
+    f["log_followers"] = std::log1p(std::max(0.0, *p.followers));
+  } else {
+    f["followers_unknown"] = 1;
+  }
+  if (baseline) {
+    f["baseline"] = *baseline;
+  } else {
+    f["baseline_unknown"] = 1;
+  }
   return f;
+}
+
+std::optional<double> target_value(const PostCounts& c, Target t) {
+  switch (t) {
+    case Target::kLogViews:
+      if (c.impressions) return std::log1p(static_cast<double>(std::max(0LL, *c.impressions)));
+      return std::nullopt;
+    case Target::kLogLikes:
+      if (c.likes) return std::log1p(static_cast<double>(std::max(0LL, *c.likes)));
+      return std::nullopt;
+    case Target::kEngagementRate:
+      return engagement_rate(c);
+  }
+  return std::nullopt;
+}
+
+std::optional<double> recent_baseline(const std::vector<double>& previous) {
+  if (previous.empty()) return std::nullopt;
+  const size_t from = previous.size() > kBaselinePosts ? previous.size() - kBaselinePosts : 0;
+  return median({previous.begin() + static_cast<long>(from), previous.end()});
 }
 
 double LinearModel::predict(const FeatureMap& x) const {
@@ -52,37 +97,40 @@ LinearModel LinearModel::from_json(const nlohmann::json& j) {
   return m;
 }
 
-LinearModel fit_ridge(const std::vector<Sample>& samples, double lambda) {
-  LinearModel m;
-  m.lambda = lambda;
+namespace {
+
+// The samples as a centred matrix, columns in first-seen order of the names.
+struct Design {
+  std::vector<std::string> names;
+  Eigen::MatrixXd xc;  // centred features
+  Eigen::VectorXd yc;  // centred target
+  Eigen::RowVectorXd x_mean;
+  double y_mean = 0;
+};
+
+Design design_of(const std::vector<Sample>& samples) {
+  Design d;
   std::map<std::string, int> index;
   for (const auto& s : samples) {
     for (const auto& [name, v] : s.x) {
-      if (index.emplace(name, static_cast<int>(index.size())).second) m.names.push_back(name);
+      if (index.emplace(name, static_cast<int>(index.size())).second) d.names.push_back(name);
     }
   }
   const int n = static_cast<int>(samples.size());
-  const int d = static_cast<int>(m.names.size());
-  // index assigns in first-seen order; names were pushed in the same order.
-  Eigen::MatrixXd X = Eigen::MatrixXd::Zero(n, d);
+  Eigen::MatrixXd x = Eigen::MatrixXd::Zero(n, static_cast<int>(d.names.size()));
   Eigen::VectorXd y(n);
   for (int i = 0; i < n; ++i) {
-    for (const auto& [name, v] : samples[static_cast<size_t>(i)].x) X(i, index[name]) = v;
+    for (const auto& [name, v] : samples[static_cast<size_t>(i)].x) x(i, index[name]) = v;
     y(i) = samples[static_cast<size_t>(i)].y;
   }
-  const Eigen::RowVectorXd x_mean = X.colwise().mean();
-  const double y_mean = y.mean();
-  const Eigen::MatrixXd Xc = X.rowwise() - x_mean;
-  const Eigen::VectorXd yc = y.array() - y_mean;
-  Eigen::MatrixXd A = Xc.transpose() * Xc;
-  A.diagonal().array() += lambda;
-  const Eigen::VectorXd w = A.ldlt().solve(Xc.transpose() * yc);
-  m.weights.assign(w.data(), w.data() + d);
-  m.intercept = y_mean - x_mean.dot(w);
-  return m;
+  d.x_mean = x.colwise().mean();
+  d.y_mean = y.mean();
+  d.xc = x.rowwise() - d.x_mean;
+  d.yc = y.array() - d.y_mean;
+  return d;
 }
 
-namespace {
+constexpr double kLambdaGrid[] = {0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0};
 
 double rmse(const LinearModel& m, const std::vector<Sample>& test) {
   double s = 0;
@@ -90,60 +138,190 @@ double rmse(const LinearModel& m, const std::vector<Sample>& test) {
   return std::sqrt(s / static_cast<double>(test.size()));
 }
 
-// Mean validation RMSE over k contiguous folds.
-double cv_error(const std::vector<Sample>& train, double lambda, int k) {
-  const size_t n = train.size();
-  double total = 0;
-  for (int f = 0; f < k; ++f) {
-    const size_t lo = n * static_cast<size_t>(f) / static_cast<size_t>(k);
-    const size_t hi = n * static_cast<size_t>(f + 1) / static_cast<size_t>(k);
-    std::vector<Sample> fit, val;
-    for (size_t i = 0; i < n; ++i) (i >= lo && i < hi ? val : fit).push_back(train[i]);
-    if (fit.empty() || val.empty()) continue;
-    total += rmse(fit_ridge(fit, lambda), val);
-  }
-  return total / k;
-}
-
 }  // namespace
 
-std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples,
-                                       double holdout_fraction) {
-  if (static_cast<int>(samples.size()) < kMinTrainingSamples) return std::nullopt;
-  const size_t n_holdout =
-      std::max<size_t>(2, static_cast<size_t>(samples.size() * holdout_fraction));
-  const std::vector<Sample> train(samples.begin(), samples.end() - static_cast<long>(n_holdout));
-  const std::vector<Sample> holdout(samples.end() - static_cast<long>(n_holdout), samples.end());
+LinearModel fit_ridge(const std::vector<Sample>& samples, double lambda) {
+  const Design d = design_of(samples);
+  LinearModel m;
+  m.lambda = lambda;
+  m.names = d.names;
+  Eigen::MatrixXd a = d.xc.transpose() * d.xc;
+  a.diagonal().array() += lambda;
+  const Eigen::VectorXd w = a.ldlt().solve(d.xc.transpose() * d.yc);
+  m.weights.assign(w.data(), w.data() + w.size());
+  m.intercept = d.y_mean - d.x_mean.dot(w);
+  return m;
+}
 
-  double best_lambda = 1, best_err = std::numeric_limits<double>::max();
-  for (double lambda : {0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0}) {
-    const double err = cv_error(train, lambda, std::min<int>(5, static_cast<int>(train.size())));
-    if (err < best_err) {
-      best_err = err;
+double choose_lambda(const std::vector<Sample>& samples) {
+  // With X'X = V S V', the ridge hat matrix is 11'/n + Z diag(1 / (s + lambda)) Z'
+  // for Z = X V, so every penalty's leave-one-out residuals, e_i / (1 - h_ii),
+  // come from one decomposition.
+  const Design d = design_of(samples);
+  const double n = static_cast<double>(samples.size());
+  if (d.names.empty() || samples.size() < 3) return 1.0;
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(d.xc.transpose() * d.xc);
+  const Eigen::VectorXd s = eig.eigenvalues().cwiseMax(0.0);
+  const Eigen::MatrixXd z = d.xc * eig.eigenvectors();
+  const Eigen::MatrixXd z2 = z.array().square();
+  const Eigen::VectorXd zy = z.transpose() * d.yc;
+  double best_lambda = 1.0, best_error = std::numeric_limits<double>::max();
+  for (double lambda : kLambdaGrid) {
+    const Eigen::VectorXd shrink = (s.array() + lambda).inverse();
+    const Eigen::VectorXd fitted = z * zy.cwiseProduct(shrink);
+    const Eigen::VectorXd h = (z2 * shrink).array() + 1.0 / n;
+    double error = 0;
+    for (Eigen::Index i = 0; i < h.size(); ++i) {
+      const double r = (d.yc(i) - fitted(i)) / std::max(1e-9, 1.0 - h(i));
+      error += r * r;
+    }
+    if (error < best_error) {
+      best_error = error;
       best_lambda = lambda;
     }
   }
+  return best_lambda;
+}
+
+std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples) {
+  if (static_cast<int>(samples.size()) < kMinSamples) return std::nullopt;
+  const size_t n_holdout = std::max<size_t>(
+      kMinHoldoutSamples, static_cast<size_t>(static_cast<double>(samples.size()) * kHoldoutFraction));
+  const auto split = samples.end() - static_cast<long>(n_holdout);
+  const std::vector<Sample> train(samples.begin(), split);
+  const std::vector<Sample> holdout(split, samples.end());
+
   TrainResult r;
-  const LinearModel on_train = fit_ridge(train, best_lambda);
+  const LinearModel on_train = fit_ridge(train, choose_lambda(train));
   r.holdout_rmse = rmse(on_train, holdout);
   double train_mean = 0;
   for (const auto& s : train) train_mean += s.y;
   train_mean /= static_cast<double>(train.size());
-  double base = 0, total_var = 0, holdout_mean = 0;
-  for (const auto& s : holdout) holdout_mean += s.y;
-  holdout_mean /= static_cast<double>(holdout.size());
+  std::vector<double> predicted, actual;
+  double base = 0;
   for (const auto& s : holdout) {
     base += std::pow(s.y - train_mean, 2);
-    total_var += std::pow(s.y - holdout_mean, 2);
+    predicted.push_back(on_train.predict(s.x));
+    actual.push_back(s.y);
   }
   r.baseline_rmse = std::sqrt(base / static_cast<double>(holdout.size()));
+  r.holdout_spearman = spearman(predicted, actual);
+  const double total_var = variance(actual) * static_cast<double>(actual.size() - 1);
   r.holdout_r2 = total_var > 0 ? 1 - std::pow(r.holdout_rmse, 2) *
                                          static_cast<double>(holdout.size()) / total_var
                                : 0;
   r.train_samples = static_cast<int>(train.size());
   r.holdout_samples = static_cast<int>(holdout.size());
-  r.model = fit_ridge(samples, best_lambda);
+  r.model = fit_ridge(samples, choose_lambda(samples));
   return r;
+}
+
+namespace {
+
+std::string what_is_known(Target t) {
+  switch (t) {
+    case Target::kLogViews:
+      return "a view count";
+    case Target::kLogLikes:
+      return "a like count";
+    case Target::kEngagementRate:
+      return "an engagement rate";
+  }
+  return "";
+}
+
+// Why no post has the target: which counters X did not report, and for how many.
+std::string unknown_reason(Target t, const std::vector<PredictorPost>& posts) {
+  if (posts.empty()) return "no post to learn from";
+  const std::string all = std::to_string(posts.size());
+  if (t == Target::kLogViews) return "X reported no view count for any of the " + all + " posts";
+  if (t == Target::kLogLikes) return "X reported no like count for any of the " + all + " posts";
+  long long views = 0, likes = 0, retweets = 0, replies = 0, zero_views = 0;
+  for (const auto& p : posts) {
+    views += !p.counts.impressions;
+    likes += !p.counts.likes;
+    retweets += !p.counts.retweets;
+    replies += !p.counts.replies;
+    zero_views += p.counts.impressions && *p.counts.impressions == 0;
+  }
+  std::string missing;
+  const auto add = [&](long long n, const std::string& what) {
+    if (n > 0) missing += (missing.empty() ? "" : ", ") + what + " for " + std::to_string(n);
+  };
+  add(views, "views");
+  add(likes, "likes");
+  add(retweets, "retweets");
+  add(replies, "replies");
+  std::string reason = "no post of the " + all +
+                       " has an engagement rate (it needs views, likes, retweets and replies)";
+  if (!missing.empty()) reason += "; X did not report " + missing;
+  if (zero_views > 0) reason += "; " + std::to_string(zero_views) + " have 0 views";
+  return reason;
+}
+
+}  // namespace
+
+std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& posts) {
+  std::vector<TargetModel> out;
+  for (Target t : kTargets) {
+    TargetModel m;
+    m.target = t;
+    std::vector<Sample> samples;
+    std::vector<double> previous;  // the target's known values so far, oldest first
+    for (const auto& p : posts) {
+      const auto y = target_value(p.counts, t);
+      if (!y) continue;
+      samples.push_back({features_of(p.features, recent_baseline(previous)), *y});
+      previous.push_back(*y);
+    }
+    m.known = static_cast<int>(samples.size());
+    m.baseline_now = recent_baseline(previous);
+    if (samples.empty()) {
+      m.reason = unknown_reason(t, posts);
+    } else if (m.known < kMinSamples) {
+      m.reason = std::to_string(m.known) + " posts with " + what_is_known(t) +
+                 ", fewer than the " + std::to_string(kMinSamples) + " needed (" +
+                 std::to_string(kMinTrainingSamples) + " to train, " +
+                 std::to_string(kMinHoldoutSamples) + " held out)";
+    } else {
+      m.fit = train_ridge(samples);
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+nlohmann::json StoredTarget::to_json() const {
+  nlohmann::json j = model.to_json();
+  j["baseline_now"] = baseline_now ? nlohmann::json(*baseline_now) : nlohmann::json(nullptr);
+  return j;
+}
+
+StoredTarget StoredTarget::from_json(const nlohmann::json& j) {
+  StoredTarget s;
+  s.model = LinearModel::from_json(j);
+  if (j.contains("baseline_now") && j["baseline_now"].is_number())
+    s.baseline_now = j["baseline_now"].get<double>();
+  return s;
+}
+
+Prediction predict(const std::map<Target, StoredTarget>& usable, const PostFeatures& p) {
+  Prediction out;
+  for (const auto& [t, s] : usable) {
+    const double y = s.model.predict(features_of(p, s.baseline_now));
+    switch (t) {
+      case Target::kLogViews:
+        out.views = std::expm1(std::max(0.0, y));
+        break;
+      case Target::kLogLikes:
+        out.likes = std::expm1(std::max(0.0, y));
+        break;
+      case Target::kEngagementRate:
+        out.engagement_rate = std::max(0.0, y);
+        break;
+    }
+  }
+  return out;
 }
 
 }  // namespace gl::learn

@@ -1,8 +1,11 @@
-// The engagement predictor: a ridge regression over named, mostly one-hot
-// features of a post (hook, length, numbers, question, call to action,
-// formula, topic, generator, posting hour and weekday, spacing), with the
-// penalty chosen by cross-validation and the error measured on held-out,
-// newest posts.
+// The engagement predictor: one ridge regression per target (views, likes,
+// engagement rate) over named features of a post (hook, length, numbers,
+// question, call to action, formula, topic, persona, local hour and weekday,
+// spacing) and of the account when it was posted (its followers, its recent
+// baseline of the target). Each target learns only from the posts where X
+// reported what it needs, says why when it cannot learn, and is judged
+// against predicting the mean on the newest posts, held out by time: it is
+// used only when it beats that.
 #pragma once
 
 #include <map>
@@ -12,20 +15,46 @@
 #include <vector>
 
 #include "learn/feature_map.h"
+#include "learn/post_counts.h"
 
 namespace gl::learn {
+
+// What is predicted. Views and likes on a log scale, ln(1 + count): reach is
+// multiplicative and heavy-tailed. The engagement rate as the rules define it.
+enum class Target { kLogViews, kLogLikes, kEngagementRate };
+inline constexpr Target kTargets[] = {Target::kLogViews, Target::kLogLikes,
+                                      Target::kEngagementRate};
+
+std::string target_name(Target t);  // "log_views", "log_likes", "engagement_rate"
 
 struct PostFeatures {
   std::string text;
   std::string topic;
   std::string generator;
   std::string formula;
-  int hour = 0;               // local posting hour
-  int weekday = 0;            // local, 0 = Sunday
-  double spacing_hours = 24;  // since the account's previous post
+  int hour = 0;                      // local posting hour
+  int weekday = 0;                   // local, 0 = Sunday
+  double spacing_hours = 24;         // since the account's previous post
+  std::optional<double> followers;   // the account's followers when posted, if ever read
 };
 
-FeatureMap features_of(const PostFeatures& p);
+// The features of a post. `baseline` is the account's recent baseline of the
+// target being predicted (recent_baseline); unknown before its first post.
+FeatureMap features_of(const PostFeatures& p, std::optional<double> baseline = std::nullopt);
+
+// A post as the predictor learns from it: its features and X's counters.
+struct PredictorPost {
+  PostFeatures features;
+  PostCounts counts;
+};
+
+// The target's value for a post; nullopt when X did not report what it needs.
+std::optional<double> target_value(const PostCounts& c, Target t);
+
+// The account's recent baseline of a target: the median of its last
+// kBaselinePosts known values (given oldest first); nullopt when none.
+inline constexpr size_t kBaselinePosts = 10;
+std::optional<double> recent_baseline(const std::vector<double>& previous);
 
 struct LinearModel {
   std::vector<std::string> names;
@@ -43,22 +72,63 @@ struct Sample {
   double y = 0;
 };
 
+// The newest kHoldoutFraction of a target's samples (at least
+// kMinHoldoutSamples) are held out; at least kMinTrainingSamples older ones train.
+inline constexpr double kHoldoutFraction = 0.2;
+inline constexpr int kMinTrainingSamples = 10;
+inline constexpr int kMinHoldoutSamples = 5;
+inline constexpr int kMinSamples = kMinTrainingSamples + kMinHoldoutSamples;
+
 struct TrainResult {
-  LinearModel model;         // fitted on all samples
-  double holdout_rmse = 0;   // of a model fitted without the newest holdout_fraction
-  double baseline_rmse = 0;  // of predicting the training mean on the same holdout
+  LinearModel model;              // fitted on all samples
+  double holdout_rmse = 0;        // of the model fitted on the older samples only
+  double baseline_rmse = 0;       // of predicting the older samples' mean, same held-out posts
+  double holdout_spearman = 0;    // rank correlation of its predictions with the truth there
   double holdout_r2 = 0;
   int train_samples = 0;
   int holdout_samples = 0;
+
+  bool beats_mean() const { return holdout_rmse < baseline_rmse; }
 };
 
-inline constexpr int kMinTrainingSamples = 10;
-
-// samples ordered oldest first. Nothing below kMinTrainingSamples.
-std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples,
-                                       double holdout_fraction = 0.2);
+// samples ordered oldest first. Nothing below kMinSamples.
+std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples);
 
 // Fits ridge with a fixed penalty (the intercept is not penalised).
 LinearModel fit_ridge(const std::vector<Sample>& samples, double lambda);
+
+// The penalty of a fixed grid with the smallest leave-one-out error, in
+// closed form: one eigendecomposition, no refits.
+double choose_lambda(const std::vector<Sample>& samples);
+
+// One target's model and the honest account of it.
+struct TargetModel {
+  Target target = Target::kLogViews;
+  int known = 0;                       // posts with the target known
+  std::optional<TrainResult> fit;      // when trained
+  std::string reason;                  // why it did not train
+  std::optional<double> baseline_now;  // the recent baseline after the newest post
+
+  bool usable() const { return fit && fit->beats_mean(); }
+};
+
+// Trains every target on the posts (oldest first) where it is known.
+std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& posts);
+
+// A trained target as stored and read back.
+struct StoredTarget {
+  LinearModel model;
+  std::optional<double> baseline_now;
+
+  nlohmann::json to_json() const;
+  static StoredTarget from_json(const nlohmann::json& j);
+};
+
+// In natural units; a target is present only when its model beats the mean.
+struct Prediction {
+  std::optional<double> views, likes, engagement_rate;
+};
+
+Prediction predict(const std::map<Target, StoredTarget>& usable, const PostFeatures& p);
 
 }  // namespace gl::learn

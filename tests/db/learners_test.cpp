@@ -38,7 +38,8 @@ TEST_CASE("learn-hourly finds the planted topic and hour, with confidence above 
   const json s = json::parse(r.out);
   CHECK(s["top_performing_topics"][0] == "sleep");
   CHECK(s["best_posting_hours"][0] == 19);
-  const auto& topics = s["confidence"]["topics"];
+  const auto& topics = s["ranked"]["topic"];
+  CHECK(topics[0]["key"] == "sleep");
   CHECK(topics[0]["confidence"].get<double>() > 0.95);
   for (size_t i = 1; i < topics.size(); ++i)
     CHECK(topics[i]["confidence"].get<double>() < topics[0]["confidence"].get<double>());
@@ -47,14 +48,15 @@ TEST_CASE("learn-hourly finds the planted topic and hour, with confidence above 
   CHECK(s["posts_skipped"]["likes_below_5"] == 3);
   CHECK(s["posts_skipped"]["age_below_2h"] == 3);
   CHECK(s["posts_skipped"]["unavailable"] == 1);
-  CHECK(s["generator_performance"]["dataNerd"].get<double>() >
-        s["generator_performance"]["coach"].get<double>());
+  CHECK(s["generator_performance"]["dataNerd"]["mean_engagement_rate"].get<double>() >
+        s["generator_performance"]["coach"]["mean_engagement_rate"].get<double>());
   CHECK_FALSE(s["generator_performance"].contains("provocateur"));
   for (const auto& t : s["top_performing_topics"]) CHECK(t != "junk");
   const auto& p = s["predictor"];
   CHECK(p["trained"] == true);
-  CHECK(p["samples"] == 180);
-  CHECK(p["holdout_rmse_log_views"].get<double>() < p["baseline_rmse_log_views"].get<double>());
+  CHECK(p["posts"] == 180);
+  CHECK(p["targets"]["log_views"]["holdout_rmse"].get<double>() <
+        p["targets"]["log_views"]["baseline_rmse"].get<double>());
   CHECK(db.scalar("SELECT count(*) FROM learning_summaries") == "1");
   CHECK(db.scalar("SELECT count(*) FROM predictor_models") == "1");
   CHECK(db.scalar("SELECT summary->'top_performing_topics'->>0 FROM learning_summaries") ==

@@ -1,0 +1,176 @@
+// The predictor's honesty (what it trains on, why it refuses, how it is
+// judged) and the statistics behind the learning summary's evidence.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+
+#include "learn/predictor.h"
+#include "learn/stats.h"
+
+using namespace gl::learn;
+
+namespace {
+
+// Posts oldest first; `likes_of(i)` and `views_of(i)` give each post's counts
+// (negative: X did not report it). Replies and retweets are never reported.
+template <typename Likes, typename Views>
+std::vector<PredictorPost> posts(int n, Likes likes_of, Views views_of,
+                                 const std::vector<double>& followers = {}) {
+  std::vector<PredictorPost> out;
+  for (int i = 0; i < n; ++i) {
+    PredictorPost p;
+    p.features = {"Post " + std::to_string(i) + " about sleep",
+                  i % 2 ? "sleep" : "focus",
+                  "coach",
+                  "",
+                  9 + i % 3,
+                  i % 7,
+                  24,
+                  followers.empty() ? std::nullopt : std::optional<double>(followers[i])};
+    const long long likes = likes_of(i), views = views_of(i);
+    if (likes >= 0) p.counts.likes = likes;
+    if (views >= 0) p.counts.impressions = views;
+    out.push_back(p);
+  }
+  return out;
+}
+
+const TargetModel& target(const std::vector<TargetModel>& ms, Target t) {
+  for (const auto& m : ms)
+    if (m.target == t) return m;
+  throw std::runtime_error("no such target");
+}
+
+}  // namespace
+
+TEST_CASE("spearman ranks with ties and is 0 without a ranking") {
+  CHECK(spearman({1, 2, 3, 4}, {10, 20, 30, 40}) == Approx(1));
+  CHECK(spearman({1, 2, 3, 4}, {4, 3, 2, 1}) == Approx(-1));
+  // Ranks 1, 2.5, 2.5, 4 against 1, 2, 3, 4: 4.5 / sqrt(4.5 * 5).
+  CHECK(spearman({1, 2, 2, 3}, {1, 2, 3, 4}) == Approx(4.5 / std::sqrt(22.5)));
+  CHECK(spearman({5, 5, 5}, {1, 2, 3}) == 0);
+  CHECK(spearman({1}, {1}) == 0);
+}
+
+TEST_CASE("an item is ranked only with 5 posts and an interval that excludes 0") {
+  // Posterior 1.0 +- 0.2 against an account mean of 0.5: interval 0.5 +- 0.39.
+  const Evidence clear = evidence_of({1.0, 0.2, 10}, 10, 0.5);
+  CHECK(clear.effect == Approx(0.5));
+  CHECK(clear.low == Approx(0.5 - 1.959964 * 0.2));
+  CHECK(clear.high == Approx(0.5 + 1.959964 * 0.2));
+  CHECK(clear.confidence == Approx(normal_cdf(2.5)));
+  CHECK(clear.sufficient);
+  CHECK_FALSE(evidence_of({1.0, 0.2, 4}, 4, 0.5).sufficient);   // too few posts
+  CHECK_FALSE(evidence_of({1.0, 0.3, 40}, 40, 0.5).sufficient);  // interval holds 0
+  const Evidence worse = evidence_of({0.0, 0.1, 30}, 30, 0.5);    // clearly below the mean
+  CHECK(worse.sufficient);
+  CHECK(worse.high < 0);
+}
+
+TEST_CASE("the recent baseline is the median of the last 10 known values") {
+  CHECK_FALSE(recent_baseline({}));
+  CHECK(*recent_baseline({3}) == 3);
+  std::vector<double> v;
+  for (int i = 1; i <= 15; ++i) v.push_back(i);
+  CHECK(*recent_baseline(v) == Approx(10.5));  // median of 6..15
+}
+
+TEST_CASE("without views or replies the predictor learns likes and says why it cannot do more") {
+  const auto ms = train_predictor(posts(
+      40, [](int i) { return 5 + (i % 4) * 3; }, [](int) { return -1; }));
+  const auto& views = target(ms, Target::kLogViews);
+  CHECK(views.known == 0);
+  CHECK_FALSE(views.fit);
+  CHECK(views.reason == "X reported no view count for any of the 40 posts");
+  const auto& er = target(ms, Target::kEngagementRate);
+  CHECK_FALSE(er.fit);
+  CHECK(er.reason.find("views for 40") != std::string::npos);
+  CHECK(er.reason.find("retweets for 40") != std::string::npos);
+  CHECK(er.reason.find("replies for 40") != std::string::npos);
+  CHECK(er.reason.find("likes for") == std::string::npos);  // likes were reported
+  const auto& likes = target(ms, Target::kLogLikes);
+  CHECK(likes.known == 40);
+  REQUIRE(likes.fit);
+  CHECK(likes.fit->train_samples == 32);
+  CHECK(likes.fit->holdout_samples == 8);
+}
+
+TEST_CASE("with too few posts the reason gives the true count and what is needed") {
+  const auto ms = train_predictor(posts(
+      12, [](int) { return 9; }, [](int i) { return 200 + i; }));
+  CHECK(target(ms, Target::kLogViews).reason ==
+        "12 posts with a view count, fewer than the 15 needed (10 to train, 5 held out)");
+  CHECK(target(ms, Target::kLogLikes).reason ==
+        "12 posts with a like count, fewer than the 15 needed (10 to train, 5 held out)");
+  // 15 is enough: 10 train, 5 held out.
+  const auto enough = train_predictor(posts(
+      15, [](int) { return 9; }, [](int i) { return 200 + i; }));
+  REQUIRE(target(enough, Target::kLogViews).fit);
+  CHECK(target(enough, Target::kLogViews).fit->holdout_samples == 5);
+}
+
+TEST_CASE("the recent baseline follows an account whose reach grows, and beats the mean") {
+  // Views double every 40 posts; nothing in the text explains them.
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> noise(0, 0.1);
+  std::vector<double> views;
+  for (int i = 0; i < 120; ++i) views.push_back(1000 * std::pow(2.0, i / 40.0) * std::exp(noise(rng)));
+  const auto ms = train_predictor(posts(
+      120, [](int) { return 20; }, [&](int i) { return static_cast<long long>(views[i]); }));
+  const auto& m = target(ms, Target::kLogViews);
+  REQUIRE(m.fit);
+  CHECK(m.usable());
+  CHECK(m.fit->holdout_rmse < 0.5 * m.fit->baseline_rmse);
+  CHECK(m.fit->holdout_spearman > 0.3);
+  REQUIRE(m.baseline_now);
+  CHECK(*m.baseline_now == Approx(std::log(1000 * 8.0)).margin(0.2));
+  // Likes are constant: nothing to learn, and the mean is not beaten.
+  const auto& likes = target(ms, Target::kLogLikes);
+  REQUIRE(likes.fit);
+  CHECK_FALSE(likes.usable());
+}
+
+TEST_CASE("followers when posted explain reach across periods") {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> noise(0, 0.05);
+  std::vector<double> followers;
+  for (int i = 0; i < 100; ++i) followers.push_back(i % 5 == 0 ? 20000 : 2000 + 10 * i);
+  const auto ms = train_predictor(posts(
+      100, [](int) { return 10; },
+      [&](int i) { return static_cast<long long>(0.3 * followers[i] * std::exp(noise(rng))); },
+      followers));
+  const auto& m = target(ms, Target::kLogViews);
+  REQUIRE(m.usable());
+  CHECK(m.fit->holdout_r2 > 0.8);
+  FeatureMap small = features_of({"x", "sleep", "coach", "", 9, 1, 24, 2000.0}, m.baseline_now);
+  FeatureMap big = features_of({"x", "sleep", "coach", "", 9, 1, 24, 20000.0}, m.baseline_now);
+  // Ten times the followers, about ten times the views (ln 10 = 2.3 on the log scale).
+  CHECK(m.fit->model.predict(big) - m.fit->model.predict(small) == Approx(std::log(10)).margin(0.5));
+}
+
+TEST_CASE("the penalty is chosen by leave-one-out error: small for signal, large for noise") {
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> noise(0, 1);
+  std::vector<Sample> signal, pure_noise;
+  for (int i = 0; i < 60; ++i) {
+    FeatureMap x{{"k=" + std::to_string(i % 20), 1}};
+    signal.push_back({x, 3.0 * (i % 20) + 0.01 * noise(rng)});
+    pure_noise.push_back({x, noise(rng)});
+  }
+  CHECK(choose_lambda(signal) <= 0.3);
+  CHECK(choose_lambda(pure_noise) >= 10);
+}
+
+TEST_CASE("a prediction names only the targets whose model beats the mean") {
+  LinearModel m;
+  m.intercept = std::log1p(99.0);
+  std::map<Target, StoredTarget> usable = {{Target::kLogLikes, {m, std::nullopt}}};
+  const Prediction p = predict(usable, {"text", "sleep", "coach", "", 9, 1, 24, std::nullopt});
+  CHECK_FALSE(p.views);
+  CHECK_FALSE(p.engagement_rate);
+  REQUIRE(p.likes);
+  CHECK(*p.likes == Approx(99));
+  const StoredTarget back = StoredTarget::from_json(StoredTarget{m, 4.5}.to_json());
+  CHECK(back.baseline_now == 4.5);
+  CHECK(back.model.intercept == Approx(m.intercept));
+}
