@@ -217,14 +217,17 @@ struct Server::Impl {
               {"author_id", t.author_id},
               {"conversation_id", t.id},
               {"created_at", format_iso8601(t.created_at)},
-              {"edit_history_tweet_ids", json::array({t.id})},
-              {"public_metrics",
-               {{"retweet_count", n(kRetweets)},
-                {"reply_count", n(kReplies)},
-                {"like_count", n(kLikes)},
-                {"quote_count", n(kQuotes)},
-                {"bookmark_count", n(kBookmarks)},
-                {"impression_count", c.impressions}}}};
+              {"edit_history_tweet_ids", json::array({t.id})}};
+    if (!t.recorded.empty()) {
+      j["public_metrics"] = t.recorded;
+      return j;
+    }
+    j["public_metrics"] = {{"retweet_count", n(kRetweets)},
+                           {"reply_count", n(kReplies)},
+                           {"like_count", n(kLikes)},
+                           {"quote_count", n(kQuotes)},
+                           {"bookmark_count", n(kBookmarks)},
+                           {"impression_count", c.impressions}};
     if (with_private) {
       j["non_public_metrics"] = {{"impression_count", c.impressions},
                                  {"url_link_clicks", 0},
@@ -635,15 +638,26 @@ struct Server::Impl {
       }
       send(res, 200, {{"deleted", deleted}});
     });
-    // Creates tweets directly (benchmarks, planted histories):
-    // {"user_key": "oauth1:<token>", "tweets": [{"text", "created_at"}]}
+    // Creates tweets directly (benchmarks, planted and real histories): {"user_key": "oauth1:<token>",
+    // "followers": n (optional: a real account's, fixed), "tweets": [{"text", "created_at",
+    // "public_metrics": {"like_count": n, ...} (optional: a real post's, served as they are)}]}
     http.Post("/sandbox/import", [this](const Request& req, Response& res) {
       const json body = json::parse(req.body, nullptr, false);
       if (!body.is_object() || !body.contains("user_key") || !body["user_key"].is_string() ||
           !body.contains("tweets") || !body["tweets"].is_array()) {
         return send(res, 400, {{"error", "expected {\"user_key\": ..., \"tweets\": [...]}"}});
       }
-      std::vector<std::pair<std::string, TimePoint>> posts;
+      const auto count = [](const json& v) {
+        return v.is_number_integer() && v.get<long long>() >= 0;
+      };
+      if (body.contains("followers") && !count(body["followers"]))
+        return send(res, 400, {{"error", "followers is not a count"}});
+      struct Imported {
+        std::string text;
+        TimePoint at;
+        std::map<std::string, long long> recorded;
+      };
+      std::vector<Imported> posts;
       for (const auto& t : body["tweets"]) {
         const auto at = t.is_object() && t.value("created_at", json()).is_string()
                             ? parse_iso8601(t["created_at"].get<std::string>())
@@ -651,12 +665,26 @@ struct Server::Impl {
         if (!at) return send(res, 400, {{"error", "created_at is not an ISO 8601 time"}});
         if (!t.value("text", json()).is_string())
           return send(res, 400, {{"error", "each tweet needs a \"text\" string"}});
-        posts.emplace_back(t["text"].get<std::string>(), *at);
+        Imported p{t["text"].get<std::string>(), *at, {}};
+        const json metrics = t.value("public_metrics", json::object());
+        if (!metrics.is_object())
+          return send(res, 400, {{"error", "public_metrics is not an object"}});
+        for (const auto& [k, v] : metrics.items()) {
+          if (!count(v))
+            return send(res, 400, {{"error", "public_metrics." + k + " is not a count"}});
+          p.recorded[k] = v.get<long long>();
+        }
+        posts.push_back(std::move(p));
       }
       std::lock_guard<std::mutex> lock(mutex);
       SandboxUser& u = world.user_for_key(body["user_key"].get<std::string>());
+      if (body.contains("followers")) u.recorded_followers = body["followers"].get<long long>();
       json ids = json::array();
-      for (const auto& [text, at] : posts) ids.push_back(world.post(u, text, std::nullopt, at).id);
+      for (auto& p : posts) {
+        const std::string id = world.post(u, p.text, std::nullopt, p.at).id;
+        world.tweet(id)->recorded = std::move(p.recorded);
+        ids.push_back(id);
+      }
       send(res, 200, {{"user_id", u.id}, {"ids", ids}});
     });
     http.Get("/sandbox/stats", [this](const Request&, Response& res) {

@@ -88,6 +88,7 @@ double World::follows_by(const SandboxTweet& t, TimePoint at) const {
 }
 
 long long World::followers(const SandboxUser& user, TimePoint at) const {
+  if (user.recorded_followers) return *user.recorded_followers;
   double gained = 0;
   for (size_t i : user.tweets) gained += follows_by(tweets_[i], at);
   return user.initial_followers + static_cast<long long>(std::floor(gained));

@@ -24,6 +24,9 @@ struct SandboxTweet {
   Reading reading;     // as the audience read it when posted
   FinalMetrics final;  // drawn when posted
   bool deleted = false;
+  // A real post's public_metrics as imported: served as they are, for ever;
+  // the counters it lacks are unknown (omitted), as X omits what it lacks.
+  std::map<std::string, long long> recorded;
 };
 
 struct SandboxUser {
@@ -31,6 +34,7 @@ struct SandboxUser {
   std::string id;
   std::string username;
   long long initial_followers = 0;
+  std::optional<long long> recorded_followers;  // a real account's, as imported: fixed
   std::vector<size_t> tweets;  // indexes into World::tweets(), in order of creation
 };
 
