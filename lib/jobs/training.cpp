@@ -106,7 +106,7 @@ Json train_predictor(db::AccountRun& run, const std::string& format) {
     targets[name] = target_json(m);
     if (m.fit) {
       trained = true;
-      params[name] = learn::StoredTarget{m.fit->model, m.baseline_now}.to_json();
+      params[name] = learn::StoredTarget{m.fit->model, m.baseline_now, m.fills}.to_json();
     } else {
       reasons += (reasons.empty() ? "" : "; ") + name + ": " + m.reason;
     }

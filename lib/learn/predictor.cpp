@@ -185,8 +185,9 @@ double choose_lambda(const std::vector<Sample>& samples) {
 
 std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples) {
   if (static_cast<int>(samples.size()) < kMinSamples) return std::nullopt;
-  const size_t n_holdout = std::max<size_t>(
-      kMinHoldoutSamples, static_cast<size_t>(static_cast<double>(samples.size()) * kHoldoutFraction));
+  const size_t n_holdout =
+      std::max<size_t>(kMinHoldoutSamples,
+                       static_cast<size_t>(static_cast<double>(samples.size()) * kHoldoutFraction));
   const auto split = samples.end() - static_cast<long>(n_holdout);
   const std::vector<Sample> train(samples.begin(), split);
   const std::vector<Sample> holdout(split, samples.end());
@@ -261,6 +262,41 @@ std::string unknown_reason(Target t, const std::vector<PredictorPost>& posts) {
 
 }  // namespace
 
+namespace {
+
+// A numeric feature that may be unknown, and its indicator.
+constexpr std::pair<const char*, const char*> kMaybeUnknown[] = {
+    {"log_followers", "followers_unknown"}, {"baseline", "baseline_unknown"}};
+
+// Where a sample does not know one, the mean of the samples that do: centred,
+// it is 0 and pulls on no weight (a 0 would be a point of huge leverage, far
+// from every known value); the indicator carries the difference.
+std::map<std::string, double> fill_values(const std::vector<Sample>& samples) {
+  std::map<std::string, double> out;
+  for (const auto& [name, indicator] : kMaybeUnknown) {
+    double sum = 0;
+    int n = 0;
+    for (const auto& s : samples) {
+      const auto it = s.x.find(name);
+      if (it != s.x.end()) {
+        sum += it->second;
+        ++n;
+      }
+    }
+    if (n > 0) out[name] = sum / n;
+  }
+  return out;
+}
+
+}  // namespace
+
+void fill_unknown(FeatureMap& x, const std::map<std::string, double>& fills) {
+  for (const auto& [name, indicator] : kMaybeUnknown) {
+    const auto fill = fills.find(name);
+    if (x.count(indicator) && fill != fills.end()) x[name] = fill->second;
+  }
+}
+
 std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& posts) {
   std::vector<TargetModel> out;
   for (Target t : kTargets) {
@@ -276,13 +312,14 @@ std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& posts
     }
     m.known = static_cast<int>(samples.size());
     m.baseline_now = recent_baseline(previous);
+    m.fills = fill_values(samples);
+    for (auto& s : samples) fill_unknown(s.x, m.fills);
     if (samples.empty()) {
       m.reason = unknown_reason(t, posts);
     } else if (m.known < kMinSamples) {
-      m.reason = std::to_string(m.known) + " posts with " + what_is_known(t) +
-                 ", fewer than the " + std::to_string(kMinSamples) + " needed (" +
-                 std::to_string(kMinTrainingSamples) + " to train, " +
-                 std::to_string(kMinHoldoutSamples) + " held out)";
+      m.reason = std::to_string(m.known) + " posts with " + what_is_known(t) + ", fewer than the " +
+                 std::to_string(kMinSamples) + " needed (" + std::to_string(kMinTrainingSamples) +
+                 " to train, " + std::to_string(kMinHoldoutSamples) + " held out)";
     } else {
       m.fit = train_ridge(samples);
     }
@@ -294,6 +331,7 @@ std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& posts
 nlohmann::json StoredTarget::to_json() const {
   nlohmann::json j = model.to_json();
   j["baseline_now"] = baseline_now ? nlohmann::json(*baseline_now) : nlohmann::json(nullptr);
+  j["fill_unknown"] = fills;
   return j;
 }
 
@@ -302,13 +340,17 @@ StoredTarget StoredTarget::from_json(const nlohmann::json& j) {
   s.model = LinearModel::from_json(j);
   if (j.contains("baseline_now") && j["baseline_now"].is_number())
     s.baseline_now = j["baseline_now"].get<double>();
+  if (j.contains("fill_unknown") && j["fill_unknown"].is_object())
+    s.fills = j["fill_unknown"].get<std::map<std::string, double>>();
   return s;
 }
 
 Prediction predict(const std::map<Target, StoredTarget>& usable, const PostFeatures& p) {
   Prediction out;
   for (const auto& [t, s] : usable) {
-    const double y = s.model.predict(features_of(p, s.baseline_now));
+    FeatureMap x = features_of(p, s.baseline_now);
+    fill_unknown(x, s.fills);
+    const double y = s.model.predict(x);
     switch (t) {
       case Target::kLogViews:
         out.views = std::expm1(std::max(0.0, y));

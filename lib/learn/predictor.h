@@ -32,10 +32,10 @@ struct PostFeatures {
   std::string topic;
   std::string generator;
   std::string formula;
-  int hour = 0;                      // local posting hour
-  int weekday = 0;                   // local, 0 = Sunday
-  double spacing_hours = 24;         // since the account's previous post
-  std::optional<double> followers;   // the account's followers when posted, if ever read
+  int hour = 0;                     // local posting hour
+  int weekday = 0;                  // local, 0 = Sunday
+  double spacing_hours = 24;        // since the account's previous post
+  std::optional<double> followers;  // the account's followers when posted, if ever read
 };
 
 // The features of a post. `baseline` is the account's recent baseline of the
@@ -80,15 +80,16 @@ inline constexpr int kMinHoldoutSamples = 5;
 inline constexpr int kMinSamples = kMinTrainingSamples + kMinHoldoutSamples;
 
 struct TrainResult {
-  LinearModel model;              // fitted on all samples
-  double holdout_rmse = 0;        // of the model fitted on the older samples only
-  double baseline_rmse = 0;       // of predicting the older samples' mean, same held-out posts
-  double holdout_spearman = 0;    // rank correlation of its predictions with the truth there
+  LinearModel model;            // fitted on all samples
+  double holdout_rmse = 0;      // of the model fitted on the older samples only
+  double baseline_rmse = 0;     // of predicting the older samples' mean, same held-out posts
+  double holdout_spearman = 0;  // rank correlation of its predictions with the truth there
   double holdout_r2 = 0;
   int train_samples = 0;
   int holdout_samples = 0;
 
-  bool beats_mean() const { return holdout_rmse < baseline_rmse; }
+  // By more than rounding: a constant target is predicted exactly by both.
+  bool beats_mean() const { return holdout_rmse + 1e-9 < baseline_rmse; }
 };
 
 // samples ordered oldest first. Nothing below kMinSamples.
@@ -104,13 +105,18 @@ double choose_lambda(const std::vector<Sample>& samples);
 // One target's model and the honest account of it.
 struct TargetModel {
   Target target = Target::kLogViews;
-  int known = 0;                       // posts with the target known
-  std::optional<TrainResult> fit;      // when trained
-  std::string reason;                  // why it did not train
-  std::optional<double> baseline_now;  // the recent baseline after the newest post
+  int known = 0;                        // posts with the target known
+  std::optional<TrainResult> fit;       // when trained
+  std::string reason;                   // why it did not train
+  std::optional<double> baseline_now;   // the recent baseline after the newest post
+  std::map<std::string, double> fills;  // fill_unknown's values, from the training samples
 
   bool usable() const { return fit && fit->beats_mean(); }
 };
+
+// A numeric feature that is unknown (followers never read, no baseline yet)
+// takes the training samples' mean of it, next to its indicator.
+void fill_unknown(FeatureMap& x, const std::map<std::string, double>& fills);
 
 // Trains every target on the posts (oldest first) where it is known.
 std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& posts);
@@ -119,6 +125,7 @@ std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& posts
 struct StoredTarget {
   LinearModel model;
   std::optional<double> baseline_now;
+  std::map<std::string, double> fills;
 
   nlohmann::json to_json() const;
   static StoredTarget from_json(const nlohmann::json& j);

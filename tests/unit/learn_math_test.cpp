@@ -148,7 +148,7 @@ TEST_CASE("the ridge predictor recovers a planted linear signal and beats the me
 
 TEST_CASE("post features name hook, length, topic, generator and time") {
   const auto f =
-      features_of({"73% of adults sleep badly. Why?", "Sleep", "dataNerd", "f1", 19, 3, 5});
+      features_of({"73% of adults sleep badly. Why?", "Sleep", "dataNerd", "f1", 19, 3, 5, {}});
   CHECK(f.count("hook=surprising_stat"));
   CHECK(f.count("topic=sleep"));
   CHECK(f.count("generator=dataNerd"));

@@ -1,10 +1,11 @@
 // The predictor's honesty (what it trains on, why it refuses, how it is
 // judged) and the statistics behind the learning summary's evidence.
+#include "learn/predictor.h"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 
-#include "learn/predictor.h"
 #include "learn/stats.h"
 
 using namespace gl::learn;
@@ -19,7 +20,8 @@ std::vector<PredictorPost> posts(int n, Likes likes_of, Views views_of,
   std::vector<PredictorPost> out;
   for (int i = 0; i < n; ++i) {
     PredictorPost p;
-    p.features = {"Post " + std::to_string(i) + " about sleep",
+    // The same words every time: the text explains nothing here.
+    p.features = {i % 2 ? "A note about sleep" : "A note about focus",
                   i % 2 ? "sleep" : "focus",
                   "coach",
                   "",
@@ -60,9 +62,9 @@ TEST_CASE("an item is ranked only with 5 posts and an interval that excludes 0")
   CHECK(clear.high == Approx(0.5 + 1.959964 * 0.2));
   CHECK(clear.confidence == Approx(normal_cdf(2.5)));
   CHECK(clear.sufficient);
-  CHECK_FALSE(evidence_of({1.0, 0.2, 4}, 4, 0.5).sufficient);   // too few posts
+  CHECK_FALSE(evidence_of({1.0, 0.2, 4}, 4, 0.5).sufficient);    // too few posts
   CHECK_FALSE(evidence_of({1.0, 0.3, 40}, 40, 0.5).sufficient);  // interval holds 0
-  const Evidence worse = evidence_of({0.0, 0.1, 30}, 30, 0.5);    // clearly below the mean
+  const Evidence worse = evidence_of({0.0, 0.1, 30}, 30, 0.5);   // clearly below the mean
   CHECK(worse.sufficient);
   CHECK(worse.high < 0);
 }
@@ -114,7 +116,8 @@ TEST_CASE("the recent baseline follows an account whose reach grows, and beats t
   std::mt19937_64 rng(3);
   std::normal_distribution<double> noise(0, 0.1);
   std::vector<double> views;
-  for (int i = 0; i < 120; ++i) views.push_back(1000 * std::pow(2.0, i / 40.0) * std::exp(noise(rng)));
+  for (int i = 0; i < 120; ++i)
+    views.push_back(1000 * std::pow(2.0, i / 40.0) * std::exp(noise(rng)));
   const auto ms = train_predictor(posts(
       120, [](int) { return 20; }, [&](int i) { return static_cast<long long>(views[i]); }));
   const auto& m = target(ms, Target::kLogViews);
@@ -145,7 +148,8 @@ TEST_CASE("followers when posted explain reach across periods") {
   FeatureMap small = features_of({"x", "sleep", "coach", "", 9, 1, 24, 2000.0}, m.baseline_now);
   FeatureMap big = features_of({"x", "sleep", "coach", "", 9, 1, 24, 20000.0}, m.baseline_now);
   // Ten times the followers, about ten times the views (ln 10 = 2.3 on the log scale).
-  CHECK(m.fit->model.predict(big) - m.fit->model.predict(small) == Approx(std::log(10)).margin(0.5));
+  CHECK(m.fit->model.predict(big) - m.fit->model.predict(small) ==
+        Approx(std::log(10)).margin(0.5));
 }
 
 TEST_CASE("the penalty is chosen by leave-one-out error: small for signal, large for noise") {
@@ -164,13 +168,38 @@ TEST_CASE("the penalty is chosen by leave-one-out error: small for signal, large
 TEST_CASE("a prediction names only the targets whose model beats the mean") {
   LinearModel m;
   m.intercept = std::log1p(99.0);
-  std::map<Target, StoredTarget> usable = {{Target::kLogLikes, {m, std::nullopt}}};
+  std::map<Target, StoredTarget> usable = {{Target::kLogLikes, {m, std::nullopt, {}}}};
   const Prediction p = predict(usable, {"text", "sleep", "coach", "", 9, 1, 24, std::nullopt});
   CHECK_FALSE(p.views);
   CHECK_FALSE(p.engagement_rate);
   REQUIRE(p.likes);
   CHECK(*p.likes == Approx(99));
-  const StoredTarget back = StoredTarget::from_json(StoredTarget{m, 4.5}.to_json());
+  const StoredTarget back =
+      StoredTarget::from_json(StoredTarget{m, 4.5, {{"baseline", 4.2}}}.to_json());
   CHECK(back.baseline_now == 4.5);
+  CHECK(back.fills.at("baseline") == 4.2);
   CHECK(back.model.intercept == Approx(m.intercept));
+}
+
+TEST_CASE("an unknown followers count or baseline takes the training mean, beside its indicator") {
+  FeatureMap first = features_of({"x", "sleep", "coach", "", 9, 1, 24, std::nullopt});
+  CHECK(first.count("followers_unknown"));
+  CHECK(first.count("baseline_unknown"));
+  CHECK_FALSE(first.count("log_followers"));
+  fill_unknown(first, {{"log_followers", 8.5}, {"baseline", 3.0}});
+  CHECK(first.at("log_followers") == 8.5);
+  CHECK(first.at("baseline") == 3.0);
+  // A known value is kept.
+  FeatureMap known = features_of({"x", "sleep", "coach", "", 9, 1, 24, 1000.0}, 2.0);
+  fill_unknown(known, {{"log_followers", 8.5}, {"baseline", 3.0}});
+  CHECK(known.at("log_followers") == Approx(std::log1p(1000.0)));
+  CHECK(known.at("baseline") == 2.0);
+  // Trained: the first post (no baseline yet) got the mean of the others' baselines.
+  const auto ms = train_predictor(posts(
+      30, [](int i) { return 10 + i; }, [](int) { return -1; }));
+  const auto& likes = target(ms, Target::kLogLikes);
+  REQUIRE(likes.fit);
+  REQUIRE(likes.fills.count("baseline"));
+  CHECK(likes.fills.at("baseline") > std::log1p(10.0));
+  CHECK_FALSE(likes.fills.count("log_followers"));  // never known: nothing to fill with
 }
