@@ -19,9 +19,11 @@ struct Family {
   const char* arms;
   const char* name;
 };
-constexpr Family kFamilies[] = {
-    {"topic", "topic"}, {"hour", "hour"}, {"hook", "hook"}, {"generator", "persona"},
-    {"formula", "formula"}};
+constexpr Family kFamilies[] = {{"topic", "topic"},
+                                {"hour", "hour"},
+                                {"hook", "hook"},
+                                {"generator", "persona"},
+                                {"formula", "formula"}};
 
 struct Entry {
   Json json;
@@ -86,10 +88,10 @@ Json learning_summary(db::AccountRun& run, const std::string& format) {
                         {"half_life_days", learn::BanditConfig{}.half_life_days},
                         {"stale_after_days", kStaleAfterDays}};
   std::map<std::string, double> mean_er;
-  for (const auto& r : LearningQuery(scope).exec(
-           t,
-           "SELECT lp.generator_name, avg(lp.engagement_rate) FROM gated lp "
-           "WHERE lp.engagement_rate IS NOT NULL GROUP BY 1")) {
+  for (const auto& r :
+       LearningQuery(scope).exec(t,
+                                 "SELECT lp.generator_name, avg(lp.engagement_rate) FROM gated lp "
+                                 "WHERE lp.engagement_rate IS NOT NULL GROUP BY 1")) {
     mean_er[r[0].as<std::string>()] = r[1].as<double>();
   }
   Json ranked = Json::object(), insufficient = Json::object();

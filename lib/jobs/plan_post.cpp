@@ -43,8 +43,14 @@ learn::Prediction predict(const std::optional<StoredPredictor>& predictor,
     if (s < plan.slot) spacing = std::min(spacing, hours_between(s, plan.slot));
   }
   const LocalTime local = to_local(plan.slot, in.timezone);
-  return predictor->predict({text, plan.topic, plan.persona, plan.formula.value_or(""),
-                             local.hour, local.weekday, spacing, {}});
+  return predictor->predict({text,
+                             plan.topic,
+                             plan.persona,
+                             plan.formula.value_or(""),
+                             local.hour,
+                             local.weekday,
+                             spacing,
+                             {}});
 }
 
 int posts_to_plan(db::AccountRun& run, const PlanPostOptions& o, TimePoint now) {

@@ -222,12 +222,9 @@ struct Server::Impl {
       j["public_metrics"] = t.recorded;
       return j;
     }
-    j["public_metrics"] = {{"retweet_count", n(kRetweets)},
-                           {"reply_count", n(kReplies)},
-                           {"like_count", n(kLikes)},
-                           {"quote_count", n(kQuotes)},
-                           {"bookmark_count", n(kBookmarks)},
-                           {"impression_count", c.impressions}};
+    j["public_metrics"] = {{"retweet_count", n(kRetweets)},   {"reply_count", n(kReplies)},
+                           {"like_count", n(kLikes)},         {"quote_count", n(kQuotes)},
+                           {"bookmark_count", n(kBookmarks)}, {"impression_count", c.impressions}};
     if (with_private) {
       j["non_public_metrics"] = {{"impression_count", c.impressions},
                                  {"url_link_clicks", 0},
@@ -638,9 +635,10 @@ struct Server::Impl {
       }
       send(res, 200, {{"deleted", deleted}});
     });
-    // Creates tweets directly (benchmarks, planted and real histories): {"user_key": "oauth1:<token>",
-    // "followers": n (optional: a real account's, fixed), "tweets": [{"text", "created_at",
-    // "public_metrics": {"like_count": n, ...} (optional: a real post's, served as they are)}]}
+    // Creates tweets directly (benchmarks, planted and real histories): {"user_key":
+    // "oauth1:<token>", "followers": n (optional: a real account's, fixed), "tweets": [{"text",
+    // "created_at", "public_metrics": {"like_count": n, ...} (optional: a real post's, served as
+    // they are)}]}
     http.Post("/sandbox/import", [this](const Request& req, Response& res) {
       const json body = json::parse(req.body, nullptr, false);
       if (!body.is_object() || !body.contains("user_key") || !body["user_key"].is_string() ||

@@ -32,7 +32,8 @@ json learn_hourly(TestDb& db, const std::string& now = kPlantedNow) {
 // replies (NULL: X did not report it), posted_at, with i as the row's number.
 void plant(TestDb& db, const std::string& select, int first_id) {
   pqxx::work w(db.conn());
-  w.exec("INSERT INTO accounts (handle, timezone) VALUES ('planted', 'UTC') ON CONFLICT DO NOTHING");
+  w.exec(
+      "INSERT INTO accounts (handle, timezone) VALUES ('planted', 'UTC') ON CONFLICT DO NOTHING");
   w.exec_params0(
       "WITH src AS (SELECT s.*, (1950000000000000000 + $1::int8 + s.i)::text AS tweet_id, "
       "  s.topic || ' post ' || s.i || ': why does it work?' AS content FROM (" +
@@ -77,7 +78,8 @@ void check_entry(const json& e) {
 
 }  // namespace
 
-TEST_CASE("every ranked entry carries posts, effect, interval and confidence, and clears the rule") {
+TEST_CASE(
+    "every ranked entry carries posts, effect, interval and confidence, and clears the rule") {
   TestDb db;
   plant_history(db, 180);
   plant_ungated(db, 9);
@@ -105,9 +107,9 @@ TEST_CASE("every ranked entry carries posts, effect, interval and confidence, an
   CHECK(s["top_performing_topics"] == json::array({"sleep"}));
   CHECK(s["best_posting_hours"][0] == 19);
   CHECK(s["ranked"]["persona"][0]["key"] == "dataNerd");
-  for (const auto& [list, family] : {std::pair{"top_performing_topics", "topic"},
-                                     std::pair{"best_posting_hours", "hour"},
-                                     std::pair{"effective_hooks", "hook"}}) {
+  for (const auto& [list, family] :
+       {std::pair{"top_performing_topics", "topic"}, std::pair{"best_posting_hours", "hour"},
+        std::pair{"effective_hooks", "hook"}}) {
     for (const auto& key : s[list]) {
       const json* e = find_key(s["ranked"][family], key);
       REQUIRE(e);
@@ -124,7 +126,8 @@ TEST_CASE("every ranked entry carries posts, effect, interval and confidence, an
   CHECK(s["insufficient_evidence"]["formula"].empty());
 }
 
-TEST_CASE("an item with fewer than 5 posts is listed as insufficient evidence, however well it did") {
+TEST_CASE(
+    "an item with fewer than 5 posts is listed as insufficient evidence, however well it did") {
   TestDb db;
   plant_history(db, 180);
   // Three recent posts on "rare" with twenty times the views.
@@ -171,8 +174,9 @@ TEST_CASE("with no gated post in the last 30 days the summary says its data is s
   TestDb db;
   plant_history(db, 180);
   const auto at = [&](const char* offset) {
-    return db.scalar(std::string("SELECT to_char((max(posted_at) + interval '") + offset +
-                     "') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM learning_posts");
+    return db.scalar(
+        std::string("SELECT to_char((max(posted_at) + interval '") + offset +
+        "') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM learning_posts");
   };
   const std::string newest = at("0 days");
   // 29 days after the newest post: still current, and sleep still ranks first.

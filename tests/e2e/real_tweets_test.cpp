@@ -125,9 +125,10 @@ struct RealAccounts {
     REQUIRE(added.exit_code == 0);
     json tweets = json::array();
     for (const auto& t : h.posts) {
-      tweets.push_back({{"text", t.text},
-                        {"created_at", t.created_at},
-                        {"public_metrics", {{"like_count", t.likes}, {"retweet_count", t.retweets}}}});
+      tweets.push_back(
+          {{"text", t.text},
+           {"created_at", t.created_at},
+           {"public_metrics", {{"like_count", t.likes}, {"retweet_count", t.retweets}}}});
     }
     const auto ids = sandbox.post("/sandbox/import", {{"user_key", "oauth1:real-" + h.handle},
                                                       {"followers", h.followers},
@@ -153,6 +154,25 @@ struct RealAccounts {
     Result scraped = run_tool({"scrape-metrics", "--account", h.handle, "--now", kNow}, e);
     INFO(scraped.err);
     REQUIRE(scraped.exit_code == 0);
+    // The account's size when each post went out: its author's followers. X
+    // gives only today's count (scrape-metrics took it above); the history of
+    // snapshots is what growthloop would have read had it run then. Written
+    // after the scrape, so no follower change is attributed to the posts.
+    {
+      gl::db::PgArray at, followers;
+      for (const auto& t : h.posts) {
+        at.add_text(t.created_at);
+        followers.add(std::optional<long long>(t.followers));
+      }
+      pqxx::work w(db.conn());
+      w.exec_params0(
+          "INSERT INTO follower_snapshots (account_id, taken_at, followers_count) "
+          "SELECT a.account_id, u.at, u.n FROM accounts a, "
+          "  unnest($2::timestamptz[], $3::int8[]) AS u(at, n) WHERE a.handle = $1 "
+          "ON CONFLICT DO NOTHING",
+          h.handle, at.str(), followers.str());
+      w.commit();
+    }
     Result learned = run_tool({"learn-hourly", "--account", h.handle, "--now", kNow}, e);
     INFO(learned.err);
     REQUIRE(learned.exit_code == 0);
@@ -161,7 +181,8 @@ struct RealAccounts {
   }
 
   std::string scalar(const std::string& handle, const std::string& select) {
-    return db.scalar(select + " AND account_id = (SELECT account_id FROM accounts WHERE handle = '" +
+    return db.scalar(select +
+                     " AND account_id = (SELECT account_id FROM accounts WHERE handle = '" +
                      handle + "')");
   }
 };
@@ -174,9 +195,9 @@ void check_honest(RealAccounts& world, const History& h, const json& s) {
   const long long n = static_cast<long long>(h.posts.size()), learnable = h.learnable();
   long long likes = 0;
   for (const auto& t : h.posts) likes += t.likes;
-  CHECK(world.scalar(h.handle, "SELECT count(*) FROM learning_posts WHERE impressions IS NULL "
-                               "AND replies IS NULL AND engagement_rate IS NULL") ==
-        std::to_string(n));
+  CHECK(world.scalar(h.handle,
+                     "SELECT count(*) FROM learning_posts WHERE impressions IS NULL "
+                     "AND replies IS NULL AND engagement_rate IS NULL") == std::to_string(n));
   CHECK(world.scalar(h.handle, "SELECT sum(likes) FROM learning_posts WHERE true") ==
         std::to_string(likes));
   // The summary: no gated post, so nothing ranked and nothing called stale or top.
@@ -197,11 +218,13 @@ void check_honest(RealAccounts& world, const History& h, const json& s) {
   const std::string all = std::to_string(learnable);
   if (learnable == 0) {
     CHECK(p["trained"] == false);
-    CHECK(p["reason"] == "none of the " + std::to_string(n) + " posts is learnable (see posts_skipped)");
+    CHECK(p["reason"] ==
+          "none of the " + std::to_string(n) + " posts is learnable (see posts_skipped)");
     return;
   }
   CHECK(p["targets"]["log_views"]["trained"] == false);
-  CHECK(p["targets"]["log_views"]["reason"] == "X reported no view count for any of the " + all + " posts");
+  CHECK(p["targets"]["log_views"]["reason"] ==
+        "X reported no view count for any of the " + all + " posts");
   CHECK(p["targets"]["engagement_rate"]["trained"] == false);
   const std::string er = p["targets"]["engagement_rate"]["reason"];
   CHECK(er.find("views for " + all) != std::string::npos);
@@ -210,7 +233,8 @@ void check_honest(RealAccounts& world, const History& h, const json& s) {
   CHECK(l["known"] == learnable);
   if (learnable < gl::learn::kMinSamples) {
     CHECK(l["trained"] == false);
-    CHECK(l["reason"] == all + " posts with a like count, fewer than the 15 needed (10 to train, 5 held out)");
+    CHECK(l["reason"] ==
+          all + " posts with a like count, fewer than the 15 needed (10 to train, 5 held out)");
     CHECK(p["trained"] == false);
     return;
   }
@@ -221,8 +245,9 @@ void check_honest(RealAccounts& world, const History& h, const json& s) {
   CHECK(l["beats_mean"] == beats);
   CHECK(l["used_for_planning"] == beats);
   CHECK(p["used_for_planning"] == beats);
-  CHECK(world.scalar(h.handle, "SELECT metrics->'targets'->'log_likes'->>'used_for_planning' "
-                               "FROM predictor_models WHERE true") == (beats ? "true" : "false"));
+  CHECK(world.scalar(h.handle,
+                     "SELECT metrics->'targets'->'log_likes'->>'used_for_planning' "
+                     "FROM predictor_models WHERE true") == (beats ? "true" : "false"));
 }
 
 }  // namespace
@@ -278,15 +303,17 @@ TEST_CASE("on real tweets without views the predictor learns likes, beats the me
     const json& l = p["targets"]["log_likes"];
     std::cout << "real tweets, " << h.handle << " (" << h.posts.size() << " posts, "
               << h.learnable() << " with likes >= 5, followers " << h.followers
-              << "): target ln(1 + likes), held out " << l["holdout_samples"] << " newest, Spearman "
-              << l["holdout_spearman"].get<double>() << ", RMSE " << l["holdout_rmse"].get<double>()
-              << " vs mean " << l["baseline_rmse"].get<double>() << ": "
-              << (l["beats_mean"] == true ? "beats the mean, used" : "does not beat the mean, not used")
+              << "): target ln(1 + likes), held out " << l["holdout_samples"]
+              << " newest, Spearman " << l["holdout_spearman"].get<double>() << ", RMSE "
+              << l["holdout_rmse"].get<double>() << " vs mean " << l["baseline_rmse"].get<double>()
+              << ": "
+              << (l["beats_mean"] == true ? "beats the mean, used"
+                                          : "does not beat the mean, not used")
               << "\n";
     // plan-post predicts likes with the model exactly when the model says it beats the mean.
-    Result plan = run_tool({"plan-post", "--account", h.handle, "--now", kNow, "--dry-run",
-                            "--seed", "1"},
-                           world.env(h.handle));
+    Result plan =
+        run_tool({"plan-post", "--account", h.handle, "--now", kNow, "--dry-run", "--seed", "1"},
+                 world.env(h.handle));
     INFO(plan.err);
     REQUIRE(plan.exit_code == 0);
     const json predicted = json::parse(plan.out)["predicted"];
