@@ -104,13 +104,17 @@ Json learning_summary(db::AccountRun& run, const std::string& format) {
     for (auto& e : family_evidence(t, scope, f, account_mean)) {
       if (std::string(f.name) == "persona" && mean_er.count(e.key))
         e.json["mean_engagement_rate"] = mean_er.at(e.key);
+      // Every persona with gated posts, each saying whether its evidence ranks it.
+      if (std::string(f.name) == "persona") {
+        generators[e.key] = e.json;
+        generators[e.key]["ranked"] = e.evidence.sufficient;
+      }
       if (!e.evidence.sufficient) {
         insufficient[f.name].push_back(e.json);
         continue;
       }
       ranked[f.name].push_back(e.json);
       if (e.evidence.effect > 0 && top[f.name].size() < 3) top[f.name].push_back(e.json["key"]);
-      if (std::string(f.name) == "persona") generators[e.key] = e.json;
     }
     if (std::string(f.name) == "topic") s["account_mean_reward"] = account_mean;
   }
