@@ -8,6 +8,7 @@
 #include "core/json_lines.h"
 #include "db/pg_array.h"
 #include "jobs/learning_sql.h"
+#include "jobs/metrics_write.h"
 #include "jobs/x_session.h"
 #include "learn/attribution.h"
 #include "learn/rules.h"
@@ -40,98 +41,6 @@ WHERE cm.account_id = $1 AND cm.status = 'posted'
   AND cm.posted_at <= $2
 ORDER BY cm.posted_at DESC, cm.tweet_id
 LIMIT $3
-)SQL";
-
-// A = snapshots. Re-running at the same --now adds nothing.
-constexpr const char* kInsertSnapshots = R"SQL(
-INSERT INTO tweet_metrics (account_id, tweet_id, collected_at, decision_id, age_hours,
-  impressions, likes, retweets, replies, quotes, bookmarks, profile_clicks, url_clicks,
-  engagement_rate, metrics_source, anomalies)
-SELECT $1, u.tweet_id, $2, u.decision_id, u.age, u.imp, u.likes, u.rts, u.replies, u.quotes,
-       u.bms, u.clicks, u.urls, u.er, u.source,
-       CASE WHEN u.anoms = '' THEN '{}'::text[] ELSE string_to_array(u.anoms, '|') END
-FROM unnest($3::text[], $4::uuid[], $5::float8[], $6::int8[], $7::int8[], $8::int8[], $9::int8[],
-            $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::float8[], $15::text[],
-            $16::text[])
-  AS u(tweet_id, decision_id, age, imp, likes, rts, replies, quotes, bms, clicks, urls, er,
-       source, anoms)
-ON CONFLICT DO NOTHING
-)SQL";
-
-// B = the latest trusted values per decision.
-constexpr const char* kUpsertOutcomes = R"SQL(
-INSERT INTO outcomes AS o (account_id, decision_id, tweet_id, impressions, likes, retweets,
-  replies, quotes, bookmarks, profile_clicks, url_clicks, engagement_rate, impressions_per_hour,
-  followers_gained, follower_attribution_confidence, available, passed_gates, gate_failures,
-  successful, anomalies, collected_at)
-SELECT $1, u.decision_id, u.tweet_id, u.imp, u.likes, u.rts, u.replies, u.quotes, u.bms,
-       u.clicks, u.urls, u.er, u.velocity,
-       (SELECT sum(fa.followers_gained) FROM follower_attribution fa
-         WHERE fa.account_id = $1 AND fa.tweet_id = u.tweet_id),
-       (SELECT avg(fa.confidence) FROM follower_attribution fa
-         WHERE fa.account_id = $1 AND fa.tweet_id = u.tweet_id),
-       u.available, u.passed,
-       CASE WHEN u.failures = '' THEN '{}'::text[] ELSE string_to_array(u.failures, '|') END,
-       u.successful,
-       CASE WHEN u.anoms = '' THEN '{}'::text[] ELSE string_to_array(u.anoms, '|') END,
-       $2
-FROM unnest($3::uuid[], $4::text[], $5::int8[], $6::int8[], $7::int8[], $8::int8[], $9::int8[],
-            $10::int8[], $11::int8[], $12::int8[], $13::float8[], $14::float8[], $15::bool[],
-            $16::bool[], $17::text[], $18::bool[], $19::text[])
-  AS u(decision_id, tweet_id, imp, likes, rts, replies, quotes, bms, clicks, urls, er, velocity,
-       available, passed, failures, successful, anoms)
-ON CONFLICT (account_id, decision_id) DO UPDATE SET
-  impressions = excluded.impressions, likes = excluded.likes, retweets = excluded.retweets,
-  replies = excluded.replies, quotes = excluded.quotes, bookmarks = excluded.bookmarks,
-  profile_clicks = excluded.profile_clicks, url_clicks = excluded.url_clicks,
-  engagement_rate = excluded.engagement_rate,
-  impressions_per_hour = coalesce(excluded.impressions_per_hour, o.impressions_per_hour),
-  available = excluded.available, passed_gates = excluded.passed_gates,
-  gate_failures = excluded.gate_failures, successful = excluded.successful,
-  anomalies = excluded.anomalies, collected_at = excluded.collected_at
-)SQL";
-
-// C = learning_posts, copied from outcomes in the same transaction so the two agree.
-constexpr const char* kUpsertLearningPosts = R"SQL(
-INSERT INTO learning_posts AS lp (account_id, tweet_id, decision_id, content, generator_name,
-  topic, formula_name, hook_type, format, tags, posted_at, posted_hour_local,
-  posted_weekday_local, impressions, likes, retweets, replies, quotes, bookmarks,
-  profile_clicks, engagement_rate, followers_gained, available, passed_gates, successful,
-  collected_at)
-SELECT o.account_id, o.tweet_id, o.decision_id, cm.content, cm.generator_name, cm.topic,
-       cm.formula_name, cm.hook_type, cm.format, cm.tags, cm.posted_at,
-       extract(hour FROM cm.posted_at AT TIME ZONE a.timezone)::int2,
-       extract(dow FROM cm.posted_at AT TIME ZONE a.timezone)::int2,
-       o.impressions, o.likes, o.retweets, o.replies, o.quotes, o.bookmarks, o.profile_clicks,
-       o.engagement_rate, o.followers_gained, o.available, o.passed_gates, o.successful,
-       o.collected_at
-FROM outcomes o
-JOIN content_metadata cm ON cm.account_id = o.account_id AND cm.decision_id = o.decision_id
-JOIN accounts a ON a.account_id = o.account_id
-WHERE o.account_id = $1 AND o.decision_id = ANY($2::uuid[])
-ON CONFLICT (account_id, tweet_id) DO UPDATE SET
-  impressions = excluded.impressions, likes = excluded.likes, retweets = excluded.retweets,
-  replies = excluded.replies, quotes = excluded.quotes, bookmarks = excluded.bookmarks,
-  profile_clicks = excluded.profile_clicks, engagement_rate = excluded.engagement_rate,
-  followers_gained = excluded.followers_gained, available = excluded.available,
-  passed_gates = excluded.passed_gates, successful = excluded.successful,
-  collected_at = excluded.collected_at
-)SQL";
-
-// D = the dashboard's columns and the collection schedule.
-constexpr const char* kUpdateContent = R"SQL(
-UPDATE content_metadata cm SET
-  actual_impressions = o.impressions, actual_likes = o.likes, actual_retweets = o.retweets,
-  actual_replies = o.replies, actual_quotes = o.quotes, actual_bookmarks = o.bookmarks,
-  actual_profile_clicks = o.profile_clicks, actual_engagement_rate = o.engagement_rate,
-  metrics_state = u.state, unavailable_reason = nullif(u.reason, ''),
-  last_collected_at = $2, next_collect_at = u.next_at, collect_count = cm.collect_count + 1,
-  not_found_at = CASE WHEN u.state = 'unavailable' THEN cm.not_found_at END,
-  updated_at = $2
-FROM outcomes o,
-     unnest($3::uuid[], $4::text[], $5::text[], $6::timestamptz[]) AS u(decision_id, state, reason, next_at)
-WHERE cm.account_id = $1 AND cm.decision_id = u.decision_id
-  AND o.account_id = cm.account_id AND o.decision_id = cm.decision_id
 )SQL";
 
 constexpr auto from_epoch = from_epoch_seconds;
@@ -187,23 +96,6 @@ std::vector<DuePost> load_due(pqxx::connection& conn, long long account_id, Time
   return out;
 }
 
-std::optional<TimePoint> next_collection(TimePoint posted_at, TimePoint now) {
-  const double age = hours_between(posted_at, now);
-  for (double h : kCollectAtHours) {
-    if (h > age + 1e-6) {
-      return posted_at + std::chrono::duration_cast<TimePoint::duration>(
-                             std::chrono::duration<double>(h * 3600));
-    }
-  }
-  return std::nullopt;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : "|") + s;
-  return out;
-}
-
 Json count_json(const std::optional<long long>& v) { return v ? Json(*v) : Json(nullptr); }
 
 Json metrics_json(const PostCounts& m) {
@@ -217,144 +109,87 @@ Json metrics_json(const PostCounts& m) {
           {"url_clicks", count_json(m.url_clicks)}};
 }
 
-// One post's outcome in a batch, ready to write and to print.
+// One post's outcome in a batch: what the four tables get, and the post it is about.
 struct PostUpdate {
   const DuePost* post;
-  bool observed = false;  // X returned its metrics
-  PostCounts observed_metrics;
-  std::string source;
-  std::vector<std::string> anomalies;
-  PostCounts latest;  // what outcomes will hold
-  std::optional<double> er;
-  std::optional<double> velocity;
-  learn::GateResult gates;
-  bool available = true;
-  std::string state;
-  std::string reason;
-  std::optional<TimePoint> next_at;
+  PostMetricsUpdate write;
 };
 
-void add_counts(std::vector<db::PgArray>& cols, size_t first, const PostCounts& m) {
-  cols[first].add(m.impressions);
-  cols[first + 1].add(m.likes);
-  cols[first + 2].add(m.retweets);
-  cols[first + 3].add(m.replies);
-  cols[first + 4].add(m.quotes);
-  cols[first + 5].add(m.bookmarks);
-  cols[first + 6].add(m.profile_clicks);
-  cols[first + 7].add(m.url_clicks);
+std::vector<PostMetricsUpdate> writes_of(const std::vector<PostUpdate>& updates) {
+  std::vector<PostMetricsUpdate> out;
+  for (const auto& u : updates) out.push_back(u.write);
+  return out;
 }
 
-void write_batch(pqxx::connection& conn, long long account_id, TimePoint now,
-                 const std::vector<PostUpdate>& updates) {
-  const std::string now_text = format_iso8601(now);
-  std::vector<db::PgArray> snap(14), out(17), content(4);
-  db::PgArray decision_ids;
-  for (const auto& u : updates) {
-    const auto age = std::optional<double>(std::max(0.0, hours_between(u.post->posted_at, now)));
-    if (u.observed) {
-      snap[0].add_text(u.post->tweet_id);
-      snap[1].add_text(u.post->decision_id);
-      snap[2].add(age);
-      add_counts(snap, 3, u.observed_metrics);
-      snap[11].add(learn::engagement_rate(u.observed_metrics));
-      snap[12].add_text(u.source);
-      snap[13].add_text(join(u.anomalies));
-    }
-    out[0].add_text(u.post->decision_id);
-    out[1].add_text(u.post->tweet_id);
-    add_counts(out, 2, u.latest);
-    out[10].add(u.er);
-    out[11].add(u.velocity);
-    out[12].add(u.available);
-    out[13].add(u.gates.passed);
-    out[14].add_text(join(u.gates.failures));
-    out[15].add(u.gates.successful);
-    out[16].add_text(join(u.anomalies));
-    content[0].add_text(u.post->decision_id);
-    content[1].add_text(u.state);
-    content[2].add_text(u.reason);
-    content[3].add_text(u.next_at ? std::optional<std::string>(format_iso8601(*u.next_at))
-                                  : std::nullopt);
-    decision_ids.add_text(u.post->decision_id);
-  }
-  pqxx::work w(conn);
-  if (snap[0].size() > 0) {
-    w.exec_params(kInsertSnapshots, account_id, now_text, snap[0].str(), snap[1].str(),
-                  snap[2].str(), snap[3].str(), snap[4].str(), snap[5].str(), snap[6].str(),
-                  snap[7].str(), snap[8].str(), snap[9].str(), snap[10].str(), snap[11].str(),
-                  snap[12].str(), snap[13].str());
-  }
-  w.exec_params(kUpsertOutcomes, account_id, now_text, out[0].str(), out[1].str(), out[2].str(),
-                out[3].str(), out[4].str(), out[5].str(), out[6].str(), out[7].str(), out[8].str(),
-                out[9].str(), out[10].str(), out[11].str(), out[12].str(), out[13].str(),
-                out[14].str(), out[15].str(), out[16].str());
-  w.exec_params(kUpsertLearningPosts, account_id, decision_ids.str());
-  const auto changed = w.exec_params(kUpdateContent, account_id, now_text, content[0].str(),
-                                     content[1].str(), content[2].str(), content[3].str());
-  if (changed.affected_rows() != updates.size()) {
-    throw failure("scrape-metrics", "content_metadata updated " +
-                                        std::to_string(changed.affected_rows()) +
-                                        " rows for a batch of " + std::to_string(updates.size()));
-  }
-  w.commit();
+// Fills the fields every update of a due post shares.
+PostMetricsUpdate update_of(const DuePost& p, TimePoint now) {
+  PostMetricsUpdate w;
+  w.decision_id = p.decision_id;
+  w.tweet_id = p.tweet_id;
+  w.posted_at = p.posted_at;
+  w.latest_at = now;
+  return w;
 }
 
 PostUpdate observe(const DuePost& p, const x::Tweet& t, TimePoint now) {
-  PostUpdate u;
-  u.post = &p;
-  u.observed = true;
-  u.observed_metrics = t;  // the tweet's counters
-  u.source = t.private_metrics ? "organic" : "public";
-  const auto check = learn::check_snapshot(u.observed_metrics, p.previous, t.anomalies);
-  u.anomalies = check.anomalies;
-  u.latest = check.trusted ? u.observed_metrics : p.previous.value_or(PostCounts{});
+  PostUpdate u{&p, update_of(p, now)};
+  PostMetricsUpdate& w = u.write;
+  MetricsSnapshot snapshot;
+  snapshot.counts = t;  // the tweet's counters
+  snapshot.source = t.private_metrics ? "organic" : "public";
+  snapshot.collected_at = now;
+  const auto check = learn::check_snapshot(snapshot.counts, p.previous, t.anomalies);
+  snapshot.anomalies = check.anomalies;
+  w.anomalies = check.anomalies;
+  w.latest = check.trusted ? snapshot.counts : p.previous.value_or(PostCounts{});
   if (check.trusted && p.previous) {
     // Metrics X stopped reporting (private ones after 30 days) keep their last value.
     const PostCounts& prev = *p.previous;
-    if (!u.latest.profile_clicks) u.latest.profile_clicks = prev.profile_clicks;
-    if (!u.latest.url_clicks) u.latest.url_clicks = prev.url_clicks;
+    if (!w.latest.profile_clicks) w.latest.profile_clicks = prev.profile_clicks;
+    if (!w.latest.url_clicks) w.latest.url_clicks = prev.url_clicks;
   }
-  u.er = learn::engagement_rate(u.latest);
-  u.gates = learn::evaluate_gates(u.latest, hours_between(p.posted_at, now));
-  if (check.trusted && u.latest.impressions) {
+  w.snapshots.push_back(std::move(snapshot));
+  w.er = learn::engagement_rate(w.latest);
+  w.gates = learn::evaluate_gates(w.latest, hours_between(p.posted_at, now));
+  if (check.trusted && w.latest.impressions) {
     const TimePoint since = p.last_collected_at.value_or(p.posted_at);
     const double hours = hours_between(since, now);
     const long long before = p.previous && p.previous->impressions ? *p.previous->impressions : 0;
     if (hours > 0)
-      u.velocity = std::max(0.0, static_cast<double>(*u.latest.impressions - before) / hours);
+      w.velocity = std::max(0.0, static_cast<double>(*w.latest.impressions - before) / hours);
   }
-  u.next_at = next_collection(p.posted_at, now);
-  u.state = u.next_at ? "collected" : "done";
+  w.next_at = next_collection(p.posted_at, now);
+  w.state = w.next_at ? "collected" : "done";
   return u;
 }
 
 PostUpdate unavailable(const DuePost& p, const x::TweetProblem& problem, TimePoint now) {
-  PostUpdate u;
-  u.post = &p;
-  u.available = false;
-  u.latest = p.previous.value_or(PostCounts{});
-  u.er = learn::engagement_rate(u.latest);
-  u.gates = learn::evaluate_gates(u.latest, hours_between(p.posted_at, now), /*available=*/false);
-  u.state = "unavailable";
-  u.reason = problem.type + (problem.detail.empty() ? "" : ": " + problem.detail);
+  PostUpdate u{&p, update_of(p, now)};
+  PostMetricsUpdate& w = u.write;
+  w.available = false;
+  w.latest = p.previous.value_or(PostCounts{});
+  w.er = learn::engagement_rate(w.latest);
+  w.gates = learn::evaluate_gates(w.latest, hours_between(p.posted_at, now), /*available=*/false);
+  w.state = "unavailable";
+  w.reason = problem.type + (problem.detail.empty() ? "" : ": " + problem.detail);
   return u;
 }
 
 Json post_json(const PostUpdate& u) {
+  const PostMetricsUpdate& w = u.write;
   return {{"decision_id", u.post->decision_id},
           {"tweet_id", u.post->tweet_id},
           {"generator", u.post->generator},
           {"topic", u.post->topic},
           {"format", u.post->format},
-          {"available", u.available},
-          {"metrics", metrics_json(u.latest)},
-          {"engagement_rate", u.er ? Json(*u.er) : Json(nullptr)},
-          {"passed_gates", u.gates.passed},
-          {"gate_failures", u.gates.failures},
-          {"successful", u.gates.successful},
-          {"anomalies", u.anomalies},
-          {"state", u.state}};
+          {"available", w.available},
+          {"metrics", metrics_json(w.latest)},
+          {"engagement_rate", w.er ? Json(*w.er) : Json(nullptr)},
+          {"passed_gates", w.gates.passed},
+          {"gate_failures", w.gates.failures},
+          {"successful", w.gates.successful},
+          {"anomalies", w.anomalies},
+          {"state", w.state}};
 }
 
 // Splits the follower change since the previous snapshot across the posts live
@@ -540,8 +375,8 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
       for (const DuePost* p : batches[b]) {
         if (auto f = found.find(p->tweet_id); f != found.end()) {
           updates.push_back(observe(*p, *f->second, now));
-          if (!updates.back().anomalies.empty()) ++anomalous;
-          if (updates.back().gates.passed) ++gated;
+          if (!updates.back().write.anomalies.empty()) ++anomalous;
+          if (updates.back().write.gates.passed) ++gated;
           ++collected;
         } else if (auto pr = problems.find(p->tweet_id); pr != problems.end()) {
           if (!x::is_definitive_absence(pr->second->type)) {
@@ -562,7 +397,12 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
         continue;
       }
       const auto write_start = Clock::now();
-      if (!updates.empty()) write_batch(run.conn, run.account.id, now, updates);
+      if (!updates.empty()) {
+        // The four tables of a batch in one transaction.
+        pqxx::work w(run.conn);
+        write_post_metrics(w, run.account.id, now, writes_of(updates));
+        w.commit();
+      }
       if (!not_found_once.empty())
         mark_not_found_once(run.conn, run.account.id, now, not_found_once);
       write_time += Clock::now() - write_start;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "db/job_run.h"
+#include "jobs/metrics_write.h"  // kCollectAtHours, the schedule
 
 namespace gl::jobs {
 
@@ -11,10 +12,6 @@ struct ScrapeOptions {
   int limit = 10000;     // most posts to collect in one run
   int max_requests = 0;  // most X API requests in one run; 0 = no limit
 };
-
-// Collection schedule by age: first read as soon as possible, then at these
-// ages (hours), then stop.
-inline constexpr double kCollectAtHours[] = {1, 2, 6, 24, 72, 168};
 
 int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options);
 
