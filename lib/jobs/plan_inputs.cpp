@@ -16,7 +16,7 @@ namespace {
 
 constexpr const char* kHistoryTopics =
     "SELECT DISTINCT lower(topic) FROM content_metadata WHERE account_id = $1 "
-    "AND created_at > $2::timestamptz - interval '90 days' ORDER BY 1";
+    "AND created_at > $2::timestamptz - interval '90 days' AND source = 'planned' ORDER BY 1";
 constexpr const char* kTrending =
     "SELECT lower(topic), max(score) FROM trending_topics WHERE account_id = $1 "
     "AND observed_at <= $2 AND observed_at > $2::timestamptz - interval '48 hours' "

@@ -104,8 +104,7 @@ int plan_post(db::AccountRun& run, const PlanPostOptions& o) {
     const learn::Prediction predicted = predict(predictor, in, p, draft.text);
     const learn::TextFeatures tf = learn::analyze_text(draft.text);
     const std::string hook = learn::hook_name(tf.hook);
-    const std::vector<std::string> tags = {hook, tf.length_band,
-                                           tf.has_numbers ? "numbers" : "no_numbers"};
+    const std::vector<std::string> tags = learn::post_tags(tf);
     const Json probabilities = plan::probabilities_json(p);
     std::optional<std::string> decision_id;
     if (!run.ctx.common.dry_run) {

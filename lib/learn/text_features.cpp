@@ -60,6 +60,10 @@ bool has_question_mark(const std::string& prose) {
 
 }  // namespace
 
+std::vector<std::string> post_tags(const TextFeatures& f) {
+  return {hook_name(f.hook), f.length_band, f.has_numbers ? "numbers" : "no_numbers"};
+}
+
 std::string lower(const std::string& s) {
   std::string out = s;
   std::transform(out.begin(), out.end(), out.begin(),

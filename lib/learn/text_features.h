@@ -57,6 +57,8 @@ HookType classify_hook(const std::string& prose);
 // What follows the hook: "Contrarian take", "Evidence", "Mechanism", "Steps",
 // else "Explanation".
 std::vector<std::string> body_pattern(const std::string& prose, HookType hook);
+// The tags a post is filed under (the tag bandit's arms): hook, length band, numbers.
+std::vector<std::string> post_tags(const TextFeatures& f);
 
 // "[Surprising stat] + [Contrarian take] + [Evidence] + [Call to action]"
 std::string structure_string(const TextFeatures& f);
