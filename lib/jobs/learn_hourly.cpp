@@ -83,6 +83,11 @@ Json learning_summary(db::AccountRun& run, const std::string& format) {
   const LearningScope scope{run.account.id, run.now, format};
   pqxx::read_transaction t(run.conn);
   Json s = gate_report(t, scope);
+  // How many of the posts learned from are the account's imported past (import-history).
+  s["posts_used_imported"] =
+      LearningQuery(scope)
+          .exec(t, "SELECT count(*) FROM gated WHERE source = 'imported'")[0][0]
+          .as<long long>();
   s["evidence_rule"] = {{"min_posts", learn::kMinEvidencePosts},
                         {"interval", learn::kEvidenceLevel},
                         {"half_life_days", learn::BanditConfig{}.half_life_days},

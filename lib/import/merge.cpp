@@ -1,0 +1,95 @@
+#include "import/merge.h"
+
+#include <algorithm>
+
+#include "learn/snapshot.h"
+
+namespace gl::import {
+
+namespace {
+
+using learn::Count;
+using learn::PostCounts;
+
+constexpr Count PostCounts::*kCounters[] = {&PostCounts::impressions,    &PostCounts::likes,
+                                            &PostCounts::retweets,       &PostCounts::replies,
+                                            &PostCounts::quotes,         &PostCounts::bookmarks,
+                                            &PostCounts::profile_clicks, &PostCounts::url_clicks};
+
+// Each counter `into` lacks, from `from`.
+void fill_unknown(PostCounts& into, const PostCounts& from) {
+  for (auto field : kCounters) {
+    if (!(into.*field)) into.*field = from.*field;
+  }
+}
+
+// Two readings of the same moment: each counter's larger value.
+void take_larger(PostCounts& into, const PostCounts& from) {
+  for (auto field : kCounters) {
+    if (from.*field && (!(into.*field) || *(from.*field) > *(into.*field)))
+      into.*field = from.*field;
+  }
+}
+
+}  // namespace
+
+bool same_counts(const PostCounts& a, const PostCounts& b) {
+  for (auto field : kCounters) {
+    if (a.*field != b.*field) return false;
+  }
+  return true;
+}
+
+MergedMetrics merge_observations(const StoredMetrics& stored,
+                                 std::vector<Observation> observations) {
+  std::sort(observations.begin(), observations.end(),
+            [](const Observation& a, const Observation& b) { return a.as_of < b.as_of; });
+  std::vector<Observation> groups;
+  for (const auto& o : observations) {
+    if (!groups.empty() && groups.back().as_of == o.as_of) {
+      take_larger(groups.back().counts, o.counts);
+      if (o.follows && (!groups.back().follows || *o.follows > *groups.back().follows))
+        groups.back().follows = o.follows;
+    } else {
+      groups.push_back(o);
+    }
+  }
+  MergedMetrics m;
+  m.anomalies = stored.anomalies;
+  std::optional<PostCounts> latest = stored.latest;
+  std::optional<TimePoint> latest_at = stored.latest_at;
+  std::optional<TimePoint> follows_at;
+  if (stored.has_followers) follows_at = stored.latest_at;
+  for (const auto& g : groups) {
+    const bool known = std::any_of(stored.imported.begin(), stored.imported.end(),
+                                   [&](const PostCounts& c) { return same_counts(c, g.counts); });
+    if (known) continue;
+    ImportedSnapshot s{g.as_of, g.counts, {}};
+    if (!latest_at || g.as_of >= *latest_at) {
+      PostCounts candidate = g.counts;
+      if (latest) fill_unknown(candidate, *latest);
+      const auto check = learn::check_snapshot(candidate, latest, {});
+      s.anomalies = check.anomalies;
+      m.anomalies = check.anomalies;
+      if (check.trusted) {
+        latest = candidate;
+        latest_at = g.as_of;
+      } else if (!latest) {
+        latest = PostCounts{};
+        latest_at = g.as_of;
+      }
+    } else if (latest) {
+      fill_unknown(*latest, g.counts);  // an older reading of a counter the newer ones lack
+    }
+    if (g.follows && (!follows_at || g.as_of >= *follows_at)) {
+      m.follows = g.follows;
+      follows_at = g.as_of;
+    }
+    m.snapshots.push_back(std::move(s));
+  }
+  m.latest = latest.value_or(PostCounts{});
+  m.latest_at = latest_at.value_or(groups.empty() ? TimePoint{} : groups.back().as_of);
+  return m;
+}
+
+}  // namespace gl::import

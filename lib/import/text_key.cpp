@@ -1,0 +1,46 @@
+#include "import/text_key.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include "x/tweet_text.h"
+
+namespace gl::import {
+
+std::string text_key(const std::string& raw) {
+  if (!x::valid_utf8(raw)) return "";
+  // A typographic apostrophe is the typed one ("j’aime").
+  std::string label = raw;
+  for (size_t p; (p = label.find("\xE2\x80\x99")) != std::string::npos;) label.replace(p, 3, "'");
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(err);
+  if (U_FAILURE(err)) return "";
+  icu::UnicodeString folded = icu::UnicodeString::fromUTF8(label);
+  folded.foldCase();
+  const icu::UnicodeString decomposed = nfkd->normalize(folded, err);
+  if (U_FAILURE(err)) return "";
+  // Accents are the combining marks the decomposition split off.
+  icu::UnicodeString bare;
+  for (int32_t i = 0; i < decomposed.length();) {
+    const UChar32 c = decomposed.char32At(i);
+    if (u_charType(c) != U_NON_SPACING_MARK) bare.append(c);
+    i += U16_LENGTH(c);
+  }
+  std::string utf8;
+  bare.toUTF8String(utf8);
+  std::string out;
+  bool space = false;
+  for (char c : utf8) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '-' || c == '_' || c == '"') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace gl::import

@@ -1,0 +1,14 @@
+// The comparable form of a short label (a CSV header, a month name, a topic):
+// compatibility-normalised, case-folded, accents stripped, with hyphens,
+// underscores and runs of white space as one space, trimmed. "Tweet-ID",
+// "tweet id" and "ＴＷＥＥＴ ＩＤ" are one key; "Impressões" is "impressoes".
+#pragma once
+
+#include <string>
+
+namespace gl::import {
+
+// Invalid UTF-8 gives "".
+std::string text_key(const std::string& label);
+
+}  // namespace gl::import
