@@ -31,6 +31,15 @@ void take_larger(PostCounts& into, const PostCounts& from) {
   }
 }
 
+// True when every counter `reading` knows has that value in `stored`: a reading
+// an earlier import already holds (perhaps joined with other exports' counters).
+bool holds(const PostCounts& stored, const PostCounts& reading) {
+  for (auto field : kCounters) {
+    if (reading.*field && stored.*field != reading.*field) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool same_counts(const PostCounts& a, const PostCounts& b) {
@@ -62,7 +71,7 @@ MergedMetrics merge_observations(const StoredMetrics& stored,
   if (stored.has_followers) follows_at = stored.latest_at;
   for (const auto& g : groups) {
     const bool known = std::any_of(stored.imported.begin(), stored.imported.end(),
-                                   [&](const PostCounts& c) { return same_counts(c, g.counts); });
+                                   [&](const PostCounts& c) { return holds(c, g.counts); });
     if (known) continue;
     ImportedSnapshot s{g.as_of, g.counts, {}};
     if (!latest_at || g.as_of >= *latest_at) {

@@ -6,7 +6,8 @@
 // scrape-metrics applies (learn::check_snapshot): one whose counters fall is
 // kept as an observation with its anomalies and does not replace them. A
 // reading already stored (the same numbers imported before) is no news, so
-// importing the same files twice changes nothing. Pure: no I/O.
+// importing the same files twice changes nothing, nor does an export whose
+// counters an earlier import already holds (joined with other exports). Pure: no I/O.
 #pragma once
 
 #include <optional>

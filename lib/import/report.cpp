@@ -28,10 +28,11 @@ void ImportReport::bad_row(const std::string& file, long line, const std::string
     problems_.push_back({printable(file), line, printable(reason)});
 }
 
-void ImportReport::bad_file(const std::string& file, const std::string& reason) {
+void ImportReport::bad_file(const std::string& file, const std::string& reason, long line) {
   ++problems_total_;
   ++bad_files_;
-  if (problems_.size() < kMaxListed) problems_.push_back({printable(file), 0, printable(reason)});
+  if (problems_.size() < kMaxListed)
+    problems_.push_back({printable(file), line, printable(reason)});
 }
 
 void ImportReport::wrote(bool is_new, TimePoint posted_at, const std::string& format,

@@ -22,8 +22,9 @@ class ImportReport {
  public:
   // A row or element that could not be read; the rest of its file is.
   void bad_row(const std::string& file, long line, const std::string& reason);
-  // A file that could not be read at all; nothing of it is imported.
-  void bad_file(const std::string& file, const std::string& reason);
+  // A file that could not be read at all (`line`: where it broke, 0 = the
+  // whole file); nothing of it is imported.
+  void bad_file(const std::string& file, const std::string& reason, long line = 0);
   void skip(const std::string& reason, long long n = 1) { skipped_[reason] += n; }
   void read_post() { ++posts_read_; }
   void add_file(nlohmann::json info) { files_.push_back(std::move(info)); }

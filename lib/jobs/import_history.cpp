@@ -297,11 +297,7 @@ int import_history(db::AccountRun& run, const ImportOptions& options) {
       scans.push_back(std::move(scan));
     } catch (const Error& e) {
       const auto [file, line] = file_and_line(e.subject());
-      if (line > 0) {
-        report.bad_row(file, line, e.reason() + "; nothing of this archive is imported");
-      } else {
-        report.bad_file(file, e.reason());
-      }
+      report.bad_file(file, e.reason() + "; nothing of this archive is imported", line);
     }
   }
 
@@ -312,6 +308,14 @@ int import_history(db::AccountRun& run, const ImportOptions& options) {
     summary["written"] = written && !run.ctx.common.dry_run;
     for (const char* k : {"posts_read", "imported", "updated", "unchanged", "problems_total"})
       run.stats[k] = summary[k];
+    // Bad input is named on stderr too, as file:line: reason (the first ones; all are counted).
+    for (const auto& p : report.first_problems()) {
+      if (p.line > 0) {
+        run.ctx.log.warn("{}:{}: {}", p.file, p.line, p.reason);
+      } else {
+        run.ctx.log.warn("{}: {}", p.file, p.reason);
+      }
+    }
     emit(summary);
   };
   const auto strict_refusal = [&] {
@@ -325,28 +329,28 @@ int import_history(db::AccountRun& run, const ImportOptions& options) {
   }
 
   HistoryWriter writer(run, options, report);
+  const auto add = [&](HistoryPost&& p) { writer.add(std::move(p)); };
   for (const auto& scan : scans) {
     writer.begin();
-    import::read_archive(scan, analytics, report, [&](HistoryPost&& p) { writer.add(std::move(p));
-  });
-  writer.end();
-}
-for (const auto& ids : analytics.remaining_by_file()) {
-  if (ids.empty()) continue;
-  writer.begin();
-  for (const auto& id : ids) {
-    if (auto p = analytics.analytics_post(id, report)) writer.add(std::move(*p));
+    import::read_archive(scan, analytics, report, add);
+    writer.end();
   }
-  writer.end();
+  for (const auto& ids : analytics.remaining_by_file()) {
+    if (ids.empty()) continue;
+    writer.begin();
+    for (const auto& id : ids) {
+      if (auto p = analytics.analytics_post(id, report)) add(std::move(*p));
+    }
+    writer.end();
+  }
+  const bool refused = options.strict && report.problems() > 0;
+  writer.finish(!refused);
+  finish(!refused);
+  if (refused) throw strict_refusal();
+  run.ctx.log.info("{} posts read: {} imported, {} updated, {} problems",
+                   run.stats["posts_read"].get<long long>(), run.stats["imported"].get<long long>(),
+                   run.stats["updated"].get<long long>(), report.problems());
+  return report.bad_files() > 0 ? kExitUsage : 0;
 }
-const bool refused = options.strict && report.problems() > 0;
-writer.finish(!refused);
-finish(!refused);
-if (refused) throw strict_refusal();
-run.ctx.log.info("{} posts read: {} imported, {} updated, {} problems",
-                 run.stats["posts_read"].get<long long>(), run.stats["imported"].get<long long>(),
-                 run.stats["updated"].get<long long>(), report.problems());
-return report.bad_files() > 0 ? kExitUsage : 0;
-}  // namespace gl::jobs
 
 }  // namespace gl::jobs
