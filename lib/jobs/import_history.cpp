@@ -20,7 +20,7 @@ namespace {
 using import::HistoryPost;
 using import::ImportReport;
 
-// The reserved generator of migration 0003: no persona wrote the account's past.
+// The reserved generator of migration 0005: no persona wrote the account's past.
 constexpr char kImportedGenerator[] = "imported";
 
 // What the tables hold of the batch's posts.

@@ -19,7 +19,7 @@ TEST_CASE("migrate applies every migration to an empty database, then does nothi
   const auto all = gl::db::embedded_migrations();
   CHECK(json::parse(first.out)["applied"].size() == all.size());
   CHECK(db.scalar("SELECT count(*) FROM schema_migrations") == std::to_string(all.size()));
-  // 22 personas, and the disabled generator of imported history (0003).
+  // 22 personas, and the disabled generator of imported history (0005).
   CHECK(db.scalar("SELECT count(*) FROM generators WHERE enabled") == "22");
   CHECK(db.scalar("SELECT string_agg(generator_name, ',') FROM generators WHERE NOT enabled") ==
         "imported");
