@@ -128,7 +128,7 @@ double RewardModel::mean_coefficient(const std::string& name) const {
   return it == index_.end() ? 0 : mean_(it->second);
 }
 
-Evidence RewardModel::evidence(const std::string& name) const {
+FeatureEvidence RewardModel::evidence(const std::string& name) const {
   auto it = index_.find(name);
   if (it == index_.end()) return {0, 0, std::sqrt(prior_share(name) * noise_var_ / lambda_)};
   const auto i = it->second;

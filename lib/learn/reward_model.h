@@ -63,7 +63,7 @@ inline constexpr double kHourCorrelationHours = 3.0;
 
 // What the posterior says about one feature: the posts that had it, its
 // effect on the reward (against the average post) and the effect's sd.
-struct Evidence {
+struct FeatureEvidence {
   int posts = 0;
   double effect = 0;
   double sd = 0;
@@ -78,7 +78,7 @@ class RewardModel {
   double noise_var() const { return noise_var_; }
   size_t samples() const { return n_; }
   double mean_coefficient(const std::string& name) const;
-  Evidence evidence(const std::string& name) const;
+  FeatureEvidence evidence(const std::string& name) const;
 
   // One posterior draw of all coefficients, its spread scaled by `scale` (1 =
   // the posterior itself); unseen names draw from the prior (cached per draw).

@@ -89,7 +89,7 @@ size_t best_plan(const CompiledFeatures& f, const std::vector<double>& coefficie
 // the reward against the average post, and the effect's 90% interval.
 nlohmann::json evidence_json(const learn::RewardModel& m, const std::string& family,
                              const std::string& key) {
-  const learn::Evidence e = m.evidence(family + "=" + key);
+  const learn::FeatureEvidence e = m.evidence(family + "=" + key);
   const auto r = [](double v) { return std::round(v * 1e4) / 1e4; };
   return {{"key", key},
           {"posts", e.posts},

@@ -106,8 +106,8 @@ TEST_CASE("an hour far from every hour with posts keeps the prior's width; a tri
   }
   const RewardModel m = RewardModel::fit(samples, 3.0);
   const double prior_sd = std::sqrt(m.noise_var() / 3.0);
-  const Evidence night = m.evidence("hour=2");
-  const Evidence noon = m.evidence("hour=14");
+  const FeatureEvidence night = m.evidence("hour=2");
+  const FeatureEvidence noon = m.evidence("hour=14");
   CHECK(night.posts == 0);
   CHECK(noon.posts == 40);
   // 6 h from the nearest tried hour the correlation is e^-2: nearly all the prior's width.
