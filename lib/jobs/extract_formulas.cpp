@@ -1,5 +1,7 @@
 #include "jobs/extract_formulas.h"
 
+#include <fmt/format.h>
+
 #include "core/error.h"
 #include "core/json_lines.h"
 #include "db/connection.h"
@@ -36,15 +38,21 @@ void own_posts(pqxx::transaction_base& t, const LearningScope& scope,
   }
 }
 
-// Outside posts: the top ones of a table, each against its pool's median.
-// Columns: tweet id, text, views, engagement rate, baseline ln(views), generator, followers.
-void outside_posts(pqxx::transaction_base& t, const std::string& sql, long long account_id,
-                   const char* source, std::vector<FormulaObservation>& out) {
-  for (const auto& r : t.exec_params(sql, account_id)) {
+// Our viral replies (10K-100K views), against the median of all our replies.
+void viral_replies(pqxx::transaction_base& t, long long account_id,
+                   std::vector<FormulaObservation>& out) {
+  const auto rows = t.exec_params(
+      "SELECT r.tweet_id, r.content, r.impressions::float8, " + engagement_rate_sql("r") +
+          ", (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) "
+          "   FROM reply_metrics WHERE account_id = $1 AND impressions > 0), "
+          "r.generator_name, r.followers_gained FROM reply_metrics r "
+          "WHERE r.account_id = $1 AND r.impressions BETWEEN 10000 AND 100000 ORDER BY r.tweet_id",
+      account_id);
+  for (const auto& r : rows) {
     FormulaObservation o;
     o.tweet_id = r[0].as<std::string>();
     o.text = r[1].as<std::string>();
-    o.source = source;
+    o.source = learn::kSourceViralReply;
     o.views = r[2].as<double>();
     o.engagement_rate = db::optional_double(r[3]);
     o.baseline_log_views = r[4].as<double>();
@@ -54,49 +62,56 @@ void outside_posts(pqxx::transaction_base& t, const std::string& sql, long long 
   }
 }
 
-// The median ln(views) of an outside table's posts of this account ($1).
-std::string median_log_views_sql(const std::string& table) {
-  return "(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM " + table +
-         " WHERE account_id = $1 AND impressions > 0)";
+// Every row of vi_tweets, then of peer_posts: which ones count is learn's rule.
+constexpr const char* kOutsideRows =
+    "SELECT * FROM ("
+    "  SELECT 'vi_tweets' AS source, v.tweet_id, v.content, v.author_handle, v.author_followers, "
+    "    v.impressions, v.likes, v.retweets, v.replies, v.quotes, v.bookmarks "
+    "  FROM vi_tweets v WHERE v.account_id = $1 "
+    "  UNION ALL SELECT 'peer_posts', p.tweet_id, p.content, p.peer_handle, p.peer_followers, "
+    "    p.impressions, p.likes, p.retweets, p.replies, p.quotes, p.bookmarks "
+    "  FROM peer_posts p WHERE p.account_id = $1) o "
+    "ORDER BY o.source DESC, o.tweet_id COLLATE \"C\"";
+
+void outside_posts(pqxx::transaction_base& t, long long account_id,
+                   std::vector<learn::OutsidePost>& out) {
+  for (const auto& r : t.exec_params(kOutsideRows, account_id)) {
+    learn::OutsidePost p;
+    p.source = r[0].as<std::string>();
+    p.tweet_id = r[1].as<std::string>();
+    p.text = r[2].as<std::string>();
+    p.author = r[3].as<std::string>();
+    p.author_followers = db::optional_count(r[4]);
+    p.counts.impressions = db::optional_count(r[5]);
+    p.counts.likes = db::optional_count(r[6]);
+    p.counts.retweets = db::optional_count(r[7]);
+    p.counts.replies = db::optional_count(r[8]);
+    p.counts.quotes = db::optional_count(r[9]);
+    p.counts.bookmarks = db::optional_count(r[10]);
+    out.push_back(std::move(p));
+  }
 }
 
-std::vector<FormulaObservation> observations(pqxx::transaction_base& t,
-                                             const LearningScope& scope) {
-  std::vector<FormulaObservation> out;
-  own_posts(t, scope, out);
-  if (scope.format == "reply") {
-    // Viral replies: 10K-100K views.
-    outside_posts(t,
-                  "SELECT r.tweet_id, r.content, r.impressions::float8, " +
-                      engagement_rate_sql("r") + ", " + median_log_views_sql("reply_metrics") +
-                      ", r.generator_name, r.followers_gained FROM reply_metrics r "
-                      "WHERE r.account_id = $1 AND r.impressions BETWEEN 10000 AND 100000",
-                  scope.account_id, learn::kSourceViralReply, out);
-  } else if (scope.format == "single") {
-    // vi_tweets that were successful by our own definition.
-    outside_posts(t,
-                  "SELECT v.tweet_id, v.content, v.impressions::float8, " +
-                      engagement_rate_sql("v") + ", " + median_log_views_sql("vi_tweets") +
-                      ", NULL::text, NULL::float8 FROM vi_tweets v "
-                      "WHERE v.account_id = $1 AND " +
-                      meets_success_sql("v"),
-                  scope.account_id, learn::kSourceVi, out);
-    // Each peer's top fifth by views, against that peer's median.
-    outside_posts(
-        t,
-        "SELECT p.tweet_id, p.content, p.impressions::float8, p.er, b.base, NULL::text, "
-        "NULL::float8 FROM (SELECT q.tweet_id, q.content, q.impressions, q.peer_handle, " +
-            engagement_rate_sql("q") +
-            " AS er, percent_rank() OVER (PARTITION BY q.peer_handle ORDER BY q.impressions) AS pr "
-            "  FROM peer_posts q WHERE q.account_id = $1 AND q.impressions > 0) p "
-            "JOIN (SELECT peer_handle, percentile_cont(0.5) WITHIN GROUP (ORDER BY "
-            "ln(impressions)) AS base "
-            "  FROM peer_posts WHERE account_id = $1 AND impressions > 0 GROUP BY 1) b USING "
-            "(peer_handle) "
-            "WHERE p.pr >= 0.8",
-        scope.account_id, learn::kSourcePeer, out);
-  }
-  return out;
+learn::FormulaInputs inputs(pqxx::transaction_base& t, const LearningScope& scope) {
+  learn::FormulaInputs in;
+  own_posts(t, scope, in.own);
+  if (scope.format == "reply") viral_replies(t, scope.account_id, in.own);
+  // Outside posts are single posts.
+  if (scope.format == "single") outside_posts(t, scope.account_id, in.outside);
+  return in;
+}
+
+Json report_json(const learn::SourceReport& r) {
+  return {{"rows", r.rows}, {"used", r.used}, {"skipped", r.skipped}};
+}
+
+// "vi_tweets: 400 rows, 35 used; skipped: duplicate_tweet 50, not_successful 300, ..."
+std::string report_line(const std::string& source, const learn::SourceReport& r) {
+  std::string line = fmt::format(FMT_STRING("{}: {} rows, {} used"), source, r.rows, r.used);
+  std::string skipped;
+  for (const auto& [why, n] : r.skipped)
+    skipped += fmt::format(FMT_STRING("{}{} {}"), skipped.empty() ? "" : ", ", why, n);
+  return skipped.empty() ? line : line + "; skipped: " + skipped;
 }
 
 void store(pqxx::work& w, long long account_id, const std::string& format,
@@ -123,6 +138,7 @@ void store(pqxx::work& w, long long account_id, const std::string& format,
 // A formula in the seed's shape.
 Json formula_json(const learn::ViralFormula& f) {
   return {{"name", f.name},
+          {"key", f.key},
           {"structure", f.structure},
           {"example", f.example},
           {"example_tweet_id", f.example_tweet_id},
@@ -130,10 +146,12 @@ Json formula_json(const learn::ViralFormula& f) {
           {"sources", f.sources},
           {"generators", f.generators},
           {"performance",
-           {{"avgViews", f.avg_views},
+           {{"avgViews", opt_json(f.avg_views)},
             {"avgEngagementRate", opt_json(f.avg_engagement_rate)},
             {"followerConversion", opt_json(f.followers_per_1000_views)},
             {"sampleSize", f.sample_size},
+            {"authors", f.authors},
+            {"avgLift", f.avg_lift},
             {"score", f.score},
             {"confidence", f.confidence}}}};
 }
@@ -147,8 +165,12 @@ std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(db::Acc
   for (const std::string format : kFormats) {
     const LearningScope scope{run.account.id, run.now, format};
     run.stats["gates"][format] = gate_report(w, scope);
-    const auto obs = observations(w, scope);
-    out[format] = learn::extract_formulas(obs);
+    auto result = learn::extract_formulas(inputs(w, scope));
+    for (const auto& [source, r] : result.sources) {
+      run.stats["sources"][format][source] = report_json(r);
+      run.ctx.log.info("{}: {}", format, report_line(source, r));
+    }
+    out[format] = std::move(result.formulas);
     if (!run.ctx.common.dry_run) store(w, run.account.id, format, out[format], now);
   }
   w.commit();

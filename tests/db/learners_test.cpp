@@ -140,9 +140,9 @@ TEST_CASE(
     w.exec(
         "INSERT INTO peer_posts (account_id, tweet_id, peer_handle, content, impressions, likes, "
         "retweets, replies, "
-        "collected_at) SELECT 1, (1800000000000000000 + g)::text, 'peer', "
+        "collected_at) SELECT 1, (1800000000000000000 + g)::text, 'peer' || g % 4, "
         "CASE WHEN g % 2 = 0 THEN 'Myth: you need 8 hours of sleep. The evidence says otherwise.' "
-        "ELSE 'I slept 6 hours for a year. Here is what happened.' END || ' #' || g, "
+        "ELSE 'I slept 6 hours for a year. Here is what happened.' END || ' Day ' || g || '.', "
         "1000 * g, 30 * g, 2 * g, g, now() FROM generate_series(1, 20) g");
     w.commit();
   }

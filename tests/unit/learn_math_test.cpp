@@ -167,16 +167,16 @@ TEST_CASE("formulas group by structure and score from the numbers, best first") 
                        std::to_string(i) + " IQ points.",
                    kSourceOwn, "dataNerd", 9000, 0.04, 20, std::log(2000.0)});
   }
-  obs.push_back(
-      {"20", "Sleep is everything.", kSourceOwn, "philosopher", 2100, 0.021, 1, std::log(2000.0)});
-  obs.push_back({"21", "Sleep is everything, really.", kSourcePeer, "", 1500, std::nullopt,
-                 std::nullopt, std::log(2000.0)});
+  obs.push_back({"20", "Sleep is everything and nothing else matters.", kSourceOwn, "philosopher",
+                 2100, 0.021, 1, std::log(2000.0)});
+  obs.push_back({"21", "Sleep is everything, and nothing else really matters.", kSourceViralReply,
+                 "", 1500, std::nullopt, std::nullopt, std::log(2000.0)});
   const auto fs = extract_formulas(obs);
   REQUIRE(fs.size() == 2);
   const auto& best = fs[0];
   CHECK(best.hook == "surprising_stat");
   CHECK(best.sample_size == 6);
-  CHECK(best.avg_views == Approx(9000));
+  CHECK(*best.avg_views == Approx(9000));
   CHECK(*best.avg_engagement_rate == Approx(0.04));
   CHECK(*best.followers_per_1000_views == Approx(1000.0 * 120 / 54000));
   CHECK(best.structure == "[Surprising stat] + [Evidence]");
