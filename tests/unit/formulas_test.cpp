@@ -149,20 +149,17 @@ TEST_CASE("an example is a sentence, the member nearest the formula's median lif
     own.push_back({id, text, kSourceOwn, "coach", views, 0.05, std::nullopt, std::log(1000.0)});
   };
   add("1", "Sleep more.", 100000);  // best, but not a sentence
-  add("2", "Sleep more and you will feel the difference.", 3000);
+  add("2", "Sleep more and you will feel the difference.", 1500);
   add("3", "Sleep more and your mood will follow it too.", 2000);
-  add("4", "Sleep earlier and your mind will thank you.", 2500);
+  add("4", "Sleep earlier and your mind will thank you.", 3000);
+  add("5", "Sleep longer and your body will thank you.", 4000);
+  const std::string key = formula_key(analyze_text(own[0].text));
+  for (const auto& o : own) REQUIRE(formula_key(analyze_text(o.text)) == key);
   const auto fs = extract_formulas(own);
-  for (const auto& f : fs) {
-    const TextFeatures t = analyze_text(f.example);
-    CHECK(t.words >= kMinExampleWords);
-  }
-  const std::string key = formula_key(analyze_text("Sleep more and you will feel the difference."));
-  for (const auto& f : fs) {
-    if (f.key != key) continue;
-    // Median lift of the members is that of 2,500 or 3,000 views; 100,000 is far off.
-    CHECK(f.example != "Sleep more.");
-  }
+  REQUIRE(fs.size() == 1);
+  // Lifts ln 100, ln 1.5, ln 2, ln 3, ln 4: the median is ln 3's member, a sentence.
+  CHECK(fs[0].example_tweet_id == "4");
+  CHECK(fs[0].sample_size == 5);
   // A formula whose members are all too short has no example and is not kept.
   const auto none = extract_formulas(std::vector<FormulaObservation>{
       {"5", "Sleep more.", kSourceOwn, "coach", 9000, 0.05, std::nullopt, std::log(1000.0)}});
