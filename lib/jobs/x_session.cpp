@@ -1,15 +1,23 @@
 #include "jobs/x_session.h"
 
 #include "db/oauth2_store.h"
+#include "jobs/usage.h"
 
 namespace gl::jobs {
 
-std::unique_ptr<x::XClient> open_x_client(db::AccountRun& run) {
-  return std::make_unique<x::XClient>(
+std::unique_ptr<x::XClient> open_x_client(db::AccountRun& run,
+                                          std::shared_ptr<UsageRecorder>* usage) {
+  const std::string conninfo = db::resolve_conninfo(run.ctx.common.db);
+  auto client = std::make_unique<x::XClient>(
       x::x_config_from_env(run.ctx.clock),
-      db::oauth2_token_store(db::resolve_conninfo(run.ctx.common.db), db::db_timeouts(run.ctx.tool),
-                             run.account.id),
-      run.ctx.log);
+      db::oauth2_token_store(conninfo, db::db_timeouts(run.ctx.tool), run.account.id), run.ctx.log);
+  auto recorder =
+      std::make_shared<UsageRecorder>(conninfo, db::db_timeouts(run.ctx.tool), run.account.id,
+                                      run.ctx.tool, run.now, run.ctx.common.dry_run);
+  client->set_usage_sink([recorder](const x::ApiCall& call) { recorder->record(call); });
+  if (run.account.x_user_id) client->set_own_user_id(*run.account.x_user_id);
+  if (usage) *usage = recorder;
+  return client;
 }
 
 std::optional<x::UserInfo> fetch_account_user(db::AccountRun& run, x::XClient& client) {
@@ -22,6 +30,7 @@ std::optional<x::UserInfo> fetch_account_user(db::AccountRun& run, x::XClient& c
     return std::nullopt;
   }
   x::UserInfo me = client.me();
+  client.set_own_user_id(me.id);
   if (!run.ctx.common.dry_run) {
     pqxx::work w(run.conn);
     w.exec_params0("UPDATE accounts SET x_user_id = $2 WHERE account_id = $1 AND x_user_id IS NULL",

@@ -10,7 +10,12 @@
 
 namespace gl::jobs {
 
-std::unique_ptr<x::XClient> open_x_client(db::AccountRun& run);
+class UsageRecorder;
+
+// The client for the run's account; every call it makes is recorded in
+// api_usage (jobs/usage.h). `usage`, when given, receives the recorder.
+std::unique_ptr<x::XClient> open_x_client(db::AccountRun& run,
+                                          std::shared_ptr<UsageRecorder>* usage = nullptr);
 
 // The account's user (followers): GET /2/users/:id when its id is known, else
 // GET /2/users/me (user context), storing the id it learns. Nothing when

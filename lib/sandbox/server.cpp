@@ -1,5 +1,6 @@
 #include "sandbox/server.h"
 
+#include <fmt/format.h>
 #include <httplib.h>
 #include <openssl/evp.h>
 
@@ -8,8 +9,11 @@
 #include <thread>
 
 #include "core/error.h"
+#include "sandbox/billing.h"
 #include "sandbox/llm.h"
+#include "sandbox/outside.h"
 #include "sandbox/post_length.h"
+#include "sandbox/search_query.h"
 #include "sandbox/world.h"
 
 namespace gl::sandbox {
@@ -78,6 +82,8 @@ struct Server::Impl {
   httplib::Server http;
   std::mutex mutex;  // guards world, stats and tokens
   World world;
+  Outside outside{world, options.seed};
+  Billing billing;
   FaultPlan faults;
   std::map<std::string, long long> requests;  // by endpoint
   long long posts_read = 0;
@@ -209,21 +215,33 @@ struct Server::Impl {
     };
   }
 
+  const char* repost_key() const {
+    return options.new_field_names ? "repost_count" : "retweet_count";
+  }
+
   json tweet_json(const SandboxTweet& t, TimePoint now, bool with_private) {
     const Counts c = world.counts(t, now);
     const auto n = [&c](Action a) { return c.actions[a]; };
     json j = {{"id", t.id},
               {"text", t.text},
               {"author_id", t.author_id},
-              {"conversation_id", t.id},
+              {"conversation_id", t.conversation_id},
               {"created_at", format_iso8601(t.created_at)},
+              {"lang", "en"},
               {"edit_history_tweet_ids", json::array({t.id})}};
+    if (t.reply_to) {
+      if (const SandboxTweet* parent = world.tweet(*t.reply_to)) {
+        j["in_reply_to_user_id"] = parent->author_id;
+      }
+      j[options.new_field_names ? "referenced_posts" : "referenced_tweets"] =
+          json::array({{{"type", "replied_to"}, {"id", *t.reply_to}}});
+    }
     if (!t.recorded.empty()) {
       j["public_metrics"] = t.recorded;
       return j;
     }
-    j["public_metrics"] = {{"retweet_count", n(kRetweets)},   {"reply_count", n(kReplies)},
-                           {"like_count", n(kLikes)},         {"quote_count", n(kQuotes)},
+    j["public_metrics"] = {{repost_key(), n(kRetweets)},   {"reply_count", n(kReplies)},
+                           {"like_count", n(kLikes)},      {"quote_count", n(kQuotes)},
                            {"bookmark_count", n(kBookmarks)}, {"impression_count", c.impressions}};
     if (with_private) {
       j["non_public_metrics"] = {{"impression_count", c.impressions},
@@ -233,11 +251,16 @@ struct Server::Impl {
       j["organic_metrics"] = {{"impression_count", c.impressions},
                               {"like_count", n(kLikes)},
                               {"reply_count", n(kReplies)},
-                              {"retweet_count", n(kRetweets)},
+                              {repost_key(), n(kRetweets)},
                               {"url_link_clicks", 0},
                               {"user_profile_clicks", n(kProfileClicks)}};
     }
     return j;
+  }
+
+  // The fields a request asks for, under X's documented and its new name.
+  static std::string tweet_fields(const Request& req) {
+    return req.get_param_value("tweet.fields") + "," + req.get_param_value("post.fields");
   }
 
   json user_json(const SandboxUser& u, TimePoint now) {
@@ -297,7 +320,7 @@ struct Server::Impl {
                      {"type", problem_url("invalid-request")}});
       }
     }
-    const std::string fields = req.get_param_value("tweet.fields");
+    const std::string fields = tweet_fields(req);
     const bool want_private = fields.find("non_public_metrics") != std::string::npos ||
                               fields.find("organic_metrics") != std::string::npos;
     std::lock_guard<std::mutex> lock(mutex);
@@ -339,6 +362,7 @@ struct Server::Impl {
                      {"type", problem_url("invalid-request")}});
       }
       ++found;
+      billing.charge(key, kBillPost, t->id, now);
       data.push_back(tweet_json(*t, now, want_private));
     }
     posts_read += static_cast<long long>(found);
@@ -355,7 +379,9 @@ struct Server::Impl {
     if (!user_ctx) return unsupported_auth(res);
     std::lock_guard<std::mutex> lock(mutex);
     ++users_read;
-    send(res, 200, user_json(world.user_for_key(key), now_of(req)));
+    const SandboxUser& u = world.user_for_key(key);
+    billing.charge(key, kBillUser, u.id, now_of(req));
+    send(res, 200, user_json(u, now_of(req)));
   }
 
   void user(const Request& req, Response& res) {
@@ -374,6 +400,7 @@ struct Server::Impl {
                       {"type", problem_url("resource-not-found")}}}}});
     }
     ++users_read;
+    billing.charge(key, kBillUser, u->id, now_of(req));
     send(res, 200, user_json(*u, now_of(req)));
   }
 
@@ -388,24 +415,242 @@ struct Server::Impl {
         req.has_param("max_results")
             ? std::clamp(std::atoi(req.get_param_value("max_results").c_str()), 5, 100)
             : 10;
+    const std::string since_id = req.get_param_value("since_id");
+    const std::string exclude = req.get_param_value("exclude");
+    const bool no_replies = exclude.find("replies") != std::string::npos;
+    const bool full = tweet_fields(req).find("public_metrics") != std::string::npos;
+    size_t skip = 0;
+    if (req.has_param("pagination_token"))
+      skip = std::strtoul(req.get_param_value("pagination_token").c_str(), nullptr, 10);
     std::lock_guard<std::mutex> lock(mutex);
     SandboxUser* u = world.user_by_id(req.matches[1]);
+    if (u != nullptr && u->outside) outside.advance(now);
+    // An owned read: the caller's own timeline, in user context.
+    const SandboxUser* caller = user_ctx ? world.find_user_for_key(key) : nullptr;
+    const char* kind = caller != nullptr && u == caller ? kBillOwned : kBillPost;
     json data = json::array();
+    size_t matched = 0;
+    bool more = false;
     if (u != nullptr) {
-      for (auto it = u->tweets.rbegin();
-           it != u->tweets.rend() && data.size() < static_cast<size_t>(max_results); ++it) {
+      for (auto it = u->tweets.rbegin(); it != u->tweets.rend(); ++it) {
         const SandboxTweet& t = world.tweets()[*it];
         if (t.deleted || t.created_at > now) continue;
         if (start && t.created_at < *start) break;
-        data.push_back({{"id", t.id},
-                        {"text", t.text},
-                        {"created_at", format_iso8601(t.created_at)},
-                        {"edit_history_tweet_ids", json::array({t.id})}});
+        if (!since_id.empty() && !id_after(t.id, since_id)) continue;
+        if (no_replies && t.reply_to) continue;
+        if (matched++ < skip) continue;
+        if (data.size() == static_cast<size_t>(max_results)) {
+          more = true;
+          break;
+        }
+        billing.charge(key, kind, t.id, now);
+        if (full) {
+          data.push_back(tweet_json(t, now, false));
+        } else {
+          data.push_back({{"id", t.id},
+                          {"text", t.text},
+                          {"created_at", format_iso8601(t.created_at)},
+                          {"edit_history_tweet_ids", json::array({t.id})}});
+        }
       }
     }
-    json body = {{"meta", {{"result_count", data.size()}}}};
+    send(res, 200, page(data, more ? std::to_string(skip + data.size()) : "", "next_token"));
+  }
+
+  // Snowflake ids grow with time: compares them as numbers.
+  static bool id_after(const std::string& id, const std::string& since) {
+    return id.size() != since.size() ? id.size() > since.size() : id > since;
+  }
+
+  static json page(const json& data, const std::string& next_token, const char* token_key) {
+    json meta = {{"result_count", data.size()}};
+    if (!data.empty()) {
+      meta["newest_id"] = data.front()["id"];
+      meta["oldest_id"] = data.back()["id"];
+    }
+    if (!next_token.empty()) meta[token_key] = next_token;
+    json body = {{"meta", meta}};
     if (!data.empty()) body["data"] = data;
+    return body;
+  }
+
+  void invalid_request(Response& res, const std::string& detail) {
+    send(res, 400,
+         {{"errors", {{{"message", detail}}}},
+          {"title", "Invalid Request"},
+          {"detail", "One or more parameters to your request was invalid."},
+          {"type", problem_url("invalid-request")}});
+  }
+
+  // GET /2/tweets/search/recent: the last 7 days, newest first (or by likes
+  // with sort_order=relevancy), every returned post and expanded author billed.
+  void search(const Request& req, Response& res) {
+    std::string key;
+    bool user_ctx;
+    if (!require_auth(req, res, key, user_ctx)) return;
+    SearchQuery q;
+    try {
+      q = parse_search_query(req.get_param_value("query"));
+    } catch (const QueryError& e) {
+      return invalid_request(res, e.what());
+    }
+    const int max_results =
+        req.has_param("max_results") ? std::atoi(req.get_param_value("max_results").c_str()) : 10;
+    if (max_results < 10 || max_results > 100) {
+      return invalid_request(res, "The `max_results` query parameter value [" +
+                                      req.get_param_value("max_results") +
+                                      "] is not between 10 and 100");
+    }
+    const std::string sort = req.get_param_value("sort_order");
+    if (!sort.empty() && sort != "recency" && sort != "relevancy") {
+      return invalid_request(res, "The `sort_order` query parameter value [" + sort +
+                                      "] is not one of [recency, relevancy]");
+    }
+    const std::string since_id = req.get_param_value("since_id");
+    const TimePoint now = now_of(req);
+    std::optional<TimePoint> start;
+    if (req.has_param("start_time")) start = parse_iso8601(req.get_param_value("start_time"));
+    if (!start || *start < now - std::chrono::hours(24 * 7))
+      start = now - std::chrono::hours(24 * 7);
+    size_t skip = 0;
+    if (req.has_param("next_token"))
+      skip = std::strtoul(req.get_param_value("next_token").c_str(), nullptr, 10);
+    const bool with_authors =
+        req.get_param_value("expansions").find("author_id") != std::string::npos;
+    std::lock_guard<std::mutex> lock(mutex);
+    outside.advance(now);
+    std::vector<const SandboxTweet*> found;
+    const auto& all = world.tweets();
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+      const SandboxTweet& t = *it;
+      if (t.deleted || t.created_at > now || t.created_at < *start) continue;
+      if (!since_id.empty() && !id_after(t.id, since_id)) continue;
+      const Counts c = world.counts(t, now);
+      PostFacts facts;
+      facts.text = t.text;
+      facts.is_reply = t.reply_to.has_value();
+      facts.conversation_id = t.conversation_id;
+      facts.in_reply_to = t.reply_to.value_or("");
+      const SandboxUser* author = world.user_by_id(t.author_id);
+      facts.author_username = author ? author->username : "";
+      facts.likes = c.actions[kLikes];
+      facts.replies = c.actions[kReplies];
+      facts.reposts = c.actions[kRetweets];
+      if (matches(q, facts)) found.push_back(&t);
+    }
+    std::sort(found.begin(), found.end(), [&](const SandboxTweet* a, const SandboxTweet* b) {
+      if (sort == "relevancy") {
+        const long long la = world.counts(*a, now).actions[kLikes];
+        const long long lb = world.counts(*b, now).actions[kLikes];
+        if (la != lb) return la > lb;
+      }
+      return id_after(a->id, b->id);
+    });
+    json data = json::array();
+    std::vector<std::string> author_ids;
+    for (size_t i = skip; i < found.size() && data.size() < static_cast<size_t>(max_results); ++i) {
+      billing.charge(key, kBillPost, found[i]->id, now);
+      data.push_back(tweet_json(*found[i], now, false));
+      if (std::find(author_ids.begin(), author_ids.end(), found[i]->author_id) == author_ids.end())
+        author_ids.push_back(found[i]->author_id);
+    }
+    const bool more = skip + data.size() < found.size();
+    json body = page(data, more ? std::to_string(skip + data.size()) : "", "next_token");
+    if (with_authors && !author_ids.empty()) {
+      json users = json::array();
+      for (const auto& id : author_ids) {
+        if (SandboxUser* u = world.user_by_id(id)) {
+          billing.charge(key, kBillUser, u->id, now);
+          users.push_back(user_json(*u, now)["data"]);
+        }
+      }
+      body["includes"] = {{"users", users}};
+    }
     send(res, 200, body);
+  }
+
+  void user_by_username(const Request& req, Response& res) {
+    std::string key;
+    bool user_ctx;
+    if (!require_auth(req, res, key, user_ctx)) return;
+    const TimePoint now = now_of(req);
+    std::lock_guard<std::mutex> lock(mutex);
+    outside.advance(now);
+    const std::string name = req.matches[1];
+    SandboxUser* u = world.user_by_username(name);
+    if (u == nullptr) {
+      return send(res, 200,
+                  {{"errors",
+                    {{{"value", name},
+                      {"detail", "Could not find user with username: [" + name + "]."},
+                      {"title", "Not Found Error"},
+                      {"resource_type", "user"},
+                      {"parameter", "username"},
+                      {"type", problem_url("resource-not-found")}}}}});
+    }
+    ++users_read;
+    billing.charge(key, kBillUser, u->id, now);
+    send(res, 200, user_json(*u, now));
+  }
+
+  void trends(const Request& req, Response& res) {
+    std::string key;
+    bool user_ctx;
+    if (!require_auth(req, res, key, user_ctx)) return;
+    const TimePoint now = now_of(req);
+    const long long woeid = std::atoll(req.matches[1].str().c_str());
+    const int max_trends =
+        req.has_param("max_trends") ? std::atoi(req.get_param_value("max_trends").c_str()) : 20;
+    if (max_trends < 1 || max_trends > 50) {
+      return invalid_request(res, "The `max_trends` query parameter value [" +
+                                      req.get_param_value("max_trends") +
+                                      "] is not between 1 and 50");
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    outside.advance(now);
+    billing.charge(key, kBillTrends, "", now);
+    json data = json::array();
+    for (const auto& t : outside.trends(woeid, now)) {
+      if (data.size() == static_cast<size_t>(max_trends)) break;
+      json j = {{"trend_name", t.name}};
+      if (t.volume_known) j[options.new_field_names ? "post_count" : "tweet_count"] = t.volume;
+      data.push_back(j);
+    }
+    send(res, 200, {{"data", data}});
+  }
+
+  static std::string post_count_text(long long n) {
+    if (n >= 1000000) return fmt::format(FMT_STRING("{:.1f}M posts"), static_cast<double>(n) / 1e6);
+    if (n >= 1000) return std::to_string(n / 1000) + "K posts";
+    return std::to_string(n) + " posts";
+  }
+
+  // GET /2/users/personalized_trends: real only for Premium subscribers.
+  void personalized_trends(const Request& req, Response& res) {
+    std::string key;
+    bool user_ctx;
+    if (!require_auth(req, res, key, user_ctx)) return;
+    if (!user_ctx) return unsupported_auth(res);
+    const TimePoint now = now_of(req);
+    std::lock_guard<std::mutex> lock(mutex);
+    outside.advance(now);
+    billing.charge(key, kBillTrends, "", now);
+    const SandboxUser& me = world.user_for_key(key);
+    json data = json::array();
+    if (!me.premium && !options.premium) {
+      data.push_back({{"category", "Unknown"},
+                      {"post_count", "Unknown"},
+                      {"trend_name", "Unknown"},
+                      {"trending_since", "Unknown"}});
+    } else {
+      for (const auto& t : outside.trends(1, now)) {
+        data.push_back({{"category", t.category},
+                        {"post_count", post_count_text(t.volume)},
+                        {"trend_name", t.name},
+                        {"trending_since", "Trending now"}});
+      }
+    }
+    send(res, 200, {{"data", data}});
   }
 
   void create(const Request& req, Response& res) {
@@ -479,6 +724,8 @@ struct Server::Impl {
                   "about:blank", 403));
     }
     const SandboxTweet& t = world.post(u, text, reply_to, now);
+    billing.charge(key, text.find("http") != std::string::npos ? kBillCreateUrl : kBillCreate, "",
+                   now);
     send(res, 201,
          {{"data",
            {{"id", t.id}, {"text", t.text}, {"edit_history_tweet_ids", json::array({t.id})}}}});
@@ -619,6 +866,18 @@ struct Server::Impl {
         send(res, 400, {{"error", e.what()}});
       }
     });
+    // {"user_key": ..., "premium": true}: the user of a credential subscribes.
+    http.Post("/sandbox/premium", [this](const Request& req, Response& res) {
+      const json body = json::parse(req.body, nullptr, false);
+      if (!body.is_object() || !body.value("user_key", json()).is_string() ||
+          !body.value("premium", json()).is_boolean()) {
+        return send(res, 400, {{"error", "expected {\"user_key\": ..., \"premium\": true|false}"}});
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      SandboxUser& u = world.user_for_key(body["user_key"].get<std::string>());
+      u.premium = body["premium"].get<bool>();
+      send(res, 200, {{"user_id", u.id}, {"premium", u.premium}});
+    });
     http.Post("/sandbox/delete", [this](const Request& req, Response& res) {
       const json body = json::parse(req.body, nullptr, false);
       std::lock_guard<std::mutex> lock(mutex);
@@ -687,18 +946,28 @@ struct Server::Impl {
     });
     http.Get("/sandbox/stats", [this](const Request&, Response& res) {
       std::lock_guard<std::mutex> lock(mutex);
+      long long own = 0;
+      for (const auto& t : world.tweets()) {
+        const SandboxUser* u = world.user_by_id(t.author_id);
+        own += u != nullptr && u->outside ? 0 : 1;
+      }
       send(res, 200,
            {{"requests", requests},
             {"posts_read", posts_read},
             {"users_read", users_read},
-            {"tweets", world.tweet_count()}});
+            {"tweets", own},
+            {"outside_tweets", static_cast<long long>(world.tweet_count()) - own},
+            {"billing", billing.report()}});
     });
     // The posts on record, with their texts, for rehearsals and tests.
     http.Get("/sandbox/tweets", [this](const Request& req, Response& res) {
       std::lock_guard<std::mutex> lock(mutex);
       const TimePoint now = now_of(req);
+      const bool with_outside = req.get_param_value("outside") == "1";
       json out = json::array();
       for (const auto& t : world.tweets()) {
+        const SandboxUser* author = world.user_by_id(t.author_id);
+        if (!with_outside && author != nullptr && author->outside) continue;
         const Counts c = world.counts(t, now);
         json row = {{"id", t.id},
                     {"text", t.text},
@@ -724,6 +993,21 @@ struct Server::Impl {
                                                        const FaultRule* f) { lookup(q, r, f); }));
     http.Get("/2/users/me", wrap("GET /2/users/me", [this](const Request& q, Response& r,
                                                            const FaultRule*) { me(q, r); }));
+    http.Get("/2/tweets/search/recent",
+             wrap("GET /2/tweets/search/recent",
+                  [this](const Request& q, Response& r, const FaultRule*) { search(q, r); }));
+    http.Get(
+        R"(/2/users/by/username/(\w{1,15}))",
+        wrap("GET /2/users/by/username/:username",
+             [this](const Request& q, Response& r, const FaultRule*) { user_by_username(q, r); }));
+    http.Get("/2/users/personalized_trends",
+             wrap("GET /2/users/personalized_trends",
+                  [this](const Request& q, Response& r, const FaultRule*) {
+                    personalized_trends(q, r);
+                  }));
+    http.Get(R"(/2/trends/by/woeid/(\d+))",
+             wrap("GET /2/trends/by/woeid/:woeid",
+                  [this](const Request& q, Response& r, const FaultRule*) { trends(q, r); }));
     http.Get(R"(/2/users/(\d+)/tweets)",
              wrap("GET /2/users/:id/tweets",
                   [this](const Request& q, Response& r, const FaultRule*) { timeline(q, r); }));

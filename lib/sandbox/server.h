@@ -19,6 +19,11 @@ struct SandboxOptions {
   std::vector<FaultRule> faults;
   // The business time of calls that carry no X-Growthloop-Now (default: the system clock).
   std::optional<TimePoint> default_now;
+  // Answer with the field names of X's August 2026 openapi spec (repost_count,
+  // referenced_posts) instead of the documented ones (retweet_count, referenced_tweets).
+  bool new_field_names = false;
+  // Every user is a Premium subscriber (real personalized trends).
+  bool premium = false;
 };
 
 class Server {

@@ -1,5 +1,6 @@
 #include "sandbox/world.h"
 
+#include <cctype>
 #include <cmath>
 
 namespace gl::sandbox {
@@ -27,6 +28,17 @@ SandboxUser* World::user_by_id(const std::string& id) {
   return it == users_.end() ? nullptr : &it->second;
 }
 
+SandboxUser* World::user_by_username(const std::string& username) {
+  const auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  for (auto& [id, u] : users_) {
+    if (lower(u.username) == lower(username)) return &u;
+  }
+  return nullptr;
+}
+
 AuthorState World::author_state(const SandboxUser* user, TimePoint at) const {
   AuthorState s;
   if (user == nullptr) return s;
@@ -52,6 +64,8 @@ const SandboxTweet& World::post(SandboxUser& user, const std::string& text,
   t.author_id = user.id;
   t.created_at = at;
   t.reply_to = reply_to;
+  const SandboxTweet* parent = reply_to ? tweet(*reply_to) : nullptr;
+  t.conversation_id = parent ? parent->conversation_id : t.id;
   AuthorState state = author_state(&user, at);
   state.reply = reply_to.has_value();
   t.reading = read_post(t.text, topic_keywords(active_truth(truth_, at)));

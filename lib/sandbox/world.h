@@ -21,8 +21,9 @@ struct SandboxTweet {
   std::string author_id;
   TimePoint created_at;
   std::optional<std::string> reply_to;
-  Reading reading;     // as the audience read it when posted
-  FinalMetrics final;  // drawn when posted
+  std::string conversation_id;  // the root of its reply chain (its own id for a root)
+  Reading reading;              // as the audience read it when posted
+  FinalMetrics final;           // drawn when posted
   bool deleted = false;
   // A real post's public_metrics as imported: served as they are, for ever;
   // the counters it lacks are unknown (omitted), as X omits what it lacks.
@@ -35,6 +36,8 @@ struct SandboxUser {
   std::string username;
   long long initial_followers = 0;
   std::optional<long long> recorded_followers;  // a real account's, as imported: fixed
+  bool outside = false;        // one of the other accounts of the world (sandbox/outside.h)
+  bool premium = false;        // gets real personalized trends
   std::vector<size_t> tweets;  // indexes into World::tweets(), in order of creation
 };
 
@@ -47,6 +50,7 @@ class World {
   // Without creating it.
   const SandboxUser* find_user_for_key(const std::string& key) const;
   SandboxUser* user_by_id(const std::string& id);
+  SandboxUser* user_by_username(const std::string& username);  // case-insensitive
 
   // Creates a post at `at`; its final metrics are drawn now, from the
   // author's state at that time.

@@ -8,12 +8,16 @@
 #include "core/error.h"
 #include "core/secrets.h"
 #include "x/parse.h"
+#include "x/tweet_text.h"
 
 namespace gl::x {
 
 namespace {
 
 constexpr const char* kTweetFields = "created_at,author_id,conversation_id,public_metrics";
+// Outside posts: also their language and what they reply to.
+constexpr const char* kOutsideFields =
+    "created_at,author_id,conversation_id,public_metrics,lang,referenced_tweets";
 constexpr const char* kPrivateTweetFields =
     "created_at,author_id,conversation_id,public_metrics,non_public_metrics,organic_metrics";
 
@@ -113,7 +117,9 @@ HttpResponse XClient::call(const std::string& endpoint, const std::string& path,
   }
   const int attempts = retry ? config_.max_retries + 1 : 1;
   Classified last;
+  attempts_ = 0;
   for (int attempt = 0; attempt < attempts; ++attempt) {
+    ++attempts_;
     if (attempt > 0) backoff(attempt - 1);
     HttpRequest req;
     req.method = method;
@@ -144,7 +150,24 @@ HttpResponse XClient::call(const std::string& endpoint, const std::string& path,
     log_.info("{}: {} (attempt {} of {})", endpoint, last.detail, attempt + 1, attempts);
     if (!is_retryable(last.problem)) break;
   }
+  if (usage_sink_) {
+    ApiCall failed;
+    failed.endpoint = endpoint;
+    failed.attempts = attempts_;
+    failed.problem = problem_name(last.problem);
+    usage_sink_(failed);
+  }
   throw ApiError(endpoint, last);
+}
+
+void XClient::record(const std::string& endpoint,
+                     std::vector<std::pair<std::string, std::string>> resources) {
+  if (!usage_sink_) return;
+  ApiCall c;
+  c.endpoint = endpoint;
+  c.resources = std::move(resources);
+  c.attempts = attempts_;
+  usage_sink_(c);
 }
 
 LookupResult XClient::lookup_tweets(const std::vector<std::string>& ids, bool private_metrics) {
@@ -157,18 +180,26 @@ LookupResult XClient::lookup_tweets(const std::vector<std::string>& ids, bool pr
       "GET /2/tweets", "/2/tweets",
       {{"ids", joined}, {"tweet.fields", private_metrics ? kPrivateTweetFields : kTweetFields}}, "",
       true);
-  return parse_or_throw<LookupResult>("GET /2/tweets", resp.body, parse_tweet_lookup);
+  auto result = parse_or_throw<LookupResult>("GET /2/tweets", resp.body, parse_tweet_lookup);
+  std::vector<std::pair<std::string, std::string>> billed;
+  for (const auto& t : result.tweets) billed.emplace_back(kPostRead, t.id);
+  record("GET /2/tweets", std::move(billed));
+  return result;
 }
 
 UserInfo XClient::me() {
   auto resp = call("GET /2/users/me", "/2/users/me", {{"user.fields", "public_metrics"}}, "", true);
-  return parse_or_throw<UserInfo>("GET /2/users/me", resp.body, parse_user);
+  auto u = parse_or_throw<UserInfo>("GET /2/users/me", resp.body, parse_user);
+  record("GET /2/users/me", {{kUserRead, u.id}});
+  return u;
 }
 
 UserInfo XClient::user(const std::string& user_id) {
   auto resp = call("GET /2/users/:id", "/2/users/" + user_id, {{"user.fields", "public_metrics"}},
                    "", true);
-  return parse_or_throw<UserInfo>("GET /2/users/:id", resp.body, parse_user);
+  auto u = parse_or_throw<UserInfo>("GET /2/users/:id", resp.body, parse_user);
+  record("GET /2/users/:id", {{kUserRead, u.id}});
+  return u;
 }
 
 std::vector<TimelineTweet> XClient::user_tweets(const std::string& user_id,
@@ -178,8 +209,93 @@ std::vector<TimelineTweet> XClient::user_tweets(const std::string& user_id,
               {"tweet.fields", "created_at"}};
   if (start_time) q.emplace_back("start_time", format_iso8601(*start_time));
   auto resp = call("GET /2/users/:id/tweets", "/2/users/" + user_id + "/tweets", q, "", true);
-  return parse_or_throw<std::vector<TimelineTweet>>("GET /2/users/:id/tweets", resp.body,
-                                                    parse_timeline);
+  auto tweets = parse_or_throw<std::vector<TimelineTweet>>("GET /2/users/:id/tweets", resp.body,
+                                                           parse_timeline);
+  const bool owned = auth_->user_context() && !own_user_id_.empty() && user_id == own_user_id_;
+  std::vector<std::pair<std::string, std::string>> billed;
+  for (const auto& t : tweets) billed.emplace_back(owned ? kOwnedRead : kPostRead, t.id);
+  record("GET /2/users/:id/tweets", std::move(billed));
+  return tweets;
+}
+
+std::optional<UserInfo> XClient::user_by_username(const std::string& username) {
+  const std::string endpoint = "GET /2/users/by/username/:username";
+  auto resp = call(endpoint, "/2/users/by/username/" + username,
+                   {{"user.fields", "public_metrics"}}, "", true);
+  const auto j = nlohmann::json::parse(resp.body, nullptr, false);
+  if (j.is_object() && !j.contains("data") && j.contains("errors")) {
+    record(endpoint, {});
+    return std::nullopt;
+  }
+  auto u = parse_or_throw<UserInfo>(endpoint, resp.body, parse_user);
+  record(endpoint, {{kUserRead, u.id}});
+  return u;
+}
+
+namespace {
+
+std::vector<std::pair<std::string, std::string>> billed_page(const PostPage& page,
+                                                             const char* post_kind) {
+  std::vector<std::pair<std::string, std::string>> billed;
+  for (const auto& t : page.tweets) billed.emplace_back(post_kind, t.id);
+  for (const auto& u : page.users) billed.emplace_back(kUserRead, u.id);
+  return billed;
+}
+
+}  // namespace
+
+PostPage XClient::search_recent(const SearchRequest& r) {
+  const std::string endpoint = "GET /2/tweets/search/recent";
+  Params q = {{"query", r.query},
+              {"max_results", std::to_string(std::clamp(r.max_results, 10, 100))},
+              {"sort_order", r.by_relevancy ? "relevancy" : "recency"},
+              {"tweet.fields", kOutsideFields}};
+  if (r.with_authors) {
+    q.emplace_back("expansions", "author_id");
+    q.emplace_back("user.fields", "public_metrics");
+  }
+  if (!r.since_id.empty()) q.emplace_back("since_id", r.since_id);
+  if (!r.next_token.empty()) q.emplace_back("next_token", r.next_token);
+  auto resp = call(endpoint, "/2/tweets/search/recent", q, "", true);
+  auto page = parse_or_throw<PostPage>(endpoint, resp.body, parse_post_page);
+  record(endpoint, billed_page(page, kPostRead));
+  return page;
+}
+
+PostPage XClient::user_posts(const TimelineRequest& r) {
+  const std::string endpoint = "GET /2/users/:id/tweets";
+  Params q = {{"max_results", std::to_string(std::clamp(r.max_results, 5, 100))},
+              {"tweet.fields", kOutsideFields}};
+  if (r.originals_only) q.emplace_back("exclude", "retweets,replies");
+  if (!r.since_id.empty()) q.emplace_back("since_id", r.since_id);
+  if (r.start_time) q.emplace_back("start_time", format_iso8601(*r.start_time));
+  if (!r.pagination_token.empty()) q.emplace_back("pagination_token", r.pagination_token);
+  auto resp = call(endpoint, "/2/users/" + r.user_id + "/tweets", q, "", true);
+  auto page = parse_or_throw<PostPage>(endpoint, resp.body, parse_post_page);
+  const bool owned = auth_->user_context() && !own_user_id_.empty() && r.user_id == own_user_id_;
+  record(endpoint, billed_page(page, owned ? kOwnedRead : kPostRead));
+  return page;
+}
+
+std::vector<Trend> XClient::trends(long long woeid, int max_trends) {
+  const std::string endpoint = "GET /2/trends/by/woeid/:woeid";
+  auto resp = call(endpoint, "/2/trends/by/woeid/" + std::to_string(woeid),
+                   {{"max_trends", std::to_string(std::clamp(max_trends, 1, 50))},
+                    {"trend.fields", "trend_name,tweet_count"}},
+                   "", true);
+  auto out = parse_or_throw<std::vector<Trend>>(endpoint, resp.body, parse_trends);
+  record(endpoint, {{kTrendsRequest, ""}});
+  return out;
+}
+
+std::vector<Trend> XClient::personalized_trends() {
+  const std::string endpoint = "GET /2/users/personalized_trends";
+  auto resp = call(endpoint, "/2/users/personalized_trends",
+                   {{"personalized_trend.fields", "category,post_count,trend_name,trending_since"}},
+                   "", true);
+  auto out = parse_or_throw<std::vector<Trend>>(endpoint, resp.body, parse_trends);
+  record(endpoint, {{kTrendsRequest, ""}});
+  return out;
 }
 
 PostedTweet XClient::post_tweet(const std::string& text,
@@ -187,7 +303,9 @@ PostedTweet XClient::post_tweet(const std::string& text,
   nlohmann::json body = {{"text", text}};
   if (reply_to) body["reply"] = {{"in_reply_to_tweet_id", *reply_to}};
   auto resp = call("POST /2/tweets", "/2/tweets", {}, body.dump(), false);
-  return parse_or_throw<PostedTweet>("POST /2/tweets", resp.body, parse_post);
+  auto posted = parse_or_throw<PostedTweet>("POST /2/tweets", resp.body, parse_post);
+  record("POST /2/tweets", {{extract_urls(text).empty() ? kPostCreate : kPostCreateUrl, ""}});
+  return posted;
 }
 
 ExpectedMetrics XClient::sandbox_score(const std::string& text, TimePoint posted_at) {

@@ -2,6 +2,7 @@
 // time cures and classified errors for the rest.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <random>
@@ -42,6 +43,43 @@ bool is_real_x(const std::string& base_url);
 // are complete and readable; posting needs user context. Throws a usage error.
 void check_x_config_from_env(bool need_user_context);
 
+// What X bills (pay-per-use, mid-2026): kinds of resource, each charged once
+// per UTC day; trends and creates are charged per request (an empty id).
+inline constexpr const char* kPostRead = "post_read";
+inline constexpr const char* kUserRead = "user_read";
+inline constexpr const char* kOwnedRead = "owned_read";
+inline constexpr const char* kTrendsRequest = "trends_request";
+inline constexpr const char* kPostCreate = "post_create";
+inline constexpr const char* kPostCreateUrl = "post_create_url";
+
+// One call to X as the bill sees it: the resources it returned, by kind and id.
+struct ApiCall {
+  std::string endpoint;                                        // "GET /2/tweets/search/recent"
+  std::vector<std::pair<std::string, std::string>> resources;  // (kind, id)
+  int attempts = 1;                                            // HTTP requests, retries included
+  std::string problem;                                         // "" when it succeeded
+};
+using UsageSink = std::function<void(const ApiCall&)>;
+
+// Recent search (GET /2/tweets/search/recent); see x-api.md for the operators.
+struct SearchRequest {
+  std::string query;
+  int max_results = 10;       // 10-100
+  std::string since_id;       // only posts newer than this id
+  std::string next_token;     // the page after the one that gave it
+  bool by_relevancy = false;  // sort_order=relevancy (else recency)
+  bool with_authors = true;   // expansions=author_id, user.fields=public_metrics
+};
+
+struct TimelineRequest {
+  std::string user_id;
+  int max_results = 100;  // 5-100
+  std::string since_id;
+  std::optional<TimePoint> start_time;
+  std::string pagination_token;
+  bool originals_only = true;  // exclude=retweets,replies
+};
+
 class XClient {
  public:
   // Auth comes from the environment (see auth.h); a store keeps rotated
@@ -60,6 +98,17 @@ class XClient {
   // GET /2/users/:id/tweets, newest first.
   std::vector<TimelineTweet> user_tweets(const std::string& user_id,
                                          std::optional<TimePoint> start_time, int max_results);
+  // GET /2/users/by/username/:username; nothing when X knows no such user.
+  std::optional<UserInfo> user_by_username(const std::string& username);
+  // Recent search, one page, with public metrics.
+  PostPage search_recent(const SearchRequest& r);
+  // A user's posts with public metrics, one page, newest first.
+  PostPage user_posts(const TimelineRequest& r);
+  // GET /2/trends/by/woeid/:woeid (up to 50).
+  std::vector<Trend> trends(long long woeid, int max_trends);
+  // GET /2/users/personalized_trends (user context). X answers a user who is
+  // not Premium with one "Unknown" trend: the caller decides what is real.
+  std::vector<Trend> personalized_trends();
   // POST /2/tweets. Never retried: an unanswered POST may have posted.
   PostedTweet post_tweet(const std::string& text, const std::optional<std::string>& reply_to);
   // POST /sandbox/score on x-sandbox only (the oracle policy of benchmarks),
@@ -67,7 +116,14 @@ class XClient {
   // for the user who asks. X answers 404 (ApiError kNotFound).
   ExpectedMetrics sandbox_score(const std::string& text, TimePoint posted_at);
 
+  // Every call to X from now on is reported to sink, failed ones included.
+  void set_usage_sink(UsageSink sink) { usage_sink_ = std::move(sink); }
+  // The authenticated user's id: reading its own timeline is an owned read.
+  void set_own_user_id(std::string id) { own_user_id_ = std::move(id); }
+
  private:
+  void record(const std::string& endpoint,
+              std::vector<std::pair<std::string, std::string>> resources);
   // endpoint is "METHOD /2/path/:id" as X documents it: what errors and logs name.
   HttpResponse call(const std::string& endpoint, const std::string& path, const Params& query,
                     const std::string& body, bool retry);
@@ -79,6 +135,9 @@ class XClient {
   const Log& log_;
   std::mt19937_64 rng_;
   int requests_ = 0;
+  int attempts_ = 0;  // of the last call
+  UsageSink usage_sink_;
+  std::string own_user_id_;
 };
 
 }  // namespace gl::x

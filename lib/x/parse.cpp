@@ -52,10 +52,22 @@ Tweet parse_tweet(const json& d) {
   t.text = post_text(d);
   t.author_id = str(d, "author_id");
   t.created_at = str(d, "created_at");
+  t.conversation_id = str(d, "conversation_id");
+  t.lang = str(d, "lang");
+  for (const char* refs : {"referenced_tweets", "referenced_posts"}) {
+    auto r = d.find(refs);
+    if (r == d.end() || !r->is_array()) continue;
+    for (const auto& ref : *r) {
+      if (ref.is_object() && str(ref, "type") == "replied_to" && valid_id(ref.value("id", json())))
+        t.replied_to = ref["id"].get<std::string>();
+    }
+  }
   if (auto pm = d.find("public_metrics"); pm != d.end() && pm->is_object()) {
     read_count(*pm, "impression_count", t.impressions, t.anomalies, "public_metrics");
     read_count(*pm, "like_count", t.likes, t.anomalies, "public_metrics");
+    // X's August 2026 openapi spec renamed retweet_count to repost_count.
     read_count(*pm, "retweet_count", t.retweets, t.anomalies, "public_metrics");
+    if (!t.retweets) read_count(*pm, "repost_count", t.retweets, t.anomalies, "public_metrics");
     read_count(*pm, "reply_count", t.replies, t.anomalies, "public_metrics");
     read_count(*pm, "quote_count", t.quotes, t.anomalies, "public_metrics");
     read_count(*pm, "bookmark_count", t.bookmarks, t.anomalies, "public_metrics");
@@ -102,15 +114,14 @@ LookupResult parse_tweet_lookup(const std::string& body) {
   return r;
 }
 
-UserInfo parse_user(const std::string& body) {
-  const json j = parse_object(body);
-  auto data = j.find("data");
-  if (data == j.end() || !data->is_object()) throw MalformedBody("no data object");
-  if (!valid_id(data->value("id", json()))) throw MalformedBody("data.id is not a valid id");
+namespace {
+
+UserInfo user_of(const json& d) {
+  if (!valid_id(d.value("id", json()))) throw MalformedBody("a user's id is not a valid id");
   UserInfo u;
-  u.id = (*data)["id"].get<std::string>();
-  u.username = str(*data, "username");
-  if (auto pm = data->find("public_metrics"); pm != data->end() && pm->is_object()) {
+  u.id = d["id"].get<std::string>();
+  u.username = str(d, "username");
+  if (auto pm = d.find("public_metrics"); pm != d.end() && pm->is_object()) {
     std::vector<std::string> ignored;  // a user's bad count stays unknown
     read_count(*pm, "followers_count", u.followers, ignored, "public_metrics");
     read_count(*pm, "following_count", u.following, ignored, "public_metrics");
@@ -118,6 +129,88 @@ UserInfo parse_user(const std::string& body) {
     read_count(*pm, "listed_count", u.listed, ignored, "public_metrics");
   }
   return u;
+}
+
+}  // namespace
+
+UserInfo parse_user(const std::string& body) {
+  const json j = parse_object(body);
+  auto data = j.find("data");
+  if (data == j.end() || !data->is_object()) {
+    // A handle or id X does not know comes back as a 200 with errors[].
+    if (auto e = j.find("errors");
+        e != j.end() && e->is_array() && !e->empty() && (*e)[0].is_object()) {
+      throw MalformedBody("no such user: " + str((*e)[0], "detail"));
+    }
+    throw MalformedBody("no data object");
+  }
+  return user_of(*data);
+}
+
+PostPage parse_post_page(const std::string& body) {
+  const json j = parse_object(body);
+  PostPage page;
+  if (auto data = j.find("data"); data != j.end()) {
+    if (!data->is_array()) throw MalformedBody("data is not an array");
+    for (const auto& d : *data) {
+      if (!d.is_object() || !valid_id(d.value("id", json()))) {
+        throw MalformedBody("a data item has no valid string id");
+      }
+      page.tweets.push_back(parse_tweet(d));
+    }
+  }
+  if (auto inc = j.find("includes"); inc != j.end() && inc->is_object()) {
+    if (auto users = inc->find("users"); users != inc->end() && users->is_array()) {
+      for (const auto& u : *users) {
+        if (u.is_object()) page.users.push_back(user_of(u));
+      }
+    }
+  }
+  if (auto meta = j.find("meta"); meta != j.end() && meta->is_object()) {
+    page.newest_id = str(*meta, "newest_id");
+    page.next_token = str(*meta, "next_token");
+  } else if (!j.contains("data")) {
+    throw MalformedBody("neither data nor meta");
+  }
+  return page;
+}
+
+std::optional<long long> parse_post_count_text(const std::string& text) {
+  static const std::regex kCount(
+      R"(^\s*([0-9]+(?:\.[0-9]+)?)\s*([KkMm]?)\s*(?:posts|Posts|tweets|Tweets)?\s*$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, kCount)) return std::nullopt;
+  double n = std::stod(m[1].str());
+  if (m[2] == "K" || m[2] == "k") n *= 1e3;
+  if (m[2] == "M" || m[2] == "m") n *= 1e6;
+  return static_cast<long long>(n + 0.5);
+}
+
+std::vector<Trend> parse_trends(const std::string& body) {
+  const json j = parse_object(body);
+  std::vector<Trend> out;
+  auto data = j.find("data");
+  if (data == j.end()) {
+    if (j.contains("errors")) throw MalformedBody("errors and no data");
+    return out;
+  }
+  if (!data->is_array()) throw MalformedBody("data is not an array");
+  for (const auto& d : *data) {
+    if (!d.is_object()) throw MalformedBody("a trend is not an object");
+    Trend t;
+    t.name = str(d, "trend_name");
+    t.category = str(d, "category");
+    // tweet_count (documented), post_count (August 2026 spec) as a number, or
+    // personalized trends' post_count text ("2K posts").
+    for (const char* key : {"tweet_count", "post_count"}) {
+      auto c = d.find(key);
+      if (c == d.end() || t.post_count) continue;
+      if (c->is_number_integer() && c->get<long long>() >= 0) t.post_count = c->get<long long>();
+      if (c->is_string()) t.post_count = parse_post_count_text(c->get<std::string>());
+    }
+    if (!t.name.empty()) out.push_back(std::move(t));
+  }
+  return out;
 }
 
 std::vector<TimelineTweet> parse_timeline(const std::string& body) {

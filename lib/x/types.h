@@ -16,7 +16,10 @@ struct Tweet : learn::PostCounts {
   std::string id;
   std::string text;
   std::string author_id;
-  std::string created_at;              // RFC 3339 as X sent it, or empty
+  std::string created_at;       // RFC 3339 as X sent it, or empty
+  std::string conversation_id;  // the root of its reply chain, when X sent it
+  std::string replied_to;       // the post it replies to, or empty
+  std::string lang;
   bool private_metrics = false;        // non_public/organic metrics were present
   std::vector<std::string> anomalies;  // problems found while parsing (e.g. a negative count)
 };
@@ -43,6 +46,23 @@ struct TimelineTweet {
   std::string id;
   std::string text;
   std::string created_at;
+};
+
+// One page of posts (recent search, a user's timeline), with the authors X
+// expanded and the cursor to the next page ("" = the last page).
+struct PostPage {
+  std::vector<Tweet> tweets;
+  std::vector<UserInfo> users;
+  std::string newest_id;
+  std::string next_token;
+};
+
+// A trend of a place or of the user (personalized). post_count is unknown when
+// X did not say ("Unknown", or no count given).
+struct Trend {
+  std::string name;
+  std::optional<long long> post_count;
+  std::string category;
 };
 
 struct PostedTweet {

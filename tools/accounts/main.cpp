@@ -2,6 +2,7 @@
 #include "core/cli.h"
 #include "core/error.h"
 #include "core/json_lines.h"
+#include "db/account_sources.h"
 #include "db/accounts.h"
 #include "db/job_run.h"
 
@@ -15,6 +16,16 @@ int main(int argc, char** argv) {
   CLI::App* add = nullptr;
   CLI::App* list = nullptr;
   CLI::App* show = nullptr;
+  CLI::App* peers = nullptr;
+  CLI::App* harvest = nullptr;
+  std::string peers_action;
+  std::vector<std::string> peer_args;
+  std::string harvest_handle, language;
+  std::vector<long long> woeids;
+  double daily_usd = 0, monthly_usd = 0;
+  CLI::Option* daily_flag = nullptr;
+  CLI::Option* monthly_flag = nullptr;
+  CLI::Option* language_flag = nullptr;
   CLI::Option* user_id_flag = nullptr;
   CLI::Option* timezone_flag = nullptr;
   return gl::run_tool(
@@ -38,12 +49,63 @@ int main(int argc, char** argv) {
         list = app.add_subcommand("list", "list all accounts, one JSON object per line");
         show = app.add_subcommand("show", "show one account");
         show->add_option("handle", show_handle, "X handle")->required();
+        peers = app.add_subcommand("peers",
+                                   "add|remove|list HANDLE [PEER...]: the accounts "
+                                   "harvest reads the posts of");
+        peers->add_option("action", peers_action, "add, remove or list")
+            ->required()
+            ->check(CLI::IsMember({"add", "remove", "list"}));
+        peers->add_option("handle_and_peers", peer_args, "the account's handle, then peers")
+            ->required();
+        harvest = app.add_subcommand("harvest", "show or change what harvest reads and spends");
+        harvest->add_option("handle", harvest_handle, "X handle")->required();
+        harvest->add_option("--woeid", woeids, "a place whose trends to read (repeat; 1 = world)");
+        language_flag = harvest->add_option("--language", language, "ISO 639 language of posts");
+        daily_flag =
+            harvest->add_option("--daily-budget-usd", daily_usd, "X spend a day, all tools")
+                ->check(CLI::Range(0.0, 100000.0));
+        monthly_flag =
+            harvest->add_option("--monthly-budget-usd", monthly_usd, "X spend a month, all tools")
+                ->check(CLI::Range(0.0, 1000000.0));
       },
       [&](gl::ToolContext& ctx) {
-        if (!add->parsed() && !list->parsed() && !show->parsed()) {
-          throw gl::usage_error("accounts", "a subcommand is required: add, list or show");
+        if (!add->parsed() && !list->parsed() && !show->parsed() && !peers->parsed() &&
+            !harvest->parsed()) {
+          throw gl::usage_error("accounts",
+                                "a subcommand is required: add, list, show, peers or harvest");
         }
         auto conn = gl::db::open_database(ctx);
+        if (peers->parsed() || harvest->parsed()) {
+          const std::string handle = peers->parsed() ? peer_args[0] : harvest_handle;
+          pqxx::read_transaction t(*conn);
+          auto a = gl::db::find_account(t, handle);
+          t.commit();
+          if (!a) throw gl::usage_error("account @" + handle, "not found");
+          if (harvest->parsed()) {
+            gl::db::HarvestSettingsChange c;
+            if (!woeids.empty()) c.woeids = woeids;
+            if (language_flag->count() > 0) c.language = language;
+            if (daily_flag->count() > 0) c.daily_budget_usd = daily_usd;
+            if (monthly_flag->count() > 0) c.monthly_budget_usd = monthly_usd;
+            auto out =
+                gl::db::to_json(gl::db::update_harvest_settings(*conn, a->id, c, ctx.clock.now()));
+            out["account"] = a->handle;
+            gl::emit(out);
+            return 0;
+          }
+          const std::vector<std::string> names(peer_args.begin() + 1, peer_args.end());
+          if (peers_action != "list" && names.empty())
+            throw gl::usage_error("accounts peers " + peers_action, "name at least one peer");
+          if (peers_action == "add") gl::db::add_peers(*conn, a->id, names, ctx.clock.now());
+          if (peers_action == "remove") gl::db::remove_peers(*conn, a->id, names);
+          pqxx::read_transaction r(*conn);
+          for (const auto& p : gl::db::list_peers(r, a->id)) {
+            auto j = gl::db::to_json(p);
+            j["account"] = a->handle;
+            gl::emit(j);
+          }
+          return 0;
+        }
         if (add->parsed()) {
           // Given at all, a flag's value counts: an empty one is an error, not the default.
           if (user_id_flag->count() > 0) change.x_user_id = x_user_id;

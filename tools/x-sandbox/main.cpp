@@ -26,7 +26,8 @@ gl::Json read_json_file(const std::string& path, const std::string& flag) {
 int main(int argc, char** argv) {
   int port = 0;
   unsigned long long seed = 1;
-  std::string truth_file, faults_file;
+  std::string truth_file, faults_file, field_names = "old";
+  bool premium = false;
   gl::ToolSpec spec{"x-sandbox", "A local X API v2 and OpenAI-compatible server on 127.0.0.1.",
                     false};
   spec.uses_database = false;
@@ -40,6 +41,11 @@ int main(int argc, char** argv) {
         app.add_option("--seed", seed, "seed of the audience's noise")
             ->check(gl::whole_in(0, std::numeric_limits<long long>::max()));
         app.add_option("--faults", faults_file, "JSON file with fault-injection rules");
+        app.add_option("--field-names", field_names,
+                       "old: X's documented names (retweet_count, referenced_tweets); new: the "
+                       "August 2026 spec's (repost_count, referenced_posts)")
+            ->check(CLI::IsMember({"old", "new"}));
+        app.add_flag("--premium", premium, "every user is a Premium subscriber");
       },
       [&](gl::ToolContext& ctx) {
         gl::sandbox::SandboxOptions o;
@@ -51,6 +57,8 @@ int main(int argc, char** argv) {
           o.faults =
               gl::sandbox::parse_faults(read_json_file(faults_file, "--faults"), faults_file);
         if (ctx.clock.fixed()) o.default_now = ctx.clock.now();
+        o.new_field_names = field_names == "new";
+        o.premium = premium;
 
         // Stop cleanly on SIGINT/SIGTERM: a thread waits for them.
         sigset_t signals;
