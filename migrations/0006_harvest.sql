@@ -85,7 +85,7 @@ ALTER TABLE trending_topics
   ADD COLUMN volume bigint CHECK (volume >= 0),
   ADD COLUMN basis text,
   DROP CONSTRAINT trending_topics_pkey,
-  ADD PRIMARY KEY (account_id, topic, trend_name, observed_at);
+  ADD PRIMARY KEY (account_id, topic, trend_name, source, observed_at);
 
 ALTER TABLE vi_tweets
   ADD COLUMN author_id text CHECK (author_id ~ '^[0-9]{1,19}$'),

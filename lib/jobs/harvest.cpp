@@ -26,7 +26,8 @@ constexpr const char* kWatermark =
 constexpr const char* kTrendRow =
     "INSERT INTO trending_topics (account_id, topic, trend_name, observed_at, score, source, "
     "expires_at, volume, basis) VALUES ($1, $2, $3, $4, $5, $6, $4::timestamptz + interval '6 "
-    "hours', $7, $8) ON CONFLICT (account_id, topic, trend_name, observed_at) DO UPDATE SET "
+    "hours', $7, $8) ON CONFLICT (account_id, topic, trend_name, source, observed_at) DO UPDATE "
+    "SET "
     "score = EXCLUDED.score, volume = EXCLUDED.volume, basis = EXCLUDED.basis";
 
 std::string usd(double v) { return fmt::format(FMT_STRING("${:.4f}"), v); }

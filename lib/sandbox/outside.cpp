@@ -13,7 +13,12 @@ namespace {
 
 // A uniform number in [0, 1) from a key: the world's dice, fixed by the seed.
 double unit(unsigned long long seed, const std::string& key) {
-  return static_cast<double>(fnv1a64(std::to_string(seed) + "/" + key) >> 11) / 9007199254740992.0;
+  // FNV-1a mixes the last bytes of similar keys poorly; splitmix64's finaliser spreads them.
+  std::uint64_t z = fnv1a64(std::to_string(seed) + "/" + key);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return static_cast<double>(z >> 11) / 9007199254740992.0;
 }
 
 std::string capitalised(std::string s) {

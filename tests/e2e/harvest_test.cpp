@@ -1,0 +1,217 @@
+// harvest against x-sandbox's world of other accounts: each source fills its
+// table, re-runs read only what is new, caps and faults leave nothing half
+// written, and api_usage agrees with what the sandbox billed.
+#include <catch2/catch.hpp>
+
+#include "e2e/fixture.h"
+
+using namespace gl::test;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kNow = "2026-11-20T14:00:00Z";
+constexpr const char* kLater = "2026-11-20T20:00:00Z";
+
+// The e2e account (topics sleep, focus) with two peers and room to spend.
+struct HarvestFixture : LoopFixture {
+  explicit HarvestFixture(std::vector<std::string> args = {}) : LoopFixture(std::move(args)) {
+    REQUIRE(run_tool({"accounts", "peers", "add", "e2e", "sleep_daily", "@FocusCoach"}, env)
+                .exit_code == 0);
+    REQUIRE(run_tool({"accounts", "harvest", "e2e", "--daily-budget-usd", "50"}, env).exit_code ==
+            0);
+  }
+  Result harvest(const std::string& now, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"harvest", "--now", now};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_tool(args, env);
+  }
+  // api_usage's billable resources of a kind, against the sandbox's bill.
+  long long recorded(const std::string& kind) {
+    return count("SELECT coalesce(sum(billable), 0) FROM api_usage WHERE kind = '" + kind + "'");
+  }
+  long long billed(const std::string& kind) {
+    const json b = sandbox.get("/sandbox/stats")["billing"]["billed"];
+    return b.contains(kind) ? b[kind].get<long long>() : 0;
+  }
+};
+
+long long skipped_lines(const Result& r) {
+  long long n = 0;
+  for (const auto& l : json_lines(r.out))
+    n += l.contains("skipped") && l.contains("reason") ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("harvest fills trending_topics, vi_tweets, peer_posts and reply_metrics, reading only") {
+  HarvestFixture f;
+  Result r = f.harvest(kNow);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  // Trends that relate to the account's topics, with the basis of the match.
+  CHECK(f.count("SELECT count(*) FROM trending_topics WHERE topic IN ('sleep', 'focus') AND "
+                "basis IN ('exact', 'hashtag', 'words') AND trend_name <> '' AND "
+                "observed_at = '" +
+                std::string(kNow) + "' AND expires_at = observed_at + interval '6 hours'") >= 2);
+  CHECK(f.count("SELECT count(*) FROM trending_topics WHERE topic NOT IN ('sleep', 'focus')") == 0);
+  // Viral posts per topic with their authors, original posts only.
+  CHECK(f.count("SELECT count(*) FROM vi_tweets WHERE query_topic = 'sleep'") >= 10);
+  CHECK(f.count("SELECT count(*) FROM vi_tweets WHERE query_topic = 'focus'") >= 10);
+  CHECK(f.count("SELECT count(*) FROM vi_tweets WHERE likes < 20 OR author_followers IS NULL "
+                "OR impressions IS NULL OR author_handle !~ '^[a-z_]+$'") == 0);
+  // Peers resolved once to ids; their posts in the last 7 days.
+  CHECK(f.count("SELECT count(*) FROM account_peers WHERE x_user_id IS NOT NULL") == 2);
+  CHECK(f.count("SELECT count(DISTINCT peer_handle) FROM peer_posts") == 2);
+  CHECK(f.count("SELECT count(*) FROM peer_posts WHERE posted_at < '2026-11-13T14:00:00Z'") == 0);
+  // Replies under the best of them.
+  CHECK(f.count("SELECT count(*) FROM reply_metrics WHERE likes >= 2 AND conversation_id IS NOT "
+                "NULL AND parent_author IS NOT NULL") >= 1);
+  // Reads only: nothing posted, nobody replied to.
+  const json stats = f.sandbox.get("/sandbox/stats");
+  CHECK_FALSE(stats["requests"].contains("POST /2/tweets"));
+  CHECK(stats["tweets"] == 0);
+  CHECK(f.count("SELECT count(*) FROM job_runs WHERE tool = 'harvest' AND status = 'ok'") == 1);
+
+  SECTION("billed reads in api_usage equal what x-sandbox billed") {
+    for (const char* kind : {"post_read", "user_read", "trends_request"}) {
+      INFO(kind);
+      CHECK(f.recorded(kind) == f.billed(kind));
+      CHECK(f.recorded(kind) > 0);
+    }
+    Result usage = run_tool({"usage", "--now", kNow}, f.env);
+    REQUIRE(usage.exit_code == 0);
+    double usd = 0;
+    for (const auto& l : json_lines(usage.out)) usd += l["cost_usd"].get<double>();
+    CHECK(usd == Approx(f.sandbox.get("/sandbox/stats")["billing"]["usd"].get<double>()));
+  }
+
+  SECTION("a re-run reads only what is new, and re-reading updates rather than duplicates") {
+    const long long vi = f.count("SELECT count(*) FROM vi_tweets");
+    const long long peers = f.count("SELECT count(*) FROM peer_posts");
+    const long long posts_before = f.billed("post_read");
+    Result again = f.harvest(kLater);
+    REQUIRE(again.exit_code == 0);
+    // Six hours of new posts cost a fraction of the first week's.
+    const long long posts_again = f.billed("post_read") - posts_before;
+    CHECK(posts_again < posts_before / 3);
+    CHECK(f.count("SELECT count(*) FROM vi_tweets WHERE first_seen_at = '" + std::string(kLater) +
+                  "'") == f.count("SELECT count(*) FROM vi_tweets") - vi);
+    CHECK(f.count("SELECT count(*) FROM peer_posts") >= peers);
+    CHECK(f.recorded("post_read") == f.billed("post_read"));
+
+    // Forget the watermarks: the same posts are read again, their metrics
+    // move on, and no row is duplicated or loses its first sighting.
+    f.db.scalar(
+        "WITH d AS (DELETE FROM harvest_watermarks WHERE source = 'viral' RETURNING 1) "
+        "SELECT count(*) FROM d");
+    const long long likes = f.count("SELECT sum(likes) FROM vi_tweets");
+    const long long rows = f.count("SELECT count(*) FROM vi_tweets");
+    REQUIRE(f.harvest("2026-11-21T02:00:00Z", {"--only", "viral"}).exit_code == 0);
+    CHECK(f.count("SELECT count(*) FROM vi_tweets WHERE first_seen_at = '2026-11-21T02:00:00Z'") ==
+          f.count("SELECT count(*) FROM vi_tweets") - rows);
+    CHECK(f.count("SELECT count(*) FROM vi_tweets WHERE collected_at = '2026-11-21T02:00:00Z' AND "
+                  "first_seen_at < collected_at") > 0);
+    CHECK(f.count("SELECT sum(likes) FROM vi_tweets") > likes);
+  }
+}
+
+TEST_CASE("harvest stops at --max-reads and --budget-usd, exits 0 and says what it skipped") {
+  HarvestFixture f;
+  SECTION("--max-reads") {
+    Result r = f.harvest(kNow, {"--only", "viral,peers", "--max-reads", "40"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(skipped_lines(r) >= 1);
+    CHECK(f.count("SELECT sum(resources) FROM api_usage") <= 40);
+    CHECK(json_lines(r.out).back()["reads"].get<long long>() <= 40);
+  }
+  SECTION("--budget-usd") {
+    Result r = f.harvest(kNow, {"--only", "viral,peers", "--budget-usd", "0.2"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(skipped_lines(r) >= 1);
+    CHECK(f.count("SELECT round(sum(cost_usd) * 1000) FROM api_usage") <= 200);
+  }
+  SECTION("the account's daily budget, spent by every tool") {
+    REQUIRE(
+        run_tool({"accounts", "harvest", "e2e", "--daily-budget-usd", "0.05"}, f.env).exit_code ==
+        0);
+    Result r = f.harvest(kNow, {"--only", "viral"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(skipped_lines(r) == 2);
+    CHECK(f.count("SELECT count(*) FROM api_usage") == 0);
+  }
+  // Nothing half-written: a query cut short keeps its old watermark, so the
+  // next run reads it whole.
+  CHECK(f.count("SELECT count(*) FROM harvest_watermarks WHERE source = 'viral'") < 2);
+  REQUIRE(run_tool({"accounts", "harvest", "e2e", "--daily-budget-usd", "50"}, f.env).exit_code ==
+          0);
+  Result full = f.harvest(kNow, {"--only", "viral,peers"});
+  REQUIRE(full.exit_code == 0);
+  CHECK(skipped_lines(full) == 0);
+  CHECK(f.count("SELECT count(*) FROM harvest_watermarks WHERE source = 'viral'") == 2);
+  CHECK(f.count("SELECT count(*) FROM harvest_watermarks WHERE source = 'peers'") == 2);
+}
+
+TEST_CASE("a 429 on search exits 75 and loses nothing") {
+  HarvestFixture f;
+  f.sandbox.faults(
+      {{{"endpoint", "GET /2/tweets/search/recent"}, {"kind", "rate_limit"}, {"skip", 1}}});
+  Result r = f.harvest(kNow, {"--only", "viral"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 75);
+  // The first topic's query was read whole and stored with its watermark.
+  CHECK(f.count("SELECT count(*) FROM harvest_watermarks") == 1);
+  const long long first = f.count("SELECT count(*) FROM vi_tweets");
+  CHECK(first > 0);
+  CHECK(f.count("SELECT count(*) FROM api_usage WHERE problem = 'rate_limited'") == 1);
+  f.sandbox.clear_faults();
+  Result again = f.harvest(kNow, {"--only", "viral"});
+  REQUIRE(again.exit_code == 0);
+  CHECK(f.count("SELECT count(*) FROM harvest_watermarks") == 2);
+  CHECK(f.count("SELECT count(DISTINCT query_topic) FROM vi_tweets") == 2);
+  // The topic read before the 429 is not read again from scratch.
+  CHECK(json_lines(again.out)[0]["read"].get<long long>() == 0);
+}
+
+TEST_CASE("personalized trends count only for a Premium user") {
+  HarvestFixture f;
+  Result r = f.harvest(kNow, {"--only", "trends"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(f.count("SELECT count(*) FROM trending_topics WHERE source = 'personalized' OR "
+                "trend_name = 'Unknown'") == 0);
+  CHECK(f.count("SELECT count(*) FROM trending_topics WHERE source = 'woeid:1'") >= 2);
+  f.sandbox.post("/sandbox/premium",
+                 {{"user_key", "oauth1:" + f.env.at("X_ACCESS_TOKEN")}, {"premium", true}});
+  REQUIRE(f.harvest(kLater, {"--only", "trends"}).exit_code == 0);
+  CHECK(f.count("SELECT count(*) FROM trending_topics WHERE source = 'personalized' AND "
+                "observed_at = '" +
+                std::string(kLater) + "'") >= 1);
+}
+
+TEST_CASE("harvest reads X's new field names (August 2026) as it reads the documented ones") {
+  HarvestFixture f({"--field-names", "new"});
+  REQUIRE(f.harvest(kNow, {"--only", "viral,peers"}).exit_code == 0);
+  CHECK(f.count("SELECT count(*) FROM vi_tweets") > 0);
+  CHECK(f.count("SELECT count(*) FROM vi_tweets WHERE retweets IS NULL") == 0);
+  CHECK(f.count("SELECT count(*) FROM peer_posts WHERE retweets IS NULL") == 0);
+}
+
+TEST_CASE("accounts peers and harvest settings: add, remove, list, checked") {
+  HarvestFixture f;
+  Result list = run_tool({"accounts", "peers", "list", "e2e"}, f.env);
+  REQUIRE(list.exit_code == 0);
+  const auto peers = json_lines(list.out);
+  REQUIRE(peers.size() == 2);
+  CHECK(peers[0]["peer"] == "focuscoach");
+  CHECK(run_tool({"accounts", "peers", "remove", "e2e", "FocusCoach"}, f.env).exit_code == 0);
+  CHECK(f.count("SELECT count(*) FROM account_peers") == 1);
+  CHECK(run_tool({"accounts", "peers", "add", "e2e", "not a handle"}, f.env).exit_code == 2);
+  CHECK(run_tool({"accounts", "harvest", "e2e", "--language", "English"}, f.env).exit_code == 2);
+  CHECK(run_tool({"harvest", "--only", "gossip"}, f.env).exit_code == 2);
+  Result s = run_tool({"accounts", "harvest", "e2e", "--woeid", "1", "--woeid", "23424977"}, f.env);
+  REQUIRE(s.exit_code == 0);
+  CHECK(json_lines(s.out)[0]["woeids"] == json::array({1, 23424977}));
+}
