@@ -72,7 +72,12 @@ class Account:
             self.tool("learn-hourly", "--now", t)
         if minute_of_day % 120 < step_minutes:
             self.tool("aggregate", "--now", t)
+        # harvest as crontab.example runs it: trends hourly, the other sources every 6 hours
+        # (before extract-formulas, which learns from them).
+        if minute_of_day % 60 < step_minutes:
+            self.tool("harvest", "--now", t, "--only", "trends")
         if minute_of_day % 360 < step_minutes:
+            self.tool("harvest", "--now", t, "--only", "viral,peers,replies")
             self.tool("extract-formulas", "--now", t)
 
 
@@ -100,6 +105,13 @@ def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, explora
             topic_args = sum((["--topic", t] for t in TOPICS), [])
             subprocess.run([os.path.join(BIN, "accounts"), "add", name, "--timezone", "America/New_York", *topic_args],
                            env=env, check=True, capture_output=True)
+            # Two of the sandbox's other accounts as peers (it names them topic + "coach", "_daily").
+            keywords = sorted(http(base + "/sandbox/truth")["active"].get("topics", {}))[:2]
+            peers = [("".join(c for c in k + sfx if c.isalnum() or c == "_"))[:15]
+                     for k, sfx in zip(keywords, ("coach", "_daily"))]
+            if peers:
+                subprocess.run([os.path.join(BIN, "accounts"), "peers", "add", name, *peers],
+                               env=env, check=True, capture_output=True)
             accounts.append(Account(name, name, db, base, seed, exploration))
         steps = int(days * 24 * 60 / step_minutes)
 

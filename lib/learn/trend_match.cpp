@@ -1,5 +1,6 @@
 #include "learn/trend_match.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -27,6 +28,24 @@ bool contains_words(const std::vector<std::string>& hay, const std::vector<std::
     bool all = true;
     for (size_t j = 0; j < needle.size() && all; ++j) all = same_word(hay[i + j], needle[j]);
     if (all) return true;
+  }
+  return false;
+}
+
+// Words that say nothing of a trend's subject ("Sleep Week", "#FocusTips").
+bool generic(const std::string& w) {
+  static const std::vector<std::string> kGeneric = {
+      "week", "weekend", "tips", "today", "news", "month", "live", "time",  "year", "best", "this",
+      "that", "with",    "from", "your",  "what", "when",  "day",  "daily", "the",  "and",  "for"};
+  return w.size() < 4 || std::find(kGeneric.begin(), kGeneric.end(), w) != kGeneric.end();
+}
+
+bool shares_word(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  for (const auto& x : a) {
+    if (generic(x)) continue;
+    for (const auto& y : b) {
+      if (same_word(x, y)) return true;
+    }
   }
   return false;
 }
@@ -71,6 +90,8 @@ std::vector<TrendMatch> match_trend(const std::string& trend,
       out.push_back({topic, "exact"});
     } else if (contains_words(words, tw)) {
       out.push_back({topic, hashtag ? "hashtag" : "words"});
+    } else if (shares_word(words, tw)) {
+      out.push_back({topic, "shared"});
     }
   }
   return out;

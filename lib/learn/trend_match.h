@@ -2,7 +2,9 @@
 // words only, no I/O. A trend matches a topic when they are the same words
 // ("exact"), when a hashtag's words include the topic ("hashtag": #SleepTips
 // -> sleep), or when the trend's words include the topic's ("words": "Sleep
-// Awareness Week" -> sleep); a word matches its plural and -ing forms.
+// Awareness Week" -> sleep), or when they share a word that names a subject
+// ("shared": "Sleep Week" -> "sleep science"; not "week" or "tips"); a word
+// matches its plural and -ing forms.
 #pragma once
 
 #include <optional>
@@ -13,7 +15,7 @@ namespace gl::learn {
 
 struct TrendMatch {
   std::string topic;  // the account's topic, as the account writes it
-  std::string basis;  // "exact", "hashtag" or "words"
+  std::string basis;  // "exact", "hashtag", "words" or "shared"
 };
 
 // The words of a trend or topic: lower case, a hashtag split at its capitals

@@ -39,6 +39,7 @@ const std::vector<std::string> kHooks = {"statistic", "contrarian", "question", 
                                          "list",      "how to",     "myth",     "statement"};
 // Author sizes: followers from a few hundred to millions.
 const std::vector<double> kAuthorSizes = {800, 6000, 45000, 350000, 2500000};
+const std::vector<std::string> kPhraseWords = {"science", "training", "myths", "habits", "tips"};
 const std::vector<std::string> kSuffixes = {"_daily", "coach", "_lab", "insider", "hq"};
 
 }  // namespace
@@ -75,8 +76,14 @@ void Outside::create_authors() {
   }
 }
 
-std::string Outside::text_for(const std::string& topic, const std::string& salt) const {
+std::string Outside::text_for(const std::string& keyword, const std::string& salt) const {
   const std::string hook = kHooks[static_cast<size_t>(unit(seed_, salt + "/hook") * kHooks.size())];
+  // Half the posts name the subject in two words ("sleep science"), as people write.
+  const std::string topic =
+      unit(seed_, salt + "/phrase") < 0.5
+          ? keyword + " " +
+                kPhraseWords[static_cast<size_t>(unit(seed_, salt + "/word") * kPhraseWords.size())]
+          : keyword;
   const nlohmann::json messages = {
       {{"role", "user"}, {"content", "Topic: " + topic + "\nHook: " + hook + "\nSeed: " + salt}}};
   return chat_answer(messages);

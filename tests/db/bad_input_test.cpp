@@ -230,7 +230,7 @@ TEST_CASE("accounts: CLI11's own message for bad flags, and every field checked"
   CHECK(sub.err.find("frobnicate") != std::string::npos);
   Result none = run({"accounts"}, db.url());
   CHECK(none.exit_code == 2);
-  CHECK(none.err.find("add, list or show") != std::string::npos);
+  CHECK(none.err.find("add, list, show, peers or harvest") != std::string::npos);
   CHECK(run({"accounts", "--help"}, db.url()).exit_code == 0);
 
   struct Case {

@@ -71,6 +71,10 @@ TEST_CASE("a trend matches the topics it names, with the basis of the match") {
   CHECK(match_trend("Sleeping Beauty", topics)[0].topic == "sleep");
   CHECK(match_trend("Champions League", topics).empty());
   CHECK(match_trend("Sleepy Joe", topics).empty());  // a word, not a prefix
+  m = match_trend("Sleep Week", {"sleep science", "focus week"});
+  REQUIRE(m.size() == 1);  // "week" names no subject
+  CHECK(m[0].topic == "sleep science");
+  CHECK(m[0].basis == "shared");
   CHECK(gl::learn::trend_score(std::nullopt) == 1);
   CHECK(gl::learn::trend_score(100000) > gl::learn::trend_score(1000));
 }
