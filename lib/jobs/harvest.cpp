@@ -30,6 +30,18 @@ constexpr const char* kTrendRow =
     "SET "
     "score = EXCLUDED.score, volume = EXCLUDED.volume, basis = EXCLUDED.basis";
 
+// X had no personalized trends for the account earlier today: it is not
+// Premium, and asking again before tomorrow (UTC) would pay for "Unknown".
+constexpr const char* kNotPremiumToday =
+    "SELECT EXISTS (SELECT 1 FROM api_usage WHERE account_id = $1 "
+    "  AND endpoint = 'GET /2/users/personalized_trends' AND problem IS NULL "
+    "  AND called_at >= date_trunc('day', $2::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' "
+    "  AND called_at <= $2) "
+    "AND NOT EXISTS (SELECT 1 FROM trending_topics WHERE account_id = $1 "
+    "  AND source = 'personalized' "
+    "  AND observed_at >= date_trunc('day', $2::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE "
+    "'UTC')";
+
 std::string usd(double v) { return fmt::format(FMT_STRING("${:.4f}"), v); }
 
 }  // namespace
@@ -91,8 +103,16 @@ void harvest_trends(HarvestRun& h) {
     }
     for (auto& t : h.client.trends(woeid, 50)) seen.push_back({std::move(t), source});
   }
+  bool not_premium_today = false;
+  {
+    pqxx::read_transaction t(h.run.conn);
+    not_premium_today =
+        t.exec_params1(kNotPremiumToday, h.run.account.id, format_iso8601(h.run.now))[0].as<bool>();
+  }
   if (!h.client.auth().user_context()) {
     h.skip("trends", "personalized", "needs user context (app-only auth)");
+  } else if (not_premium_today) {
+    h.skip("trends", "personalized", "X had none for this user earlier today (not Premium)");
   } else if (auto why = h.spend.refuse(price, 0); !why.empty()) {
     h.skip("trends", "personalized", why);
   } else {

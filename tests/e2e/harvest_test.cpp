@@ -183,12 +183,17 @@ TEST_CASE("personalized trends count only for a Premium user") {
   CHECK(f.count("SELECT count(*) FROM trending_topics WHERE source = 'personalized' OR "
                 "trend_name = 'Unknown'") == 0);
   CHECK(f.count("SELECT count(*) FROM trending_topics WHERE source = 'woeid:1'") >= 2);
+  // Asked once a UTC day: "Unknown" is paid for like a real answer.
+  REQUIRE(f.harvest(kLater, {"--only", "trends"}).exit_code == 0);
+  CHECK(f.count("SELECT count(*) FROM api_usage WHERE endpoint = "
+                "'GET /2/users/personalized_trends'") == 1);
   f.sandbox.post("/sandbox/premium",
                  {{"user_key", "oauth1:" + f.env.at("X_ACCESS_TOKEN")}, {"premium", true}});
-  REQUIRE(f.harvest(kLater, {"--only", "trends"}).exit_code == 0);
+  const std::string next_day = "2026-11-21T08:00:00Z";
+  REQUIRE(f.harvest(next_day, {"--only", "trends"}).exit_code == 0);
   CHECK(f.count("SELECT count(*) FROM trending_topics WHERE source = 'personalized' AND "
                 "observed_at = '" +
-                std::string(kLater) + "'") >= 1);
+                next_day + "'") >= 1);
 }
 
 TEST_CASE("harvest reads X's new field names (August 2026) as it reads the documented ones") {
