@@ -40,11 +40,12 @@ def main():
     gates, success = rules["gates"], rules["success"]
 
     print(f"harvest over {args.days:g} simulated days, seed {args.seed} (account 'learning', topics of simulate.py)")
-    print(f"\n{'endpoint':<38} {'calls':>6} {'returned':>9} {'billed':>7} {'usd':>9}")
+    # A record is one call's resources of one kind (a search gives a post_read and a user_read record).
+    print(f"\n{'endpoint':<38} {'records':>7} {'returned':>9} {'billed':>7} {'usd':>9}")
     for endpoint, calls, returned, billed, usd in psql(
-            db, "SELECT endpoint, count(DISTINCT (called_at, usage_id)), sum(resources), sum(billable), "
+            db, "SELECT endpoint, count(*), sum(resources), sum(billable), "
                 "round(sum(cost_usd), 4) FROM api_usage WHERE tool = 'harvest' GROUP BY 1 ORDER BY 1"):
-        print(f"{endpoint:<38} {calls:>6} {returned:>9} {billed:>7} {usd:>9}")
+        print(f"{endpoint:<38} {calls:>7} {returned:>9} {billed:>7} {usd:>9}")
     reads, usd = psql(db, "SELECT coalesce(sum(resources), 0), coalesce(sum(cost_usd), 0)::float8 "
                           "FROM api_usage WHERE tool = 'harvest'")[0]
     reads, usd = int(reads), float(usd)
