@@ -220,3 +220,25 @@ TEST_CASE("accounts peers and harvest settings: add, remove, list, checked") {
   REQUIRE(s.exit_code == 0);
   CHECK(json_lines(s.out)[0]["woeids"] == json::array({1, 23424977}));
 }
+
+TEST_CASE("every tool's calls to X are recorded in api_usage as x-sandbox billed them") {
+  LoopFixture f;
+  f.posted(3, "2026-11-20T10:00:00Z");
+  f.queue("A queued post about sleep, posted by publish.", "2026-11-20T13:00:00Z");
+  REQUIRE(run_tool({"publish", "--now", kNow}, f.env).exit_code == 0);
+  REQUIRE(run_tool({"scrape-metrics", "--now", kNow}, f.env).exit_code == 0);
+  // The same posts read again the same UTC day are returned, not billed.
+  REQUIRE(run_tool({"scrape-metrics", "--now", "2026-11-20T16:00:00Z"}, f.env).exit_code == 0);
+  const json bill = f.sandbox.get("/sandbox/stats")["billing"];
+  for (const char* kind : {"post_read", "user_read", "post_create"}) {
+    INFO(kind);
+    REQUIRE(bill["billed"].contains(kind));
+    CHECK(f.count("SELECT coalesce(sum(billable), 0) FROM api_usage WHERE kind = '" +
+                  std::string(kind) + "'") == bill["billed"][kind].get<long long>());
+    CHECK(f.count("SELECT coalesce(sum(resources), 0) FROM api_usage WHERE kind = '" +
+                  std::string(kind) + "'") == bill["returned"][kind].get<long long>());
+  }
+  CHECK(f.count("SELECT count(DISTINCT tool) FROM api_usage") == 2);
+  CHECK(f.count("SELECT sum(resources) - sum(billable) FROM api_usage WHERE kind = 'post_read'") >
+        0);
+}
