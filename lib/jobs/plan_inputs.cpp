@@ -48,7 +48,8 @@ float parse_float(const std::string& v, const char* what) {
   }
 }
 
-// The reward posterior, refit at every plan from the newest metrics; old posts count less.
+}  // namespace
+
 learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, TimePoint now) {
   std::vector<learn::WeightedSample> samples;
   for (const auto& p : load_gated_posts(t, {id, now, "single"}, 2000)) {
@@ -60,6 +61,8 @@ learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, Tim
   }
   return learn::RewardModel::fit(samples);
 }
+
+namespace {
 
 // The reward of x-sandbox's expected metrics. Expected values carry no
 // counting noise, so the post's own rates are the smoothing target.
@@ -87,8 +90,8 @@ double expected_reward(const x::ExpectedMetrics& e) {
   return learn::post_reward(m, own);
 }
 
-// The oracle's scorer: x-sandbox's POST /sandbox/score with the account's own
-// credentials and business clock. Never against real X.
+}  // namespace
+
 plan::OracleScorer sandbox_scorer(db::AccountRun& run) {
   const x::XConfig config = x::x_config_from_env(run.ctx.clock);
   if (x::is_real_x(config.base_url)) {
@@ -109,8 +112,6 @@ plan::OracleScorer sandbox_scorer(db::AccountRun& run) {
     }
   };
 }
-
-}  // namespace
 
 plan::PlanInputs load_plan_inputs(db::AccountRun& run, TimePoint now, plan::Policy policy) {
   plan::PlanInputs in;

@@ -2,8 +2,11 @@
 // and, for the oracle policy, x-sandbox's scorer through the X client.
 #pragma once
 
+#include <pqxx/pqxx>
+
 #include "core/clock.h"
 #include "db/job_run.h"
+#include "learn/reward_model.h"
 #include "plan/inputs.h"
 #include "plan/plan.h"
 
@@ -12,6 +15,14 @@ namespace gl::jobs {
 // Each policy reads only what it chooses with: epsilon-greedy the per-family
 // arms, Thompson the joint posterior (refit from the newest metrics), the
 // oracle x-sandbox's scores (a usage error against real X).
+// The reward posterior, refit at every plan from the newest metrics; old posts count less.
+learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long account_id, TimePoint now);
+
+// The oracle's scorer: x-sandbox's POST /sandbox/score with the account's own
+// credentials and business clock, as the reward of the expected metrics. A
+// usage error against real X.
+plan::OracleScorer sandbox_scorer(db::AccountRun& run);
+
 plan::PlanInputs load_plan_inputs(db::AccountRun& run, TimePoint now, plan::Policy policy);
 
 }  // namespace gl::jobs
