@@ -20,6 +20,9 @@ namespace gl::jobs {
 
 namespace {
 
+// Folds of the cross-fitted direct model.
+constexpr size_t kDirectModelFolds = 5;
+
 // A gated post of the scope and what was logged when it was planned.
 struct LoggedPost {
   double reward = 0;
@@ -116,9 +119,14 @@ int evaluate(db::AccountRun& run, const EvaluateOptions& o) {
   for (const auto& spec : o.policies) policies.push_back(parse_target_policy(spec, o.exploration));
   std::vector<LoggedPost> posts;
   std::optional<learn::RewardModel> model;
+  learn::ActionValues account_rates{};
   {
     pqxx::read_transaction t(run.conn);
-    posts = load_logged_posts(t, {run.account.id, run.now, "single"}, o.since);
+    const LearningScope scope{run.account.id, run.now, "single"};
+    posts = load_logged_posts(t, scope, o.since);
+    const pqxx::row prior = LearningQuery(scope).exec(t, "SELECT * FROM prior").at(0);
+    for (size_t a = 0; a < account_rates.size(); ++a)
+      account_rates[a] = prior[static_cast<int>(a)].as<double>();
     model = fit_reward_model(t, run.account.id, run.now);
     t.commit();
   }
@@ -128,6 +136,24 @@ int evaluate(db::AccountRun& run, const EvaluateOptions& o) {
   }
   const int unusable = static_cast<int>(posts.size() - usable.size());
   const PolicyModel policy_model(*model, o.draws, o.seed);
+  // The direct model of DR, cross-fitted: each post's reward is predicted by
+  // a reward model fitted on the other folds' posts only, so its error on the
+  // post is an honest one (a model fitted on the post itself explains its
+  // reward away, and DR's correction and interval with it).
+  const size_t folds = std::min<size_t>(kDirectModelFolds, usable.size());
+  std::vector<learn::RewardModel> direct;
+  for (size_t f = 0; f < folds; ++f) {
+    std::vector<learn::WeightedSample> samples;
+    for (size_t i = 0; i < usable.size(); ++i) {
+      if (folds > 1 && i % folds == f) continue;
+      const LoggedContext& c = *usable[i]->context;
+      learn::FeatureMap x =
+          learn::choice_features(c.logged.topic, c.logged.hook, c.logged.persona, c.logged.hour);
+      for (const auto& [k, v] : c.state) x[k] = v;
+      samples.push_back({x, usable[i]->reward, 1});
+    }
+    direct.push_back(learn::RewardModel::fit(samples));
+  }
   learn::OffPolicyOptions opo;
   opo.clip = o.clip;
   opo.min_logged_p = o.min_logged_p;
@@ -135,7 +161,8 @@ int evaluate(db::AccountRun& run, const EvaluateOptions& o) {
   opo.seed = o.seed;
 
   plan::OracleScorer score;
-  if (o.truth_samples > 0) score = sandbox_scorer(run);
+  // The truth takes the reward as the learners do: rates smoothed toward the account's.
+  if (o.truth_samples > 0) score = sandbox_scorer(run, account_rates);
   std::mt19937_64 truth_rng(o.seed);
 
   std::vector<Json> lines;
@@ -154,15 +181,17 @@ int evaluate(db::AccountRun& run, const EvaluateOptions& o) {
     }
     std::vector<learn::LoggedDecision> decisions;
     std::vector<std::unique_ptr<ContextPolicy>> contexts;
-    for (const LoggedPost* p : usable) {
+    for (size_t i = 0; i < usable.size(); ++i) {
+      const LoggedPost* p = usable[i];
       const LoggedContext& c = *p->context;
       if (policy.kind == PolicyKind::kLogged) {
         decisions.push_back({p->reward, c.logged_p, c.logged_p, 0, 0});
         continue;
       }
       auto cp = std::make_unique<ContextPolicy>(c, policy, policy_model);
+      const learn::RewardModel& dm = direct[i % folds];
       decisions.push_back(
-          {p->reward, c.logged_p, cp->logged_plan_p(), cp->model_logged(), cp->model_value()});
+          {p->reward, c.logged_p, cp->logged_plan_p(), cp->model_logged(dm), cp->model_value(dm)});
       if (o.truth_samples > 0) contexts.push_back(std::move(cp));
     }
     if (policy.kind == PolicyKind::kLogged) {

@@ -172,32 +172,17 @@ ContextPolicy::ContextPolicy(const LoggedContext& context, const TargetPolicy& p
   probs_.assign(n, 0);
   // Each plan's choice features against one list of names; the posterior
   // mean of every plan (the post's own covariates add the same to each).
-  std::vector<std::string> names;
   std::map<std::string, size_t> name_index;
-  std::vector<size_t> offsets = {0};
-  std::vector<std::pair<size_t, double>> entries;
   for (size_t i = 0; i < n; ++i) {
     const PlanChoice c = plan(i);
     for (const auto& [k, v] : learn::choice_features(c.topic, c.hook, c.persona, c.hour)) {
-      const auto [it, added] = name_index.emplace(k, names.size());
-      if (added) names.push_back(k);
-      entries.emplace_back(it->second, v);
+      const auto [it, added] = name_index.emplace(k, names_.size());
+      if (added) names_.push_back(k);
+      entries_.emplace_back(it->second, v);
     }
-    offsets.push_back(entries.size());
+    offsets_.push_back(entries_.size());
   }
-  const auto scores = [&](const std::vector<double>& coef) {
-    std::vector<double> out(n, 0);
-    for (size_t i = 0; i < n; ++i) {
-      for (size_t e = offsets[i]; e < offsets[i + 1]; ++e)
-        out[i] += coef[entries[e].first] * entries[e].second;
-    }
-    return out;
-  };
-  std::vector<double> mean_coef;
-  for (const auto& k : names) mean_coef.push_back(m_.model().mean_coefficient(k));
-  means_ = scores(mean_coef);
-  const double base = m_.mean(c_.state);
-  for (auto& v : means_) v += base;
+  means_ = mean_scores(m_.model());
   switch (policy.kind) {
     case PolicyKind::kLogged:
       break;  // not a distribution over plans: the caller uses the log itself
@@ -251,7 +236,7 @@ ContextPolicy::ContextPolicy(const LoggedContext& context, const TargetPolicy& p
     }
     case PolicyKind::kThompson: {
       for (int d = 0; d < m_.draws(); ++d) {
-        const std::vector<double> s = scores(m_.draw(d, policy.exploration, names));
+        const std::vector<double> s = scores(m_.draw(d, policy.exploration, names_));
         const auto best = static_cast<size_t>(std::max_element(s.begin(), s.end()) - s.begin());
         probs_[best] += (1 - kThompsonFloor) / m_.draws();
       }
@@ -266,19 +251,40 @@ double ContextPolicy::logged_plan_p() const {
   return i ? probs_[*i] * c_.p_branch : 0;
 }
 
-double ContextPolicy::model_value() const {
-  double s = 0;
-  for (size_t i = 0; i < probs_.size(); ++i) {
-    s += probs_[i] * means_[i];
+std::vector<double> ContextPolicy::scores(const std::vector<double>& coef) const {
+  std::vector<double> out(probs_.size(), 0);
+  for (size_t i = 0; i < out.size(); ++i) {
+    for (size_t e = offsets_[i]; e < offsets_[i + 1]; ++e)
+      out[i] += coef[entries_[e].first] * entries_[e].second;
   }
+  return out;
+}
+
+std::vector<double> ContextPolicy::mean_scores(const learn::RewardModel& model) const {
+  std::vector<double> coef;
+  coef.reserve(names_.size());
+  for (const auto& k : names_) coef.push_back(model.mean_coefficient(k));
+  std::vector<double> out = scores(coef);
+  double base = model.intercept();
+  for (const auto& [k, v] : c_.state) base += model.mean_coefficient(k) * v;
+  for (auto& v : out) v += base;
+  return out;
+}
+
+double ContextPolicy::model_value(const learn::RewardModel& direct) const {
+  const std::vector<double> q = mean_scores(direct);
+  double s = 0;
+  for (size_t i = 0; i < probs_.size(); ++i) s += probs_[i] * q[i];
   return s;
 }
 
-double ContextPolicy::model_logged() const {
+double ContextPolicy::model_logged(const learn::RewardModel& direct) const {
   learn::FeatureMap x =
       learn::choice_features(c_.logged.topic, c_.logged.hook, c_.logged.persona, c_.logged.hour);
   for (const auto& [k, v] : c_.state) x[k] = v;
-  return m_.mean(x);
+  double s = direct.intercept();
+  for (const auto& [k, v] : x) s += direct.mean_coefficient(k) * v;
+  return s;
 }
 
 std::vector<PlanChoice> ContextPolicy::sample(int n, std::mt19937_64& rng) const {

@@ -80,9 +80,9 @@ class ContextPolicy {
 
   // P(the logged plan) under the target, with the logged branch's probability.
   double logged_plan_p() const;
-  // The direct model's reward averaged over the target's plans, and of the logged plan.
-  double model_value() const;
-  double model_logged() const;
+  // A direct model's reward averaged over the target's plans, and of the logged plan.
+  double model_value(const learn::RewardModel& direct) const;
+  double model_logged(const learn::RewardModel& direct) const;
 
   size_t plans() const { return probs_.size(); }
   PlanChoice plan(size_t i) const;
@@ -94,10 +94,17 @@ class ContextPolicy {
   size_t index(size_t t, size_t h, size_t p, size_t r) const;
   std::optional<size_t> index_of(const PlanChoice& c) const;
 
+  std::vector<double> scores(const std::vector<double>& coefficients) const;
+  std::vector<double> mean_scores(const learn::RewardModel& model) const;
+
   LoggedContext c_;
   const PolicyModel& m_;
   std::vector<double> probs_;
   std::vector<double> means_;  // the posterior mean's reward of each plan
+  // Each plan's choice features against one list of names.
+  std::vector<std::string> names_;
+  std::vector<size_t> offsets_ = {0};
+  std::vector<std::pair<size_t, double>> entries_;
 };
 
 }  // namespace gl::jobs

@@ -66,7 +66,8 @@ namespace {
 
 // The reward of x-sandbox's expected metrics. Expected values carry no
 // counting noise, so the post's own rates are the smoothing target.
-double expected_reward(const x::ExpectedMetrics& e) {
+double expected_reward(const x::ExpectedMetrics& e,
+                       const std::optional<learn::ActionValues>& smoothing) {
   const auto count = [](double v) { return std::optional<long long>(static_cast<long long>(v)); };
   learn::PostOutcome m;
   m.impressions = count(e.impressions);
@@ -87,12 +88,13 @@ double expected_reward(const x::ExpectedMetrics& e) {
                                                   {"followers_gained", e.follows}};
   learn::ActionValues own{};
   for (size_t a = 0; a < own.size(); ++a) own[a] = expected.at(learn::kRewardActions[a].name) / imp;
-  return learn::post_reward(m, own);
+  return learn::post_reward(m, smoothing ? *smoothing : own);
 }
 
 }  // namespace
 
-plan::OracleScorer sandbox_scorer(db::AccountRun& run) {
+plan::OracleScorer sandbox_scorer(db::AccountRun& run,
+                                  std::optional<learn::ActionValues> smoothing) {
   const x::XConfig config = x::x_config_from_env(run.ctx.clock);
   if (x::is_real_x(config.base_url)) {
     throw usage_error("--policy oracle",
@@ -101,9 +103,9 @@ plan::OracleScorer sandbox_scorer(db::AccountRun& run) {
                           "(POST /sandbox/score), so it runs only against an x-sandbox");
   }
   std::shared_ptr<x::XClient> client = open_x_client(run);
-  return [client](const std::string& text, TimePoint at) {
+  return [client, smoothing](const std::string& text, TimePoint at) {
     try {
-      return expected_reward(client->sandbox_score(text, at));
+      return expected_reward(client->sandbox_score(text, at), smoothing);
     } catch (const x::ApiError& e) {
       if (e.problem() != x::Problem::kNotFound) throw;
       throw usage_error("--policy oracle", "X_API_BASE_URL " + client->base_url() +

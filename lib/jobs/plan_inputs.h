@@ -2,11 +2,13 @@
 // and, for the oracle policy, x-sandbox's scorer through the X client.
 #pragma once
 
+#include <optional>
 #include <pqxx/pqxx>
 
 #include "core/clock.h"
 #include "db/job_run.h"
 #include "learn/reward_model.h"
+#include "learn/rules.h"
 #include "plan/inputs.h"
 #include "plan/plan.h"
 
@@ -19,9 +21,12 @@ namespace gl::jobs {
 learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long account_id, TimePoint now);
 
 // The oracle's scorer: x-sandbox's POST /sandbox/score with the account's own
-// credentials and business clock, as the reward of the expected metrics. A
+// credentials and business clock, as the reward of the expected metrics,
+// their rates smoothed toward `smoothing` (the learners' reward takes the
+// account's rates) or, by default, toward the post's own (no smoothing). A
 // usage error against real X.
-plan::OracleScorer sandbox_scorer(db::AccountRun& run);
+plan::OracleScorer sandbox_scorer(db::AccountRun& run,
+                                  std::optional<learn::ActionValues> smoothing = std::nullopt);
 
 plan::PlanInputs load_plan_inputs(db::AccountRun& run, TimePoint now, plan::Policy policy);
 
