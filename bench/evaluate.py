@@ -71,7 +71,7 @@ def main():
     ap.add_argument("--truth", default=os.path.join(ROOT, "bench/audiences/quiet.json"))
     ap.add_argument("--truth-samples", type=int, default=8)
     args = ap.parse_args()
-    cluster = os.environ.get("DATABASE_URL") or subprocess.run([os.path.join(ROOT, "scripts/db"), "url"],
+    cluster = os.environ.get("DATABASE_URL") or subprocess.run([os.path.join(ROOT, "scripts/db"), "start"],
                                                                capture_output=True, text=True).stdout.strip()
     policies = args.policies.split(",")
     print(f"{'seed':>4} {'policy':<20} {'estimator':<9} {'estimate':>8} {'truth':>8} {'bias':>7} {'width':>6} "
