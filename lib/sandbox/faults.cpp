@@ -1,10 +1,36 @@
 #include "sandbox/faults.h"
 
+#include <cmath>
 #include <map>
 
 #include "core/error.h"
 
 namespace gl::sandbox {
+
+namespace {
+
+// A whole number within [lo, hi] at `key`, or `fallback` when absent; a
+// number given as 2.0 is taken, 2.5 or 1e30 is not.
+long whole(const nlohmann::json& r, const char* key, long fallback, long lo, long hi,
+           const std::string& where) {
+  if (!r.contains(key)) return fallback;
+  const auto& v = r[key];
+  const double d = v.is_number() ? v.get<double>() : std::nan("");
+  if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) || d != std::floor(d)) {
+    throw usage_error(where, std::string(key) + " must be a whole number from " +
+                                 std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  return static_cast<long>(d);
+}
+
+std::string text(const nlohmann::json& r, const char* key, const std::string& fallback,
+                 const std::string& where) {
+  if (!r.contains(key)) return fallback;
+  if (!r[key].is_string()) throw usage_error(where, std::string(key) + " must be a string");
+  return r[key].get<std::string>();
+}
+
+}  // namespace
 
 std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& source) {
   static const std::map<std::string, FaultKind> kKinds = {
@@ -21,16 +47,21 @@ std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& 
       {"partial", FaultKind::kPartial},
       {"duplicate", FaultKind::kDuplicate},
       {"llm_text", FaultKind::kLlmText}};
-  const nlohmann::json& rules = j.is_object() ? j.value("rules", nlohmann::json::array()) : j;
-  if (!rules.is_array()) throw usage_error(source, "expected {\"rules\": [...]}");
+  const nlohmann::json* rules = &j;
+  if (j.is_object()) {
+    static const nlohmann::json kNone = nlohmann::json::array();
+    rules = j.contains("rules") ? &j["rules"] : &kNone;
+  }
+  if (!rules->is_array()) throw usage_error(source, "expected {\"rules\": [...]}");
+  constexpr long kDay = 86'400;
   std::vector<FaultRule> out;
-  for (size_t i = 0; i < rules.size(); ++i) {
-    const auto& r = rules[i];
+  for (size_t i = 0; i < rules->size(); ++i) {
+    const auto& r = (*rules)[i];
     const std::string where = source + " rule " + std::to_string(i + 1);
     if (!r.is_object()) throw usage_error(where, "expected an object");
     FaultRule f{};
-    f.endpoint = r.value("endpoint", "*");
-    const std::string kind = r.value("kind", "");
+    f.endpoint = text(r, "endpoint", "*", where);
+    const std::string kind = text(r, "kind", "", where);
     auto k = kKinds.find(kind);
     if (k == kKinds.end()) {
       throw usage_error(where, "unknown kind \"" + kind +
@@ -39,20 +70,21 @@ std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& 
                                    "duplicate, llm_text)");
     }
     f.kind = k->second;
-    try {
-      f.skip = r.value("skip", 0);
-      f.times = r.value("times", -1);
-      f.status = r.value("status", 0);
-      f.delay_ms = r.value("delay_ms", 0L);
-      f.reset_in_s = r.value("reset_in_s", 60L);
-      f.fraction = r.value("fraction", 0.5);
-      f.text = r.value("text", "");
-      f.problem = r.value("problem", "resource-not-found");
-    } catch (const nlohmann::json::exception&) {
-      throw usage_error(where,
-                        "skip, times, status, delay_ms, reset_in_s and fraction are numbers; "
-                        "text and problem are strings");
+    f.skip = static_cast<int>(whole(r, "skip", 0, 0, 1'000'000'000, where));
+    f.times = static_cast<int>(whole(r, "times", -1, -1, 1'000'000'000, where));
+    f.status = static_cast<int>(whole(r, "status", 0, 0, 599, where));
+    if (f.status != 0 && f.status < 400) throw usage_error(where, "status must be from 400 to 599");
+    f.delay_ms = whole(r, "delay_ms", 0, 0, kDay * 1000, where);
+    f.reset_in_s = whole(r, "reset_in_s", 60, 0, kDay, where);
+    if (r.contains("fraction")) {
+      const auto& v = r["fraction"];
+      if (!v.is_number() || !(v.get<double>() >= 0 && v.get<double>() <= 1)) {
+        throw usage_error(where, "fraction must be a number from 0 to 1");
+      }
+      f.fraction = v.get<double>();
     }
+    f.text = text(r, "text", "", where);
+    f.problem = text(r, "problem", "resource-not-found", where);
     out.push_back(f);
   }
   return out;

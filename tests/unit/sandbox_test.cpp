@@ -363,3 +363,33 @@ TEST_CASE("fault rules skip, then break a set number of requests on their endpoi
   CHECK_THROWS_AS(parse_faults(json::parse(R"({"rules":[{"kind":"meteor"}]})"), "faults"),
                   gl::Error);
 }
+
+TEST_CASE("a fault rule of the wrong type or out of range is a usage error naming the rule") {
+  const auto exit_code = [](const char* text) {
+    try {
+      parse_faults(json::parse(text), "faults.json");
+    } catch (const gl::Error& e) {
+      return e.exit_code();
+    }
+    return 0;
+  };
+  CHECK(exit_code(R"({"rules":[{"kind":"slow","delay_ms":250}]})") == 0);
+  CHECK(exit_code(R"({"rules":[{"kind":"slow","skip":2.0}]})") == 0);
+  for (const char* bad :
+       {R"({"rules":[{"kind":7}]})", R"({"rules":[{"kind":"slow","endpoint":[]}]})",
+        R"({"rules":{"kind":"slow"}})", R"({"rules":[{"kind":"slow","skip":-1}]})",
+        R"({"rules":[{"kind":"slow","skip":1e30}]})", R"({"rules":[{"kind":"slow","times":2.5}]})",
+        R"({"rules":[{"kind":"server_error","status":200}]})",
+        R"({"rules":[{"kind":"partial","fraction":1.5}]})",
+        R"({"rules":[{"kind":"llm_text","text":3}]})"}) {
+    CAPTURE(bad);
+    CHECK(exit_code(bad) == gl::kExitUsage);
+  }
+  try {
+    parse_faults(json::parse(R"({"rules":[{"kind":"slow"},{"kind":"slow","skip":"x"}]})"),
+                 "faults.json");
+    FAIL("accepted a string skip");
+  } catch (const gl::Error& e) {
+    CHECK(e.subject() == "faults.json rule 2");
+  }
+}
