@@ -240,8 +240,8 @@ struct Server::Impl {
       j["public_metrics"] = t.recorded;
       return j;
     }
-    j["public_metrics"] = {{repost_key(), n(kRetweets)},   {"reply_count", n(kReplies)},
-                           {"like_count", n(kLikes)},      {"quote_count", n(kQuotes)},
+    j["public_metrics"] = {{repost_key(), n(kRetweets)},      {"reply_count", n(kReplies)},
+                           {"like_count", n(kLikes)},         {"quote_count", n(kQuotes)},
                            {"bookmark_count", n(kBookmarks)}, {"impression_count", c.impressions}};
     if (with_private) {
       j["non_public_metrics"] = {{"impression_count", c.impressions},

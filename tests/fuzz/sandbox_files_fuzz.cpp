@@ -27,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } else {
       for (const FaultRule& r : parse_faults(j, "faults.json")) {
         if (r.skip < 0 || r.times < -1 || r.delay_ms < 0 || r.reset_in_s < 0 ||
-            !(r.fraction >= 0 && r.fraction <= 1) || (r.status != 0 && (r.status < 400 || r.status > 599)))
+            !(r.fraction >= 0 && r.fraction <= 1) ||
+            (r.status != 0 && (r.status < 400 || r.status > 599)))
           __builtin_trap();
       }
     }
