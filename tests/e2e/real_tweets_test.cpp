@@ -5,16 +5,15 @@
 // by plan-post), give the true reason when it cannot train, and the summary
 // must claim nothing. Prints the held-out figures of the accounts that train.
 #include <catch2/catch.hpp>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "db/pg_array.h"
 #include "learn/predictor.h"
 #include "learn/stats.h"
 #include "support/sandbox.h"
+#include "unit/test_data.h"
 
 using namespace gl::test;
 using nlohmann::json;
@@ -28,43 +27,6 @@ struct RealTweet {
   long long followers = 0, likes = 0, retweets = 0;
 };
 
-// RFC 4180: quoted fields may hold commas, doubled quotes and newlines.
-std::vector<std::vector<std::string>> read_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in);
-  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::vector<std::string>> rows(1);
-  std::string field;
-  bool quoted = false;
-  for (size_t i = 0; i < data.size(); ++i) {
-    const char c = data[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < data.size() && data[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rows.back().push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n') {
-      rows.back().push_back(std::move(field));
-      field.clear();
-      rows.emplace_back();
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  if (!field.empty() || !rows.back().empty()) rows.back().push_back(field);
-  if (rows.back().empty()) rows.pop_back();
-  return rows;
-}
-
 // "Fri Jun 08 09:37:00 +0000 2018" -> "2018-06-08T09:37:00Z".
 std::string iso_of(const std::string& t) {
   static const std::string kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -77,18 +39,14 @@ std::string iso_of(const std::string& t) {
 
 // The single posts of the file (replies and retweets are learned apart), oldest first.
 std::vector<RealTweet> single_posts() {
-  const auto rows = read_csv(source_dir() + "/tests/data/real-tweets/tweets.csv");
-  REQUIRE(rows.size() == 715);
-  std::map<std::string, size_t> col;
-  for (size_t i = 0; i < rows[0].size(); ++i) col[rows[0][i]] = i;
+  const auto rows = read_csv_file("real-tweets/tweets.csv");
+  REQUIRE(rows.size() == 714);
   std::vector<RealTweet> out;
-  for (size_t r = 1; r < rows.size(); ++r) {
-    const auto& f = rows[r];
-    REQUIRE(f.size() == rows[0].size());
-    if (f[col.at("reply")] == "1" || f[col.at("text")].rfind("RT @", 0) == 0) continue;
-    out.push_back({iso_of(f[col.at("created_at")]), f[col.at("user")], f[col.at("text")],
-                   std::stoll(f[col.at("followers")]), std::stoll(f[col.at("likes")]),
-                   std::stoll(f[col.at("retweets")])});
+  for (const auto& f : rows) {
+    if (f.at("reply") == "1" || f.at("text").rfind("RT @", 0) == 0) continue;
+    out.push_back({iso_of(f.at("created_at")), f.at("user"), f.at("text"),
+                   std::stoll(f.at("followers")), std::stoll(f.at("likes")),
+                   std::stoll(f.at("retweets"))});
   }
   std::stable_sort(out.begin(), out.end(), [](const RealTweet& a, const RealTweet& b) {
     return a.created_at < b.created_at;
