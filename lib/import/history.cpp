@@ -65,6 +65,20 @@ std::optional<json> element_json(const YtdElement& el, const std::string& label,
   }
 }
 
+// Calls each(element, file label, line) for every element of `files` that is
+// JSON; the report, when there is one, is told of the others.
+template <typename Each>
+void for_each_element(const std::vector<ExportFile>& files, ImportReport* report, Each each) {
+  for (const auto& f : files) {
+    auto src = open_file(f);
+    YtdReader r(*src, f.label);
+    YtdElement el;
+    while (r.next(el)) {
+      if (const auto j = element_json(el, f.label, report)) each(*j, f.label, el.line);
+    }
+  }
+}
+
 std::string read_whole(const ExportFile& f, size_t max) {
   auto src = open_file(f);
   std::string out(max, '\0');
@@ -289,21 +303,14 @@ ArchiveScan scan_archive(const ArchiveFiles& files, const std::string& handle,
   }
   s.as_of = export_time(generated, now);
 
-  for (const auto& f : files.notes) {
-    auto src = open_file(f);
-    YtdReader r(*src, f.label);
-    YtdElement el;
-    while (r.next(el)) {
-      const auto j = element_json(el, f.label, &report);
-      if (!j) continue;
-      std::string problem;
-      if (auto note = parse_archive_note(*j, problem)) {
-        s.notes.push_back(std::move(*note));
-      } else {
-        report.bad_row(f.label, el.line, problem);
-      }
+  for_each_element(files.notes, &report, [&](const json& j, const std::string& label, long line) {
+    std::string problem;
+    if (auto note = parse_archive_note(j, problem)) {
+      s.notes.push_back(std::move(*note));
+    } else {
+      report.bad_row(label, line, problem);
     }
-  }
+  });
 
   // The account's replies to itself, to find its threads.
   const std::string self_id =
@@ -319,25 +326,18 @@ ArchiveScan scan_archive(const ArchiveFiles& files, const std::string& handle,
   };
   std::vector<SelfReply> self_replies;
   std::unordered_set<std::string> ids;
-  for (const auto& f : files.tweets) {
-    auto src = open_file(f);
-    YtdReader r(*src, f.label);
-    YtdElement el;
-    while (r.next(el)) {
-      const auto j = element_json(el, f.label, &report);
-      if (!j) continue;
-      std::string problem;
-      const auto t = parse_archive_tweet(*j, problem);
-      if (!t) {
-        report.bad_row(f.label, el.line, problem);
-        continue;
-      }
-      if (!ids.insert(t->id).second) continue;
-      ++s.tweets;
-      if (!t->retweet && t->reply_to_id && is_self(*t))
-        self_replies.push_back({t->created_at, t->id, *t->reply_to_id, t->text});
+  for_each_element(files.tweets, &report, [&](const json& j, const std::string& label, long line) {
+    std::string problem;
+    const auto t = parse_archive_tweet(j, problem);
+    if (!t) {
+      report.bad_row(label, line, problem);
+      return;
     }
-  }
+    if (!ids.insert(t->id).second) return;
+    ++s.tweets;
+    if (!t->retweet && t->reply_to_id && is_self(*t))
+      self_replies.push_back({t->created_at, t->id, *t->reply_to_id, t->text});
+  });
   // A post's thread continues with its earliest reply to itself.
   std::sort(self_replies.begin(), self_replies.end(),
             [](const SelfReply& a, const SelfReply& b) { return a.at < b.at; });
@@ -388,55 +388,49 @@ void read_archive(const ArchiveScan& scan, AnalyticsIndex& analytics, ImportRepo
   };
 
   std::unordered_set<std::string> seen;
-  for (const auto& f : scan.files.tweets) {
-    auto src = open_file(f);
-    YtdReader r(*src, f.label);
-    YtdElement el;
-    while (r.next(el)) {
-      const auto j = element_json(el, f.label, nullptr);  // reported by the scan
-      if (!j) continue;
-      std::string problem;
-      const auto t = parse_archive_tweet(*j, problem);
-      if (!t) continue;
-      if (!seen.insert(t->id).second) {
-        report.skip("duplicate");
-        continue;
-      }
-      report.read_post();
-      std::vector<Observation> observations = analytics.take(t->id);
-      if (t->retweet) {
-        report.skip("retweet");
-        continue;
-      }
-      if (scan.part_text.count(t->id)) {
-        report.skip("thread_part");
-        continue;
-      }
-      HistoryPost p;
-      p.id = t->id;
-      p.posted_at = t->created_at;
-      const ArchiveNote* note = t->text.size() >= 2 ? note_for(*t) : nullptr;
-      p.text = note ? note->text : t->text;
-      p.reply_to = t->reply_to_id;
-      std::unordered_set<std::string> visited{p.id};
-      for (auto it = scan.next_part.find(p.id); it != scan.next_part.end();
-           it = scan.next_part.find(it->second)) {
-        if (!visited.insert(it->second).second || p.thread_parts.size() >= kMaxThreadParts) break;
-        p.thread_parts.push_back(scan.part_text.at(it->second));
-      }
-      p.format = p.reply_to ? "reply" : p.thread_parts.empty() ? "single" : "thread";
-      // The archive knows likes and retweets as of when it was made.
-      learn::PostCounts counts;
-      counts.likes = t->likes;
-      counts.retweets = t->retweets;
-      p.observations.push_back({std::max(scan.as_of, p.posted_at), counts, std::nullopt});
-      for (auto& o : observations) {
-        o.as_of = std::max(o.as_of, p.posted_at);
-        p.observations.push_back(o);
-      }
-      on_post(std::move(p));
+  // Told by the scan already: no report of bad elements here.
+  for_each_element(scan.files.tweets, nullptr, [&](const json& j, const std::string&, long) {
+    std::string problem;
+    const auto t = parse_archive_tweet(j, problem);
+    if (!t) return;
+    if (!seen.insert(t->id).second) {
+      report.skip("duplicate");
+      return;
     }
-  }
+    report.read_post();
+    std::vector<Observation> observations = analytics.take(t->id);
+    if (t->retweet) {
+      report.skip("retweet");
+      return;
+    }
+    if (scan.part_text.count(t->id)) {
+      report.skip("thread_part");
+      return;
+    }
+    HistoryPost p;
+    p.id = t->id;
+    p.posted_at = t->created_at;
+    const ArchiveNote* note = t->text.size() >= 2 ? note_for(*t) : nullptr;
+    p.text = note ? note->text : t->text;
+    p.reply_to = t->reply_to_id;
+    std::unordered_set<std::string> visited{p.id};
+    for (auto it = scan.next_part.find(p.id); it != scan.next_part.end();
+         it = scan.next_part.find(it->second)) {
+      if (!visited.insert(it->second).second || p.thread_parts.size() >= kMaxThreadParts) break;
+      p.thread_parts.push_back(scan.part_text.at(it->second));
+    }
+    p.format = p.reply_to ? "reply" : p.thread_parts.empty() ? "single" : "thread";
+    // The archive knows likes and retweets as of when it was made.
+    learn::PostCounts counts;
+    counts.likes = t->likes;
+    counts.retweets = t->retweets;
+    p.observations.push_back({std::max(scan.as_of, p.posted_at), counts, std::nullopt});
+    for (auto& o : observations) {
+      o.as_of = std::max(o.as_of, p.posted_at);
+      p.observations.push_back(o);
+    }
+    on_post(std::move(p));
+  });
   const auto unmatched = std::count(used.begin(), used.end(), false);
   if (unmatched > 0) report.skip("note_without_post", unmatched);
 }
