@@ -295,6 +295,18 @@ struct Server::Impl {
           {"status", 403}});
   }
 
+  // X gives private metrics for the caller's own posts of the last 30 days only.
+  static constexpr auto kPrivateMetricsAge = std::chrono::hours(24 * 30);
+
+  void private_metrics_refused(Response& res) {
+    send(res, 400,
+         {{"title", "Invalid Request"},
+          {"detail",
+           "non_public_metrics and organic_metrics are only available for your own "
+           "Posts created in the last 30 days"},
+          {"type", problem_url("invalid-request")}});
+  }
+
   void lookup(const Request& req, Response& res, const FaultRule* partial) {
     std::string key;
     bool user_ctx;
@@ -352,14 +364,8 @@ struct Server::Impl {
                           {"type", problem_url("resource-not-found")}});
         continue;
       }
-      if (want_private &&
-          (t->author_id != me->id || now - t->created_at > std::chrono::hours(24 * 30))) {
-        return send(res, 400,
-                    {{"title", "Invalid Request"},
-                     {"detail",
-                      "non_public_metrics and organic_metrics are only available for your own "
-                      "Posts created in the last 30 days"},
-                     {"type", problem_url("invalid-request")}});
+      if (want_private && (t->author_id != me->id || now - t->created_at > kPrivateMetricsAge)) {
+        return private_metrics_refused(res);
       }
       ++found;
       billing.charge(key, kBillPost, t->id, now);
@@ -418,7 +424,10 @@ struct Server::Impl {
     const std::string since_id = req.get_param_value("since_id");
     const std::string exclude = req.get_param_value("exclude");
     const bool no_replies = exclude.find("replies") != std::string::npos;
-    const bool full = tweet_fields(req).find("public_metrics") != std::string::npos;
+    const std::string fields = tweet_fields(req);
+    const bool full = fields.find("public_metrics") != std::string::npos;
+    const bool want_private = fields.find("non_public_metrics") != std::string::npos ||
+                              fields.find("organic_metrics") != std::string::npos;
     size_t skip = 0;
     if (req.has_param("pagination_token"))
       skip = std::strtoul(req.get_param_value("pagination_token").c_str(), nullptr, 10);
@@ -428,6 +437,8 @@ struct Server::Impl {
     // An owned read: the caller's own timeline, in user context.
     const SandboxUser* caller = user_ctx ? world.find_user_for_key(key) : nullptr;
     const char* kind = caller != nullptr && u == caller ? kBillOwned : kBillPost;
+    if (want_private && !user_ctx) return unsupported_auth(res);
+    if (want_private && u != caller) return private_metrics_refused(res);
     json data = json::array();
     size_t matched = 0;
     bool more = false;
@@ -443,9 +454,12 @@ struct Server::Impl {
           more = true;
           break;
         }
+        if (want_private && now - t.created_at > kPrivateMetricsAge) {
+          return private_metrics_refused(res);
+        }
         billing.charge(key, kind, t.id, now);
         if (full) {
-          data.push_back(tweet_json(t, now, false));
+          data.push_back(tweet_json(t, now, want_private));
         } else {
           data.push_back({{"id", t.id},
                           {"text", t.text},

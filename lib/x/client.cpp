@@ -265,7 +265,7 @@ PostPage XClient::search_recent(const SearchRequest& r) {
 PostPage XClient::user_posts(const TimelineRequest& r) {
   const std::string endpoint = "GET /2/users/:id/tweets";
   Params q = {{"max_results", std::to_string(std::clamp(r.max_results, 5, 100))},
-              {"tweet.fields", kOutsideFields}};
+              {"tweet.fields", r.private_metrics ? kPrivateTweetFields : kOutsideFields}};
   if (r.originals_only) q.emplace_back("exclude", "retweets,replies");
   if (!r.since_id.empty()) q.emplace_back("since_id", r.since_id);
   if (r.start_time) q.emplace_back("start_time", format_iso8601(*r.start_time));

@@ -78,6 +78,9 @@ struct TimelineRequest {
   std::optional<TimePoint> start_time;
   std::string pagination_token;
   bool originals_only = true;  // exclude=retweets,replies
+  // The account's own posts younger than 30 days: with their private metrics
+  // (user context; X refuses them for anyone else's or older posts).
+  bool private_metrics = false;
 };
 
 class XClient {
