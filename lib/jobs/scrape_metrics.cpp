@@ -307,6 +307,43 @@ void record_followers(pqxx::connection& conn, long long account_id, TimePoint no
   w.commit();
 }
 
+// What reading the due posts would add to today's bill either way: through
+// the account's own timeline (an owned read for every post of ours in its
+// window) or through lookups (a post read for every due post), each resource
+// counted only if X has not billed it yet this UTC day (api_reads), at the
+// prices of api_prices. Posts published outside growthloop are not counted.
+struct ReadCosts {
+  double timeline_usd = 0, lookup_usd = 0;
+};
+
+constexpr const char* kReadCosts = R"SQL(
+WITH today AS (SELECT ($3::timestamptz AT TIME ZONE 'UTC')::date AS day),
+mine AS (
+  SELECT cm.tweet_id FROM content_metadata cm
+  WHERE cm.account_id = $1 AND cm.status = 'posted' AND cm.tweet_id IS NOT NULL
+    AND cm.posted_at >= $2 AND cm.posted_at <= $3),
+fresh_owned AS (
+  SELECT count(*) AS n FROM mine m, today
+  WHERE NOT EXISTS (SELECT 1 FROM api_reads r WHERE r.account_id = $1 AND r.day = today.day
+                      AND r.kind = $5 AND r.resource_id = m.tweet_id)),
+fresh_posts AS (
+  SELECT count(*) AS n FROM unnest($4::text[]) AS d(id), today
+  WHERE NOT EXISTS (SELECT 1 FROM api_reads r WHERE r.account_id = $1 AND r.day = today.day
+                      AND r.kind = $6 AND r.resource_id = d.id))
+SELECT (SELECT n FROM fresh_owned) * (SELECT usd FROM api_prices WHERE kind = $5)::float8,
+       (SELECT n FROM fresh_posts) * (SELECT usd FROM api_prices WHERE kind = $6)::float8
+)SQL";
+
+ReadCosts read_costs(pqxx::connection& conn, long long account_id, TimePoint since, TimePoint now,
+                     const std::vector<const DuePost*>& posts) {
+  db::PgArray ids;
+  for (const DuePost* p : posts) ids.add_text(p->tweet_id);
+  pqxx::read_transaction t(conn);
+  const auto r = t.exec_params1(kReadCosts, account_id, format_iso8601(since), format_iso8601(now),
+                                ids.str(), x::kOwnedRead, x::kPostRead);
+  return {r[0].is_null() ? 0.0 : r[0].as<double>(), r[1].is_null() ? 0.0 : r[1].as<double>()};
+}
+
 }  // namespace
 
 int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
@@ -321,33 +358,69 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
   auto client = open_x_client(run);
   const bool user_context = client->auth().user_context();
 
-  // Private metrics need user context and a post younger than 30 days; they
-  // go in batches of their own since X refuses a batch with any older post.
-  std::vector<std::vector<const DuePost*>> batches;
-  size_t private_batches = 0;
-  for (bool with_private : {true, false}) {
-    std::vector<const DuePost*> group;
-    for (const auto& p : due) {
-      if ((user_context && now - p.posted_at < kPrivateMetricsAge) == with_private)
-        group.push_back(&p);
-    }
-    for (size_t i = 0; i < group.size(); i += x::kMaxIdsPerLookup) {
-      batches.emplace_back(
-          group.begin() + static_cast<long>(i),
-          group.begin() + static_cast<long>(std::min(group.size(), i + x::kMaxIdsPerLookup)));
-    }
-    if (with_private) private_batches = batches.size();
+  // Private metrics need user context and a post younger than 30 days; X
+  // refuses a lookup batch with any older post, so those go apart.
+  std::vector<const DuePost*> with_private, public_only;
+  for (const auto& p : due) {
+    (user_context && now - p.posted_at < kPrivateMetricsAge ? with_private : public_only)
+        .push_back(&p);
   }
 
   const auto budget_left = [&] {
     return options.max_requests <= 0 || client->requests() < options.max_requests;
   };
   long long collected = 0, unavailable_count = 0, missing = 0, anomalous = 0, gated = 0;
-  long long rechecking = 0, transient = 0;
+  long long rechecking = 0, transient = 0, batch_count = 0, timeline_pages = 0;
   using Clock = std::chrono::steady_clock;
   Clock::duration api_time{}, write_time{};
+
+  // Settles one batch of due posts from what X answered for it: the four
+  // tables of the batch in one transaction. A post neither found nor reported
+  // is asked for again next run.
+  const auto settle = [&](const std::vector<const DuePost*>& batch,
+                          const std::map<std::string, const x::Tweet*>& found,
+                          const std::map<std::string, const x::TweetProblem*>& problems) {
+    ++batch_count;
+    std::vector<PostUpdate> updates;
+    std::vector<const DuePost*> not_found_once;
+    for (const DuePost* p : batch) {
+      if (auto f = found.find(p->tweet_id); f != found.end()) {
+        updates.push_back(observe(*p, *f->second, now));
+        if (!updates.back().write.anomalies.empty()) ++anomalous;
+        if (updates.back().write.gates.passed) ++gated;
+        ++collected;
+      } else if (auto pr = problems.find(p->tweet_id); pr != problems.end()) {
+        if (!x::is_definitive_absence(pr->second->type)) {
+          ++transient;  // an error that is not "not found": ask again next run
+        } else if (!p->not_found_at) {
+          not_found_once.push_back(p);
+          ++rechecking;
+        } else {
+          updates.push_back(unavailable(*p, *pr->second, now));
+          ++unavailable_count;
+        }
+      } else {
+        ++missing;
+      }
+    }
+    if (run.ctx.common.dry_run) {
+      for (const auto& u : updates) emit(post_json(u));
+      return;
+    }
+    const auto write_start = Clock::now();
+    if (!updates.empty()) {
+      pqxx::work w(run.conn);
+      write_post_metrics(w, run.account.id, now, writes_of(updates));
+      w.commit();
+    }
+    if (!not_found_once.empty()) mark_not_found_once(run.conn, run.account.id, now, not_found_once);
+    write_time += Clock::now() - write_start;
+    for (const auto& u : updates) emit(post_json(u));
+  };
+
   std::optional<x::UserInfo> user;
   std::optional<Error> stopped;
+  std::string read_through = "lookup";
   try {
     // Followers are read when they can be; a failed read never holds up the tweets.
     try {
@@ -356,57 +429,72 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
       stats["followers_error"] = valid_utf8(e.what());
       run.ctx.log.warn("followers not recorded this run: {}", e.what());
     }
-    for (size_t b = 0; b < batches.size(); ++b) {
-      if (!budget_left()) {
-        stats["stopped_at_max_requests"] = true;
-        break;
-      }
-      std::vector<std::string> ids;
-      for (const DuePost* p : batches[b]) ids.push_back(p->tweet_id);
-      const auto api_start = Clock::now();
-      const auto result = client->lookup_tweets(ids, b < private_batches);
-      api_time += Clock::now() - api_start;
-      std::map<std::string, const x::Tweet*> found;
-      for (const auto& t : result.tweets) found[t.id] = &t;
-      std::map<std::string, const x::TweetProblem*> problems;
-      for (const auto& pr : result.problems) problems[pr.id] = &pr;
-      std::vector<PostUpdate> updates;
-      std::vector<const DuePost*> not_found_once;
-      for (const DuePost* p : batches[b]) {
-        if (auto f = found.find(p->tweet_id); f != found.end()) {
-          updates.push_back(observe(*p, *f->second, now));
-          if (!updates.back().write.anomalies.empty()) ++anomalous;
-          if (updates.back().write.gates.passed) ++gated;
-          ++collected;
-        } else if (auto pr = problems.find(p->tweet_id); pr != problems.end()) {
-          if (!x::is_definitive_absence(pr->second->type)) {
-            ++transient;  // an error that is not "not found": ask again next run
-          } else if (!p->not_found_at) {
-            not_found_once.push_back(p);
-            ++rechecking;
-          } else {
-            updates.push_back(unavailable(*p, *pr->second, now));
-            ++unavailable_count;
+
+    // The account's own timeline serves its recent posts with their private
+    // metrics as owned reads, when that adds no more to the bill than lookups.
+    if (options.read_through == "auto" && !with_private.empty() && run.account.x_user_id) {
+      TimePoint oldest = now;
+      for (const DuePost* p : with_private) oldest = std::min(oldest, p->posted_at);
+      const auto costs = read_costs(run.conn, run.account.id, oldest, now, with_private);
+      stats["timeline_cost_usd"] = costs.timeline_usd;
+      stats["lookup_cost_usd"] = costs.lookup_usd;
+      if (costs.timeline_usd <= costs.lookup_usd) {
+        read_through = "timeline";
+        std::map<std::string, const DuePost*> wanted;
+        for (const DuePost* p : with_private) wanted[p->tweet_id] = p;
+        x::TimelineRequest request;
+        request.user_id = *run.account.x_user_id;
+        request.start_time = oldest;
+        request.originals_only = false;
+        request.private_metrics = true;
+        while (!wanted.empty() && budget_left()) {
+          const auto api_start = Clock::now();
+          const x::PostPage page = client->user_posts(request);
+          api_time += Clock::now() - api_start;
+          ++timeline_pages;
+          std::vector<const DuePost*> batch;
+          std::map<std::string, const x::Tweet*> found;
+          for (const auto& t : page.tweets) {
+            if (auto w = wanted.find(t.id); w != wanted.end()) {
+              batch.push_back(w->second);
+              found[t.id] = &t;
+              wanted.erase(w);
+            }
           }
-        } else {
-          ++missing;  // neither data nor error: try again next run
+          if (!batch.empty()) settle(batch, found, {});
+          if (page.next_token.empty()) break;
+          request.pagination_token = page.next_token;
         }
+        // What the timeline did not show (deleted, beyond its reach) is looked up.
+        std::vector<const DuePost*> rest;
+        for (const DuePost* p : with_private) {
+          if (wanted.count(p->tweet_id)) rest.push_back(p);
+        }
+        with_private = std::move(rest);
       }
-      if (run.ctx.common.dry_run) {
-        for (const auto& u : updates) emit(post_json(u));
-        continue;
+    }
+
+    for (const bool private_metrics : {true, false}) {
+      const auto& group = private_metrics ? with_private : public_only;
+      for (size_t i = 0; i < group.size(); i += x::kMaxIdsPerLookup) {
+        if (!budget_left()) {
+          stats["stopped_at_max_requests"] = true;
+          break;
+        }
+        const std::vector<const DuePost*> batch(
+            group.begin() + static_cast<long>(i),
+            group.begin() + static_cast<long>(std::min(group.size(), i + x::kMaxIdsPerLookup)));
+        std::vector<std::string> ids;
+        for (const DuePost* p : batch) ids.push_back(p->tweet_id);
+        const auto api_start = Clock::now();
+        const auto result = client->lookup_tweets(ids, private_metrics);
+        api_time += Clock::now() - api_start;
+        std::map<std::string, const x::Tweet*> found;
+        for (const auto& t : result.tweets) found[t.id] = &t;
+        std::map<std::string, const x::TweetProblem*> problems;
+        for (const auto& pr : result.problems) problems[pr.id] = &pr;
+        settle(batch, found, problems);
       }
-      const auto write_start = Clock::now();
-      if (!updates.empty()) {
-        // The four tables of a batch in one transaction.
-        pqxx::work w(run.conn);
-        write_post_metrics(w, run.account.id, now, writes_of(updates));
-        w.commit();
-      }
-      if (!not_found_once.empty())
-        mark_not_found_once(run.conn, run.account.id, now, not_found_once);
-      write_time += Clock::now() - write_start;
-      for (const auto& u : updates) emit(post_json(u));
     }
   } catch (const x::ApiError& e) {
     // What is committed stays; say when to come back.
@@ -419,7 +507,9 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
   stats["transient_errors"] = transient;
   stats["anomalous"] = anomalous;
   stats["passed_gates"] = gated;
-  stats["batches"] = batches.size();
+  stats["batches"] = batch_count;
+  stats["recent_posts_read_through"] = read_through;
+  stats["timeline_pages"] = timeline_pages;
   stats["requests"] = client->requests();
   const auto attribution_start = Clock::now();
   if (user && !run.ctx.common.dry_run)

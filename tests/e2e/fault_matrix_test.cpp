@@ -35,6 +35,7 @@ struct Endpoint {
   const char* tool;
   const char* endpoint;
   bool optional;  // what it reads is not needed for the run's job: any fault there exits 0
+  const char* read_through = nullptr;  // scrape-metrics: how recent posts are read
 };
 
 const Endpoint kEndpoints[] = {
@@ -44,7 +45,8 @@ const Endpoint kEndpoints[] = {
     {"publish", "POST /2/oauth2/token", false},   // OAuth 2.0 credentials
     {"scrape-metrics", "GET /2/users/me", true},  // followers
     {"scrape-metrics", "GET /2/users/:id", true},
-    {"scrape-metrics", "GET /2/tweets", false},
+    {"scrape-metrics", "GET /2/tweets", false, "lookup"},
+    {"scrape-metrics", "GET /2/users/:id/tweets", false},  // the account's own timeline
     {"scrape-metrics", "POST /2/oauth2/token", false},
 };
 
@@ -219,7 +221,12 @@ void run_matrix_row(LoopFixture& f, const Endpoint& e, const Kind& k, int n) {
   f.sandbox.faults(json::array({rule}));
   const auto& times = publish ? kPublishRuns : kScrapeRuns;
 
-  Result faulty = run_tool({e.tool, "--account", row.handle, "--now", times[0]}, row.env);
+  const auto args = [&](const char* now) {
+    std::vector<std::string> a = {e.tool, "--account", row.handle, "--now", now};
+    if (e.read_through) a.insert(a.end(), {"--read-through", e.read_through});
+    return a;
+  };
+  Result faulty = run_tool(args(times[0]), row.env);
   INFO(e.tool << ", " << e.endpoint << ", " << k.name << ": " << faulty.err);
   CHECK(faulty.exit_code == expected_exit(e, k));
   if (faulty.exit_code != 0) {
@@ -238,7 +245,7 @@ void run_matrix_row(LoopFixture& f, const Endpoint& e, const Kind& k, int n) {
     row.env["X_OAUTH2_REFRESH_TOKEN"] = "matrix-reauthorized-" + std::to_string(n);
   }
   for (size_t i = 1; i < times.size(); ++i) {
-    Result clean = run_tool({e.tool, "--account", row.handle, "--now", times[i]}, row.env);
+    Result clean = run_tool(args(times[i]), row.env);
     INFO("clean run " << i << ": " << clean.err);
     CHECK(clean.exit_code == 0);
   }

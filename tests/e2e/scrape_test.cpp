@@ -12,6 +12,16 @@ using nlohmann::json;
 namespace {
 constexpr const char* kPosted = "2026-11-20T14:00:00Z";
 constexpr const char* kLater = "2026-11-20T17:00:00Z";  // 3 h after posting
+
+// The two ways scrape-metrics reads posts younger than 30 days, and the
+// endpoint each calls: lookups, or (auto, when it costs no more, as it does
+// for posts all due at once) the account's own timeline.
+struct ReadPath {
+  const char* endpoint;
+  const char* read_through;
+};
+constexpr ReadPath kReadPaths[] = {{"GET /2/tweets", "lookup"},
+                                   {"GET /2/users/:id/tweets", "auto"}};
 }  // namespace
 
 TEST_CASE("scrape writes all four tables in agreement and prints one line per post") {
@@ -62,6 +72,42 @@ TEST_CASE("scrape writes all four tables in agreement and prints one line per po
   }
 }
 
+TEST_CASE("recent posts are read through the account's own timeline, private metrics included") {
+  LoopFixture f;
+  f.posted(3, kPosted);
+  Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const json requests = f.sandbox.get("/sandbox/stats")["requests"];
+  CHECK(requests.value("GET /2/users/:id/tweets", 0) == 1);
+  CHECK(requests.value("GET /2/tweets", 0) == 0);
+  CHECK(f.count("SELECT count(*) FROM outcomes WHERE profile_clicks IS NOT NULL") == 3);
+  CHECK(f.count("SELECT count(*) FROM tweet_metrics WHERE metrics_source = 'organic'") == 3);
+  // Billed as owned reads, at a fifth of a post read.
+  CHECK(f.count("SELECT coalesce(sum(billable), 0) FROM api_usage WHERE tool = 'scrape-metrics' "
+                "AND kind = 'owned_read'") == 3);
+  CHECK(f.count("SELECT count(*) FROM api_usage WHERE tool = 'scrape-metrics' AND kind = "
+                "'post_read'") == 0);
+  CHECK(f.disagreements() == 0);
+}
+
+TEST_CASE("a lone due post among many of ours not due is looked up, the cheaper read") {
+  LoopFixture f;
+  f.posted(1, "2026-11-10T14:00:00Z");
+  f.posted(20, kPosted);
+  // The twenty recent ones were collected a moment ago: only the old one is due.
+  CHECK(f.count("WITH u AS (UPDATE content_metadata SET next_collect_at = '2026-11-21T00:00:00Z' "
+                "WHERE posted_at = '" +
+                std::string(kPosted) + "' RETURNING 1) SELECT count(*) FROM u") == 20);
+  Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(json_lines(r.out).size() == 1);
+  const json requests = f.sandbox.get("/sandbox/stats")["requests"];
+  CHECK(requests.value("GET /2/tweets", 0) == 1);
+  CHECK(requests.value("GET /2/users/:id/tweets", 0) == 0);
+}
+
 TEST_CASE("deleted tweets are marked unavailable after a second look, never zero-filled") {
   LoopFixture f;
   const auto ids = f.posted(3, kPosted);
@@ -93,14 +139,15 @@ TEST_CASE("a tweet X could not find once and finds later is collected as usual")
   f.posted(40, kPosted);
   f.sandbox.faults(json::array(
       {{{"endpoint", "GET /2/tweets"}, {"kind", "partial"}, {"fraction", 0.3}, {"times", 1}}}));
-  Result first = run_tool({"scrape-metrics", "--now", kLater}, f.env);
+  Result first = run_tool({"scrape-metrics", "--now", kLater, "--read-through", "lookup"}, f.env);
   REQUIRE(first.exit_code == 0);
   const long long rechecking =
       f.count("SELECT count(*) FROM content_metadata WHERE not_found_at IS NOT NULL");
   CHECK(rechecking > 0);
   CHECK(rechecking < 40);
   CHECK(f.count("SELECT count(*) FROM outcomes WHERE NOT available") == 0);
-  Result second = run_tool({"scrape-metrics", "--now", "2026-11-20T18:00:00Z"}, f.env);
+  Result second = run_tool(
+      {"scrape-metrics", "--now", "2026-11-20T18:00:00Z", "--read-through", "lookup"}, f.env);
   REQUIRE(second.exit_code == 0);
   CHECK(f.count("SELECT count(*) FROM outcomes WHERE available AND impressions > 0") == 40);
   CHECK(f.count("SELECT count(*) FROM content_metadata WHERE not_found_at IS NOT NULL") == 0);
@@ -108,24 +155,30 @@ TEST_CASE("a tweet X could not find once and finds later is collected as usual")
 }
 
 TEST_CASE("a rate limit mid-run keeps the batches already saved and exits 75") {
-  LoopFixture f;
-  f.posted(150, kPosted);
-  f.sandbox.faults(json::array(
-      {{{"endpoint", "GET /2/tweets"}, {"kind", "rate_limit"}, {"skip", 1}, {"reset_in_s", 600}}}));
-  Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
-  CHECK(r.exit_code == 75);
-  CHECK(r.err.find("rate limited; retry after") != std::string::npos);
-  CHECK(r.err.find("100 of 150") != std::string::npos);
-  CHECK(f.count("SELECT count(*) FROM outcomes") == 100);
-  CHECK(f.disagreements() == 0);
-  CHECK(f.count("SELECT count(*) FROM job_runs WHERE status = 'failed' AND exit_code = 75") == 1);
+  for (const ReadPath& path : kReadPaths) {
+    INFO(path.endpoint);
+    LoopFixture f;
+    f.posted(150, kPosted);
+    f.sandbox.faults(json::array(
+        {{{"endpoint", path.endpoint}, {"kind", "rate_limit"}, {"skip", 1}, {"reset_in_s", 600}}}));
+    Result r =
+        run_tool({"scrape-metrics", "--now", kLater, "--read-through", path.read_through}, f.env);
+    CHECK(r.exit_code == 75);
+    CHECK(r.err.find("rate limited; retry after") != std::string::npos);
+    CHECK(r.err.find("100 of 150") != std::string::npos);
+    CHECK(f.count("SELECT count(*) FROM outcomes") == 100);
+    CHECK(f.disagreements() == 0);
+    CHECK(f.count("SELECT count(*) FROM job_runs WHERE status = 'failed' AND exit_code = 75") == 1);
 
-  f.sandbox.clear_faults();
-  Result retry = run_tool({"scrape-metrics", "--now", "2026-11-20T17:10:00Z"}, f.env);
-  CHECK(retry.exit_code == 0);
-  CHECK(json_lines(retry.out).size() == 50);
-  CHECK(f.count("SELECT count(*) FROM outcomes") == 150);
-  CHECK(f.disagreements() == 0);
+    f.sandbox.clear_faults();
+    Result retry = run_tool(
+        {"scrape-metrics", "--now", "2026-11-20T17:10:00Z", "--read-through", path.read_through},
+        f.env);
+    CHECK(retry.exit_code == 0);
+    CHECK(json_lines(retry.out).size() == 50);
+    CHECK(f.count("SELECT count(*) FROM outcomes") == 150);
+    CHECK(f.disagreements() == 0);
+  }
 }
 
 TEST_CASE("faults that need a person exit 1 with what to check; nothing is written") {
@@ -152,69 +205,79 @@ TEST_CASE("faults that need a person exit 1 with what to check; nothing is writt
 }
 
 TEST_CASE("server errors, truncated and malformed bodies are retried, then succeed") {
-  for (const char* kind : {"server_error", "truncated", "malformed"}) {
-    LoopFixture f;
-    f.posted(2, kPosted);
-    f.sandbox.faults(json::array({{{"endpoint", "GET /2/tweets"}, {"kind", kind}, {"times", 2}}}));
-    Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
-    INFO(kind << ": " << r.err);
-    CHECK(r.exit_code == 0);
-    CHECK(f.sandbox.get("/sandbox/stats")["requests"]["GET /2/tweets"] == 3);
-    CHECK(f.count("SELECT count(*) FROM outcomes WHERE impressions > 0") == 2);
+  for (const ReadPath& path : kReadPaths) {
+    for (const char* kind : {"server_error", "truncated", "malformed"}) {
+      LoopFixture f;
+      f.posted(2, kPosted);
+      f.sandbox.faults(json::array({{{"endpoint", path.endpoint}, {"kind", kind}, {"times", 2}}}));
+      Result r =
+          run_tool({"scrape-metrics", "--now", kLater, "--read-through", path.read_through}, f.env);
+      INFO(path.endpoint << ", " << kind << ": " << r.err);
+      CHECK(r.exit_code == 0);
+      CHECK(f.sandbox.get("/sandbox/stats")["requests"][path.endpoint] == 3);
+      CHECK(f.count("SELECT count(*) FROM outcomes WHERE impressions > 0") == 2);
+    }
   }
 }
 
 TEST_CASE("lasting outages and timeouts exit 75 naming the endpoint") {
-  for (const json& rule :
-       {json{{"endpoint", "GET /2/tweets"}, {"kind", "malformed"}},
-        json{{"endpoint", "GET /2/tweets"}, {"kind", "timeout"}, {"delay_ms", 1500}}}) {
-    LoopFixture f;
-    f.posted(2, kPosted);
-    f.sandbox.faults(json::array({rule}));
-    auto env = f.env;
-    env["X_HTTP_TIMEOUT_MS"] = "500";
-    env["X_MAX_RETRIES"] = "1";
-    Result r = run_tool({"scrape-metrics", "--now", kLater}, env);
-    INFO(r.err);
-    CHECK(r.exit_code == 75);
-    CHECK(r.err.find("GET /2/tweets") != std::string::npos);
-    CHECK(f.count("SELECT count(*) FROM outcomes") == 0);
+  for (const ReadPath& path : kReadPaths) {
+    for (const json& rule :
+         {json{{"endpoint", path.endpoint}, {"kind", "malformed"}},
+          json{{"endpoint", path.endpoint}, {"kind", "timeout"}, {"delay_ms", 1500}}}) {
+      LoopFixture f;
+      f.posted(2, kPosted);
+      f.sandbox.faults(json::array({rule}));
+      auto env = f.env;
+      env["X_HTTP_TIMEOUT_MS"] = "500";
+      env["X_MAX_RETRIES"] = "1";
+      Result r =
+          run_tool({"scrape-metrics", "--now", kLater, "--read-through", path.read_through}, env);
+      INFO(r.err);
+      CHECK(r.exit_code == 75);
+      CHECK(r.err.find(path.endpoint) != std::string::npos);
+      CHECK(f.count("SELECT count(*) FROM outcomes") == 0);
+    }
   }
 }
 
 TEST_CASE("killing scrape-metrics mid-run leaves whole batches, and a re-run completes") {
-  LoopFixture f;
-  f.posted(250, kPosted);
-  // The second lookup hangs long enough to kill the process inside it.
-  f.sandbox.faults(json::array(
-      {{{"endpoint", "GET /2/tweets"}, {"kind", "slow"}, {"skip", 1}, {"delay_ms", 20000}}}));
-  auto env = f.env;
-  env["X_HTTP_TIMEOUT_MS"] = "60000";
-  Process p(Command{{"scrape-metrics", "--now", kLater}, "", env});
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (f.count("SELECT count(*) FROM outcomes") < 100 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  p.kill(SIGKILL);
-  CHECK(p.wait().exit_code == 128 + SIGKILL);
-  CHECK(f.count("SELECT count(*) FROM outcomes") == 100);
-  CHECK(f.count("SELECT count(DISTINCT tweet_id) FROM tweet_metrics") == 100);
-  CHECK(f.disagreements() == 0);
+  for (const ReadPath& path : kReadPaths) {
+    INFO(path.endpoint);
+    LoopFixture f;
+    f.posted(250, kPosted);
+    // The second request hangs long enough to kill the process inside it.
+    f.sandbox.faults(json::array(
+        {{{"endpoint", path.endpoint}, {"kind", "slow"}, {"skip", 1}, {"delay_ms", 20000}}}));
+    auto env = f.env;
+    env["X_HTTP_TIMEOUT_MS"] = "60000";
+    Process p(
+        Command{{"scrape-metrics", "--now", kLater, "--read-through", path.read_through}, "", env});
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (f.count("SELECT count(*) FROM outcomes") < 100 &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    p.kill(SIGKILL);
+    CHECK(p.wait().exit_code == 128 + SIGKILL);
+    CHECK(f.count("SELECT count(*) FROM outcomes") == 100);
+    CHECK(f.count("SELECT count(DISTINCT tweet_id) FROM tweet_metrics") == 100);
+    CHECK(f.disagreements() == 0);
 
-  f.sandbox.clear_faults();
-  Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
-  CHECK(r.exit_code == 0);
-  CHECK(f.count("SELECT count(*) FROM outcomes") == 250);
-  CHECK(f.count("SELECT count(*) FROM tweet_metrics") == 250);
-  CHECK(f.disagreements() == 0);
+    f.sandbox.clear_faults();
+    Result r =
+        run_tool({"scrape-metrics", "--now", kLater, "--read-through", path.read_through}, f.env);
+    CHECK(r.exit_code == 0);
+    CHECK(f.count("SELECT count(*) FROM outcomes") == 250);
+    CHECK(f.count("SELECT count(*) FROM tweet_metrics") == 250);
+    CHECK(f.disagreements() == 0);
+  }
 }
 
 TEST_CASE("overlapping runs for one account: the second exits 75") {
   LoopFixture f;
   f.posted(2, kPosted);
-  f.sandbox.faults(
-      json::array({{{"endpoint", "GET /2/tweets"}, {"kind", "slow"}, {"delay_ms", 1500}}}));
+  f.sandbox.faults(json::array({{{"endpoint", "*"}, {"kind", "slow"}, {"delay_ms", 1500}}}));
   Process first(Command{{"scrape-metrics", "--now", kLater}, "", f.env});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (f.count("SELECT count(*) FROM job_runs WHERE status = 'running'") == 0 &&

@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
         app.add_option("--max-requests", options.max_requests,
                        "most X API requests this run (0 = no limit)")
             ->check(gl::whole_in(0, 100000));
+        app.add_option("--read-through", options.read_through,
+                       "how recent posts are read: auto (the account's own timeline when it "
+                       "costs no more than lookups) or lookup")
+            ->check(CLI::IsMember({"auto", "lookup"}));
       },
       [&](gl::ToolContext& ctx) {
         return gl::db::run_for_account(
