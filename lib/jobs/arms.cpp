@@ -13,14 +13,17 @@ namespace {
 std::string key_sql(const std::string& family) {
   if (family == "topic") return "lower(lp.topic)";
   if (family == "hour") return "lp.posted_hour_local::text";
+  // The report's weekday x hour heatmap: "weekday-hour", local.
+  if (family == "slot") return "lp.posted_weekday_local || '-' || lp.posted_hour_local";
   if (family == "generator") return "lp.generator_name";
   if (family == "formula") return "lp.formula_name";
   if (family == "hook") return "lp.hook_type";
   if (family == "tag") {
     return "(SELECT string_agg(tag, '+' ORDER BY tag) FROM unnest(lp.tags) AS tag)";
   }
-  throw failure("arm family",
-                "\"" + family + "\" is not one of topic, hour, generator, formula, hook, tag");
+  throw failure(
+      "arm family",
+      "\"" + family + "\" is not one of topic, hour, slot, generator, formula, hook, tag");
 }
 
 }  // namespace

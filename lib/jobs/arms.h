@@ -11,7 +11,8 @@
 
 namespace gl::jobs {
 
-// family: topic, hour, tag, generator, formula (the bandit families) or hook.
+// family: topic, hour, tag, generator, formula (the bandit families), hook, or
+// slot ("weekday-hour", local: the report's heatmap).
 // With decay, each post weighs 0.5^(age / half-life); without, 1.
 std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, const LearningScope& scope,
                                         const std::string& family, bool decay,
