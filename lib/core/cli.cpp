@@ -1,11 +1,16 @@
 #include "core/cli.h"
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <pqxx/pqxx>
 
 #include "core/error.h"
+#include "core/metrics.h"
+#include "core/number_flags.h"
 #include "core/redact.h"
+#include "core/secrets.h"
 #include "core/version.h"
 
 namespace gl {
@@ -53,10 +58,39 @@ int sqlstate_exit_code(const std::string& state) {
   return kExitFailure;
 }
 
+std::string strip_handle_at(const std::string& handle) {
+  return !handle.empty() && handle[0] == '@' ? handle.substr(1) : handle;
+}
+
+namespace {
+
+// Monitoring must not change a run's outcome; a metrics file that cannot be
+// written is said on stderr (cron mails it).
+void write_metrics_if_asked(const ToolContext& ctx, int code,
+                            std::chrono::steady_clock::duration took) {
+  const auto dir = env_setting("GROWTHLOOP_METRICS_DIR");
+  if (!dir) return;
+  RunMetrics m;
+  m.tool = ctx.tool;
+  m.account = ctx.outcome.account;
+  m.exit_code = code;
+  m.finished_unix =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  m.duration_seconds = std::chrono::duration<double>(took).count();
+  m.stats = ctx.outcome.stats;
+  try {
+    write_run_metrics(*dir, m);
+  } catch (...) {
+    ctx.log.warn("{}", describe_exception().message);
+  }
+}
+
+}  // namespace
+
 int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& define,
              const RunTool& run) {
   CLI::App app(spec.description, spec.name);
-  ToolContext ctx{spec.name, {}, Clock(), Log(spec.name, 0)};
+  ToolContext ctx{spec.name, {}, Clock(), Log(spec.name, 0), {}};
   CommonOptions& o = ctx.common;
   app.set_version_flag("--version", std::string(spec.name) + " (growthloop) " + kVersion);
   if (spec.uses_database) {
@@ -69,6 +103,15 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
                    "account handle (optional when the database holds one account)");
     app.add_flag("--dry-run", o.dry_run,
                  "do everything but write or post; print what would be done");
+  }
+  if (spec.takes_account && spec.all_accounts) {
+    CLI::Option* all = app.add_flag("--all-accounts", o.all_accounts,
+                                    "run for every account of the database, each in a process of "
+                                    "its own; stdout lines carry \"account\"");
+    all->excludes("--account");
+    app.add_option("-j,--jobs", o.jobs, "with --all-accounts: at most N accounts at once")
+        ->check(whole_in(1, 64))
+        ->needs(all);
   }
   CLI::Option* now_flag =
       app.add_option("--now", o.now_text,
@@ -93,14 +136,31 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
   }
 
   ctx.log = Log(spec.name, o.verbosity);
+  const auto started = std::chrono::steady_clock::now();
+  int code = kExitFailure;
   try {
     // Given at all, --now must be a time: an empty value is not "the system clock".
     if (now_flag->count() > 0) ctx.clock = Clock(parse_now_flag(o.now_text));
-    if (spec.check_config) spec.check_config();
-    return run(ctx);
+    // Secrets' {account} (core/secrets.h) is this run's account, never an outer one.
+    if (!o.account.empty()) {
+      ::setenv("GROWTHLOOP_ACCOUNT", strip_handle_at(o.account).c_str(), 1);
+    } else {
+      ::unsetenv("GROWTHLOOP_ACCOUNT");
+    }
+    if (o.all_accounts) {
+      ctx.outcome.account = "*";
+      code = spec.all_accounts(ctx, {argc, argv, spec.stdin_by_account});
+    } else {
+      // Known before the configuration is checked: a run stopped there is that account's.
+      ctx.outcome.account = strip_handle_at(o.account);
+      if (spec.check_config) spec.check_config();
+      code = run(ctx);
+    }
   } catch (...) {
-    return report_exception(spec.name);
+    code = report_exception(spec.name);
   }
+  if (!o.dry_run) write_metrics_if_asked(ctx, code, std::chrono::steady_clock::now() - started);
+  return code;
 }
 
 }  // namespace gl

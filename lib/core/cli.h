@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,15 @@ struct CommonOptions {
   std::string now_text;  // --now as given
   bool dry_run = false;
   int verbosity = 0;
+  bool all_accounts = false;  // --all-accounts: one run per account of the database
+  int jobs = 1;               // -j: at most this many accounts' runs at once
+};
+
+// What the frame records of a run for monitoring (core/metrics.h): the
+// account it ran for, once known, and its job_runs stats.
+struct RunOutcome {
+  std::string account;
+  nlohmann::json stats = nlohmann::json::object();
 };
 
 // What a tool's run function gets: its options, the clock, the log.
@@ -26,7 +36,17 @@ struct ToolContext {
   CommonOptions common;
   Clock clock;
   Log log;
+  RunOutcome outcome;  // filled by the per-account frame (db/job_run.h)
 };
+
+// An --all-accounts run: the argv of one account's run is made from these.
+struct AllAccountsRequest {
+  int argc;
+  char** argv;
+  bool stdin_by_account;
+};
+// Runs the tool once per account (db/all_accounts.h); returns the worst exit code.
+using RunAllAccounts = std::function<int(ToolContext&, const AllAccountsRequest&)>;
 
 struct ToolSpec {
   std::string name;
@@ -37,6 +57,13 @@ struct ToolSpec {
   // after the flags and before anything else, whatever the run will find to
   // do; throws a usage error naming what is missing or bad.
   std::function<void()> check_config = nullptr;
+  // Set for per-account tools: --all-accounts and -j N run the tool once per
+  // account, each in a process of its own (db::run_all_accounts). The
+  // configuration is then checked by each account's run, not once for all.
+  RunAllAccounts all_accounts = nullptr;
+  // Under --all-accounts, stdin's JSON lines go to the run of the account they
+  // name ("account"); lines naming none go to every account's run.
+  bool stdin_by_account = false;
 };
 
 // Defines the tool's own flags on the CLI11 app; called before parsing.
@@ -45,7 +72,10 @@ using DefineFlags = std::function<void(CLI::App&)>;
 using RunTool = std::function<int(ToolContext&)>;
 
 // Parses argv with the common flags plus the tool's own, checks the
-// configuration (spec.check_config), then runs. Bad flags
+// configuration (spec.check_config), then runs. With GROWTHLOOP_METRICS_DIR set,
+// every run that got past its flags (dry runs aside) writes its metrics there.
+// The environment's GROWTHLOOP_ACCOUNT is the --account handle (X_*_FILE paths
+// may name {account}). Bad flags
 // exit 2 with usage (never CLI11's 100-127), --help/--version exit 0, an Error
 // exits with its code, a lost database connection exits 75, anything else 1.
 int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& define,
@@ -58,6 +88,9 @@ struct ExceptionReport {
   std::string message;
 };
 ExceptionReport describe_exception();
+
+// A handle without its leading @.
+std::string strip_handle_at(const std::string& handle);
 
 // Prints describe_exception()'s message as "tool: error: ..." and returns its exit code.
 int report_exception(const std::string& tool);

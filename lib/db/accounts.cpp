@@ -8,6 +8,7 @@
 #include <regex>
 #include <utility>
 
+#include "core/cli.h"
 #include "core/error.h"
 #include "db/connection.h"
 
@@ -45,10 +46,6 @@ std::pair<int, int> parse_posting_hours(const std::string& text) {
   throw usage_error("--hours \"" + text + "\"",
                     "expected local hours FROM-TO, each 0-23, both included (e.g. 7-23, or 22-2 "
                     "across midnight)");
-}
-
-std::string strip_at(const std::string& handle) {
-  return !handle.empty() && handle[0] == '@' ? handle.substr(1) : handle;
 }
 
 std::string fmt_hex(long cp) {
@@ -113,7 +110,7 @@ nlohmann::json to_json(const Account& a) {
 
 std::optional<Account> find_account(pqxx::transaction_base& t, const std::string& handle) {
   auto r = t.exec_params(std::string(kSelectAccount) + "WHERE lower(handle) = lower($1)",
-                         strip_at(handle));
+                         strip_handle_at(handle));
   if (r.empty()) return std::nullopt;
   return from_row(r[0]);
 }
@@ -131,8 +128,8 @@ Account resolve_account(pqxx::connection& conn, const std::string& handle) {
   if (!handle.empty()) {
     auto a = find_account(t, handle);
     if (!a) {
-      throw usage_error("--account", "no account @" + strip_at(handle) +
-                                         "; add it with: accounts add " + strip_at(handle));
+      throw usage_error("--account", "no account @" + strip_handle_at(handle) +
+                                         "; add it with: accounts add " + strip_handle_at(handle));
     }
     return *a;
   }
@@ -148,7 +145,7 @@ Account resolve_account(pqxx::connection& conn, const std::string& handle) {
 Account upsert_account(pqxx::connection& conn, const AccountChange& change, TimePoint now) {
   static const std::regex kHandle("^[A-Za-z0-9_]{1,15}$");
   static const std::regex kUserId("^[0-9]{1,19}$");
-  const std::string handle = strip_at(change.handle);
+  const std::string handle = strip_handle_at(change.handle);
   if (!std::regex_match(handle, kHandle)) {
     throw usage_error("handle \"" + change.handle + "\"", "expected 1-15 letters, digits or _");
   }

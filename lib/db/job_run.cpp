@@ -60,6 +60,7 @@ std::unique_ptr<pqxx::connection> open_database(const ToolContext& ctx, bool che
 int run_for_account(ToolContext& ctx, const std::function<int(AccountRun&)>& body) {
   auto conn = open_database(ctx);
   AccountRun run{ctx, *conn, resolve_account(*conn, ctx.common.account), ctx.clock.now()};
+  ctx.outcome.account = run.account.handle;
   AdvisoryLock lock(*conn, ctx.tool, run.account.id, AdvisoryLock::Mode::kTry);
   if (ctx.common.dry_run) return body(run);
 
@@ -72,6 +73,7 @@ int run_for_account(ToolContext& ctx, const std::function<int(AccountRun&)>& bod
   } catch (...) {
     // Recorded with the exit code and message the tool will end with, then rethrown.
     const ExceptionReport report = describe_exception();
+    ctx.outcome.stats = run.stats;
     try {
       finish_job(*conn, run.account.id, run_id, report.exit_code, run.stats, report.message);
     } catch (...) {
@@ -79,6 +81,7 @@ int run_for_account(ToolContext& ctx, const std::function<int(AccountRun&)>& bod
     }
     throw;
   }
+  ctx.outcome.stats = run.stats;
   finish_job(*conn, run.account.id, run_id, code, run.stats, error);
   return code;
 }

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/json_lines.h"
+#include "core/progress.h"
 #include "db/pg_array.h"
 #include "import/history.h"
 #include "import/post_reading.h"
@@ -329,7 +330,11 @@ int import_history(db::AccountRun& run, const ImportOptions& options) {
   }
 
   HistoryWriter writer(run, options, report);
-  const auto add = [&](HistoryPost&& p) { writer.add(std::move(p)); };
+  Progress progress(run.ctx.tool, "posts read", 0);  // on a terminal only
+  const auto add = [&](HistoryPost&& p) {
+    writer.add(std::move(p));
+    progress.advance();
+  };
   for (const auto& scan : scans) {
     writer.begin();
     import::read_archive(scan, analytics, report, add);
@@ -343,6 +348,7 @@ int import_history(db::AccountRun& run, const ImportOptions& options) {
     }
     writer.end();
   }
+  progress.finish();
   const bool refused = options.strict && report.problems() > 0;
   writer.finish(!refused);
   finish(!refused);

@@ -1,5 +1,6 @@
 // aggregate: 24 h roll-up, bandit arms, embeddings, retraining.
 #include "core/cli.h"
+#include "db/all_accounts.h"
 #include "db/job_run.h"
 #include "jobs/aggregate.h"
 #include "llm/client.h"
@@ -9,6 +10,7 @@ int main(int argc, char** argv) {
       "aggregate",
       "Roll up the last 24 h, update the bandit arms, embed new posts, retrain when due."};
   spec.check_config = [] { gl::llm::llm_config_from_env(/*need_chat_model=*/false); };
+  spec.all_accounts = gl::db::run_all_accounts;
   return gl::run_tool(spec, argc, argv, nullptr, [&](gl::ToolContext& ctx) {
     return gl::db::run_for_account(
         ctx, [](gl::db::AccountRun& run) { return gl::jobs::aggregate(run); });

@@ -1,14 +1,17 @@
 // extract-formulas: learns viral formulas from successful posts of four sources.
 #include "core/cli.h"
+#include "db/all_accounts.h"
 #include "db/job_run.h"
 #include "jobs/extract_formulas.h"
 
 int main(int argc, char** argv) {
   gl::jobs::ExtractFormulasOptions options;
+  gl::ToolSpec spec{
+      "extract-formulas",
+      "Learn viral formulas from our successful posts, viral replies, vi_tweets and peer_posts."};
+  spec.all_accounts = gl::db::run_all_accounts;
   return gl::run_tool(
-      {"extract-formulas",
-       "Learn viral formulas from our successful posts, viral replies, vi_tweets and peer_posts."},
-      argc, argv,
+      spec, argc, argv,
       [&](CLI::App& app) {
         app.add_option("--generator", options.generator,
                        "print only this persona's formulas, best first");

@@ -4,15 +4,18 @@
 // scripts read them instead of repeating them.
 #include "core/cli.h"
 #include "core/json_lines.h"
+#include "db/all_accounts.h"
 #include "db/job_run.h"
 #include "jobs/learn_hourly.h"
 #include "learn/rules.h"
 
 int main(int argc, char** argv) {
   bool print_rules = false;
+  gl::ToolSpec spec{"learn-hourly",
+                    "Train the engagement predictor and write the learning summary."};
+  spec.all_accounts = gl::db::run_all_accounts;
   return gl::run_tool(
-      {"learn-hourly", "Train the engagement predictor and write the learning summary."}, argc,
-      argv,
+      spec, argc, argv,
       [&](CLI::App& app) {
         app.add_flag("--print-rules", print_rules,
                      "print the learning gates, success rule and reward weights as JSON and exit "

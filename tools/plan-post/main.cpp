@@ -4,6 +4,7 @@
 #include "core/cli.h"
 #include "core/error.h"
 #include "core/number_flags.h"
+#include "db/all_accounts.h"
 #include "db/job_run.h"
 #include "jobs/plan_post.h"
 #include "llm/client.h"
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   gl::ToolSpec spec{"plan-post",
                     "Plan the next post(s): persona, topic, formula, slot and text; queue them."};
   spec.check_config = [] { gl::llm::llm_config_from_env(/*need_chat_model=*/true); };
+  spec.all_accounts = gl::db::run_all_accounts;
   return gl::run_tool(
       spec, argc, argv,
       [&](CLI::App& app) {

@@ -1,6 +1,7 @@
 // publish: posts queued posts whose scheduled time has come, never twice.
 #include "core/cli.h"
 #include "core/number_flags.h"
+#include "db/all_accounts.h"
 #include "db/job_run.h"
 #include "jobs/publish.h"
 #include "x/client.h"
@@ -9,6 +10,7 @@ int main(int argc, char** argv) {
   gl::jobs::PublishOptions options;
   gl::ToolSpec spec{"publish", "Post this account's queued posts whose scheduled time has come."};
   spec.check_config = [] { gl::x::check_x_config_from_env(/*need_user_context=*/true); };
+  spec.all_accounts = gl::db::run_all_accounts;
   return gl::run_tool(
       spec, argc, argv,
       [&](CLI::App& app) {

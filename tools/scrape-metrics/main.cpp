@@ -2,6 +2,7 @@
 // outcomes, learning_posts, tweet_metrics and content_metadata.
 #include "core/cli.h"
 #include "core/number_flags.h"
+#include "db/all_accounts.h"
 #include "db/job_run.h"
 #include "jobs/scrape_metrics.h"
 #include "x/client.h"
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   gl::ToolSpec spec{"scrape-metrics",
                     "Collect metrics of this account's posted tweets through the X API v2."};
   spec.check_config = [] { gl::x::check_x_config_from_env(/*need_user_context=*/false); };
+  spec.all_accounts = gl::db::run_all_accounts;
   return gl::run_tool(
       spec, argc, argv,
       [&](CLI::App& app) {

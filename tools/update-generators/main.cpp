@@ -1,18 +1,20 @@
 // update-generators: ranks the personas by what their posts achieved.
 #include "core/cli.h"
+#include "db/all_accounts.h"
 #include "db/job_run.h"
 #include "jobs/update_generators.h"
 
 int main(int argc, char** argv) {
   gl::jobs::UpdateGeneratorsOptions options;
-  return gl::run_tool(
-      {"update-generators",
-       "Per-generator performance from gated posts, ranked; reads scrape-metrics output on stdin "
-       "to update only the generators it names."},
-      argc, argv, nullptr, [&](gl::ToolContext& ctx) {
-        options.only = gl::jobs::generators_from_stdin();
-        return gl::db::run_for_account(ctx, [&](gl::db::AccountRun& run) {
-          return gl::jobs::update_generators(run, options);
-        });
-      });
+  gl::ToolSpec spec{
+      "update-generators",
+      "Per-generator performance from gated posts, ranked; reads scrape-metrics output on stdin "
+      "to update only the generators it names."};
+  spec.all_accounts = gl::db::run_all_accounts;
+  spec.stdin_by_account = true;
+  return gl::run_tool(spec, argc, argv, nullptr, [&](gl::ToolContext& ctx) {
+    options.only = gl::jobs::generators_from_stdin();
+    return gl::db::run_for_account(
+        ctx, [&](gl::db::AccountRun& run) { return gl::jobs::update_generators(run, options); });
+  });
 }
