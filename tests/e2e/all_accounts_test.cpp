@@ -1,0 +1,214 @@
+// Many accounts in one run (--all-accounts, -j N) against x-sandbox: each
+// account in its own process, lock and job_runs row, credentials from files
+// that name {account}, one account's failure leaving the others alone.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+
+#include "e2e/fixture.h"
+
+using namespace gl::test;
+using nlohmann::json;
+
+namespace {
+
+// The fixture's account (e2e) and three more, each with a token file under
+// dir/<handle>/x_access_token but carol, and the tools' environment reading
+// X_ACCESS_TOKEN_FILE=dir/{account}/x_access_token.
+struct ManyAccounts {
+  LoopFixture f;
+  std::string dir;
+  std::map<std::string, std::string> env;
+  const std::vector<std::string> handles = {"alice", "bob", "carol", "e2e"};
+
+  ManyAccounts() {
+    char t[] = "/tmp/gl-accounts-XXXXXX";
+    dir = ::mkdtemp(t);
+    for (const std::string h : {"alice", "bob", "carol"}) {
+      Result r = run_tool({"accounts", "add", h, "--timezone", "UTC"}, f.env);
+      if (r.exit_code != 0) throw std::runtime_error("accounts add: " + r.err);
+    }
+    for (const std::string h : {"alice", "bob", "e2e"}) give_token(h);
+    env = f.env;
+    env.erase("X_ACCESS_TOKEN");
+    env["X_ACCESS_TOKEN_FILE"] = dir + "/{account}/x_access_token";
+    env["GROWTHLOOP_METRICS_DIR"] = dir;
+  }
+  ~ManyAccounts() { std::system(("rm -rf " + dir).c_str()); }
+
+  void give_token(const std::string& handle) {
+    std::system(("mkdir -p " + dir + "/" + handle).c_str());
+    // e2e's token is the fixture's, so its sandbox user is the fixture's.
+    std::ofstream(dir + "/" + handle + "/x_access_token")
+        << (handle == "e2e" ? f.env.at("X_ACCESS_TOKEN") : "token-" + handle) << "\n";
+  }
+
+  // One post due for each account; returns handle -> decision id.
+  std::map<std::string, std::string> queue_one_each(const std::string& scheduled_at,
+                                                    const std::string& tag) {
+    std::map<std::string, std::string> ids;
+    for (const auto& h : handles) {
+      ids[h] = f.db.scalar(
+          "INSERT INTO content_metadata (account_id, generator_name, topic, content, format, "
+          "status, scheduled_at) SELECT account_id, 'coach', 'focus', 'Focus note " +
+          tag + " from @" + h + "', 'single', 'queued', '" + scheduled_at +
+          "' FROM accounts WHERE handle = '" + h + "' RETURNING decision_id::text");
+    }
+    return ids;
+  }
+
+  std::string status_of(const std::string& decision_id) {
+    return f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + decision_id +
+                       "'");
+  }
+
+  std::string metric(const std::string& file, const std::string& name) {
+    Result r = run(
+        {"/bin/sh", "-c", "sed -n 's/^" + name + "{[^}]*} //p' '" + dir + "/" + file + "'"}, "");
+    return r.out.empty() ? "" : r.out.substr(0, r.out.size() - 1);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("every account publishes in one run, and a missing token file fails that account only") {
+  ManyAccounts m;
+  const auto ids = m.queue_one_each("2026-11-20T12:00:00Z", "one");
+  Result r =
+      run_tool({"publish", "--all-accounts", "-j", "2", "--now", "2026-11-20T12:05:00Z"}, m.env);
+  INFO(r.err);
+  // carol's file is missing: a usage error (2), the worst of 0, 0, 2, 0.
+  CHECK(r.exit_code == 2);
+  const std::string carol_file = m.dir + "/carol/x_access_token";
+  CHECK(r.err.find("@carol: publish: error: X_ACCESS_TOKEN_FILE: cannot read " + carol_file) !=
+        std::string::npos);
+  CHECK(r.err.find("@alice") == std::string::npos);  // silent on success
+
+  // Every stdout line is tagged with its account, and belongs to it.
+  std::set<std::string> posted;
+  for (const auto& line : json_lines(r.out)) {
+    INFO(line.dump());
+    REQUIRE(line.contains("account"));
+    const std::string account = line["account"];
+    if (line.value("failed", false)) {
+      CHECK(account == "carol");
+      CHECK(line["exit_code"] == 2);
+      CHECK(line["error"].get<std::string>().find(carol_file) != std::string::npos);
+      continue;
+    }
+    CHECK(line["status"] == "posted");
+    CHECK(line["decision_id"] == ids.at(account));
+    posted.insert(account);
+  }
+  CHECK(posted == std::set<std::string>{"alice", "bob", "e2e"});
+  CHECK(m.status_of(ids.at("carol")) == "queued");
+  for (const std::string h : {"alice", "bob", "e2e"}) CHECK(m.status_of(ids.at(h)) == "posted");
+
+  // Each post went out as its own account's sandbox user.
+  std::set<std::string> authors;
+  for (const auto& t : m.f.sandbox.get("/sandbox/tweets")) authors.insert(t["author_id"]);
+  CHECK(authors.size() == 3);
+
+  // A job_runs row of its own for each account that ran; carol's stopped at its configuration.
+  CHECK(m.f.db.scalar("SELECT string_agg(a.handle || ':' || j.status, ',' ORDER BY a.handle) "
+                      "FROM job_runs j JOIN accounts a USING (account_id) "
+                      "WHERE j.tool = 'publish'") == "alice:ok,bob:ok,e2e:ok");
+
+  // Monitoring: a file per account, and one for the run over all of them.
+  CHECK(m.metric("publish@alice.prom", "growthloop_last_exit_code") == "0");
+  CHECK(m.metric("publish@alice.prom", "growthloop_last_run_posts_published") == "1");
+  CHECK(m.metric("publish@carol.prom", "growthloop_last_exit_code") == "2");
+  CHECK(m.metric("publish@carol.prom", "growthloop_last_success_timestamp_seconds") == "0");
+  CHECK(m.metric("publish@all-accounts.prom", "growthloop_last_exit_code") == "2");
+  CHECK(m.metric("publish@all-accounts.prom", "growthloop_last_run_stat") ==
+        "4\n1");  // accounts, failed
+}
+
+TEST_CASE("a run over all accounts exits 75 only when every failure is temporary") {
+  ManyAccounts m;
+  m.give_token("carol");
+  m.f.sandbox.faults({{{"endpoint", "POST /2/tweets"}, {"kind", "rate_limit"}}});
+  m.queue_one_each("2026-11-20T12:00:00Z", "two");
+  Result limited =
+      run_tool({"publish", "--all-accounts", "-j", "4", "--now", "2026-11-20T12:05:00Z"}, m.env);
+  INFO(limited.err);
+  CHECK(limited.exit_code == 75);
+  CHECK(m.f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'queued'") == "4");
+
+  // The same, with one account's token gone: a usage error is not cured by time.
+  std::system(("rm " + m.dir + "/bob/x_access_token").c_str());
+  Result mixed =
+      run_tool({"publish", "--all-accounts", "-j", "4", "--now", "2026-11-20T12:06:00Z"}, m.env);
+  CHECK(mixed.exit_code == 2);
+
+  m.f.sandbox.clear_faults();
+  m.give_token("bob");
+  Result ok =
+      run_tool({"publish", "--all-accounts", "-j", "4", "--now", "2026-11-20T12:07:00Z"}, m.env);
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+  CHECK(m.f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'posted'") == "4");
+}
+
+TEST_CASE("at most -j N accounts run at once") {
+  ManyAccounts m;
+  m.give_token("carol");
+  // Each post takes 1 s at X: runs that overlap in time overlap in job_runs.
+  m.f.sandbox.faults({{{"endpoint", "POST /2/tweets"}, {"kind", "slow"}, {"delay_ms", 1000}}});
+  const auto overlap = [&] {
+    // The most runs of publish in progress at any run's start.
+    return m.f.db.scalar(
+        "SELECT max((SELECT count(*) FROM job_runs o WHERE o.tool = 'publish' "
+        "  AND o.started_at <= j.started_at AND o.finished_at > j.started_at)) "
+        "FROM job_runs j WHERE j.tool = 'publish'");
+  };
+  m.queue_one_each("2026-11-20T12:00:00Z", "three");
+  Result two =
+      run_tool({"publish", "--all-accounts", "-j", "2", "--now", "2026-11-20T12:05:00Z"}, m.env);
+  INFO(two.err);
+  REQUIRE(two.exit_code == 0);
+  CHECK(overlap() == "2");
+
+  m.f.db.scalar("DELETE FROM job_runs RETURNING 1");
+  m.queue_one_each("2026-11-20T13:00:00Z", "four");
+  Result one =
+      run_tool({"publish", "--all-accounts", "--now", "2026-11-20T13:05:00Z"}, m.env);  // -j 1
+  REQUIRE(one.exit_code == 0);
+  CHECK(overlap() == "1");
+  CHECK(m.f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'posted'") == "8");
+}
+
+TEST_CASE(
+    "scrape-metrics | update-generators over all accounts: each account reads its own lines") {
+  ManyAccounts m;
+  m.give_token("carol");
+  m.f.posted(3, "2026-11-19T10:00:00Z");  // e2e's posts, by the dataNerd persona
+  Result scrape = run_tool(
+      {"scrape-metrics", "--all-accounts", "-j", "2", "--now", "2026-11-20T12:00:00Z"}, m.env);
+  INFO(scrape.err);
+  REQUIRE(scrape.exit_code == 0);
+  bool e2e_named_persona = false;
+  for (const auto& line : json_lines(scrape.out)) {
+    REQUIRE(line.contains("account"));
+    if (line.contains("generator")) {
+      CHECK(line["account"] == "e2e");
+      e2e_named_persona = true;
+    }
+  }
+  CHECK(e2e_named_persona);
+  Result update =
+      run_tool({"update-generators", "--all-accounts", "-j", "2", "--now", "2026-11-20T12:00:00Z"},
+               m.env, scrape.out);
+  INFO(update.err);
+  REQUIRE(update.exit_code == 0);
+  for (const auto& line : json_lines(update.out)) CHECK(line.contains("account"));
+  CHECK(m.f.db.scalar("SELECT count(DISTINCT account_id) FROM job_runs "
+                      "WHERE tool = 'update-generators' AND status = 'ok'") == "4");
+  // A line that is not JSON is bad input for the whole run, named.
+  Result bad = run_tool({"update-generators", "--all-accounts"}, m.env, "not json\n");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("stdin line 1") != std::string::npos);
+}
