@@ -241,12 +241,16 @@ Predictor read_predictor(pqxx::transaction_base& t, long long account_id, const 
   }
   // Predictions made when each post was planned, before X saw it: held out by construction.
   for (const auto& row : t.exec_params(
-           "SELECT predicted_views, actual_impressions::float8 FROM content_metadata "
+           "SELECT predicted_views, actual_impressions::float8, predicted_engagement, "
+           "  actual_engagement_rate FROM content_metadata "
            "WHERE account_id = $1 AND status = 'posted' AND format = $2 AND posted_at <= $3 "
-           "AND predicted_views IS NOT NULL AND actual_impressions IS NOT NULL "
+           "AND (predicted_views IS NOT NULL OR predicted_engagement IS NOT NULL) "
            "ORDER BY posted_at DESC LIMIT 300",
            account_id, kFormat, now)) {
-    p.views.push_back({row[0].as<double>(), row[1].as<double>()});
+    if (!row[0].is_null() && !row[1].is_null())
+      p.views.push_back({row[0].as<double>(), row[1].as<double>()});
+    if (!row[2].is_null() && !row[3].is_null())
+      p.engagement_rates.push_back({row[2].as<double>(), row[3].as<double>()});
   }
   if (!p.version)
     p.missing = std::string(

@@ -36,7 +36,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .card{border-top:1px solid var(--line);padding:.5rem 0}
 svg.chart{width:100%;height:auto;display:block;margin:.4rem 0}
 svg .grid{stroke:#eceff1}
-svg .tick,svg .axis{font-size:11px;fill:var(--muted)}
+svg .tick,svg .axis{font-size:12px;fill:var(--muted)}
 svg .line{fill:none;stroke:var(--accent);stroke-width:2}
 svg .band{fill:var(--band);opacity:.5}
 svg .whisker{stroke:var(--accent);stroke-width:1}
@@ -305,16 +305,21 @@ std::string predictor_section(const Predictor& p) {
                 "Spearman", "R²"},
                rows, {false, false, true, true, true, true, true});
   }
-  if (!p.views.empty()) {
+  const auto scatter = [&](const std::vector<PredictionPoint>& points, const std::string& what) {
     std::vector<std::pair<double, double>> pts;
-    for (const auto& v : p.views) pts.emplace_back(v.predicted, v.actual);
-    s += "<h3>Views predicted when planned, against what came</h3>" +
-         scatter_chart(pts, "Predicted against actual views of " + std::to_string(pts.size()) +
-                                " posts (log scale; the dashed line is a perfect prediction)");
-  } else if (p.version) {
-    s += "<p class=\"note\">No post planned with a predicted view count has metrics yet: "
-         "plan-post predicts views once a target beats the mean.</p>";
-  }
+    for (const auto& v : points) pts.emplace_back(v.predicted, v.actual);
+    s += "<h3>" + e(what) + " predicted when planned, against what came (" +
+         std::to_string(pts.size()) + " posts)</h3>" +
+         scatter_chart(pts,
+                       "Predicted against actual " + what +
+                           " (log scale; the dashed line is a perfect prediction)",
+                       what);
+  };
+  if (!p.views.empty()) scatter(p.views, "views");
+  if (!p.engagement_rates.empty()) scatter(p.engagement_rates, "engagement rate");
+  if (p.views.empty() && p.engagement_rates.empty() && p.version)
+    s += "<p class=\"note\">No post planned with a prediction has metrics yet: plan-post "
+         "predicts a target once it beats the mean on held-out posts.</p>";
   return s + missing(p.missing) + "</section>";
 }
 

@@ -128,7 +128,10 @@ struct Predictor {
   std::string trained_at;
   bool used_for_planning = false;
   std::vector<TargetFit> targets;
-  std::vector<PredictionPoint> views;  // predicted_views at planning vs the post's impressions
+  // What plan-post predicted when it planned each post (before X saw it, so held out by
+  // construction) against what the post got: views, and the engagement rate.
+  std::vector<PredictionPoint> views;
+  std::vector<PredictionPoint> engagement_rates;
   std::string missing;
 };
 

@@ -117,6 +117,9 @@ Json to_json(const Report& r) {
   }
   for (const auto& v : r.predictor.views)
     predictor["views"].push_back({{"predicted", v.predicted}, {"actual", v.actual}});
+  predictor["engagement_rates"] = Json::array();
+  for (const auto& v : r.predictor.engagement_rates)
+    predictor["engagement_rates"].push_back({{"predicted", v.predicted}, {"actual", v.actual}});
 
   Json queue = {{"posts", Json::array()}, {"missing", missing_json(r.queue.missing)}};
   for (const auto& p : r.queue.posts) {

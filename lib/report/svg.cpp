@@ -146,20 +146,25 @@ std::string line_chart(const std::vector<SeriesPoint>& points, bool band, const 
 }
 
 std::string scatter_chart(const std::vector<std::pair<double, double>>& points,
-                          const std::string& title) {
+                          const std::string& title, const std::string& what) {
   if (points.empty()) return "";
   double lo = 1e300, hi = 0;
-  for (const auto& [p, a] : points) {
-    lo = std::min({lo, std::max(1.0, p), std::max(1.0, a)});
-    hi = std::max({hi, std::max(1.0, p), std::max(1.0, a)});
-  }
+  for (const auto& [p, a] : points)
+    for (double v : {p, a})
+      if (v > 0) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+  if (!(hi > 0)) lo = hi = 1;
   const double l0 = std::floor(std::log10(lo)), l1 = std::max(l0 + 1, std::ceil(std::log10(hi)));
+  const double floor_value = std::pow(10, l0);
+  const auto lg = [&](double v) { return std::log10(std::max(floor_value, v)); };
   const double side = kHeight - kTop - kBottom;
   const Scale x{l0, l1, kLeft, kLeft + side};
   const Scale y{l0, l1, kHeight - kBottom, kTop};
   std::string s = open_svg(title);
   for (double t = l0; t <= l1; t += 1) {
-    const std::string label = num(std::pow(10, t), 0);
+    const std::string label = num(std::pow(10, t), std::max(0, static_cast<int>(-t)));
     s += fmt::format(
         FMT_STRING("<line class=\"grid\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\"/>"
                    "<line class=\"grid\" x1=\"{3}\" x2=\"{3}\" y1=\"{4}\" y2=\"{5}\"/>"
@@ -173,14 +178,13 @@ std::string scatter_chart(const std::vector<std::pair<double, double>>& points,
   for (const auto& [p, a] : points) {
     s += fmt::format(FMT_STRING("<circle class=\"dot\" cx=\"{}\" cy=\"{}\" r=\"3\"><title>"
                                 "predicted {}, actual {}</title></circle>"),
-                     num(x(std::log10(std::max(1.0, p)))), num(y(std::log10(std::max(1.0, a)))),
-                     num(p, 0), num(a, 0));
+                     num(x(lg(p))), num(y(lg(a))), num(p, p < 1 ? 4 : 0), num(a, a < 1 ? 4 : 0));
   }
   s += fmt::format(FMT_STRING("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">"
-                              "predicted views</text><text class=\"axis\" x=\"{}\" y=\"{}\">"
-                              "actual views (up: better than predicted)</text>"),
-                   num(kLeft + side / 2), num(kHeight - 4), num(kLeft + side + 16),
-                   num(kHeight / 2));
+                              "predicted {}</text><text class=\"axis\" x=\"{}\" y=\"{}\">"
+                              "actual {} (up: better than predicted)</text>"),
+                   num(kLeft + side / 2), num(kHeight - 4), html_escape(what),
+                   num(kLeft + side + 16), num(kHeight / 2), html_escape(what));
   return s + "</svg>";
 }
 

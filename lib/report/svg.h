@@ -39,8 +39,9 @@ std::string line_chart(const std::vector<SeriesPoint>& points, bool band, const 
                        const std::string& y_label);
 
 // Predicted (x) against actual (y), both axes on one log10 scale, with y = x.
+// Values at or below 0 sit on the axis' lowest decade. `what` names the quantity.
 std::string scatter_chart(const std::vector<std::pair<double, double>>& points,
-                          const std::string& title);
+                          const std::string& title, const std::string& what = "views");
 
 struct HeatmapCell {
   int row = 0, col = 0;  // row: weekday 0-6 (Sunday first); col: hour 0-23

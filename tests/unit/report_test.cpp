@@ -174,6 +174,12 @@ TEST_CASE("the scatter draws y = x across the common log range") {
   const std::string svg = scatter_chart({{100, 1000}, {5000, 50}}, "t");
   CHECK(svg.find("class=\"diagonal\"") != std::string::npos);
   CHECK(svg.find("predicted 5000, actual 50") != std::string::npos);
+  // Rates below 1 keep their decimals and their own decades; 0 sits on the lowest one.
+  const std::string rates = scatter_chart({{0.02, 0.03}, {0.0, 0.05}}, "t", "engagement rate");
+  CHECK(rates.find("predicted 0.02, actual 0.03") != std::string::npos);
+  CHECK(rates.find(">0.01</text>") != std::string::npos);
+  CHECK(rates.find(">0.1</text>") != std::string::npos);
+  CHECK(rates.find("actual engagement rate") != std::string::npos);
 }
 
 TEST_CASE("the index links every account's page, escaped") {
