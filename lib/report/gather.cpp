@@ -18,7 +18,7 @@ constexpr const char* kFormat = "single";
 // The tools of crontab.example: the report names each, run or not.
 constexpr const char* kScheduledTools[] = {"plan-post",         "publish",      "scrape-metrics",
                                            "update-generators", "learn-hourly", "aggregate",
-                                           "extract-formulas"};
+                                           "extract-formulas",  "harvest"};
 
 const char* const kGatesHint =
     "scrape-metrics collects metrics every 10 minutes; the learners need views >= 100, "
@@ -44,8 +44,8 @@ LearningCurve read_curve(pqxx::transaction_base& t, const jobs::LearningScope& s
     c.missing = std::string("no gated posts yet: ") + kGatesHint +
                 "; the curve shows their reward per week";
   c.estimates_note =
-      "off-policy estimates of random and of the current policy come from the evaluate tool, "
-      "which this build does not have";
+      "off-policy estimates of random and of the current policy: run evaluate --account "
+      "HANDLE (README, Did the learning pay?); this page does not draw them in yet";
   return c;
 }
 
