@@ -5,6 +5,7 @@
 #include "core/cli.h"
 #include "core/error.h"
 #include "core/number_flags.h"
+#include "db/all_accounts.h"
 #include "db/job_run.h"
 #include "jobs/harvest.h"
 #include "x/client.h"
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   gl::ToolSpec spec{
       "harvest", "Read trends, viral posts, peers' posts and viral replies from X, on a budget."};
   spec.check_config = [] { gl::x::check_x_config_from_env(/*need_user_context=*/false); };
+  spec.all_accounts = gl::db::run_all_accounts;
   return gl::run_tool(
       spec, argc, argv,
       [&](CLI::App& app) {
