@@ -22,8 +22,8 @@ const std::vector<std::pair<const char*, const char*>> kNamedStats = {
     {"collected", "growthloop_last_run_posts_collected"},
     {"posted", "growthloop_last_run_posts_published"},
     {"planned", "growthloop_last_run_posts_planned"},
-    {"requests", "growthloop_last_run_api_requests"},
-    {"cost_usd", "growthloop_last_run_api_spend_usd"},
+    {"api_requests", "growthloop_last_run_api_requests"},  // from api_usage (db/job_run.cpp)
+    {"api_cost_usd", "growthloop_last_run_api_spend_usd"},
 };
 
 constexpr const char* kLastSuccess = "growthloop_last_success_timestamp_seconds";

@@ -49,6 +49,31 @@ void finish_job(pqxx::connection& conn, long long account_id, long long run_id, 
   w.commit();
 }
 
+// The run's X calls as api_usage holds them (jobs/usage.h writes a row per call
+// on a connection of its own, committed at once): this tool's rows for this
+// account past the newest row at the run's start; the (tool, account) lock
+// keeps any other run's rows out.
+constexpr const char* kNewestUsage =
+    "SELECT coalesce(max(usage_id), 0) FROM api_usage WHERE account_id = $1";
+constexpr const char* kRunUsage =
+    "SELECT count(*), coalesce(sum(requests), 0), coalesce(sum(cost_usd), 0)::float8 "
+    "FROM api_usage WHERE account_id = $1 AND tool = $2 AND usage_id > $3";
+
+long long newest_usage(pqxx::connection& conn, long long account_id) {
+  pqxx::read_transaction t(conn);
+  return t.exec_params1(kNewestUsage, account_id)[0].as<long long>();
+}
+
+// api_requests and api_cost_usd in the run's stats (and so in job_runs and the
+// metrics), when the run called X at all.
+void add_api_usage(AccountRun& run, long long since_usage_id) {
+  pqxx::read_transaction t(run.conn);
+  const auto r = t.exec_params1(kRunUsage, run.account.id, run.ctx.tool, since_usage_id);
+  if (r[0].as<long long>() == 0) return;
+  run.stats["api_requests"] = r[1].as<long long>();
+  run.stats["api_cost_usd"] = r[2].as<double>();
+}
+
 }  // namespace
 
 std::unique_ptr<pqxx::connection> open_database(const ToolContext& ctx, bool check_schema) {
@@ -66,6 +91,7 @@ int run_for_account(ToolContext& ctx, const std::function<int(AccountRun&)>& bod
 
   mark_stale_runs(run);
   const long long run_id = start_job(*conn, run.account.id, ctx.tool, run.now);
+  const long long usage_before = newest_usage(*conn, run.account.id);
   int code = kExitFailure;
   std::string error;
   try {
@@ -73,6 +99,11 @@ int run_for_account(ToolContext& ctx, const std::function<int(AccountRun&)>& bod
   } catch (...) {
     // Recorded with the exit code and message the tool will end with, then rethrown.
     const ExceptionReport report = describe_exception();
+    try {
+      add_api_usage(run, usage_before);
+    } catch (...) {
+      // The connection is gone: the run's calls stay in api_usage all the same.
+    }
     ctx.outcome.stats = run.stats;
     try {
       finish_job(*conn, run.account.id, run_id, report.exit_code, run.stats, report.message);
@@ -81,6 +112,7 @@ int run_for_account(ToolContext& ctx, const std::function<int(AccountRun&)>& bod
     }
     throw;
   }
+  add_api_usage(run, usage_before);
   ctx.outcome.stats = run.stats;
   finish_job(*conn, run.account.id, run_id, code, run.stats, error);
   return code;

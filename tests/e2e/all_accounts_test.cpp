@@ -120,6 +120,11 @@ TEST_CASE("every account publishes in one run, and a missing token file fails th
   // Monitoring: a file per account, and one for the run over all of them.
   CHECK(m.metric("publish@alice.prom", "growthloop_last_exit_code") == "0");
   CHECK(m.metric("publish@alice.prom", "growthloop_last_run_posts_published") == "1");
+  // Its X calls as api_usage recorded them: at least the post itself, at a known price.
+  CHECK(std::stoi(m.metric("publish@alice.prom", "growthloop_last_run_api_requests")) >= 1);
+  CHECK(m.metric("publish@alice.prom", "growthloop_last_run_api_spend_usd") ==
+        m.f.db.scalar("SELECT sum(u.cost_usd)::float8 FROM api_usage u JOIN accounts a "
+                      "USING (account_id) WHERE a.handle = 'alice' AND u.tool = 'publish'"));
   CHECK(m.metric("publish@carol.prom", "growthloop_last_exit_code") == "2");
   CHECK(m.metric("publish@carol.prom", "growthloop_last_success_timestamp_seconds") == "0");
   CHECK(m.metric("publish@all-accounts.prom", "growthloop_last_exit_code") == "2");

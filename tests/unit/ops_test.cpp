@@ -38,6 +38,7 @@ std::map<std::string, double> parse_prom(const std::string& text) {
 
 TEST_CASE("a run's metrics name the tool and account and carry its counts") {
   gl::RunMetrics m{"publish", "alice", 0, 1764000000.5, 1.25, {{"posted", 2}, {"failed", 0}}};
+  m.stats["api_cost_usd"] = 0.015;
   m.stats["note"] = "text is not a number";
   m.stats["dry"] = true;
   const auto prom = parse_prom(gl::render_metrics(m, 17));
@@ -50,8 +51,9 @@ TEST_CASE("a run's metrics name the tool and account and carry its counts") {
   CHECK(prom.at("growthloop_last_run_stat{tool=\"publish\",account=\"alice\",stat=\"failed\"}") ==
         0);
   CHECK(prom.at("growthloop_last_run_stat{tool=\"publish\",account=\"alice\",stat=\"dry\"}") == 1);
+  CHECK(prom.at("growthloop_last_run_api_spend_usd" + l) == 0.015);
   CHECK(prom.count("growthloop_last_run_posts_collected" + l) == 0);
-  CHECK(prom.size() == 8);  // four of every run, published, and failed, posted, dry as stats
+  CHECK(prom.size() == 10);  // four of every run, published, spend, and four stats
 }
 
 TEST_CASE("a failed run keeps the last success it replaces, and labels are escaped") {
