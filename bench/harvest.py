@@ -25,12 +25,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--days", type=float, default=7)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--scrape-read-through", choices=["auto", "lookup"], default="auto",
+                    help="scrape-metrics --read-through: compare the owned-read timeline with lookups")
     args = ap.parse_args()
     subprocess.run([os.path.join(ROOT, "scripts/setup")], check=True)
     subprocess.run([os.path.join(ROOT, "scripts/build"), "tools"], check=True, stdout=subprocess.DEVNULL)
     cluster = subprocess.run([os.path.join(ROOT, "scripts/db"), "start"], capture_output=True, text=True,
                              check=True).stdout.strip()
-    env = dict(os.environ, DATABASE_URL=cluster)
+    env = dict(os.environ, DATABASE_URL=cluster,
+               GL_BENCH_SCRAPE_ARGS=f"--read-through {args.scrape_read_through}")
     subprocess.run([sys.executable, os.path.join(ROOT, "bench/simulate.py"), "--days", str(args.days), "--seeds",
                     str(args.seed), "--policies", "learning", "--tag", "harvest"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
@@ -83,11 +86,15 @@ def main():
             "coalesce(sum(cost_usd), 0)::float8, coalesce(sum(resources), 0) FROM api_usage "
             "WHERE tool = 'scrape-metrics'")[0]
     posts, scrape_usd = int(posts), float(scrape_usd)
+    by_endpoint = psql(db, "SELECT endpoint, coalesce(kind, '-'), sum(requests), sum(billable), "
+                           "sum(cost_usd)::float8 FROM api_usage WHERE tool = 'scrape-metrics' "
+                           "GROUP BY 1, 2 ORDER BY 1, 2")
     if posts:
-        print(f"\nscrape-metrics: {posts} posts, {scrape_reads} resources read, ${scrape_usd:.4f}: "
-              f"${scrape_usd / posts:.4f} per post over this run (GET /2/tweets lookups; the owned-read "
-              f"timeline is not used yet)")
-
+        print(f"\nscrape-metrics (--read-through {args.scrape_read_through}): {posts} posts, "
+              f"{scrape_reads} resources read, ${scrape_usd:.4f}: ${scrape_usd / posts:.4f} per post "
+              f"over this run")
+        for endpoint, kind, requests, billable, usd in by_endpoint:
+            print(f"  {endpoint:28} {kind:11} {requests:>6} requests {billable:>6} billed ${float(usd):.4f}")
 
 if __name__ == "__main__":
     main()

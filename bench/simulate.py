@@ -14,6 +14,8 @@ import argparse, concurrent.futures, datetime as dt, json, math, os, subprocess,
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(os.environ.get("BUILD_DIR", os.path.join(ROOT, "build")), "bin")
+# Extra scrape-metrics flags for a benchmark that compares its modes (bench/harvest.py).
+SCRAPE_ARGS = os.environ.get("GL_BENCH_SCRAPE_ARGS", "").split()
 POLICIES = {"learning": "thompson", "random": "random", "epsilon": "epsilon", "oracle": "oracle"}
 LEARNERS = {"learning", "epsilon"}
 TOPICS = ["sleep science", "focus", "strength training", "nutrition myths"]
@@ -64,7 +66,7 @@ class Account:
         self.tool("plan-post", "--now", t, "--fill-to", "2", "--policy", POLICIES[self.policy], "--seed", seed,
                   "--daily-cap", "3", "--min-spacing-hours", "4", *extra)
         self.tool("publish", "--now", t)
-        scraped = self.tool("scrape-metrics", "--now", t)
+        scraped = self.tool("scrape-metrics", "--now", t, *SCRAPE_ARGS)
         if self.policy not in LEARNERS:
             return
         self.tool("update-generators", "--now", t, stdin=scraped.stdout)
