@@ -11,9 +11,12 @@ answering "statement".
     bench/hooks.py                 both splits (builds inspect-text if needed)
     bench/hooks.py --split dev     one split
     bench/hooks.py --split dev --errors   also list the disagreements (tune on dev only)
-    bench/hooks.py --distinct      count identical texts once
+    bench/hooks.py --distinct      count identical texts (GUIDE.md's normalized text) once
+    bench/hooks.py --rules         dev only: each rule's support, right and wrong, in
+                                   each half of dev (the split hash's next bit), so
+                                   a rule resting on one example or one half shows
 """
-import argparse, csv, json, os, subprocess, sys
+import argparse, csv, hashlib, html, json, os, re, subprocess, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
@@ -39,11 +42,42 @@ def classify(rows):
     lines = "".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n" for r in rows)
     out = subprocess.run([TOOL, "--html-escaped"], input=lines, text=True, capture_output=True,
                          check=True).stdout
-    got = {}
+    got, rules = {}, {}
     for line in out.splitlines():
         j = json.loads(line)
         got[j["id"]] = ALIASES.get(j["hook"], j["hook"])
-    return got
+        rules[j["id"]] = j.get("hook_rule", "")
+    return got, rules
+
+
+def norm(text):
+    """The labelling guide's normalized text: what the split is hashed from."""
+    return re.sub(r"@\w+", "", re.sub(r"https?://\S+", "", html.unescape(text))).strip().lower()
+
+
+def half(text):
+    """The dev half of a text: the next bit of the hash that chose its split (GUIDE.md)."""
+    return (hashlib.sha256(norm(text).encode()).digest()[0] >> 1) % 2
+
+
+def rule_support(rows, got, rules):
+    """Per rule on dev: how often it fired and was right, in each half of dev."""
+    dev = [r for r in rows if r["split"] == "dev"]
+    counts = {}
+    for r in dev:
+        rule = rules[r["id"]]
+        if not rule:
+            continue
+        c = counts.setdefault(rule, [[0, 0], [0, 0]])
+        c[half(r["text"])][0 if got[r["id"]] == r["hook"] else 1] += 1
+    print(f"\n== rules on dev ({len(dev)} tweets; halves by the hash's next bit)")
+    print(f"{'rule':>22}  {'half 0 right/wrong':>18}  {'half 1 right/wrong':>18}")
+    for rule in sorted(counts):
+        (r0, w0), (r1, w1) = counts[rule]
+        print(f"{rule:>22}  {r0:>9}/{w0:<8}  {r1:>9}/{w1:<8}")
+    for h in (0, 1):
+        part = [r for r in dev if half(r["text"]) == h]
+        report(f"dev half {h}", part, got)
 
 
 def scores(pairs):
@@ -102,14 +136,18 @@ def main():
     ap.add_argument("--split", choices=["dev", "test", "all"], help="only this split")
     ap.add_argument("--errors", action="store_true", help="list the disagreements of the split(s) shown")
     ap.add_argument("--distinct", action="store_true", help="count identical texts once")
+    ap.add_argument("--rules", action="store_true", help="dev only: support of each rule, by half")
     args = ap.parse_args()
     rows = load()
-    got = classify(rows)
+    got, rules = classify(rows)
+    if args.rules:
+        rule_support(rows, got, rules)
+        return 0
     if args.distinct:
         seen, kept = set(), []
-        for r in rows:
-            if r["text"] not in seen:
-                seen.add(r["text"])
+        for r in rows:  # identical once links and handles are gone, as the split sees them
+            if norm(r["text"]) not in seen:
+                seen.add(norm(r["text"]))
                 kept.append(r)
         rows = kept
     splits = [args.split] if args.split else ["dev", "test"]

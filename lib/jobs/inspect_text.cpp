@@ -25,6 +25,7 @@ Json describe_text(const std::string& text) {
           {"valid", length.valid},
           {"entities", std::move(entities)},
           {"hook", learn::hook_name(f.hook)},
+          {"hook_rule", f.hook_rule},
           {"length_band", f.length_band},
           {"numbers", std::move(numbers)},
           {"has_numbers", f.has_numbers},

@@ -146,7 +146,9 @@ TextFeatures analyze_text(const std::string& text) {
   f.has_question = has_question_mark(f.prose);
   f.words = count_words(f.prose);
   f.has_cta = calls_to_action(lower(f.prose));
-  f.hook = classify_hook(f.prose);
+  const HookReading hook = read_hook(f.prose);
+  f.hook = hook.hook;
+  f.hook_rule = hook.rule;
   f.body = body_pattern(f.prose, f.hook);
   return f;
 }

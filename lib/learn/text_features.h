@@ -36,6 +36,7 @@ bool parse_hook(const std::string& name, HookType& out);
 
 struct TextFeatures {
   HookType hook = HookType::kStatement;
+  std::string hook_rule;          // the rule that read the hook ("list.items"), "" for a statement
   std::vector<std::string> body;  // body pattern elements, e.g. {"Contrarian take", "Evidence"}
   std::string length_band;        // short (< 100), medium (100-199), long (>= 200) weighted chars
   bool has_numbers = false;       // a quantity or statistic in the prose (not a year, date, ...)
@@ -52,7 +53,14 @@ struct TextFeatures {
 
 TextFeatures analyze_text(const std::string& text);
 
-// The hook of a post's prose (as in TextFeatures::prose).
+// The hook of a post's prose (as in TextFeatures::prose), and the rule that
+// found it ("question.asks", "how_to.title"; "" for a statement): each hook is
+// a few named signals with their exclusions (README, "How text is read").
+struct HookReading {
+  HookType hook = HookType::kStatement;
+  std::string rule;
+};
+HookReading read_hook(const std::string& prose);
 HookType classify_hook(const std::string& prose);
 // What follows the hook: "Contrarian take", "Evidence", "Mechanism", "Steps",
 // else "Explanation".

@@ -42,6 +42,7 @@ TEST_CASE("inspect-text reads plain lines and JSON lines, passing other fields t
   CHECK(out[0]["weighted_length"] == 26 + 23 + 5);
   CHECK(out[0]["valid"] == true);
   CHECK(out[0]["hook"] == "question");
+  CHECK(out[0]["hook_rule"] == "question.asks");  // the rule that read the hook
   CHECK(out[0]["question"] == true);
   CHECK(out[0]["has_numbers"] == false);  // 3am is a time
   REQUIRE(out[0]["entities"].size() == 2);
