@@ -1,5 +1,7 @@
 #include "e2e/fixture.h"
 
+#include <catch2/catch.hpp>
+#include <chrono>
 #include <stdexcept>
 
 #include "db/pg_array.h"
@@ -90,6 +92,32 @@ std::map<std::string, std::string> LoopFixture::oauth2_env() const {
   e["X_OAUTH2_CLIENT_ID"] = "e2e-client";
   e["X_OAUTH2_REFRESH_TOKEN"] = "first-refresh-token";
   return e;
+}
+
+int run_crontab_chain(const std::map<std::string, std::string>& env, TimePoint start, int hours,
+                      const CrontabChain& chain) {
+  int failures = 0;
+  const auto call = [&](std::vector<std::string> args, const std::string& in = "") {
+    Result r = run_tool(args, env, in);
+    if (r.exit_code != 0) {
+      ++failures;
+      WARN(args[0] << " exited " << r.exit_code << ": " << r.err);
+    }
+    return r;
+  };
+  for (int hour = 0; hour < hours; ++hour) {
+    const std::string now = format_iso8601(start + std::chrono::hours(hour));
+    std::vector<std::string> plan = {"plan-post", "--now", now, "--seed", std::to_string(hour + 1)};
+    plan.insert(plan.end(), chain.plan_flags.begin(), chain.plan_flags.end());
+    call(plan);
+    call({"publish", "--now", now});
+    const Result scraped = call({"scrape-metrics", "--now", now});
+    call({"update-generators", "--now", now}, scraped.out);
+    if (hour % chain.learn_every == chain.learn_offset) call({"learn-hourly", "--now", now});
+    if (hour % chain.aggregate_every == 0) call({"aggregate", "--now", now});
+    if (hour % chain.formulas_every == 0) call({"extract-formulas", "--now", now});
+  }
+  return failures;
 }
 
 }  // namespace gl::test

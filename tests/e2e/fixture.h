@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "support/harness.h"
 #include "support/sandbox.h"
 
@@ -36,5 +37,20 @@ struct LoopFixture {
   long long disagreements();
   long long count(const std::string& sql) { return std::stoll(db.scalar(sql)); }
 };
+
+// The crontab's chain, hour by hour from `start` for `hours` hours: plan-post
+// (with `plan_flags` added), publish, scrape-metrics piped into
+// update-generators, then learn-hourly, aggregate and extract-formulas at
+// their own periods (learn-hourly where hour % learn_every == learn_offset,
+// the others where hour % every == 0). Returns how
+// many tool runs did not exit 0 (each is reported by WARN).
+struct CrontabChain {
+  std::vector<std::string> plan_flags;
+  int learn_every = 1, learn_offset = 0;
+  int aggregate_every = 2;
+  int formulas_every = 6;
+};
+int run_crontab_chain(const std::map<std::string, std::string>& env, TimePoint start, int hours,
+                      const CrontabChain& chain = {});
 
 }  // namespace gl::test

@@ -2,7 +2,7 @@
 #include <chrono>
 
 #include "core/clock.h"
-#include "support/sandbox.h"
+#include "e2e/fixture.h"
 
 using namespace gl::test;
 using nlohmann::json;
@@ -16,26 +16,7 @@ TEST_CASE("the whole loop runs on its own for a few simulated days") {
                    env)
               .exit_code == 0);
   const auto start = *gl::parse_iso8601("2026-11-01T00:00:00Z");
-  int failures = 0;
-  const auto call = [&](std::vector<std::string> args, const std::string& in = "") {
-    Result r = run_tool(args, env, in);
-    if (r.exit_code != 0) {
-      ++failures;
-      WARN(args[0] << " exited " << r.exit_code << ": " << r.err);
-    }
-    return r;
-  };
-  for (int hour = 0; hour < 24 * 4; ++hour) {
-    const std::string now = gl::format_iso8601(start + std::chrono::hours(hour));
-    call({"plan-post", "--now", now, "--fill-to", "2", "--seed", std::to_string(hour + 1)});
-    call({"publish", "--now", now});
-    Result scraped = call({"scrape-metrics", "--now", now});
-    call({"update-generators", "--now", now}, scraped.out);
-    call({"learn-hourly", "--now", now});
-    if (hour % 2 == 0) call({"aggregate", "--now", now});
-    if (hour % 6 == 0) call({"extract-formulas", "--now", now});
-  }
-  CHECK(failures == 0);
+  CHECK(run_crontab_chain(env, start, 24 * 4, {{"--fill-to", "2"}}) == 0);
   const long long posted =
       std::stoll(db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'posted'"));
   // 3 a day at most, 4 h apart, within the default posting hours 07-23 New York

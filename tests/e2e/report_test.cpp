@@ -130,30 +130,17 @@ TEST_CASE(
                    env)
               .exit_code == 0);
   const auto start = *gl::parse_iso8601("2026-11-01T00:00:00Z");
-  int failures = 0;
-  const auto call = [&](std::vector<std::string> args, const std::string& in = "") {
-    Result r = run_tool(args, env, in);
-    if (r.exit_code != 0) {
-      ++failures;
-      WARN(args[0] << " exited " << r.exit_code << ": " << r.err);
-    }
-    return r;
-  };
   // Four simulated days of the crontab's chain, posting often enough (about 5 a day) to train
   // the predictor, which needs 15 learnable posts.
   const int hours = 24 * 4;
-  for (int hour = 0; hour < hours; ++hour) {
-    const std::string now = gl::format_iso8601(start + std::chrono::hours(hour));
-    call({"plan-post", "--now", now, "--fill-to", "8", "--seed", std::to_string(hour + 1),
-          "--daily-cap", "10", "--min-spacing-hours", "1.5", "--topic-cooldown-hours", "0"});
-    call({"publish", "--now", now});
-    Result scraped = call({"scrape-metrics", "--now", now});
-    call({"update-generators", "--now", now}, scraped.out);
-    if (hour % 3 == 2) call({"learn-hourly", "--now", now});
-    if (hour % 4 == 0) call({"aggregate", "--now", now});
-    if (hour % 6 == 0) call({"extract-formulas", "--now", now});
-  }
-  REQUIRE(failures == 0);
+  CrontabChain chain;
+  chain.plan_flags = {
+      "--fill-to", "8", "--daily-cap", "10", "--min-spacing-hours", "1.5", "--topic-cooldown-hours",
+      "0"};
+  chain.learn_every = 3;
+  chain.learn_offset = 2;
+  chain.aggregate_every = 4;
+  REQUIRE(run_crontab_chain(env, start, hours, chain) == 0);
   // A hostile queued post: escaped, its script never runs (it would log to the console).
   fx.queue("<script>console.error('xss')</script><img src=x onerror=\"console.error('img')\">",
            "2026-11-05T20:00:00Z");
