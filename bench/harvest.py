@@ -74,6 +74,8 @@ def main():
     print(f"useful rows: {useful} (vi_tweets passing the success rule {useful_vi}, viral replies {useful_replies}, "
           f"peers' top fifth {useful_peers})")
     print(f"formulas with an outside source: {formulas} of {all_formulas}")
+    by_source = psql(db, "SELECT s, count(*) FROM viral_formulas, unnest(sources) AS s GROUP BY 1 ORDER BY 1")
+    print("formulas drawing on each source: " + (", ".join(f"{s} {n}" for s, n in by_source) or "none"))
     print(f"plans on a trending topic: {trending_plans} of {plans}")
     print(f"\nharvest: {reads} resources read, ${usd:.4f}")
     if useful:
