@@ -12,6 +12,7 @@
 #include "jobs/evaluate_policy.h"
 #include "jobs/learning_sql.h"
 #include "jobs/plan_inputs.h"
+#include "jobs/policy_estimates.h"
 #include "learn/off_policy.h"
 #include "learn/text_features.h"
 #include "plan/composer.h"
@@ -255,6 +256,11 @@ int evaluate(db::AccountRun& run, const EvaluateOptions& o) {
       j["samples"] = policy.kind == PolicyKind::kLogged ? 1 : o.truth_samples;
       lines.push_back(j);
     }
+  }
+  if (!run.ctx.common.dry_run) {
+    pqxx::work w(run.conn);
+    store_policy_estimates(w, run.account.id, run.now, o.since, lines);
+    w.commit();
   }
   if (o.table) {
     print_table(lines);

@@ -181,4 +181,33 @@ MeanInterval bootstrap_mean(const std::vector<double>& values, const OffPolicyOp
   return m;
 }
 
+ExplorationChoice choose_exploration(double current, const std::vector<ScaleEstimate>& candidates) {
+  const auto same = [](double a, double b) { return std::fabs(a - b) < 1e-9; };
+  const ScaleEstimate* now = nullptr;
+  const ScaleEstimate* best = nullptr;
+  for (const auto& c : candidates) {
+    if (same(c.exploration, current)) now = &c;
+    if (!best || c.value > best->value) best = &c;
+  }
+  if (!now) {
+    return {current, false,
+            fmt::format("the current spread {} has no estimate to compare with", current)};
+  }
+  if (best == now || same(best->exploration, current)) {
+    return {current, false, fmt::format("the current spread {} estimates best", current)};
+  }
+  if (best->ci_low > now->ci_high) {
+    return {best->exploration, true,
+            fmt::format("spread {} estimates {:.3f} [{:.3f}, {:.3f}], clear of the current {}'s "
+                        "{:.3f} [{:.3f}, {:.3f}]",
+                        best->exploration, best->value, best->ci_low, best->ci_high, current,
+                        now->value, now->ci_low, now->ci_high)};
+  }
+  return {current, false,
+          fmt::format("spread {} estimates {:.3f} [{:.3f}, {:.3f}], not clear of the current {}'s "
+                      "{:.3f} [{:.3f}, {:.3f}]",
+                      best->exploration, best->value, best->ci_low, best->ci_high, current,
+                      now->value, now->ci_low, now->ci_high)};
+}
+
 }  // namespace gl::learn

@@ -89,4 +89,19 @@ struct MeanInterval {
 };
 MeanInterval bootstrap_mean(const std::vector<double>& values, const OffPolicyOptions& o);
 
+// plan-post --exploration auto: Thompson's spread chosen from evaluated
+// candidate spreads. A candidate replaces the current setting only when its
+// whole interval lies above the current setting's (its ci_low clears the
+// current's ci_high); otherwise the evidence does not say the change pays.
+struct ScaleEstimate {
+  double exploration = 0;
+  double value = 0, ci_low = 0, ci_high = 0;
+};
+struct ExplorationChoice {
+  double exploration = 0;  // what to use
+  bool changed = false;    // differs from the current setting
+  std::string reason;
+};
+ExplorationChoice choose_exploration(double current, const std::vector<ScaleEstimate>& candidates);
+
 }  // namespace gl::learn

@@ -6,6 +6,7 @@
 
 #include "jobs/arms.h"
 #include "jobs/learning_sql.h"
+#include "jobs/policy_estimates.h"
 #include "learn/bandit.h"
 #include "learn/stats.h"
 
@@ -13,12 +14,14 @@ namespace gl::report {
 
 namespace {
 
+// evaluate's estimates are shown however old, with their date.
+constexpr Seconds kAnyAge = std::chrono::hours(24 * 365 * 100);
 // The format the report is about: the learners' main one.
 constexpr const char* kFormat = "single";
 // The tools of crontab.example: the report names each, run or not.
 constexpr const char* kScheduledTools[] = {"plan-post",         "publish",      "scrape-metrics",
                                            "update-generators", "learn-hourly", "aggregate",
-                                           "extract-formulas",  "harvest"};
+                                           "extract-formulas",  "harvest",      "evaluate"};
 
 const char* const kGatesHint =
     "scrape-metrics collects metrics every 10 minutes; the learners need views >= 100, "
@@ -43,9 +46,25 @@ LearningCurve read_curve(pqxx::transaction_base& t, const jobs::LearningScope& s
   if (c.weeks.empty())
     c.missing = std::string("no gated posts yet: ") + kGatesHint +
                 "; the curve shows their reward per week";
-  c.estimates_note =
-      "off-policy estimates of random and of the current policy: run evaluate --account "
-      "HANDLE (README, Did the learning pay?); this page does not draw them in yet";
+  // evaluate's latest run: each policy's doubly robust estimate (the logged
+  // policy's realised value, x-sandbox's truth where it was scored).
+  const auto latest = jobs::latest_policy_estimates(t, scope.account_id, scope.now, kAnyAge);
+  if (!latest) {
+    c.estimates_note =
+        "off-policy estimates of random and of the current policy: run evaluate --account "
+        "HANDLE (daily in crontab.example; README, Did the learning pay?)";
+    return c;
+  }
+  long long posts = 0;
+  for (const auto& s : latest->estimates) {
+    if (s.estimator == "ips" || s.estimator == "snips") continue;
+    posts = std::max(posts, s.posts);
+    c.estimates.push_back({s.policy, s.estimator, s.value, s.ci_low, s.ci_high, s.warning});
+  }
+  c.estimates_note = fmt::format(
+      "evaluate of {} on {} logged posts with the whole plan's probability; dr is the doubly "
+      "robust estimate with its 95% bootstrap interval",
+      format_iso8601(latest->evaluated_at), posts);
   return c;
 }
 

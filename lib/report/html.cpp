@@ -126,7 +126,8 @@ std::string curve_section(const LearningCurve& c) {
     s += "<h3>What other policies would have earned (off-policy)</h3>" +
          table({"policy", "estimator", "mean reward", "95% interval", "warning"}, rows,
                {false, false, true, true, false});
-  } else if (!c.estimates_note.empty()) {
+  }
+  if (!c.estimates_note.empty()) {
     s += "<p class=\"note\">" + e(c.estimates_note) + "</p>";
   }
   return s + missing(c.missing) + "</section>";

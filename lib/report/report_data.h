@@ -31,7 +31,7 @@ struct PolicyEstimate {
 struct LearningCurve {
   std::vector<WeekReward> weeks;
   std::vector<PolicyEstimate> estimates;
-  std::string estimates_note;  // why there are no estimates, when there are none
+  std::string estimates_note;  // where the estimates come from, or why there are none
   std::string missing;
 };
 

@@ -17,11 +17,10 @@ Json missing_json(const std::string& m) { return m.empty() ? Json(nullptr) : Jso
 }  // namespace
 
 Json to_json(const Report& r) {
-  Json curve = {
-      {"weeks", Json::array()},
-      {"estimates", Json::array()},
-      {"estimates_note", r.curve.estimates.empty() ? Json(r.curve.estimates_note) : Json()},
-      {"missing", missing_json(r.curve.missing)}};
+  Json curve = {{"weeks", Json::array()},
+                {"estimates", Json::array()},
+                {"estimates_note", r.curve.estimates_note},
+                {"missing", missing_json(r.curve.missing)}};
   for (const auto& w : r.curve.weeks)
     curve["weeks"].push_back({{"week_start", w.week_start},
                               {"posts", w.posts},

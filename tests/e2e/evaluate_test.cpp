@@ -3,6 +3,7 @@
 // of several policies next to their true values (POST /sandbox/score).
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <set>
 
 #include "core/clock.h"
 #include "support/sandbox.h"
@@ -117,9 +118,10 @@ TEST_CASE(
     "has no support") {
   TestDb db;
   Sandbox sandbox({"--seed", "4", "--truth", kQuiet});
-  const auto lines = evaluate(
-      logged_simulation(db, sandbox, 4, "thompson", 3, {"sleep", "focus", "strength", "nutrition"}),
-      {"logged", "fixed:topic=cooking,hour=3", "thompson"});
+  const auto env =
+      logged_simulation(db, sandbox, 4, "thompson", 3, {"sleep", "focus", "strength", "nutrition"});
+  const std::vector<std::string> policies = {"logged", "fixed:topic=cooking,hour=3", "thompson"};
+  const auto lines = evaluate(env, policies);
   // The log's own value: its realised mean covers the truth of what it posted.
   const auto logged = by_estimator(lines, "logged");
   REQUIRE(logged.count("realised"));
@@ -143,4 +145,37 @@ TEST_CASE(
   REQUIRE(thompson.count("ips"));
   CHECK(thompson.at("ips")["draws"] == 100);
   CHECK(thompson.at("ips").contains("mc_error"));
+
+  // Every line is kept for the report and plan-post --exploration auto; a re-run at the same
+  // time replaces its rows, --dry-run keeps nothing.
+  const auto stored = [&] {
+    return std::stoll(db.scalar("SELECT count(*) FROM policy_estimates"));
+  };
+  CHECK(stored() == static_cast<long long>(lines.size()));
+  CHECK(db.scalar("SELECT count(*) FROM policy_estimates WHERE policy = 'thompson' AND "
+                  "estimator = 'dr' AND exploration = 0.3") == "1");
+  CHECK(db.scalar("SELECT count(*) FROM policy_estimates WHERE policy = 'logged' AND "
+                  "estimator = 'realised' AND value > 0 AND ci_low <= value") == "1");
+  CHECK(db.scalar("SELECT count(*) FROM policy_estimates WHERE policy = 'fixed:topic=cooking,"
+                  "hour=3' AND value IS NULL AND warning LIKE 'no support%'") == "3");
+  evaluate(env, policies);
+  CHECK(stored() == static_cast<long long>(lines.size()));
+  std::vector<std::string> dry = {"evaluate", "--now", at_hour(24 * 12),
+                                  "--draws",  "100",   "--dry-run"};
+  REQUIRE(run_tool(dry, env).exit_code == 0);
+  CHECK(stored() == static_cast<long long>(lines.size()));
+  // The report draws the latest run beside the learning curve.
+  const Result r = run_tool({"report", "--now", at_hour(24 * 12), "--format", "json"}, env);
+  REQUIRE(r.exit_code == 0);
+  const json curve = json::parse(r.out)["learning_curve"];
+  std::set<std::string> shown;
+  for (const auto& e : curve["estimates"]) {
+    shown.insert(e["policy"].get<std::string>() + " " + e["estimator"].get<std::string>());
+    if (e["policy"] == "logged") CHECK(e["value"].is_number());
+  }
+  // The realised value and each policy's doubly robust estimate, not the other estimators.
+  CHECK(shown == std::set<std::string>{"logged realised", "fixed:topic=cooking,hour=3 dr",
+                                       "thompson dr", "logged truth",
+                                       "fixed:topic=cooking,hour=3 truth", "thompson truth"});
+  CHECK(curve["estimates_note"].get<std::string>().find(at_hour(24 * 11)) != std::string::npos);
 }

@@ -142,3 +142,26 @@ TEST_CASE("the bootstrap interval of a mean matches the normal one") {
   CHECK(m.ci_low < m.value);
   CHECK(m.value < m.ci_high);
 }
+
+TEST_CASE("--exploration auto changes the spread only when the interval clears the current one") {
+  // The current 0.3 at 5.0 [4.6, 5.4].
+  const ScaleEstimate current{0.3, 5.0, 4.6, 5.4};
+  SECTION("a better candidate whose interval overlaps keeps the current spread") {
+    const auto c = choose_exploration(0.3, {current, {0.1, 5.3, 5.0, 5.6}, {0.6, 4.5, 4.0, 5.0}});
+    CHECK(c.exploration == 0.3);
+    CHECK_FALSE(c.changed);
+    CHECK(c.reason.find("not clear") != std::string::npos);
+  }
+  SECTION("a candidate whose whole interval lies above is chosen") {
+    const auto c = choose_exploration(0.3, {current, {0.1, 6.0, 5.5, 6.4}, {0.6, 5.8, 5.41, 6.2}});
+    CHECK(c.exploration == 0.1);  // the best estimate, not merely any clear one
+    CHECK(c.changed);
+  }
+  SECTION("the current spread best, or not evaluated: kept") {
+    CHECK(choose_exploration(0.3, {current, {0.1, 4.0, 3.0, 4.5}}).exploration == 0.3);
+    const auto c = choose_exploration(0.45, {current, {0.1, 9.0, 8.0, 10.0}});
+    CHECK(c.exploration == 0.45);
+    CHECK_FALSE(c.changed);
+    CHECK(c.reason.find("no estimate") != std::string::npos);
+  }
+}

@@ -5,6 +5,7 @@
 #include "core/cli.h"
 #include "core/error.h"
 #include "core/number_flags.h"
+#include "db/all_accounts.h"
 #include "db/job_run.h"
 #include "jobs/evaluate.h"
 
@@ -12,9 +13,11 @@ int main(int argc, char** argv) {
   gl::jobs::EvaluateOptions o;
   std::vector<std::string> policies;
   std::string since, format = "json";
+  gl::ToolSpec spec{"evaluate",
+                    "Estimate what other policies would have earned on the account's own log."};
+  spec.all_accounts = gl::db::run_all_accounts;
   return gl::run_tool(
-      {"evaluate", "Estimate what other policies would have earned on the account's own log."},
-      argc, argv,
+      spec, argc, argv,
       [&](CLI::App& app) {
         app.add_option("--policy", policies,
                        "logged, random, epsilon[:E], greedy, thompson[:SCALE], "

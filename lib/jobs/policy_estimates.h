@@ -1,0 +1,38 @@
+// evaluate's estimates, kept: stored per run in policy_estimates, read back
+// by the report (beside the learning curve) and by plan-post --exploration auto.
+#pragma once
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/json_lines.h"
+
+namespace gl::jobs {
+
+// Stores one evaluate run's lines (policy, estimator, value, ci_low, ci_high,
+// ess, support, posts, warning, exploration), replacing a run of the same
+// account and time: evaluate is safe to re-run.
+void store_policy_estimates(pqxx::work& w, long long account_id, TimePoint evaluated_at,
+                            std::optional<TimePoint> since, const std::vector<Json>& lines);
+
+struct StoredEstimate {
+  std::string policy, estimator;
+  std::optional<double> exploration, value, ci_low, ci_high;
+  long long posts = 0;
+  std::string warning;
+};
+
+struct StoredEvaluation {
+  TimePoint evaluated_at;
+  std::vector<StoredEstimate> estimates;  // by policy, then estimator
+};
+
+// The latest run at or before `now` and not older than `max_age`; nullopt when none.
+std::optional<StoredEvaluation> latest_policy_estimates(pqxx::transaction_base& t,
+                                                        long long account_id, TimePoint now,
+                                                        Seconds max_age);
+
+}  // namespace gl::jobs
