@@ -54,7 +54,11 @@ struct PostMetricsUpdate {
 };
 
 // Writes the four tables for `updates` (each post once) inside `t`; the
-// caller commits. `now` stamps content_metadata.updated_at.
+// caller commits. `now` stamps content_metadata.updated_at. Set-based: one
+// statement for the snapshots and one for outcomes, learning_posts and
+// content_metadata together, whatever the batch's size. Anything else derived
+// from a post when its numbers are written belongs in a function of its own
+// called from here, in the same transaction.
 void write_post_metrics(pqxx::transaction_base& t, long long account_id, TimePoint now,
                         const std::vector<PostMetricsUpdate>& updates);
 
