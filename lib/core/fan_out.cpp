@@ -194,11 +194,13 @@ std::vector<std::string> one_account_args(int argc, char** argv, const std::stri
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
     if (i > 0 && a == "--all-accounts") continue;
-    if (i > 0 && (a == "-j" || a == "--jobs")) {
+    if (i > 0 && (a == "-j" || a == "--jobs" || a == "--shard")) {
       ++i;  // and its value
       continue;
     }
-    if (i > 0 && ((a.rfind("-j", 0) == 0 && a.size() > 2) || a.rfind("--jobs=", 0) == 0)) continue;
+    if (i > 0 && ((a.rfind("-j", 0) == 0 && a.size() > 2) || a.rfind("--jobs=", 0) == 0 ||
+                  a.rfind("--shard=", 0) == 0))
+      continue;
     out.push_back(a);
   }
   out.push_back("--account");

@@ -48,6 +48,8 @@ int run_all_accounts(ToolContext& ctx, const AllAccountsRequest& request) {
   const auto lines = route_stdin ? stdin_by_account() : std::map<std::string, std::string>{};
   std::vector<AccountCommand> commands;
   for (const Account& a : accounts) {
+    // One host of N (--shard): account_id is also the key tables are distributed by.
+    if (a.id % ctx.common.shards != ctx.common.shard - 1) continue;
     AccountCommand c;
     c.account = a.handle;
     c.args = one_account_args(request.argc, request.argv, a.handle);
@@ -60,7 +62,7 @@ int run_all_accounts(ToolContext& ctx, const AllAccountsRequest& request) {
     }
     commands.push_back(std::move(c));
   }
-  ctx.log.info("{} accounts, at most {} at once", accounts.size(), ctx.common.jobs);
+  ctx.log.info("{} accounts, at most {} at once", commands.size(), ctx.common.jobs);
 
   Progress progress(ctx.tool, "accounts", static_cast<long long>(commands.size()));
   const auto exits = run_per_account(
