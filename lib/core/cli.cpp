@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <iostream>
 #include <pqxx/pqxx>
-#include <tuple>
 
 #include "core/error.h"
+#include "core/fan_out.h"
 #include "core/metrics.h"
 #include "core/number_flags.h"
 #include "core/redact.h"
@@ -86,27 +86,6 @@ void write_metrics_if_asked(const ToolContext& ctx, int code,
   }
 }
 
-// --shard I/N, 1 <= I <= N <= 10000.
-std::pair<int, int> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  int i = 0, n = 0;
-  try {
-    size_t used_i = 0, used_n = 0;
-    if (slash != std::string::npos) {
-      i = std::stoi(text.substr(0, slash), &used_i);
-      n = std::stoi(text.substr(slash + 1), &used_n);
-    }
-    if (slash == std::string::npos || used_i != slash || used_n != text.size() - slash - 1)
-      i = n = 0;
-  } catch (const std::exception&) {
-    i = n = 0;
-  }
-  if (n < 1 || n > 10000 || i < 1 || i > n)
-    throw usage_error("--shard \"" + text + "\"",
-                      "expected I/N with 1 <= I <= N <= 10000, e.g. 2/3");
-  return {i, n};
-}
-
 }  // namespace
 
 int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& define,
@@ -168,7 +147,7 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
   try {
     // Given at all, --now must be a time: an empty value is not "the system clock".
     if (now_flag->count() > 0) ctx.clock = Clock(parse_now_flag(o.now_text));
-    if (!shard_text.empty()) std::tie(o.shard, o.shards) = parse_shard(shard_text);
+    if (!shard_text.empty()) parse_shard(shard_text);  // used by db::run_all_accounts
     // Secrets' {account} (core/secrets.h) is this run's account, never an outer one.
     if (!o.account.empty()) {
       ::setenv("GROWTHLOOP_ACCOUNT", strip_handle_at(o.account).c_str(), 1);

@@ -21,9 +21,6 @@ struct CommonOptions {
   int verbosity = 0;
   bool all_accounts = false;  // --all-accounts: one run per account of the database
   int jobs = 1;               // -j: at most this many accounts' runs at once
-  // --shard I/N: with --all-accounts, only the accounts whose account_id mod N
-  // is I - 1, so that N cron hosts share the accounts of one database.
-  int shard = 1, shards = 1;
 };
 
 // What the frame records of a run for monitoring (core/metrics.h): the

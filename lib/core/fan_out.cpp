@@ -208,4 +208,32 @@ std::vector<std::string> one_account_args(int argc, char** argv, const std::stri
   return out;
 }
 
+Shard parse_shard(const std::string& text) {
+  Shard s{0, 0};
+  const auto slash = text.find('/');
+  try {
+    size_t used_i = 0, used_n = 0;
+    if (slash != std::string::npos) {
+      s.index = std::stoi(text.substr(0, slash), &used_i);
+      s.count = std::stoi(text.substr(slash + 1), &used_n);
+      if (used_i != slash || used_n != text.size() - slash - 1) s = {0, 0};
+    }
+  } catch (const std::exception&) {
+    s = {0, 0};
+  }
+  if (s.count < 1 || s.count > 10000 || s.index < 1 || s.index > s.count)
+    throw usage_error("--shard \"" + text + "\"",
+                      "expected I/N with 1 <= I <= N <= 10000, e.g. 2/3");
+  return s;
+}
+
+Shard shard_of_args(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--shard" && i + 1 < argc) return parse_shard(argv[i + 1]);
+    if (a.rfind("--shard=", 0) == 0) return parse_shard(a.substr(8));
+  }
+  return {};
+}
+
 }  // namespace gl

@@ -40,8 +40,21 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
 // another code), else 2.
 int worst_exit_code(const std::vector<int>& codes);
 
-// argv of one account's run: argv without --all-accounts and -j/--jobs N,
-// with --account HANDLE appended.
+// argv of one account's run: argv without --all-accounts, -j/--jobs N and
+// --shard I/N, with --account HANDLE appended.
 std::vector<std::string> one_account_args(int argc, char** argv, const std::string& handle);
+
+// --shard I/N of an --all-accounts run: host I of N serves the accounts whose
+// account_id mod N is I - 1 (the key the tables would be distributed by).
+struct Shard {
+  int index = 1, count = 1;
+  bool serves(long long account_id) const { return account_id % count == index - 1; }
+};
+
+// "I/N" with 1 <= I <= N <= 10000; otherwise a usage error naming --shard.
+Shard parse_shard(const std::string& text);
+
+// The --shard I/N (or --shard=I/N) of argv; every account when there is none.
+Shard shard_of_args(int argc, char** argv);
 
 }  // namespace gl

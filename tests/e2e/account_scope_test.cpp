@@ -207,13 +207,14 @@ TEST_CASE("every statement the tools run on a per-account table names its accoun
   pqxx::work w(f.db.conn());
   const auto statements = w.exec(
       "SELECT query FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database "
-      "WHERE datname = current_database()) AND query !~* '^\\s*(copy|create|alter|drop|"
-      "comment|begin|commit|rollback|set|show|lock|select pg_(try_)?advisory|"
-      "select pg_stat_statements)'");
+      "WHERE datname = current_database())");
+  // Reads and writes; a migration's DDL (none runs here) would be the schema's own.
+  static const std::regex kDml(R"(^\(*(select|insert|update|delete|with)\b)");
   std::vector<std::string> bad;
   size_t touching = 0;  // statements on a per-account table
   for (const auto& r : statements) {
     const std::string q = r[0].as<std::string>();
+    if (!std::regex_search(normalized(q), kDml)) continue;
     for (const auto& t : tables) {
       if (std::regex_search(normalized(q), std::regex("\\b" + t + "\\b"))) {
         ++touching;
@@ -235,8 +236,8 @@ TEST_CASE("--shard I/N splits the accounts between N hosts, each account on exac
   // The accounts a publish run of one shard ran for (their job_runs rows).
   const auto accounts_of = [&](const std::string& shard) {
     const std::string now = "2026-11-20T12:0" + std::to_string(run++) + ":00Z";
-    Result r = run_tool({"publish", "--all-accounts", "-j", "2", "--shard", shard, "--now", now},
-                        f.env);
+    Result r =
+        run_tool({"publish", "--all-accounts", "-j", "2", "--shard", shard, "--now", now}, f.env);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     std::set<std::string> seen;
