@@ -66,7 +66,7 @@ def sh(*args, **kw):
 
 
 def psql(url, sql):
-    return sh("psql", url, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", sql).strip()
+    return sh("psql", url, "-qAtX", "-v", "ON_ERROR_STOP=1", input=sql).strip()
 
 
 def post(url, body):
