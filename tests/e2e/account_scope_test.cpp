@@ -228,7 +228,7 @@ TEST_CASE("every statement the tools run on a per-account table names its accoun
   CHECK(bad.empty());
 }
 
-TEST_CASE("--shard I/N splits the accounts between N hosts, each account on exactly one") {
+TEST_CASE("N cron hosts split the accounts with --shard I/N, each account on exactly one") {
   LoopFixture f;
   for (const std::string h : {"two", "three", "four", "five"})
     REQUIRE(run_tool({"accounts", "add", h}, f.env).exit_code == 0);
