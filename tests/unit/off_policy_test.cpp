@@ -143,7 +143,9 @@ TEST_CASE("the bootstrap interval of a mean matches the normal one") {
   CHECK(m.value < m.ci_high);
 }
 
-TEST_CASE("--exploration auto changes the spread only when the interval clears the current one") {
+TEST_CASE(
+    "plan-post's exploration rule changes the spread only when the interval clears the current "
+    "one") {
   // The current 0.3 at 5.0 [4.6, 5.4].
   const ScaleEstimate current{0.3, 5.0, 4.6, 5.4};
   SECTION("a better candidate whose interval overlaps keeps the current spread") {
