@@ -11,7 +11,9 @@ std::optional<TimePoint> epoch_header(const HttpResponse& resp, const char* name
   if (v.empty()) return std::nullopt;
   char* end = nullptr;
   const long long secs = std::strtoll(v.c_str(), &end, 10);
-  if (end == v.c_str() || secs <= 0) return std::nullopt;
+  // A time past 2200 is no reset X means (and would overflow the clock's nanoseconds).
+  constexpr long long kYear2200 = 7258118400;
+  if (end == v.c_str() || secs <= 0 || secs >= kYear2200) return std::nullopt;
   return TimePoint(std::chrono::seconds(secs));
 }
 

@@ -159,6 +159,10 @@ TEST_CASE("errors are classified by status and problem type, not status alone") 
       std::chrono::duration_cast<std::chrono::seconds>(rate.retry_at->time_since_epoch()).count() ==
       1900000000);
   CHECK(to_error("GET /2/tweets", rate).exit_code() == 75);
+  // A reset past 2200 is no time X means (the fuzz target's finding: it overflowed the clock).
+  const auto far = classify_response(response(429, "{}", {{"x-rate-limit-reset", "17902000000"}}));
+  CHECK(far.problem == Problem::kRateLimited);
+  CHECK_FALSE(far.retry_at);
 
   const auto daily =
       classify_response(response(429, R"({"errors":[{"code":88,"message":"Rate limit exceeded"}]})",
