@@ -42,18 +42,16 @@ void store_policy_estimates(pqxx::work& w, long long account_id, TimePoint evalu
 }
 
 std::optional<StoredEvaluation> latest_policy_estimates(pqxx::transaction_base& t,
-                                                        long long account_id, TimePoint now,
-                                                        Seconds max_age) {
+                                                        long long account_id, TimePoint now) {
   const auto rows = t.exec_params(
       "SELECT extract(epoch FROM evaluated_at)::float8, policy, estimator, exploration, value, "
       "  ci_low, ci_high, posts, coalesce(warning, '') "
       "FROM policy_estimates "
       "WHERE account_id = $1 AND evaluated_at = ("
       "  SELECT max(evaluated_at) FROM policy_estimates "
-      "  WHERE account_id = $1 AND evaluated_at <= $2 "
-      "    AND evaluated_at > $2::timestamptz - make_interval(secs => $3)) "
+      "  WHERE account_id = $1 AND evaluated_at <= $2) "
       "ORDER BY policy, estimator",
-      account_id, format_iso8601(now), static_cast<double>(max_age.count()));
+      account_id, format_iso8601(now));
   if (rows.empty()) return std::nullopt;
   StoredEvaluation e;
   e.evaluated_at = from_epoch_seconds(rows[0][0].as<double>());

@@ -30,9 +30,8 @@ struct StoredEvaluation {
   std::vector<StoredEstimate> estimates;  // by policy, then estimator
 };
 
-// The latest run at or before `now` and not older than `max_age`; nullopt when none.
+// The latest run at or before `now`, however old (it carries its time); nullopt when none.
 std::optional<StoredEvaluation> latest_policy_estimates(pqxx::transaction_base& t,
-                                                        long long account_id, TimePoint now,
-                                                        Seconds max_age);
+                                                        long long account_id, TimePoint now);
 
 }  // namespace gl::jobs

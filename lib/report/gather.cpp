@@ -14,8 +14,6 @@ namespace gl::report {
 
 namespace {
 
-// evaluate's estimates are shown however old, with their date.
-constexpr Seconds kAnyAge = std::chrono::hours(24 * 365 * 100);
 // The format the report is about: the learners' main one.
 constexpr const char* kFormat = "single";
 // The tools of crontab.example: the report names each, run or not.
@@ -48,7 +46,7 @@ LearningCurve read_curve(pqxx::transaction_base& t, const jobs::LearningScope& s
                 "; the curve shows their reward per week";
   // evaluate's latest run: each policy's doubly robust estimate (the logged
   // policy's realised value, x-sandbox's truth where it was scored).
-  const auto latest = jobs::latest_policy_estimates(t, scope.account_id, scope.now, kAnyAge);
+  const auto latest = jobs::latest_policy_estimates(t, scope.account_id, scope.now);
   if (!latest) {
     c.estimates_note =
         "off-policy estimates of random and of the current policy: run evaluate --account "
