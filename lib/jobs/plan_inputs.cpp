@@ -36,9 +36,16 @@ constexpr const char* kBestRecent =
     "SELECT lp.content FROM learning_posts lp WHERE lp.account_id = $1 AND lp.passed_gates "
     "ORDER BY lp.engagement_rate DESC NULLS LAST LIMIT 3";
 constexpr const char* kScheduled =
-    "SELECT extract(epoch FROM coalesce(posted_at, scheduled_at))::float8, lower(topic) "
+    "SELECT extract(epoch FROM coalesce(posted_at, scheduled_at))::float8, lower(topic), content "
     "FROM content_metadata WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') "
-    "AND coalesce(posted_at, scheduled_at) > $2::timestamptz - interval '2 days'";
+    "AND coalesce(posted_at, scheduled_at) > $2::timestamptz - interval '3 days'";
+// Every post of the account's recent past, for the repetition features of the
+// posts the reward model learns from (older posts weigh almost nothing).
+constexpr const char* kPastUses =
+    "SELECT extract(epoch FROM coalesce(posted_at, scheduled_at))::float8, lower(topic), content "
+    "FROM content_metadata WHERE account_id = $1 AND status IN ('posting', 'posted') "
+    "AND coalesce(posted_at, scheduled_at) <= $2 "
+    "AND coalesce(posted_at, scheduled_at) > $2::timestamptz - interval '120 days'";
 
 float parse_float(const std::string& v, const char* what) {
   try {
@@ -48,15 +55,39 @@ float parse_float(const std::string& v, const char* what) {
   }
 }
 
+using Uses = std::map<std::string, std::vector<TimePoint>>;
+
+// When each topic and each hook was posted: (topic uses, hook uses).
+std::pair<Uses, Uses> uses_of(const pqxx::result& rows) {
+  std::pair<Uses, Uses> out;
+  for (const auto& r : rows) {
+    const TimePoint at = from_epoch_seconds(r[0].as<double>());
+    out.first[r[1].as<std::string>()].push_back(at);
+    out.second[learn::hook_name(learn::analyze_text(r[2].as<std::string>()).hook)].push_back(at);
+  }
+  return out;
+}
+
+const std::vector<TimePoint>& uses_at(const Uses& uses, const std::string& key) {
+  static const std::vector<TimePoint> kNone;
+  const auto it = uses.find(key);
+  return it == uses.end() ? kNone : it->second;
+}
+
 }  // namespace
 
 learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, TimePoint now) {
+  const auto [topic_uses, hook_uses] = uses_of(t.exec_params(kPastUses, id, format_iso8601(now)));
   std::vector<learn::WeightedSample> samples;
   for (const auto& p : load_gated_posts(t, {id, now, "single"}, 2000)) {
+    const std::string topic = learn::lower(p.topic);
     const std::string hook = learn::hook_name(learn::analyze_text(p.content).hook);
-    learn::FeatureMap x = learn::choice_features(learn::lower(p.topic), hook, p.generator, p.hour);
+    learn::FeatureMap x = learn::choice_features(topic, hook, p.generator, p.hour);
     for (const auto& [k, v] : learn::maturity_features(p.age_at_collection_hours)) x[k] = v;
     for (const auto& [k, v] : learn::wording_features(p.content)) x[k] = v;
+    for (const auto& [k, v] : learn::repetition_features(p.posted_at, uses_at(topic_uses, topic),
+                                                         uses_at(hook_uses, hook)))
+      x[k] = v;
     samples.push_back({x, p.reward, learn::decay_weight(hours_between(p.posted_at, now) / 24.0)});
   }
   return learn::RewardModel::fit(samples);
@@ -148,11 +179,9 @@ plan::PlanInputs load_plan_inputs(db::AccountRun& run, TimePoint now, plan::Poli
   }
   for (const auto& r : t.exec_params(kBestRecent, id))
     in.best_recent.push_back(r[0].as<std::string>());
-  for (const auto& r : t.exec_params(kScheduled, id, now_text)) {
-    const TimePoint at = from_epoch_seconds(r[0].as<double>());
-    in.scheduled.push_back(at);
-    in.topic_uses[r[1].as<std::string>()].push_back(at);
-  }
+  const pqxx::result scheduled = t.exec_params(kScheduled, id, now_text);
+  for (const auto& r : scheduled) in.scheduled.push_back(from_epoch_seconds(r[0].as<double>()));
+  std::tie(in.topic_uses, in.hook_uses) = uses_of(scheduled);
   if (policy == plan::Policy::kEpsilon) {
     in.generator_arms = learn::arm_posteriors(stored_arms(t, id, "single", "generator"));
     in.topic_arms = learn::arm_posteriors(stored_arms(t, id, "single", "topic"));

@@ -1,5 +1,6 @@
 #include "learn/reward_model.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "learn/text_features.h"
@@ -50,6 +51,33 @@ FeatureMap wording_features(const std::string& text) {
   return f;
 }
 
+std::string feature_family(const std::string& name) {
+  if (name.find('|') != std::string::npos) return "interaction";
+  if (is_wording_feature(name)) return "wording";
+  if (name.rfind("age", 0) == 0) return "maturity";
+  if (name.rfind("repeat_", 0) == 0) return "repetition";
+  return name.substr(0, name.find('='));
+}
+
+bool is_wording_feature(const std::string& name) {
+  return name.rfind("length=", 0) == 0 || name == "numbers" || name == "question" || name == "cta";
+}
+
+FeatureMap repetition_features(TimePoint at, const std::vector<TimePoint>& topic_times,
+                               const std::vector<TimePoint>& hook_times) {
+  FeatureMap f;
+  const auto count = [&](const std::vector<TimePoint>& times, const std::string& what) {
+    for (const TimePoint& t : times) {
+      const double age = hours_between(t, at);
+      if (age <= 0 || age > 72) continue;
+      f[what + (age <= 24 ? "<24h" : "24-72h")] += 1;
+    }
+  };
+  count(topic_times, "repeat_topic");
+  count(hook_times, "repeat_hook");
+  return f;
+}
+
 FeatureMap maturity_features(double age_hours) {
   if (age_hours < 6) return {{"age<6h", 1}};
   if (age_hours < 24) return {{"age6-24h", 1}};
@@ -69,9 +97,9 @@ FeatureMap choice_features(const std::string& topic, const std::string& hook,
   return f;
 }
 
-RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples, double lambda) {
+RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples,
+                             std::optional<double> fixed_lambda) {
   RewardModel m;
-  m.lambda_ = lambda;
   m.n_ = samples.size();
   // Every hour is in the model, drawn jointly, so untried hours keep their
   // correlation with the tried ones; they come first (the prior's hour block).
@@ -92,22 +120,90 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples, double 
     wy += s.weight * s.y;
   }
   m.intercept_ = wsum > 0 ? wy / wsum : 0;
-  Eigen::MatrixXd A = Eigen::MatrixXd::Identity(d, d) * lambda;
-  for (int i = kHours; i < d; ++i) A(i, i) = lambda / prior_share(m.names_[static_cast<size_t>(i)]);
-  A.topLeftCorner(kHours, kHours) = lambda * hour_prior_precision();
+  // The prior precision's shape P (lambda * P is the prior precision).
+  Eigen::MatrixXd P = Eigen::MatrixXd::Identity(d, d);
+  for (int i = kHours; i < d; ++i) P(i, i) = 1.0 / prior_share(m.names_[static_cast<size_t>(i)]);
+  P.topLeftCorner(kHours, kHours) = hour_prior_precision();
+  // The data's part: X'WX and X'W(y - intercept).
+  Eigen::MatrixXd XtX = Eigen::MatrixXd::Zero(d, d);
   Eigen::VectorXd b = Eigen::VectorXd::Zero(d);
+  double yy = 0;
   m.posts_.assign(static_cast<size_t>(d), 0);
+  std::map<std::string, std::pair<double, FeatureMap>> companions;  // hook -> (weight, sums)
   for (const auto& s : samples) {
     std::vector<std::pair<int, double>> nz;
     for (const auto& [name, v] : s.x) {
       nz.emplace_back(m.index_.at(name), v);
       if (v != 0) ++m.posts_[static_cast<size_t>(nz.back().first)];
     }
+    const double yc = s.y - m.intercept_;
+    yy += s.weight * yc * yc;
     for (const auto& [i, vi] : nz) {
-      b(i) += s.weight * vi * (s.y - m.intercept_);
-      for (const auto& [j, vj] : nz) A(i, j) += s.weight * vi * vj;
+      b(i) += s.weight * vi * yc;
+      for (const auto& [j, vj] : nz) XtX(i, j) += s.weight * vi * vj;
+    }
+    for (const auto& [name, v] : s.x) {
+      if (name.rfind("hook=", 0) != 0 || v == 0) continue;
+      auto& [w, sums] = companions[name];
+      w += s.weight;
+      for (const auto& [other, ov] : s.x) {
+        if (is_wording_feature(other)) sums[other] += s.weight * ov;
+      }
     }
   }
+  for (auto& [name, ws] : companions) {
+    for (auto& [other, sum] : ws.second) sum /= ws.first;
+    m.companions_[name] = std::move(ws.second);
+  }
+  // Empirical Bayes, one lambda per family of features (topics, hours, hooks,
+  // personas, ...): the lambdas of largest marginal likelihood, with the noise
+  // variance profiled out: log p(y | lambdas) = -n/2 log(y'Wy - b'A^-1 b)
+  // + sum_f d_f/2 log lambda_f - 1/2 log|A| + const, where A = X'WX + the
+  // prior precision (lambda_f P within family f). Found by coordinate ascent
+  // over the grid, two sweeps. A family that does not matter (personas, for
+  // an audience that never sees them) gets a narrow prior and stops being
+  // explored; one that matters keeps a wide one.
+  std::vector<std::string> families;
+  std::vector<int> family_of_index(static_cast<size_t>(d));
+  for (int i = 0; i < d; ++i) {
+    const std::string f = feature_family(m.names_[static_cast<size_t>(i)]);
+    auto it = std::find(families.begin(), families.end(), f);
+    family_of_index[static_cast<size_t>(i)] = static_cast<int>(it - families.begin());
+    if (it == families.end()) families.push_back(f);
+  }
+  std::vector<double> lambdas(families.size(), fixed_lambda.value_or(kDefaultLambda));
+  const auto precision = [&](const std::vector<double>& l) {
+    Eigen::VectorXd s(d);
+    for (int i = 0; i < d; ++i) s(i) = std::sqrt(l[static_cast<size_t>(family_of_index[i])]);
+    return Eigen::MatrixXd(s.asDiagonal() * P * s.asDiagonal());
+  };
+  const auto log_evidence = [&](const std::vector<double>& l) {
+    const Eigen::LDLT<Eigen::MatrixXd> ldlt(XtX + precision(l));
+    const double q = std::max(1e-12, yy - b.dot(ldlt.solve(b)));
+    double prior = 0;
+    for (int i = 0; i < d; ++i) prior += std::log(l[static_cast<size_t>(family_of_index[i])]);
+    return -0.5 * wsum * std::log(q) + 0.5 * prior - 0.5 * ldlt.vectorD().array().abs().log().sum();
+  };
+  if (!fixed_lambda && wsum >= kMinPostsForEvidence) {
+    const int steps = static_cast<int>(std::lround(2 * std::log2(kMaxLambda / kMinLambda)));
+    for (int sweep = 0; sweep < 2; ++sweep) {
+      for (size_t f = 0; f < families.size(); ++f) {
+        double best = -1e300, best_l = lambdas[f];
+        for (int k = 0; k <= steps; ++k) {
+          lambdas[f] = kMinLambda * std::pow(2.0, k / 2.0);
+          const double e = log_evidence(lambdas);
+          if (e > best) {
+            best = e;
+            best_l = lambdas[f];
+          }
+        }
+        lambdas[f] = best_l;
+      }
+    }
+  }
+  for (size_t f = 0; f < families.size(); ++f) m.lambdas_[families[f]] = lambdas[f];
+  m.lambda_ = fixed_lambda.value_or(kDefaultLambda);
+  const Eigen::MatrixXd A = XtX + precision(lambdas);
   const Eigen::LDLT<Eigen::MatrixXd> ldlt(A);
   m.mean_ = ldlt.solve(b);
   double sse = 0;
@@ -116,11 +212,24 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples, double 
     for (const auto& [name, v] : s.x) pred += m.mean_(m.index_.at(name)) * v;
     sse += s.weight * (s.y - pred) * (s.y - pred);
   }
+  const Eigen::MatrixXd A_inv = ldlt.solve(Eigen::MatrixXd::Identity(d, d));
+  // The fit's effective parameters: the trace of its hat matrix, plus the intercept.
+  const double effective = (A_inv * XtX).trace() + 1;
   // Residual variance, with a floor and a default before there is data.
-  m.noise_var_ = wsum > 2 ? std::max(0.05, sse / std::max(1.0, wsum - 1)) : 1.0;
-  const Eigen::MatrixXd cov = ldlt.solve(Eigen::MatrixXd::Identity(d, d)) * m.noise_var_;
+  m.noise_var_ = wsum > 2 ? std::max(0.05, sse / std::max(1.0, wsum - effective)) : 1.0;
+  const Eigen::MatrixXd cov = A_inv * m.noise_var_;
   m.chol_ = Eigen::LLT<Eigen::MatrixXd>(0.5 * (cov + cov.transpose())).matrixL();
   return m;
+}
+
+double RewardModel::lambda(const std::string& name) const {
+  auto it = lambdas_.find(feature_family(name));
+  return it == lambdas_.end() ? lambda_ : it->second;
+}
+
+FeatureMap RewardModel::companions(const std::string& name) const {
+  auto it = companions_.find(name);
+  return it == companions_.end() ? FeatureMap{} : it->second;
 }
 
 double RewardModel::mean_coefficient(const std::string& name) const {
@@ -130,7 +239,7 @@ double RewardModel::mean_coefficient(const std::string& name) const {
 
 FeatureEvidence RewardModel::evidence(const std::string& name) const {
   auto it = index_.find(name);
-  if (it == index_.end()) return {0, 0, std::sqrt(prior_share(name) * noise_var_ / lambda_)};
+  if (it == index_.end()) return {0, 0, std::sqrt(prior_share(name) * noise_var_ / lambda(name))};
   const auto i = it->second;
   return {posts_.empty() ? 0 : posts_[static_cast<size_t>(i)], mean_(i), chol_.row(i).norm()};
 }
@@ -153,7 +262,7 @@ double RewardModel::Draw::coefficient(const std::string& name) {
   if (it != values_.end()) return it->second;
   // Never seen: its prior.
   const double v = std::normal_distribution<double>(
-      0, scale_ * std::sqrt(prior_share(name) * model_->noise_var_ / model_->lambda_))(*rng_);
+      0, scale_ * std::sqrt(prior_share(name) * model_->noise_var_ / model_->lambda(name)))(*rng_);
   values_[name] = v;
   return v;
 }

@@ -17,10 +17,12 @@
 
 #include <Eigen/Dense>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "learn/feature_map.h"
 
 namespace gl::learn {
@@ -44,6 +46,20 @@ inline constexpr double kInteractionPriorShare = 0.5;
 double prior_share(const std::string& feature_name);
 // What the words add beyond the hook: "length=medium", "numbers", "question", "cta".
 FeatureMap wording_features(const std::string& text);
+bool is_wording_feature(const std::string& name);
+// The family a feature's prior belongs to: "topic", "hour", "hook", "generator",
+// "interaction" (any name with "|"), "wording", "maturity", "repetition".
+std::string feature_family(const std::string& name);
+
+// Repetition as a learned effect: how many of the account's own posts went
+// out on the same topic / with the same hook in the day before `at`
+// ("repeat_topic<24h", "repeat_hook<24h") and in the two days before that
+// ("repeat_topic24-72h", "repeat_hook24-72h"). An audience that tires of a
+// topic gives these negative coefficients; one that does not leaves them at 0.
+// `topic_times` and `hook_times` are the times of the posts on the same topic
+// and with the same hook; those at or after `at` are not counted.
+FeatureMap repetition_features(TimePoint at, const std::vector<TimePoint>& topic_times,
+                               const std::vector<TimePoint>& hook_times);
 
 // How far a post's metrics had grown when read: "age<6h", "age6-24h",
 // "age24-72h" (older is the baseline). Metrics keep growing for days, so a
@@ -69,16 +85,42 @@ struct FeatureEvidence {
   double sd = 0;
 };
 
+// The prior precision ratio lambda (noise variance / a main effect's prior
+// variance) before there is evidence to estimate it, and the range the
+// empirical-Bayes estimate is searched in: prior sd from 2x to 1/8 of the
+// noise sd, in factors of sqrt(2).
+inline constexpr double kDefaultLambda = 3.0;
+inline constexpr double kMinLambda = 0.25, kMaxLambda = 64;
+// Fewer (decay-weighted) posts than this cannot tell prior variances apart.
+inline constexpr double kMinPostsForEvidence = 12;
+
 class RewardModel {
  public:
-  // Ridge prior N(0, noise_var / lambda) on every coefficient; the intercept is the weighted mean.
-  static RewardModel fit(const std::vector<WeightedSample>& samples, double lambda = 3.0);
+  // Ridge prior N(0, noise_var / lambda) on every coefficient (interactions a
+  // share of it, hours correlated); the intercept is the weighted mean.
+  // Without `lambda`, lambda is estimated from the data per family of
+  // features (empirical Bayes: the values on the grid kMinLambda..kMaxLambda
+  // that maximise the marginal likelihood of the rewards), so the prior's
+  // width, and with it how much an untried choice is explored, follows how
+  // much each kind of choice has been seen to matter on this account. The noise variance is the
+  // weighted residual variance on the residual degrees of freedom (posts minus the fit's effective
+  // parameters), so a model with many features and few posts does not think itself certain.
+  static RewardModel fit(const std::vector<WeightedSample>& samples,
+                         std::optional<double> lambda = std::nullopt);
 
   double intercept() const { return intercept_; }
   double noise_var() const { return noise_var_; }
+  // The prior precision ratio of a feature's family (a feature name or a
+  // family name): estimated per family, or the fixed or default lambda.
+  double lambda(const std::string& name) const;
   size_t samples() const { return n_; }
   double mean_coefficient(const std::string& name) const;
   FeatureEvidence evidence(const std::string& name) const;
+  // The wording that came with a choice: for a feature such as "hook=question",
+  // the weighted mean of each wording feature over the posts that had it. A
+  // plan chooses the hook, not the words, so it is scored with the words its
+  // hook brings (a question hook's "question" coefficient belongs to it).
+  FeatureMap companions(const std::string& name) const;
 
   // One posterior draw of all coefficients, its spread scaled by `scale` (1 =
   // the posterior itself); unseen names draw from the prior (cached per draw).
@@ -101,10 +143,12 @@ class RewardModel {
   std::map<std::string, int> index_;
   Eigen::VectorXd mean_;
   std::vector<int> posts_;  // per name: the samples that had it
-  Eigen::MatrixXd chol_;    // lower Cholesky factor of the posterior covariance
+  std::map<std::string, FeatureMap> companions_;
+  std::map<std::string, double> lambdas_;  // per family
+  Eigen::MatrixXd chol_;                   // lower Cholesky factor of the posterior covariance
   double intercept_ = 0;
   double noise_var_ = 1;
-  double lambda_ = 3;
+  double lambda_ = kDefaultLambda;
   size_t n_ = 0;
 };
 

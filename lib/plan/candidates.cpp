@@ -14,6 +14,7 @@ bool same_day(const LocalTime& a, const LocalTime& b) {
 
 std::vector<Slot> candidate_slots(const PlanInputs& in, const PlanOptions& o) {
   constexpr int kHoursAhead = 48;
+  constexpr int kDayAhead = 24;
   constexpr size_t kMaxSlots = 24;
   const auto spacing = std::chrono::duration_cast<TimePoint::duration>(
       std::chrono::duration<double>(o.min_spacing_hours * 3600));
@@ -34,7 +35,13 @@ std::vector<Slot> candidate_slots(const PlanInputs& in, const PlanOptions& o) {
     }
     if (spaced && posts_that_day < o.daily_cap) out.push_back({slot, local.hour});
   }
-  return out;
+  // A post is not deferred past the next day while a slot is free in it.
+  const TimePoint day_end = start + std::chrono::hours(kDayAhead);
+  std::vector<Slot> day;
+  for (const Slot& s : out) {
+    if (s.at < day_end) day.push_back(s);
+  }
+  return day.empty() ? out : day;
 }
 
 std::vector<Slot> off_cooldown(const std::vector<Slot>& slots, const std::vector<TimePoint>& uses,

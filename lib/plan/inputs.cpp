@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "learn/embedding.h"
+#include "learn/text_features.h"
 #include "plan/plan.h"
 
 namespace gl::plan {
@@ -30,6 +31,7 @@ const Formula* PlanInputs::formula(const std::string& key) const {
 void remember(PlanInputs& in, const Plan& plan, const std::string& text) {
   in.scheduled.push_back(plan.slot);
   in.topic_uses[plan.topic].push_back(plan.slot);
+  in.hook_uses[learn::hook_name(learn::analyze_text(text).hook)].push_back(plan.slot);
   in.recent.push_back({text, learn::local_embedding(text)});
 }
 

@@ -51,8 +51,10 @@ struct PlanInputs {
   std::vector<RecentPost> recent;        // the last posts, for duplicate checks
   std::vector<std::string> best_recent;  // the best recent posts, for the LLM prompt
   std::vector<TimePoint> scheduled;      // posts queued or posted around now
-  // When each topic was or will be posted (the last two days and the queue).
+  // When each topic, and each hook, was or will be posted (the last three days
+  // and the queue): the cooldown and the repetition features read them.
   std::map<std::string, std::vector<TimePoint>> topic_uses;
+  std::map<std::string, std::vector<TimePoint>> hook_uses;
   OracleScorer oracle_score;  // only against x-sandbox; empty in production
 
   const Persona* persona(const std::string& name) const;  // nullptr when unknown
@@ -61,8 +63,8 @@ struct PlanInputs {
 
 struct Plan;
 
-// The next plan of the same run sees this one: its slot taken, its topic
-// used at that slot, its text recent.
+// The next plan of the same run sees this one: its slot taken, its topic and
+// its text's hook used at that slot, its text recent.
 void remember(PlanInputs& in, const Plan& plan, const std::string& text);
 
 }  // namespace gl::plan

@@ -32,10 +32,12 @@ struct PlanOptions {
   // plan estimates its probability (400 draws: +-0.025 at worst).
   int thompson_draws = 400;
   double trending_probability = 0.35;  // the seed's rule
-  double topic_cooldown_hours = 12;    // a topic used this recently is not chosen again
-  double min_spacing_hours = 4;        // between two posts
-  int daily_cap = 3;                   // posts per local day
-  int max_draft_attempts = 5;          // then the plan fails and nothing is queued
+  // A user's floor: a topic used this recently is not chosen again. Low by
+  // default: how much repeating a topic costs is learned (repetition features).
+  double topic_cooldown_hours = 4;
+  double min_spacing_hours = 4;  // between two posts
+  int daily_cap = 3;             // posts per local day
+  int max_draft_attempts = 5;    // then the plan fails and nothing is queued
 };
 
 using Distribution = std::map<std::string, double>;

@@ -46,6 +46,29 @@ PlanGrid grid_of(const Candidates& c, const std::vector<std::string>& topics) {
   return g;
 }
 
+// A plan's features as the model was fitted on them: the choices, the wording
+// its hook brings (the hook's companions), and how often its topic and hook
+// went out in the days before its slot.
+learn::FeatureMap plan_features(const PlanInputs& in, const Candidates& c, const PlanGrid& g,
+                                size_t plan) {
+  const std::string& topic = g.key(plan, kTopic);
+  const std::string& hook = g.key(plan, kHook);
+  const std::string& hour = g.key(plan, kHour);
+  learn::FeatureMap x = learn::choice_features(topic, hook, g.key(plan, kPersona), std::stoi(hour));
+  for (const auto& [k, v] : in.reward_model.companions("hook=" + hook)) x[k] = v;
+  static const std::vector<TimePoint> kNone;
+  const auto uses = [](const std::map<std::string, std::vector<TimePoint>>& m,
+                       const std::string& key) -> const std::vector<TimePoint>& {
+    const auto it = m.find(key);
+    return it == m.end() ? kNone : it->second;
+  };
+  const TimePoint slot = c.hours.at(topic).first_slot.at(hour);
+  for (const auto& [k, v] :
+       learn::repetition_features(slot, uses(in.topic_uses, topic), uses(in.hook_uses, hook)))
+    x[k] = v;
+  return x;
+}
+
 // Each plan's features as (coefficient index, value), against one list of names.
 struct CompiledFeatures {
   std::vector<std::string> names;
@@ -53,12 +76,11 @@ struct CompiledFeatures {
   std::vector<std::pair<size_t, double>> entries;
 };
 
-CompiledFeatures compile(const PlanGrid& g) {
+CompiledFeatures compile(const PlanInputs& in, const Candidates& c, const PlanGrid& g) {
   CompiledFeatures out;
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < g.plans.size(); ++i) {
-    const learn::FeatureMap x = learn::choice_features(
-        g.key(i, kTopic), g.key(i, kHook), g.key(i, kPersona), std::stoi(g.key(i, kHour)));
+    const learn::FeatureMap x = plan_features(in, c, g, i);
     for (const auto& [name, v] : x) {
       const auto [it, added] = index.emplace(name, out.names.size());
       if (added) out.names.push_back(name);
@@ -103,7 +125,7 @@ Plan choose_thompson(const PlanInputs& in, const PlanOptions& o, std::mt19937_64
   const Candidates c = candidates(in, o);
   const TopicRule rule = trending_rule(c, o.trending_probability, rng);
   const PlanGrid grid = grid_of(c, rule.trending ? std::vector<std::string>{rule.topic} : c.topics);
-  const CompiledFeatures features = compile(grid);
+  const CompiledFeatures features = compile(in, c, grid);
   const int draws = std::max(1, o.thompson_draws);
   std::vector<size_t> picks;
   std::vector<int> wins(grid.plans.size(), 0);

@@ -95,8 +95,8 @@ TEST_CASE(
     "cap") {
   PlanFixture f;
   plant_history(f.db, 60);
-  Result r =
-      f.plan({"--count", "4", "--seed", "9", "--min-spacing-hours", "4", "--daily-cap", "3"});
+  Result r = f.plan({"--count", "4", "--seed", "9", "--min-spacing-hours", "4", "--daily-cap", "3",
+                     "--topic-cooldown-hours", "12"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(json_lines(r.out).size() == 4);
@@ -113,7 +113,7 @@ TEST_CASE(
       f.db.scalar(
           "SELECT max(n) FROM (SELECT count(*) AS n FROM content_metadata WHERE status = 'queued' "
           "GROUP BY date(scheduled_at)) s") <= "3");
-  // No topic twice within the cooldown.
+  // No topic twice within the cooldown (a user's floor, set to 12 h here).
   CHECK(f.db.scalar(
             "SELECT count(*) - count(DISTINCT topic) FROM content_metadata WHERE status = 'queued' "
             "AND scheduled_at < '" +

@@ -231,6 +231,13 @@ TEST_CASE("the oracle picks its scorer's best topic, hook and hour, and needs a 
 }
 
 TEST_CASE("no topic is planned within its cooldown of another post on it") {
+  // The cooldown is a user's floor (4 h by default, within the default spacing); here 12 h.
+  CHECK(PlanOptions().topic_cooldown_hours == 4);
+  const auto options = [](Policy p) {
+    PlanOptions o = ::options(p);
+    o.topic_cooldown_hours = 12;
+    return o;
+  };
   PlanInputs in = learned_inputs();
   // Sleep, the best topic, was posted at 04:30: it cools until 16:30.
   const TimePoint used = kNow - std::chrono::hours(2);
@@ -473,4 +480,45 @@ TEST_CASE("topics and hooks never tried are explored, not assumed best") {
   // The rationale says there is no evidence for an untried key.
   const auto e = p.rationale.at("evidence");
   if (p.topic == "untried") CHECK(e.at("topic").at("posts") == 0);
+}
+
+TEST_CASE("Thompson learns what repeating a topic costs and plans around it") {
+  // History where sleep is the best topic (+0.6) but a topic posted again
+  // within a day loses 1.2; nothing else matters.
+  std::mt19937_64 rng(21);
+  std::normal_distribution<double> noise(0, 0.3);
+  const std::vector<std::string> topics = {"focus", "nutrition", "sleep"};
+  std::vector<gl::learn::WeightedSample> samples;
+  for (int i = 0; i < 600; ++i) {
+    const std::string topic = topics[rng() % 3];
+    const int repeats = static_cast<int>(rng() % 3 == 0);
+    gl::learn::FeatureMap x =
+        gl::learn::choice_features(topic, "statement", "coach", static_cast<int>(rng() % 24));
+    if (repeats) x["repeat_topic<24h"] = repeats;
+    samples.push_back({x, 2 + (topic == "sleep" ? 0.6 : 0) - 1.2 * repeats + noise(rng), 1});
+  }
+  PlanInputs in = base_inputs();
+  in.reward_model = gl::learn::RewardModel::fit(samples);
+  CHECK(in.reward_model.mean_coefficient("repeat_topic<24h") == Approx(-1.2).margin(0.2));
+  const TimePoint used = kNow - std::chrono::hours(2);
+  // Plans on sleep: all of them, and those within a day of `used`.
+  const auto sleeps = [&](const PlanInputs& inputs) {
+    std::mt19937_64 r(22);
+    PlanOptions o = options(Policy::kThompson);
+    o.topic_cooldown_hours = 0;
+    std::pair<int, int> n{0, 0};
+    for (int i = 0; i < 40; ++i) {
+      const Plan p = choose_plan(inputs, o, r);
+      if (p.topic != "sleep") continue;
+      ++n.first;
+      n.second += gl::hours_between(used, p.slot) <= 24;
+    }
+    return n;
+  };
+  CHECK(sleeps(in).first > 30);
+  CHECK(sleeps(in).second > 25);  // any hour of the day will do
+  // Sleep went out two hours ago: another topic is chosen, or sleep at a slot
+  // a day after that post (05:00 or 06:00 tomorrow).
+  in.topic_uses["sleep"] = {used};
+  CHECK(sleeps(in).second < 4);
 }

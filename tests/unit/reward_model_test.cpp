@@ -5,6 +5,8 @@
 #include <cmath>
 #include <random>
 
+#include "core/clock.h"
+
 using namespace gl::learn;
 
 namespace {
@@ -162,4 +164,100 @@ TEST_CASE("a topic that works only in the evening is learned as a topic x daypar
         Approx(std::sqrt(kInteractionPriorShare) * prior_sd).epsilon(0.03));
   CHECK(flat.evidence("topic=z|evening").sd ==
         Approx(std::sqrt(kInteractionPriorShare) * prior_sd));
+}
+
+TEST_CASE("without a lambda the prior's width is estimated from the data (empirical Bayes)") {
+  // Large planted effects (sd ~0.4 against noise 0.3) call for a wide prior,
+  // no effects at all for a narrow one; both within the searched range.
+  const auto posts = [](int n, double effect_scale, unsigned seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> noise(0, 0.3);
+    std::vector<WeightedSample> out;
+    const double topic[] = {0.5, 0.0, -0.5, 0.3, -0.2, 0.1};
+    for (int i = 0; i < n; ++i) {
+      const int t = static_cast<int>(rng() % 6);
+      // A persona the audience never sees: no effect.
+      const FeatureMap x = {{"topic=" + std::to_string(t), 1},
+                            {"generator=" + std::to_string(rng() % 8), 1}};
+      out.push_back({x, 2 + effect_scale * topic[t] + noise(rng), 1});
+    }
+    return out;
+  };
+  const RewardModel strong = RewardModel::fit(posts(300, 1.0, 11));
+  const RewardModel none = RewardModel::fit(posts(300, 0.0, 11));
+  CHECK(strong.lambda("topic") >= kMinLambda);
+  CHECK(strong.lambda("topic") < kDefaultLambda);
+  CHECK(none.lambda("topic") > 8 * strong.lambda("topic"));
+  CHECK(none.lambda("topic=3") <= kMaxLambda);
+  // Per family: the personas, which do not matter, get a narrow prior beside the topics.
+  CHECK(strong.lambda("generator") > 8 * strong.lambda("topic"));
+  CHECK(feature_family("topic=a|evening") == "interaction");
+  CHECK(feature_family("numbers") == "wording");
+  CHECK(feature_family("hour=7") == "hour");
+  // An unseen topic is explored in proportion: far more widely where topics matter.
+  CHECK(strong.evidence("topic=unseen").sd > 2 * none.evidence("topic=unseen").sd);
+  // The planted effects are still recovered.
+  CHECK(strong.mean_coefficient("topic=0") - strong.mean_coefficient("topic=2") ==
+        Approx(1.0).margin(0.15));
+  // Too few posts to tell: the default prior.
+  CHECK(RewardModel::fit(posts(8, 1.0, 12)).lambda("topic") == kDefaultLambda);
+  // A fixed lambda is kept.
+  CHECK(RewardModel::fit(posts(300, 1.0, 11), 3.0).lambda("topic") == 3.0);
+}
+
+TEST_CASE("the noise variance counts the fit's parameters, so few posts do not look certain") {
+  // 40 posts, 30 topics: nearly one parameter per post. The residuals alone
+  // would say the noise is small; on the residual degrees of freedom it is ~0.09.
+  std::mt19937_64 rng(13);
+  std::normal_distribution<double> noise(0, 0.3);
+  double sum = 0;
+  const int fits = 40;
+  for (int f = 0; f < fits; ++f) {
+    std::vector<WeightedSample> samples;
+    for (int i = 0; i < 40; ++i)
+      samples.push_back({{{"topic=" + std::to_string(rng() % 30), 1}}, 2 + noise(rng), 1});
+    sum += RewardModel::fit(samples, 0.25).noise_var();
+  }
+  CHECK(sum / fits == Approx(0.09).margin(0.03));
+}
+
+TEST_CASE("a hook is scored with the wording it brings") {
+  // Question hooks always carry "question", which earns 0.6; ridge splits the
+  // credit between the two, so the hook alone would look half as good.
+  std::mt19937_64 rng(14);
+  std::normal_distribution<double> noise(0, 0.2);
+  std::vector<WeightedSample> samples;
+  for (int i = 0; i < 400; ++i) {
+    const bool q = rng() % 2 == 0;
+    FeatureMap x = {{q ? "hook=question" : "hook=statement", 1}};
+    if (q) x["question"] = 1;
+    if (rng() % 2) x["numbers"] = 1;
+    samples.push_back({x, 2 + (q ? 0.6 : 0) + noise(rng), 1});
+  }
+  const RewardModel m = RewardModel::fit(samples, 3.0);
+  const FeatureMap with = m.companions("hook=question");
+  CHECK(with.at("question") == 1.0);
+  CHECK(with.at("numbers") == Approx(0.5).margin(0.1));
+  CHECK(m.companions("hook=statement").count("question") == 0);
+  CHECK(m.companions("hook=never").empty());
+  const auto lift = [&](const char* hook) {
+    double s = m.mean_coefficient(std::string("hook=") + hook);
+    for (const auto& [k, v] : m.companions(std::string("hook=") + hook))
+      s += m.mean_coefficient(k) * v;
+    return s;
+  };
+  CHECK(m.mean_coefficient("hook=question") - m.mean_coefficient("hook=statement") < 0.45);
+  CHECK(lift("question") - lift("statement") == Approx(0.6).margin(0.06));
+}
+
+TEST_CASE("repetition features count the same topic and hook in the days before") {
+  const gl::TimePoint at = *gl::parse_iso8601("2026-11-10T12:00:00Z");
+  const auto h = [&](int hours) { return at - std::chrono::hours(hours); };
+  const FeatureMap f =
+      repetition_features(at, {h(3), h(20), h(30), h(80), at, at + std::chrono::hours(2)}, {h(50)});
+  CHECK(f.at("repeat_topic<24h") == 2);
+  CHECK(f.at("repeat_topic24-72h") == 1);
+  CHECK(f.count("repeat_hook<24h") == 0);
+  CHECK(f.at("repeat_hook24-72h") == 1);
+  CHECK(repetition_features(at, {}, {}).empty());
 }
