@@ -150,7 +150,8 @@ def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, explora
                                 "USING (account_id) WHERE a.handle = 'learning' ORDER BY summary_id DESC LIMIT 1"],
                                capture_output=True, text=True)
             summary = json.loads(r.stdout) if r.stdout.strip() else None
-        return {"seed": seed, "curve": curve, "summary": summary, "failures": sum(a.failures for a in accounts)}
+        return {"seed": seed, "curve": curve, "daily": daily_curve(base, accounts, days, end), "plans": posted_plans(db),
+                "summary": summary, "failures": sum(a.failures for a in accounts)}
     finally:
         sandbox.terminate()
         sandbox.wait()
@@ -181,6 +182,38 @@ def learning_curve(base, accounts, days, end):
         w["followers"] += t["followers"]
         w["reward"] += math.log1p(sum(weight * t[SANDBOX_KEYS.get(k, k)] for k, weight in weights.items()))
     return curve
+
+
+def daily_curve(base, accounts, days, end):
+    """Per policy and simulated day: posts and final engagement (for recovery after a drift)."""
+    tweets = http(base + "/sandbox/tweets?now=" + iso(end + dt.timedelta(days=30)))
+    users = {}
+    for a in accounts:
+        me = http(base + "/2/users/me", headers={"Authorization": f'OAuth oauth_token="sim-{a.name}", oauth_signature="x"',
+                                                   "X-Growthloop-Now": iso(START)})
+        users[me["data"]["id"]] = a.name
+    n = math.ceil(days)
+    out = {a.name: [{"posts": 0, "engagement": 0} for _ in range(n)] for a in accounts}
+    for t in tweets:
+        name = users.get(t["author_id"])
+        created = dt.datetime.fromisoformat(t["created_at"].replace("Z", "+00:00"))
+        day = int((created - START).total_seconds() // 86400)
+        if name is None or not 0 <= day < n:
+            continue
+        out[name][day]["posts"] += 1
+        out[name][day]["engagement"] += t["likes"] + t["retweets"] + t["replies"] + t["quotes"] + t["bookmarks"]
+    return out
+
+
+def posted_plans(db):
+    """Every posted plan: account, day since the start, topic, local hour (the account's timezone), hook."""
+    r = subprocess.run(["psql", db, "-qAtXF", "\t", "-c",
+                        "SELECT a.handle, extract(epoch FROM cm.posted_at - '" + iso(START) + "'::timestamptz) / 86400, "
+                        "lower(cm.topic), extract(hour FROM cm.posted_at AT TIME ZONE a.timezone)::int, cm.hook_type "
+                        "FROM content_metadata cm JOIN accounts a USING (account_id) WHERE cm.status = 'posted'"],
+                       capture_output=True, text=True)
+    return [{"account": f[0], "day": float(f[1]), "topic": f[2], "hour": int(f[3]), "hook": f[4]}
+            for f in (line.split("\t") for line in r.stdout.splitlines()) if len(f) == 5]
 
 
 def print_curve(result, policies, out=sys.stdout):
