@@ -33,8 +33,10 @@ def daypart(hour):
     return ["night", "morning", "afternoon", "evening"][hour // 6]
 
 
-def totals(result, policies):
-    return {p: (sum(w["engagement"] for w in result["curve"][p]), sum(w["posts"] for w in result["curve"][p]))
+def totals(result, policies, key="value"):
+    """Per policy: (the score summed over the run, posts). The score is "value", the reward's weighted
+    actions before its log (what every policy maximises), or "engagement" (unweighted)."""
+    return {p: (sum(w[key] for w in result["curve"][p]), sum(w["posts"] for w in result["curve"][p]))
             for p in policies}
 
 
@@ -50,13 +52,13 @@ def late_combo_share(result, days):
 
 
 def recovery_days(result, shift_day):
-    """Days after the shift until learning's trailing 7-day engagement is >= 90% of the oracle's."""
+    """Days after the shift until learning's trailing 7-day value is >= 90% of the oracle's."""
     daily = result["daily"]
     n = len(daily["learning"])
     for d in range(shift_day, n):
         lo = max(shift_day, d - 6)
-        mine = sum(x["engagement"] for x in daily["learning"][lo:d + 1])
-        best = sum(x["engagement"] for x in daily["oracle"][lo:d + 1])
+        mine = sum(x["value"] for x in daily["learning"][lo:d + 1])
+        best = sum(x["value"] for x in daily["oracle"][lo:d + 1])
         if d - lo >= 6 and best > 0 and mine >= 0.9 * best:
             return d - shift_day
     return None
@@ -72,21 +74,29 @@ def main():
     ap.add_argument("--exploration-scales", default="0.1,1.0",
                     help="extra learning accounts at these --exploration values (sensitivity); '' for none")
     ap.add_argument("--lean", action="store_true", help="see bench/simulate.py --lean")
+    ap.add_argument("--no-build", action="store_true",
+                    help="run the tools already built in $BUILD_DIR/bin (e.g. a copy, while the tree is rebuilt)")
+    ap.add_argument("--alt", help="a second build's bin directory: its plan-post runs an extra learning account "
+                                  "(learning_alt) beside the others, e.g. main's planner against a branch's")
     ap.add_argument("--json", default=os.path.join(ROOT, "build", "learning_curve.json"))
     args = ap.parse_args()
-    subprocess.run([os.path.join(ROOT, "scripts/setup")], check=True)
-    subprocess.run([os.path.join(ROOT, "scripts/build"), "tools"], check=True, stdout=subprocess.DEVNULL)
+    if not args.no_build:
+        subprocess.run([os.path.join(ROOT, "scripts/setup")], check=True)
+        subprocess.run([os.path.join(ROOT, "scripts/build"), "tools"], check=True, stdout=subprocess.DEVNULL)
     cluster = subprocess.run([os.path.join(ROOT, "scripts/db"), "start"], check=True, capture_output=True,
                              text=True).stdout.strip()
     seeds = [int(s) for s in args.seeds.split(",")]
     scales = [f"learning_x{round(float(x) * 10):02d}" for x in args.exploration_scales.split(",") if x]
+    alt = ["learning_alt"] if args.alt else []
+    if args.alt:
+        os.environ["GL_BENCH_ALT_BIN"] = simulate.ALT_BIN = args.alt
     runs = []
     for i, path in enumerate(p for p in args.truths.split(",") if p):
         for j, seed in enumerate(seeds):
             extra = scales if i == 0 and j == 0 else []
-            runs.append((f"{os.path.basename(path)[:-5]} seed {seed}", path, seed, POLICIES + extra))
+            runs.append((f"{os.path.basename(path)[:-5]} seed {seed}", path, seed, POLICIES + alt + extra))
     if args.drift:
-        runs.append((f"{os.path.basename(args.drift)[:-5]} seed {seeds[0]}", args.drift, seeds[0], POLICIES))
+        runs.append((f"{os.path.basename(args.drift)[:-5]} seed {seeds[0]}", args.drift, seeds[0], POLICIES + alt))
     results = []
     for label, path, seed, policies in runs:
         with open(path) as f:
@@ -103,33 +113,39 @@ def main():
         sys.stdout.flush()
     with open(args.json, "w") as f:
         json.dump(results, f)
-    print(f"\nTotals over {args.days:g} days: engagement (posts); learning relative to each baseline, "
-          "in totals and per post")
-    print(f"{'run':<26}" + "".join(f"{p:>15}" for p in POLICIES) +
-          f"{'vs best':>9}{'vs rand':>9}{'vs eps':>8}{'/post vs best':>14}{'late combo':>12}{'recovery':>10}")
+    print(f"\nTotals over {args.days:g} days: the reward's value (weighted actions before the log: what every "
+          "policy maximises) and posts; learning relative to each baseline in value, in value per post and in "
+          "plain engagement")
+    shown = POLICIES + (["learning_alt"] if args.alt else [])
+    print(f"{'run':<26}" + "".join(f"{p:>16}" for p in shown) +
+          f"{'vs best':>9}{'vs rand':>9}{'vs eps':>8}{'/post vs best':>14}{'eng vs best':>12}{'late combo':>12}"
+          f"{'recovery':>10}" + (f"{'alt vs best':>12}" if args.alt else ""))
     for r in results:
-        t = totals(r, POLICIES)
+        t = totals(r, shown)
+        e = totals(r, POLICIES, "engagement")
         rel = lambda p: f"{100 * t['learning'][0] / t[p][0]:.0f}%" if t[p][0] else "-"
         per_post = lambda p: t[p][0] / t[p][1] if t[p][1] else 0
         pp = f"{100 * per_post('learning') / per_post('oracle'):.0f}%" if per_post("oracle") else "-"
+        eng = f"{100 * e['learning'][0] / e['oracle'][0]:.0f}%" if e["oracle"][0] else "-"
         combo, share = late_combo_share(r, args.days)
         rec = "-"
         if "shift_day" in r:
             d = recovery_days(r, r["shift_day"])
             rec = f"{d} d" if d is not None else "never"
-        print(f"{r['label']:<26}" + "".join(f"{t[p][0]:>9.0f} ({t[p][1]:>3})" for p in POLICIES) +
-              f"{rel('oracle'):>9}{rel('random'):>9}{rel('epsilon'):>8}{pp:>14}"
-              f"{(f'{100 * share:.0f}%' if share is not None else '-'):>12}{rec:>10}")
+        alt = f"{100 * t['learning_alt'][0] / t['oracle'][0]:>11.0f}%" if args.alt and t["oracle"][0] else ""
+        print(f"{r['label']:<26}" + "".join(f"{t[p][0]:>10.0f} ({t[p][1]:>3})" for p in shown) +
+              f"{rel('oracle'):>9}{rel('random'):>9}{rel('epsilon'):>8}{pp:>14}{eng:>12}"
+              f"{(f'{100 * share:.0f}%' if share is not None else '-'):>12}{rec:>10}{alt}")
         if combo:
             print(f"{'':<26}oracle's late combination: {combo[0]} in the {combo[1]}")
-    first = next((r for r in results if len(r["policies"]) > len(POLICIES)), None)
+    first = next((r for r in results if len([p for p in r["policies"] if p.startswith("learning_x")])), None)
     if first:
-        print(f"\nSensitivity to the exploration scale ({first['label']}): engagement vs best")
+        print(f"\nSensitivity to the exploration scale ({first['label']}): value vs best")
         t = totals(first, first["policies"])
-        for p in ["learning"] + first["policies"][len(POLICIES):]:
+        for p in ["learning"] + [q for q in first["policies"][len(POLICIES):] if q != "learning_alt"]:
             scale = simulate.policy_of(p)[1] or "default"
             print(f"  --exploration {scale}: {100 * t[p][0] / t['oracle'][0]:.0f}% of best, "
-                  f"{t[p][0] / max(1, t[p][1]):.1f} per post")
+                  f"{t[p][0] / max(1, t[p][1]):.1f} value per post")
     if any(r["failures"] for r in results):
         sys.exit("some tool runs failed")
 

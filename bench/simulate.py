@@ -20,13 +20,26 @@ POLICIES = {"learning": "thompson", "random": "random", "epsilon": "epsilon", "o
 LEARNERS = {"learning", "epsilon"}
 TOPICS = ["sleep science", "focus", "strength training", "nutrition myths"]
 START = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+# Posts per local day for every policy. With 3, a policy that prefers the evening could fill only two
+# slots there (4 h apart) while one posting at any hour filled three: totals measured how often a policy
+# posted, not what it chose. With 2 (and the queue filled to 2 within the next day) every policy posts
+# twice a day and chooses the topic, hook, persona and the hours.
+DAILY_CAP = 2
+
+
+# A second build's plan-post (GL_BENCH_ALT_BIN, a bin directory) for the accounts named "<policy>_alt":
+# two planners side by side against the same audience and seed (e.g. main's and a branch's).
+ALT_BIN = os.environ.get("GL_BENCH_ALT_BIN")
 
 
 def policy_of(name):
     """An account's policy and its exploration: "learning_x05" is the learning policy at --exploration 0.5
-    (tenths), for the sensitivity to the exploration scale; every other name is its policy."""
+    (tenths), for the sensitivity to the exploration scale; "learning_alt" the learning policy of
+    GL_BENCH_ALT_BIN's plan-post; every other name is its policy."""
     if name.startswith("learning_x") and name[len("learning_x"):].isdigit():
         return "learning", int(name[len("learning_x"):]) / 10
+    if name.endswith("_alt"):
+        return name[:-len("_alt")], None
     return name, None
 
 
@@ -61,9 +74,11 @@ class Account:
         for k in ("LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL"):
             self.env.pop(k, None)
         self.failures = 0
+        self.must_plan = True  # lean: plan at the first step
 
     def tool(self, *args, stdin=None):
-        r = subprocess.run([os.path.join(BIN, args[0]), "--account", self.name, *args[1:]], env=self.env,
+        bin_dir = ALT_BIN if self.name.endswith("_alt") and args[0] == "plan-post" and ALT_BIN else BIN
+        r = subprocess.run([os.path.join(bin_dir, args[0]), "--account", self.name, *args[1:]], env=self.env,
                            input=stdin, capture_output=True, text=True)
         if r.returncode not in (0, 75):
             self.failures += 1
@@ -74,17 +89,30 @@ class Account:
         t = iso(now)
         seed = str(zlib.crc32(f"{self.name}/{self.seed}/{t}".encode()) % (2**31) + 1)
         extra = ["--exploration", str(self.exploration)] if self.exploration is not None else []
-        self.tool("plan-post", "--now", t, "--fill-to", "2", "--policy", POLICIES[self.policy], "--seed", seed,
-                  "--daily-cap", "3", "--min-spacing-hours", "4", *extra)
+
+        def plan():
+            self.tool("plan-post", "--now", t, "--fill-to", "2", "--policy", POLICIES[self.policy], "--seed", seed,
+                      "--daily-cap", str(DAILY_CAP), "--min-spacing-hours", "4", *extra)
+
+        if self.lean:
+            # Only what changes a plan, for every policy alike: the queue (filled to 2) drops only when
+            # publish posts, so plan-post runs after a step that posted (and every 6 hours); its inputs
+            # are refreshed right before it (epsilon's arms by aggregate); metrics are read every 3 hours
+            # (learning starts at 2 h of age) and before a plan.
+            posted = self.tool("publish", "--now", t).stdout.strip() != ""
+            if posted or self.must_plan or minute_of_day % 360 < step_minutes:
+                self.tool("scrape-metrics", "--now", t, *SCRAPE_ARGS)
+                if self.policy == "epsilon":
+                    self.tool("aggregate", "--now", t)
+                plan()
+                self.must_plan = False
+            elif minute_of_day % 180 < step_minutes:
+                self.tool("scrape-metrics", "--now", t, *SCRAPE_ARGS)
+            return
+        plan()
         self.tool("publish", "--now", t)
         scraped = self.tool("scrape-metrics", "--now", t, *SCRAPE_ARGS)
         if self.policy not in LEARNERS:
-            return
-        if self.lean:
-            # Only what the policy's plans read: Thompson refits its reward model from
-            # learning_posts (scrape-metrics) at every plan; epsilon reads aggregate's arms.
-            if self.policy == "epsilon" and minute_of_day % 120 < step_minutes:
-                self.tool("aggregate", "--now", t)
             return
         self.tool("update-generators", "--now", t, stdin=scraped.stdout)
         if minute_of_day % 60 < step_minutes:
@@ -169,7 +197,8 @@ def learning_curve(base, accounts, days, end):
         users[me["data"]["id"]] = a.name
     weeks = math.ceil(days / 7)
     weights = reward_weights()
-    curve = {a.name: [{"posts": 0, "engagement": 0, "reward": 0.0, "followers": 0.0} for _ in range(weeks)] for a in accounts}
+    curve = {a.name: [{"posts": 0, "engagement": 0, "reward": 0.0, "value": 0.0, "followers": 0.0} for _ in range(weeks)]
+             for a in accounts}
     for t in tweets:
         name = users.get(t["author_id"])
         created = dt.datetime.fromisoformat(t["created_at"].replace("Z", "+00:00"))
@@ -180,7 +209,11 @@ def learning_curve(base, accounts, days, end):
         w["posts"] += 1
         w["engagement"] += t["likes"] + t["retweets"] + t["replies"] + t["quotes"] + t["bookmarks"]
         w["followers"] += t["followers"]
-        w["reward"] += math.log1p(sum(weight * t[SANDBOX_KEYS.get(k, k)] for k, weight in weights.items()))
+        value = sum(weight * t[SANDBOX_KEYS.get(k, k)] for k, weight in weights.items())
+        # value: the reward's weighted actions before its log (what a plan maximises: the reward is
+        # ln(1 + value), so a choice that multiplies value adds to the reward); reward: per-post ln(1 + value)
+        w["value"] += value
+        w["reward"] += math.log1p(value)
     return curve
 
 
@@ -193,7 +226,8 @@ def daily_curve(base, accounts, days, end):
                                                    "X-Growthloop-Now": iso(START)})
         users[me["data"]["id"]] = a.name
     n = math.ceil(days)
-    out = {a.name: [{"posts": 0, "engagement": 0} for _ in range(n)] for a in accounts}
+    weights = reward_weights()
+    out = {a.name: [{"posts": 0, "engagement": 0, "value": 0.0} for _ in range(n)] for a in accounts}
     for t in tweets:
         name = users.get(t["author_id"])
         created = dt.datetime.fromisoformat(t["created_at"].replace("Z", "+00:00"))
@@ -202,6 +236,7 @@ def daily_curve(base, accounts, days, end):
             continue
         out[name][day]["posts"] += 1
         out[name][day]["engagement"] += t["likes"] + t["retweets"] + t["replies"] + t["quotes"] + t["bookmarks"]
+        out[name][day]["value"] += sum(weight * t[SANDBOX_KEYS.get(k, k)] for k, weight in weights.items())
     return out
 
 
@@ -219,16 +254,18 @@ def posted_plans(db):
 def print_curve(result, policies, out=sys.stdout):
     curve = result["curve"]
     weeks = len(next(iter(curve.values())))
-    out.write(f"\nLearning curve, seed {result['seed']}: engagement (likes+retweets+replies+quotes+bookmarks) "
-              f"and followers gained per simulated week\n")
+    out.write(f"\nLearning curve, seed {result['seed']}: per simulated week, the reward's value (its weighted actions "
+              f"before the log, what every policy maximises) and engagement (likes+retweets+replies+quotes+bookmarks)\n")
     out.write("week " + "".join(f"{p:>22}" for p in policies) + "\n")
     for w in range(weeks):
-        out.write(f"{w + 1:>4} " + "".join(f"{curve[p][w]['engagement']:>12.0f} eng {curve[p][w]['followers']:>5.0f} fol"
+        out.write(f"{w + 1:>4} " + "".join(f"{curve[p][w]['value']:>10.0f} v {curve[p][w]['engagement']:>7.0f} e"
                                           for p in policies) + "\n")
-    totals = {p: (sum(x["engagement"] for x in curve[p]), sum(x["followers"] for x in curve[p])) for p in policies}
-    out.write("all  " + "".join(f"{totals[p][0]:>12.0f} eng {totals[p][1]:>5.0f} fol" for p in policies) + "\n")
+    totals = {p: (sum(x["value"] for x in curve[p]), sum(x["engagement"] for x in curve[p])) for p in policies}
+    out.write("all  " + "".join(f"{totals[p][0]:>10.0f} v {totals[p][1]:>7.0f} e" for p in policies) + "\n")
     if "oracle" in totals and totals["oracle"][0] > 0:
-        out.write("vs best " + "".join(f"{100 * totals[p][0] / totals['oracle'][0]:>17.0f}% eng" for p in policies) + "\n")
+        out.write("vs best " + "".join(f"{100 * totals[p][0] / totals['oracle'][0]:>9.0f}% v "
+                                       f"{100 * totals[p][1] / max(1, totals['oracle'][1]):>7.0f}% e"
+                                       for p in policies) + "\n")
 
 
 def main():
