@@ -1,7 +1,9 @@
 // The best possible policy, for benchmarks: a scorer of the hidden truth (the
 // caller's; x-sandbox's POST /sandbox/score in the tools) rates an offline
-// draft of every topic and hook at the topic's first free slot, then every
-// hour of day for the best draft.
+// draft of every topic and hook at every free hour of the topic. (Rating the
+// drafts at the first free slot and then the hours for the best draft missed
+// a topic that wins only at some hours: in evening_topic.json the oracle never
+// posted focus in the evening, the audience's best plan.)
 #include "core/error.h"
 #include "plan/choice.h"
 #include "plan/composer.h"
@@ -24,32 +26,23 @@ Plan choose_oracle(const PlanInputs& in, const PlanOptions& o, std::mt19937_64& 
   const std::vector<std::string> topics =
       rule.trending ? std::vector<std::string>{rule.topic} : c.topics;
   double best = -1e300;
-  std::string topic = topics.front(), text;
+  std::string topic = topics.front(), text, hour = c.hours.at(topic).hours.front();
   learn::HookType hook = learn::HookType::kStatement;
   for (const auto& t : topics) {
+    const HourSlots& slots = c.hours.at(t);
     for (learn::HookType h : learn::kAllHookTypes) {
       std::mt19937_64 draft_rng(rng());
       const std::string draft = compose_offline({t, h, "", ""}, draft_rng);
       if (check_draft(draft, in.recent)) continue;
-      const HourSlots& slots = c.hours.at(t);
-      const double r = in.oracle_score(draft, slots.first_slot.at(slots.hours.front()));
-      if (r > best) {
-        best = r;
-        topic = t;
-        hook = h;
-        text = draft;
-      }
-    }
-  }
-  const HourSlots& slots = c.hours.at(topic);
-  std::string hour = slots.hours.front();
-  if (!text.empty()) {
-    best = -1e300;
-    for (const auto& h : slots.hours) {
-      const double r = in.oracle_score(text, slots.first_slot.at(h));
-      if (r > best) {
-        best = r;
-        hour = h;
+      for (const auto& at : slots.hours) {
+        const double r = in.oracle_score(draft, slots.first_slot.at(at));
+        if (r > best) {
+          best = r;
+          topic = t;
+          hook = h;
+          text = draft;
+          hour = at;
+        }
       }
     }
   }
