@@ -68,6 +68,12 @@ Json nullable(const std::optional<double>& v) { return v ? Json(*v) : Json(nullp
 int plan_post(db::AccountRun& run, const PlanPostOptions& o) {
   const TimePoint now = run.now;
   std::mt19937_64 rng(o.seed ? o.seed : std::random_device{}());
+  // Under cron most runs find the queue full: they stop before loading (and fitting) anything.
+  const int to_plan = posts_to_plan(run, o, now);
+  if (to_plan == 0) {
+    run.stats["planned"] = 0;
+    return 0;
+  }
   plan::PlanInputs in = load_plan_inputs(run, now, o.plan.policy);
   if (in.topics.empty() && in.trending.empty()) {
     throw usage_error("account @" + run.account.handle,
@@ -85,7 +91,6 @@ int plan_post(db::AccountRun& run, const PlanPostOptions& o) {
   if (const auto config = llm::llm_config_from_env(true)) llm.emplace(*config, run.ctx.log);
   const plan::Drafter drafter(in, o.plan, llm ? &*llm : nullptr);
 
-  const int to_plan = posts_to_plan(run, o, now);
   int planned = 0;
   for (; planned < to_plan; ++planned) {
     if (plan::candidate_slots(in, o.plan).empty()) {
