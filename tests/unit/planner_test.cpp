@@ -214,19 +214,22 @@ TEST_CASE("the oracle picks its scorer's best topic, hook and hour, and needs a 
     CHECK(std::string(e.what()).find("x-sandbox") != std::string::npos);
   }
   int calls = 0;
+  // Focus is the best topic only at 21:00 (a topic x hour interaction) and poor
+  // at every other hour; sleep is good at any hour.
   in.oracle_score = [&](const std::string& text, TimePoint at) {
     ++calls;
     const std::string lo = gl::learn::lower(text);
-    return (lo.find("focus") != std::string::npos ? 2.0 : 0.0) +
-           (gl::learn::analyze_text(text).hook == gl::learn::HookType::kHowTo ? 1.0 : 0.0) +
-           (gl::to_local(at, "UTC").hour == 21 ? 0.5 : 0.0);
+    const bool at21 = gl::to_local(at, "UTC").hour == 21;
+    return (lo.find("focus") != std::string::npos ? (at21 ? 2.0 : -1.0) : 0.0) +
+           (lo.find("sleep") != std::string::npos ? 1.0 : 0.0) +
+           (gl::learn::analyze_text(text).hook == gl::learn::HookType::kHowTo ? 1.0 : 0.0);
   };
   const Plan p = choose_oracle(in, options(Policy::kOracle), rng);
   CHECK(p.topic == "focus");
   CHECK(p.hook == "how_to");
   CHECK(p.hour == 21);
   CHECK(gl::learn::lower(p.text).find("focus") != std::string::npos);
-  CHECK(calls == 3 * 8 + 24);  // every topic and hook, then every slot
+  CHECK(calls == 3 * 8 * 24);  // every topic and hook at every free hour
   CHECK(p.whole.p == Approx(p.probabilities.at("generator").p));
 }
 
