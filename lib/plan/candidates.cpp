@@ -35,13 +35,22 @@ std::vector<Slot> candidate_slots(const PlanInputs& in, const PlanOptions& o) {
     }
     if (spaced && posts_that_day < o.daily_cap) out.push_back({slot, local.hour});
   }
-  // A post is not deferred past the next day while a slot is free in it.
-  const TimePoint day_end = start + std::chrono::hours(kDayAhead);
+  // The free slots of the next 24 hours and of the whole local day of the
+  // first free slot: a post is not deferred past a day with room, and when the
+  // next free slot is on a later day (today is full), every free hour of that
+  // day is a candidate. (The next 24 hours alone locked the hours in: with
+  // today full, the only free slot before the same time tomorrow was the hour
+  // just posted, so posts went out at the same two hours every day whatever
+  // a policy knew.)
   std::vector<Slot> day;
-  for (const Slot& s : out) {
-    if (s.at < day_end) day.push_back(s);
+  if (!out.empty()) {
+    const TimePoint day_end = start + std::chrono::hours(kDayAhead);
+    const LocalTime first = to_local(out.front().at, in.timezone);
+    for (const Slot& s : out) {
+      if (s.at < day_end || same_day(to_local(s.at, in.timezone), first)) day.push_back(s);
+    }
   }
-  return day.empty() ? out : day;
+  return day;
 }
 
 std::vector<Slot> off_cooldown(const std::vector<Slot>& slots, const std::vector<TimePoint>& uses,

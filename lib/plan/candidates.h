@@ -18,13 +18,15 @@ struct Slot {
   int local_hour = 0;  // in the account's timezone
 };
 
-// Posting slots on the hour over the next day (the next two when the next day
-// has none; at most 24), within the account's posting hours, that keep
+// Posting slots on the hour within the account's posting hours that keep
 // min_spacing_hours from every scheduled post and leave the local day (in the
-// account's timezone) under the daily cap. Only the next day while it has a
-// free slot: a plan chooses when within the day, not whether to post less
-// often than the cap and spacing allow (planning two days ahead, every policy
-// that knows its best hour queued both posts there, one post a day).
+// account's timezone) under the daily cap: those of the next 24 hours and
+// those of the whole local day of the first such slot (within the next two
+// days, at most 24). A plan chooses when within the day, not whether to post
+// less often than the cap and spacing allow (planning two days ahead, every
+// policy that knew its best hour queued both posts there, one post a day),
+// and not only among the hours a rolling window leaves (posts locked at the
+// same two hours every day).
 std::vector<Slot> candidate_slots(const PlanInputs& in, const PlanOptions& o);
 
 // The cooldown: the slots at least cooldown_hours from every use of a topic,

@@ -316,6 +316,28 @@ TEST_CASE("slots keep the spacing and the daily cap in the account's timezone") 
   }
 }
 
+TEST_CASE("when today is full every free hour of the next day is a candidate") {
+  // Two a day from 07:00 to 23:00: posted at 07:00, 11:00 queued, now 07:00.
+  PlanInputs in = base_inputs();
+  in.now = *gl::parse_iso8601("2026-11-24T07:00:00Z");
+  in.posting_hours = {7, 23};
+  in.scheduled = {*gl::parse_iso8601("2026-11-24T07:00:00Z"),
+                  *gl::parse_iso8601("2026-11-24T11:00:00Z")};
+  PlanOptions o = options(Policy::kRandom);
+  o.daily_cap = 2;
+  o.min_spacing_hours = 4;
+  const auto slots = candidate_slots(in, o);
+  // Not only 07:00 tomorrow (the next 24 hours' one free slot): all 17 hours.
+  REQUIRE(slots.size() == 17);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    CHECK(gl::to_local(slots[i].at, in.timezone).day == 25);
+    CHECK(slots[i].local_hour == 7 + static_cast<int>(i));
+  }
+  // With room today, the next 24 hours as before.
+  in.scheduled = {*gl::parse_iso8601("2026-11-24T07:00:00Z")};
+  CHECK(candidate_slots(in, o).front().at == *gl::parse_iso8601("2026-11-24T11:00:00Z"));
+}
+
 TEST_CASE("the trending rule: 35% trending when there is one, never when there is none") {
   PlanInputs in = learned_inputs();
   in.trending = {"cold plunges"};
