@@ -155,22 +155,14 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples,
     for (auto& [other, sum] : ws.second) sum /= ws.first;
     m.companions_[name] = std::move(ws.second);
   }
-  // Empirical Bayes: lambdas of largest marginal likelihood, with the noise
+  // Empirical Bayes, one lambda per family of features (topics, hours, hooks,
+  // personas, ...): the lambdas of largest marginal likelihood, with the noise
   // variance profiled out: log p(y | lambdas) = -n/2 log(y'Wy - b'A^-1 b)
   // + sum_f d_f/2 log lambda_f - 1/2 log|A| + const, where A = X'WX + the
-  // prior precision (lambda_f P within family f), searched on the grid.
-  // First one lambda shared by every family of choices (topics, hours, hooks,
-  // personas, wording, repetition, interactions at their share): one number
-  // is what a few dozen posts can estimate. Then a family gets a lambda of its
-  // own only where that raises the log marginal likelihood by more than
-  // log(n)/2, the price of one more estimated variance (BIC): with a few dozen
-  // posts, a family's own estimate is mostly noise and ran to the grid's end
-  // (prior sd 1/8 of the noise: topics, hooks and personas all switched off
-  // after 42 posts, bench/learning_curve.py); with hundreds, a family that
-  // does not matter (personas an audience never sees) still gets its narrow
-  // prior and stops being explored. The maturity covariates are not choices:
-  // how much a young post's metrics lack is a fact to measure, not an effect
-  // to doubt, so their prior is the widest on the grid.
+  // prior precision (lambda_f P within family f). Found by coordinate ascent
+  // over the grid, two sweeps. A family that does not matter (personas, for
+  // an audience that never sees them) gets a narrow prior and stops being
+  // explored; one that matters keeps a wide one.
   std::vector<std::string> families;
   std::vector<int> family_of_index(static_cast<size_t>(d));
   for (int i = 0; i < d; ++i) {
@@ -179,12 +171,7 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples,
     family_of_index[static_cast<size_t>(i)] = static_cast<int>(it - families.begin());
     if (it == families.end()) families.push_back(f);
   }
-  const double start = fixed_lambda.value_or(kDefaultLambda);
-  std::vector<double> lambdas(families.size(), start);
-  const auto nuisance = [&](size_t f) { return families[f] == "maturity"; };
-  for (size_t f = 0; f < families.size(); ++f) {
-    if (nuisance(f)) lambdas[f] = kMinLambda;
-  }
+  std::vector<double> lambdas(families.size(), fixed_lambda.value_or(kDefaultLambda));
   const auto precision = [&](const std::vector<double>& l) {
     Eigen::VectorXd s(d);
     for (int i = 0; i < d; ++i) s(i) = std::sqrt(l[static_cast<size_t>(family_of_index[i])]);
@@ -197,47 +184,25 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples,
     for (int i = 0; i < d; ++i) prior += std::log(l[static_cast<size_t>(family_of_index[i])]);
     return -0.5 * wsum * std::log(q) + 0.5 * prior - 0.5 * ldlt.vectorD().array().abs().log().sum();
   };
-  double shared = start;
   if (!fixed_lambda && wsum >= kMinPostsForEvidence) {
     const int steps = static_cast<int>(std::lround(2 * std::log2(kMaxLambda / kMinLambda)));
-    const auto grid = [&](int k) { return kMinLambda * std::pow(2.0, k / 2.0); };
-    // The shared lambda.
-    double best = -1e300;
-    for (int k = 0; k <= steps; ++k) {
-      for (size_t f = 0; f < families.size(); ++f) {
-        if (!nuisance(f)) lambdas[f] = grid(k);
-      }
-      const double e = log_evidence(lambdas);
-      if (e > best) {
-        best = e;
-        shared = grid(k);
-      }
-    }
-    for (size_t f = 0; f < families.size(); ++f) {
-      if (!nuisance(f)) lambdas[f] = shared;
-    }
-    // A family's own lambda, where the evidence pays for it.
-    const double price = 0.5 * std::log(wsum);
     for (int sweep = 0; sweep < 2; ++sweep) {
       for (size_t f = 0; f < families.size(); ++f) {
-        if (nuisance(f)) continue;
-        lambdas[f] = shared;
-        const double base = log_evidence(lambdas);
-        double top = base, top_l = shared;
+        double best = -1e300, best_l = lambdas[f];
         for (int k = 0; k <= steps; ++k) {
-          lambdas[f] = grid(k);
+          lambdas[f] = kMinLambda * std::pow(2.0, k / 2.0);
           const double e = log_evidence(lambdas);
-          if (e > top) {
-            top = e;
-            top_l = grid(k);
+          if (e > best) {
+            best = e;
+            best_l = lambdas[f];
           }
         }
-        lambdas[f] = top > base + price ? top_l : shared;
+        lambdas[f] = best_l;
       }
     }
   }
   for (size_t f = 0; f < families.size(); ++f) m.lambdas_[families[f]] = lambdas[f];
-  m.lambda_ = shared;  // a family without posts yet
+  m.lambda_ = fixed_lambda.value_or(kDefaultLambda);
   const Eigen::MatrixXd A = XtX + precision(lambdas);
   const Eigen::LDLT<Eigen::MatrixXd> ldlt(A);
   m.mean_ = ldlt.solve(b);

@@ -98,18 +98,13 @@ class RewardModel {
  public:
   // Ridge prior N(0, noise_var / lambda) on every coefficient (interactions a
   // share of it, hours correlated); the intercept is the weighted mean.
-  // Without `lambda`, lambda is estimated from the data (empirical Bayes: the
-  // value on the grid kMinLambda..kMaxLambda that maximises the marginal
-  // likelihood of the rewards): one lambda shared by the families of choices,
-  // and a family's own only where the marginal likelihood gains more than
-  // log(posts)/2 by it (the price of an estimated variance), so the prior's
+  // Without `lambda`, lambda is estimated from the data per family of
+  // features (empirical Bayes: the values on the grid kMinLambda..kMaxLambda
+  // that maximise the marginal likelihood of the rewards), so the prior's
   // width, and with it how much an untried choice is explored, follows how
-  // much each kind of choice has been seen to matter on this account without
-  // a few dozen posts switching a whole family off. The maturity covariates
-  // keep the widest prior. The noise variance is the weighted residual
-  // variance on the residual degrees of freedom (posts minus the fit's
-  // effective parameters), so a model with many features and few posts does
-  // not think itself certain.
+  // much each kind of choice has been seen to matter on this account. The noise variance is the
+  // weighted residual variance on the residual degrees of freedom (posts minus the fit's effective
+  // parameters), so a model with many features and few posts does not think itself certain.
   static RewardModel fit(const std::vector<WeightedSample>& samples,
                          std::optional<double> lambda = std::nullopt);
 
