@@ -69,25 +69,27 @@ def main():
     ap.add_argument("--log-policy", default="random", help="plan-post --policy of the logged simulation")
     ap.add_argument("--policies", default="logged,random,epsilon:0.2,thompson,fixed:topic=sleep")
     ap.add_argument("--truth", default=os.path.join(ROOT, "bench/audiences/quiet.json"))
-    ap.add_argument("--truth-samples", type=int, default=8)
+    ap.add_argument("--truth-samples", type=int, default=16)
     args = ap.parse_args()
     cluster = os.environ.get("DATABASE_URL") or subprocess.run([os.path.join(ROOT, "scripts/db"), "start"],
                                                                capture_output=True, text=True).stdout.strip()
     policies = args.policies.split(",")
-    print(f"{'seed':>4} {'policy':<20} {'estimator':<9} {'estimate':>8} {'truth':>8} {'bias':>7} {'width':>6} "
-          f"{'covers':>6} {'ess':>6} {'posts':>5}")
+    # covers: the interval holds the truth within the truth's own 95% Monte-Carlo margin (+-).
+    print(f"{'seed':>4} {'policy':<20} {'estimator':<9} {'estimate':>8} {'truth':>8} {'+-':>6} {'bias':>7} "
+          f"{'width':>6} {'covers':>6} {'ess':>6} {'posts':>5}")
     for seed in map(int, args.seeds.split(",")):
         lines = seed_lines(seed, args.days, args.log_policy, policies, args.truth, args.truth_samples, cluster)
         truth = {j["policy"]: j["value"] for j in lines if j["estimator"] == "truth"}
+        margin = {j["policy"]: 1.96 * j.get("mc_error", 0) for j in lines if j["estimator"] == "truth"}
         for j in lines:
             if j["estimator"] == "truth":
                 continue
-            t = truth.get(j["policy"])
+            t, m = truth.get(j["policy"]), margin.get(j["policy"], 0)
             if j.get("value") is None:
-                print(f"{seed:>4} {j['policy']:<20} {j['estimator']:<9} {'-':>8} {t:>8.3f}  {j.get('warning')}")
+                print(f"{seed:>4} {j['policy']:<20} {j['estimator']:<9} {'-':>8} {t:>8.3f} {m:>6.3f}  {j.get('warning')}")
                 continue
-            covers = j["ci_low"] <= t <= j["ci_high"]
-            print(f"{seed:>4} {j['policy']:<20} {j['estimator']:<9} {j['value']:>8.3f} {t:>8.3f} "
+            covers = j["ci_low"] - m <= t <= j["ci_high"] + m
+            print(f"{seed:>4} {j['policy']:<20} {j['estimator']:<9} {j['value']:>8.3f} {t:>8.3f} {m:>6.3f} "
                   f"{j['value'] - t:>+7.3f} {j['ci_high'] - j['ci_low']:>6.3f} {str(covers):>6} {j['ess']:>6.1f} "
                   f"{j['posts']:>5}")
 

@@ -14,6 +14,7 @@
 #include "jobs/plan_inputs.h"
 #include "jobs/policy_estimates.h"
 #include "learn/off_policy.h"
+#include "learn/stats.h"
 #include "learn/text_features.h"
 #include "plan/composer.h"
 
@@ -232,27 +233,32 @@ int evaluate(db::AccountRun& run, const EvaluateOptions& o) {
       // The truth: x-sandbox's expected reward of the logged post itself, or
       // of plans drawn from the target, each written by the offline composer
       // and posted at its hour's last slot up to the logged post (slot_before).
-      double total = 0;
+      // A target's truth is itself a Monte-Carlo mean: its sd (mc_error)
+      // is the spread of each post's samples over their number, summed over
+      // posts (0 for logged, whose posts are scored themselves).
+      double total = 0, variance = 0;
       for (size_t i = 0; i < usable.size(); ++i) {
         const LoggedPost& p = *usable[i];
         if (policy.kind == PolicyKind::kLogged) {
           total += score(p.content, p.posted_at);
           continue;
         }
-        double s = 0;
-        const auto plans = contexts[i]->sample(o.truth_samples, truth_rng);
-        for (const auto& c : plans) {
+        std::vector<double> scores;
+        for (const auto& c : contexts[i]->sample(o.truth_samples, truth_rng)) {
           plan::DraftRequest req;
           req.topic = c.topic;
           req.generator = c.persona;
           if (!learn::parse_hook(c.hook, req.hook)) req.hook = learn::HookType::kStatement;
-          s += score(plan::compose_offline(req, truth_rng),
-                     slot_before(p.posted_at, c.hour, run.account.timezone));
+          scores.push_back(score(plan::compose_offline(req, truth_rng),
+                                 slot_before(p.posted_at, c.hour, run.account.timezone)));
         }
-        total += s / static_cast<double>(plans.size());
+        total += learn::mean(scores);
+        variance += learn::variance(scores) / static_cast<double>(scores.size());
       }
+      const auto n = static_cast<double>(usable.size());
       Json j = base(policy, "truth");
-      j["value"] = total / static_cast<double>(usable.size());
+      j["value"] = total / n;
+      j["mc_error"] = std::sqrt(variance) / n;
       j["samples"] = policy.kind == PolicyKind::kLogged ? 1 : o.truth_samples;
       lines.push_back(j);
     }
