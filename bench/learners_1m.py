@@ -5,7 +5,7 @@ for all accounts, next to the plain SQL aggregate it needs (the floor).
 
 Run from a clean clone: bench/learners_1m.py  [--accounts 100 --posts 10000]
 """
-import argparse, concurrent.futures, os, subprocess, sys, time
+import argparse, concurrent.futures, datetime, os, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(os.environ.get("BUILD_DIR", os.path.join(ROOT, "build")), "bin")
@@ -13,19 +13,15 @@ TOOLS = ["update-generators", "extract-formulas", "learn-hourly", "aggregate"]
 NOW = "2026-11-20T12:00:00Z"
 
 GENERATE = """
-INSERT INTO accounts (handle, timezone, topics)
-SELECT 'bench' || a, 'America/New_York', ARRAY['sleep', 'focus', 'strength', 'nutrition']
-FROM generate_series(1, {accounts}) a;
-
 CREATE TEMP TABLE p AS
 SELECT a.account_id, n, gen_random_uuid() AS decision_id,
        (1900000000000000000 + a.account_id * 100000 + n)::text AS tweet_id,
-       (ARRAY['sleep', 'focus', 'strength', 'nutrition'])[1 + n % 4] AS topic,
-       (SELECT array_agg(generator_name ORDER BY generator_name) FROM generators)[1 + (n / 4) % 22] AS generator,
-       (ARRAY['surprising_stat', 'question', 'list', 'how_to', 'myth_busting', 'statement'])[1 + (n / 7) % 6] AS hook,
-       timestamptz '{now}' - make_interval(mins => n * 13 + 180) AS posted_at,
+       (ARRAY['sleep', 'focus', 'strength', 'nutrition'])[1 + abs(n) % 4] AS topic,
+       (SELECT array_agg(generator_name ORDER BY generator_name) FROM generators)[1 + (abs(n) / 4) % 22] AS generator,
+       (ARRAY['surprising_stat', 'question', 'list', 'how_to', 'myth_busting', 'statement'])[1 + (abs(n) / 7) % 6] AS hook,
+       coalesce({posted}, timestamptz '{now}' - make_interval(mins => n * 13 + 180)) AS posted_at,
        (300 + 2000 * random() * (1 + (n % 4 = 0)::int))::bigint AS impressions
-FROM accounts a, generate_series(1, {posts}) n;
+FROM accounts a, generate_series({first}, {last}) n WHERE a.handle LIKE {handles};
 
 INSERT INTO content_metadata (account_id, decision_id, generator_name, topic, hook_type, content, status,
   scheduled_at, posted_at, tweet_id, metrics_state, last_collected_at, next_collect_at, actual_impressions,
@@ -49,14 +45,18 @@ SELECT o.account_id, o.tweet_id, o.decision_id, cm.content, cm.generator_name, c
        extract(dow FROM cm.posted_at AT TIME ZONE 'America/New_York'), o.impressions, o.likes, o.retweets,
        o.replies, o.quotes, o.bookmarks, o.profile_clicks, o.engagement_rate, o.followers_gained, true, true, true,
        o.collected_at
-FROM outcomes o JOIN content_metadata cm USING (account_id, decision_id);
+FROM outcomes o JOIN content_metadata cm USING (account_id, decision_id) JOIN p USING (account_id, decision_id);
 
 INSERT INTO tweet_metrics (account_id, tweet_id, collected_at, decision_id, age_hours, impressions, likes,
   retweets, replies, quotes, bookmarks, profile_clicks, engagement_rate, metrics_source)
 SELECT account_id, tweet_id, posted_at + make_interval(hours => h), decision_id, h,
        impressions * h / 24, impressions * h / 24 / 40, 0, 0, 0, 0, impressions * h / 24 / 250, 0.03, 'organic'
 FROM p, unnest(ARRAY[1, 6, 24]) h;
-ANALYZE;
+"""
+ACCOUNTS = """
+INSERT INTO accounts (handle, timezone, topics)
+SELECT 'bench' || a, 'America/New_York', ARRAY['sleep', 'focus', 'strength', 'nutrition']
+FROM generate_series(1, {accounts}) a;
 """
 
 # The floor: the plain aggregates the learners need, for one account and for all.
@@ -77,10 +77,10 @@ def psql(db, sql):
                           capture_output=True, text=True).stdout
 
 
-def run_tool(db, tool, account):
+def run_tool(db, tool, account, now=NOW, extra=()):
     env = dict(os.environ, DATABASE_URL=db)
     start = time.monotonic()
-    p = subprocess.Popen([os.path.join(BIN, tool), "--account", account, "--now", NOW], env=env,
+    p = subprocess.Popen([os.path.join(BIN, tool), "--account", account, "--now", now, *extra], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(p.pid, 0)
     err = p.stderr.read().decode()
@@ -95,45 +95,83 @@ def timed_sql(db, sql):
     return time.monotonic() - start
 
 
+def has_flag(tool, flag):
+    return flag in subprocess.run([os.path.join(BIN, tool), "--help"], capture_output=True, text=True).stdout
+
+
+def at(hours):
+    start = datetime.datetime.strptime(NOW, "%Y-%m-%dT%H:%M:%SZ")
+    return (start + datetime.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--accounts", type=int, default=100)
     ap.add_argument("--posts", type=int, default=10000)
     ap.add_argument("--sample", type=int, default=5, help="accounts timed one by one")
+    ap.add_argument("--reuse", action="store_true", help="keep the database of a previous run (no setup, no build)")
+    ap.add_argument("--all", action="store_true", help="also time all accounts, 2 at a time")
     args = ap.parse_args()
-    subprocess.run([os.path.join(ROOT, "scripts/setup")], check=True)
-    subprocess.run([os.path.join(ROOT, "scripts/build")], check=True, stdout=subprocess.DEVNULL)
+    if not args.reuse:
+        subprocess.run([os.path.join(ROOT, "scripts/setup")], check=True)
+        subprocess.run([os.path.join(ROOT, "scripts/build")], check=True, stdout=subprocess.DEVNULL)
     cluster = subprocess.run([os.path.join(ROOT, "scripts/db"), "start"], check=True, capture_output=True,
                              text=True).stdout.strip()
-    psql(cluster, "DROP DATABASE IF EXISTS bench_learners")
-    psql(cluster, "CREATE DATABASE bench_learners")
     db = cluster.rsplit("/", 1)[0] + "/bench_learners"
+    if not args.reuse:
+        psql(cluster, "DROP DATABASE IF EXISTS bench_learners")
+        psql(cluster, "CREATE DATABASE bench_learners")
     subprocess.run([os.path.join(BIN, "migrate")], env=dict(os.environ, DATABASE_URL=db), check=True,
                    capture_output=True)
-    t0 = time.monotonic()
-    psql(db, GENERATE.format(accounts=args.accounts, posts=args.posts, now=NOW))
-    print(f"generated {args.accounts} accounts x {args.posts} posts "
-          f"({psql(db, 'SELECT count(*) FROM learning_posts').strip()} posts, "
-          f"{psql(db, 'SELECT count(*) FROM tweet_metrics').strip()} snapshots) in {time.monotonic() - t0:.0f} s")
+    if not args.reuse:
+        t0 = time.monotonic()
+        psql(db, ACCOUNTS.format(accounts=args.accounts) +
+             GENERATE.format(first=1, last=args.posts, handles="'bench%'", now=NOW, posted="NULL::timestamptz") + "ANALYZE;")
+        print(f"generated {args.accounts} accounts x {args.posts} posts "
+              f"({psql(db, 'SELECT count(*) FROM learning_posts').strip()} posts, "
+              f"{psql(db, 'SELECT count(*) FROM tweet_metrics').strip()} snapshots) in {time.monotonic() - t0:.0f} s")
+    base = int(psql(db, "SELECT coalesce(max(count), 0) FROM (SELECT count(*) FROM job_runs GROUP BY account_id) c"))
 
-    print(f"\nper account (median of {args.sample} accounts with {args.posts} posts each)")
-    print(f"{'tool':<20}{'wall s':>10}{'peak MiB':>10}{'SQL floor s':>13}")
-    for tool in TOOLS:
-        walls, mems, floors = [], [], []
-        for a in range(1, args.sample + 1):
-            w, m = run_tool(db, tool, f"bench{a}")
-            walls.append(w)
+    # Three runs per tool and account, as the crontab meets them: "first" (--full where the tool has
+    # it: everything recomputed), "idle" an hour later with nothing new, "new post" after one more
+    # post and its snapshots arrived. Each hour of a new run is distinct from every earlier one.
+    print(f"\nper account (median of {args.sample} accounts with {args.posts} posts each), {os.getloadavg()[0]:.1f} load")
+    print(f"{'tool':<20}{'first s':>9}{'idle s':>9}{'new post s':>11}{'peak MiB':>10}{'SQL floor s':>13}"
+          f"{'new/floor':>10}")
+    mid = lambda xs: sorted(xs)[len(xs) // 2]
+    offset = 10 * base + 1  # hours after NOW, past every earlier run of this database
+    rows = {tool: ([], [], [], [], []) for tool in TOOLS}
+    for a in range(1, args.sample + 1):
+        account = f"bench{a}"
+        for k, tool in enumerate(TOOLS):
+            first, idle, new, mems, floors = rows[tool]
+            h = offset + 3 * k
+            w, m = run_tool(db, tool, account, at(h), ["--full"] if has_flag(tool, "--full") else [])
+            first.append(w)
+            mems.append(m)
+            w, m = run_tool(db, tool, account, at(h + 1))
+            idle.append(w)
+            n = -(offset + 3 * k)  # a post newer than the previous ones, passing the gates at h + 2
+            psql(db, GENERATE.format(first=n, last=n, handles=f"'{account}'", now=at(h + 2),
+                                     posted=f"timestamptz '{at(h + 2 - 2.5)}'"))
+            w, m = run_tool(db, tool, account, at(h + 2))
+            new.append(w)
             mems.append(m)
             floors.append(timed_sql(db, FLOOR[tool].format(a=a)))
-        mid = lambda xs: sorted(xs)[len(xs) // 2]
-        print(f"{tool:<20}{mid(walls):>10.2f}{max(mems):>10.1f}{mid(floors):>13.3f}")
+    for tool in TOOLS:
+        first, idle, new, mems, floors = rows[tool]
+        print(f"{tool:<20}{mid(first):>9.3f}{mid(idle):>9.3f}{mid(new):>11.3f}{max(mems):>10.1f}"
+              f"{mid(floors):>13.3f}{mid(new) / mid(floors):>9.1f}x")
 
+    if not args.all:
+        return
     print(f"\nall {args.accounts} accounts (2 at a time, as two cron workers would)")
     print(f"{'tool':<20}{'wall s':>10}{'peak MiB':>10}{'SQL floor s':>13}")
     for tool in TOOLS:
         start = time.monotonic()
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-            results = list(pool.map(lambda a: run_tool(db, tool, f"bench{a}"), range(1, args.accounts + 1)))
+            results = list(pool.map(lambda a: run_tool(db, tool, f"bench{a}", at(offset + 20)),
+                                    range(1, args.accounts + 1)))
         wall = time.monotonic() - start
         floor = timed_sql(db, FLOOR[tool].replace("account_id = {a} AND ", "").replace("GROUP BY 1", "GROUP BY account_id, 1"))
         print(f"{tool:<20}{wall:>10.1f}{max(m for _, m in results):>10.1f}{floor:>13.2f}")
