@@ -5,6 +5,7 @@
 #include "core/json_lines.h"
 #include "db/pg_array.h"
 #include "jobs/arms.h"
+#include "jobs/learner_watermark.h"
 #include "jobs/learning_data.h"
 #include "jobs/training.h"
 #include "learn/embedding.h"
@@ -126,24 +127,34 @@ long long embed_new_posts(db::AccountRun& run) {
   } else {
     for (const auto& p : posts) vectors.push_back(learn::local_embedding(p.second));
   }
-  pqxx::work w(run.conn);
+  // One statement: each vector as the text of a real[] literal, cast in SQL.
+  db::PgArray ids, dims, literals;
   for (size_t i = 0; i < posts.size(); ++i) {
     db::PgArray v;
     for (float x : vectors[i]) v.add(std::optional<double>(x));
-    w.exec_params0(
-        "INSERT INTO content_embeddings (account_id, decision_id, model, dims, embedding, "
-        "created_at) "
-        "VALUES ($1, $2, $3, $4, $5::real[], $6) ON CONFLICT DO NOTHING",
-        run.account.id, posts[i].first, model, static_cast<int>(vectors[i].size()), v.str(),
-        format_iso8601(run.now));
+    ids.add_text(posts[i].first);
+    dims.add(std::optional<long long>(static_cast<long long>(vectors[i].size())));
+    literals.add_text(v.str());
   }
+  pqxx::work w(run.conn);
+  w.exec_params0(
+      "INSERT INTO content_embeddings (account_id, decision_id, model, dims, embedding, "
+      "created_at) "
+      "SELECT $1, u.d::uuid, $2, u.n, u.e::real[], $3 FROM unnest($4::text[], $5::int[], "
+      "$6::text[]) AS u(d, n, e) ON CONFLICT DO NOTHING",
+      run.account.id, model, format_iso8601(run.now), ids.str(), dims.str(), literals.str());
   w.commit();
   return static_cast<long long>(posts.size());
 }
 
 }  // namespace
 
-int aggregate(db::AccountRun& run) {
+int aggregate(db::AccountRun& run, const AggregateOptions& options) {
+  LearnerWatermark mark(run, options.full);
+  if (mark.unchanged()) {
+    for (const Json& j : mark.previous_output()) emit(j);
+    return 0;
+  }
   Json out = {{"at", format_iso8601(run.now)}};
   out["rollup_24h"] = rollup(run);
   out["bandit_arms"] = update_bandit_arms(run);
@@ -162,6 +173,7 @@ int aggregate(db::AccountRun& run) {
   run.stats["embedded"] = out["embedded"];
   run.stats["retrained"] = retrained.size();
   emit(out);
+  mark.record({out});
   return 0;
 }
 

@@ -10,6 +10,10 @@ namespace gl::jobs {
 inline constexpr long long kRetrainAfterNewPosts = 10;
 inline constexpr const char* kBanditFamilies[] = {"topic", "hour", "tag", "generator", "formula"};
 
-int aggregate(db::AccountRun& run);
+struct AggregateOptions {
+  bool full = false;  // run even when nothing changed (jobs/learner_watermark.h)
+};
+
+int aggregate(db::AccountRun& run, const AggregateOptions& options);
 
 }  // namespace gl::jobs

@@ -5,7 +5,9 @@
 #include "core/error.h"
 #include "core/json_lines.h"
 #include "db/connection.h"
+#include "jobs/learner_watermark.h"
 #include "jobs/learning_data.h"
+#include "jobs/post_text.h"
 
 namespace gl::jobs {
 
@@ -22,8 +24,8 @@ void own_posts(pqxx::transaction_base& t, const LearningScope& scope,
       t,
       "SELECT g.tweet_id, g.content, g.generator_name, g.impressions::float8, g.engagement_rate, "
       "  g.followers_gained, "
-      "  (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM gated) "
-      "FROM gated g WHERE g.success");
+      "  (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM gated), " +
+          post_text_columns() + " FROM gated g " + post_text_join("g") + " WHERE g.success");
   for (const auto& r : rows) {
     FormulaObservation o;
     o.tweet_id = r[0].as<std::string>();
@@ -34,6 +36,10 @@ void own_posts(pqxx::transaction_base& t, const LearningScope& scope,
     o.engagement_rate = db::optional_double(r[4]);
     o.followers_gained = db::optional_double(r[5]);
     o.baseline_log_views = r[6].as<double>();
+    if (auto text = read_post_text_columns(r, 7)) {
+      o.analyzed = std::move(text->features);
+      o.unavailable_notice = text->unavailable_notice;
+    }
     out.push_back(std::move(o));
   }
 }
@@ -190,7 +196,15 @@ int extract_formulas(db::AccountRun& run, const ExtractFormulasOptions& options)
                         "no such persona; known: " + r[1].as<std::string>(""));
     }
   }
+  // A persona's formulas are printed from a run of their own: never skipped.
+  LearnerWatermark mark(run, options.full || !options.generator.empty());
+  if (mark.unchanged()) {
+    for (const Json& j : mark.previous_output()) emit(j);
+    return 0;
+  }
+  run.stats["texts_analysed"] = store_post_texts(run);
   const auto all = refresh_formulas(run);
+  std::vector<Json> out;
   long long printed = 0, total = 0;
   for (const auto& [format, formulas] : all) {
     total += static_cast<long long>(formulas.size());
@@ -199,9 +213,11 @@ int extract_formulas(db::AccountRun& run, const ExtractFormulasOptions& options)
       Json j = formula_json(f);
       j["format"] = format;
       emit(j);
+      out.push_back(std::move(j));
       ++printed;
     }
   }
+  if (options.generator.empty()) mark.record(out);
   run.stats["formulas"] = total;
   run.stats["printed"] = printed;
   return 0;

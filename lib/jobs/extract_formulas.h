@@ -14,11 +14,13 @@ namespace gl::jobs {
 
 struct ExtractFormulasOptions {
   std::string generator;  // print only the formulas this persona can use
+  bool full = false;      // run even when nothing changed (jobs/learner_watermark.h)
 };
 
 int extract_formulas(db::AccountRun& run, const ExtractFormulasOptions& options);
 
-// Re-extracts and stores every format's formulas; returns them by format.
+// Re-extracts and stores every format's formulas; returns them by format. The
+// caller stores the posts' text analyses first (store_post_texts).
 std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(db::AccountRun& run);
 
 }  // namespace gl::jobs

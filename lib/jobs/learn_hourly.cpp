@@ -5,7 +5,9 @@
 #include "core/json_lines.h"
 #include "jobs/arms.h"
 #include "jobs/extract_formulas.h"
+#include "jobs/learner_watermark.h"
 #include "jobs/learning_data.h"
+#include "jobs/post_text.h"
 #include "jobs/training.h"
 #include "learn/bandit.h"
 #include "learn/stats.h"
@@ -168,7 +170,38 @@ Json learning_summary(db::AccountRun& run, const std::string& format) {
 
 }  // namespace
 
-int learn_hourly(db::AccountRun& run) {
+namespace {
+
+void store_summary(db::AccountRun& run, const Json& summary) {
+  if (run.ctx.common.dry_run) return;
+  pqxx::work w(run.conn);
+  w.exec_params0(
+      "INSERT INTO learning_summaries (account_id, created_at, summary) VALUES ($1, $2, "
+      "$3::jsonb)",
+      run.account.id, format_iso8601(run.now), summary.dump());
+  w.commit();
+}
+
+void summary_stats(db::AccountRun& run, const Json& summary) {
+  run.stats["posts_used"] = summary["posts_used"];
+  run.stats["posts_skipped"] = summary["posts_skipped"];
+  run.stats["predictor_trained"] = summary["predictor"].value("trained", false);
+}
+
+}  // namespace
+
+int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
+  LearnerWatermark mark(run, options.full);
+  if (mark.unchanged()) {
+    for (Json summary : mark.previous_output()) {
+      summary["at"] = format_iso8601(run.now);
+      store_summary(run, summary);
+      summary_stats(run, summary);
+      emit(summary);
+    }
+    return 0;
+  }
+  run.stats["texts_analysed"] = store_post_texts(run);
   Json summary = learning_summary(run, "single");
   summary["format"] = "single";
   summary["at"] = format_iso8601(run.now);
@@ -186,18 +219,10 @@ int learn_hourly(db::AccountRun& run) {
   for (const auto& [format, fs] : refresh_formulas(run))
     formulas += static_cast<long long>(fs.size());
   summary["formulas"] = formulas;
-  if (!run.ctx.common.dry_run) {
-    pqxx::work w(run.conn);
-    w.exec_params0(
-        "INSERT INTO learning_summaries (account_id, created_at, summary) VALUES ($1, $2, "
-        "$3::jsonb)",
-        run.account.id, format_iso8601(run.now), summary.dump());
-    w.commit();
-  }
-  run.stats["posts_used"] = summary["posts_used"];
-  run.stats["posts_skipped"] = summary["posts_skipped"];
-  run.stats["predictor_trained"] = summary["predictor"].value("trained", false);
+  store_summary(run, summary);
+  summary_stats(run, summary);
   emit(summary);
+  mark.record({summary});
   return 0;
 }
 

@@ -12,6 +12,12 @@ namespace gl::jobs {
 // longer than two half-lives of the bandits' decay (14 days).
 inline constexpr double kStaleAfterDays = 30;
 
-int learn_hourly(db::AccountRun& run);
+struct LearnHourlyOptions {
+  bool full = false;  // run even when nothing changed (jobs/learner_watermark.h)
+};
+
+// Unchanged inputs: the last summary again, stored with this run's time, so
+// the summaries stay one per run.
+int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options);
 
 }  // namespace gl::jobs

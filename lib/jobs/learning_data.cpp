@@ -1,6 +1,7 @@
 #include "jobs/learning_data.h"
 
 #include "db/connection.h"
+#include "jobs/post_text.h"
 
 namespace gl::jobs {
 
@@ -44,9 +45,9 @@ std::vector<LearnedPost> load(pqxx::transaction_base& t, const LearningScope& sc
       "    FROM content_metadata p WHERE p.account_id = lp.account_id AND p.status = 'posted' "
       "      AND p.posted_at < lp.posted_at)) / 3600, 24), " +
           counts_sql("lp") + ", lp.followers_gained, lp.engagement_rate, " + reward +
-          ", extract(epoch FROM lp.collected_at - lp.posted_at)::float8 / 3600, lp.available "
-          "FROM " +
-          relation + " lp ORDER BY lp.posted_at DESC, lp.tweet_id DESC LIMIT " + limit_param +
+          ", extract(epoch FROM lp.collected_at - lp.posted_at)::float8 / 3600, lp.available, " +
+          post_text_columns() + " FROM " + relation + " lp " + post_text_join("lp") +
+          " ORDER BY lp.posted_at DESC, lp.tweet_id DESC LIMIT " + limit_param +
           ") s ORDER BY 10, 1");
   std::vector<LearnedPost> out;
   for (const auto& r : rows) {
@@ -69,6 +70,10 @@ std::vector<LearnedPost> load(pqxx::transaction_base& t, const LearningScope& sc
     p.reward = r[22].as<double>();
     p.age_at_collection_hours = r[23].as<double>();
     p.available = r[24].as<bool>();
+    if (auto text = read_post_text_columns(r, 25)) {
+      p.text = std::move(text->features);
+      p.unavailable_notice = text->unavailable_notice;
+    }
     out.push_back(std::move(p));
   }
   return out;

@@ -11,6 +11,7 @@
 #include "core/json_lines.h"
 #include "jobs/learning_sql.h"
 #include "learn/rules.h"
+#include "learn/text_features.h"
 
 namespace gl::jobs {
 
@@ -30,6 +31,9 @@ struct LearnedPost {
   std::optional<double> engagement_rate;
   double reward = 0;  // 0 for a post that does not pass the gates (load_posts)
   bool available = true;
+  // The stored analysis of the content (jobs/post_text.h); none when not stored yet.
+  std::optional<learn::TextFeatures> text;
+  bool unavailable_notice = false;  // valid with `text`
 };
 
 // The newest `limit` gated posts of the scope's format, oldest first.

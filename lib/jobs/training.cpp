@@ -93,7 +93,8 @@ Json train_predictor(db::AccountRun& run, const std::string& format) {
     if (!gates.passed) ++views_unknown;
     posts.push_back({{p.content, p.topic, p.generator, p.formula, p.hour, p.weekday,
                       p.spacing_hours, followers[i]},
-                     p.metrics});
+                     p.metrics,
+                     p.text});
     newest = p.posted_at;
   }
 

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "jobs/arms.h"
+#include "jobs/learner_watermark.h"
 #include "jobs/learning_data.h"
 
 namespace gl::jobs {
@@ -31,7 +32,14 @@ std::set<std::string> generators_from_stdin() {
 }
 
 int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& options) {
+  // Generators named on stdin update only themselves: never skipped, no watermark.
+  LearnerWatermark mark(run, options.full || !options.only.empty());
+  if (mark.unchanged()) {
+    for (const Json& j : mark.previous_output()) emit(j);
+    return 0;
+  }
   const std::string now_text = format_iso8601(run.now);
+  std::vector<Json> out;
   pqxx::work w(run.conn);
   Json report = Json::object();
   long long written = 0;
@@ -118,21 +126,23 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
             prefs.dump(), trend.dump(), now_text);
         ++written;
       }
-      emit({{"generator", arm.key},
-            {"format", format},
-            {"rank", rank},
-            {"posts", arm.posts},
-            {"mean_views", g.mean_views},
-            {"median_views", g.median_views},
-            {"mean_engagement_rate", opt_json(g.mean_er)},
-            {"followers_per_1000_views", opt_json(g.followers_per_1000)},
-            {"score", arm.mean_reward},
-            {"confidence", arm.confidence},
-            {"topic_preferences", prefs},
-            {"trend", trend}});
+      out.push_back({{"generator", arm.key},
+                     {"format", format},
+                     {"rank", rank},
+                     {"posts", arm.posts},
+                     {"mean_views", g.mean_views},
+                     {"median_views", g.median_views},
+                     {"mean_engagement_rate", opt_json(g.mean_er)},
+                     {"followers_per_1000_views", opt_json(g.followers_per_1000)},
+                     {"score", arm.mean_reward},
+                     {"confidence", arm.confidence},
+                     {"topic_preferences", prefs},
+                     {"trend", trend}});
     }
   }
   w.commit();
+  for (const Json& j : out) emit(j);
+  if (options.only.empty()) mark.record(out);
   run.stats["formats"] = report;
   run.stats["generators_written"] = written;
   if (report.empty()) run.ctx.log.info("no post has passed the learning gates yet");

@@ -12,6 +12,7 @@ namespace gl::jobs {
 
 struct UpdateGeneratorsOptions {
   std::set<std::string> only;  // generators named on stdin (scrape-metrics output); empty = all
+  bool full = false;           // run even when nothing changed (jobs/learner_watermark.h)
 };
 
 int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& options);

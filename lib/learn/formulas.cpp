@@ -158,12 +158,12 @@ std::vector<Member> own_members(const std::vector<FormulaObservation>& own,
       ++r.skipped[kSkipDuplicateTweet];
       continue;
     }
-    if (is_unavailable_notice(o.text)) {
+    if (o.analyzed ? o.unavailable_notice : is_unavailable_notice(o.text)) {
       ++r.skipped[kSkipNotice];
       continue;
     }
     Member x;
-    x.features = analyze_text(o.text);
+    x.features = o.analyzed ? *o.analyzed : analyze_text(o.text);
     if (x.features.words == 0) {
       ++r.skipped[kSkipNoProse];
       continue;
@@ -215,7 +215,8 @@ const Member* representative(const std::vector<const Member*>& members) {
   const double mid = median(lifts);
   const Member* best = nullptr;
   for (const Member* m : members) {
-    if (!is_sentence(m->features, *m->text)) continue;
+    // is_sentence without its notice check: no member is a notice (both sources drop them).
+    if (m->features.words < kMinExampleWords) continue;
     const double d = std::fabs(m->lift - mid);
     const double best_d = best ? std::fabs(best->lift - mid) : 0;
     if (!best || d < best_d || (d == best_d && *m->tweet_id < *best->tweet_id)) best = m;

@@ -52,6 +52,9 @@ struct FormulaObservation {
   std::optional<double> engagement_rate;
   std::optional<double> followers_gained;  // own posts only
   double baseline_log_views = 0;           // the median ln(views) of our gated posts
+  // analyze_text(text) and is_unavailable_notice(text) when already known (stored).
+  std::optional<TextFeatures> analyzed;
+  bool unavailable_notice = false;  // valid with `analyzed`
 };
 
 // A row of vi_tweets or peer_posts as stored: every one is read, the report says

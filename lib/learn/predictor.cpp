@@ -22,8 +22,11 @@ std::string target_name(Target t) {
   return "unknown";
 }
 
-FeatureMap features_of(const PostFeatures& p, std::optional<double> baseline) {
-  const TextFeatures t = analyze_text(p.text);
+FeatureMap features_of(const PostFeatures& p, std::optional<double> baseline,
+                       const TextFeatures* analyzed) {
+  std::optional<TextFeatures> fresh;
+  if (!analyzed) fresh = analyze_text(p.text);
+  const TextFeatures& t = analyzed ? *analyzed : *fresh;
   FeatureMap f;
   f[std::string("hook=") + hook_name(t.hook)] = 1;
   f["length=" + t.length_band] = 1;
@@ -297,7 +300,12 @@ void fill_unknown(FeatureMap& x, const std::map<std::string, double>& fills) {
   }
 }
 
-std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& posts) {
+std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& given) {
+  // Each post's text is read once for the three targets.
+  std::vector<PredictorPost> posts = given;
+  for (auto& p : posts) {
+    if (!p.analyzed) p.analyzed = analyze_text(p.features.text);
+  }
   std::vector<TargetModel> out;
   for (Target t : kTargets) {
     TargetModel m;
@@ -307,7 +315,7 @@ std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& posts
     for (const auto& p : posts) {
       const auto y = target_value(p.counts, t);
       if (!y) continue;
-      samples.push_back({features_of(p.features, recent_baseline(previous)), *y});
+      samples.push_back({features_of(p.features, recent_baseline(previous), &*p.analyzed), *y});
       previous.push_back(*y);
     }
     m.known = static_cast<int>(samples.size());

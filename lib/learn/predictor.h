@@ -16,6 +16,7 @@
 
 #include "learn/feature_map.h"
 #include "learn/post_counts.h"
+#include "learn/text_features.h"
 
 namespace gl::learn {
 
@@ -40,12 +41,15 @@ struct PostFeatures {
 
 // The features of a post. `baseline` is the account's recent baseline of the
 // target being predicted (recent_baseline); unknown before its first post.
-FeatureMap features_of(const PostFeatures& p, std::optional<double> baseline = std::nullopt);
+// `analyzed` is analyze_text(p.text) when already known.
+FeatureMap features_of(const PostFeatures& p, std::optional<double> baseline = std::nullopt,
+                       const TextFeatures* analyzed = nullptr);
 
 // A post as the predictor learns from it: its features and X's counters.
 struct PredictorPost {
   PostFeatures features;
   PostCounts counts;
+  std::optional<TextFeatures> analyzed;  // analyze_text(features.text) when stored
 };
 
 // The target's value for a post; nullopt when X did not report what it needs.

@@ -34,6 +34,11 @@ const char* hook_label(HookType h);  // "Surprising stat"
 // Also takes "contrarian" (the labels' name) for kContrarian.
 bool parse_hook(const std::string& name, HookType& out);
 
+// The version of analyze_text's results. Bump it with any change to what
+// analyze_text returns: stored analyses (post_text_features) of another
+// version are analysed again.
+inline constexpr int kTextFeaturesVersion = 1;
+
 struct TextFeatures {
   HookType hook = HookType::kStatement;
   std::string hook_rule;          // the rule that read the hook ("list.items"), "" for a statement

@@ -11,8 +11,15 @@ int main(int argc, char** argv) {
       "Roll up the last 24 h, update the bandit arms, embed new posts, retrain when due."};
   spec.check_config = [] { gl::llm::llm_config_from_env(/*need_chat_model=*/false); };
   spec.all_accounts = gl::db::run_all_accounts;
-  return gl::run_tool(spec, argc, argv, nullptr, [&](gl::ToolContext& ctx) {
-    return gl::db::run_for_account(
-        ctx, [](gl::db::AccountRun& run) { return gl::jobs::aggregate(run); });
-  });
+  gl::jobs::AggregateOptions options;
+  return gl::run_tool(
+      spec, argc, argv,
+      [&](CLI::App& app) {
+        app.add_flag("--full", options.full,
+                     "recompute even when nothing changed since the last run");
+      },
+      [&](gl::ToolContext& ctx) {
+        return gl::db::run_for_account(
+            ctx, [&](gl::db::AccountRun& run) { return gl::jobs::aggregate(run, options); });
+      });
 }

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
       [&](CLI::App& app) {
         app.add_option("--generator", options.generator,
                        "print only this persona's formulas, best first");
+        app.add_flag("--full", options.full,
+                     "recompute even when nothing changed since the last run");
       },
       [&](gl::ToolContext& ctx) {
         return gl::db::run_for_account(

@@ -11,6 +11,7 @@
 
 int main(int argc, char** argv) {
   bool print_rules = false;
+  gl::jobs::LearnHourlyOptions options;
   gl::ToolSpec spec{"learn-hourly",
                     "Train the engagement predictor and write the learning summary."};
   spec.all_accounts = gl::db::run_all_accounts;
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
         app.add_flag("--print-rules", print_rules,
                      "print the learning gates, success rule and reward weights as JSON and exit "
                      "(no database)");
+        app.add_flag("--full", options.full,
+                     "recompute even when nothing changed since the last run");
       },
       [&](gl::ToolContext& ctx) {
         if (print_rules) {
@@ -27,6 +30,6 @@ int main(int argc, char** argv) {
           return 0;
         }
         return gl::db::run_for_account(
-            ctx, [](gl::db::AccountRun& run) { return gl::jobs::learn_hourly(run); });
+            ctx, [&](gl::db::AccountRun& run) { return gl::jobs::learn_hourly(run, options); });
       });
 }

@@ -12,9 +12,16 @@ int main(int argc, char** argv) {
       "to update only the generators it names."};
   spec.all_accounts = gl::db::run_all_accounts;
   spec.stdin_by_account = true;
-  return gl::run_tool(spec, argc, argv, nullptr, [&](gl::ToolContext& ctx) {
-    options.only = gl::jobs::generators_from_stdin();
-    return gl::db::run_for_account(
-        ctx, [&](gl::db::AccountRun& run) { return gl::jobs::update_generators(run, options); });
-  });
+  return gl::run_tool(
+      spec, argc, argv,
+      [&](CLI::App& app) {
+        app.add_flag("--full", options.full,
+                     "recompute even when nothing changed since the last run");
+      },
+      [&](gl::ToolContext& ctx) {
+        options.only = gl::jobs::generators_from_stdin();
+        return gl::db::run_for_account(ctx, [&](gl::db::AccountRun& run) {
+          return gl::jobs::update_generators(run, options);
+        });
+      });
 }

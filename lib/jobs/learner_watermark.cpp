@@ -1,0 +1,75 @@
+#include "jobs/learner_watermark.h"
+
+#include <sstream>
+
+#include "learn/rules.h"
+#include "learn/text_features.h"
+
+namespace gl::jobs {
+
+namespace {
+
+// One row of text; every part is an aggregate over one account's rows, by index.
+constexpr const char* kInputs =
+    "SELECT concat_ws(' | ', "
+    "  (SELECT concat_ws(',', count(*), count(*) FILTER (WHERE posted_at <= $2::timestamptz - "
+    "     make_interval(secs => $3)), count(*) FILTER (WHERE available), max(collected_at), "
+    "     max(posted_at), sum(followers_gained)) "
+    "   FROM learning_posts WHERE account_id = $1 AND posted_at <= $2), "
+    "  (SELECT concat_ws(',', count(*) FILTER (WHERE status = 'posted'), max(posted_at), "
+    "     count(*) FILTER (WHERE status IN ('queued', 'posting')), max(created_at), "
+    "     count(*) FILTER (WHERE posted_at > $2::timestamptz - interval '24 hours' "
+    "       AND posted_at <= $2)) "
+    "   FROM content_metadata WHERE account_id = $1), "
+    "  (SELECT concat_ws(',', count(*), max(taken_at)) FROM follower_snapshots "
+    "   WHERE account_id = $1), "
+    "  (SELECT concat_ws(',', count(*), max(collected_at)) FROM vi_tweets WHERE account_id = $1), "
+    "  (SELECT concat_ws(',', count(*), max(collected_at)) FROM peer_posts WHERE account_id = $1), "
+    "  (SELECT concat_ws(',', count(*), max(collected_at)) FROM reply_metrics "
+    "   WHERE account_id = $1), "
+    "  to_char($2::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD'), $4::text)";
+
+}  // namespace
+
+LearnerWatermark::LearnerWatermark(db::AccountRun& run, bool full) : run_(run), full_(full) {
+  pqxx::read_transaction t(run.conn);
+  inputs_ = t.exec_params1(kInputs, run.account.id, format_iso8601(run.now),
+                           learn::kGates.min_age_hours * 3600,
+                           "text " + std::to_string(learn::kTextFeaturesVersion))[0]
+                .as<std::string>();
+}
+
+bool LearnerWatermark::unchanged() {
+  if (full_) return false;
+  pqxx::read_transaction t(run_.conn);
+  const auto r = t.exec_params(
+      "SELECT inputs, output FROM learner_watermarks WHERE account_id = $1 AND tool = $2",
+      run_.account.id, run_.ctx.tool);
+  if (r.empty() || r[0][0].as<std::string>() != inputs_) return false;
+  previous_output_ = r[0][1].as<std::string>();
+  run_.stats["skipped"] = "unchanged";
+  run_.ctx.log.info("nothing changed since the last run: skipped (--full runs anyway)");
+  return true;
+}
+
+std::vector<Json> LearnerWatermark::previous_output() const {
+  std::istringstream in(previous_output_);
+  return read_json_lines(in, "learner_watermarks.output");
+}
+
+void LearnerWatermark::record(const std::vector<Json>& output) {
+  if (run_.ctx.common.dry_run) return;
+  std::string lines;
+  for (const Json& j : output)
+    lines += j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+  pqxx::work w(run_.conn);
+  w.exec_params0(
+      "INSERT INTO learner_watermarks (account_id, tool, inputs, output, run_at) "
+      "VALUES ($1, $2, $3, $4, $5) "
+      "ON CONFLICT (account_id, tool) DO UPDATE SET inputs = excluded.inputs, "
+      "output = excluded.output, run_at = excluded.run_at",
+      run_.account.id, run_.ctx.tool, inputs_, lines, format_iso8601(run_.now));
+  w.commit();
+}
+
+}  // namespace gl::jobs

@@ -1,0 +1,47 @@
+// The idle tick of a learner: a fingerprint of everything its run reads for
+// the account at `now`, compared with the fingerprint of its last successful
+// run. Unchanged, the learner does nothing else and says so in its stats
+// ("skipped": "unchanged") and prints what the last run printed (its stored
+// JSON lines: what a run on the same inputs would print); --full always runs.
+//
+// The fingerprint covers: the account's learning_posts (how many, how many
+// past the age gate at `now`, newest snapshot, newest post, availability,
+// follows), its posts and queue in content_metadata, the posts of the last
+// 24 h (aggregate's roll-up), follower snapshots, the outside rows
+// (vi_tweets, peer_posts, reply_metrics), the UTC day of `now` (decay and
+// staleness move with time: a full run at least once a day), and the text
+// analysis' version.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/json_lines.h"
+#include "db/job_run.h"
+
+namespace gl::jobs {
+
+class LearnerWatermark {
+ public:
+  // Reads the fingerprint before the learner reads anything, so what arrives
+  // during the run makes the next run a full one.
+  LearnerWatermark(db::AccountRun& run, bool full);
+
+  // True when the inputs equal those of the last successful run (never with
+  // --full); then run.stats says "skipped": "unchanged".
+  bool unchanged();
+  // After unchanged(): the JSON lines the last run printed.
+  std::vector<Json> previous_output() const;
+
+  // Stores the fingerprint and the lines printed after a successful full run
+  // (not in a dry run).
+  void record(const std::vector<Json>& output);
+
+ private:
+  db::AccountRun& run_;
+  bool full_;
+  std::string inputs_;
+  std::string previous_output_;
+};
+
+}  // namespace gl::jobs

@@ -1,0 +1,126 @@
+#include "jobs/post_text.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "db/pg_array.h"
+#include "learn/formulas.h"
+
+namespace gl::jobs {
+
+namespace {
+
+std::string join_body(const std::vector<std::string>& body) {
+  std::string out;
+  for (const auto& b : body) out += (out.empty() ? "" : "+") + b;
+  return out;
+}
+
+std::vector<std::string> split_body(const std::string& body) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  while (from < body.size()) {
+    const size_t plus = body.find('+', from);
+    const size_t to = plus == std::string::npos ? body.size() : plus;
+    out.push_back(body.substr(from, to - from));
+    from = to + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+PostText read_post_text(const std::string& content) {
+  PostText p;
+  p.features = learn::analyze_text(content);
+  p.unavailable_notice = learn::is_unavailable_notice(content);
+  return p;
+}
+
+long long store_post_texts(db::AccountRun& run) {
+  if (run.ctx.common.dry_run) return 0;
+  pqxx::work w(run.conn);
+  const auto rows = w.exec_params(
+      "SELECT lp.decision_id::text, lp.content, md5(lp.content) FROM learning_posts lp " +
+          post_text_join("lp") + " WHERE lp.account_id = $1 AND ptf.decision_id IS NULL",
+      run.account.id);
+  if (rows.empty()) return 0;
+  std::vector<db::PgArray> cols(15);
+  for (const auto& r : rows) {
+    const PostText p = read_post_text(r[1].as<std::string>());
+    const learn::TextFeatures& f = p.features;
+    cols[0].add_text(r[0].as<std::string>());
+    cols[1].add_text(r[2].as<std::string>());
+    cols[2].add_text(std::string(learn::hook_name(f.hook)));
+    cols[3].add_text(join_body(f.body));
+    cols[4].add_text(f.length_band);
+    cols[5].add(std::optional<long long>(f.weighted_length));
+    cols[6].add(std::optional<long long>(f.words));
+    cols[7].add(f.has_numbers);
+    cols[8].add(f.has_stat);
+    cols[9].add(f.has_question);
+    cols[10].add(f.has_cta);
+    cols[11].add(f.has_url);
+    cols[12].add(p.unavailable_notice);
+    cols[13].add_text(f.prose);
+  }
+  w.exec_params0(
+      "INSERT INTO post_text_features (account_id, decision_id, version, content_md5, hook_type, "
+      "  body, length_band, weighted_length, words, has_numbers, has_stat, has_question, has_cta, "
+      "  has_url, unavailable_notice, prose) "
+      "SELECT $1, u.* FROM (SELECT u.d::uuid, $2::int, u.m, u.h, u.b, u.l, u.wl, u.w, u.n, u.s, "
+      "  u.q, u.c, u.url, u.notice, u.prose FROM unnest($3::text[], $4::text[], $5::text[], "
+      "  $6::text[], $7::text[], $8::int[], $9::int[], $10::bool[], $11::bool[], $12::bool[], "
+      "  $13::bool[], $14::bool[], $15::bool[], $16::text[]) "
+      "  AS u(d, m, h, b, l, wl, w, n, s, q, c, url, notice, prose)) u "
+      "ON CONFLICT (account_id, decision_id) DO UPDATE SET version = excluded.version, "
+      "  content_md5 = excluded.content_md5, hook_type = excluded.hook_type, "
+      "  body = excluded.body, length_band = excluded.length_band, "
+      "  weighted_length = excluded.weighted_length, words = excluded.words, "
+      "  has_numbers = excluded.has_numbers, has_stat = excluded.has_stat, "
+      "  has_question = excluded.has_question, has_cta = excluded.has_cta, "
+      "  has_url = excluded.has_url, unavailable_notice = excluded.unavailable_notice, "
+      "  prose = excluded.prose",
+      run.account.id, learn::kTextFeaturesVersion, cols[0].str(), cols[1].str(), cols[2].str(),
+      cols[3].str(), cols[4].str(), cols[5].str(), cols[6].str(), cols[7].str(), cols[8].str(),
+      cols[9].str(), cols[10].str(), cols[11].str(), cols[12].str(), cols[13].str());
+  w.commit();
+  return static_cast<long long>(rows.size());
+}
+
+std::string post_text_columns() {
+  return "ptf.hook_type, ptf.body, ptf.length_band, ptf.weighted_length, ptf.words, "
+         "ptf.has_numbers, ptf.has_stat, ptf.has_question, ptf.has_cta, ptf.has_url, "
+         "ptf.unavailable_notice, ptf.prose";
+}
+
+std::string post_text_join(const std::string& alias) {
+  return fmt::format(
+      "LEFT JOIN post_text_features ptf ON ptf.account_id = {0}.account_id "
+      "AND ptf.decision_id = {0}.decision_id AND ptf.version = {1} "
+      "AND ptf.content_md5 = md5({0}.content)",
+      alias, learn::kTextFeaturesVersion);
+}
+
+std::optional<PostText> read_post_text_columns(const pqxx::row& r, int first) {
+  if (r[first].is_null()) return std::nullopt;
+  PostText p;
+  learn::TextFeatures& f = p.features;
+  const auto at = [&](int i) { return r[first + i]; };
+  if (!learn::parse_hook(at(0).as<std::string>(), f.hook)) return std::nullopt;
+  f.body = split_body(at(1).as<std::string>());
+  f.length_band = at(2).as<std::string>();
+  f.weighted_length = at(3).as<int>();
+  f.words = at(4).as<int>();
+  f.has_numbers = at(5).as<bool>();
+  f.has_stat = at(6).as<bool>();
+  f.has_question = at(7).as<bool>();
+  f.has_cta = at(8).as<bool>();
+  f.has_url = at(9).as<bool>();
+  p.unavailable_notice = at(10).as<bool>();
+  f.prose = at(11).as<std::string>();
+  return p;
+}
+
+}  // namespace gl::jobs

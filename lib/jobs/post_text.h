@@ -1,0 +1,40 @@
+// A post's text as the learners read it (learn::analyze_text and whether it
+// is one of X's unavailable notices), analysed once per post and stored in
+// post_text_features instead of at every run: the analysis is most of a
+// learner's CPU (ICU and std::regex), and a post's content does not change.
+//
+// Backfill: by the learners, on first sight of a post without a current row
+// (none, an older learn::kTextFeaturesVersion, or other content). migrate is
+// plain SQL and cannot run the C++ analysis; the write path (metrics_write)
+// would tie every scrape to it. A post a learner has not met yet is analysed
+// by the learner that meets it, once.
+#pragma once
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "db/job_run.h"
+#include "learn/text_features.h"
+
+namespace gl::jobs {
+
+struct PostText {
+  learn::TextFeatures features;  // entities and numbers are not stored
+  bool unavailable_notice = false;
+};
+
+PostText read_post_text(const std::string& content);
+
+// Analyses and stores the account's learning_posts without a current row (not
+// in a dry run: the loaders then analyse them in memory). Returns how many.
+long long store_post_texts(db::AccountRun& run);
+
+// The stored analysis' columns for a SELECT, over alias `ptf` joined by
+// post_text_join (NULL when no current row), read back by read_post_text_columns.
+std::string post_text_columns();
+// LEFT JOIN of post_text_features ptf to the learning_posts row `alias`.
+std::string post_text_join(const std::string& alias);
+std::optional<PostText> read_post_text_columns(const pqxx::row& r, int first);
+
+}  // namespace gl::jobs

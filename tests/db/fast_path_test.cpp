@@ -1,0 +1,173 @@
+// The learners' fast path (stored text analyses, the idle tick) against a run
+// from scratch on the same data: the same tables and the same JSON, within
+// floating-point tolerance. A db-tier test: the learners need no X.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "support/planted.h"
+
+using namespace gl::test;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kEarlier = "2026-11-17T12:00:00Z";  // three days before kPlantedNow
+constexpr const char* kLearners[] = {"update-generators", "extract-formulas", "learn-hourly",
+                                     "aggregate"};
+
+// A history with texts of several kinds, and a few snapshots newer than kEarlier.
+void history(TestDb& db) {
+  plant_history(db, 150);
+  plant_ungated(db, 6);
+  pqxx::work w(db.conn());
+  const std::string text =
+      "CASE right(tweet_id, 1) "
+      "WHEN '1' THEN 'Why does ' || topic || ' matter at night? Reply with your best tip.' "
+      "WHEN '2' THEN '3 ways to improve ' || topic || E':\\n1. Walk\\n2. Read\\n3. Rest' "
+      "WHEN '3' THEN 'Most people think ' || topic || ' is about effort. It is not: it is "
+      "about timing, every single day. Follow for more.' "
+      "WHEN '4' THEN 'I tried 30 days of better ' || topic || ' and here is what I learned "
+      "about myself https://example.com/' || tweet_id "
+      "ELSE content END";
+  w.exec("UPDATE content_metadata SET content = " + text);
+  w.exec("UPDATE learning_posts SET content = " + text);
+  w.exec(
+      "UPDATE learning_posts SET likes = likes + 7, collected_at = '2026-11-19T12:00:00Z' "
+      "WHERE right(tweet_id, 1) IN ('5', '6')");
+  w.commit();
+}
+
+Result learner(TestDb& db, const std::string& tool, const std::string& now,
+               std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {tool, "--now", now};
+  args.insert(args.end(), extra.begin(), extra.end());
+  Result r = run(args, db.url());
+  INFO(tool << ": " << r.err);
+  REQUIRE(r.exit_code == 0);
+  return r;
+}
+
+std::vector<json> lines(const std::string& out) {
+  std::vector<json> v;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) v.push_back(json::parse(line));
+  return v;
+}
+
+// Equal but for rounding, and for the keys that count runs rather than learn.
+void same(const json& a, const json& b, const std::string& at) {
+  INFO(at);
+  if (a.is_number() && b.is_number()) {
+    const double x = a.get<double>(), y = b.get<double>();
+    CHECK(std::fabs(x - y) <= 1e-9 * std::max({1.0, std::fabs(x), std::fabs(y)}));
+    return;
+  }
+  REQUIRE(a.type() == b.type());
+  if (a.is_object()) {
+    for (const auto& [k, v] : a.items()) {
+      if (k == "version" || k == "embedded" || k == "retrained" || k == "texts_analysed") continue;
+      REQUIRE(b.contains(k));
+      same(v, b[k], at + "." + k);
+    }
+    CHECK(a.size() == b.size());
+  } else if (a.is_array()) {
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) same(a[i], b[i], at + "[" + std::to_string(i) + "]");
+  } else {
+    CHECK(a == b);
+  }
+}
+
+// What the learners wrote that a planner reads, rounded.
+std::string tables(TestDb& db) {
+  return db.scalar(
+      "SELECT string_agg(t, E'\\n' ORDER BY t) FROM ("
+      "  SELECT row(generator_name, format, posts, round(mean_views::numeric, 6), "
+      "    round(score::numeric, 9), round(confidence::numeric, 9), rank, topic_preferences::text, "
+      "    trend::text)::text AS t FROM generator_stats "
+      "  UNION ALL SELECT row(family, format, arm_key, pulls, round(weight::numeric, 9), "
+      "    round(reward_sum::numeric, 9), round(posterior_mean::numeric, 9))::text "
+      "  FROM bandit_arms "
+      "  UNION ALL SELECT row(formula_key, format, name, structure, example, sample_size, "
+      "    round(confidence::numeric, 9), sources, generators)::text FROM viral_formulas "
+      "  UNION ALL SELECT row(decision_id, model, embedding)::text FROM content_embeddings) s");
+}
+
+std::string last_stats(TestDb& db, const std::string& tool) {
+  return db.scalar("SELECT stats::text FROM job_runs WHERE tool = '" + tool +
+                   "' ORDER BY run_id DESC LIMIT 1");
+}
+
+}  // namespace
+
+TEST_CASE(
+    "the learners' fast path gives what a run from scratch gives, and an idle run repeats it") {
+  TestDb fast, scratch;
+  history(fast);
+  history(scratch);
+
+  // The fast path: a run three days earlier stored the text analyses and the
+  // watermarks; new posts and snapshots arrived since.
+  for (const char* tool : kLearners) learner(fast, tool, kEarlier);
+  CHECK(fast.scalar("SELECT count(*) FROM post_text_features") != "0");
+  std::map<std::string, std::vector<json>> out_fast, out_scratch, out_dry;
+  for (const char* tool : kLearners) out_fast[tool] = lines(learner(fast, tool, kPlantedNow).out);
+  CHECK(last_stats(fast, "learn-hourly").find("skipped") == std::string::npos);
+
+  // From scratch: nothing stored before; and a dry run, which analyses every
+  // text in memory instead of reading the stored analyses.
+  for (const char* tool : kLearners) {
+    out_dry[tool] = lines(learner(scratch, tool, kPlantedNow, {"--full", "--dry-run"}).out);
+  }
+  CHECK(scratch.scalar("SELECT count(*) FROM post_text_features") == "0");
+  for (const char* tool : kLearners)
+    out_scratch[tool] = lines(learner(scratch, tool, kPlantedNow, {"--full"}).out);
+
+  for (const char* tool : kLearners) {
+    REQUIRE(out_fast[tool].size() == out_scratch[tool].size());
+    REQUIRE(out_fast[tool].size() == out_dry[tool].size());
+    for (size_t i = 0; i < out_fast[tool].size(); ++i) {
+      same(out_fast[tool][i], out_scratch[tool][i], std::string(tool) + " vs scratch");
+      same(out_fast[tool][i], out_dry[tool][i], std::string(tool) + " vs dry run");
+    }
+  }
+  CHECK(tables(fast) == tables(scratch));
+  CHECK(fast.scalar("SELECT summary - 'predictor' FROM learning_summaries ORDER BY summary_id "
+                    "DESC LIMIT 1") ==
+        scratch.scalar("SELECT summary - 'predictor' FROM learning_summaries ORDER BY "
+                       "summary_id DESC LIMIT 1"));
+  CHECK(fast.scalar("SELECT params FROM predictor_models ORDER BY version DESC LIMIT 1") ==
+        scratch.scalar("SELECT params FROM predictor_models ORDER BY version DESC LIMIT 1"));
+
+  // An hour later with nothing new: each learner only checks, says so, and
+  // prints what its last run printed; learn-hourly still stores a summary.
+  const std::string later = "2026-11-20T13:00:00Z";
+  const std::string summaries = fast.scalar("SELECT count(*) FROM learning_summaries");
+  const std::string before = tables(fast);
+  for (const char* tool : kLearners) {
+    const auto again = lines(learner(fast, tool, later).out);
+    CHECK(last_stats(fast, tool).find("\"skipped\": \"unchanged\"") != std::string::npos);
+    REQUIRE(again.size() == out_fast[tool].size());
+    for (size_t i = 0; i < again.size(); ++i) {
+      json a = again[i], b = out_fast[tool][i];
+      a.erase("at");
+      b.erase("at");
+      same(a, b, std::string(tool) + " idle");
+    }
+  }
+  CHECK(tables(fast) == before);
+  CHECK(std::stoi(fast.scalar("SELECT count(*) FROM learning_summaries")) ==
+        std::stoi(summaries) + 1);
+
+  // A new snapshot makes the next run a full one; --full forces one.
+  fast.scalar(
+      "UPDATE learning_posts SET likes = likes + 1, collected_at = '2026-11-20T13:30:00Z' "
+      "WHERE tweet_id = (SELECT max(tweet_id) FROM learning_posts) "
+      "RETURNING 1");
+  learner(fast, "update-generators", "2026-11-20T14:00:00Z");
+  CHECK(last_stats(fast, "update-generators").find("skipped") == std::string::npos);
+  learner(fast, "aggregate", later, {"--full"});
+  CHECK(last_stats(fast, "aggregate").find("skipped") == std::string::npos);
+}
