@@ -17,7 +17,7 @@ using learn::FormulaObservation;
 
 Json opt_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
-// Our own successful posts of a format, against the median of all our gated posts.
+// Our own successful posts of a format, oldest first, against the median of all our gated posts.
 void own_posts(pqxx::transaction_base& t, const LearningScope& scope,
                std::vector<FormulaObservation>& out) {
   const auto rows = LearningQuery(scope).exec(
@@ -25,7 +25,9 @@ void own_posts(pqxx::transaction_base& t, const LearningScope& scope,
       "SELECT g.tweet_id, g.content, g.generator_name, g.impressions::float8, g.engagement_rate, "
       "  g.followers_gained, "
       "  (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM gated), " +
-          post_text_columns() + " FROM gated g " + post_text_join("g") + " WHERE g.success");
+          post_text_columns() + " FROM gated g " + post_text_join("g") +
+          // Oldest first, whatever the plan: of two posts with the same prose the first is kept.
+          " WHERE g.success ORDER BY g.posted_at, g.tweet_id");
   for (const auto& r : rows) {
     FormulaObservation o;
     o.tweet_id = r[0].as<std::string>();
