@@ -19,7 +19,8 @@ Json opt_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullp
 
 // Our own successful posts of a format, oldest first, against the median of all our gated posts.
 void own_posts(pqxx::transaction_base& t, const LearningScope& scope,
-               std::vector<FormulaObservation>& out) {
+               std::vector<FormulaObservation>& out,
+               std::map<std::string, learn::KnownText>& known) {
   const auto rows = LearningQuery(scope).exec(
       t,
       "SELECT g.tweet_id, g.content, g.generator_name, g.impressions::float8, g.engagement_rate, "
@@ -38,10 +39,8 @@ void own_posts(pqxx::transaction_base& t, const LearningScope& scope,
     o.engagement_rate = db::optional_double(r[4]);
     o.followers_gained = db::optional_double(r[5]);
     o.baseline_log_views = r[6].as<double>();
-    if (auto text = read_post_text_columns(r, 7)) {
-      o.analyzed = std::move(text->features);
-      o.unavailable_notice = text->unavailable_notice;
-    }
+    if (auto text = read_post_text_columns(r, 7))
+      known[o.tweet_id] = {std::move(text->features), text->unavailable_notice};
     out.push_back(std::move(o));
   }
 }
@@ -102,7 +101,7 @@ void outside_posts(pqxx::transaction_base& t, long long account_id,
 
 learn::FormulaInputs inputs(pqxx::transaction_base& t, const LearningScope& scope) {
   learn::FormulaInputs in;
-  own_posts(t, scope, in.own);
+  own_posts(t, scope, in.own, in.known_own);
   if (scope.format == "reply") viral_replies(t, scope.account_id, in.own);
   // Outside posts are single posts.
   if (scope.format == "single") outside_posts(t, scope.account_id, in.outside);

@@ -148,22 +148,25 @@ std::vector<Member> outside_members(const std::vector<OutsidePost>& rows,
 }
 
 std::vector<Member> own_members(const std::vector<FormulaObservation>& own,
+                                const std::map<std::string, KnownText>& known,
                                 std::set<std::string>& ids, std::set<std::string>& texts,
                                 std::map<std::string, SourceReport>& report) {
   std::vector<Member> out;
   for (const auto& o : own) {
+    const auto stored = known.find(o.tweet_id);
+    const KnownText* k = stored == known.end() ? nullptr : &stored->second;
     SourceReport& r = report[o.source];
     ++r.rows;
     if (!ids.insert(o.tweet_id).second) {
       ++r.skipped[kSkipDuplicateTweet];
       continue;
     }
-    if (o.analyzed ? o.unavailable_notice : is_unavailable_notice(o.text)) {
+    if (k ? k->unavailable_notice : is_unavailable_notice(o.text)) {
       ++r.skipped[kSkipNotice];
       continue;
     }
     Member x;
-    x.features = o.analyzed ? *o.analyzed : analyze_text(o.text);
+    x.features = k ? k->features : analyze_text(o.text);
     if (x.features.words == 0) {
       ++r.skipped[kSkipNoProse];
       continue;
@@ -281,7 +284,7 @@ bool is_sentence(const TextFeatures& f, const std::string& text) {
 FormulaRun extract_formulas(const FormulaInputs& inputs) {
   FormulaRun run;
   std::set<std::string> ids, texts;
-  std::vector<Member> members = own_members(inputs.own, ids, texts, run.sources);
+  std::vector<Member> members = own_members(inputs.own, inputs.known_own, ids, texts, run.sources);
   for (auto& m : outside_members(inputs.outside, ids, texts, run.sources))
     members.push_back(std::move(m));
 

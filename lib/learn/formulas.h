@@ -52,9 +52,12 @@ struct FormulaObservation {
   std::optional<double> engagement_rate;
   std::optional<double> followers_gained;  // own posts only
   double baseline_log_views = 0;           // the median ln(views) of our gated posts
-  // analyze_text(text) and is_unavailable_notice(text) when already known (stored).
-  std::optional<TextFeatures> analyzed;
-  bool unavailable_notice = false;  // valid with `analyzed`
+};
+
+// A text's analysis when already known (stored): analyze_text and is_unavailable_notice.
+struct KnownText {
+  TextFeatures features;
+  bool unavailable_notice = false;
 };
 
 // A row of vi_tweets or peer_posts as stored: every one is read, the report says
@@ -73,6 +76,8 @@ struct OutsidePost {
 struct FormulaInputs {
   std::vector<FormulaObservation> own;
   std::vector<OutsidePost> outside;
+  // Our posts' texts already analysed, by tweet id; the others are analysed here.
+  std::map<std::string, KnownText> known_own;
 };
 
 struct ViralFormula {
