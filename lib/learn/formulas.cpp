@@ -386,7 +386,7 @@ FormulaRun extract_formulas(const FormulaInputs& inputs) {
 }
 
 std::vector<ViralFormula> extract_formulas(const std::vector<FormulaObservation>& own) {
-  return extract_formulas(FormulaInputs{own, {}}).formulas;
+  return extract_formulas(FormulaInputs{own, {}, {}}).formulas;
 }
 
 }  // namespace gl::learn
