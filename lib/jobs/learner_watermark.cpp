@@ -10,22 +10,34 @@ namespace gl::jobs {
 namespace {
 
 // One row of text; every part is an aggregate over one account's rows, by index.
+// Each part is exact whatever order the rows are read in: a float8 sum is not
+// (its last digits follow the scan order, which a plan chosen after ANALYZE, or
+// a row moved by an update or VACUUM FULL, changes), so sums are of numeric;
+// times are epoch seconds, not text in the session's time zone. The windows
+// that move with `now` are counted at `now`: past the age gate, the 7 days of
+// update-generators' trend, the 24 h of aggregate's roll-up (with the counts of
+// all posts, a post entering or leaving a window changes one of them).
 constexpr const char* kInputs =
     "SELECT concat_ws(' | ', "
     "  (SELECT concat_ws(',', count(*), count(*) FILTER (WHERE posted_at <= $2::timestamptz - "
-    "     make_interval(secs => $3)), count(*) FILTER (WHERE available), max(collected_at), "
-    "     max(posted_at), sum(followers_gained)) "
+    "     make_interval(secs => $3)), count(*) FILTER (WHERE posted_at > $2::timestamptz - "
+    "     interval '7 days'), count(*) FILTER (WHERE available), "
+    "     extract(epoch FROM max(collected_at)), extract(epoch FROM max(posted_at)), "
+    "     sum(followers_gained::numeric)) "
     "   FROM learning_posts WHERE account_id = $1 AND posted_at <= $2), "
-    "  (SELECT concat_ws(',', count(*) FILTER (WHERE status = 'posted'), max(posted_at), "
-    "     count(*) FILTER (WHERE status IN ('queued', 'posting')), max(created_at), "
+    "  (SELECT concat_ws(',', count(*) FILTER (WHERE status = 'posted'), "
+    "     extract(epoch FROM max(posted_at)), count(*) FILTER (WHERE status IN ('queued', "
+    "     'posting')), extract(epoch FROM max(created_at)), "
     "     count(*) FILTER (WHERE posted_at > $2::timestamptz - interval '24 hours' "
     "       AND posted_at <= $2)) "
     "   FROM content_metadata WHERE account_id = $1), "
-    "  (SELECT concat_ws(',', count(*), max(taken_at)) FROM follower_snapshots "
+    "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(taken_at))) "
+    "   FROM follower_snapshots WHERE account_id = $1), "
+    "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(collected_at))) FROM vi_tweets "
     "   WHERE account_id = $1), "
-    "  (SELECT concat_ws(',', count(*), max(collected_at)) FROM vi_tweets WHERE account_id = $1), "
-    "  (SELECT concat_ws(',', count(*), max(collected_at)) FROM peer_posts WHERE account_id = $1), "
-    "  (SELECT concat_ws(',', count(*), max(collected_at)) FROM reply_metrics "
+    "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(collected_at))) FROM peer_posts "
+    "   WHERE account_id = $1), "
+    "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(collected_at))) FROM reply_metrics "
     "   WHERE account_id = $1), "
     "  to_char($2::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD'), $4::text)";
 

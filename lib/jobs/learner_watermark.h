@@ -5,12 +5,14 @@
 // JSON lines: what a run on the same inputs would print); --full always runs.
 //
 // The fingerprint covers: the account's learning_posts (how many, how many
-// past the age gate at `now`, newest snapshot, newest post, availability,
-// follows), its posts and queue in content_metadata, the posts of the last
-// 24 h (aggregate's roll-up), follower snapshots, the outside rows
-// (vi_tweets, peer_posts, reply_metrics), the UTC day of `now` (decay and
-// staleness move with time: a full run at least once a day), and the text
-// analysis' version.
+// past the age gate at `now`, how many of the last 7 days (update-generators'
+// trend), newest snapshot, newest post, availability, follows), its posts and
+// queue in content_metadata, the posts of the last 24 h (aggregate's roll-up),
+// follower snapshots, the outside rows (vi_tweets, peer_posts,
+// reply_metrics), the UTC day of `now` (decay and staleness move with time: a
+// full run at least once a day), and the text analysis' version. A post that
+// crosses the age gate or leaves a window is a change; the order rows are
+// read in is not (every part is exact, see kInputs).
 #pragma once
 
 #include <string>
