@@ -20,7 +20,8 @@
 namespace gl::jobs {
 
 struct PostText {
-  learn::TextFeatures features;  // entities and numbers are not stored
+  learn::TextFeatures features;  // entities, numbers and hook_rule are not stored (inspect-text
+                                 // analyses afresh; no learner reads them)
   bool unavailable_notice = false;
 };
 
