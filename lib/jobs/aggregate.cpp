@@ -150,7 +150,7 @@ long long embed_new_posts(db::AccountRun& run) {
 }  // namespace
 
 int aggregate(db::AccountRun& run, const AggregateOptions& options) {
-  LearnerWatermark mark(run, options.full);
+  LearnerWatermark mark(run, options.full, MovingWindow::kRollup24Hours);
   if (mark.unchanged()) {
     for (const Json& j : mark.previous_output()) emit(j);
     return 0;

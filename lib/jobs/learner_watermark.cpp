@@ -14,22 +14,23 @@ namespace {
 // (its last digits follow the scan order, which a plan chosen after ANALYZE, or
 // a row moved by an update or VACUUM FULL, changes), so sums are of numeric;
 // times are epoch seconds, not text in the session's time zone. The windows
-// that move with `now` are counted at `now`: past the age gate, the 7 days of
-// update-generators' trend, the 24 h of aggregate's roll-up (with the counts of
-// all posts, a post entering or leaving a window changes one of them).
+// that move with `now` are counted at `now`: past the age gate, and the
+// learner's MovingWindow ($5 over learning_posts, $6 over content_metadata's
+// posts; 0 when it reads none): with the counts of all posts, a post entering
+// or leaving a window changes one of them.
 constexpr const char* kInputs =
     "SELECT concat_ws(' | ', "
     "  (SELECT concat_ws(',', count(*), count(*) FILTER (WHERE posted_at <= $2::timestamptz - "
-    "     make_interval(secs => $3)), count(*) FILTER (WHERE posted_at > $2::timestamptz - "
-    "     interval '7 days'), count(*) FILTER (WHERE available), "
+    "     make_interval(secs => $3)), count(*) FILTER (WHERE $5::int > 0 AND posted_at > "
+    "     $2::timestamptz - make_interval(secs => $5::int)), count(*) FILTER (WHERE available), "
     "     extract(epoch FROM max(collected_at)), extract(epoch FROM max(posted_at)), "
     "     sum(followers_gained::numeric)) "
     "   FROM learning_posts WHERE account_id = $1 AND posted_at <= $2), "
     "  (SELECT concat_ws(',', count(*) FILTER (WHERE status = 'posted'), "
     "     extract(epoch FROM max(posted_at)), count(*) FILTER (WHERE status IN ('queued', "
     "     'posting')), extract(epoch FROM max(created_at)), "
-    "     count(*) FILTER (WHERE posted_at > $2::timestamptz - interval '24 hours' "
-    "       AND posted_at <= $2)) "
+    "     count(*) FILTER (WHERE $6::int > 0 AND posted_at > $2::timestamptz - "
+    "       make_interval(secs => $6::int) AND posted_at <= $2)) "
     "   FROM content_metadata WHERE account_id = $1), "
     "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(taken_at))) "
     "   FROM follower_snapshots WHERE account_id = $1), "
@@ -41,13 +42,19 @@ constexpr const char* kInputs =
     "   WHERE account_id = $1), "
     "  to_char($2::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD'), $4::text)";
 
+constexpr int kHour = 3600;
+
 }  // namespace
 
-LearnerWatermark::LearnerWatermark(db::AccountRun& run, bool full) : run_(run), full_(full) {
+LearnerWatermark::LearnerWatermark(db::AccountRun& run, bool full, MovingWindow window)
+    : run_(run), full_(full) {
+  const int learning_posts_window = window == MovingWindow::kTrend7Days ? 7 * 24 * kHour : 0;
+  const int posts_window = window == MovingWindow::kRollup24Hours ? 24 * kHour : 0;
   pqxx::read_transaction t(run.conn);
   inputs_ = t.exec_params1(kInputs, run.account.id, format_iso8601(run.now),
-                           learn::kGates.min_age_hours * 3600,
-                           "text " + std::to_string(learn::kTextFeaturesVersion))[0]
+                           learn::kGates.min_age_hours * kHour,
+                           "text " + std::to_string(learn::kTextFeaturesVersion),
+                           learning_posts_window, posts_window)[0]
                 .as<std::string>();
 }
 

@@ -5,10 +5,9 @@
 // JSON lines: what a run on the same inputs would print); --full always runs.
 //
 // The fingerprint covers: the account's learning_posts (how many, how many
-// past the age gate at `now`, how many of the last 7 days (update-generators'
-// trend), newest snapshot, newest post, availability, follows), its posts and
-// queue in content_metadata, the posts of the last 24 h (aggregate's roll-up),
-// follower snapshots, the outside rows (vi_tweets, peer_posts,
+// past the age gate at `now`, newest snapshot, newest post, availability,
+// follows), its posts and queue in content_metadata, the posts in the
+// learner's MovingWindow at `now`, follower snapshots, the outside rows (vi_tweets, peer_posts,
 // reply_metrics), the UTC day of `now` (decay and staleness move with time: a
 // full run at least once a day), and the text analysis' version. A post that
 // crosses the age gate or leaves a window is a change; the order rows are
@@ -23,11 +22,21 @@
 
 namespace gl::jobs {
 
+// A window that moves with `now` which a learner's output reads beyond the
+// age gate every learner applies: a post entering or leaving it is a change.
+// Only the learner that reads it counts it: with a post every few minutes
+// another learner's idle tick would otherwise never be idle.
+enum class MovingWindow {
+  kNone,
+  kTrend7Days,     // update-generators: gated posts of the last 7 days against the earlier
+  kRollup24Hours,  // aggregate: the roll-up of the posts of the last 24 h
+};
+
 class LearnerWatermark {
  public:
   // Reads the fingerprint before the learner reads anything, so what arrives
   // during the run makes the next run a full one.
-  LearnerWatermark(db::AccountRun& run, bool full);
+  LearnerWatermark(db::AccountRun& run, bool full, MovingWindow window = MovingWindow::kNone);
 
   // True when the inputs equal those of the last successful run (never with
   // --full); then run.stats says "skipped": "unchanged".

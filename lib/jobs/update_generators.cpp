@@ -33,7 +33,7 @@ std::set<std::string> generators_from_stdin() {
 
 int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& options) {
   // Generators named on stdin update only themselves: never skipped, no watermark.
-  LearnerWatermark mark(run, options.full || !options.only.empty());
+  LearnerWatermark mark(run, options.full || !options.only.empty(), MovingWindow::kTrend7Days);
   if (mark.unchanged()) {
     for (const Json& j : mark.previous_output()) emit(j);
     return 0;

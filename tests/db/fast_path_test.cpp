@@ -194,6 +194,23 @@ TEST_CASE(
       CHECK(tick[0]["posts_used"].get<int>() == out_fast[tool][0]["posts_used"].get<int>() + 2);
   }
 
+  // At 14:00 two posts of Nov 19 14:00 leave aggregate's 24 h roll-up and two
+  // of Nov 13 14:00 leave update-generators' 7-day trend: those two run in
+  // full (as a full run would print), the learners that read no window idle.
+  const std::string moved = "2026-11-20T14:15:00Z";
+  for (const char* tool : kLearners) {
+    INFO(tool);
+    const bool reads_window =
+        std::string(tool) == "aggregate" || std::string(tool) == "update-generators";
+    const auto full = lines(learner(fast, tool, moved, {"--full", "--dry-run"}).out);
+    const auto tick = lines(learner(fast, tool, moved).out);
+    CHECK((last_stats(fast, tool).find("unchanged") == std::string::npos) == reads_window);
+    REQUIRE(tick.size() == full.size());
+    if (!reads_window) continue;
+    for (size_t i = 0; i < tick.size(); ++i)
+      same(tick[i], full[i], std::string(tool) + " as the windows moved");
+  }
+
   // A new snapshot makes the next run a full one; --full forces one.
   fast.scalar(
       "UPDATE learning_posts SET likes = likes + 1, collected_at = '2026-11-20T13:30:00Z' "
