@@ -9,6 +9,7 @@
 #include "core/json_lines.h"
 #include "core/timezone.h"
 #include "jobs/plan_inputs.h"
+#include "jobs/policy_estimates.h"
 #include "jobs/training.h"
 #include "learn/predictor.h"
 #include "learn/text_features.h"
@@ -63,6 +64,23 @@ int posts_to_plan(db::AccountRun& run, const PlanPostOptions& o, TimePoint now) 
 
 Json nullable(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
+// The spread the account's last plan under --exploration auto used.
+constexpr const char* kLastAutoSpread =
+    "SELECT (rationale->'exploration'->>'chosen')::float8 FROM content_metadata "
+    "WHERE account_id = $1 AND created_at <= $2 AND rationale->'exploration' ? 'chosen' "
+    "ORDER BY created_at DESC, decision_id DESC LIMIT 1";
+
+// --exploration auto: the spread to draw with, and why (for every plan's rationale).
+Json choose_spread(db::AccountRun& run, plan::PlanOptions& plan) {
+  pqxx::read_transaction t(run.conn);
+  const auto last = t.exec_params(kLastAutoSpread, run.account.id, format_iso8601(run.now));
+  const double current = last.empty() ? plan.exploration : last[0][0].as<double>();
+  const AutoExploration a = auto_exploration(t, run.account.id, run.now, current);
+  plan.exploration = a.choice.exploration;
+  run.ctx.log.info("exploration auto: {} ({})", plan.exploration, a.choice.reason);
+  return a.evidence;
+}
+
 }  // namespace
 
 int plan_post(db::AccountRun& run, const PlanPostOptions& o) {
@@ -74,6 +92,10 @@ int plan_post(db::AccountRun& run, const PlanPostOptions& o) {
     run.stats["planned"] = 0;
     return 0;
   }
+  PlanPostOptions options = o;
+  Json exploration;
+  if (o.auto_exploration && o.plan.policy == plan::Policy::kThompson)
+    exploration = choose_spread(run, options.plan);
   plan::PlanInputs in = load_plan_inputs(run, now, o.plan.policy);
   if (in.topics.empty() && in.trending.empty()) {
     throw usage_error("account @" + run.account.handle,
@@ -89,21 +111,22 @@ int plan_post(db::AccountRun& run, const PlanPostOptions& o) {
   }
   std::optional<llm::LlmClient> llm;
   if (const auto config = llm::llm_config_from_env(true)) llm.emplace(*config, run.ctx.log);
-  const plan::Drafter drafter(in, o.plan, llm ? &*llm : nullptr);
+  const plan::Drafter drafter(in, options.plan, llm ? &*llm : nullptr);
 
   int planned = 0;
   for (; planned < to_plan; ++planned) {
-    if (plan::candidate_slots(in, o.plan).empty()) {
+    if (plan::candidate_slots(in, options.plan).empty()) {
       run.ctx.log.info("no slot free in the next two days (spacing {} h, cap {} a day)",
-                       o.plan.min_spacing_hours, o.plan.daily_cap);
+                       options.plan.min_spacing_hours, options.plan.daily_cap);
       break;
     }
-    plan::Plan p = plan::choose_plan(in, o.plan, rng);
+    plan::Plan p = plan::choose_plan(in, options.plan, rng);
     const plan::Draft draft = drafter.write(p, rng);
     if (draft.llm_error)
       run.ctx.log.warn("LLM failed ({}); used the offline composer", *draft.llm_error);
     draft.describe(p.rationale);
     p.rationale["local_hour"] = p.hour;
+    if (!exploration.is_null()) p.rationale["exploration"] = exploration;
     if (const plan::Formula* f = p.formula ? in.formula(*p.formula) : nullptr)
       p.rationale["formula"] = {{"name", f->name}, {"structure", f->structure}};
     const learn::Prediction predicted = predict(predictor, in, p, draft.text);

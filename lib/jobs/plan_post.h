@@ -12,6 +12,10 @@ struct PlanPostOptions {
   int count = 1;                // posts to plan
   int fill_to = 0;              // or: plan until this many are queued ahead
   unsigned long long seed = 0;  // 0 = random
+  // --exploration auto: Thompson's spread from the latest evaluation (within
+  // 7 days), starting from the spread the account's last plan used, else
+  // plan.exploration; a spread replaces it only when its interval clears it.
+  bool auto_exploration = false;
   plan::PlanOptions plan;
 };
 

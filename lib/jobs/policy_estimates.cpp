@@ -70,4 +70,34 @@ std::optional<StoredEvaluation> latest_policy_estimates(pqxx::transaction_base& 
   return e;
 }
 
+AutoExploration auto_exploration(pqxx::transaction_base& t, long long account_id, TimePoint now,
+                                 double current) {
+  AutoExploration a;
+  a.evidence = {{"mode", "auto"}, {"current", current}};
+  const auto latest = latest_policy_estimates(t, account_id, now);
+  if (!latest || latest->evaluated_at < now - kEstimateMaxAge) {
+    a.choice = {current, false, "no evaluate run in the last 7 days: the current spread stays"};
+    a.evidence.update({{"chosen", current}, {"reason", a.choice.reason}});
+    return a;
+  }
+  std::vector<learn::ScaleEstimate> candidates;
+  Json seen = Json::array();
+  for (const auto& s : latest->estimates) {
+    if (s.estimator != "dr" || !s.exploration) continue;
+    Json j = {{"exploration", *s.exploration}, {"value", nullptr}, {"warning", s.warning}};
+    if (s.value && s.ci_low && s.ci_high && s.warning.empty()) {
+      candidates.push_back({*s.exploration, *s.value, *s.ci_low, *s.ci_high});
+      j["value"] = *s.value;
+      j["interval"] = {*s.ci_low, *s.ci_high};
+    }
+    seen.push_back(j);
+  }
+  a.choice = learn::choose_exploration(current, candidates);
+  a.evidence.update({{"evaluated_at", format_iso8601(latest->evaluated_at)},
+                     {"candidates", seen},
+                     {"chosen", a.choice.exploration},
+                     {"reason", a.choice.reason}});
+  return a;
+}
+
 }  // namespace gl::jobs

@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "core/json_lines.h"
+#include "learn/off_policy.h"
 
 namespace gl::jobs {
 
@@ -33,5 +34,19 @@ struct StoredEvaluation {
 // The latest run at or before `now`, however old (it carries its time); nullopt when none.
 std::optional<StoredEvaluation> latest_policy_estimates(pqxx::transaction_base& t,
                                                         long long account_id, TimePoint now);
+
+// An evaluation older than this no longer speaks for the current posterior:
+// crontab.example evaluates daily, so a week means it stopped running.
+inline constexpr Seconds kEstimateMaxAge = std::chrono::hours(24 * 7);
+
+// plan-post --exploration auto: Thompson's spread from the latest evaluation's
+// doubly robust estimates of Thompson policies (learn::choose_exploration
+// against `current`), with the evidence as JSON for the plan's rationale.
+struct AutoExploration {
+  learn::ExplorationChoice choice;
+  Json evidence;  // evaluated_at and each candidate spread's estimate
+};
+AutoExploration auto_exploration(pqxx::transaction_base& t, long long account_id, TimePoint now,
+                                 double current);
 
 }  // namespace gl::jobs

@@ -237,3 +237,56 @@ TEST_CASE("plan-post --policy oracle scores plans through x-sandbox, and refuses
   CHECK(other.err.find("not an x-sandbox") != std::string::npos);
   CHECK(f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'queued'") == "0");
 }
+
+TEST_CASE("plan-post --exploration auto takes the spread evaluate found clearly better") {
+  PlanFixture f;
+  plant_history(f.db, 60);
+  const auto spread = [&](std::vector<std::string> extra) {
+    Result r = f.plan(extra);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return json::parse(r.out)["rationale"]["exploration"];
+  };
+  // Without an evaluation the spread stays what it is, and says why.
+  json e = spread({"--dry-run", "--exploration", "auto", "--seed", "1"});
+  CHECK(e["chosen"] == 0.3);
+  CHECK(e["reason"].get<std::string>().find("no evaluate run") != std::string::npos);
+  // An evaluation where 0.6 is clear of the current 0.3, and 0.15 is not.
+  const auto evaluation = [&](const std::string& at, double low_06) {
+    f.db.scalar(
+        "INSERT INTO policy_estimates (account_id, evaluated_at, policy, estimator, exploration, "
+        "posts, value, ci_low, ci_high, ess, support) VALUES "
+        "(1, '" +
+        at +
+        "', 'thompson:0.15', 'dr', 0.15, 40, 5.2, 4.6, 5.8, 12, 0.5), "
+        "(1, '" +
+        at +
+        "', 'thompson:0.3', 'dr', 0.3, 40, 5.0, 4.7, 5.3, 20, 0.8), "
+        "(1, '" +
+        at + "', 'thompson:0.6', 'dr', 0.6, 40, " + std::to_string(low_06 + 0.4) + ", " +
+        std::to_string(low_06) + ", " + std::to_string(low_06 + 0.8) + ", 15, 0.6) RETURNING 1");
+  };
+  evaluation("2026-11-10T00:00:00Z", 5.5);  // ten days old: too old to speak for now
+  e = spread({"--dry-run", "--exploration", "auto", "--seed", "1"});
+  CHECK(e["chosen"] == 0.3);
+  evaluation("2026-11-19T00:00:00Z", 5.5);
+  e = spread({"--exploration", "auto", "--seed", "1"});  // queued: the next plan starts from it
+  CHECK(e["chosen"] == 0.6);
+  CHECK(e["current"] == 0.3);
+  CHECK(e["candidates"].size() == 3);
+  CHECK(e["reason"].get<std::string>().find("clear of the current") != std::string::npos);
+  // A later evaluation where 0.3 estimates best but is not clear of 0.6: 0.6 stays.
+  f.db.scalar(
+      "UPDATE policy_estimates SET value = value + 1, ci_low = ci_low + 0.3, "
+      "ci_high = ci_high + 1.5 WHERE policy = 'thompson:0.3' AND evaluated_at = "
+      "'2026-11-19T00:00:00Z' RETURNING 1");
+  e = spread({"--dry-run", "--exploration", "auto", "--seed", "2"});
+  CHECK(e["current"] == 0.6);
+  CHECK(e["chosen"] == 0.6);
+  // Without auto there is no such evidence; a word other than auto is bad usage.
+  CHECK(json::parse(f.plan({"--dry-run", "--seed", "1"}).out)["rationale"].count("exploration") ==
+        0);
+  const Result bad = f.plan({"--dry-run", "--exploration", "sometimes"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--exploration") != std::string::npos);
+}

@@ -1,5 +1,6 @@
 // plan-post: plans and queues the account's next post(s) from what was learned.
 #include <limits>
+#include <string>
 
 #include "core/cli.h"
 #include "core/error.h"
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   gl::jobs::PlanPostOptions o;
   gl::plan::PlanOptions& p = o.plan;
   std::string policy = "thompson";
+  std::string exploration;
   gl::ToolSpec spec{"plan-post",
                     "Plan the next post(s): persona, topic, formula, slot and text; queue them."};
   spec.check_config = [] { gl::llm::llm_config_from_env(/*need_chat_model=*/true); };
@@ -27,10 +29,15 @@ int main(int argc, char** argv) {
                        "thompson (learning), random (learning off), epsilon, oracle (x-sandbox "
                        "only: its truth scores the plans)")
             ->check(CLI::IsMember({"thompson", "random", "epsilon", "oracle"}));
-        app.add_option(
-               "--exploration", p.exploration,
-               "spread of Thompson draws relative to the posterior (1 = the full posterior)")
-            ->check(gl::real_in(0.0, 2.0));
+        app.add_option("--exploration", exploration,
+                       "spread of Thompson draws relative to the posterior (1 = the full "
+                       "posterior), or auto: the spread evaluate found better, when its interval "
+                       "clears the current one's")
+            ->check(
+                [](const std::string& v) {
+                  return v == "auto" ? std::string() : gl::check_number(v, 0.0, 2.0, false);
+                },
+                "auto or a number in [0, 2]");
         app.add_option("--epsilon", p.epsilon, "exploration rate of --policy epsilon")
             ->check(gl::real_in(0.0, 1.0));
         app.add_option("--trending-probability", p.trending_probability,
@@ -49,6 +56,8 @@ int main(int argc, char** argv) {
       [&](gl::ToolContext& ctx) {
         if (!gl::plan::parse_policy(policy, p.policy))
           throw gl::usage_error("--policy", "\"" + policy + "\" is not a policy");
+        o.auto_exploration = exploration == "auto";
+        if (!exploration.empty() && !o.auto_exploration) p.exploration = std::stod(exploration);
         return gl::db::run_for_account(
             ctx, [&](gl::db::AccountRun& run) { return gl::jobs::plan_post(run, o); });
       });
