@@ -186,15 +186,21 @@ def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, explora
         os.unlink(truth_file)
 
 
-def learning_curve(base, accounts, days, end):
-    """Per policy and simulated week: posts, final engagement and reward, followers gained."""
-    # Final metrics: read long after the last post, so every post has grown fully.
+def final_tweets(base, accounts, end):
+    """Every post with its final metrics (read long after the last post, so every post has grown
+    fully), and the policy name of each account's user id."""
     tweets = http(base + "/sandbox/tweets?now=" + iso(end + dt.timedelta(days=30)))
     users = {}
     for a in accounts:
         me = http(base + "/2/users/me", headers={"Authorization": f'OAuth oauth_token="sim-{a.name}", oauth_signature="x"',
                                                    "X-Growthloop-Now": iso(START)})
         users[me["data"]["id"]] = a.name
+    return tweets, users
+
+
+def learning_curve(base, accounts, days, end):
+    """Per policy and simulated week: posts, final engagement and reward, followers gained."""
+    tweets, users = final_tweets(base, accounts, end)
     weeks = math.ceil(days / 7)
     weights = reward_weights()
     curve = {a.name: [{"posts": 0, "engagement": 0, "reward": 0.0, "value": 0.0, "followers": 0.0} for _ in range(weeks)]
@@ -219,12 +225,7 @@ def learning_curve(base, accounts, days, end):
 
 def daily_curve(base, accounts, days, end):
     """Per policy and simulated day: posts and final engagement (for recovery after a drift)."""
-    tweets = http(base + "/sandbox/tweets?now=" + iso(end + dt.timedelta(days=30)))
-    users = {}
-    for a in accounts:
-        me = http(base + "/2/users/me", headers={"Authorization": f'OAuth oauth_token="sim-{a.name}", oauth_signature="x"',
-                                                   "X-Growthloop-Now": iso(START)})
-        users[me["data"]["id"]] = a.name
+    tweets, users = final_tweets(base, accounts, end)
     n = math.ceil(days)
     weights = reward_weights()
     out = {a.name: [{"posts": 0, "engagement": 0, "value": 0.0} for _ in range(n)] for a in accounts}
