@@ -147,7 +147,7 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
   try {
     // Given at all, --now must be a time: an empty value is not "the system clock".
     if (now_flag->count() > 0) ctx.clock = Clock(parse_now_flag(o.now_text));
-    if (!shard_text.empty()) parse_shard(shard_text);  // used by db::run_all_accounts
+    const Shard shard = shard_text.empty() ? Shard{} : parse_shard(shard_text);
     // Secrets' {account} (core/secrets.h) is this run's account, never an outer one.
     if (!o.account.empty()) {
       ::setenv("GROWTHLOOP_ACCOUNT", strip_handle_at(o.account).c_str(), 1);
@@ -156,7 +156,7 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
     }
     if (o.all_accounts) {
       ctx.outcome.account = "*";
-      code = spec.all_accounts(ctx, {argc, argv, spec.stdin_by_account});
+      code = spec.all_accounts(ctx, {argc, argv, spec.stdin_by_account, shard});
     } else {
       // Known before the configuration is checked: a run stopped there is that account's.
       ctx.outcome.account = strip_handle_at(o.account);

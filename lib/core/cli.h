@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/fan_out.h"
 #include "core/log.h"
 
 namespace gl {
@@ -44,6 +45,7 @@ struct AllAccountsRequest {
   int argc;
   char** argv;
   bool stdin_by_account;
+  Shard shard;  // --shard I/N as parsed with the other flags
 };
 // Runs the tool once per account (db/all_accounts.h); returns the worst exit code.
 using RunAllAccounts = std::function<int(ToolContext&, const AllAccountsRequest&)>;

@@ -227,13 +227,4 @@ Shard parse_shard(const std::string& text) {
   return s;
 }
 
-Shard shard_of_args(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--shard" && i + 1 < argc) return parse_shard(argv[i + 1]);
-    if (a.rfind("--shard=", 0) == 0) return parse_shard(a.substr(8));
-  }
-  return {};
-}
-
 }  // namespace gl

@@ -54,7 +54,4 @@ struct Shard {
 // "I/N" with 1 <= I <= N <= 10000; otherwise a usage error naming --shard.
 Shard parse_shard(const std::string& text);
 
-// The --shard I/N (or --shard=I/N) of argv; every account when there is none.
-Shard shard_of_args(int argc, char** argv);
-
 }  // namespace gl

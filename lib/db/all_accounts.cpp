@@ -46,10 +46,9 @@ int run_all_accounts(ToolContext& ctx, const AllAccountsRequest& request) {
   }  // no connection stays open while the accounts run
   const bool route_stdin = request.stdin_by_account && stdin_has_data();
   const auto lines = route_stdin ? stdin_by_account() : std::map<std::string, std::string>{};
-  const Shard shard = shard_of_args(request.argc, request.argv);
   std::vector<AccountCommand> commands;
   for (const Account& a : accounts) {
-    if (!shard.serves(a.id)) continue;
+    if (!request.shard.serves(a.id)) continue;
     AccountCommand c;
     c.account = a.handle;
     c.args = one_account_args(request.argc, request.argv, a.handle);
