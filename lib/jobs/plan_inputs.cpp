@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "jobs/arms.h"
 #include "jobs/learning_data.h"
+#include "jobs/post_text.h"
 #include "jobs/x_session.h"
 #include "learn/reward_model.h"
 #include "learn/rules.h"
@@ -41,11 +42,15 @@ constexpr const char* kScheduled =
     "AND coalesce(posted_at, scheduled_at) > $2::timestamptz - interval '3 days'";
 // Every post of the account's recent past, for the repetition features of the
 // posts the reward model learns from (older posts weigh almost nothing).
-constexpr const char* kPastUses =
-    "SELECT extract(epoch FROM coalesce(posted_at, scheduled_at))::float8, lower(topic), content "
-    "FROM content_metadata WHERE account_id = $1 AND status IN ('posting', 'posted') "
-    "AND coalesce(posted_at, scheduled_at) <= $2 "
-    "AND coalesce(posted_at, scheduled_at) > $2::timestamptz - interval '120 days'";
+// With each post's stored hook where a learner has analysed it (jobs/post_text.h).
+std::string past_uses_sql() {
+  return "SELECT extract(epoch FROM coalesce(cm.posted_at, cm.scheduled_at))::float8, "
+         "lower(cm.topic), cm.content, ptf.hook_type FROM content_metadata cm " +
+         post_text_join("cm") +
+         " WHERE cm.account_id = $1 AND cm.status IN ('posting', 'posted') "
+         "AND coalesce(cm.posted_at, cm.scheduled_at) <= $2 "
+         "AND coalesce(cm.posted_at, cm.scheduled_at) > $2::timestamptz - interval '120 days'";
+}
 
 float parse_float(const std::string& v, const char* what) {
   try {
@@ -63,7 +68,11 @@ std::pair<Uses, Uses> uses_of(const pqxx::result& rows) {
   for (const auto& r : rows) {
     const TimePoint at = from_epoch_seconds(r[0].as<double>());
     out.first[r[1].as<std::string>()].push_back(at);
-    out.second[learn::hook_name(learn::analyze_text(r[2].as<std::string>()).hook)].push_back(at);
+    const std::string hook =
+        r[3].is_null()
+            ? std::string(learn::hook_name(learn::analyze_text(r[2].as<std::string>()).hook))
+            : r[3].as<std::string>();
+    out.second[hook].push_back(at);
   }
   return out;
 }
@@ -77,14 +86,16 @@ const std::vector<TimePoint>& uses_at(const Uses& uses, const std::string& key) 
 }  // namespace
 
 learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, TimePoint now) {
-  const auto [topic_uses, hook_uses] = uses_of(t.exec_params(kPastUses, id, format_iso8601(now)));
+  const auto [topic_uses, hook_uses] =
+      uses_of(t.exec_params(past_uses_sql(), id, format_iso8601(now)));
   std::vector<learn::WeightedSample> samples;
   for (const auto& p : load_gated_posts(t, {id, now, "single"}, 2000)) {
     const std::string topic = learn::lower(p.topic);
-    const std::string hook = learn::hook_name(learn::analyze_text(p.content).hook);
+    const learn::TextFeatures text = p.text ? *p.text : learn::analyze_text(p.content);
+    const std::string hook = learn::hook_name(text.hook);
     learn::FeatureMap x = learn::choice_features(topic, hook, p.generator, p.hour);
     for (const auto& [k, v] : learn::maturity_features(p.age_at_collection_hours)) x[k] = v;
-    for (const auto& [k, v] : learn::wording_features(p.content)) x[k] = v;
+    for (const auto& [k, v] : learn::wording_features(text)) x[k] = v;
     for (const auto& [k, v] : learn::repetition_features(p.posted_at, uses_at(topic_uses, topic),
                                                          uses_at(hook_uses, hook)))
       x[k] = v;

@@ -43,7 +43,10 @@ double prior_share(const std::string& name) {
 FeatureMap hour_features(int h) { return {{hour_name(((h % kHours) + kHours) % kHours), 1}}; }
 
 FeatureMap wording_features(const std::string& text) {
-  const TextFeatures t = analyze_text(text);
+  return wording_features(analyze_text(text));
+}
+
+FeatureMap wording_features(const TextFeatures& t) {
   FeatureMap f = {{"length=" + t.length_band, 1}};
   if (t.has_numbers) f["numbers"] = 1;
   if (t.has_question) f["question"] = 1;

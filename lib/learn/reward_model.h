@@ -24,6 +24,7 @@
 
 #include "core/clock.h"
 #include "learn/feature_map.h"
+#include "learn/text_features.h"
 
 namespace gl::learn {
 
@@ -46,6 +47,7 @@ inline constexpr double kInteractionPriorShare = 0.5;
 double prior_share(const std::string& feature_name);
 // What the words add beyond the hook: "length=medium", "numbers", "question", "cta".
 FeatureMap wording_features(const std::string& text);
+FeatureMap wording_features(const TextFeatures& text);  // of an analysis already made
 bool is_wording_feature(const std::string& name);
 // The family a feature's prior belongs to: "topic", "hour", "hook", "generator",
 // "interaction" (any name with "|"), "wording", "maturity", "repetition".

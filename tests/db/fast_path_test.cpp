@@ -1,6 +1,7 @@
 // The learners' fast path (stored text analyses, the idle tick) against a run
 // from scratch on the same data: the same tables and the same JSON, within
-// floating-point tolerance. A db-tier test: the learners need no X.
+// floating-point tolerance; and plan-post, which reads the stored analyses
+// too. A db-tier test: neither needs X.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -220,4 +221,16 @@ TEST_CASE(
   CHECK(last_stats(fast, "update-generators").find("unchanged") == std::string::npos);
   learner(fast, "aggregate", later, {"--full"});
   CHECK(last_stats(fast, "aggregate").find("unchanged") == std::string::npos);
+
+  // plan-post's reward model reads the hooks the learners stored and analyses
+  // only the posts without one: with the stored analyses and without, the
+  // same plans with the same probabilities.
+  const std::vector<std::string> plan = {"--seed", "5", "--count", "3", "--dry-run"};
+  const auto stored = lines(learner(scratch, "plan-post", kPlantedNow, plan).out);
+  CHECK(scratch.scalar("WITH d AS (DELETE FROM post_text_features RETURNING 1) "
+                       "SELECT count(*) > 100 FROM d") == "t");
+  const auto analysed = lines(learner(scratch, "plan-post", kPlantedNow, plan).out);
+  REQUIRE(stored.size() == 3);
+  REQUIRE(analysed.size() == stored.size());
+  for (size_t i = 0; i < stored.size(); ++i) same(stored[i], analysed[i], "plan-post");
 }
