@@ -156,7 +156,7 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
     }
     if (o.all_accounts) {
       ctx.outcome.account = "*";
-      code = spec.all_accounts(ctx, {argc, argv, spec.stdin_by_account, shard});
+      code = spec.all_accounts(ctx, {argc, argv, spec.stdin_by_account, shard, spec.check_config});
     } else {
       // Known before the configuration is checked: a run stopped there is that account's.
       ctx.outcome.account = strip_handle_at(o.account);

@@ -46,6 +46,9 @@ struct AllAccountsRequest {
   char** argv;
   bool stdin_by_account;
   Shard shard;  // --shard I/N as parsed with the other flags
+  // The tool's check_config, for an account the run skips (nothing due):
+  // called with GROWTHLOOP_ACCOUNT set to that account.
+  std::function<void()> check_config;
 };
 // Runs the tool once per account (db/all_accounts.h); returns the worst exit code.
 using RunAllAccounts = std::function<int(ToolContext&, const AllAccountsRequest&)>;
@@ -60,8 +63,9 @@ struct ToolSpec {
   // do; throws a usage error naming what is missing or bad.
   std::function<void()> check_config = nullptr;
   // Set for per-account tools: --all-accounts and -j N run the tool once per
-  // account, each in a process of its own (db::run_all_accounts). The
-  // configuration is then checked by each account's run, not once for all.
+  // account, each in a process of its own (db::run_all_accounts), or once per
+  // account with something due (db::run_due_accounts). The configuration is
+  // then checked by each account's run (by the parent for a skipped account).
   RunAllAccounts all_accounts = nullptr;
   // Under --all-accounts, stdin's JSON lines go to the run of the account they
   // name ("account"); lines naming none go to every account's run.

@@ -1,11 +1,17 @@
 #include "db/all_accounts.h"
 
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <set>
 
 #include "core/fan_out.h"
 #include "core/json_lines.h"
+#include "core/metrics.h"
 #include "core/progress.h"
+#include "core/secrets.h"
 #include "db/accounts.h"
 #include "db/job_run.h"
 
@@ -37,18 +43,66 @@ Json tagged(const std::string& account, const std::string& line) {
 
 }  // namespace
 
-int run_all_accounts(ToolContext& ctx, const AllAccountsRequest& request) {
+namespace {
+
+// Checks a skipped account's configuration as its own run would, and records
+// it for monitoring like that run; returns its exit (0, or the check's code).
+AccountExit check_skipped(const ToolContext& ctx, const AllAccountsRequest& request,
+                          const std::string& handle) {
+  AccountExit e{handle, 0, ""};
+  ::setenv("GROWTHLOOP_ACCOUNT", handle.c_str(), 1);
+  try {
+    if (request.check_config) request.check_config();
+  } catch (...) {
+    const ExceptionReport r = describe_exception();
+    e.exit_code = r.exit_code;
+    e.last_error = ctx.tool + ": error: " + r.message;
+    std::cerr << "@" << handle << ": " << e.last_error << "\n";
+  }
+  ::unsetenv("GROWTHLOOP_ACCOUNT");
+  const auto dir = env_setting("GROWTHLOOP_METRICS_DIR");
+  if (dir && !ctx.common.dry_run) {
+    RunMetrics m;
+    m.tool = ctx.tool;
+    m.account = handle;
+    m.exit_code = e.exit_code;
+    m.finished_unix =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    if (e.exit_code == 0) m.stats = {{"due", 0}, {"skipped", "nothing_due"}};
+    try {
+      write_run_metrics(*dir, m);
+    } catch (...) {
+      ctx.log.warn("{}", describe_exception().message);
+    }
+  }
+  return e;
+}
+
+int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
+                 const std::optional<std::string>& due_sql) {
   std::vector<Account> accounts;
+  std::set<long long> due;
   {
     auto conn = open_database(ctx);
     pqxx::read_transaction t(*conn);
     accounts = list_accounts(t);
+    if (due_sql) {
+      for (const auto& r : t.exec_params(*due_sql, format_iso8601(ctx.clock.now())))
+        due.insert(r[0].as<long long>());
+    }
   }  // no connection stays open while the accounts run
   const bool route_stdin = request.stdin_by_account && stdin_has_data();
   const auto lines = route_stdin ? stdin_by_account() : std::map<std::string, std::string>{};
   std::vector<AccountCommand> commands;
+  std::vector<AccountExit> exits;
+  long long skipped = 0;
   for (const Account& a : accounts) {
     if (!request.shard.serves(a.id)) continue;
+    if (due_sql && due.count(a.id) == 0) {
+      exits.push_back(check_skipped(ctx, request, a.handle));
+      ++skipped;
+      continue;
+    }
     AccountCommand c;
     c.account = a.handle;
     c.args = one_account_args(request.argc, request.argv, a.handle);
@@ -61,13 +115,19 @@ int run_all_accounts(ToolContext& ctx, const AllAccountsRequest& request) {
     }
     commands.push_back(std::move(c));
   }
-  ctx.log.info("{} accounts, at most {} at once", commands.size(), ctx.common.jobs);
+  if (due_sql) {
+    ctx.log.info("{} accounts with something due, {} with nothing due; at most {} at once",
+                 commands.size(), skipped, ctx.common.jobs);
+  } else {
+    ctx.log.info("{} accounts, at most {} at once", commands.size(), ctx.common.jobs);
+  }
 
   Progress progress(ctx.tool, "accounts", static_cast<long long>(commands.size()));
-  const auto exits = run_per_account(
-      commands, ctx.common.jobs,
-      [](const std::string& account, const std::string& line) { emit(tagged(account, line)); },
-      progress);
+  for (AccountExit& e : run_per_account(
+           commands, ctx.common.jobs,
+           [](const std::string&account, const std::string&line) { emit(tagged(account, line)); },
+           progress))
+    exits.push_back(std::move(e));
   progress.finish();
 
   std::vector<int> codes;
@@ -82,7 +142,20 @@ int run_all_accounts(ToolContext& ctx, const AllAccountsRequest& request) {
           {"error", valid_utf8(e.last_error)}});
   }
   ctx.outcome.stats = {{"accounts", accounts.size()}, {"accounts_failed", failed}};
+  if (due_sql) ctx.outcome.stats["accounts_skipped"] = skipped;
   return worst_exit_code(codes);
+}
+
+}  // namespace
+
+int run_all_accounts(ToolContext& ctx, const AllAccountsRequest& request) {
+  return run_accounts(ctx, request, std::nullopt);
+}
+
+RunAllAccounts run_due_accounts(std::string due_sql) {
+  return [due_sql = std::move(due_sql)](ToolContext& ctx, const AllAccountsRequest& request) {
+    return run_accounts(ctx, request, due_sql);
+  };
 }
 
 }  // namespace gl::db

@@ -147,6 +147,13 @@ bool is_post_fault(x::Problem p) {
   return p == x::Problem::kDuplicate || p == x::Problem::kTooLong || p == x::Problem::kBadRequest;
 }
 
+// What a run does something for, over content_metadata cm: a queued post
+// whose time has come (at the parameter `now`), and a post left `posting`.
+std::string due_at(const char* now) {
+  return std::string("cm.status = 'queued' AND cm.scheduled_at <= ") + now;
+}
+constexpr const char* kUncertain = "cm.status = 'posting'";
+
 // No HTTP answer, or one we could not read: the post may be on X.
 bool may_have_posted(x::Problem p) {
   return p == x::Problem::kTimeout || p == x::Problem::kTransport || p == x::Problem::kServer ||
@@ -161,8 +168,8 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
   Json& stats = run.stats;
   const auto due = load(run.conn,
                         std::string("SELECT ") + kPostColumns +
-                            "FROM content_metadata WHERE account_id = $1 AND status = 'queued' "
-                            "AND scheduled_at <= $2 ORDER BY scheduled_at, decision_id LIMIT $3",
+                            "FROM content_metadata cm WHERE account_id = $1 AND " + due_at("$2") +
+                            " ORDER BY scheduled_at, decision_id LIMIT $3",
                         run.account.id, now_text, options.limit);
   stats["due"] = due.size();
   if (run.ctx.common.dry_run) {
@@ -177,10 +184,10 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
   bool has_uncertain;
   {
     pqxx::read_transaction t(run.conn);
-    has_uncertain = t.exec_params1(
-                         "SELECT count(*) FROM content_metadata WHERE account_id = $1 "
-                         "AND status = 'posting'",
-                         run.account.id)[0]
+    has_uncertain = t.exec_params1(std::string("SELECT count(*) FROM content_metadata cm "
+                                               "WHERE account_id = $1 AND ") +
+                                       kUncertain,
+                                   run.account.id)[0]
                         .as<long long>() > 0;
   }
   if (due.empty() && !has_uncertain) {
@@ -266,6 +273,12 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
   stats["posted"] = posted;
   stats["failed"] = failed;
   return 0;
+}
+
+std::string publish_due_accounts_sql() {
+  return "SELECT a.account_id FROM accounts a WHERE EXISTS (SELECT 1 FROM content_metadata cm "
+         "WHERE cm.account_id = a.account_id AND (" +
+         due_at("$1") + " OR " + kUncertain + "))";
 }
 
 }  // namespace gl::jobs

@@ -18,4 +18,8 @@ struct PublishOptions {
 
 int publish(db::AccountRun& run, const PublishOptions& options);
 
+// The account_ids a publish run would do something for at $1 (a post due, or
+// one left `posting` to reconcile): --all-accounts runs only these.
+std::string publish_due_accounts_sql();
+
 }  // namespace gl::jobs

@@ -1,5 +1,7 @@
 #include "jobs/scrape_metrics.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -25,7 +27,15 @@ using learn::PostCounts;
 constexpr auto kPrivateMetricsAge = std::chrono::hours(24 * 30 - 2);
 constexpr auto kAttributionWindowAge = std::chrono::hours(24 * 7);
 
-constexpr const char* kSelectDue = R"SQL(
+// A post due for collection at the parameter `now`, over content_metadata cm.
+std::string due_at(const char* now) {
+  return fmt::format(
+      "cm.status = 'posted' AND cm.metrics_state IN ('pending', 'collected') "
+      "AND (cm.next_collect_at IS NULL OR cm.next_collect_at <= {0}) AND cm.posted_at <= {0}",
+      now);
+}
+
+const std::string kSelectDue = R"SQL(
 SELECT cm.decision_id::text, cm.tweet_id, cm.generator_name, cm.topic, cm.format,
        extract(epoch FROM cm.posted_at)::float8,
        extract(epoch FROM cm.last_collected_at)::float8,
@@ -35,10 +45,8 @@ SELECT cm.decision_id::text, cm.tweet_id, cm.generator_name, cm.topic, cm.format
        extract(epoch FROM cm.not_found_at)::float8
 FROM content_metadata cm
 LEFT JOIN outcomes o ON o.account_id = cm.account_id AND o.decision_id = cm.decision_id
-WHERE cm.account_id = $1 AND cm.status = 'posted'
-  AND cm.metrics_state IN ('pending', 'collected')
-  AND (cm.next_collect_at IS NULL OR cm.next_collect_at <= $2)
-  AND cm.posted_at <= $2
+WHERE cm.account_id = $1 AND )SQL" +
+                               due_at("$2") + R"SQL(
 ORDER BY cm.posted_at DESC, cm.tweet_id
 LIMIT $3
 )SQL";
@@ -529,6 +537,12 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
                     std::to_string(due.size()) + " posts collected and saved)");
   }
   return 0;
+}
+
+std::string scrape_due_accounts_sql() {
+  return "SELECT a.account_id FROM accounts a WHERE EXISTS (SELECT 1 FROM content_metadata cm "
+         "WHERE cm.account_id = a.account_id AND " +
+         due_at("$1") + ")";
 }
 
 }  // namespace gl::jobs

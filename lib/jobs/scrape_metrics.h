@@ -21,4 +21,8 @@ struct ScrapeOptions {
 
 int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options);
 
+// The account_ids with a post due for collection at $1: --all-accounts runs
+// only these.
+std::string scrape_due_accounts_sql();
+
 }  // namespace gl::jobs

@@ -233,18 +233,19 @@ TEST_CASE("N cron hosts split the accounts with --shard I/N, each account on exa
   for (const std::string h : {"two", "three", "four", "five"})
     REQUIRE(run_tool({"accounts", "add", h}, f.env).exit_code == 0);
   int run = 0;
-  // The accounts a publish run of one shard ran for (their job_runs rows).
+  // The accounts a learn-hourly run of one shard ran for (their job_runs rows;
+  // publish would start only the accounts with a post due).
   const auto accounts_of = [&](const std::string& shard) {
     const std::string now = "2026-11-20T12:0" + std::to_string(run++) + ":00Z";
-    Result r =
-        run_tool({"publish", "--all-accounts", "-j", "2", "--shard", shard, "--now", now}, f.env);
+    Result r = run_tool(
+        {"learn-hourly", "--all-accounts", "-j", "2", "--shard", shard, "--now", now}, f.env);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     std::set<std::string> seen;
     pqxx::work w(f.db.conn());
     for (const auto& row : w.exec_params(
              "SELECT a.handle FROM job_runs j JOIN accounts a ON a.account_id = j.account_id "
-             "WHERE j.tool = 'publish' AND j.business_now = $1",
+             "WHERE j.tool = 'learn-hourly' AND j.business_now = $1",
              now))
       seen.insert(row[0].as<std::string>());
     return seen;

@@ -129,7 +129,64 @@ TEST_CASE("every account publishes in one run, and a missing token file fails th
   CHECK(m.metric("publish@carol.prom", "growthloop_last_success_timestamp_seconds") == "0");
   CHECK(m.metric("publish@all-accounts.prom", "growthloop_last_exit_code") == "2");
   CHECK(m.metric("publish@all-accounts.prom", "growthloop_last_run_stat") ==
-        "4\n1");  // accounts, failed
+        "4\n1\n0");  // accounts, failed, skipped (nothing due)
+}
+
+TEST_CASE("publish and scrape-metrics over all accounts start only the accounts with work") {
+  ManyAccounts m;
+  // alice has a post due, bob one for later, e2e one left `posting` by a
+  // killed run (to reconcile), carol nothing (and no token file).
+  const auto ids = m.queue_one_each("2026-11-20T18:00:00Z", "later");
+  m.f.db.scalar(
+      "UPDATE content_metadata SET scheduled_at = '2026-11-20T12:00:00Z' WHERE "
+      "decision_id = '" +
+      ids.at("alice") + "' RETURNING 1");
+  m.f.db.scalar(
+      "UPDATE content_metadata SET status = 'posting', posting_started_at = "
+      "'2026-11-20T12:01:00Z' WHERE decision_id = '" +
+      ids.at("e2e") + "' RETURNING 1");
+  m.f.db.scalar("DELETE FROM content_metadata WHERE decision_id = '" + ids.at("carol") +
+                "' RETURNING 1");
+  const std::string ran =
+      "SELECT coalesce(string_agg(a.handle, ',' ORDER BY a.handle), '') FROM job_runs j "
+      "JOIN accounts a USING (account_id) WHERE j.tool = '";
+
+  Result r =
+      run_tool({"publish", "--all-accounts", "-j", "2", "--now", "2026-11-20T12:05:00Z"}, m.env);
+  INFO(r.err);
+  // carol was skipped, yet her missing token file is still found: exit 2, named.
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("@carol: publish: error: X_ACCESS_TOKEN_FILE: cannot read") !=
+        std::string::npos);
+  CHECK(m.f.db.scalar(ran + "publish'") == "alice,e2e");
+  CHECK(m.status_of(ids.at("alice")) == "posted");
+  CHECK(m.status_of(ids.at("bob")) == "queued");
+  CHECK(m.status_of(ids.at("e2e")) == "posting");  // not on X's timeline yet: left for later
+  // bob's monitoring file says his publish is fine, as his own run with nothing due would.
+  CHECK(m.metric("publish@bob.prom", "growthloop_last_exit_code") == "0");
+  const std::string bob_success =
+      m.metric("publish@bob.prom", "growthloop_last_success_timestamp_seconds");
+  REQUIRE(!bob_success.empty());
+  CHECK(std::stod(bob_success) > 0);
+  CHECK(m.metric("publish@carol.prom", "growthloop_last_exit_code") == "2");
+  CHECK(m.metric("publish@all-accounts.prom", "growthloop_last_run_stat") == "4\n1\n2");
+
+  // bob's post comes due: only bob runs. carol has her token now.
+  m.give_token("carol");
+  Result later =
+      run_tool({"publish", "--all-accounts", "-j", "2", "--now", "2026-11-20T18:01:00Z"}, m.env);
+  INFO(later.err);
+  CHECK(later.exit_code == 0);
+  CHECK(m.status_of(ids.at("bob")) == "posted");
+  CHECK(m.f.db.scalar(ran + "publish' AND j.business_now = '2026-11-20T18:01:00Z'") == "bob,e2e");
+
+  // Collection: only the accounts with a posted post due run (alice and bob).
+  Result scrape = run_tool(
+      {"scrape-metrics", "--all-accounts", "-j", "2", "--now", "2026-11-20T20:00:00Z"}, m.env);
+  INFO(scrape.err);
+  CHECK(scrape.exit_code == 0);
+  CHECK(m.f.db.scalar(ran + "scrape-metrics'") == "alice,bob");
+  CHECK(m.f.db.scalar("SELECT count(*) FROM outcomes") == "2");
 }
 
 TEST_CASE("a run over all accounts exits 75 only when every failure is temporary") {
