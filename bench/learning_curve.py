@@ -4,12 +4,14 @@ under the same posting rules (oracle: x-sandbox's hidden truth scores every
 choice), epsilon-greedy 20% and random, on audience presets of different
 structure (several seeds each), plus a run where the audience drifts.
 
-Prints per-week curves and one table: total engagement per policy, learning
-relative to each baseline (totals and per post), the share of late plans
+Prints per-week curves and one table: the total expected value of each
+policy's posts (what each choice was worth, without the luck of the draw:
+simulate.scored_posts), learning relative to each baseline (totals and per
+post; and in the value drawn), the share of late plans
 (the last third of the days) on the oracle's most frequent topic and part of
 the day in the same period (an interaction's winning combination, found by a
 rule that does not read the preset), the days after a drift until the
-learner's 7-day engagement is back to 90% of the oracle's, and the
+learner's 7-day expected value is back to 90% of the oracle's, and the
 sensitivity to the exploration scale (extra learning accounts at other
 --exploration values on the first preset's first seed).
 
@@ -33,9 +35,11 @@ def daypart(hour):
     return ["night", "morning", "afternoon", "evening"][hour // 6]
 
 
-def totals(result, policies, key="value"):
-    """Per policy: (the score summed over the run, posts). The score is "value", the reward's weighted
-    actions before its log (what every policy maximises), or "engagement" (unweighted)."""
+def totals(result, policies, key="expected"):
+    """Per policy: (the score summed over the run, posts). The score is "expected", the expected value of
+    the posts (the reward's weighted actions before its log, what every policy maximises, of the
+    audience's mean metrics: simulate.scored_posts), "value" (the same of the metrics drawn) or
+    "engagement" (unweighted, drawn)."""
     return {p: (sum(w[key] for w in result["curve"][p]), sum(w["posts"] for w in result["curve"][p]))
             for p in policies}
 
@@ -52,13 +56,13 @@ def late_combo_share(result, days):
 
 
 def recovery_days(result, shift_day):
-    """Days after the shift until learning's trailing 7-day value is >= 90% of the oracle's."""
+    """Days after the shift until learning's trailing 7-day expected value is >= 90% of the oracle's."""
     daily = result["daily"]
     n = len(daily["learning"])
     for d in range(shift_day, n):
         lo = max(shift_day, d - 6)
-        mine = sum(x["value"] for x in daily["learning"][lo:d + 1])
-        best = sum(x["value"] for x in daily["oracle"][lo:d + 1])
+        mine = sum(x["expected"] for x in daily["learning"][lo:d + 1])
+        best = sum(x["expected"] for x in daily["oracle"][lo:d + 1])
         if d - lo >= 6 and best > 0 and mine >= 0.9 * best:
             return d - shift_day
     return None
@@ -113,16 +117,17 @@ def main():
         sys.stdout.flush()
     with open(args.json, "w") as f:
         json.dump(results, f)
-    print(f"\nTotals over {args.days:g} days: the reward's value (weighted actions before the log: what every "
-          "policy maximises) and posts; learning relative to each baseline in value, in value per post and in "
-          "plain engagement")
+    print(f"\nTotals over {args.days:g} days: the posts' expected value (the reward's weighted actions before the "
+          "log, what every policy maximises, of the audience's mean metrics for each post as and when it went "
+          "out) and posts; learning relative to each baseline in expected value, in expected value per post, "
+          "and in the value drawn (with the luck of the draw: heavy-tailed reach)")
     shown = POLICIES + (["learning_alt"] if args.alt else [])
     print(f"{'run':<26}" + "".join(f"{p:>16}" for p in shown) +
-          f"{'vs best':>9}{'vs rand':>9}{'vs eps':>8}{'/post vs best':>14}{'eng vs best':>12}{'late combo':>12}"
+          f"{'vs best':>9}{'vs rand':>9}{'vs eps':>8}{'/post vs best':>14}{'drawn vs best':>14}{'late combo':>12}"
           f"{'recovery':>10}" + (f"{'alt vs best':>12}" if args.alt else ""))
     for r in results:
         t = totals(r, shown)
-        e = totals(r, POLICIES, "engagement")
+        e = totals(r, POLICIES, "value")
         rel = lambda p: f"{100 * t['learning'][0] / t[p][0]:.0f}%" if t[p][0] else "-"
         per_post = lambda p: t[p][0] / t[p][1] if t[p][1] else 0
         pp = f"{100 * per_post('learning') / per_post('oracle'):.0f}%" if per_post("oracle") else "-"
@@ -134,7 +139,7 @@ def main():
             rec = f"{d} d" if d is not None else "never"
         alt = f"{100 * t['learning_alt'][0] / t['oracle'][0]:>11.0f}%" if args.alt and t["oracle"][0] else ""
         print(f"{r['label']:<26}" + "".join(f"{t[p][0]:>10.0f} ({t[p][1]:>3})" for p in shown) +
-              f"{rel('oracle'):>9}{rel('random'):>9}{rel('epsilon'):>8}{pp:>14}{eng:>12}"
+              f"{rel('oracle'):>9}{rel('random'):>9}{rel('epsilon'):>8}{pp:>14}{eng:>14}"
               f"{(f'{100 * share:.0f}%' if share is not None else '-'):>12}{rec:>10}{alt}")
         if combo:
             print(f"{'':<26}oracle's late combination: {combo[0]} in the {combo[1]}")
@@ -145,7 +150,7 @@ def main():
         for p in ["learning"] + [q for q in first["policies"][len(POLICIES):] if q != "learning_alt"]:
             scale = simulate.policy_of(p)[1] or "default"
             print(f"  --exploration {scale}: {100 * t[p][0] / t['oracle'][0]:.0f}% of best, "
-                  f"{t[p][0] / max(1, t[p][1]):.1f} value per post")
+                  f"{t[p][0] / max(1, t[p][1]):.1f} expected value per post")
     if any(r["failures"] for r in results):
         sys.exit("some tool runs failed")
 

@@ -45,6 +45,8 @@ def policy_of(name):
 
 # The sandbox's name of each reward action where it differs from the learners' (learning_posts') column.
 SANDBOX_KEYS = {"followers_gained": "followers"}
+# The same for POST /sandbox/score's expected metrics.
+SCORE_KEYS = {"followers_gained": "follows"}
 
 
 def reward_weights():
@@ -171,14 +173,16 @@ def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, explora
         with concurrent.futures.ThreadPoolExecutor(max_workers=len(accounts)) as pool:
             list(pool.map(drive, accounts))
         end = START + dt.timedelta(days=days)
-        curve = learning_curve(base, accounts, days, end)
+        posts = scored_posts(base, accounts, end)
+        names = [a.name for a in accounts]
+        curve = bucketed(posts, names, 7 * 86400, math.ceil(days / 7))
         summary = None
         if "learning" in policies:
             r = subprocess.run(["psql", db, "-qAtXc", "SELECT summary FROM learning_summaries ls JOIN accounts a "
                                 "USING (account_id) WHERE a.handle = 'learning' ORDER BY summary_id DESC LIMIT 1"],
                                capture_output=True, text=True)
             summary = json.loads(r.stdout) if r.stdout.strip() else None
-        return {"seed": seed, "curve": curve, "daily": daily_curve(base, accounts, days, end), "plans": posted_plans(db),
+        return {"seed": seed, "curve": curve, "daily": bucketed(posts, names, 86400, math.ceil(days)), "plans": posted_plans(db),
                 "summary": summary, "failures": sum(a.failures for a in accounts)}
     finally:
         sandbox.terminate()
@@ -198,46 +202,46 @@ def final_tweets(base, accounts, end):
     return tweets, users
 
 
-def learning_curve(base, accounts, days, end):
-    """Per policy and simulated week: posts, final engagement and reward, followers gained."""
+def scored_posts(base, accounts, end):
+    """Every post as (policy name, created, score), the score holding its final engagement
+    (likes+retweets+replies+quotes+bookmarks), followers gained, "value" (the reward's weighted actions
+    before its log, of the metrics drawn) and "expected" (the same of the audience's expected metrics
+    for that text at that time, for its account as it stood then: POST /sandbox/score, no draw).
+    value is what the account got; expected is what its choice was worth, without the luck of the
+    draw (one viral post can be most of a policy's value over weeks), so it compares choices."""
     tweets, users = final_tweets(base, accounts, end)
-    weeks = math.ceil(days / 7)
     weights = reward_weights()
-    curve = {a.name: [{"posts": 0, "engagement": 0, "reward": 0.0, "value": 0.0, "followers": 0.0} for _ in range(weeks)]
-             for a in accounts}
+    auth = {name: f'OAuth oauth_token="sim-{name}", oauth_signature="x"' for name in users.values()}
+    out = []
     for t in tweets:
         name = users.get(t["author_id"])
-        created = dt.datetime.fromisoformat(t["created_at"].replace("Z", "+00:00"))
-        week = int((created - START).total_seconds() // (7 * 86400))
-        if name is None or not 0 <= week < weeks:
+        if name is None:
             continue
-        w = curve[name][week]
-        w["posts"] += 1
-        w["engagement"] += t["likes"] + t["retweets"] + t["replies"] + t["quotes"] + t["bookmarks"]
-        w["followers"] += t["followers"]
-        value = sum(weight * t[SANDBOX_KEYS.get(k, k)] for k, weight in weights.items())
-        # value: the reward's weighted actions before its log (what a plan maximises: the reward is
-        # ln(1 + value), so a choice that multiplies value adds to the reward); reward: per-post ln(1 + value)
-        w["value"] += value
-        w["reward"] += math.log1p(value)
-    return curve
+        created = dt.datetime.fromisoformat(t["created_at"].replace("Z", "+00:00"))
+        mean = http(base + "/sandbox/score", {"text": t["text"], "posted_at": t["created_at"]},
+                    headers={"Authorization": auth[name]})
+        out.append((name, created, {
+            "engagement": t["likes"] + t["retweets"] + t["replies"] + t["quotes"] + t["bookmarks"],
+            "followers": t["followers"],
+            "value": sum(w * t[SANDBOX_KEYS.get(k, k)] for k, w in weights.items()),
+            "expected": sum(w * mean[SCORE_KEYS.get(k, k)] for k, w in weights.items())}))
+    return out
 
 
-def daily_curve(base, accounts, days, end):
-    """Per policy and simulated day: posts and final engagement (for recovery after a drift)."""
-    tweets, users = final_tweets(base, accounts, end)
-    n = math.ceil(days)
-    weights = reward_weights()
-    out = {a.name: [{"posts": 0, "engagement": 0, "value": 0.0} for _ in range(n)] for a in accounts}
-    for t in tweets:
-        name = users.get(t["author_id"])
-        created = dt.datetime.fromisoformat(t["created_at"].replace("Z", "+00:00"))
-        day = int((created - START).total_seconds() // 86400)
-        if name is None or not 0 <= day < n:
+def bucketed(posts, names, seconds, n):
+    """Per policy, n buckets of `seconds` from START: posts and the sums of each score."""
+    out = {name: [{"posts": 0, "engagement": 0, "followers": 0.0, "value": 0.0, "expected": 0.0, "reward": 0.0}
+                  for _ in range(n)] for name in names}
+    for name, created, score in posts:
+        i = int((created - START).total_seconds() // seconds)
+        if not 0 <= i < n:
             continue
-        out[name][day]["posts"] += 1
-        out[name][day]["engagement"] += t["likes"] + t["retweets"] + t["replies"] + t["quotes"] + t["bookmarks"]
-        out[name][day]["value"] += sum(weight * t[SANDBOX_KEYS.get(k, k)] for k, weight in weights.items())
+        b = out[name][i]
+        b["posts"] += 1
+        for k, v in score.items():
+            b[k] += v
+        # reward: per-post ln(1 + value), the learners' target; value is what a plan maximises
+        b["reward"] += math.log1p(score["value"])
     return out
 
 
@@ -255,17 +259,18 @@ def posted_plans(db):
 def print_curve(result, policies, out=sys.stdout):
     curve = result["curve"]
     weeks = len(next(iter(curve.values())))
-    out.write(f"\nLearning curve, seed {result['seed']}: per simulated week, the reward's value (its weighted actions "
-              f"before the log, what every policy maximises) and engagement (likes+retweets+replies+quotes+bookmarks)\n")
+    out.write(f"\nLearning curve, seed {result['seed']}: per simulated week, the expected value of the posts (x) and "
+              f"the value drawn (v): the reward's weighted actions before the log, what every policy maximises "
+              f"(scored_posts)\n")
     out.write("week " + "".join(f"{p:>22}" for p in policies) + "\n")
     for w in range(weeks):
-        out.write(f"{w + 1:>4} " + "".join(f"{curve[p][w]['value']:>10.0f} v {curve[p][w]['engagement']:>7.0f} e"
+        out.write(f"{w + 1:>4} " + "".join(f"{curve[p][w]['expected']:>10.0f} x {curve[p][w]['value']:>7.0f} v"
                                           for p in policies) + "\n")
-    totals = {p: (sum(x["value"] for x in curve[p]), sum(x["engagement"] for x in curve[p])) for p in policies}
-    out.write("all  " + "".join(f"{totals[p][0]:>10.0f} v {totals[p][1]:>7.0f} e" for p in policies) + "\n")
+    totals = {p: (sum(x["expected"] for x in curve[p]), sum(x["value"] for x in curve[p])) for p in policies}
+    out.write("all  " + "".join(f"{totals[p][0]:>10.0f} x {totals[p][1]:>7.0f} v" for p in policies) + "\n")
     if "oracle" in totals and totals["oracle"][0] > 0:
-        out.write("vs best " + "".join(f"{100 * totals[p][0] / totals['oracle'][0]:>9.0f}% v "
-                                       f"{100 * totals[p][1] / max(1, totals['oracle'][1]):>7.0f}% e"
+        out.write("vs best " + "".join(f"{100 * totals[p][0] / totals['oracle'][0]:>9.0f}% x "
+                                       f"{100 * totals[p][1] / max(1, totals['oracle'][1]):>7.0f}% v"
                                        for p in policies) + "\n")
 
 
