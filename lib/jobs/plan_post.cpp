@@ -23,6 +23,9 @@ namespace gl::jobs {
 
 namespace {
 
+// Hooks plan-post sets aside for one plan before it gives up (of 8).
+constexpr size_t kMaxHooksSetAside = 3;
+
 constexpr const char* kQueuedAhead =
     "SELECT count(*) FROM content_metadata WHERE account_id = $1 AND status = 'queued' "
     "AND scheduled_at > $2";
@@ -120,8 +123,29 @@ int plan_post(db::AccountRun& run, const PlanPostOptions& o) {
                        options.plan.min_spacing_hours, options.plan.daily_cap);
       break;
     }
-    plan::Plan p = plan::choose_plan(in, options.plan, rng);
-    const plan::Draft draft = drafter.write(p, rng);
+    // A hook whose drafts all read as recent posts (the offline composer has
+    // a few dozen texts per topic and hook, and a learner that has found its
+    // best plan asks for the same one again) is set aside and the plan chosen
+    // again without it, at most kMaxHooksSetAside times: the logged
+    // probabilities are those of the choice made, among the hooks left.
+    plan::PlanOptions choice = options.plan;
+    std::vector<std::string> set_aside;
+    plan::Plan p;
+    plan::Draft draft;
+    for (;;) {
+      p = plan::choose_plan(in, choice, rng);
+      try {
+        draft = drafter.write(p, rng);
+        break;
+      } catch (const plan::NoDraft& e) {
+        if (set_aside.size() >= kMaxHooksSetAside) throw;
+        run.ctx.log.info("{}: {}; planning again without the hook {}", e.subject(), e.reason(),
+                         p.hook);
+        choice.excluded_hooks.insert(p.hook);
+        set_aside.push_back(p.hook);
+      }
+    }
+    if (!set_aside.empty()) p.rationale["hooks_set_aside"] = set_aside;
     if (draft.llm_error)
       run.ctx.log.warn("LLM failed ({}); used the offline composer", *draft.llm_error);
     draft.describe(p.rationale);

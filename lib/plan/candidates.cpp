@@ -102,7 +102,11 @@ Candidates candidates(const PlanInputs& in, const PlanOptions& o) {
     c.trending = keep_cool(in.trending, 0);
   }
   if (c.topics.empty() && c.trending.empty()) throw failure("plan", "no topic to write about");
-  for (learn::HookType h : learn::kAllHookTypes) c.hooks.push_back(learn::hook_name(h));
+  for (learn::HookType h : learn::kAllHookTypes) {
+    const std::string name = learn::hook_name(h);
+    if (o.excluded_hooks.count(name) == 0) c.hooks.push_back(name);
+  }
+  if (c.hooks.empty()) throw failure("plan", "every hook is excluded");
   for (const auto& p : in.personas) c.personas.push_back(p.name);
   if (c.personas.empty()) throw failure("plan", "no enabled persona to write as");
   return c;

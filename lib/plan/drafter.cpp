@@ -106,9 +106,9 @@ Draft Drafter::write(const Plan& plan, std::mt19937_64& rng) const {
   if (text.empty()) {
     std::string reasons;
     for (const auto& r : d.rejected) reasons += (reasons.empty() ? "" : "; ") + r;
-    throw failure("plan-post", "no acceptable draft after " +
-                                   std::to_string(o_.max_draft_attempts) + " attempts (" + reasons +
-                                   "); nothing queued");
+    throw NoDraft(kExitFailure, "plan-post",
+                  "no acceptable draft after " + std::to_string(o_.max_draft_attempts) +
+                      " attempts (" + reasons + "); nothing queued");
   }
   d.text = x::nfc(text);
   return d;

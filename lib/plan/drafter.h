@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "llm/client.h"
 #include "plan/inputs.h"
 #include "plan/plan.h"
@@ -26,14 +27,20 @@ struct Draft {
   void describe(nlohmann::json& rationale) const;
 };
 
+// No draft of the plan passed the checks within max_draft_attempts.
+class NoDraft : public Error {
+ public:
+  using Error::Error;
+};
+
 class Drafter {
  public:
   // Without a chat model every draft is the composer's. in is read at each
   // write, so drafts see the posts planned before them.
   Drafter(const PlanInputs& in, const PlanOptions& o, llm::ChatModel* llm);
 
-  // Throws a failure naming every rejection when no draft passes within
-  // max_draft_attempts.
+  // Throws NoDraft (a failure) naming every rejection when no draft passes
+  // within max_draft_attempts.
   Draft write(const Plan& plan, std::mt19937_64& rng) const;
 
   // The LLM's instructions: persona, style, topic, hook, formula and its

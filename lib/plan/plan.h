@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "core/clock.h"
@@ -38,6 +39,9 @@ struct PlanOptions {
   double min_spacing_hours = 4;  // between two posts
   int daily_cap = 3;             // posts per local day
   int max_draft_attempts = 5;    // then the plan fails and nothing is queued
+  // Hooks left out of the candidates (plan-post: those whose drafts all read
+  // as recent posts, for the plan chosen again without them).
+  std::set<std::string> excluded_hooks;
 };
 
 using Distribution = std::map<std::string, double>;
