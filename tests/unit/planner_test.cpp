@@ -149,6 +149,29 @@ TEST_CASE("thompson and epsilon choose the planted best topic, hook, persona and
   }
 }
 
+TEST_CASE("a hook set aside is never chosen and has no probability, under every policy") {
+  const PlanInputs in = learned_inputs();
+  for (Policy policy : {Policy::kThompson, Policy::kEpsilon, Policy::kRandom}) {
+    INFO(policy_name(policy));
+    PlanOptions o = options(policy);
+    o.excluded_hooks = {"question", "list"};  // the planted best hook among them
+    std::mt19937_64 rng(4);
+    for (int i = 0; i < 30; ++i) {
+      const Plan p = choose_plan(in, o, rng);
+      CHECK(o.excluded_hooks.count(p.hook) == 0);
+      const Distribution& hooks = p.probabilities.at("hook").distribution;
+      CHECK(hooks.count("question") + hooks.count("list") == 0);
+      double total = 0;
+      for (const auto& [k, prob] : hooks) total += prob;
+      CHECK(total == Approx(1.0));
+    }
+    o.excluded_hooks.clear();
+    for (gl::learn::HookType h : gl::learn::kAllHookTypes)
+      o.excluded_hooks.insert(gl::learn::hook_name(h));
+    CHECK_THROWS_WITH(choose_plan(in, o, rng), Catch::Contains("every hook is excluded"));
+  }
+}
+
 TEST_CASE("random is uniform and its whole-plan probability is the product of the families'") {
   const PlanInputs in = learned_inputs();
   std::mt19937_64 rng(3);
