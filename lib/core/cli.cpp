@@ -63,27 +63,29 @@ std::string strip_handle_at(const std::string& handle) {
   return !handle.empty() && handle[0] == '@' ? handle.substr(1) : handle;
 }
 
-namespace {
-
-// Monitoring must not change a run's outcome; a metrics file that cannot be
-// written is said on stderr (cron mails it).
-void write_metrics_if_asked(const ToolContext& ctx, int code,
-                            std::chrono::steady_clock::duration took) {
+void write_metrics_if_asked(RunMetrics m, const Log& log) {
   const auto dir = env_setting("GROWTHLOOP_METRICS_DIR");
   if (!dir) return;
+  m.finished_unix =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  try {
+    write_run_metrics(*dir, m);
+  } catch (...) {
+    log.warn("{}", describe_exception().message);
+  }
+}
+
+namespace {
+
+void write_run_metrics_if_asked(const ToolContext& ctx, int code,
+                                std::chrono::steady_clock::duration took) {
   RunMetrics m;
   m.tool = ctx.tool;
   m.account = ctx.outcome.account;
   m.exit_code = code;
-  m.finished_unix =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   m.duration_seconds = std::chrono::duration<double>(took).count();
   m.stats = ctx.outcome.stats;
-  try {
-    write_run_metrics(*dir, m);
-  } catch (...) {
-    ctx.log.warn("{}", describe_exception().message);
-  }
+  write_metrics_if_asked(std::move(m), ctx.log);
 }
 
 }  // namespace
@@ -166,7 +168,7 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
   } catch (...) {
     code = report_exception(spec.name);
   }
-  if (!o.dry_run) write_metrics_if_asked(ctx, code, std::chrono::steady_clock::now() - started);
+  if (!o.dry_run) write_run_metrics_if_asked(ctx, code, std::chrono::steady_clock::now() - started);
   return code;
 }
 

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/fan_out.h"
 #include "core/log.h"
+#include "core/metrics.h"
 
 namespace gl {
 
@@ -100,6 +101,11 @@ std::string strip_handle_at(const std::string& handle);
 
 // Prints describe_exception()'s message as "tool: error: ..." and returns its exit code.
 int report_exception(const std::string& tool);
+
+// Writes a run's metrics to GROWTHLOOP_METRICS_DIR when it is set, as
+// finished now. Monitoring must not change a run's outcome: a file that
+// cannot be written is a warning on stderr (cron mails it).
+void write_metrics_if_asked(RunMetrics m, const Log& log);
 
 // The exit code for a failed statement's SQLSTATE: 75 for what time cures
 // (connection, shutdown, lock or statement timeout, deadlock), else 1.

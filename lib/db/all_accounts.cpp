@@ -1,6 +1,5 @@
 #include "db/all_accounts.h"
 
-#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -9,9 +8,7 @@
 
 #include "core/fan_out.h"
 #include "core/json_lines.h"
-#include "core/metrics.h"
 #include "core/progress.h"
-#include "core/secrets.h"
 #include "db/accounts.h"
 #include "db/job_run.h"
 
@@ -41,10 +38,6 @@ Json tagged(const std::string& account, const std::string& line) {
   return j;
 }
 
-}  // namespace
-
-namespace {
-
 // Checks a skipped account's configuration as its own run would, and records
 // it for monitoring like that run; returns its exit (0, or the check's code).
 AccountExit check_skipped(const ToolContext& ctx, const AllAccountsRequest& request,
@@ -60,20 +53,13 @@ AccountExit check_skipped(const ToolContext& ctx, const AllAccountsRequest& requ
     std::cerr << "@" << handle << ": " << e.last_error << "\n";
   }
   ::unsetenv("GROWTHLOOP_ACCOUNT");
-  const auto dir = env_setting("GROWTHLOOP_METRICS_DIR");
-  if (dir && !ctx.common.dry_run) {
+  if (!ctx.common.dry_run) {
     RunMetrics m;
     m.tool = ctx.tool;
     m.account = handle;
     m.exit_code = e.exit_code;
-    m.finished_unix =
-        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     if (e.exit_code == 0) m.stats = {{"due", 0}, {"skipped", "nothing_due"}};
-    try {
-      write_run_metrics(*dir, m);
-    } catch (...) {
-      ctx.log.warn("{}", describe_exception().message);
-    }
+    write_metrics_if_asked(std::move(m), ctx.log);
   }
   return e;
 }
