@@ -4,8 +4,9 @@ learning policy only) for --days simulated days against x-sandbox, then prints f
 database what harvest read and spent per source, the useful rows it brought (vi_tweets that
 pass the learning's own gates and success rule, viral replies with 10K-100K views as
 extract-formulas takes them, the top fifth of each peer's posts), the formulas learned from
-outside sources, reads and dollars per useful row and per formula, and what scrape-metrics
-spent per post.
+outside sources, the plans the trending rule chose out of those that had a trending topic to
+choose (with the number its logged probabilities expect), reads and dollars per useful row and per
+formula, and what scrape-metrics spent per post.
 
 Prices are api_prices' (X's pay-per-use of mid-2026); costs are what X would bill after its
 once-per-UTC-day rule, as recorded in api_usage.
@@ -67,8 +68,23 @@ def main():
     formulas = int(psql(db, "SELECT count(*) FROM viral_formulas WHERE sources && "
                             "ARRAY['vi_tweets', 'peer_posts', 'viral_replies']")[0][0])
     all_formulas = int(psql(db, "SELECT count(*) FROM viral_formulas")[0][0])
-    trending_plans, plans = map(int, psql(db, "SELECT count(*) FILTER (WHERE choice_probabilities->'topic'->>"
-                                              "'trending' = 'true'), count(*) FROM content_metadata")[0])
+    # The trending rule (lib/plan/choice.cpp trending_rule) can fire only when a fresh trending topic off
+    # cooldown is a candidate: plan-post's first plans come before the first harvest, and trends fade. The
+    # topic's logged distribution sums to the probability of the branch taken (within_branch): 1 when no
+    # trending topic was a candidate, else the rule's (0.35 for the trending branch, 0.65 for the other).
+    # p_trend is the probability the plan had of the trending branch.
+    branch = ("SELECT (choice_probabilities->'topic'->>'trending')::bool AS trending, "
+              "(SELECT sum(value::float8) FROM jsonb_each_text(choice_probabilities->'topic'->'distribution')) "
+              "AS p_branch FROM content_metadata WHERE source = 'planned' AND choice_probabilities ? 'topic'")
+    rule = (f"SELECT trending, trending OR p_branch < 1 - 1e-9 AS candidate, "
+            f"CASE WHEN trending THEN p_branch ELSE 1 - p_branch END AS p_trend FROM ({branch}) b")
+    plans, candidate_plans, trending_plans, expected, variance = psql(
+        db, f"SELECT count(*), count(*) FILTER (WHERE candidate), count(*) FILTER (WHERE trending), "
+            f"coalesce(sum(p_trend), 0), coalesce(sum(p_trend * (1 - p_trend)), 0) FROM ({rule}) r")[0]
+    plans, candidate_plans, trending_plans = int(plans), int(candidate_plans), int(trending_plans)
+    expected, variance = float(expected), float(variance)
+    logged = psql(db, f"SELECT round(p_trend::numeric, 3), count(*) FROM ({rule}) r WHERE candidate "
+                      f"GROUP BY 1 ORDER BY 1")
     useful = useful_vi + useful_replies + useful_peers
     print(f"\nrows: " + ", ".join(f"{t} {n}" for t, n in rows.items()))
     print(f"useful rows: {useful} (vi_tweets passing the success rule {useful_vi}, viral replies {useful_replies}, "
@@ -76,7 +92,10 @@ def main():
     print(f"formulas with an outside source: {formulas} of {all_formulas}")
     by_source = psql(db, "SELECT s, count(*) FROM viral_formulas, unnest(sources) AS s GROUP BY 1 ORDER BY 1")
     print("formulas drawing on each source: " + (", ".join(f"{s} {n}" for s, n in by_source) or "none"))
-    print(f"plans on a trending topic: {trending_plans} of {plans}")
+    print(f"plans on a trending topic by the trending rule: {trending_plans} of the {candidate_plans} plans "
+          f"that had a trending candidate ({plans} plans), expected {expected:.1f} +- {variance ** 0.5:.1f} "
+          f"from the logged branch probabilities (P(trending) "
+          + (", ".join(f"{float(p):g} in {n}" for p, n in logged) or "none") + ")")
     print(f"\nharvest: {reads} resources read, ${usd:.4f}")
     if useful:
         print(f"per useful row: {reads / useful:.1f} reads, ${usd / useful:.4f}")
