@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "core/fan_out.h"
 #include "core/json_lines.h"
@@ -41,7 +42,7 @@ Json tagged(const std::string& account, const std::string& line) {
 // Checks a skipped account's configuration as its own run would, and records
 // it for monitoring like that run; returns its exit (0, or the check's code).
 AccountExit check_skipped(const ToolContext& ctx, const AllAccountsRequest& request,
-                          const std::string& handle) {
+                          const std::string& handle, const Json& idle_stats) {
   AccountExit e{handle, 0, ""};
   ::setenv("GROWTHLOOP_ACCOUNT", handle.c_str(), 1);
   try {
@@ -58,23 +59,28 @@ AccountExit check_skipped(const ToolContext& ctx, const AllAccountsRequest& requ
     m.tool = ctx.tool;
     m.account = handle;
     m.exit_code = e.exit_code;
-    if (e.exit_code == 0) m.stats = {{"due", 0}, {"skipped", "nothing_due"}};
+    if (e.exit_code == 0) m.stats = idle_stats;
     write_metrics_if_asked(std::move(m), ctx.log);
   }
   return e;
 }
 
 int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
-                 const std::optional<std::string>& due_sql) {
+                 const std::optional<DueAccounts>& due_query) {
   std::vector<Account> accounts;
   std::set<long long> due;
+  std::map<long long, std::string> idle_output;
   {
     auto conn = open_database(ctx);
     pqxx::read_transaction t(*conn);
     accounts = list_accounts(t);
-    if (due_sql) {
-      for (const auto& r : t.exec_params(*due_sql, format_iso8601(ctx.clock.now())))
+    if (due_query) {
+      for (const auto& r : t.exec_params(due_query->due_sql, format_iso8601(ctx.clock.now())))
         due.insert(r[0].as<long long>());
+      if (!due_query->idle_output_sql.empty()) {
+        for (const auto& r : t.exec(due_query->idle_output_sql))
+          idle_output[r[0].as<long long>()] = r[1].as<std::string>();
+      }
     }
   }  // no connection stays open while the accounts run
   const bool route_stdin = request.stdin_by_account && stdin_has_data();
@@ -84,11 +90,6 @@ int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
   long long skipped = 0;
   for (const Account& a : accounts) {
     if (!request.shard.serves(a.id)) continue;
-    if (due_sql && due.count(a.id) == 0) {
-      exits.push_back(check_skipped(ctx, request, a.handle));
-      ++skipped;
-      continue;
-    }
     AccountCommand c;
     c.account = a.handle;
     c.args = one_account_args(request.argc, request.argv, a.handle);
@@ -99,9 +100,20 @@ int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
         if (it != lines.end()) c.stdin_text += it->second;
       }
     }
+    if (due_query && due.count(a.id) == 0 && c.stdin_text.empty()) {
+      exits.push_back(check_skipped(ctx, request, a.handle, due_query->idle_stats));
+      const auto output = idle_output.find(a.id);
+      if (exits.back().exit_code == 0 && output != idle_output.end()) {
+        std::istringstream in(output->second);
+        for (const Json& line : read_json_lines(in, "the stored output of @" + a.handle))
+          emit(tagged(a.handle, line.dump()));
+      }
+      ++skipped;
+      continue;
+    }
     commands.push_back(std::move(c));
   }
-  if (due_sql) {
+  if (due_query) {
     ctx.log.info("{} accounts with something due, {} with nothing due; at most {} at once",
                  commands.size(), skipped, ctx.common.jobs);
   } else {
@@ -128,7 +140,7 @@ int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
           {"error", valid_utf8(e.last_error)}});
   }
   ctx.outcome.stats = {{"accounts", accounts.size()}, {"accounts_failed", failed}};
-  if (due_sql) ctx.outcome.stats["accounts_skipped"] = skipped;
+  if (due_query) ctx.outcome.stats["accounts_skipped"] = skipped;
   return worst_exit_code(codes);
 }
 
@@ -138,9 +150,9 @@ int run_all_accounts(ToolContext& ctx, const AllAccountsRequest& request) {
   return run_accounts(ctx, request, std::nullopt);
 }
 
-RunAllAccounts run_due_accounts(std::string due_sql) {
-  return [due_sql = std::move(due_sql)](ToolContext& ctx, const AllAccountsRequest& request) {
-    return run_accounts(ctx, request, due_sql);
+RunAllAccounts run_due_accounts(DueAccounts due) {
+  return [due = std::move(due)](ToolContext& ctx, const AllAccountsRequest& request) {
+    return run_accounts(ctx, request, due);
   };
 }
 

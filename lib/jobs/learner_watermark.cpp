@@ -1,7 +1,10 @@
 #include "jobs/learner_watermark.h"
 
+#include <fmt/format.h>
+
 #include <sstream>
 
+#include "db/all_accounts.h"
 #include "learn/rules.h"
 #include "learn/text_features.h"
 
@@ -15,46 +18,52 @@ namespace {
 // a row moved by an update or VACUUM FULL, changes), so sums are of numeric;
 // times are epoch seconds, not text in the session's time zone. The windows
 // that move with `now` are counted at `now`: past the age gate, and the
-// learner's MovingWindow ($5 over learning_posts, $6 over content_metadata's
-// posts; 0 when it reads none): with the counts of all posts, a post entering
-// or leaving a window changes one of them.
+// learner's MovingWindow ({trend} seconds over learning_posts, {rollup} over
+// content_metadata's posts; 0 when it reads none): with the counts of all
+// posts, a post entering or leaving a window changes one of them.
 constexpr const char* kInputs =
-    "SELECT concat_ws(' | ', "
-    "  (SELECT concat_ws(',', count(*), count(*) FILTER (WHERE posted_at <= $2::timestamptz - "
-    "     make_interval(secs => $3)), count(*) FILTER (WHERE $5::int > 0 AND posted_at > "
-    "     $2::timestamptz - make_interval(secs => $5::int)), count(*) FILTER (WHERE available), "
+    "concat_ws(' | ', "
+    "  (SELECT concat_ws(',', count(*), count(*) FILTER (WHERE posted_at <= {now} - "
+    "     make_interval(secs => {gate})), count(*) FILTER (WHERE {trend} > 0 AND posted_at > "
+    "     {now} - make_interval(secs => {trend})), count(*) FILTER (WHERE available), "
     "     extract(epoch FROM max(collected_at)), extract(epoch FROM max(posted_at)), "
     "     sum(followers_gained::numeric)) "
-    "   FROM learning_posts WHERE account_id = $1 AND posted_at <= $2), "
+    "   FROM learning_posts WHERE account_id = {account} AND posted_at <= {now}), "
     "  (SELECT concat_ws(',', count(*) FILTER (WHERE status = 'posted'), "
     "     extract(epoch FROM max(posted_at)), count(*) FILTER (WHERE status IN ('queued', "
     "     'posting')), extract(epoch FROM max(created_at)), "
-    "     count(*) FILTER (WHERE $6::int > 0 AND posted_at > $2::timestamptz - "
-    "       make_interval(secs => $6::int) AND posted_at <= $2)) "
-    "   FROM content_metadata WHERE account_id = $1), "
+    "     count(*) FILTER (WHERE {rollup} > 0 AND posted_at > {now} - "
+    "       make_interval(secs => {rollup}) AND posted_at <= {now})) "
+    "   FROM content_metadata WHERE account_id = {account}), "
     "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(taken_at))) "
-    "   FROM follower_snapshots WHERE account_id = $1), "
+    "   FROM follower_snapshots WHERE account_id = {account}), "
     "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(collected_at))) FROM vi_tweets "
-    "   WHERE account_id = $1), "
+    "   WHERE account_id = {account}), "
     "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(collected_at))) FROM peer_posts "
-    "   WHERE account_id = $1), "
+    "   WHERE account_id = {account}), "
     "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(collected_at))) FROM reply_metrics "
-    "   WHERE account_id = $1), "
-    "  to_char($2::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD'), $4::text)";
+    "   WHERE account_id = {account}), "
+    "  to_char({now} AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'text {text_version}')";
 
 constexpr int kHour = 3600;
+
+// The fingerprint of the inputs of the account `account` (an SQL expression)
+// at `now` (a timestamptz expression), for a learner that reads `window`.
+std::string inputs_sql(const std::string& account, const std::string& now, MovingWindow window) {
+  return fmt::format(fmt::runtime(kInputs), fmt::arg("account", account), fmt::arg("now", now),
+                     fmt::arg("gate", learn::kGates.min_age_hours * kHour),
+                     fmt::arg("trend", window == MovingWindow::kTrend7Days ? 7 * 24 * kHour : 0),
+                     fmt::arg("rollup", window == MovingWindow::kRollup24Hours ? 24 * kHour : 0),
+                     fmt::arg("text_version", learn::kTextFeaturesVersion));
+}
 
 }  // namespace
 
 LearnerWatermark::LearnerWatermark(db::AccountRun& run, bool full, MovingWindow window)
     : run_(run), full_(full) {
-  const int learning_posts_window = window == MovingWindow::kTrend7Days ? 7 * 24 * kHour : 0;
-  const int posts_window = window == MovingWindow::kRollup24Hours ? 24 * kHour : 0;
   pqxx::read_transaction t(run.conn);
-  inputs_ = t.exec_params1(kInputs, run.account.id, format_iso8601(run.now),
-                           learn::kGates.min_age_hours * kHour,
-                           "text " + std::to_string(learn::kTextFeaturesVersion),
-                           learning_posts_window, posts_window)[0]
+  inputs_ = t.exec_params1("SELECT " + inputs_sql("$1", "$2::timestamptz", window), run.account.id,
+                           format_iso8601(run.now))[0]
                 .as<std::string>();
 }
 
@@ -89,6 +98,28 @@ void LearnerWatermark::record(const std::vector<Json>& output) {
       "output = excluded.output, run_at = excluded.run_at",
       run_.account.id, run_.ctx.tool, inputs_, lines, format_iso8601(run_.now));
   w.commit();
+}
+
+void add_full_flag(CLI::App& app, bool& full) {
+  app.add_flag("--full", full, "recompute even when nothing changed since the last run");
+}
+
+RunAllAccounts learner_all_accounts(std::function<bool()> run_every_account, MovingWindow window) {
+  return [run_every_account = std::move(run_every_account), window](
+             ToolContext& ctx, const AllAccountsRequest& request) {
+    if (run_every_account()) return db::run_all_accounts(ctx, request);
+    // ctx.tool is the tool's own name (letters and '-'), never input.
+    const std::string tool = "'" + ctx.tool + "'";
+    db::DueAccounts due;
+    due.due_sql =
+        "SELECT a.account_id FROM accounts a LEFT JOIN learner_watermarks w "
+        "ON w.account_id = a.account_id AND w.tool = " +
+        tool + " WHERE w.inputs IS DISTINCT FROM " +
+        inputs_sql("a.account_id", "$1::timestamptz", window);
+    due.idle_stats = {{"skipped", "unchanged"}};
+    due.idle_output_sql = "SELECT account_id, output FROM learner_watermarks WHERE tool = " + tool;
+    return db::run_due_accounts(std::move(due))(ctx, request);
+  };
 }
 
 }  // namespace gl::jobs

@@ -14,9 +14,11 @@
 // read in is not (every part is exact, see kInputs).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "core/cli.h"
 #include "core/json_lines.h"
 #include "db/job_run.h"
 
@@ -54,5 +56,19 @@ class LearnerWatermark {
   std::string inputs_;
   std::string previous_output_;
 };
+
+// --all-accounts for a learner: one query computes every account's fingerprint
+// and only the accounts whose inputs changed since their last successful run
+// (or that have none) get a process. A skipped account prints the lines its
+// last run stored, tagged with the account, as its own idle run would print
+// them (learn-hourly's summary keeps the "at" of the run that computed it, and
+// no new learning_summaries row is written), and its monitoring file records
+// {"skipped": "unchanged"}. Every account runs when run_every_account() (asked
+// after the flags are parsed: --full, or a flag whose runs never skip).
+// --full: every learner's flag to recompute even when nothing changed.
+void add_full_flag(CLI::App& app, bool& full);
+
+RunAllAccounts learner_all_accounts(std::function<bool()> run_every_account,
+                                    MovingWindow window = MovingWindow::kNone);
 
 }  // namespace gl::jobs

@@ -26,9 +26,11 @@ namespace {
 // Hooks plan-post sets aside for one plan before it gives up (of 8).
 constexpr size_t kMaxHooksSetAside = 3;
 
-constexpr const char* kQueuedAhead =
-    "SELECT count(*) FROM content_metadata WHERE account_id = $1 AND status = 'queued' "
-    "AND scheduled_at > $2";
+// The posts queued ahead of `now` for `account` (SQL expressions).
+std::string queued_ahead(const std::string& account, const std::string& now) {
+  return "(SELECT count(*) FROM content_metadata WHERE account_id = " + account +
+         " AND status = 'queued' AND scheduled_at > " + now + ")";
+}
 constexpr const char* kInsert =
     "INSERT INTO content_metadata (account_id, generator_name, topic, formula_name, hook_type, "
     "  format, tags, content, predicted_engagement, predicted_views, choice_probabilities, "
@@ -61,7 +63,8 @@ int posts_to_plan(db::AccountRun& run, const PlanPostOptions& o, TimePoint now) 
   if (o.fill_to <= 0) return o.count;
   pqxx::read_transaction t(run.conn);
   const auto queued =
-      t.exec_params1(kQueuedAhead, run.account.id, format_iso8601(now))[0].as<long long>();
+      t.exec_params1("SELECT " + queued_ahead("$1", "$2"), run.account.id, format_iso8601(now))[0]
+          .as<long long>();
   return std::max(0, o.fill_to - static_cast<int>(queued));
 }
 
@@ -187,6 +190,11 @@ int plan_post(db::AccountRun& run, const PlanPostOptions& o) {
   }
   run.stats["planned"] = planned;
   return 0;
+}
+
+std::string plan_due_accounts_sql(int fill_to) {
+  return "SELECT account_id FROM accounts a WHERE " + queued_ahead("a.account_id", "$1") + " < " +
+         std::to_string(fill_to);
 }
 
 }  // namespace gl::jobs

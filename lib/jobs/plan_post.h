@@ -21,4 +21,8 @@ struct PlanPostOptions {
 
 int plan_post(db::AccountRun& run, const PlanPostOptions& options);
 
+// The account_ids with fewer than `fill_to` posts queued ahead of $1: with
+// --fill-to, --all-accounts runs only these (a full queue plans nothing).
+std::string plan_due_accounts_sql(int fill_to);
+
 }  // namespace gl::jobs

@@ -274,3 +274,77 @@ TEST_CASE(
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("stdin line 1") != std::string::npos);
 }
+
+TEST_CASE("learners and plan-post over all accounts start only the accounts whose inputs changed") {
+  ManyAccounts m;
+  const std::string now = "2026-11-20T12:00:00Z";
+  const auto runs = [&](const std::string& tool) {
+    return m.f.db.scalar(
+        "SELECT coalesce(string_agg(a.handle, ',' ORDER BY a.handle), '') "
+        "FROM job_runs j JOIN accounts a USING (account_id) WHERE j.tool = '" +
+        tool + "'");
+  };
+  const auto summaries = [](const Result& r) {
+    std::map<std::string, json> by_account;
+    for (const auto& line : json_lines(r.out)) by_account[line.at("account")] = line;
+    return by_account;
+  };
+
+  // No learner has run: every account runs, and prints its summary.
+  Result first = run_tool({"learn-hourly", "--all-accounts", "-j", "2", "--now", now}, m.env);
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(runs("learn-hourly") == "alice,bob,carol,e2e");
+  const auto printed = summaries(first);
+  REQUIRE(printed.size() == 4);
+
+  // Nothing changed: no account runs, and each prints what its last run printed.
+  Result idle = run_tool({"learn-hourly", "--all-accounts", "-j", "2", "--now", now}, m.env);
+  INFO(idle.err);
+  CHECK(idle.exit_code == 0);
+  CHECK(runs("learn-hourly") == "alice,bob,carol,e2e");
+  CHECK(summaries(idle) == printed);
+  CHECK(m.metric("learn-hourly@bob.prom", "growthloop_last_exit_code") == "0");
+  CHECK(m.metric("learn-hourly@all-accounts.prom", "growthloop_last_run_stat") ==
+        "4\n0\n4");  // accounts, failed, skipped (unchanged)
+
+  // A follower snapshot of alice's is new input for alice only; --full runs them all.
+  m.f.db.scalar(
+      "INSERT INTO follower_snapshots (account_id, taken_at, followers_count) SELECT account_id, "
+      "'2026-11-20T11:30:00Z', 120 FROM accounts WHERE handle = 'alice' RETURNING 1");
+  Result changed = run_tool({"learn-hourly", "--all-accounts", "--now", now}, m.env);
+  INFO(changed.err);
+  CHECK(changed.exit_code == 0);
+  CHECK(runs("learn-hourly") == "alice,alice,bob,carol,e2e");
+  Result full = run_tool({"learn-hourly", "--all-accounts", "--full", "--now", now}, m.env);
+  CHECK(full.exit_code == 0);
+  CHECK(runs("learn-hourly") == "alice,alice,alice,bob,bob,carol,carol,e2e,e2e");
+  // A new UTC day is a change for every account (decay and staleness move with time).
+  Result next_day =
+      run_tool({"learn-hourly", "--all-accounts", "--now", "2026-11-21T00:30:00Z"}, m.env);
+  CHECK(next_day.exit_code == 0);
+  CHECK(runs("learn-hourly") ==
+        "alice,alice,alice,alice,bob,bob,bob,carol,carol,carol,e2e,e2e,e2e");
+
+  // update-generators: the accounts that stdin's lines name run whatever their inputs.
+  REQUIRE(run_tool({"update-generators", "--all-accounts", "--now", now}, m.env).exit_code == 0);
+  CHECK(runs("update-generators") == "alice,bob,carol,e2e");
+  Result named = run_tool({"update-generators", "--all-accounts", "--now", now}, m.env,
+                          "{\"account\": \"bob\", \"generator\": \"coach\"}\n");
+  INFO(named.err);
+  CHECK(named.exit_code == 0);
+  CHECK(runs("update-generators") == "alice,bob,bob,carol,e2e");
+
+  // plan-post --fill-to: an account with a full queue gets no process.
+  m.queue_one_each("2026-11-20T18:00:00Z", "ahead");
+  Result full_queue =
+      run_tool({"plan-post", "--all-accounts", "--fill-to", "1", "--now", now}, m.env);
+  INFO(full_queue.err);
+  CHECK(full_queue.exit_code == 0);
+  CHECK(full_queue.out.empty());
+  CHECK(runs("plan-post").empty());
+  CHECK(m.metric("plan-post@alice.prom", "growthloop_last_run_posts_planned") == "0");
+  // One more wanted: every account runs (alice, bob and carol have no topics: exit 2 each).
+  Result room = run_tool({"plan-post", "--all-accounts", "--fill-to", "2", "--now", now}, m.env);
+  CHECK(runs("plan-post") == "alice,bob,carol,e2e");
+}

@@ -4,9 +4,9 @@
 // scripts read them instead of repeating them.
 #include "core/cli.h"
 #include "core/json_lines.h"
-#include "db/all_accounts.h"
 #include "db/job_run.h"
 #include "jobs/learn_hourly.h"
+#include "jobs/learner_watermark.h"
 #include "learn/rules.h"
 
 int main(int argc, char** argv) {
@@ -14,15 +14,14 @@ int main(int argc, char** argv) {
   gl::jobs::LearnHourlyOptions options;
   gl::ToolSpec spec{"learn-hourly",
                     "Train the engagement predictor and write the learning summary."};
-  spec.all_accounts = gl::db::run_all_accounts;
+  spec.all_accounts = gl::jobs::learner_all_accounts([&] { return options.full; });
   return gl::run_tool(
       spec, argc, argv,
       [&](CLI::App& app) {
         app.add_flag("--print-rules", print_rules,
                      "print the learning gates, success rule and reward weights as JSON and exit "
                      "(no database)");
-        app.add_flag("--full", options.full,
-                     "recompute even when nothing changed since the last run");
+        gl::jobs::add_full_flag(app, options.full);
       },
       [&](gl::ToolContext& ctx) {
         if (print_rules) {

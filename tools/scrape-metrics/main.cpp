@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   gl::ToolSpec spec{"scrape-metrics",
                     "Collect metrics of this account's posted tweets through the X API v2."};
   spec.check_config = [] { gl::x::check_x_config_from_env(/*need_user_context=*/false); };
-  spec.all_accounts = gl::db::run_due_accounts(gl::jobs::scrape_due_accounts_sql());
+  spec.all_accounts = gl::db::run_due_accounts({gl::jobs::scrape_due_accounts_sql()});
   return gl::run_tool(
       spec, argc, argv,
       [&](CLI::App& app) {

@@ -1,7 +1,7 @@
 // update-generators: ranks the personas by what their posts achieved.
 #include "core/cli.h"
-#include "db/all_accounts.h"
 #include "db/job_run.h"
+#include "jobs/learner_watermark.h"
 #include "jobs/update_generators.h"
 
 int main(int argc, char** argv) {
@@ -10,14 +10,11 @@ int main(int argc, char** argv) {
       "update-generators",
       "Per-generator performance from gated posts, ranked; reads scrape-metrics output on stdin "
       "to update only the generators it names."};
-  spec.all_accounts = gl::db::run_all_accounts;
+  spec.all_accounts = gl::jobs::learner_all_accounts([&] { return options.full; },
+                                                     gl::jobs::MovingWindow::kTrend7Days);
   spec.stdin_by_account = true;
   return gl::run_tool(
-      spec, argc, argv,
-      [&](CLI::App& app) {
-        app.add_flag("--full", options.full,
-                     "recompute even when nothing changed since the last run");
-      },
+      spec, argc, argv, [&](CLI::App& app) { gl::jobs::add_full_flag(app, options.full); },
       [&](gl::ToolContext& ctx) {
         options.only = gl::jobs::generators_from_stdin();
         return gl::db::run_for_account(ctx, [&](gl::db::AccountRun& run) {
