@@ -234,11 +234,13 @@ TEST_CASE("N cron hosts split the accounts with --shard I/N, each account on exa
     REQUIRE(run_tool({"accounts", "add", h}, f.env).exit_code == 0);
   int run = 0;
   // The accounts a learn-hourly run of one shard ran for (their job_runs rows;
-  // publish would start only the accounts with a post due).
+  // publish would start only the accounts with a post due, and learn-hourly
+  // without --full only those whose inputs changed since their last run).
   const auto accounts_of = [&](const std::string& shard) {
     const std::string now = "2026-11-20T12:0" + std::to_string(run++) + ":00Z";
     Result r = run_tool(
-        {"learn-hourly", "--all-accounts", "-j", "2", "--shard", shard, "--now", now}, f.env);
+        {"learn-hourly", "--all-accounts", "--full", "-j", "2", "--shard", shard, "--now", now},
+        f.env);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     std::set<std::string> seen;
