@@ -12,6 +12,7 @@
 #include "core/progress.h"
 #include "db/accounts.h"
 #include "db/job_run.h"
+#include "db/pg_array.h"
 
 namespace gl::db {
 
@@ -78,7 +79,12 @@ int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
       for (const auto& r : t.exec_params(due_query->due_sql, format_iso8601(ctx.clock.now())))
         due.insert(r[0].as<long long>());
       if (!due_query->idle_output_sql.empty()) {
-        for (const auto& r : t.exec(due_query->idle_output_sql))
+        PgArray idle;  // only the skipped accounts' outputs are read
+        for (const Account& a : accounts) {
+          if (request.shard.serves(a.id) && due.count(a.id) == 0)
+            idle.add(std::optional<long long>(a.id));
+        }
+        for (const auto& r : t.exec_params(due_query->idle_output_sql, idle.str()))
           idle_output[r[0].as<long long>()] = r[1].as<std::string>();
       }
     }

@@ -24,9 +24,10 @@ struct DueAccounts {
   // The stats a skipped account's monitoring file records: what its own idle
   // run would say.
   Json idle_stats = {{"due", 0}, {"skipped", "nothing_due"}};
-  // Optional, no parameter: (account_id, output), the JSON lines a skipped
-  // account's own idle run prints (a learner's stored output); the parent
-  // prints them tagged with the account, as it would the child's.
+  // Optional, $1 = the skipped accounts' ids (bigint[]): (account_id, output),
+  // the JSON lines a skipped account's own idle run prints (a learner's stored
+  // output); the parent prints them tagged with the account, as it would the
+  // child's.
   std::string idle_output_sql = "";
 };
 

@@ -117,7 +117,8 @@ RunAllAccounts learner_all_accounts(std::function<bool()> run_every_account, Mov
         tool + " WHERE w.inputs IS DISTINCT FROM " +
         inputs_sql("a.account_id", "$1::timestamptz", window);
     due.idle_stats = {{"skipped", "unchanged"}};
-    due.idle_output_sql = "SELECT account_id, output FROM learner_watermarks WHERE tool = " + tool;
+    due.idle_output_sql = "SELECT account_id, output FROM learner_watermarks WHERE tool = " + tool +
+                          " AND account_id = ANY($1::bigint[])";
     return db::run_due_accounts(std::move(due))(ctx, request);
   };
 }

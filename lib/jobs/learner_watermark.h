@@ -57,6 +57,9 @@ class LearnerWatermark {
   std::string previous_output_;
 };
 
+// --full: every learner's flag to recompute even when nothing changed.
+void add_full_flag(CLI::App& app, bool& full);
+
 // --all-accounts for a learner: one query computes every account's fingerprint
 // and only the accounts whose inputs changed since their last successful run
 // (or that have none) get a process. A skipped account prints the lines its
@@ -65,9 +68,6 @@ class LearnerWatermark {
 // no new learning_summaries row is written), and its monitoring file records
 // {"skipped": "unchanged"}. Every account runs when run_every_account() (asked
 // after the flags are parsed: --full, or a flag whose runs never skip).
-// --full: every learner's flag to recompute even when nothing changed.
-void add_full_flag(CLI::App& app, bool& full);
-
 RunAllAccounts learner_all_accounts(std::function<bool()> run_every_account,
                                     MovingWindow window = MovingWindow::kNone);
 
