@@ -7,6 +7,8 @@
 #include <cctype>
 #include <regex>
 
+#include "core/regex.h"
+
 namespace gl::learn {
 
 namespace {
@@ -33,7 +35,7 @@ int count_words(const std::string& prose) {
 
 // A call to action is what the ending asks the reader to do.
 bool calls_to_action(const std::string& lo) {
-  static const std::regex kCta(
+  static const Regex kCta(
       R"(\bfollow (me|us|for|along|back)\b|\bgive (me|us) a follow\b|)"
       R"(\b(save|bookmark) (this|it)\b|\b(share|repost|retweet|rt) (this|it|if|with)\b|)"
       R"(\bplease (share|rt|retweet|repost|help|sign)\b|)"

@@ -9,13 +9,14 @@
 #include <cctype>
 #include <regex>
 
+#include "core/regex.h"
 #include "learn/text_features.h"
 
 namespace gl::learn {
 
 namespace {
 
-using std::regex;
+using regex = Regex;  // core/regex.h: std::regex's answers, faster
 using std::regex_search;
 
 constexpr auto kIcase = std::regex::icase | std::regex::optimize;
