@@ -134,9 +134,10 @@ bool parse_hook(const std::string& name, HookType& out) {
 TextFeatures analyze_text(const std::string& text) {
   TextFeatures f;
   const std::string normal = x::nfc(text);
-  f.weighted_length = x::weighted_length(normal);
+  x::TweetReading tweet = x::read_tweet(normal);
+  f.weighted_length = tweet.length.weighted_length;
   f.length_band = f.weighted_length < 100 ? "short" : f.weighted_length < 200 ? "medium" : "long";
-  f.entities = x::extract_entities(normal);
+  f.entities = std::move(tweet.entities);
   f.prose = x::without_entities(normal, f.entities);
   f.has_url = std::any_of(f.entities.begin(), f.entities.end(),
                           [](const x::Entity& e) { return e.type == x::EntityType::kUrl; });

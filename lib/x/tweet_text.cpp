@@ -127,11 +127,13 @@ std::string decode_html_entities(const std::string& api_text) {
   return out;
 }
 
-TweetLength parse_tweet(const std::string& text) {
-  const icu::UnicodeString original = detail::to_utf16(text);
-  const icu::UnicodeString t = nfc16(original);
+namespace {
+
+// The weighted length of `t`, the NFC form of `original`, whose URLs are `urls`.
+TweetLength length_of(const icu::UnicodeString& original, const icu::UnicodeString& t,
+                      const std::vector<detail::UrlMatch>& urls) {
   std::map<int32_t, int32_t> url_length, emoji_end;  // by start index
-  for (const auto& u : detail::find_urls(t)) url_length[u.start] = u.url.length();
+  for (const auto& u : urls) url_length[u.start] = u.url.length();
   for (const auto& e : detail::find_emoji_sequences(t)) emoji_end[e.start] = e.end;
 
   long weighted = 0;
@@ -156,6 +158,23 @@ TweetLength parse_tweet(const std::string& text) {
   r.valid = valid && r.weighted_length > 0 && r.weighted_length <= kMaxWeightedLength;
   r.valid_range_end = valid_index + (original.length() - t.length());
   return r;
+}
+
+}  // namespace
+
+TweetLength parse_tweet(const std::string& text) {
+  const icu::UnicodeString original = detail::to_utf16(text);
+  const icu::UnicodeString t = nfc16(original);
+  return length_of(original, t, detail::find_urls(t));
+}
+
+TweetReading read_tweet(const std::string& text) {
+  const icu::UnicodeString original = detail::to_utf16(text);
+  const icu::UnicodeString t = nfc16(original);
+  const std::vector<detail::UrlMatch> urls = detail::find_urls(t);
+  // The entities are of the text as given: the URLs of its NFC form when the two are one.
+  return {length_of(original, t, urls),
+          detail::entities_with_urls(original, t == original ? urls : detail::find_urls(original))};
 }
 
 int weighted_length(const std::string& text) { return parse_tweet(text).weighted_length; }

@@ -55,6 +55,15 @@ std::vector<Entity> extract_cashtags(const std::string& text);
 // All four (mentions with their lists), overlaps removed, in text order.
 std::vector<Entity> extract_entities(const std::string& text);
 
+// parse_tweet and extract_entities of one text, its URLs read once when the
+// text is in NFC already (analysis reads the NFC form): the URL pattern is
+// most of the time of both.
+struct TweetReading {
+  TweetLength length;
+  std::vector<Entity> entities;
+};
+TweetReading read_tweet(const std::string& text);
+
 // The text with each entity's span replaced by one space.
 std::string without_entities(const std::string& text, const std::vector<Entity>& entities);
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "x/tweet_text.h"
+
 namespace gl::x::detail {
 
 icu::UnicodeString to_utf16(const std::string& utf8);
@@ -20,6 +22,9 @@ struct UrlMatch {
 };
 // twitter-text's extractUrlsWithIndices.
 std::vector<UrlMatch> find_urls(const icu::UnicodeString& text);
+// extract_entities of text whose URLs are found already.
+std::vector<Entity> entities_with_urls(const icu::UnicodeString& text,
+                                       const std::vector<UrlMatch>& urls);
 
 struct Span {
   int32_t start = 0;

@@ -353,12 +353,14 @@ std::vector<Entity> cashtags(const UnicodeString& text) {
   return out;
 }
 
-std::vector<Entity> urls(const UnicodeString& text) {
+std::vector<Entity> url_entities(const std::vector<detail::UrlMatch>& found) {
   std::vector<Entity> out;
-  for (const auto& u : detail::find_urls(text)) {
-    out.push_back(make_entity(EntityType::kUrl, u.url, u.start, u.end));
-  }
+  for (const auto& u : found) out.push_back(make_entity(EntityType::kUrl, u.url, u.start, u.end));
   return out;
+}
+
+std::vector<Entity> urls(const UnicodeString& text) {
+  return url_entities(detail::find_urls(text));
 }
 
 }  // namespace
@@ -414,6 +416,18 @@ std::vector<UrlMatch> find_urls(const UnicodeString& text) {
   return found;
 }
 
+std::vector<Entity> entities_with_urls(const UnicodeString& text,
+                                       const std::vector<UrlMatch>& urls) {
+  std::vector<Entity> all = url_entities(urls);
+  for (auto* part : {&mentions_or_lists, &hashtags, &cashtags}) {
+    auto more = (*part)(text);
+    all.insert(all.end(), std::make_move_iterator(more.begin()),
+               std::make_move_iterator(more.end()));
+  }
+  remove_overlapping(all);
+  return all;
+}
+
 }  // namespace detail
 
 const char* entity_type_name(EntityType t) {
@@ -461,14 +475,7 @@ std::vector<Entity> extract_cashtags(const std::string& text) {
 
 std::vector<Entity> extract_entities(const std::string& text) {
   const UnicodeString t = detail::to_utf16(text);
-  std::vector<Entity> all = urls(t);
-  for (auto* part : {&mentions_or_lists, &hashtags, &cashtags}) {
-    auto more = (*part)(t);
-    all.insert(all.end(), std::make_move_iterator(more.begin()),
-               std::make_move_iterator(more.end()));
-  }
-  remove_overlapping(all);
-  return all;
+  return detail::entities_with_urls(t, detail::find_urls(t));
 }
 
 std::string without_entities(const std::string& text, const std::vector<Entity>& entities) {
