@@ -14,18 +14,24 @@ Distribution uniform(const std::vector<std::string>& keys) {
 
 Distribution epsilon_greedy(const learn::ArmPosteriors& arms, const std::vector<std::string>& keys,
                             double epsilon) {
-  std::string best;
+  const auto mean = [&](const std::string& k) {
+    const auto it = arms.by_key.find(k);
+    return it == arms.by_key.end() ? arms.prior_mean : it->second.mean;
+  };
   double best_mean = -1e300;
+  for (const auto& k : keys) best_mean = std::max(best_mean, mean(k));
+  // Keys tied on the best mean share the greedy part: with no data every key
+  // is tied, and the first listed topic (the account's own order) would
+  // otherwise be exploited before anything was learned.
+  std::vector<std::string> best;
   for (const auto& k : keys) {
-    auto it = arms.by_key.find(k);
-    const double m = it == arms.by_key.end() ? arms.prior_mean : it->second.mean;
-    if (m > best_mean) {
-      best_mean = m;
-      best = k;
-    }
+    if (mean(k) == best_mean) best.push_back(k);
   }
   Distribution d = uniform(keys);
-  for (auto& [k, p] : d) p = epsilon * p + (k == best ? 1 - epsilon : 0);
+  for (auto& [k, p] : d) {
+    const bool is_best = std::find(best.begin(), best.end(), k) != best.end();
+    p = epsilon * p + (is_best ? (1 - epsilon) / static_cast<double>(best.size()) : 0);
+  }
   return d;
 }
 

@@ -18,7 +18,7 @@ namespace gl::plan {
 Distribution uniform(const std::vector<std::string>& keys);
 
 // 1 - epsilon on the best posterior mean (unseen keys have the prior mean),
-// epsilon spread evenly over all keys.
+// shared evenly by the keys tied on it; epsilon spread evenly over all keys.
 Distribution epsilon_greedy(const learn::ArmPosteriors& arms, const std::vector<std::string>& keys,
                             double epsilon);
 

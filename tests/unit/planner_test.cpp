@@ -193,6 +193,23 @@ TEST_CASE("random is uniform and its whole-plan probability is the product of th
   CHECK(e.probabilities.at("topic").distribution.at("sleep") == Approx(0.8 + 0.2 / 3));
 }
 
+TEST_CASE("epsilon-greedy shares the greedy part among the keys tied on the best mean") {
+  gl::learn::ArmPosteriors posteriors;
+  posteriors.prior_mean = 5;
+  const std::vector<std::string> keys = {"sleep", "focus", "strength", "nutrition"};
+  // No data: every key is tied, so the account's first topic gets no head start.
+  for (const auto& [k, p] : epsilon_greedy(posteriors, keys, 0.2)) CHECK(p == Approx(0.25));
+  // Two tied above the prior: 0.8 split between them, 0.2 spread over all four.
+  posteriors.by_key["focus"].mean = 6;
+  posteriors.by_key["nutrition"].mean = 6;
+  posteriors.by_key["sleep"].mean = 4;
+  const Distribution d = epsilon_greedy(posteriors, keys, 0.2);
+  CHECK(d.at("focus") == Approx(0.4 + 0.05));
+  CHECK(d.at("nutrition") == Approx(0.4 + 0.05));
+  CHECK(d.at("sleep") == Approx(0.05));
+  CHECK(d.at("strength") == Approx(0.05));
+}
+
 TEST_CASE("thompson's whole-plan probability is the share of posterior draws behind the plan") {
   // Little data, so several plans share the draws.
   PlanInputs in = base_inputs();
