@@ -111,8 +111,10 @@ int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
       const auto output = idle_output.find(a.id);
       if (exits.back().exit_code == 0 && output != idle_output.end()) {
         std::istringstream in(output->second);
-        for (const Json& line : read_json_lines(in, "the stored output of @" + a.handle))
-          emit(tagged(a.handle, line.dump()));
+        for (Json line : read_json_lines(in, "the stored output of @" + a.handle)) {
+          line["account"] = a.handle;  // read_json_lines gives objects only
+          emit(line);
+        }
       }
       ++skipped;
       continue;

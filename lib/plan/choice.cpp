@@ -23,14 +23,11 @@ Distribution epsilon_greedy(const learn::ArmPosteriors& arms, const std::vector<
   // Keys tied on the best mean share the greedy part: with no data every key
   // is tied, and the first listed topic (the account's own order) would
   // otherwise be exploited before anything was learned.
-  std::vector<std::string> best;
-  for (const auto& k : keys) {
-    if (mean(k) == best_mean) best.push_back(k);
-  }
+  const auto tied = std::count_if(keys.begin(), keys.end(),
+                                  [&](const std::string& k) { return mean(k) == best_mean; });
   Distribution d = uniform(keys);
   for (auto& [k, p] : d) {
-    const bool is_best = std::find(best.begin(), best.end(), k) != best.end();
-    p = epsilon * p + (is_best ? (1 - epsilon) / static_cast<double>(best.size()) : 0);
+    p = epsilon * p + (mean(k) == best_mean ? (1 - epsilon) / static_cast<double>(tied) : 0);
   }
   return d;
 }
