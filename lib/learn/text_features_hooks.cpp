@@ -85,6 +85,29 @@ size_t sentence_end(const std::string& line) {
   return line.size();
 }
 
+// Emoji (U+1F000 on), the symbol blocks of U+2190-U+2BFF (arrows, shapes, dingbats,
+// ☑ ⭐ ⬇), variation selectors and joiners, and white space, at the start of a line.
+// Letters, digits, quotes, currency signs and bullets (U+2022) stay.
+std::string without_leading_symbols(const std::string& line) {
+  size_t i = 0;
+  while (i < line.size()) {
+    const auto c0 = static_cast<unsigned char>(line[i]);
+    const auto c1 = i + 1 < line.size() ? static_cast<unsigned char>(line[i + 1]) : 0;
+    if (c0 == ' ' || c0 == '\t') {
+      ++i;
+    } else if (c0 == 0xF0 && c1 == 0x9F && i + 3 < line.size()) {
+      i += 4;
+    } else if (c0 == 0xE2 && c1 >= 0x86 && c1 <= 0xAF && i + 2 < line.size()) {
+      i += 3;
+    } else if (line.compare(i, 3, "\xEF\xB8\x8F") == 0 || line.compare(i, 3, "\xE2\x80\x8D") == 0) {
+      i += 3;  // U+FE0F, U+200D
+    } else {
+      break;
+    }
+  }
+  return line.substr(i);
+}
+
 Reading read(const std::string& prose) {
   // Multi-byte characters go in alternations: std::regex reads brackets byte by byte.
   static const regex kLeader(R"(^([\s:;,.|>-]|–|—)*(rt\b\s*:?\s*)?([\s:;,.|>-]|–|—)*)", kIcase);
@@ -101,7 +124,9 @@ Reading read(const std::string& prose) {
   }
   r.all = lower(text);
   if (r.lines.empty()) return r;
-  const std::string& first = r.lines.front();
+  // An emoji or symbol before the first word only decorates it ("🚀 How to ...",
+  // "📢 Hot take: ..."): the opening is read from the first word.
+  const std::string first = without_leading_symbols(r.lines.front());
   const size_t end = sentence_end(first);
   r.opening_text = trim(first.substr(0, end));
   r.opening = lower(r.opening_text);
@@ -201,7 +226,7 @@ Rule list_items(const Reading& r) {
 // needs:"). Durations and amounts ("18 months ago", "3 mins till") are not items.
 Rule list_count(const Reading& r) {
   static const regex kFrame(
-      R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+)?(top\s+\d{1,3}\b|\d{1,2}\s+([\w'-]+\s+){0,3}(ways|things|reasons|tips|tricks|habits|mistakes|signs|rules|lessons|steps|facts|books|courses|tools|websites|resources|ideas|questions|apps|movies|songs|places|skills|examples|quotes|projects|principles|hacks|strategies|secrets|takeaways)\b))",
+      R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+|here'?s\s+(my|our|the)\s+|here is\s+(my|our|the)\s+)?(top\s*-?\s*\d{1,3}\b|\d{1,2}\s+(best|worst|most|greatest|biggest|essential|must-\w+|favou?rite|underrated|overlooked)\b|\d{1,2}\s+([\w'-]+\s+){0,3}(ways|things|reasons|tips|tricks|habits|mistakes|signs|rules|lessons|steps|facts|books|courses|tools|websites|sites|resources|ideas|questions|apps|movies|films|shows|songs|albums|places|skills|examples|quotes|projects|principles|hacks|strategies|secrets|takeaways|libraries|packages|podcasts|blogs|papers|newsletters|channels|features|functions|commands|shortcuts|extensions|plugins|repos|repositories|datasets|recipes|games|trends|predictions|picks|highlights|reads|certifications|myths|truths|laws|benefits|advantages|alternatives|options|insights|lessons|concepts|terms|questions)\b))",
       kIcase);
   static const regex kCounted(
       R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+)?\d{1,2}\s+([\w'-]+\s+){0,2}[a-z'-]+s\s+(that|to|for|you|every|i|we|everyone|of)\b.*(:|👇|⬇️|🧵)\s*$)",
@@ -209,7 +234,62 @@ Rule list_count(const Reading& r) {
   return any(r.opening, kFrame) || any(r.opening, kCounted) ? "list.count" : nullptr;
 }
 
+// Lines that are the post's content after a lead-in ending in a colon ("2022 recap:",
+// "Scores by city:"): the first line is the lead-in (a short one, not an
+// announcement's or a thanks'), and at least three short lines follow it in a row
+// (at most eight words, no sentence inside), at least half of what follows, none of
+// them an announcement's details (a date, a time, a place, a price, a link).
+Rule list_lines(const Reading& r) {
+  static const regex kDetail(
+      R"(\b(date|dates|time|times|place|venue|location|where|when|price|prices|cost|fee|fees|tickets?|register|registration|rsvp|link|zoom|room|hall|address|deadline|contact|email|phone|fecha|hora|lugar|precio|free|online)\b|\d{1,2}[:.h]\d\d|\b\d{1,2}\s*(am|pm)\b|\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?)\b|\b(mon|tues?|wed|thur?s?|fri|sat|sun)(day|nesday|urday)?\b|\b(today|tomorrow|tonight)\b)",
+      kIcase);
+  static const regex kAnnouncement(
+      R"(\b(hiring|seeking|looking for|job|position|vacanc|apply|thank|thanks|grateful|congrat|join us|register|tickets|venue|agenda|speakers|event|webinar|workshop|meetup|session|conference|talk)\b)",
+      kIcase);
+  if (r.lines.size() < 4) return nullptr;
+  const std::string& lead = r.lines[0];
+  if (lead.back() != ':' || word_count(lead) > 12 || any(lead, kAnnouncement)) return nullptr;
+  size_t run = 0;
+  for (size_t i = 1; i < r.lines.size(); ++i) {
+    const std::string& line = r.lines[i];
+    if (word_count(line) > 8 || sentence_end(line) < line.size() || any(line, kDetail)) break;
+    ++run;
+  }
+  return run >= 3 && run * 2 >= r.lines.size() - 1 ? "list.lines" : nullptr;
+}
+
 // ---- how_to ----------------------------------------------------------------
+
+// An instruction: the text opens with a verb in the imperative ("delete the buggy
+// code", "Preheat the oven", "Don't skip the tests"). The verbs are those of doing
+// and making that a tip or a step tells the reader to do.
+bool imperative(const std::string& s) {
+  static const regex kVerb(
+      R"(^((don'?t|do not|never|always|just|first|then|now|finally|next)\s+)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine|delete|remove|check|make|keep|write|read|start|stop|avoid|open|close|save|create|build|put|take|get|give|turn|click|tap|select|copy|paste|drag|hold|choose|pick|find|practi[cs]e|ask|split|cut|mix|stir|bake|boil|preheat|grind|steep|filter|pour|heat|cook|let|go|focus|follow|test|measure|update|upgrade|restart|clear|move|rename|store|download|upload|import|export|define|load|print|plot|fit|apply|convert|pipe|sort|group|merge|push|pull|commit|clone|deploy|configure|connect|drink|eat|sleep|plan|schedule|prepare|review|compare|reduce|limit|increase|prefer|skip|batch|automate|log|track|back up|wash|clean|soak|chop|slice|season|place|fill|cover|remember|learn|study|identify|share|post|reply|join|sign|register|visit|go|pick|wait|rinse|drain|serve|grab|spend|leave|note|list|draw|sketch|document|simplify|refactor|debug|profile|benchmark|comment|pin|block|mute|unfollow|turn off)\b)",
+      kIcase);
+  return regex_search(s, kVerb);
+}
+
+// Numbered steps: at least three numbered lines ("1." "2)" "Step 3"), most of them
+// instructions. A numbered list of things is a list; a numbered list of things to do,
+// in order, teaches how.
+bool numbered_instructions(const Reading& r) {
+  static const regex kNumbered(
+      R"(^(\d{1,2}[.):]|\(\d{1,2}\)|step \d{1,2}\s*[.):-]?|\d(\xEF\xB8\x8F)?\xE2\x83\xA3)\s*)",
+      kIcase);
+  int numbered = 0, instructions = 0;
+  for (const auto& line : r.lines) {
+    std::smatch m;
+    if (!std::regex_search(line, m, kNumbered)) continue;
+    ++numbered;
+    if (imperative(lower(line.substr(static_cast<size_t>(m.length(0)))))) ++instructions;
+  }
+  return numbered >= 3 && instructions * 3 >= numbered * 2;
+}
+
+Rule numbered_steps(const Reading& r) {
+  return numbered_instructions(r) ? "how_to.steps" : nullptr;
+}
 
 // Phrases that mention "how to" without teaching it: "I don't know how to", "figure out how to".
 std::string without_not_knowing(const std::string& s) {
@@ -246,21 +326,31 @@ Rule how_to(const Reading& r) {
   static const regex kTitle(
       R"((^|:\s*|\|\s*|(-|–|—)\s+)how[- ]to\b|^(how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|teach|use|run|build|make|keep)\b|(c(ó|o)mo) \w+(ar|er|ir)\b|comment \w+(er|ir|re)\b|wie man\b))",
       kIcase);
-  if (any(r.opening, kTitle)) return "how_to.title";
+  if (any(r.opening, kTitle) || (word_count(r.opening) <= 4 && any(r.second, kTitle)))
+    return "how_to.title";
   if (any(head, kHereIsHow)) return "how_to.heres_how";
   static const regex kTeaching(
-      R"(\b(tutorials?|step[- ]by[- ]step|walk-?through|cheat ?sheets?|how[- ]to (guide|video|series|thread)|(guide|intro|introduction|primer|crash course) (to|for|on)\b|(complete|ultimate|beginner'?s?|definitive|practical|quick|visual|illustrated|handy|step-by-step) guide|guide\s*:|in \d+ (easy |simple |quick )?steps|(learning|study) roadmap|roadmap (to|for) (learn|becom|master)|follow (this|the|my|our) roadmap|(show|teach|walk)(s|ing)? you (how|through)|show(s|ed|ing)? how to|explain(s|ed|ing)? how to|(learn|discover|find out) how to|(you'?ll|you will|you can|help you|helps you|let'?s) learn (how )?to)\b|(^|[.!:;]\s+)(learn (how )?to|((some|a few|quick|my|our|top|pro|useful|practical|simple|easy)\s+)?(tips|tricks) (for|on|to))\b)",
+      R"(\b(tutorials?|step[- ]by[- ]step|walk-?through|cheat ?sheets?|how[- ]to (guide|video|series|thread)|(guide|intro|introduction|primer|crash course) (to|for|on)\b|(complete|ultimate|beginner'?s?|definitive|practical|quick|visual|illustrated|handy|step-by-step) guide|guide\s*:|in \d+ (easy |simple |quick )?steps|(learning|study) roadmap|roadmap (to|for) (learn|becom|master)|follow (this|the|my|our) roadmap|(show|teach|walk)(s|ing)? you (how|through)|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how to|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|do|did|use|run|build|make|keep)|((walk|break)(s|ed|ing)? (through|down)|(write|wrote|writing) up) how (to|i|we)|(thread|post|article|blog|video|talk|piece|notes|course|workshop|webinar|lesson|chapter|vignette|write-?up|slides|advice|series|explainer|demo|tips)\b[^.!?]{0,40}\b(on|about|explaining|showing|covering) how (to|i|we|you)|(course|resource|material|book|site|website|notes|document|video|playlist|repo|roadmap|way|place|path)s?\b[^.!?:]{0,40}\b(to learn|for learning)|(learn|discover|find out) how to|(you'?ll|you will|you can|help you|helps you|let'?s) learn (how )?to)\b|(^|[.!:;]\s+)(learn (how )?to|learn (?!(more|about|why|what|who|where|when|from|that|of|it|this)\b)\w+|((some|a few|quick|my|our|top|pro|useful|practical|simple|easy)\s+)?(tips|tricks) (for|on|to))\b)",
       kIcase);
   static const regex kTeachingIntl(
-      R"((^|\s|¡)(tutorial|gu(í|i)a (de|para|completa|pr(á|a)ctica)|paso a paso|aprende a |consejos para|trucos para|tutoriel|(é|e)tape par (é|e)tape|apprendre (à|a) |apprenez (à|a) |astuces? pour|anleitung|so geht'?s|schritt f(ü|u)r schritt|tipps (f(ü|u)r|zum|zur)|passo a passo|aprenda a |dicas (de|para))|やり方|使い方|作り方|手順|チュートリアル|入門)",
+      R"((^|\s|¡)(tutorial|gu(í|i)a (de|para|completa|pr(á|a)ctica)|paso a paso|aprende a |para (aprender|el aprendizaje)|pour apprendre|consejos para|trucos para|tutoriel|(é|e)tape par (é|e)tape|apprendre (à|a) |apprenez (à|a) |astuces? pour|anleitung|so geht'?s|schritt f(ü|u)r schritt|tipps (f(ü|u)r|zum|zur)|passo a passo|aprenda a |dicas (de|para))|やり方|使い方|作り方|手順|チュートリアル|入門|する方法|のコツ)",
       kIcase);
   static const regex kTourGuide(R"(\b(tour|tv|museum|mountain|trail|fishing) guide\b)", kIcase);
   if ((any(head, kTeaching) && !any(head, kTourGuide)) || any(head, kTeachingIntl))
     return "how_to.teaching";
+  // A tip by its label, after at most two words ("Quick tip:", "Today's R tip:"); a
+  // strategy or advice by its label when an instruction follows ("Debugging strategy:
+  // delete the buggy code").
   static const regex kTipLabel(
-      R"(^(pro\s*)?(tip|tips|protip|hack|life ?hack|trick|consejo|astuce|tipp|dica)\s*(#?\d+)?\s*:)",
+      R"(^([\w'-]+\s+){0,2}(pro\s*)?(tip|tips|protip|hack|life ?hack|trick|consejo|astuce|tipp|dica)\s*(#?\d+)?\s*:)",
       kIcase);
+  static const regex kAdviceLabel(
+      R"(^([\w'-]+\s+){0,2}(strategy|advice|shortcut|rule of thumb|reminder)\s*:\s*)", kIcase);
   if (any(r.opening, kTipLabel)) return "how_to.tip";
+  if (any(r.opening, kAdviceLabel) &&
+      imperative(
+          std::regex_replace(r.opening, kAdviceLabel, "", std::regex_constants::format_first_only)))
+    return "how_to.tip";
   static const regex kStep1(R"(\bstep (1|one)\b)", kIcase), kStep2(R"(\bstep (2|two)\b)", kIcase);
   if (any(r.all, kStep1) && any(r.all, kStep2)) return "how_to.steps";
   // "to" + a verb is a purpose; "to the list", "to your ..." is a place.
@@ -449,18 +539,28 @@ HookReading read_hook(const std::string& prose) {
   // A structure wins over the lead-in that introduces it; then the guide's order
   // for two hooks that fit equally: how_to > list > myth_busting > contrarian >
   // surprising_stat > personal_story > question. An announced count ("5 tips for
-  // ...:") is a list even though "tips for" teaches.
+  // ...:") is a list even though "tips for" teaches; numbered instructions without
+  // one are steps (how_to); a lead-in that only names learning introduces items.
   const std::pair<HookType, Rule (*)(const Reading&)> kOrder[] = {
       {HookType::kList, list_count},
+      {HookType::kHowTo, numbered_steps},
       {HookType::kHowTo, how_to},
       {HookType::kList, list_items},
+      {HookType::kList, list_lines},
       {HookType::kMythBusting, myth_busting},
       {HookType::kContrarian, contrarian},
       {HookType::kSurprisingStat, surprising_stat},
       {HookType::kPersonalStory, personal_story},
       {HookType::kQuestion, question}};
   for (const auto& [hook, rule] : kOrder) {
-    if (Rule fired = rule(r)) return {hook, fired};
+    Rule fired = rule(r);
+    if (!fired) continue;
+    // A lead-in that only says the post is for learning ("Resources to learn SQL:")
+    // introduces the structure: items that are not steps make it a list.
+    if (fired == std::string("how_to.teaching")) {
+      if (Rule items = list_items(r)) return {HookType::kList, items};
+    }
+    return {hook, fired};
   }
   return {HookType::kStatement, ""};
 }

@@ -130,6 +130,13 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"Thanks to everyone who came!\n- Ana\n- Ben\n- Chloe\n- Dev", "statement"},  // thanks
       {"Two options:\n1. wait\n2. rebuild", "statement"},                           // two items
       {"Top 3 reasons to visit Porto:\n- food\n- wine\n- the river", "list"},
+      {"10 best hikes in Colorado https://t.co/abc123", "list"},  // a count and a superlative
+      {"7 Python libraries you should know:", "list"},
+      {"2022 recap:\nShipped v2\nMoved to Berlin\nRan a marathon\nRead 40 books",
+       "list"},  // short lines after a lead-in
+      {"Resources to learn SQL:\n- SQLZoo\n- Select Star\n- the Mode course",
+       "list"},  // a learning lead-in introduces items that are not steps
+      {"Meetup:\nMarch 3\nRoom 2\n10:00", "statement"},  // an announcement's details
       {"Event:\n\xF0\x9F\x93\x85 3 March\n\xF0\x9F\x93\x8D Room 2\n\xF0\x9F\x95\x92 10:00",
        "statement"},  // different emoji on each line are an announcement's details, not bullets
       {"3 mins till the show starts!!", "statement"},  // a duration, not a count of items
@@ -157,7 +164,19 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"Bake better bread in 5 easy steps https://t.co/abc123", "how_to"},
       {"Step 1: preheat the oven. Step 2: knead the dough for ten minutes.", "how_to"},
       {"Hack: freeze grapes to chill white wine without watering it down.", "how_to"},
-      {"Como siempre, gracias a todos por venir.", "statement"},  // "como" is "as" here
+      {"\xF0\x9F\x9A\x80 How to deploy a Flask app https://t.co/abc123", "how_to"},  // 🚀
+      {"New blog post!\nHow to tame flaky tests in CI https://t.co/abc123", "how_to"},
+      {"I wrote up how we migrated our services to Kubernetes https://t.co/abc123", "how_to"},
+      {"Great thread on how to write a grant proposal https://t.co/abc123", "how_to"},
+      {"Quick tip: use fd instead of find.", "how_to"},
+      {"Debugging strategy: delete the buggy code", "how_to"},  // a label, then an instruction
+      {"Setting up a new Mac:\n1. Install Homebrew\n2. Run brew bundle\n3. Copy your dotfiles",
+       "how_to"},                                      // numbered steps
+      {"Our strategy: win every game.", "statement"},  // no instruction follows
+      {"She showed how we can do better as a community.", "statement"},
+      {"So sad to learn of her passing.", "statement"},
+      {"Learn more about our new app https://t.co/abc123", "statement"},  // a call to action
+      {"Como siempre, gracias a todos por venir.", "statement"},          // "como" is "as" here
       {"Comment below with your favourite!", "statement"},
       {"Thanks for the tips on hiking, see you Saturday!", "statement"},
       {"Our tour guide for the day was amazing.", "statement"},
