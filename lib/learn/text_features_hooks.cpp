@@ -477,18 +477,30 @@ Rule question(const Reading& r) {
       R"(^(raise your hand if|poll\s*:|quick poll|quick question\s*:|question\s*:|who else\b|anyone else\b|would you rather\b|which (one|is better|do you)\b|what'?s your (favou?rite|take|go-to)\b|tell me your\b|encuesta\s*:|sondage\s*:|umfrage\s*:))",
       kIcase);
   if (any(r.opening, kPoll)) return "question.poll";
-  const std::string& o = asks(r.opening) || word_count(r.opening) > 3 ? r.opening : r.second;
+  // The question is the opening, or follows a short greeting, or is the post's centre:
+  // one sentence of context, then a question at least as long that ends the post
+  // (a headline after its lead: "Readers trust the media less. What can we do so
+  // that ...?"). A short question closing a longer sentence is not ("... See you?").
+  const bool central = !asks(r.opening) && asks(r.second) &&
+                       word_count(r.second) >= word_count(r.opening) &&
+                       word_count(r.rest) - word_count(r.second) <= 3;
+  const std::string& o =
+      asks(r.opening) || (word_count(r.opening) > 3 && !central) ? r.opening : r.second;
   if (!asks(o)) return nullptr;
   static const regex kExclamation(
-      R"((\?!|!\?|⁉|‽)|\bhow (cool|awesome|great|amazing|cute|sweet|beautiful|lucky|crazy|funny|hard|bad|good) (is|was|are|were) (that|this|it|they)\b|\b(isn'?t|aren'?t) (it|that|this|she|he|they) (so |just )?\w+\s*\?$|^(who knew|who would have thought|who'?d have thought|who does that|who cares|what the (hell|heck|fuck)|are you (serious|kidding)|is this (real|a joke)|can you believe|what could (possibly )?go wrong|need i say more|who doesn'?t|what'?s not to|what('?s| is) wrong with|why would (anyone|you)|what did (i|you|we) expect|how is (this|that) (legal|allowed|ok))\b)",
+      R"((\?!|!\?|⁉|‽)|^(what if i told you|who needs|how dare|what more could|why (does|do|is|are|must) (it|this|that|they|i|we|everyone|everything|nobody) always)\b|\bhow (cool|awesome|great|amazing|cute|sweet|beautiful|lucky|crazy|funny|hard|bad|good) (is|was|are|were) (that|this|it|they)\b|\b(isn'?t|aren'?t) (it|that|this|she|he|they) (so |just )?\w+\s*\?$|^(who knew|who would have thought|who'?d have thought|who does that|who cares|what the (hell|heck|fuck)|are you (serious|kidding)|is this (real|a joke)|can you believe|what could (possibly )?go wrong|need i say more|who doesn'?t|what'?s not to|what('?s| is) wrong with|why would (anyone|you)|what did (i|you|we) expect|how is (this|that) (legal|allowed|ok))\b)",
       kIcase);
+  // A negative question ("Isn't it time we ...?", "Don't you love ...?") leans on
+  // its answer: rhetorical, or a suggestion.
   static const regex kRequest(
-      R"(^(¿)?\s*(maybe|perhaps|why don'?t you|why not|how about|what about|can i (get|have)|could i (get|have)|may i (get|have)|don'?t you|didn'?t you|haven'?t you|aren'?t you|won'?t you|wouldn'?t it be)\b)",
+      R"(^(¿)?\s*(maybe|perhaps|why don'?t you|why not|how about|what about|can i (get|have)|could i (get|have)|may i (get|have)|would you like|(isn|aren|wasn|weren|doesn|don|didn|won|wouldn|shouldn|can|couldn|hasn|haven)'?t)\b)",
       kIcase);
   static const regex kLeadIn(
-      R"(^(¿)?\s*(guess what|you know what|know what|did you know|do you know (that|what)|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|(are you )?ready (to|for)|interested( in)?|have you tried|did you try|what are you waiting for|sab(í|i)as que|buscas|necesitas|quieres|a(ú|u)n no|todav(í|i)a no|wusstest du|saviez-vous|vous cherchez|voc(ê|e) sabia)\b|(…|\.\.\.)\s*(\?|？)$)",
+      R"(^(¿)?\s*(guess what|you know what|know what|did you know|do you know (that|what)|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|(are you )?ready (to|for)|interested( in)?|have you tried|did you try|what are you waiting for|sab(í|i)as que|buscas|necesitas|quieres|a(ú|u)n no|todav(í|i)a no|wusstest du|saviez-vous|vous cherchez|voc(ê|e) sabia)\b|(…|\.\.\.)\s*(\?|？)$|^(are you (a|an)\b.*\b(looking|seeking|searching|interested|in need)|do you (want|need|wish)|(do you )?(struggle|have trouble) (with|to))\b)",
       kIcase);
-  static const regex kQuoted(R"(^("|“|‘|'|«))");
+  // Quoted: in quotation marks, or reported ("My son asked: why is the sky blue?").
+  static const regex kQuoted(R"(^("|“|‘|'|«)|\b(asks|asked)\s*(me|us|him|her|them)?\s*(:|,|"|“))",
+                             kIcase);
   static const regex kTag(
       R"(,\s*(right|no|eh|yes|ok|okay|or what|n'est-ce pas|verdad|nicht wahr)\s*\?$)", kIcase);
   static const regex kReaction(
@@ -503,6 +515,18 @@ Rule question(const Reading& r) {
   static const regex kBecause(R"(^(because|porque|parce que|weil|the answer|answer:|spoiler)\b)",
                               kIcase);
   if (o == r.opening && any(r.second, kBecause)) return nullptr;
+  // An ad's or a promo's lead-in: the next sentence sells ("Join us Thursday",
+  // "Register now", "We're hiring").
+  static const regex kSell(
+      R"(^(join|register|sign up|book|buy|order|shop|download|subscribe|apply|enrol|enroll|call|dm|contact|visit|grab|use code|get (yours|your|it|tickets|started)|we'?re hiring|we are hiring|now hiring|tickets)\b)",
+      kIcase);
+  if (o == r.opening && any(r.second, kSell)) return nullptr;
+  // A question that asks for replies is put to the reader, whatever follows it
+  // (even the author's own answer): "Favourite outfit? Reply with a photo! Mine is ...".
+  static const regex kInvite(
+      R"(\b(let me know|tell me|tell us|reply|replies|comment|comments|drop (a|your|them)|share (yours|your)|answer below|vote)\b|リプ|教えて|コメント|(^|\s)(d(í|i)me|cu(é|e)ntame|dites-moi|sag mir)\b)",
+      kIcase);
+  if (o == r.opening && any(r.second, kInvite)) return "question.asks";
   const bool more_questions =
       r.rest.find('?') != std::string::npos || r.rest.find("\xEF\xBC\x9F") != std::string::npos;
   if (!more_questions && word_count(r.rest) >= 20 && r.rest_sentences >= 2) return nullptr;

@@ -114,6 +114,20 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"This is the best pizza in town, right?", "statement"},           // a tag question
       {"Are you ready for the weekend? Doors open at 8.", "statement"},  // a promo's lead-in
       {"What's wrong with people these days?", "statement"},             // rhetorical
+      {"Isn't it time we fixed the trains?", "statement"},  // a negative question leans
+      {"Don't you love Fridays?", "statement"},             // on its answer
+      {"Are you a data engineer looking for a new role? We're hiring.", "statement"},  // an ad
+      {"Is AI coming for your job? Join us Thursday for a panel.", "statement"},       // a promo
+      {"My son asked me: why is the sky blue?", "statement"},                          // reported
+      {"Why does it always rain on weekends?", "statement"},  // a complaint
+      {"Favourite outfit? Reply with a photo! Mine is the yellow one, it looks so retro and "
+       "I love every colour of it, the sleeves too.",
+       "question"},  // asks for replies, then gives the author's own answer
+      {"Readers trust the media less every year. What can we do so that people read and "
+       "support independent, rigorous reporting again? https://t.co/abc123",
+       "question"},  // a question headline after one sentence of context
+      {"I am going to the conference in Cordoba if my talk is accepted. See you there?",
+       "statement"},  // a short question closing the post
       {"\xC2\xBFQui\xC3\xA9n viene al taller del s\xC3\xA1"
        "bado?",
        "question"},  // ¿Quién viene al taller del sábado?
