@@ -315,7 +315,14 @@ Rule how_to(const Reading& r) {
   static const regex kHereIsHow(
       R"(\b(here'?s|here is|heres) how\b\s*(:|$|\b(to|i|we|you)\b)|\bthis is how (you|to)\b)",
       kIcase);
-  if (asks(r.opening)) return any(r.second, kHereIsHow) ? "how_to.heres_how" : nullptr;
+  // What the author just learned you can do is a tip, whatever the verb: "TIL you can
+  // ...", "Did you know you can ...?" (a question in form only).
+  static const regex kLearnedYouCan(
+      R"(^(til|today i learned|did you know|fun fact)\s*:?\s*(that )?(you|u) can\b)", kIcase);
+  if (asks(r.opening)) {
+    if (any(r.opening, kLearnedYouCan)) return "how_to.instruction";
+    return any(r.second, kHereIsHow) ? "how_to.heres_how" : nullptr;
+  }
   static const regex kLogistics(
       R"(\bhow to (reach|contact|find|get to|get in touch|apply|register|join|enter|order|buy|book|vote|donate|sign up|watch|listen|subscribe)\b)",
       kIcase);
@@ -330,10 +337,10 @@ Rule how_to(const Reading& r) {
     return "how_to.title";
   if (any(head, kHereIsHow)) return "how_to.heres_how";
   static const regex kTeaching(
-      R"(\b(tutorials?|step[- ]by[- ]step|walk-?through|cheat ?sheets?|how[- ]to (guide|video|series|thread)|(guide|intro|introduction|primer|crash course) (to|for|on)\b|(complete|ultimate|beginner'?s?|definitive|practical|quick|visual|illustrated|handy|step-by-step) guide|guide\s*:|in \d+ (easy |simple |quick )?steps|(learning|study) roadmap|roadmap (to|for) (learn|becom|master)|follow (this|the|my|our) roadmap|(show|teach|walk)(s|ing)? you (how|through)|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how to|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|do|did|use|run|build|make|keep)|((walk|break)(s|ed|ing)? (through|down)|(write|wrote|writing) up) how (to|i|we)|(thread|post|article|blog|video|talk|piece|notes|course|workshop|webinar|lesson|chapter|vignette|write-?up|slides|advice|series|explainer|demo|tips)\b[^.!?]{0,40}\b(on|about|explaining|showing|covering) how (to|i|we|you)|(course|resource|material|book|site|website|notes|document|video|playlist|repo|roadmap|way|place|path)s?\b[^.!?:]{0,40}\b(to learn|for learning)|(learn|discover|find out) how to|(you'?ll|you will|you can|help you|helps you|let'?s) learn (how )?to)\b|(^|[.!:;]\s+)(learn (how )?to|learn (?!(more|about|why|what|who|where|when|from|that|of|it|this)\b)\w+|((some|a few|quick|my|our|top|pro|useful|practical|simple|easy)\s+)?(tips|tricks) (for|on|to))\b)",
+      R"(\b(tutorials?|tips (and|&) tricks (for|on|to|in|with)|(here'?s|here is|this is|try this|found|learned|learnt)\s+(a|an|the|my)\s+(quick|easy|simple|fast|faster|easier|easiest|neat|clever|handy|better|best) (way|trick|method|technique|hack) to|(simple|easy|quick|few|basic) steps (to|for)|step[- ]by[- ]step|walk-?through|cheat ?sheets?|how[- ]to (guide|video|series|thread)|(guide|intro|introduction|primer|crash course) (to|for|on)\b|(complete|ultimate|beginner'?s?|definitive|practical|quick|visual|illustrated|handy|step-by-step) guide|guide\s*:|in \d+ (easy |simple |quick )?steps|(learning|study) roadmap|roadmap (to|for) (learn|becom|master)|follow (this|the|my|our) roadmap|(show|teach|walk)(s|ing)? you (how|through)|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how to|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|do|did|use|run|build|make|keep)|((walk|break)(s|ed|ing)? (through|down)|(write|wrote|writing) up) how (to|i|we)|(thread|post|article|blog|video|talk|piece|notes|course|workshop|webinar|lesson|chapter|vignette|write-?up|slides|advice|series|explainer|demo|tips)\b[^.!?]{0,40}\b(on|about|explaining|showing|covering) how (to|i|we|you)|(course|resource|material|book|site|website|notes|document|video|playlist|repo|roadmap|way|place|path)s?\b[^.!?:]{0,40}\b(to learn|for learning)|(learn|discover|find out) how to|(you'?ll|you will|you can|help you|helps you|let'?s) learn (how )?to)\b|(^|[.!:;]\s+)(learn (how )?to|learn (?!(more|about|why|what|who|where|when|from|that|of|it|this)\b)\w+|((some|a few|quick|my|our|top|pro|useful|practical|simple|easy)\s+)?(tips|tricks) (for|on|to))\b)",
       kIcase);
   static const regex kTeachingIntl(
-      R"((^|\s|¡)(tutorial|gu(í|i)a (de|para|completa|pr(á|a)ctica)|paso a paso|aprende a |para (aprender|el aprendizaje)|pour apprendre|consejos para|trucos para|tutoriel|(é|e)tape par (é|e)tape|apprendre (à|a) |apprenez (à|a) |astuces? pour|anleitung|so geht'?s|schritt f(ü|u)r schritt|tipps (f(ü|u)r|zum|zur)|passo a passo|aprenda a |dicas (de|para))|やり方|使い方|作り方|手順|チュートリアル|入門|する方法|のコツ)",
+      R"((^|\s|¡)(tutorial|tutos?\b|gu(í|i)a (de|para|completa|pr(á|a)ctica)|paso a paso|aprende a |para (aprender|el aprendizaje)|pour apprendre|consejos para|trucos para|tutoriel|(é|e)tape par (é|e)tape|apprendre (à|a) |apprenez (à|a) |astuces? pour|anleitung|so geht'?s|schritt f(ü|u)r schritt|tipps (f(ü|u)r|zum|zur)|passo a passo|aprenda a |dicas (de|para))|やり方|使い方|作り方|手順|チュートリアル|入門|する方法|のコツ)",
       kIcase);
   static const regex kTourGuide(R"(\b(tour|tv|museum|mountain|trail|fishing) guide\b)", kIcase);
   if ((any(head, kTeaching) && !any(head, kTourGuide)) || any(head, kTeachingIntl))
@@ -355,15 +362,16 @@ Rule how_to(const Reading& r) {
   if (any(r.all, kStep1) && any(r.all, kStep2)) return "how_to.steps";
   // "to" + a verb is a purpose; "to the list", "to your ..." is a place.
   static const regex kInstruction(
-      R"(^((for|to|if you want to) [^,]{3,60}?,?\s*)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him|work|school|bed)\b)\w+|instead of|rather than|so that)\b)",
+      R"(^((for|to|if you want to) [^,]{3,60}?,?\s*)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine|delete|remove|avoid|keep|write|save|store|put|make sure|remember|skip|split|drink|eat|wash|soak|mix|bake|cook|heat|freeze|turn (on|off)|hold|click|tap|restart|clear|rename|pipe|sort|filter|convert|check)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him|work|school|bed)\b)\w+|instead of|rather than|so that|so you|when you|before you|by \w+ing)\b)",
       kIcase);
   static const regex kYouCan(
-      R"(^((til|today i learned|did you know)\s*:?\s*(that )?)?you can (now |also |easily |just |even )?(use|press|type|run|call|pass|set|add|install|combine|pipe|wrap|replace|convert|switch|turn|hold|drag|click)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him)\b)\w+|instead of|rather than|by \w+ing)\b)",
+      R"(^((til|today i learned|did you know)\s*:?\s*(that )?|(in|with|on|from) [^,]{1,30},\s*)?you can (now |also |easily |just |even )?(use|press|type|run|call|pass|set|add|install|combine|pipe|wrap|replace|convert|switch|turn|hold|drag|click)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him)\b)\w+|instead of|rather than|by \w+ing)\b)",
       kIcase);
   static const regex kOffer(
       R"(\b(code|coupon|off|discount|sale|shop|store|order|buy|deal|shipping|tickets?|win|giveaway|prize|sign up|register|subscribe|follow|vote|donate|apply|our|my|me|us)\b)",
       kIcase);
-  if ((any(r.opening, kInstruction) || any(r.opening, kYouCan)) && !any(r.opening, kOffer))
+  if ((any(r.opening, kInstruction) || any(r.opening, kYouCan) || any(r.opening, kLearnedYouCan)) &&
+      !any(r.opening, kOffer))
     return "how_to.instruction";
   return nullptr;
 }
@@ -390,7 +398,7 @@ Rule myth_busting(const Reading& r) {
 Rule contrarian(const Reading& r) {
   if (asks(r.opening)) return nullptr;
   static const regex kTake(
-      R"(\b(unpopular opinion|hot take|controversial (opinion|take)|opini(ó|o)n impopular|opinion impopulaire|unpopul(ä|a)re meinung|everyone (says|thinks|believes|is wrong)|everybody (says|thinks)|most people (think|believe|assume)|over-?rated|under-?rated|(is|are) (a|such a|a total|a complete|all a) scam|conventional wisdom|the opposite is true|(people|everyone|y'?all|folks|they) (be )?(act|acting) like|change my mind|you don'?t (actually |really )?need (a|an|to|more)\b|nobody (needs|should))\b)",
+      R"(\b(unpopular opinion|hot take|controversial (opinion|take)|opini(ó|o)n impopular|opinion impopulaire|unpopul(ä|a)re meinung|everyone (says|thinks|believes|is wrong)|everybody (says|thinks)|most people (think|believe|assume)|over-?rated|under-?rated|(is|are) (a|such a|a total|a complete|all a) scam|conventional wisdom|the opposite is true|(people|everyone|y'?all|folks|they) (be )?(act|acting) like|be acting like|change my mind|you don'?t (actually |really )?need (a|an|to|more)\b|nobody (needs|should))\b)",
       kIcase);
   if (any(r.lead, kTake)) return "contrarian.take";
   static const regex kStop(

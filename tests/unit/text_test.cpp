@@ -187,6 +187,14 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"Setting up a new Mac:\n1. Install Homebrew\n2. Run brew bundle\n3. Copy your dotfiles",
        "how_to"},                                      // numbered steps
       {"Our strategy: win every game.", "statement"},  // no instruction follows
+      {"Did you know you can knit R Markdown to Word? https://t.co/abc123",
+       "how_to"},  // a tip in question form
+      {"In RStudio, you can press Ctrl+Shift+M to insert a pipe.", "how_to"},
+      {"Here's a quick way to find duplicate rows in pandas https://t.co/abc123", "how_to"},
+      {"Make sure to back up your database before you upgrade.", "how_to"},
+      {"Check our website to see all the deals.", "statement"},  // an offer
+      {"Thanks for the tips and tricks, see you Saturday!", "statement"},
+      {"What a great way to start the week!", "statement"},
       {"She showed how we can do better as a community.", "statement"},
       {"So sad to learn of her passing.", "statement"},
       {"Learn more about our new app https://t.co/abc123", "statement"},  // a call to action
@@ -212,6 +220,7 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       // contrarian: set against the crowd.
       {"Hot take: open offices are great for junior engineers.", "contrarian_take"},
       {"Breakfast is overrated.", "contrarian_take"},
+      {"Critics be acting like every sequel is worse", "contrarian_take"},  // the crowd opposed
       {"Stop chasing followers. Write for ten readers.", "contrarian_take"},
       {"You don't need a gym to get strong.", "contrarian_take"},
       {"Is breakfast overrated?", "question"},
