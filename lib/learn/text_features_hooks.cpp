@@ -187,7 +187,7 @@ std::string leading_symbol(const std::string& line) {
 // An emoji or symbol counts as a bullet only when a neighbouring line starts with it too.
 Rule list_items(const Reading& r) {
   static const regex kAnnouncement(
-      R"(\b(hiring|seeking|looking for|job|position|vacanc|apply|thank|thanks|grateful|congrat|join us|register|tickets|venue|agenda|speakers)\b)",
+      R"(\b(hiring|seeking|looking for|job|position|vacanc\w*|apply|thank\w*|grateful|congrat\w*|join us|register|tickets|venue|agenda|speakers)\b)",
       kIcase);
   static const regex kBullet(R"(^(•|▪|◦|·|→|➤|➡|►))");
   int first_item = -1, items = 0;
@@ -223,13 +223,14 @@ Rule list_items(const Reading& r) {
 
 // An announced count opening the post: "Top 10 ...", "5 things ...", "3 ways to
 // ...", or N of any plural thing framed by a colon, 👇 or 🧵 ("7 tools every analyst
-// needs:"). Durations and amounts ("18 months ago", "3 mins till") are not items.
+// needs:"), or N and a superlative ("10 best hikes"). Durations and amounts ("18 months
+// ago", "3 mins till") are not items, and two of anything are not a list.
 Rule list_count(const Reading& r) {
   static const regex kFrame(
-      R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+|here'?s\s+(my|our|the)\s+|here is\s+(my|our|the)\s+)?(top\s*-?\s*\d{1,3}\b|\d{1,2}\s+(best|worst|most|greatest|biggest|essential|must-\w+|favou?rite|underrated|overlooked)\b|\d{1,2}\s+([\w'-]+\s+){0,3}(ways|things|reasons|tips|tricks|habits|mistakes|signs|rules|lessons|steps|facts|books|courses|tools|websites|sites|resources|ideas|questions|apps|movies|films|shows|songs|albums|places|skills|examples|quotes|projects|principles|hacks|strategies|secrets|takeaways|libraries|packages|podcasts|blogs|papers|newsletters|channels|features|functions|commands|shortcuts|extensions|plugins|repos|repositories|datasets|recipes|games|trends|predictions|picks|highlights|reads|certifications|myths|truths|laws|benefits|advantages|alternatives|options|insights|lessons|concepts|terms|questions)\b))",
+      R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+|here'?s\s+(my|our|the)\s+|here is\s+(my|our|the)\s+)?(top\s*-?\s*\d{1,3}\b|([3-9]|[1-9]\d)\s+(best|worst|most|greatest|biggest|essential|must-\w+|favou?rite|underrated|overlooked)\b|([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,3}(ways|things|reasons|tips|tricks|habits|mistakes|signs|rules|lessons|steps|facts|books|courses|tools|websites|sites|resources|ideas|questions|apps|movies|films|shows|songs|albums|places|skills|examples|quotes|projects|principles|hacks|strategies|secrets|takeaways|libraries|packages|podcasts|blogs|papers|newsletters|channels|features|functions|commands|shortcuts|extensions|plugins|repos|repositories|datasets|recipes|games|trends|predictions|picks|highlights|reads|certifications|myths|truths|laws|benefits|advantages|alternatives|options|insights|lessons|concepts|terms|questions)\b))",
       kIcase);
   static const regex kCounted(
-      R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+)?\d{1,2}\s+([\w'-]+\s+){0,2}[a-z'-]+s\s+(that|to|for|you|every|i|we|everyone|of)\b.*(:|👇|⬇️|🧵)\s*$)",
+      R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+)?([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,2}[a-z'-]+s\s+(that|to|for|you|every|i|we|everyone|of)\b.*(:|👇|⬇️|🧵)\s*$)",
       kIcase);
   return any(r.opening, kFrame) || any(r.opening, kCounted) ? "list.count" : nullptr;
 }
@@ -244,7 +245,7 @@ Rule list_lines(const Reading& r) {
       R"(\b(date|dates|time|times|place|venue|location|where|when|price|prices|cost|fee|fees|tickets?|register|registration|rsvp|link|zoom|room|hall|address|deadline|contact|email|phone|fecha|hora|lugar|precio|free|online)\b|\d{1,2}[:.h]\d\d|\b\d{1,2}\s*(am|pm)\b|\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?)\b|\b(mon|tues?|wed|thur?s?|fri|sat|sun)(day|nesday|urday)?\b|\b(today|tomorrow|tonight)\b)",
       kIcase);
   static const regex kAnnouncement(
-      R"(\b(hiring|seeking|looking for|job|position|vacanc|apply|thank|thanks|grateful|congrat|join us|register|tickets|venue|agenda|speakers|event|webinar|workshop|meetup|session|conference|talk)\b)",
+      R"(\b(hiring|seeking|looking for|job|position|vacanc\w*|apply|thank\w*|grateful|congrat\w*|join us|register|tickets|venue|agenda|speakers|event|webinar|workshop|meetup|session|conference|talk)\b)",
       kIcase);
   if (r.lines.size() < 4) return nullptr;
   const std::string& lead = r.lines[0];
@@ -362,7 +363,7 @@ Rule how_to(const Reading& r) {
   if (any(r.all, kStep1) && any(r.all, kStep2)) return "how_to.steps";
   // "to" + a verb is a purpose; "to the list", "to your ..." is a place.
   static const regex kInstruction(
-      R"(^((for|to|if you want to) [^,]{3,60}?,?\s*)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine|delete|remove|avoid|keep|write|save|store|put|make sure|remember|skip|split|drink|eat|wash|soak|mix|bake|cook|heat|freeze|turn (on|off)|hold|click|tap|restart|clear|rename|pipe|sort|filter|convert|check)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him|work|school|bed)\b)\w+|instead of|rather than|so that|so you|when you|before you|by \w+ing)\b)",
+      R"(^((for|to|if you want to) [^,]{3,60}?,?\s*)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine|delete|remove|avoid|keep|write|save|store|put|make sure|remember|skip|split|drink|eat|wash|soak|mix|bake|cook|heat|freeze|turn (on|off)|hold|click|tap|restart|clear|rename|pipe|sort|filter|convert|check)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him|work|school|bed|see|find|learn|know|hear|read|watch|win|join|celebrate|catch|check|stay|support|help|get (notified|updates|the latest))\b)\w+|instead of|rather than|so that|so you|when you|before you|by \w+ing)\b)",
       kIcase);
   static const regex kYouCan(
       R"(^((til|today i learned|did you know)\s*:?\s*(that )?|(in|with|on|from) [^,]{1,30},\s*)?you can (now |also |easily |just |even )?(use|press|type|run|call|pass|set|add|install|combine|pipe|wrap|replace|convert|switch|turn|hold|drag|click)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him)\b)\w+|instead of|rather than|by \w+ing)\b)",
@@ -496,7 +497,7 @@ Rule question(const Reading& r) {
       asks(r.opening) || (word_count(r.opening) > 3 && !central) ? r.opening : r.second;
   if (!asks(o)) return nullptr;
   static const regex kExclamation(
-      R"((\?!|!\?|⁉|‽)|^(what if i told you|who needs|how dare|what more could|why (does|do|is|are|must) (it|this|that|they|i|we|everyone|everything|nobody) always)\b|\bhow (cool|awesome|great|amazing|cute|sweet|beautiful|lucky|crazy|funny|hard|bad|good) (is|was|are|were) (that|this|it|they)\b|\b(isn'?t|aren'?t) (it|that|this|she|he|they) (so |just )?\w+\s*\?$|^(who knew|who would have thought|who'?d have thought|who does that|who cares|what the (hell|heck|fuck)|are you (serious|kidding)|is this (real|a joke)|can you believe|what could (possibly )?go wrong|need i say more|who doesn'?t|what'?s not to|what('?s| is) wrong with|why would (anyone|you)|what did (i|you|we) expect|how is (this|that) (legal|allowed|ok))\b)",
+      R"((\?!|!\?|⁉|‽)|^(what if i told you|who needs|how dare|what more could|how do (you|they|people) even|why (is|are|does|do|did|has|have)?\s*(no ?one|nobody)|why (does|do|is|are|must) (it|this|that|they|i|we|everyone|everything|nobody) always)\b|\bhow (cool|awesome|great|amazing|cute|sweet|beautiful|lucky|crazy|funny|hard|bad|good) (is|was|are|were) (that|this|it|they)\b|\b(isn'?t|aren'?t) (it|that|this|she|he|they) (so |just )?\w+\s*\?$|^(who knew|who would have thought|who'?d have thought|who does that|who cares|what the (hell|heck|fuck)|are you (serious|kidding)|is this (real|a joke)|can you believe|what could (possibly )?go wrong|need i say more|who doesn'?t|what'?s not to|what('?s| is) wrong with|why would (anyone|you)|what did (i|you|we) expect|how is (this|that) (legal|allowed|ok))\b)",
       kIcase);
   // A negative question ("Isn't it time we ...?", "Don't you love ...?") leans on
   // its answer: rhetorical, or a suggestion.

@@ -119,7 +119,9 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"Are you a data engineer looking for a new role? We're hiring.", "statement"},  // an ad
       {"Is AI coming for your job? Join us Thursday for a panel.", "statement"},       // a promo
       {"My son asked me: why is the sky blue?", "statement"},                          // reported
-      {"Why does it always rain on weekends?", "statement"},  // a complaint
+      {"Why does it always rain on weekends?", "statement"},
+      {"Why is nobody talking about this? https://t.co/abc123", "statement"},
+      {"How do you even do that?? Amazing work", "statement"},  // a complaint
       {"Favourite outfit? Reply with a photo! Mine is the yellow one, it looks so retro and "
        "I love every colour of it, the sleeves too.",
        "question"},  // asks for replies, then gives the author's own answer
@@ -150,7 +152,10 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
        "list"},  // short lines after a lead-in
       {"Resources to learn SQL:\n- SQLZoo\n- Select Star\n- the Mode course",
        "list"},  // a learning lead-in introduces items that are not steps
-      {"Meetup:\nMarch 3\nRoom 2\n10:00", "statement"},  // an announcement's details
+      {"Meetup:\nMarch 3\nRoom 2\n10:00", "statement"},            // an announcement's details
+      {"Congrats to our winners:\nAna\nBen\nChloe", "statement"},  // people congratulated
+      {"2 best friends reunited after 40 years https://t.co/abc123", "statement"},  // two
+      {"2 things I learned today:", "statement"},
       {"Event:\n\xF0\x9F\x93\x85 3 March\n\xF0\x9F\x93\x8D Room 2\n\xF0\x9F\x95\x92 10:00",
        "statement"},  // different emoji on each line are an announcement's details, not bullets
       {"3 mins till the show starts!!", "statement"},  // a duration, not a count of items
@@ -193,6 +198,8 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"Here's a quick way to find duplicate rows in pandas https://t.co/abc123", "how_to"},
       {"Make sure to back up your database before you upgrade.", "how_to"},
       {"Check our website to see all the deals.", "statement"},  // an offer
+      {"Try it out to see how it works", "statement"},           // a call to action's purpose
+      {"Install the app to get notified.", "statement"},
       {"Thanks for the tips and tricks, see you Saturday!", "statement"},
       {"What a great way to start the week!", "statement"},
       {"She showed how we can do better as a community.", "statement"},
