@@ -29,6 +29,10 @@ std::string trim(const std::string& s) {
   return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 bool has_alnum(const std::string& s) {
   for (unsigned char c : s) {
     if (std::isalnum(c) || c >= 0x80) return true;
@@ -212,6 +216,9 @@ Rule list_items(const Reading& r) {
          at = r.lines[0].find("\xE2\x80\xA2", at + 1))
       ++bullets;
     if (bullets >= 3) return "list.inline_bullets";
+    // "Three rules: 1) sleep 2) walk 3) read" on one line.
+    static const regex kInlineNumbers(R"((^|\s|:)\(?1[.)]\s+\S.*\s\(?2[.)]\s+\S.*\s\(?3[.)]\s+\S)");
+    if (any(r.lines[0], kInlineNumbers)) return "list.inline_bullets";
   }
   if (items < 3 || first_item > 3) return nullptr;
   for (int i = 0; i < std::max(first_item, 1); ++i) {
@@ -249,7 +256,10 @@ Rule list_lines(const Reading& r) {
       kIcase);
   if (r.lines.size() < 4) return nullptr;
   const std::string& lead = r.lines[0];
-  if (lead.back() != ':' || word_count(lead) > 12 || any(lead, kAnnouncement)) return nullptr;
+  const bool introduces = lead.back() == ':' || ends_with(lead, "\xF0\x9F\x91\x87") ||  // 👇
+                          ends_with(lead, "\xE2\xAC\x87\xEF\xB8\x8F") ||                // ⬇️
+                          ends_with(lead, "\xE2\xAC\x87");
+  if (!introduces || word_count(lead) > 12 || any(lead, kAnnouncement)) return nullptr;
   size_t run = 0;
   for (size_t i = 1; i < r.lines.size(); ++i) {
     const std::string& line = r.lines[i];
@@ -295,7 +305,7 @@ Rule numbered_steps(const Reading& r) {
 // Phrases that mention "how to" without teaching it: "I don't know how to", "figure out how to".
 std::string without_not_knowing(const std::string& s) {
   static const regex kNotKnowing(
-      R"(\b(don'?t|do not|didn'?t|doesn'?t|never|no idea|not sure|unsure|wonder(ing|ed)?|figur(e|ed|ing) out|forg[eo]t|knows?|ask(ed|ing)?|learning|deciding|choose|choosing) how to\b)",
+      R"(\b(don'?t|do not|didn'?t|doesn'?t|never|no idea|not sure|unsure|wonder(ing|ed)?|figur(e|ed|ing) out|forg[eo]t|knows?|ask(ed|ing)?|learning|deciding|choose|choosing) how to\b|(no (s(é|e)|sab\w+|entiendo|tengo idea de)|ni idea de) c(ó|o)mo\b)",
       kIcase);
   return std::regex_replace(s, kNotKnowing, " ");
 }
@@ -332,9 +342,18 @@ Rule how_to(const Reading& r) {
   // Multi-byte characters go in alternations (std::regex reads brackets byte by byte);
   // \b is ASCII-only, so the other languages' words are bounded by a space or the start.
   static const regex kTitle(
-      R"((^|:\s*|\|\s*|(-|–|—)\s+)how[- ]to\b|^(how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|teach|use|run|build|make|keep)\b|(c(ó|o)mo) \w+(ar|er|ir)\b|comment \w+(er|ir|re)\b|wie man\b))",
+      R"((^|:\s*|\|\s*|(-|–|—)\s+)how[- ]to\b|^(how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|teach|use|run|build|make|keep)\b|(c(ó|o)mo) \w+(ar|er|ir)\b|comment (?!(here|there|where|more|before|after|over|under|never|ever|other|either|whatever|together|entire|sure)\b)\w+(er|ir|re)\b|wie man\b|getting started with\b)|(^|\s)c(ó)mo \w+(ar|er|ir)(lo|la|los|las|se|te)?\b)",
       kIcase);
-  if (any(r.opening, kTitle) || (word_count(r.opening) <= 4 && any(r.second, kTitle)))
+  static const regex kOffer(
+      R"(\b(code|coupon|off|discount|sale|shop|store|order|buy|deal|shipping|tickets?|win|giveaway|prize|sign up|register|subscribe|follow|vote|donate|apply|our|my|me|us)\b)",
+      kIcase);
+  // A tutorial's title in the imperative: "Build a REST API with FastAPI [link]".
+  static const regex kImperativeTitle(
+      R"(^(build|create|make|deploy|write|set up|install|train|plot|visuali[sz]e|scrape|analy[sz]e|automate)\b[^.!?]{3,60}\b(with|using|in \d+ (minutes|steps|lines)|from scratch)\b)",
+      kIcase);
+  const std::string opening = without_not_knowing(r.opening);
+  if (any(opening, kTitle) || (word_count(r.opening) <= 4 && any(r.second, kTitle)) ||
+      (any(r.opening, kImperativeTitle) && !any(r.opening, kOffer)))
     return "how_to.title";
   if (any(head, kHereIsHow)) return "how_to.heres_how";
   static const regex kTeaching(
@@ -367,9 +386,6 @@ Rule how_to(const Reading& r) {
       kIcase);
   static const regex kYouCan(
       R"(^((til|today i learned|did you know)\s*:?\s*(that )?|(in|with|on|from) [^,]{1,30},\s*)?you can (now |also |easily |just |even )?(use|press|type|run|call|pass|set|add|install|combine|pipe|wrap|replace|convert|switch|turn|hold|drag|click)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him)\b)\w+|instead of|rather than|by \w+ing)\b)",
-      kIcase);
-  static const regex kOffer(
-      R"(\b(code|coupon|off|discount|sale|shop|store|order|buy|deal|shipping|tickets?|win|giveaway|prize|sign up|register|subscribe|follow|vote|donate|apply|our|my|me|us)\b)",
       kIcase);
   if ((any(r.opening, kInstruction) || any(r.opening, kYouCan) || any(r.opening, kLearnedYouCan)) &&
       !any(r.opening, kOffer))

@@ -156,6 +156,8 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"Congrats to our winners:\nAna\nBen\nChloe", "statement"},  // people congratulated
       {"2 best friends reunited after 40 years https://t.co/abc123", "statement"},  // two
       {"2 things I learned today:", "statement"},
+      {"Three rules: 1) sleep 2) walk 3) read", "list"},  // numbered on one line
+      {"My favourite albums this year \xF0\x9F\x91\x87\nBlonde\nRenaissance\nMotomami", "list"},
       {"Event:\n\xF0\x9F\x93\x85 3 March\n\xF0\x9F\x93\x8D Room 2\n\xF0\x9F\x95\x92 10:00",
        "statement"},  // different emoji on each line are an announcement's details, not bullets
       {"3 mins till the show starts!!", "statement"},  // a duration, not a count of items
@@ -197,8 +199,14 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"In RStudio, you can press Ctrl+Shift+M to insert a pipe.", "how_to"},
       {"Here's a quick way to find duplicate rows in pandas https://t.co/abc123", "how_to"},
       {"Make sure to back up your database before you upgrade.", "how_to"},
-      {"Check our website to see all the deals.", "statement"},  // an offer
-      {"Try it out to see how it works", "statement"},           // a call to action's purpose
+      {"Check our website to see all the deals.", "statement"},       // an offer
+      {"Try it out to see how it works", "statement"},                // a call to action's purpose
+      {"Getting started with Docker https://t.co/abc123", "how_to"},  // a tutorial's title
+      {"Build a REST API with FastAPI https://t.co/abc123", "how_to"},
+      {"Make your day with our new coffee using fresh beans!", "statement"},  // an offer
+      {"Hoy os cuento c\xC3\xB3mo instalar R en Windows https://t.co/abc123", "how_to"},
+      {"No s\xC3\xA9 c\xC3\xB3mo hacerlo", "statement"},  // not knowing how
+      {"Comment here with your favourite!", "statement"},
       {"Install the app to get notified.", "statement"},
       {"Thanks for the tips and tricks, see you Saturday!", "statement"},
       {"What a great way to start the week!", "statement"},
