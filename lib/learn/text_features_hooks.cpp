@@ -362,8 +362,17 @@ Rule how_to(const Reading& r) {
   static const regex kTeachingIntl(
       R"((^|\s|¡)(tutorial|tutos?\b|gu(í|i)a (de|para|completa|pr(á|a)ctica)|paso a paso|aprende a |para (aprender|el aprendizaje)|pour apprendre|consejos para|trucos para|tutoriel|(é|e)tape par (é|e)tape|apprendre (à|a) |apprenez (à|a) |astuces? pour|anleitung|so geht'?s|schritt f(ü|u)r schritt|tipps (f(ü|u)r|zum|zur)|passo a passo|aprenda a |dicas (de|para))|やり方|使い方|作り方|手順|チュートリアル|入門|する方法|のコツ)",
       kIcase);
-  static const regex kTourGuide(R"(\b(tour|tv|museum|mountain|trail|fishing) guide\b)", kIcase);
-  if ((any(head, kTeaching) && !any(head, kTourGuide)) || any(head, kTeachingIntl))
+  // The words the guide names for a link presented as teaching, in their other forms:
+  // "a new/free/detailed ... guide", a roadmap (not a product's or a policy's), a recipe
+  // given ("Recipe:", "an easy X recipe", not "a recipe for disaster" nor someone's
+  // secret recipe), DIY.
+  static const regex kTeachingWords(
+      R"(\b(new|free|full|short|simple|detailed|comprehensive|in-depth|handy|helpful)\s+([\w'-]+\s+){0,2}guide\b(?!\s+dogs?\b)|(^|[^\w ]\s*|\b(a|an|the|my|this|new|free|data|learning|career|developer|beginner'?s?|[a-z]+ (science|engineer(ing)?|analy(st|tics)|developer|learning)) )roadmap\b|\b((easy|simple|quick|healthy|homemade|vegan|vegetarian|best|favou?rite|family|new)\s+([\w'-]+\s+)?recipes?|recipes?\s*:|recipes? (for|to) (?!(disaster|success|chaos|trouble)\b))|\bdiy\b|(^|\s)(receta|recette|rezept)\b)",
+      kIcase);
+  static const regex kTourGuide(
+      R"(\b(tour|tv|museum|mountain|trail|fishing|travel|safari|city|local) guide\b)", kIcase);
+  if (((any(head, kTeaching) || any(head, kTeachingWords)) && !any(head, kTourGuide)) ||
+      any(head, kTeachingIntl))
     return "how_to.teaching";
   // A tip by its label, after at most two words ("Quick tip:", "Today's R tip:"); a
   // strategy or advice by its label when an instruction follows ("Debugging strategy:

@@ -207,6 +207,15 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"Hoy os cuento c\xC3\xB3mo instalar R en Windows https://t.co/abc123", "how_to"},
       {"No s\xC3\xA9 c\xC3\xB3mo hacerlo", "statement"},  // not knowing how
       {"Comment here with your favourite!", "statement"},
+      {"Data Science Roadmap 2023 https://t.co/abc123", "how_to"},  // a learning roadmap
+      {"Our product roadmap for Q3 is live https://t.co/abc123", "statement"},
+      {"Easy vegan chili recipe https://t.co/abc123", "how_to"},  // a recipe given
+      {"This is a recipe for disaster.", "statement"},
+      {"The Colonel's recipe is the best", "statement"},
+      {"DIY bookshelf from old pallets https://t.co/abc123", "how_to"},
+      {"A free beginner guide to Git https://t.co/abc123", "how_to"},
+      {"Thanks to our amazing guide Maria for the hike!", "statement"},
+      {"The Michelin guide just dropped", "statement"},
       {"Install the app to get notified.", "statement"},
       {"Thanks for the tips and tricks, see you Saturday!", "statement"},
       {"What a great way to start the week!", "statement"},
