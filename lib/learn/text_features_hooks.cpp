@@ -486,12 +486,22 @@ Rule personal_story(const Reading& r) {
   static const regex kNews(
       R"(\b(excited|thrilled|happy|proud|pleased|honou?red|delighted) to (announce|share|join|be|have|present)|\bi('ve| have)? (joined|accepted)\b|\bnew (job|role|position|chapter|office|team|company)\b|\bjoin(ing)? (us|me)\b)",
       kIcase);
-  if (!any(r.opening, kNarrative) || any(r.all, kNews)) return nullptr;
+  if (any(r.all, kNews)) return nullptr;
   static const regex kTurn(
       R"(\b(but|and then|until|then|finally|turned out|taught me|realized|realised|learned|learnt|lesson|since then|now|so|because|that'?s when|that'?s how)\b)",
       kIcase);
   const bool beats = r.rest_sentences >= 1 || any(r.opening, kTurn);
-  return word_count(r.all) >= 12 && beats ? "story.narrative" : nullptr;
+  if (any(r.opening, kNarrative))
+    return word_count(r.all) >= 12 && beats ? "story.narrative" : nullptr;
+  // An experience with its turn in the first sentence ("I took longer than usual to
+  // ... but the preprint has now been cited 70 times"), told at some length.
+  static const regex kExperience(
+      R"(^i (took|spent|tried|had|went|got|lost|missed|failed|struggled|waited|worked|thought|believed|assumed|used to|started|ignored|quit)\b[^.!?]*\b(but|until|turned out|and then|only to)\b)",
+      kIcase);
+  static const regex kStatus(R"(\b(thanks?|thank you|great time|see you|can'?t wait)\b)", kIcase);
+  return any(r.opening, kExperience) && !any(r.all, kStatus) && word_count(r.all) >= 25
+             ? "story.turn"
+             : nullptr;
 }
 
 // ---- question --------------------------------------------------------------

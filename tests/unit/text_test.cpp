@@ -270,6 +270,13 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"I love this song", "statement"},
       {"I tracked my spending for 3 months. Coffee was 20% of it.", "personal_story"},
       {"Just landed in Lisbon.", "statement"},
+      {"I thought the talk would be boring but it turned out to be the best of the conference, "
+       "and I now use the method every day in my lab.",
+       "personal_story"},                                        // an experience with its turn
+      {"I tried the new burger but it was cold.", "statement"},  // a one-line complaint
+      {"I had a great time at the meetup but I am exhausted now, see you all next year and "
+       "thanks again to everyone who organised it",
+       "statement"},  // a status
   };
   for (const auto& [text, hook] : cases) {
     INFO(text);
