@@ -191,7 +191,7 @@ std::string leading_symbol(const std::string& line) {
 // An emoji or symbol counts as a bullet only when a neighbouring line starts with it too.
 Rule list_items(const Reading& r) {
   static const regex kAnnouncement(
-      R"(\b(hiring|seeking|looking for|job|position|vacanc\w*|apply|thank\w*|grateful|congrat\w*|join us|register|tickets|venue|agenda|speakers)\b)",
+      R"(\b(hiring|seeking|looking for|job|position|vacanc\w*|apply|thank\w*|grateful|congrat\w*|join us|register|tickets|venue|agenda|speakers|to enter|giveaway|contest|raffle|sweepstakes)\b)",
       kIcase);
   static const regex kBullet(R"(^(•|▪|◦|·|→|➤|➡|►))");
   int first_item = -1, items = 0;
@@ -252,7 +252,7 @@ Rule list_lines(const Reading& r) {
       R"(\b(date|dates|time|times|place|venue|location|where|when|price|prices|cost|fee|fees|tickets?|register|registration|rsvp|link|zoom|room|hall|address|deadline|contact|email|phone|fecha|hora|lugar|precio|free|online)\b|\d{1,2}[:.h]\d\d|\b\d{1,2}\s*(am|pm)\b|\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?)\b|\b(mon|tues?|wed|thur?s?|fri|sat|sun)(day|nesday|urday)?\b|\b(today|tomorrow|tonight)\b)",
       kIcase);
   static const regex kAnnouncement(
-      R"(\b(hiring|seeking|looking for|job|position|vacanc\w*|apply|thank\w*|grateful|congrat\w*|join us|register|tickets|venue|agenda|speakers|event|webinar|workshop|meetup|session|conference|talk)\b)",
+      R"(\b(hiring|seeking|looking for|job|position|vacanc\w*|apply|thank\w*|grateful|congrat\w*|join us|register|tickets|venue|agenda|speakers|to enter|giveaway|contest|raffle|sweepstakes|event|webinar|workshop|meetup|session|conference|talk)\b)",
       kIcase);
   if (r.lines.size() < 4) return nullptr;
   const std::string& lead = r.lines[0];
@@ -276,7 +276,7 @@ Rule list_lines(const Reading& r) {
 // and making that a tip or a step tells the reader to do.
 bool imperative(const std::string& s) {
   static const regex kVerb(
-      R"(^((don'?t|do not|never|always|just|first|then|now|finally|next)\s+)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine|delete|remove|check|make|keep|write|read|start|stop|avoid|open|close|save|create|build|put|take|get|give|turn|click|tap|select|copy|paste|drag|hold|choose|pick|find|practi[cs]e|ask|split|cut|mix|stir|bake|boil|preheat|grind|steep|filter|pour|heat|cook|let|go|focus|follow|test|measure|update|upgrade|restart|clear|move|rename|store|download|upload|import|export|define|load|print|plot|fit|apply|convert|pipe|sort|group|merge|push|pull|commit|clone|deploy|configure|connect|drink|eat|sleep|plan|schedule|prepare|review|compare|reduce|limit|increase|prefer|skip|batch|automate|log|track|back up|wash|clean|soak|chop|slice|season|place|fill|cover|remember|learn|study|identify|share|post|reply|join|sign|register|visit|go|pick|wait|rinse|drain|serve|grab|spend|leave|note|list|draw|sketch|document|simplify|refactor|debug|profile|benchmark|comment|pin|block|mute|unfollow|turn off)\b)",
+      R"(^((don'?t|do not|never|always|just|first|then|now|finally|next)\s+)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine|delete|remove|check|make|keep|write|read|start|stop|avoid|open|close|save|create|build|put|take|get|give|turn|click|tap|select|copy|paste|drag|hold|choose|pick|find|practi[cs]e|ask|split|cut|mix|stir|bake|boil|preheat|grind|steep|filter|pour|heat|cook|let|go|focus|test|measure|update|upgrade|restart|clear|move|rename|store|download|upload|import|export|define|load|print|plot|fit|apply|convert|pipe|sort|group|merge|push|pull|commit|clone|deploy|configure|connect|drink|eat|sleep|plan|schedule|prepare|review|compare|reduce|limit|increase|prefer|skip|batch|automate|log|track|back up|wash|clean|soak|chop|slice|season|place|fill|cover|remember|learn|study|identify|go|pick|wait|rinse|drain|serve|grab|spend|leave|note|list|draw|sketch|document|simplify|refactor|debug|profile|benchmark|comment|pin|block|mute|unfollow|turn off)\b)",
       kIcase);
   return regex_search(s, kVerb);
 }
@@ -295,7 +295,9 @@ bool numbered_instructions(const Reading& r) {
     ++numbered;
     if (imperative(lower(line.substr(static_cast<size_t>(m.length(0)))))) ++instructions;
   }
-  return numbered >= 3 && instructions * 3 >= numbered * 2;
+  // A contest's rules ("1. Follow us 2. Retweet 3. Tag a friend") are a call to action.
+  static const regex kContest(R"(\b(giveaway|win|winner|enter|contest|retweet|rt|tag)\b)", kIcase);
+  return numbered >= 3 && instructions * 3 >= numbered * 2 && !any(r.all, kContest);
 }
 
 Rule numbered_steps(const Reading& r) {
@@ -518,7 +520,7 @@ Rule personal_story(const Reading& r) {
 //   ("Why? Because ...", or two more sentences and no other question).
 Rule question(const Reading& r) {
   static const regex kPoll(
-      R"(^(raise your hand if|poll\s*:|quick poll|quick question\s*:|question\s*:|who else\b|anyone else\b|would you rather\b|which (one|is better|do you)\b|what'?s your (favou?rite|take|go-to)\b|tell me your\b|encuesta\s*:|sondage\s*:|umfrage\s*:))",
+      R"(^(raise your hand if|((quick|honest|serious|genuine|random)\s+)?(poll|question)( (for|to) [^:]{1,40})?\s*:|quick poll|who else\b|anyone else\b|would you rather\b|which (one|is better|do you)\b|what'?s your (favou?rite|take|go-to)\b|tell me your\b|encuesta\s*:|sondage\s*:|umfrage\s*:))",
       kIcase);
   if (any(r.opening, kPoll)) return "question.poll";
   // The question is the opening, or follows a short greeting, or is the post's centre:
@@ -554,7 +556,13 @@ Rule question(const Reading& r) {
     return nullptr;
   const int words = word_count(o);
   const bool ascii = std::all_of(o.begin(), o.end(), [](char c) { return (c & 0x80) == 0; });
-  if ((ascii && words < 2) || o.size() < 6 || (words <= 4 && any(o, kReaction))) return nullptr;
+  // One word asks only when it names what it wants: "Thoughts?", "Recommendations?".
+  static const regex kAskWord(
+      R"(^(thoughts|opinions|ideas|suggestions|recommendations|recs|advice|anyone|help)\b)",
+      kIcase);
+  if ((ascii && words < 2 && !any(o, kAskWord)) || o.size() < 6 ||
+      (words <= 4 && any(o, kReaction)))
+    return nullptr;
   // Answered by the post: "Why? Because ...", or more text with no other question.
   static const regex kBecause(R"(^(because|porque|parce que|weil|the answer|answer:|spoiler)\b)",
                               kIcase);

@@ -122,6 +122,8 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"Why does it always rain on weekends?", "statement"},
       {"Why is nobody talking about this? https://t.co/abc123", "statement"},
       {"How do you even do that?? Amazing work", "statement"},  // a complaint
+      {"Thoughts? https://t.co/abc123", "question"},            // one word that names what it wants
+      {"Honest question: why do we still use p-values?", "question"},
       {"Favourite outfit? Reply with a photo! Mine is the yellow one, it looks so retro and "
        "I love every colour of it, the sleeves too.",
        "question"},  // asks for replies, then gives the author's own answer
@@ -207,6 +209,7 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"Hoy os cuento c\xC3\xB3mo instalar R en Windows https://t.co/abc123", "how_to"},
       {"No s\xC3\xA9 c\xC3\xB3mo hacerlo", "statement"},  // not knowing how
       {"Comment here with your favourite!", "statement"},
+      {"To enter:\n1. Follow us\n2. Retweet this\n3. Tag 2 friends", "statement"},  // a contest
       {"Data Science Roadmap 2023 https://t.co/abc123", "how_to"},  // a learning roadmap
       {"Our product roadmap for Q3 is live https://t.co/abc123", "statement"},
       {"Easy vegan chili recipe https://t.co/abc123", "how_to"},  // a recipe given
