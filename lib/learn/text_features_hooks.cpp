@@ -276,7 +276,7 @@ Rule list_lines(const Reading& r) {
 // and making that a tip or a step tells the reader to do.
 bool imperative(const std::string& s) {
   static const regex kVerb(
-      R"(^((don'?t|do not|never|always|just|first|then|now|finally|next)\s+)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine|delete|remove|check|make|keep|write|read|start|stop|avoid|open|close|save|create|build|put|take|get|give|turn|click|tap|select|copy|paste|drag|hold|choose|pick|find|practi[cs]e|ask|split|cut|mix|stir|bake|boil|preheat|grind|steep|filter|pour|heat|cook|let|go|focus|test|measure|update|upgrade|restart|clear|move|rename|store|download|upload|import|export|define|load|print|plot|fit|apply|convert|pipe|sort|group|merge|push|pull|commit|clone|deploy|configure|connect|drink|eat|sleep|plan|schedule|prepare|review|compare|reduce|limit|increase|prefer|skip|batch|automate|log|track|back up|wash|clean|soak|chop|slice|season|place|fill|cover|remember|learn|study|identify|go|pick|wait|rinse|drain|serve|grab|spend|leave|note|list|draw|sketch|document|simplify|refactor|debug|profile|benchmark|comment|pin|block|mute|unfollow|turn off)\b)",
+      R"(^((don'?t|do not|never|always|just|first|then|now|finally|next)\s+)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine|delete|remove|check|make|keep|write|read|start|avoid|open|close|save|create|build|put|take|get|give|turn|click|tap|select|copy|paste|drag|hold|choose|pick|find|practi[cs]e|ask|split|cut|mix|stir|bake|boil|preheat|grind|steep|filter|pour|heat|cook|let|go|focus|test|measure|update|upgrade|restart|clear|move|rename|store|download|upload|import|export|define|load|print|plot|fit|apply|convert|pipe|sort|group|merge|push|pull|commit|clone|deploy|configure|connect|drink|eat|sleep|plan|schedule|prepare|review|compare|reduce|limit|increase|prefer|skip|batch|automate|log|track|back up|wash|clean|soak|chop|slice|season|place|fill|cover|remember|learn|study|identify|go|pick|wait|rinse|drain|serve|grab|spend|leave|note|list|draw|sketch|document|simplify|refactor|debug|profile|benchmark|comment|pin|block|mute|unfollow|turn off)\b)",
       kIcase);
   return regex_search(s, kVerb);
 }
@@ -331,9 +331,20 @@ Rule how_to(const Reading& r) {
   // What the author just learned you can do is a tip, whatever the verb: "TIL you can
   // ...", "Did you know you can ...?" (a question in form only).
   static const regex kLearnedYouCan(
-      R"(^(til|today i learned|did you know|fun fact)\s*:?\s*(that )?(you|u) can\b)", kIcase);
+      R"(^(til|today i learned|did you know|fun fact|psa)\b\s*:?\s*(that )?([^.!?]{0,40}\s)?(you|u) can\b)",
+      kIcase);
+  // A need asked, then met with an instruction: "Need to rename many files? Use
+  // rename(1).", "Want faster builds? Cache your dependencies."
+  static const regex kNeed(
+      R"(^((do you |ever )?(want|need|wanted|needed|wish you could|have to)|wanna|looking for|tired of|struggling (with|to)|trying to|stuck)\b)",
+      kIcase);
+  static const regex kSells(
+      R"(\b(our|us|me|code|shop|order|buy|sign up|register|join|subscribe|apply|dm|contact|call|visit|go to)\b)",
+      kIcase);
   if (asks(r.opening)) {
     if (any(r.opening, kLearnedYouCan)) return "how_to.instruction";
+    if (any(r.opening, kNeed) && imperative(r.second) && !any(r.second, kSells))
+      return "how_to.tip";
     return any(r.second, kHereIsHow) ? "how_to.heres_how" : nullptr;
   }
   static const regex kLogistics(
@@ -383,7 +394,7 @@ Rule how_to(const Reading& r) {
       R"(^([\w'-]+\s+){0,2}(pro\s*)?(tip|tips|protip|hack|life ?hack|trick|consejo|astuce|tipp|dica)\s*(#?\d+)?\s*:)",
       kIcase);
   static const regex kAdviceLabel(
-      R"(^([\w'-]+\s+){0,2}(strategy|advice|shortcut|rule of thumb|reminder)\s*:\s*)", kIcase);
+      R"(^([\w'-]+\s+){0,2}(strategy|advice|shortcut|rule of thumb|reminder|psa)\s*:\s*)", kIcase);
   if (any(r.opening, kTipLabel)) return "how_to.tip";
   if (any(r.opening, kAdviceLabel) &&
       imperative(

@@ -209,6 +209,11 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"Hoy os cuento c\xC3\xB3mo instalar R en Windows https://t.co/abc123", "how_to"},
       {"No s\xC3\xA9 c\xC3\xB3mo hacerlo", "statement"},  // not knowing how
       {"Comment here with your favourite!", "statement"},
+      {"Need to rename many files? Use rename instead of a loop.", "how_to"},  // a need met
+      {"Want to learn Python? Join our bootcamp today!", "statement"},         // an ad
+      {"Want to be happy? Stop caring what people think.", "statement"},       // advice, no how
+      {"Did you know that in dplyr you can pick columns by type?", "how_to"},
+      {"PSA: back up your phone before the update", "how_to"},
       {"To enter:\n1. Follow us\n2. Retweet this\n3. Tag 2 friends", "statement"},  // a contest
       {"Data Science Roadmap 2023 https://t.co/abc123", "how_to"},  // a learning roadmap
       {"Our product roadmap for Q3 is live https://t.co/abc123", "statement"},
