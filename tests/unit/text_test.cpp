@@ -319,9 +319,15 @@ TEST_CASE("the hook classifier on the held-out labels of real tweets") {
   // and how_to. Measured (bench/hooks.py --split test): macro-F1 0.376 (always
   // "statement": 0.117); question precision 0.64 recall 0.75; list 0.89 / 0.57;
   // surprising_stat 1.00 / 0.50; how_to said 3 times, none right, none of its 8
-  // found; contrarian, myth_busting, personal_story never said. The question
-  // precision and the list and how_to recall targets are NOT met; these checks hold
-  // the measured levels (a regression guard), not the thresholds.
+  // found; contrarian, myth_busting, personal_story never said.
+  // After the second round of rules (branch hooks: more general forms of how-to,
+  // list, question and story, again tuned on dev only; test measured twice, once as
+  // a check part-way and once at the end): macro-F1 0.387; question 0.69 / 0.75; list
+  // 0.90 / 0.64; surprising_stat 1.00 / 0.50; how_to still said 3 times, none right,
+  // none of its 8 found; the rare hooks never said. Dev went from macro-F1 0.694 to
+  // 0.789, so most of what was added does not carry over to test. The question
+  // precision and the list and how_to recall targets are still NOT met; these checks
+  // hold the measured levels (a regression guard), not the thresholds.
   const auto tweets = gl::test::read_csv_file("real-tweets/tweets.csv");
   const auto labels = gl::test::read_csv_file("hooks/labels.csv");
   std::map<std::string, std::string> text_of;
@@ -355,11 +361,11 @@ TEST_CASE("the hook classifier on the held-out labels of real tweets") {
     macro_f1 += p + r > 0 ? 2 * p * r / (p + r) / hooks.size() : 0;
   }
   INFO("macro-F1 " << macro_f1);
-  CHECK(macro_f1 >= 0.37);
+  CHECK(macro_f1 >= 0.38);
   CHECK(precision["list"] >= 0.85);
-  CHECK(recall["list"] >= 0.55);
+  CHECK(recall["list"] >= 0.6);
   CHECK(precision["surprising_stat"] >= 0.8);
-  CHECK(precision["question"] >= 0.6);
+  CHECK(precision["question"] >= 0.65);
   CHECK(recall["question"] >= 0.7);
   CHECK(fp["how_to"] <= 3);
   for (const char* rare : {"contrarian", "myth_busting", "personal_story"}) CHECK(fp[rare] == 0);
