@@ -36,20 +36,25 @@ constexpr const char* kRecent =
 constexpr const char* kBestRecent =
     "SELECT lp.content FROM learning_posts lp WHERE lp.account_id = $1 AND lp.passed_gates "
     "ORDER BY lp.engagement_rate DESC NULLS LAST LIMIT 3";
-constexpr const char* kScheduled =
-    "SELECT extract(epoch FROM coalesce(posted_at, scheduled_at))::float8, lower(topic), content "
-    "FROM content_metadata WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') "
-    "AND coalesce(posted_at, scheduled_at) > $2::timestamptz - interval '3 days'";
-// Every post of the account's recent past, for the repetition features of the
-// posts the reward model learns from (older posts weigh almost nothing).
-// With each post's stored hook where a learner has analysed it (jobs/post_text.h).
-std::string past_uses_sql() {
+// Posts as uses_of reads them: when, the topic, the content and the stored hook
+// where a learner has analysed the post (jobs/post_text.h), of the posts `where`.
+std::string uses_sql(const std::string& where) {
   return "SELECT extract(epoch FROM coalesce(cm.posted_at, cm.scheduled_at))::float8, "
          "lower(cm.topic), cm.content, ptf.hook_type FROM content_metadata cm " +
-         post_text_join("cm") +
-         " WHERE cm.account_id = $1 AND cm.status IN ('posting', 'posted') "
-         "AND coalesce(cm.posted_at, cm.scheduled_at) <= $2 "
-         "AND coalesce(cm.posted_at, cm.scheduled_at) > $2::timestamptz - interval '120 days'";
+         post_text_join("cm") + " WHERE cm.account_id = $1 AND " + where;
+}
+// The posts queued or posted around now.
+std::string scheduled_sql() {
+  return uses_sql(
+      "cm.status IN ('queued', 'posting', 'posted') "
+      "AND coalesce(cm.posted_at, cm.scheduled_at) > $2::timestamptz - interval '3 days'");
+}
+// Every post of the account's recent past, for the repetition features of the
+// posts the reward model learns from (older posts weigh almost nothing).
+std::string past_uses_sql() {
+  return uses_sql(
+      "cm.status IN ('posting', 'posted') AND coalesce(cm.posted_at, cm.scheduled_at) <= $2 "
+      "AND coalesce(cm.posted_at, cm.scheduled_at) > $2::timestamptz - interval '120 days'");
 }
 
 float parse_float(const std::string& v, const char* what) {
@@ -62,7 +67,7 @@ float parse_float(const std::string& v, const char* what) {
 
 using Uses = std::map<std::string, std::vector<TimePoint>>;
 
-// When each topic and each hook was posted: (topic uses, hook uses).
+// When each topic and each hook was posted: (topic uses, hook uses), of uses_sql's rows.
 std::pair<Uses, Uses> uses_of(const pqxx::result& rows) {
   std::pair<Uses, Uses> out;
   for (const auto& r : rows) {
@@ -86,10 +91,11 @@ const std::vector<TimePoint>& uses_at(const Uses& uses, const std::string& key) 
 }  // namespace
 
 learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, TimePoint now) {
-  const auto [topic_uses, hook_uses] =
-      uses_of(t.exec_params(past_uses_sql(), id, format_iso8601(now)));
+  const auto past = t.exec_params(past_uses_sql(), id, format_iso8601(now));
+  const auto [topic_uses, hook_uses] = uses_of(past);
+  const auto gated = load_gated_posts(t, {id, now, "single"}, 2000);
   std::vector<learn::WeightedSample> samples;
-  for (const auto& p : load_gated_posts(t, {id, now, "single"}, 2000)) {
+  for (const auto& p : gated) {
     const std::string topic = learn::lower(p.topic);
     const learn::TextFeatures text = p.text ? *p.text : learn::analyze_text(p.content);
     const std::string hook = learn::hook_name(text.hook);
@@ -190,7 +196,7 @@ plan::PlanInputs load_plan_inputs(db::AccountRun& run, TimePoint now, plan::Poli
   }
   for (const auto& r : t.exec_params(kBestRecent, id))
     in.best_recent.push_back(r[0].as<std::string>());
-  const pqxx::result scheduled = t.exec_params(kScheduled, id, now_text);
+  const pqxx::result scheduled = t.exec_params(scheduled_sql(), id, now_text);
   for (const auto& r : scheduled) in.scheduled.push_back(from_epoch_seconds(r[0].as<double>()));
   std::tie(in.topic_uses, in.hook_uses) = uses_of(scheduled);
   if (policy == plan::Policy::kEpsilon) {
