@@ -1,5 +1,6 @@
 #include "jobs/plan_inputs.h"
 
+#include <algorithm>
 #include <set>
 
 #include "core/error.h"
@@ -92,7 +93,10 @@ const std::vector<TimePoint>& uses_at(const Uses& uses, const std::string& key) 
 
 learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, TimePoint now) {
   const auto past = t.exec_params(past_uses_sql(), id, format_iso8601(now));
-  const auto [topic_uses, hook_uses] = uses_of(past);
+  auto [topic_uses, hook_uses] = uses_of(past);
+  for (Uses* uses : {&topic_uses, &hook_uses}) {
+    for (auto& [key, times] : *uses) std::sort(times.begin(), times.end());
+  }
   const auto gated = load_gated_posts(t, {id, now, "single"}, 2000);
   std::vector<learn::WeightedSample> samples;
   for (const auto& p : gated) {
@@ -102,8 +106,11 @@ learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, Tim
     learn::FeatureMap x = learn::choice_features(topic, hook, p.generator, p.hour);
     for (const auto& [k, v] : learn::maturity_features(p.age_at_collection_hours)) x[k] = v;
     for (const auto& [k, v] : learn::wording_features(text)) x[k] = v;
-    for (const auto& [k, v] : learn::repetition_features(p.posted_at, uses_at(topic_uses, topic),
-                                                         uses_at(hook_uses, hook)))
+    const auto recent = [&](const Uses& uses, const std::string& key) {
+      return learn::repetition_window(uses_at(uses, key), p.posted_at);
+    };
+    for (const auto& [k, v] : learn::repetition_features(p.posted_at, recent(topic_uses, topic),
+                                                         recent(hook_uses, hook)))
       x[k] = v;
     samples.push_back({x, p.reward, learn::decay_weight(hours_between(p.posted_at, now) / 24.0)});
   }

@@ -72,13 +72,23 @@ FeatureMap repetition_features(TimePoint at, const std::vector<TimePoint>& topic
   const auto count = [&](const std::vector<TimePoint>& times, const std::string& what) {
     for (const TimePoint& t : times) {
       const double age = hours_between(t, at);
-      if (age <= 0 || age > 72) continue;
+      if (age <= 0 || age > kRepetitionWindowHours) continue;
       f[what + (age <= 24 ? "<24h" : "24-72h")] += 1;
     }
   };
   count(topic_times, "repeat_topic");
   count(hook_times, "repeat_hook");
   return f;
+}
+
+std::vector<TimePoint> repetition_window(const std::vector<TimePoint>& sorted, TimePoint at) {
+  // repetition_features' own test on the age, which falls as the time rises.
+  const auto first = std::partition_point(sorted.begin(), sorted.end(), [&](TimePoint t) {
+    return hours_between(t, at) > kRepetitionWindowHours;
+  });
+  const auto last = std::partition_point(first, sorted.end(),
+                                         [&](TimePoint t) { return hours_between(t, at) > 0; });
+  return {first, last};
 }
 
 FeatureMap maturity_features(double age_hours) {

@@ -60,8 +60,12 @@ std::string feature_family(const std::string& name);
 // topic gives these negative coefficients; one that does not leaves them at 0.
 // `topic_times` and `hook_times` are the times of the posts on the same topic
 // and with the same hook; those at or after `at` are not counted.
+inline constexpr double kRepetitionWindowHours = 72;
 FeatureMap repetition_features(TimePoint at, const std::vector<TimePoint>& topic_times,
                                const std::vector<TimePoint>& hook_times);
+// Of `sorted` (ascending), the times repetition_features(at, ...) counts: a
+// history of thousands of posts need not be read in full for each post.
+std::vector<TimePoint> repetition_window(const std::vector<TimePoint>& sorted, TimePoint at);
 
 // How far a post's metrics had grown when read: "age<6h", "age6-24h",
 // "age24-72h" (older is the baseline). Metrics keep growing for days, so a

@@ -261,3 +261,16 @@ TEST_CASE("repetition features count the same topic and hook in the days before"
   CHECK(f.at("repeat_hook24-72h") == 1);
   CHECK(repetition_features(at, {}, {}).empty());
 }
+
+TEST_CASE("the repetition window holds the sorted times repetition features count") {
+  const gl::TimePoint at = *gl::parse_iso8601("2026-11-10T12:00:00Z");
+  const auto h = [&](int hours) { return at - std::chrono::hours(hours); };
+  const std::vector<gl::TimePoint> sorted = {h(200), h(73), h(72) - std::chrono::nanoseconds(1),
+                                             h(72),  h(50), h(24),
+                                             h(3),   at,    at + std::chrono::hours(2)};
+  const std::vector<gl::TimePoint> window = repetition_window(sorted, at);
+  CHECK(window == std::vector<gl::TimePoint>{h(72), h(50), h(24), h(3)});
+  CHECK(repetition_features(at, window, {}) == repetition_features(at, sorted, {}));
+  CHECK(repetition_window(sorted, h(100)).empty());
+  CHECK(repetition_window({}, at).empty());
+}
