@@ -70,11 +70,14 @@ FeatureMap repetition_features(TimePoint at, const std::vector<TimePoint>& topic
                                const std::vector<TimePoint>& hook_times) {
   FeatureMap f;
   const auto count = [&](const std::vector<TimePoint>& times, const std::string& what) {
+    int last_day = 0, days_before = 0;
     for (const TimePoint& t : times) {
       const double age = hours_between(t, at);
       if (age <= 0 || age > kRepetitionWindowHours) continue;
-      f[what + (age <= 24 ? "<24h" : "24-72h")] += 1;
+      ++(age <= 24 ? last_day : days_before);
     }
+    if (last_day > 0) f[what + "<24h"] = last_day;
+    if (days_before > 0) f[what + "24-72h"] = days_before;
   };
   count(topic_times, "repeat_topic");
   count(hook_times, "repeat_hook");
