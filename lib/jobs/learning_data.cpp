@@ -36,9 +36,11 @@ std::vector<LearnedPost> load(pqxx::transaction_base& t, const LearningScope& sc
   LearningQuery q(scope);
   const std::string limit_param = q.bind(limit);
   const std::string reward = relation == "scored" ? "lp.reward" : "0::float8";
+  // The newest posts are chosen before their stored analyses are joined: only
+  // those are joined (each an md5 of its content) and carried through the sort.
   const auto rows = q.exec(
       t,
-      "SELECT * FROM (SELECT lp.tweet_id, lp.decision_id::text, lp.content, lp.generator_name, "
+      "SELECT lp.tweet_id, lp.decision_id::text, lp.content, lp.generator_name, "
       "  lp.topic, coalesce(lp.formula_name, ''), coalesce(lp.hook_type, ''), lp.format, lp.tags, "
       "  extract(epoch FROM lp.posted_at)::float8, lp.posted_hour_local, lp.posted_weekday_local, "
       "  coalesce(extract(epoch FROM lp.posted_at - (SELECT max(p.posted_at) "
@@ -46,9 +48,9 @@ std::vector<LearnedPost> load(pqxx::transaction_base& t, const LearningScope& sc
       "      AND p.posted_at < lp.posted_at)) / 3600, 24), " +
           counts_sql("lp") + ", lp.followers_gained, lp.engagement_rate, " + reward +
           ", extract(epoch FROM lp.collected_at - lp.posted_at)::float8 / 3600, lp.available, " +
-          post_text_columns() + " FROM " + relation + " lp " + post_text_join("lp") +
-          " ORDER BY lp.posted_at DESC, lp.tweet_id DESC LIMIT " + limit_param +
-          ") s ORDER BY 10, 1");
+          post_text_columns() + " FROM (SELECT * FROM " + relation +
+          " lp ORDER BY lp.posted_at DESC, lp.tweet_id DESC LIMIT " + limit_param + ") lp " +
+          post_text_join("lp") + " ORDER BY 10, 1");
   std::vector<LearnedPost> out;
   for (const auto& r : rows) {
     LearnedPost p;
