@@ -50,12 +50,13 @@ std::string scheduled_sql() {
       "cm.status IN ('queued', 'posting', 'posted') "
       "AND coalesce(cm.posted_at, cm.scheduled_at) > $2::timestamptz - interval '3 days'");
 }
-// Every post of the account's recent past, for the repetition features of the
-// posts the reward model learns from (older posts weigh almost nothing).
+// The account's posts of the recent past (older posts weigh almost nothing) from
+// $3 on, for the repetition features of the posts the reward model learns from.
 std::string past_uses_sql() {
   return uses_sql(
       "cm.status IN ('posting', 'posted') AND coalesce(cm.posted_at, cm.scheduled_at) <= $2 "
-      "AND coalesce(cm.posted_at, cm.scheduled_at) > $2::timestamptz - interval '120 days'");
+      "AND coalesce(cm.posted_at, cm.scheduled_at) > $2::timestamptz - interval '120 days' "
+      "AND coalesce(cm.posted_at, cm.scheduled_at) >= $3");
 }
 
 float parse_float(const std::string& v, const char* what) {
@@ -92,12 +93,17 @@ const std::vector<TimePoint>& uses_at(const Uses& uses, const std::string& key) 
 }  // namespace
 
 learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, TimePoint now) {
-  const auto past = t.exec_params(past_uses_sql(), id, format_iso8601(now));
+  const auto gated = load_gated_posts(t, {id, now, "single"}, 2000);
+  // Only the uses the posts' repetition windows can see, with an hour's margin
+  // (repetition_window draws each window's exact edge).
+  const TimePoint oldest = gated.empty() ? now : gated.front().posted_at;
+  const auto since =
+      oldest - std::chrono::hours(static_cast<int>(learn::kRepetitionWindowHours) + 1);
+  const auto past = t.exec_params(past_uses_sql(), id, format_iso8601(now), format_iso8601(since));
   auto [topic_uses, hook_uses] = uses_of(past);
   for (Uses* uses : {&topic_uses, &hook_uses}) {
     for (auto& [key, times] : *uses) std::sort(times.begin(), times.end());
   }
-  const auto gated = load_gated_posts(t, {id, now, "single"}, 2000);
   std::vector<learn::WeightedSample> samples;
   for (const auto& p : gated) {
     const std::string topic = learn::lower(p.topic);
