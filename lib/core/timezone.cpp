@@ -38,6 +38,14 @@ class ScopedTz {
   std::string old_;
 };
 
+// The local time of t in the zone TZ names (under a ScopedTz).
+LocalTime local_time(TimePoint t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  return LocalTime{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_wday};
+}
+
 }  // namespace
 
 bool is_known_timezone(const std::string& tz) {
@@ -49,13 +57,16 @@ bool is_known_timezone(const std::string& tz) {
 }
 
 LocalTime to_local(TimePoint t, const std::string& tz) {
-  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  {
-    ScopedTz scoped(tz);
-    localtime_r(&tt, &tm);
-  }
-  return LocalTime{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_wday};
+  ScopedTz scoped(tz);
+  return local_time(t);
+}
+
+std::vector<LocalTime> to_local(const std::vector<TimePoint>& times, const std::string& tz) {
+  ScopedTz scoped(tz);
+  std::vector<LocalTime> out;
+  out.reserve(times.size());
+  for (const TimePoint& t : times) out.push_back(local_time(t));
+  return out;
 }
 
 TimePoint from_local(int year, int month, int day, int hour, int minute, const std::string& tz) {

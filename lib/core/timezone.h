@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 
@@ -17,6 +18,8 @@ struct LocalTime {
 bool is_known_timezone(const std::string& tz);
 
 LocalTime to_local(TimePoint t, const std::string& tz);
+// Many instants at once: the C library reloads the zone at every switch of TZ.
+std::vector<LocalTime> to_local(const std::vector<TimePoint>& times, const std::string& tz);
 
 // The instant at local wall-clock time (year, month, day, hour:minute) in tz.
 TimePoint from_local(int year, int month, int day, int hour, int minute, const std::string& tz);

@@ -18,13 +18,16 @@ std::vector<Slot> candidate_slots(const PlanInputs& in, const PlanOptions& o) {
   constexpr size_t kMaxSlots = 24;
   const auto spacing = std::chrono::duration_cast<TimePoint::duration>(
       std::chrono::duration<double>(o.min_spacing_hours * 3600));
-  std::vector<LocalTime> scheduled_local;
-  for (const TimePoint& s : in.scheduled) scheduled_local.push_back(to_local(s, in.timezone));
-  std::vector<Slot> out;
+  const std::vector<LocalTime> scheduled_local = to_local(in.scheduled, in.timezone);
   const auto start = std::chrono::floor<std::chrono::hours>(in.now) + std::chrono::hours(1);
-  for (int h = 0; h < kHoursAhead && out.size() < kMaxSlots; ++h) {
-    const TimePoint slot = start + std::chrono::hours(h);
-    const LocalTime local = to_local(slot, in.timezone);
+  std::vector<TimePoint> hours;
+  for (int h = 0; h < kHoursAhead; ++h) hours.push_back(start + std::chrono::hours(h));
+  const std::vector<LocalTime> hours_local = to_local(hours, in.timezone);
+  std::vector<Slot> out;
+  std::vector<LocalTime> out_local;
+  for (size_t h = 0; h < hours.size() && out.size() < kMaxSlots; ++h) {
+    const TimePoint slot = hours[h];
+    const LocalTime& local = hours_local[h];
     if (!in.posting_hours.allows(local.hour)) continue;
     bool spaced = true;
     int posts_that_day = 0;
@@ -33,7 +36,10 @@ std::vector<Slot> candidate_slots(const PlanInputs& in, const PlanOptions& o) {
       if (slot - s < spacing && s - slot < spacing) spaced = false;
       if (same_day(scheduled_local[i], local)) ++posts_that_day;
     }
-    if (spaced && posts_that_day < o.daily_cap) out.push_back({slot, local.hour});
+    if (spaced && posts_that_day < o.daily_cap) {
+      out.push_back({slot, local.hour});
+      out_local.push_back(local);
+    }
   }
   // The free slots of the next 24 hours and of the whole local day of the
   // first free slot: a post is not deferred past a day with room, and when the
@@ -45,9 +51,8 @@ std::vector<Slot> candidate_slots(const PlanInputs& in, const PlanOptions& o) {
   std::vector<Slot> day;
   if (!out.empty()) {
     const TimePoint day_end = start + std::chrono::hours(kDayAhead);
-    const LocalTime first = to_local(out.front().at, in.timezone);
-    for (const Slot& s : out) {
-      if (s.at < day_end || same_day(to_local(s.at, in.timezone), first)) day.push_back(s);
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (out[i].at < day_end || same_day(out_local[i], out_local.front())) day.push_back(out[i]);
     }
   }
   return day;

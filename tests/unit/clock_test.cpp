@@ -41,3 +41,21 @@ TEST_CASE("local hours follow the account's time zone, DST included") {
   CHECK_FALSE(gl::is_known_timezone("Mars/Olympus"));
   CHECK_FALSE(gl::is_known_timezone("../../etc/passwd"));
 }
+
+TEST_CASE("many instants are read in a time zone as each alone, across a DST change") {
+  const auto from = *parse_iso8601("2026-03-07T12:00:00Z");  // New York moves on the 8th
+  std::vector<gl::TimePoint> times;
+  for (int h = 0; h < 48; ++h) times.push_back(from + std::chrono::hours(h));
+  const std::vector<gl::LocalTime> locals = gl::to_local(times, "America/New_York");
+  REQUIRE(locals.size() == times.size());
+  for (size_t i = 0; i < times.size(); ++i) {
+    const gl::LocalTime one = gl::to_local(times[i], "America/New_York");
+    INFO(format_iso8601(times[i]));
+    CHECK(locals[i].day == one.day);
+    CHECK(locals[i].hour == one.hour);
+    CHECK(locals[i].weekday == one.weekday);
+  }
+  CHECK(locals[0].hour == 7);   // EST
+  CHECK(locals[47].hour == 7);  // 2026-03-09T11:00Z, EDT
+  CHECK(gl::to_local(std::vector<gl::TimePoint>{}, "UTC").empty());
+}
