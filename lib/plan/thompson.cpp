@@ -2,6 +2,7 @@
 // posterior draw scores every candidate plan as a whole, through the same
 // features the model is fitted on, so terms that tie the families together
 // (topic x hour, fatigue, ...) count as soon as the model has them.
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -91,17 +92,27 @@ CompiledFeatures compile(const PlanInputs& in, const Candidates& c, const PlanGr
   return out;
 }
 
-// The best plan of one posterior draw.
-size_t best_plan(const CompiledFeatures& f, const std::vector<double>& coefficients) {
-  size_t best = 0;
-  double top = -1e300;
+// The best plan of each posterior draw, from the draws' coefficients by name
+// (coefficients[name][draw]). Each plan is scored under all the draws at once,
+// so its features are read once rather than once per draw (thousands of plans
+// times hundreds of draws); a draw's score adds the same terms in the same order.
+std::vector<size_t> best_plans(const CompiledFeatures& f,
+                               const std::vector<std::vector<double>>& coefficients, size_t draws) {
+  std::vector<size_t> best(draws, 0);
+  std::vector<double> top(draws, -1e300);
+  std::vector<double> s(draws);
   for (size_t i = 0; i + 1 < f.offsets.size(); ++i) {
-    double s = 0;
-    for (size_t e = f.offsets[i]; e < f.offsets[i + 1]; ++e)
-      s += coefficients[f.entries[e].first] * f.entries[e].second;
-    if (s > top) {
-      top = s;
-      best = i;
+    std::fill(s.begin(), s.end(), 0.0);
+    for (size_t e = f.offsets[i]; e < f.offsets[i + 1]; ++e) {
+      const std::vector<double>& c = coefficients[f.entries[e].first];
+      const double v = f.entries[e].second;
+      for (size_t d = 0; d < draws; ++d) s[d] += c[d] * v;
+    }
+    for (size_t d = 0; d < draws; ++d) {
+      if (s[d] > top[d]) {
+        top[d] = s[d];
+        best[d] = i;
+      }
     }
   }
   return best;
@@ -127,16 +138,17 @@ Plan choose_thompson(const PlanInputs& in, const PlanOptions& o, std::mt19937_64
   const PlanGrid grid = grid_of(c, rule.trending ? std::vector<std::string>{rule.topic} : c.topics);
   const CompiledFeatures features = compile(in, c, grid);
   const int draws = std::max(1, o.thompson_draws);
-  std::vector<size_t> picks;
-  std::vector<int> wins(grid.plans.size(), 0);
-  std::vector<double> coefficients(features.names.size());
-  for (int d = 0; d < draws; ++d) {
+  const auto n_draws = static_cast<size_t>(draws);
+  std::vector<std::vector<double>> coefficients(features.names.size(),
+                                                std::vector<double>(n_draws));
+  for (size_t d = 0; d < n_draws; ++d) {
     auto draw = in.reward_model.draw(rng, o.exploration);
     for (size_t j = 0; j < features.names.size(); ++j)
-      coefficients[j] = draw.coefficient(features.names[j]);
-    picks.push_back(best_plan(features, coefficients));
-    ++wins[picks.back()];
+      coefficients[j][d] = draw.coefficient(features.names[j]);
   }
+  const std::vector<size_t> picks = best_plans(features, coefficients, n_draws);
+  std::vector<int> wins(grid.plans.size(), 0);
+  for (size_t p : picks) ++wins[p];
   // Follow one draw, or (the floor) a uniform plan.
   const size_t n = grid.plans.size();
   const size_t chosen = std::uniform_real_distribution<double>(0, 1)(rng) < kFloor
