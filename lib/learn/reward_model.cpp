@@ -109,9 +109,11 @@ FeatureMap choice_features(const std::string& topic, const std::string& hook,
     f["topic=" + topic + "|" + daypart_name(local_hour)] = 1;
   }
   if (!hook.empty()) f["hook=" + hook] = 1;
-  if (!generator.empty()) f["generator=" + generator] = 1;
+  if (!generator.empty()) f[generator_feature(generator)] = 1;
   return f;
 }
+
+std::string generator_feature(const std::string& generator) { return "generator=" + generator; }
 
 RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples,
                              std::optional<double> fixed_lambda) {

@@ -32,6 +32,7 @@ namespace gl::learn {
 // and the topic in the hour's part of the day, "topic=sleep|evening".
 FeatureMap choice_features(const std::string& topic, const std::string& hook,
                            const std::string& generator, int local_hour);
+std::string generator_feature(const std::string& generator);  // "generator=coach"
 FeatureMap hour_features(int local_hour);
 
 // The part of the day of a local hour, in four blocks of six hours: "night"

@@ -47,15 +47,13 @@ PlanGrid grid_of(const Candidates& c, const std::vector<std::string>& topics) {
   return g;
 }
 
-// A plan's features as the model was fitted on them: the choices, the wording
-// its hook brings (the hook's companions), and how often its topic and hook
-// went out in the days before its slot.
-learn::FeatureMap plan_features(const PlanInputs& in, const Candidates& c, const PlanGrid& g,
-                                size_t plan) {
-  const std::string& topic = g.key(plan, kTopic);
-  const std::string& hook = g.key(plan, kHook);
-  const std::string& hour = g.key(plan, kHour);
-  learn::FeatureMap x = learn::choice_features(topic, hook, g.key(plan, kPersona), std::stoi(hour));
+// A plan's features as the model was fitted on them, but for its persona's:
+// its topic, hook and hour, the wording its hook brings (the hook's
+// companions), and how often its topic and hook went out in the days before
+// its slot.
+learn::FeatureMap plan_features(const PlanInputs& in, const Candidates& c, const std::string& topic,
+                                const std::string& hook, const std::string& hour) {
+  learn::FeatureMap x = learn::choice_features(topic, hook, "", std::stoi(hour));
   for (const auto& [k, v] : in.reward_model.companions("hook=" + hook)) x[k] = v;
   static const std::vector<TimePoint> kNone;
   const auto uses = [](const std::map<std::string, std::vector<TimePoint>>& m,
@@ -80,13 +78,37 @@ struct CompiledFeatures {
 CompiledFeatures compile(const PlanInputs& in, const Candidates& c, const PlanGrid& g) {
   CompiledFeatures out;
   std::map<std::string, size_t> index;
+  const auto add = [&](const std::string& name, double v) {
+    const auto [it, added] = index.emplace(name, out.names.size());
+    if (added) out.names.push_back(name);
+    out.entries.emplace_back(it->second, v);
+  };
+  std::vector<std::string> persona_features;
+  for (const auto& persona : g.keys[kPersona])
+    persona_features.push_back(learn::generator_feature(persona));
+  // The features but the persona's are those of the plan's topic, hook and
+  // hour, the same for every persona: made once for each.
+  std::map<std::array<size_t, 3>, learn::FeatureMap> shared;
   for (size_t i = 0; i < g.plans.size(); ++i) {
-    const learn::FeatureMap x = plan_features(in, c, g, i);
-    for (const auto& [name, v] : x) {
-      const auto [it, added] = index.emplace(name, out.names.size());
-      if (added) out.names.push_back(name);
-      out.entries.emplace_back(it->second, v);
+    const std::array<size_t, 3> key = {g.plans[i][kTopic], g.plans[i][kHook], g.plans[i][kHour]};
+    auto it = shared.find(key);
+    if (it == shared.end()) {
+      it = shared
+               .emplace(key,
+                        plan_features(in, c, g.key(i, kTopic), g.key(i, kHook), g.key(i, kHour)))
+               .first;
     }
+    // The persona's feature in its place in name order, as if in the same map.
+    const std::string& persona = persona_features[g.plans[i][kPersona]];
+    bool placed = false;
+    for (const auto& [name, v] : it->second) {
+      if (!placed && persona < name) {
+        add(persona, 1);
+        placed = true;
+      }
+      add(name, v);
+    }
+    if (!placed) add(persona, 1);
     out.offsets.push_back(out.entries.size());
   }
   return out;
