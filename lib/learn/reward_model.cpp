@@ -262,17 +262,43 @@ FeatureEvidence RewardModel::evidence(const std::string& name) const {
   return {posts_.empty() ? 0 : posts_[static_cast<size_t>(i)], mean_(i), chol_.row(i).norm()};
 }
 
+Eigen::VectorXd RewardModel::draw_all(std::mt19937_64& rng, double scale) const {
+  std::normal_distribution<double> z(0, 1);
+  Eigen::VectorXd e(static_cast<Eigen::Index>(names_.size()));
+  for (Eigen::Index i = 0; i < e.size(); ++i) e(i) = z(rng);
+  return mean_ + scale * (chol_ * e);
+}
+
 RewardModel::Draw RewardModel::draw(std::mt19937_64& rng, double scale) const {
   Draw d;
   d.model_ = this;
   d.rng_ = &rng;
   d.scale_ = scale;
-  std::normal_distribution<double> z(0, 1);
-  Eigen::VectorXd e(static_cast<Eigen::Index>(names_.size()));
-  for (Eigen::Index i = 0; i < e.size(); ++i) e(i) = z(rng);
-  const Eigen::VectorXd w = mean_ + scale * (chol_ * e);
+  const Eigen::VectorXd w = draw_all(rng, scale);
   for (size_t i = 0; i < names_.size(); ++i) d.values_[names_[i]] = w(static_cast<Eigen::Index>(i));
   return d;
+}
+
+RewardModel::NamedDraws::NamedDraws(const RewardModel& model, const std::vector<std::string>& names)
+    : model_(model) {
+  for (const auto& name : names) {
+    const auto it = model.index_.find(name);
+    index_.push_back(it == model.index_.end() ? -1 : it->second);
+    prior_sd_.push_back(it == model.index_.end()
+                            ? std::sqrt(prior_share(name) * model.noise_var_ / model.lambda(name))
+                            : 0);
+  }
+}
+
+void RewardModel::NamedDraws::draw(std::mt19937_64& rng, double scale,
+                                   std::vector<double>& out) const {
+  const Eigen::VectorXd w = model_.draw_all(rng, scale);
+  out.resize(index_.size());
+  for (size_t j = 0; j < index_.size(); ++j) {
+    // An unseen name draws from its prior, in the names' order, as Draw::coefficient does.
+    out[j] = index_[j] >= 0 ? w(index_[j])
+                            : std::normal_distribution<double>(0, scale * prior_sd_[j])(rng);
+  }
 }
 
 double RewardModel::Draw::coefficient(const std::string& name) {

@@ -145,7 +145,25 @@ class RewardModel {
   };
   Draw draw(std::mt19937_64& rng, double scale = 1) const;
 
+  // Draws of the coefficients of a fixed list of distinct names, looked up in
+  // the model once (Thompson sampling draws hundreds of times over the same
+  // names): each as draw() and then coefficient() of each name in turn.
+  class NamedDraws {
+   public:
+    NamedDraws(const RewardModel& model, const std::vector<std::string>& names);
+    // One draw: out[j] is the coefficient of names[j].
+    void draw(std::mt19937_64& rng, double scale, std::vector<double>& out) const;
+
+   private:
+    const RewardModel& model_;
+    std::vector<int> index_;        // per name: the model's index, or -1 (drawn from the prior)
+    std::vector<double> prior_sd_;  // per name not in the model: its prior's sd at scale 1
+  };
+
  private:
+  // The coefficients of one posterior draw, by index.
+  Eigen::VectorXd draw_all(std::mt19937_64& rng, double scale) const;
+
   std::vector<std::string> names_;
   std::map<std::string, int> index_;
   Eigen::VectorXd mean_;

@@ -163,10 +163,11 @@ Plan choose_thompson(const PlanInputs& in, const PlanOptions& o, std::mt19937_64
   const auto n_draws = static_cast<size_t>(draws);
   std::vector<std::vector<double>> coefficients(features.names.size(),
                                                 std::vector<double>(n_draws));
+  const learn::RewardModel::NamedDraws named(in.reward_model, features.names);
+  std::vector<double> draw;
   for (size_t d = 0; d < n_draws; ++d) {
-    auto draw = in.reward_model.draw(rng, o.exploration);
-    for (size_t j = 0; j < features.names.size(); ++j)
-      coefficients[j][d] = draw.coefficient(features.names[j]);
+    named.draw(rng, o.exploration, draw);
+    for (size_t j = 0; j < draw.size(); ++j) coefficients[j][d] = draw[j];
   }
   const std::vector<size_t> picks = best_plans(features, coefficients, n_draws);
   std::vector<int> wins(grid.plans.size(), 0);

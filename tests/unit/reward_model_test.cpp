@@ -97,6 +97,22 @@ TEST_CASE("a feature the model never saw draws from the prior") {
   CHECK(draw_sd(empty, "topic=a", 8000) == Approx(std::sqrt(1.0 / 3.0)).epsilon(0.03));
 }
 
+TEST_CASE("named draws give the coefficients a draw gives, unseen names from the prior") {
+  const RewardModel m = RewardModel::fit(planted(500, 3));
+  const std::vector<std::string> names = {"topic=b", "topic=never", "hour=14",
+                                          "numbers", "hook=never",  "topic=a"};
+  const RewardModel::NamedDraws named(m, names);
+  std::mt19937_64 by_name(5), by_draw(5);
+  std::vector<double> out;
+  for (int i = 0; i < 20; ++i) {
+    named.draw(by_name, 0.7, out);
+    auto d = m.draw(by_draw, 0.7);
+    REQUIRE(out.size() == names.size());
+    for (size_t j = 0; j < names.size(); ++j) CHECK(out[j] == d.coefficient(names[j]));
+  }
+  CHECK(by_name() == by_draw());  // the same random numbers were used
+}
+
 TEST_CASE("an hour far from every hour with posts keeps the prior's width; a tried hour narrows") {
   // Hours 8-20 tried, 40 posts each, a bump at 14.
   std::mt19937_64 rng(5);
