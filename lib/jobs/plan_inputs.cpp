@@ -5,7 +5,7 @@
 
 #include "core/error.h"
 #include "jobs/arms.h"
-#include "jobs/learning_data.h"
+#include "jobs/learning_sql.h"
 #include "jobs/post_text.h"
 #include "jobs/x_session.h"
 #include "learn/reward_model.h"
@@ -90,10 +90,50 @@ const std::vector<TimePoint>& uses_at(const Uses& uses, const std::string& key) 
   return it == uses.end() ? kNone : it->second;
 }
 
+// The posts the reward model fits on, each with only what it is fitted on.
+constexpr int kFittedPosts = 2000;
+struct FittedPost {
+  std::string topic, generator;
+  int hour = 0;
+  TimePoint posted_at;
+  double reward = 0;
+  double age_at_collection_hours = 0;
+  learn::TextFeatures text;
+};
+
+// The newest gated posts, oldest first, as load_gated_posts reads them but
+// without the columns the fit does not read (its spacing is a subquery per post).
+std::vector<FittedPost> load_fitted_posts(pqxx::transaction_base& t, const LearningScope& scope) {
+  LearningQuery q(scope);
+  const std::string limit = q.bind(kFittedPosts);
+  const auto rows = q.exec(
+      t,
+      "SELECT lp.topic, lp.generator_name, lp.posted_hour_local, "
+      "  extract(epoch FROM lp.posted_at)::float8, lp.reward, "
+      "  extract(epoch FROM lp.collected_at - lp.posted_at)::float8 / 3600, lp.content, " +
+          post_text_columns() +
+          " FROM (SELECT * FROM scored lp ORDER BY lp.posted_at DESC, lp.tweet_id DESC LIMIT " +
+          limit + ") lp " + post_text_join("lp") + " ORDER BY 4, lp.tweet_id");
+  std::vector<FittedPost> out;
+  for (const auto& r : rows) {
+    FittedPost p;
+    p.topic = r[0].as<std::string>();
+    p.generator = r[1].as<std::string>();
+    p.hour = r[2].as<int>();
+    p.posted_at = from_epoch_seconds(r[3].as<double>());
+    p.reward = r[4].as<double>();
+    p.age_at_collection_hours = r[5].as<double>();
+    const auto stored = read_post_text_columns(r, 7);
+    p.text = stored ? stored->features : learn::analyze_text(r[6].as<std::string>());
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace
 
 learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, TimePoint now) {
-  const auto gated = load_gated_posts(t, {id, now, "single"}, 2000);
+  const std::vector<FittedPost> gated = load_fitted_posts(t, {id, now, "single"});
   // Only the uses the posts' repetition windows can see, with an hour's margin
   // (repetition_window draws each window's exact edge).
   const TimePoint oldest = gated.empty() ? now : gated.front().posted_at;
@@ -107,11 +147,10 @@ learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, Tim
   std::vector<learn::WeightedSample> samples;
   for (const auto& p : gated) {
     const std::string topic = learn::lower(p.topic);
-    const learn::TextFeatures text = p.text ? *p.text : learn::analyze_text(p.content);
-    const std::string hook = learn::hook_name(text.hook);
+    const std::string hook = learn::hook_name(p.text.hook);
     learn::FeatureMap x = learn::choice_features(topic, hook, p.generator, p.hour);
     for (const auto& [k, v] : learn::maturity_features(p.age_at_collection_hours)) x[k] = v;
-    for (const auto& [k, v] : learn::wording_features(text)) x[k] = v;
+    for (const auto& [k, v] : learn::wording_features(p.text)) x[k] = v;
     const auto recent = [&](const Uses& uses, const std::string& key) {
       return learn::repetition_window(uses_at(uses, key), p.posted_at);
     };
