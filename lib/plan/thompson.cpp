@@ -2,6 +2,7 @@
 // posterior draw scores every candidate plan as a whole, through the same
 // features the model is fitted on, so terms that tie the families together
 // (topic x hour, fatigue, ...) count as soon as the model has them.
+#include <Eigen/Dense>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -114,25 +115,23 @@ CompiledFeatures compile(const PlanInputs& in, const Candidates& c, const PlanGr
   return out;
 }
 
-// The best plan of each posterior draw, from the draws' coefficients by name
-// (coefficients[name][draw]). Each plan is scored under all the draws at once,
+// The best plan of each posterior draw, from the draws' coefficients
+// (coefficients(draw, name)). Each plan is scored under all the draws at once,
 // so its features are read once rather than once per draw (thousands of plans
 // times hundreds of draws); a draw's score adds the same terms in the same order.
-std::vector<size_t> best_plans(const CompiledFeatures& f,
-                               const std::vector<std::vector<double>>& coefficients, size_t draws) {
+std::vector<size_t> best_plans(const CompiledFeatures& f, const Eigen::MatrixXd& coefficients) {
+  const auto draws = static_cast<size_t>(coefficients.rows());
   std::vector<size_t> best(draws, 0);
   std::vector<double> top(draws, -1e300);
-  std::vector<double> s(draws);
+  Eigen::VectorXd s(coefficients.rows());
   for (size_t i = 0; i + 1 < f.offsets.size(); ++i) {
-    std::fill(s.begin(), s.end(), 0.0);
-    for (size_t e = f.offsets[i]; e < f.offsets[i + 1]; ++e) {
-      const std::vector<double>& c = coefficients[f.entries[e].first];
-      const double v = f.entries[e].second;
-      for (size_t d = 0; d < draws; ++d) s[d] += c[d] * v;
-    }
+    s.setZero();
+    for (size_t e = f.offsets[i]; e < f.offsets[i + 1]; ++e)
+      s += coefficients.col(static_cast<Eigen::Index>(f.entries[e].first)) * f.entries[e].second;
     for (size_t d = 0; d < draws; ++d) {
-      if (s[d] > top[d]) {
-        top[d] = s[d];
+      const double score = s(static_cast<Eigen::Index>(d));
+      if (score > top[d]) {
+        top[d] = score;
         best[d] = i;
       }
     }
@@ -160,16 +159,15 @@ Plan choose_thompson(const PlanInputs& in, const PlanOptions& o, std::mt19937_64
   const PlanGrid grid = grid_of(c, rule.trending ? std::vector<std::string>{rule.topic} : c.topics);
   const CompiledFeatures features = compile(in, c, grid);
   const int draws = std::max(1, o.thompson_draws);
-  const auto n_draws = static_cast<size_t>(draws);
-  std::vector<std::vector<double>> coefficients(features.names.size(),
-                                                std::vector<double>(n_draws));
+  Eigen::MatrixXd coefficients(draws, static_cast<Eigen::Index>(features.names.size()));
   const learn::RewardModel::NamedDraws named(in.reward_model, features.names);
   std::vector<double> draw;
-  for (size_t d = 0; d < n_draws; ++d) {
+  for (Eigen::Index d = 0; d < draws; ++d) {
     named.draw(rng, o.exploration, draw);
-    for (size_t j = 0; j < draw.size(); ++j) coefficients[j][d] = draw[j];
+    for (size_t j = 0; j < draw.size(); ++j)
+      coefficients(d, static_cast<Eigen::Index>(j)) = draw[j];
   }
-  const std::vector<size_t> picks = best_plans(features, coefficients, n_draws);
+  const std::vector<size_t> picks = best_plans(features, coefficients);
   std::vector<int> wins(grid.plans.size(), 0);
   for (size_t p : picks) ++wins[p];
   // Follow one draw, or (the floor) a uniform plan.
