@@ -13,6 +13,7 @@ CREATE INDEX content_metadata_recent ON content_metadata (account_id, created_at
 -- 2,000 of the reward model, in the order they are read).
 CREATE INDEX learning_posts_newest ON learning_posts (account_id, format, posted_at DESC, tweet_id DESC);
 
--- The best posts that passed the gates, the LLM prompt's examples.
-CREATE INDEX learning_posts_best ON learning_posts (account_id, engagement_rate DESC NULLS LAST)
-  WHERE passed_gates;
+-- Not indexed: the best posts by engagement rate (the LLM prompt's examples).
+-- scrape-metrics rewrites every young post's engagement rate at each pass, and
+-- an index on it would make each of those updates write the index too (no HOT
+-- update), to save a top-3 sort of one account's posts per plan.
