@@ -1,7 +1,7 @@
 // A post's text as the learners read it (learn::analyze_text and whether it
 // is one of X's unavailable notices), analysed once per post and stored in
 // post_text_features instead of at every run: the analysis is most of a
-// learner's CPU (ICU and std::regex), and a post's content does not change.
+// learner's CPU (ICU and the hook rules' regexes), and a post's content does not change.
 //
 // Backfill: by the learners, on first sight of a post without a current row
 // (none, an older learn::kTextFeaturesVersion, or other content). migrate is

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <regex>
 
+#include "core/regex.h"
 #include "learn/rules.h"
 #include "learn/stats.h"
 
@@ -268,13 +268,12 @@ bool is_unavailable_notice(const std::string& text) {
   // X's wording changed over the years: "This Tweet from @x has been withheld in response to
   // a report from the copyright holder.", "This Tweet was deleted by the Tweet author.",
   // "This post is unavailable.", "This Post is from a suspended account."
-  static const std::regex kNotice(
+  static const Regex kNotice(
       R"(^\s*this (tweet|post|media|account)( from @\w+)? )"
       R"((has been (withheld|deleted|removed|disabled)|was (withheld|deleted|removed)|)"
       R"(is (unavailable|not available|no longer available|from a suspended account)|violated))"
-      R"((\s*(\.|$)|\s+(in|by|based|for|due|under|because|the)\b))",
-      std::regex::optimize);
-  return std::regex_search(lower(text), kNotice);
+      R"((\s*(\.|$)|\s+(in|by|based|for|due|under|because|the)\b))");
+  return kNotice.search(lower(text));
 }
 
 bool is_sentence(const TextFeatures& f, const std::string& text) {

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include "core/regex.h"
 
@@ -48,10 +47,9 @@ bool calls_to_action(const std::string& lo) {
       R"(\bcheck (it|this|them) out\b|\bclick (here|the link|below)\b|)"
       R"(\b(read|learn|find out) more\b|\bwatch (now|here|the full)\b|\bjoin (us|me|now)\b|)"
       R"(\b(go |please )vote\b|\bvote (now|today|for)\b|)"
-      R"(\b(would|have|do|did|will|are|can) you\b[^.!\n]*\?)",
-      std::regex::optimize);
+      R"(\b(would|have|do|did|will|are|can) you\b[^.!\n]*\?)");
   const size_t from = lo.size() > 120 ? lo.size() - 120 : 0;
-  return std::regex_search(lo.begin() + static_cast<std::ptrdiff_t>(from), lo.end(), kCta);
+  return kCta.search(std::string_view(lo).substr(from));
 }
 
 bool has_question_mark(const std::string& prose) {

@@ -7,7 +7,6 @@
 // teaches the learners a false lesson.
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include "core/regex.h"
 #include "learn/text_features.h"
@@ -16,12 +15,9 @@ namespace gl::learn {
 
 namespace {
 
-using regex = Regex;  // core/regex.h: std::regex's answers, faster
-using std::regex_search;
+constexpr auto kIcase = Regex::kIcase;
 
-constexpr auto kIcase = std::regex::icase | std::regex::optimize;
-
-bool any(const std::string& s, const regex& r) { return regex_search(s, r); }
+bool any(const std::string& s, const Regex& r) { return r.search(s); }
 
 std::string trim(const std::string& s) {
   const size_t b = s.find_first_not_of(" \t\r\n");
@@ -113,11 +109,10 @@ std::string without_leading_symbols(const std::string& line) {
 }
 
 Reading read(const std::string& prose) {
-  // Multi-byte characters go in alternations: std::regex reads brackets byte by byte.
-  static const regex kLeader(R"(^([\s:;,.|>-]|–|—)*(rt\b\s*:?\s*)?([\s:;,.|>-]|–|—)*)", kIcase);
+  // Multi-byte characters go in alternations: the regexes read brackets byte by byte.
+  static const Regex kLeader(R"(^([\s:;,.|>-]|–|—)*(rt\b\s*:?\s*)?([\s:;,.|>-]|–|—)*)", kIcase);
   Reading r;
-  const std::string text =
-      std::regex_replace(prose, kLeader, "", std::regex_constants::format_first_only);
+  const std::string text = kLeader.replace_first(prose, "");
   size_t start = 0;
   while (start <= text.size()) {
     size_t nl = text.find('\n', start);
@@ -173,10 +168,10 @@ bool asks(const std::string& o) {
 // Item lines: a bullet, a dash or star, a number ("1." "2)" "(3)" "①" a keycap)
 // or "Step 1".
 bool item_line(const std::string& line) {
-  static const regex kItem(
+  static const Regex kItem(
       R"(^(\d{1,2}[.):-]\s|\d{1,2}\s*(–|—)\s|\(\d{1,2}\)\s|[a-h][.)]\s|step \d{1,2}\b|[-*+>]\s?|•|▪|◦|·|→|➤|➡|►|①|②|③|④|⑤|⑥|⑦|⑧|⑨|⑩|\d(\xEF\xB8\x8F)?\xE2\x83\xA3))",
       kIcase);
-  return regex_search(line, kItem) || symbol_first(line);
+  return kItem.search(line) || symbol_first(line);
 }
 
 std::string leading_symbol(const std::string& line) {
@@ -190,15 +185,15 @@ std::string leading_symbol(const std::string& line) {
 // lead-in that is not an announcement (job duties, thanks, an event's details).
 // An emoji or symbol counts as a bullet only when a neighbouring line starts with it too.
 Rule list_items(const Reading& r) {
-  static const regex kAnnouncement(
+  static const Regex kAnnouncement(
       R"(\b(hiring|seeking|looking for|job|position|vacanc\w*|apply|thank\w*|grateful|congrat\w*|join us|register|tickets|venue|agenda|speakers|to enter|giveaway|contest|raffle|sweepstakes)\b)",
       kIcase);
-  static const regex kBullet(R"(^(•|▪|◦|·|→|➤|➡|►))");
+  static const Regex kBullet(R"(^(•|▪|◦|·|→|➤|➡|►))");
   int first_item = -1, items = 0;
   for (size_t i = 0; i < r.lines.size(); ++i) {
     const std::string& line = r.lines[i];
     bool item = item_line(line);
-    if (item && symbol_first(line) && !regex_search(line, kBullet)) {
+    if (item && symbol_first(line) && !kBullet.search(line)) {
       const std::string s = leading_symbol(line);
       const bool prev = i > 0 && leading_symbol(r.lines[i - 1]) == s;
       const bool next = i + 1 < r.lines.size() && leading_symbol(r.lines[i + 1]) == s;
@@ -217,7 +212,7 @@ Rule list_items(const Reading& r) {
       ++bullets;
     if (bullets >= 3) return "list.inline_bullets";
     // "Three rules: 1) sleep 2) walk 3) read" on one line.
-    static const regex kInlineNumbers(R"((^|\s|:)\(?1[.)]\s+\S.*\s\(?2[.)]\s+\S.*\s\(?3[.)]\s+\S)");
+    static const Regex kInlineNumbers(R"((^|\s|:)\(?1[.)]\s+\S.*\s\(?2[.)]\s+\S.*\s\(?3[.)]\s+\S)");
     if (any(r.lines[0], kInlineNumbers)) return "list.inline_bullets";
   }
   if (items < 3 || first_item > 3) return nullptr;
@@ -233,10 +228,10 @@ Rule list_items(const Reading& r) {
 // needs:"), or N and a superlative ("10 best hikes"). Durations and amounts ("18 months
 // ago", "3 mins till") are not items, and two of anything are not a list.
 Rule list_count(const Reading& r) {
-  static const regex kFrame(
+  static const Regex kFrame(
       R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+|here'?s\s+(my|our|the)\s+|here is\s+(my|our|the)\s+)?(top\s*-?\s*\d{1,3}\b|([3-9]|[1-9]\d)\s+(best|worst|most|greatest|biggest|essential|must-\w+|favou?rite|underrated|overlooked)\b|([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,3}(ways|things|reasons|tips|tricks|habits|mistakes|signs|rules|lessons|steps|facts|books|courses|tools|websites|sites|resources|ideas|questions|apps|movies|films|shows|songs|albums|places|skills|examples|quotes|projects|principles|hacks|strategies|secrets|takeaways|libraries|packages|podcasts|blogs|papers|newsletters|channels|features|functions|commands|shortcuts|extensions|plugins|repos|repositories|datasets|recipes|games|trends|predictions|picks|highlights|reads|certifications|myths|truths|laws|benefits|advantages|alternatives|options|insights|lessons|concepts|terms|questions)\b))",
       kIcase);
-  static const regex kCounted(
+  static const Regex kCounted(
       R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+)?([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,2}[a-z'-]+s\s+(that|to|for|you|every|i|we|everyone|of)\b.*(:|👇|⬇️|🧵)\s*$)",
       kIcase);
   return any(r.opening, kFrame) || any(r.opening, kCounted) ? "list.count" : nullptr;
@@ -248,10 +243,10 @@ Rule list_count(const Reading& r) {
 // (at most eight words, no sentence inside), at least half of what follows, none of
 // them an announcement's details (a date, a time, a place, a price, a link).
 Rule list_lines(const Reading& r) {
-  static const regex kDetail(
+  static const Regex kDetail(
       R"(\b(date|dates|time|times|place|venue|location|where|when|price|prices|cost|fee|fees|tickets?|register|registration|rsvp|link|zoom|room|hall|address|deadline|contact|email|phone|fecha|hora|lugar|precio|free|online)\b|\d{1,2}[:.h]\d\d|\b\d{1,2}\s*(am|pm)\b|\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?)\b|\b(mon|tues?|wed|thur?s?|fri|sat|sun)(day|nesday|urday)?\b|\b(today|tomorrow|tonight)\b)",
       kIcase);
-  static const regex kAnnouncement(
+  static const Regex kAnnouncement(
       R"(\b(hiring|seeking|looking for|job|position|vacanc\w*|apply|thank\w*|grateful|congrat\w*|join us|register|tickets|venue|agenda|speakers|to enter|giveaway|contest|raffle|sweepstakes|event|webinar|workshop|meetup|session|conference|talk)\b)",
       kIcase);
   if (r.lines.size() < 4) return nullptr;
@@ -275,28 +270,28 @@ Rule list_lines(const Reading& r) {
 // code", "Preheat the oven", "Don't skip the tests"). The verbs are those of doing
 // and making that a tip or a step tells the reader to do.
 bool imperative(const std::string& s) {
-  static const regex kVerb(
+  static const Regex kVerb(
       R"(^((don'?t|do not|never|always|just|first|then|now|finally|next)\s+)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine|delete|remove|check|make|keep|write|read|start|avoid|open|close|save|create|build|put|take|get|give|turn|click|tap|select|copy|paste|drag|hold|choose|pick|find|practi[cs]e|ask|split|cut|mix|stir|bake|boil|preheat|grind|steep|filter|pour|heat|cook|let|go|focus|test|measure|update|upgrade|restart|clear|move|rename|store|download|upload|import|export|define|load|print|plot|fit|apply|convert|pipe|sort|group|merge|push|pull|commit|clone|deploy|configure|connect|drink|eat|sleep|plan|schedule|prepare|review|compare|reduce|limit|increase|prefer|skip|batch|automate|log|track|back up|wash|clean|soak|chop|slice|season|place|fill|cover|remember|learn|study|identify|go|pick|wait|rinse|drain|serve|grab|spend|leave|note|list|draw|sketch|document|simplify|refactor|debug|profile|benchmark|comment|pin|block|mute|unfollow|turn off)\b)",
       kIcase);
-  return regex_search(s, kVerb);
+  return kVerb.search(s);
 }
 
 // Numbered steps: at least three numbered lines ("1." "2)" "Step 3"), most of them
 // instructions. A numbered list of things is a list; a numbered list of things to do,
 // in order, teaches how.
 bool numbered_instructions(const Reading& r) {
-  static const regex kNumbered(
+  static const Regex kNumbered(
       R"(^(\d{1,2}[.):]|\(\d{1,2}\)|step \d{1,2}\s*[.):-]?|\d(\xEF\xB8\x8F)?\xE2\x83\xA3)\s*)",
       kIcase);
   int numbered = 0, instructions = 0;
   for (const auto& line : r.lines) {
-    std::smatch m;
-    if (!std::regex_search(line, m, kNumbered)) continue;
+    RegexMatch m;
+    if (!kNumbered.search(line, m)) continue;
     ++numbered;
-    if (imperative(lower(line.substr(static_cast<size_t>(m.length(0)))))) ++instructions;
+    if (imperative(lower(line.substr(m.length())))) ++instructions;
   }
   // A contest's rules ("1. Follow us 2. Retweet 3. Tag a friend") are a call to action.
-  static const regex kContest(R"(\b(giveaway|win|winner|enter|contest|retweet|rt|tag)\b)", kIcase);
+  static const Regex kContest(R"(\b(giveaway|win|winner|enter|contest|retweet|rt|tag)\b)", kIcase);
   return numbered >= 3 && instructions * 3 >= numbered * 2 && !any(r.all, kContest);
 }
 
@@ -306,10 +301,10 @@ Rule numbered_steps(const Reading& r) {
 
 // Phrases that mention "how to" without teaching it: "I don't know how to", "figure out how to".
 std::string without_not_knowing(const std::string& s) {
-  static const regex kNotKnowing(
+  static const Regex kNotKnowing(
       R"(\b(don'?t|do not|didn'?t|doesn'?t|never|no idea|not sure|unsure|wonder(ing|ed)?|figur(e|ed|ing) out|forg[eo]t|knows?|ask(ed|ing)?|learning|deciding|choose|choosing) how to\b|(no (s(é|e)|sab\w+|entiendo|tengo idea de)|ni idea de) c(ó|o)mo\b)",
       kIcase);
-  return std::regex_replace(s, kNotKnowing, " ");
+  return kNotKnowing.replace_all(s, " ");
 }
 
 // Teaches how to do something. Signals, read in the first two sentences:
@@ -325,20 +320,20 @@ std::string without_not_knowing(const std::string& s) {
 // Not: asking how (a question, unless the post answers "Here's how"), logistics
 // ("how to reach us", "how to apply"), not knowing how, offers ("Try our burger to ...").
 Rule how_to(const Reading& r) {
-  static const regex kHereIsHow(
+  static const Regex kHereIsHow(
       R"(\b(here'?s|here is|heres) how\b\s*(:|$|\b(to|i|we|you)\b)|\bthis is how (you|to)\b)",
       kIcase);
   // What the author just learned you can do is a tip, whatever the verb: "TIL you can
   // ...", "Did you know you can ...?" (a question in form only).
-  static const regex kLearnedYouCan(
+  static const Regex kLearnedYouCan(
       R"(^(til|today i learned|did you know|fun fact|psa)\b\s*:?\s*(that )?([^.!?]{0,40}\s)?(you|u) can\b)",
       kIcase);
   // A need asked, then met with an instruction: "Need to rename many files? Use
   // rename(1).", "Want faster builds? Cache your dependencies."
-  static const regex kNeed(
+  static const Regex kNeed(
       R"(^((do you |ever )?(want|need|wanted|needed|wish you could|have to)|wanna|looking for|tired of|struggling (with|to)|trying to|stuck)\b)",
       kIcase);
-  static const regex kSells(
+  static const Regex kSells(
       R"(\b(our|us|me|code|shop|order|buy|sign up|register|join|subscribe|apply|dm|contact|call|visit|go to)\b)",
       kIcase);
   if (asks(r.opening)) {
@@ -347,21 +342,21 @@ Rule how_to(const Reading& r) {
       return "how_to.tip";
     return any(r.second, kHereIsHow) ? "how_to.heres_how" : nullptr;
   }
-  static const regex kLogistics(
+  static const Regex kLogistics(
       R"(\bhow to (reach|contact|find|get to|get in touch|apply|register|join|enter|order|buy|book|vote|donate|sign up|watch|listen|subscribe)\b)",
       kIcase);
   const std::string head = without_not_knowing(r.head);
   if (any(head, kLogistics)) return nullptr;
-  // Multi-byte characters go in alternations (std::regex reads brackets byte by byte);
+  // Multi-byte characters go in alternations (the regexes read brackets byte by byte);
   // \b is ASCII-only, so the other languages' words are bounded by a space or the start.
-  static const regex kTitle(
+  static const Regex kTitle(
       R"((^|:\s*|\|\s*|(-|–|—)\s+)how[- ]to\b|^(how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|teach|use|run|build|make|keep)\b|(c(ó|o)mo) \w+(ar|er|ir)\b|comment (?!(here|there|where|more|before|after|over|under|never|ever|other|either|whatever|together|entire|sure)\b)\w+(er|ir|re)\b|wie man\b|getting started with\b)|(^|\s)c(ó)mo \w+(ar|er|ir)(lo|la|los|las|se|te)?\b)",
       kIcase);
-  static const regex kOffer(
+  static const Regex kOffer(
       R"(\b(code|coupon|off|discount|sale|shop|store|order|buy|deal|shipping|tickets?|win|giveaway|prize|sign up|register|subscribe|follow|vote|donate|apply|our|my|me|us)\b)",
       kIcase);
   // A tutorial's title in the imperative: "Build a REST API with FastAPI [link]".
-  static const regex kImperativeTitle(
+  static const Regex kImperativeTitle(
       R"(^(build|create|make|deploy|write|set up|install|train|plot|visuali[sz]e|scrape|analy[sz]e|automate)\b[^.!?]{3,60}\b(with|using|in \d+ (minutes|steps|lines)|from scratch)\b)",
       kIcase);
   const std::string opening = without_not_knowing(r.opening);
@@ -369,20 +364,20 @@ Rule how_to(const Reading& r) {
       (any(r.opening, kImperativeTitle) && !any(r.opening, kOffer)))
     return "how_to.title";
   if (any(head, kHereIsHow)) return "how_to.heres_how";
-  static const regex kTeaching(
+  static const Regex kTeaching(
       R"(\b(tutorials?|tips (and|&) tricks (for|on|to|in|with)|(here'?s|here is|this is|try this|found|learned|learnt)\s+(a|an|the|my)\s+(quick|easy|simple|fast|faster|easier|easiest|neat|clever|handy|better|best) (way|trick|method|technique|hack) to|(simple|easy|quick|few|basic) steps (to|for)|step[- ]by[- ]step|walk-?through|cheat ?sheets?|how[- ]to (guide|video|series|thread)|(guide|intro|introduction|primer|crash course) (to|for|on)\b|(complete|ultimate|beginner'?s?|definitive|practical|quick|visual|illustrated|handy|step-by-step) guide|guide\s*:|in \d+ (easy |simple |quick )?steps|(learning|study) roadmap|roadmap (to|for) (learn|becom|master)|follow (this|the|my|our) roadmap|(show|teach|walk)(s|ing)? you (how|through)|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how to|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|do|did|use|run|build|make|keep)|((walk|break)(s|ed|ing)? (through|down)|(write|wrote|writing) up) how (to|i|we)|(thread|post|article|blog|video|talk|piece|notes|course|workshop|webinar|lesson|chapter|vignette|write-?up|slides|advice|series|explainer|demo|tips)\b[^.!?]{0,40}\b(on|about|explaining|showing|covering) how (to|i|we|you)|(course|resource|material|book|site|website|notes|document|video|playlist|repo|roadmap|way|place|path)s?\b[^.!?:]{0,40}\b(to learn|for learning)|(learn|discover|find out) how to|(you'?ll|you will|you can|help you|helps you|let'?s) learn (how )?to)\b|(^|[.!:;]\s+)(learn (how )?to|learn (?!(more|about|why|what|who|where|when|from|that|of|it|this)\b)\w+|((some|a few|quick|my|our|top|pro|useful|practical|simple|easy)\s+)?(tips|tricks) (for|on|to))\b)",
       kIcase);
-  static const regex kTeachingIntl(
+  static const Regex kTeachingIntl(
       R"((^|\s|¡)(tutorial|tutos?\b|gu(í|i)a (de|para|completa|pr(á|a)ctica)|paso a paso|aprende a |para (aprender|el aprendizaje)|pour apprendre|consejos para|trucos para|tutoriel|(é|e)tape par (é|e)tape|apprendre (à|a) |apprenez (à|a) |astuces? pour|anleitung|so geht'?s|schritt f(ü|u)r schritt|tipps (f(ü|u)r|zum|zur)|passo a passo|aprenda a |dicas (de|para))|やり方|使い方|作り方|手順|チュートリアル|入門|する方法|のコツ)",
       kIcase);
   // The words the guide names for a link presented as teaching, in their other forms:
   // "a new/free/detailed ... guide", a roadmap (not a product's or a policy's), a recipe
   // given ("Recipe:", "an easy X recipe", not "a recipe for disaster" nor someone's
   // secret recipe), DIY.
-  static const regex kTeachingWords(
+  static const Regex kTeachingWords(
       R"(\b(new|free|full|short|simple|detailed|comprehensive|in-depth|handy|helpful)\s+([\w'-]+\s+){0,2}guide\b(?!\s+dogs?\b)|(^|[^\w ]\s*|\b(a|an|the|my|this|new|free|data|learning|career|developer|beginner'?s?|[a-z]+ (science|engineer(ing)?|analy(st|tics)|developer|learning)) )roadmap\b|\b((easy|simple|quick|healthy|homemade|vegan|vegetarian|best|favou?rite|family|new)\s+([\w'-]+\s+)?recipes?|recipes?\s*:|recipes? (for|to) (?!(disaster|success|chaos|trouble)\b))|\bdiy\b|(^|\s)(receta|recette|rezept)\b)",
       kIcase);
-  static const regex kTourGuide(
+  static const Regex kTourGuide(
       R"(\b(tour|tv|museum|mountain|trail|fishing|travel|safari|city|local) guide\b)", kIcase);
   if (((any(head, kTeaching) || any(head, kTeachingWords)) && !any(head, kTourGuide)) ||
       any(head, kTeachingIntl))
@@ -390,23 +385,21 @@ Rule how_to(const Reading& r) {
   // A tip by its label, after at most two words ("Quick tip:", "Today's R tip:"); a
   // strategy or advice by its label when an instruction follows ("Debugging strategy:
   // delete the buggy code").
-  static const regex kTipLabel(
+  static const Regex kTipLabel(
       R"(^([\w'-]+\s+){0,2}(pro\s*)?(tip|tips|protip|hack|life ?hack|trick|consejo|astuce|tipp|dica)\s*(#?\d+)?\s*:)",
       kIcase);
-  static const regex kAdviceLabel(
+  static const Regex kAdviceLabel(
       R"(^([\w'-]+\s+){0,2}(strategy|advice|shortcut|rule of thumb|reminder|psa)\s*:\s*)", kIcase);
   if (any(r.opening, kTipLabel)) return "how_to.tip";
-  if (any(r.opening, kAdviceLabel) &&
-      imperative(
-          std::regex_replace(r.opening, kAdviceLabel, "", std::regex_constants::format_first_only)))
+  if (any(r.opening, kAdviceLabel) && imperative(kAdviceLabel.replace_first(r.opening, "")))
     return "how_to.tip";
-  static const regex kStep1(R"(\bstep (1|one)\b)", kIcase), kStep2(R"(\bstep (2|two)\b)", kIcase);
+  static const Regex kStep1(R"(\bstep (1|one)\b)", kIcase), kStep2(R"(\bstep (2|two)\b)", kIcase);
   if (any(r.all, kStep1) && any(r.all, kStep2)) return "how_to.steps";
   // "to" + a verb is a purpose; "to the list", "to your ..." is a place.
-  static const regex kInstruction(
+  static const Regex kInstruction(
       R"(^((for|to|if you want to) [^,]{3,60}?,?\s*)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine|delete|remove|avoid|keep|write|save|store|put|make sure|remember|skip|split|drink|eat|wash|soak|mix|bake|cook|heat|freeze|turn (on|off)|hold|click|tap|restart|clear|rename|pipe|sort|filter|convert|check)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him|work|school|bed|see|find|learn|know|hear|read|watch|win|join|celebrate|catch|check|stay|support|help|get (notified|updates|the latest))\b)\w+|instead of|rather than|so that|so you|when you|before you|by \w+ing)\b)",
       kIcase);
-  static const regex kYouCan(
+  static const Regex kYouCan(
       R"(^((til|today i learned|did you know)\s*:?\s*(that )?|(in|with|on|from) [^,]{1,30},\s*)?you can (now |also |easily |just |even )?(use|press|type|run|call|pass|set|add|install|combine|pipe|wrap|replace|convert|switch|turn|hold|drag|click)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him)\b)\w+|instead of|rather than|by \w+ing)\b)",
       kIcase);
   if ((any(r.opening, kInstruction) || any(r.opening, kYouCan) || any(r.opening, kLearnedYouCan)) &&
@@ -422,10 +415,10 @@ Rule how_to(const Reading& r) {
 // claim denied at the start ("No, the bridge is not closing"). A topic is not a
 // myth: "nutrition myths", "the myth of Sisyphus".
 Rule myth_busting(const Reading& r) {
-  static const regex kMyth(
+  static const Regex kMyth(
       R"(^(myths?|misconceptions?|mito|mythe|mythos|fake)\s*(#?\d+)?\s*:|\b(biggest|common|popular|persistent|dangerous|another|greatest|old|widespread) (myth|misconception)s?\b|\b(myth|misconception)s? (that|about)\b|\b(is|it'?s|that'?s|was|are) (a|an old|just a|another) (myth|misconception)\b|\ban urban (myth|legend)\b|\bmyth[- ]?bust|\bmyths? (vs\.?|and|versus) facts?\b|\bdebunk\w*|\bstop believing\b|\bfact[- ]?check\w*|\bcontrary to (popular|common) belief\b|\b(is|are|was|were)( not|n't) true\b|\bthat'?s (false|not true)\b|\b(doesn'?t|don'?t|does not|do not|isn'?t|aren'?t|is not|are not|didn'?t|did not) actually\b)",
       kIcase);
-  static const regex kNo(R"(^no[,.!]\s+\w+.*\b(not|n't|never|false|fake)\b)", kIcase);
+  static const Regex kNo(R"(^no[,.!]\s+\w+.*\b(not|n't|never|false|fake)\b)", kIcase);
   if (any(r.lead, kMyth)) return "myth.named";
   return any(r.opening, kNo) ? "myth.denied" : nullptr;
 }
@@ -436,15 +429,15 @@ Rule myth_busting(const Reading& r) {
 // should not ..."). A plain complaint is not contrarian.
 Rule contrarian(const Reading& r) {
   if (asks(r.opening)) return nullptr;
-  static const regex kTake(
+  static const Regex kTake(
       R"(\b(unpopular opinion|hot take|controversial (opinion|take)|opini(ó|o)n impopular|opinion impopulaire|unpopul(ä|a)re meinung|everyone (says|thinks|believes|is wrong)|everybody (says|thinks)|most people (think|believe|assume)|over-?rated|under-?rated|(is|are) (a|such a|a total|a complete|all a) scam|conventional wisdom|the opposite is true|(people|everyone|y'?all|folks|they) (be )?(act|acting) like|be acting like|change my mind|you don'?t (actually |really )?need (a|an|to|more)\b|nobody (needs|should))\b)",
       kIcase);
   if (any(r.lead, kTake)) return "contrarian.take";
-  static const regex kStop(
+  static const Regex kStop(
       R"((^|[.!:;]\s+|\b(i'?d|i would|we should|you should|let'?s|just|please|so)\s+(say\s+)?)stop\s+\w+ing\b)",
       kIcase);
   if (any(r.lead, kStop)) return "contrarian.stop";
-  static const regex kCrowd(
+  static const Regex kCrowd(
       R"(^(everyone|everybody|most people|people|the internet)( (keeps?|always))? (tells? you|loves?|hates?|seems to think|wants?)\b.*\b(but|not|n't|wrong|actually|however|yet|instead|never|no)\b)",
       kIcase);
   return any(r.head, kCrowd) ? "contrarian.crowd" : nullptr;
@@ -458,17 +451,17 @@ Rule contrarian(const Reading& r) {
 // discount ("20% off"), 100%, the author's own numbers ("I", "we": a milestone),
 // years, durations, list numbers and the other kinds numbers.h reads as no statistic.
 Rule surprising_stat(const Reading& r) {
-  static const regex kFraction(
+  static const Regex kFraction(
       R"(^((almost|nearly|over|more than|about|roughly|only|just|less than)\s+)?(half|a third|one third|a quarter|two[- ]thirds|three[- ]quarters|the majority|one in \w+)\s+of\b)",
       kIcase);
   if (any(r.opening, kFraction)) return "stat.fraction";
-  static const regex kFirstPerson(R"(^(i|i'm|i've|i'd|my|we|we're|our)\b)", kIcase);
+  static const Regex kFirstPerson(R"(^(i|i'm|i've|i'd|my|we|we're|our)\b)", kIcase);
   if (any(r.opening, kFirstPerson)) return nullptr;
-  static const regex kChange(
+  static const Regex kChange(
       R"(\b(rose|fell|increased|decreased|dropped|grew|jumped|doubled|tripled|halved|surged|plunged|soared|declined|climbed|subido|bajado|aumentado|crecido|caído|stieg|sank)\b)",
       kIcase);
-  static const regex kDiscount(R"(^\s*(off|discount|sale|cashback)\b)", kIcase);
-  static const regex kSave(R"(\b(save|up to|extra|flat|get)\s*$)", kIcase);
+  static const Regex kDiscount(R"(^\s*(off|discount|sale|cashback)\b)", kIcase);
+  static const Regex kSave(R"(\b(save|up to|extra|flat|get)\s*$)", kIcase);
   const bool change = any(r.opening, kChange);
   for (const auto& n : read_numbers(r.opening)) {
     const bool measure = n.kind == NumberKind::kPercent || n.kind == NumberKind::kRatio ||
@@ -493,14 +486,14 @@ Rule surprising_stat(const Reading& r) {
 // "but", "then", "taught me"). Not news about the author ("excited to announce",
 // "I joined"), a status, a feeling, an opinion.
 Rule personal_story(const Reading& r) {
-  static const regex kNarrative(
+  static const Regex kNarrative(
       R"(^((\d+|a few|two|three|four|five|ten|many|some) (years|months|weeks|days) ago,?\s+(i|we|my)\b|years ago\b|when i (was|first|started|moved|left|got)\b|i once\b|i used to\b|i remember (when|the day|the first)\b|the (day|night|year|moment) i\b|(last|this) (year|month|week|night|summer|winter|spring|fall|autumn|morning),?\s+(i|my)\b|yesterday,?\s+i\b|(back )?in (19|20)\d\d,?\s+(i|we)\b|(the )?first time i\b|(as a kid|as a child|growing up),?\s+i\b|story time\b|true story\b|my first (day|job|week|talk|year|time|attempt|startup|boss)\b|i (quit|got fired|was fired|dropped out|almost|nearly|failed|lost my)\b|i (tracked|tried|tested|changed|ignored|spent|ran|lived|worked|studied|kept|skipped|avoided)\b[^.!?]*\bfor (\d+|a few|two|three|four|five|six|ten|several|many|some)? ?(years|months|weeks|days)\b))",
       kIcase);
-  static const regex kNews(
+  static const Regex kNews(
       R"(\b(excited|thrilled|happy|proud|pleased|honou?red|delighted) to (announce|share|join|be|have|present)|\bi('ve| have)? (joined|accepted)\b|\bnew (job|role|position|chapter|office|team|company)\b|\bjoin(ing)? (us|me)\b)",
       kIcase);
   if (any(r.all, kNews)) return nullptr;
-  static const regex kTurn(
+  static const Regex kTurn(
       R"(\b(but|and then|until|then|finally|turned out|taught me|realized|realised|learned|learnt|lesson|since then|now|so|because|that'?s when|that'?s how)\b)",
       kIcase);
   const bool beats = r.rest_sentences >= 1 || any(r.opening, kTurn);
@@ -508,10 +501,10 @@ Rule personal_story(const Reading& r) {
     return word_count(r.all) >= 12 && beats ? "story.narrative" : nullptr;
   // An experience with its turn in the first sentence ("I took longer than usual to
   // ... but the preprint has now been cited 70 times"), told at some length.
-  static const regex kExperience(
+  static const Regex kExperience(
       R"(^i (took|spent|tried|had|went|got|lost|missed|failed|struggled|waited|worked|thought|believed|assumed|used to|started|ignored|quit)\b[^.!?]*\b(but|until|turned out|and then|only to)\b)",
       kIcase);
-  static const regex kStatus(R"(\b(thanks?|thank you|great time|see you|can'?t wait)\b)", kIcase);
+  static const Regex kStatus(R"(\b(thanks?|thank you|great time|see you|can'?t wait)\b)", kIcase);
   return any(r.opening, kExperience) && !any(r.all, kStatus) && word_count(r.all) >= 25
              ? "story.turn"
              : nullptr;
@@ -530,7 +523,7 @@ Rule personal_story(const Reading& r) {
 //   a tag question (", right?"), and a question the post itself goes on to answer
 //   ("Why? Because ...", or two more sentences and no other question).
 Rule question(const Reading& r) {
-  static const regex kPoll(
+  static const Regex kPoll(
       R"(^(raise your hand if|((quick|honest|serious|genuine|random)\s+)?(poll|question)( (for|to) [^:]{1,40})?\s*:|quick poll|who else\b|anyone else\b|would you rather\b|which (one|is better|do you)\b|what'?s your (favou?rite|take|go-to)\b|tell me your\b|encuesta\s*:|sondage\s*:|umfrage\s*:))",
       kIcase);
   if (any(r.opening, kPoll)) return "question.poll";
@@ -544,23 +537,23 @@ Rule question(const Reading& r) {
   const std::string& o =
       asks(r.opening) || (word_count(r.opening) > 3 && !central) ? r.opening : r.second;
   if (!asks(o)) return nullptr;
-  static const regex kExclamation(
+  static const Regex kExclamation(
       R"((\?!|!\?|⁉|‽)|^(what if i told you|who needs|how dare|what more could|how do (you|they|people) even|why (is|are|does|do|did|has|have)?\s*(no ?one|nobody)|why (does|do|is|are|must) (it|this|that|they|i|we|everyone|everything|nobody) always)\b|\bhow (cool|awesome|great|amazing|cute|sweet|beautiful|lucky|crazy|funny|hard|bad|good) (is|was|are|were) (that|this|it|they)\b|\b(isn'?t|aren'?t) (it|that|this|she|he|they) (so |just )?\w+\s*\?$|^(who knew|who would have thought|who'?d have thought|who does that|who cares|what the (hell|heck|fuck)|are you (serious|kidding)|is this (real|a joke)|can you believe|what could (possibly )?go wrong|need i say more|who doesn'?t|what'?s not to|what('?s| is) wrong with|why would (anyone|you)|what did (i|you|we) expect|how is (this|that) (legal|allowed|ok))\b)",
       kIcase);
   // A negative question ("Isn't it time we ...?", "Don't you love ...?") leans on
   // its answer: rhetorical, or a suggestion.
-  static const regex kRequest(
+  static const Regex kRequest(
       R"(^(¿)?\s*(maybe|perhaps|why don'?t you|why not|how about|what about|can i (get|have)|could i (get|have)|may i (get|have)|would you like|(isn|aren|wasn|weren|doesn|don|didn|won|wouldn|shouldn|can|couldn|hasn|haven)'?t)\b)",
       kIcase);
-  static const regex kLeadIn(
+  static const Regex kLeadIn(
       R"(^(¿)?\s*(guess what|you know what|know what|did you know|do you know (that|what)|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|(are you )?ready (to|for)|interested( in)?|have you tried|did you try|what are you waiting for|sab(í|i)as que|buscas|necesitas|quieres|a(ú|u)n no|todav(í|i)a no|wusstest du|saviez-vous|vous cherchez|voc(ê|e) sabia)\b|(…|\.\.\.)\s*(\?|？)$|^(are you (a|an)\b.*\b(looking|seeking|searching|interested|in need)|do you (want|need|wish)|(do you )?(struggle|have trouble) (with|to))\b)",
       kIcase);
   // Quoted: in quotation marks, or reported ("My son asked: why is the sky blue?").
-  static const regex kQuoted(R"(^("|“|‘|'|«)|\b(asks|asked)\s*(me|us|him|her|them)?\s*(:|,|"|“))",
+  static const Regex kQuoted(R"(^("|“|‘|'|«)|\b(asks|asked)\s*(me|us|him|her|them)?\s*(:|,|"|“))",
                              kIcase);
-  static const regex kTag(
+  static const Regex kTag(
       R"(,\s*(right|no|eh|yes|ok|okay|or what|n'est-ce pas|verdad|nicht wahr)\s*\?$)", kIcase);
-  static const regex kReaction(
+  static const Regex kReaction(
       R"(\b(really|seriously|kidding|huh|wtf|tho|though|lol|lmao|omg|right|no|eh)\b)", kIcase);
   if (any(o, kExclamation) || any(o, kRequest) || any(o, kLeadIn) || any(o, kQuoted) ||
       any(o, kTag))
@@ -568,25 +561,25 @@ Rule question(const Reading& r) {
   const int words = word_count(o);
   const bool ascii = std::all_of(o.begin(), o.end(), [](char c) { return (c & 0x80) == 0; });
   // One word asks only when it names what it wants: "Thoughts?", "Recommendations?".
-  static const regex kAskWord(
+  static const Regex kAskWord(
       R"(^(thoughts|opinions|ideas|suggestions|recommendations|recs|advice|anyone|help)\b)",
       kIcase);
   if ((ascii && words < 2 && !any(o, kAskWord)) || o.size() < 6 ||
       (words <= 4 && any(o, kReaction)))
     return nullptr;
   // Answered by the post: "Why? Because ...", or more text with no other question.
-  static const regex kBecause(R"(^(because|porque|parce que|weil|the answer|answer:|spoiler)\b)",
+  static const Regex kBecause(R"(^(because|porque|parce que|weil|the answer|answer:|spoiler)\b)",
                               kIcase);
   if (o == r.opening && any(r.second, kBecause)) return nullptr;
   // An ad's or a promo's lead-in: the next sentence sells ("Join us Thursday",
   // "Register now", "We're hiring").
-  static const regex kSell(
+  static const Regex kSell(
       R"(^(join|register|sign up|book|buy|order|shop|download|subscribe|apply|enrol|enroll|call|dm|contact|visit|grab|use code|get (yours|your|it|tickets|started)|we'?re hiring|we are hiring|now hiring|tickets)\b)",
       kIcase);
   if (o == r.opening && any(r.second, kSell)) return nullptr;
   // A question that asks for replies is put to the reader, whatever follows it
   // (even the author's own answer): "Favourite outfit? Reply with a photo! Mine is ...".
-  static const regex kInvite(
+  static const Regex kInvite(
       R"(\b(let me know|tell me|tell us|reply|replies|comment|comments|drop (a|your|them)|share (yours|your)|answer below|vote)\b|リプ|教えて|コメント|(^|\s)(d(í|i)me|cu(é|e)ntame|dites-moi|sag mir)\b)",
       kIcase);
   if (o == r.opening && any(r.second, kInvite)) return "question.asks";
