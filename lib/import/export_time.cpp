@@ -6,9 +6,9 @@
 #include <climits>
 #include <cmath>
 #include <cstdlib>
-#include <regex>
 #include <vector>
 
+#include "core/regex.h"
 #include "import/text_key.h"
 
 namespace gl::import {
@@ -64,16 +64,16 @@ std::optional<ExportTime> parse_export_time(const std::string& raw, bool day_fir
   }
   if (text.size() > 80) return std::nullopt;
   // ISO 8601 and the legacy export's "2023-02-18 12:33 +0000".
-  static const std::regex kIso(
+  static const Regex kIso(
       R"(^\s*(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?\s*$)",
-      std::regex::icase);
-  std::smatch m;
-  if (std::regex_match(text, m, kIso)) {
-    std::string iso = m[1].str();
-    const bool has_time = m[2].matched;
+      Regex::kIcase);
+  RegexMatch m;
+  if (kIso.full_match(text, m)) {
+    std::string iso = m.str(1);
+    const bool has_time = m.matched(2);
     if (has_time) {
-      iso += "T" + m[2].str();
-      std::string zone = m[3].matched ? m[3].str() : "Z";
+      iso += "T" + m.str(2);
+      std::string zone = m.matched(3) ? m.str(3) : "Z";
       if (zone.size() <= 3) zone = "Z";  // Z, UTC, GMT
       iso += zone;
     }
@@ -85,25 +85,24 @@ std::optional<ExportTime> parse_export_time(const std::string& raw, bool day_fir
   // Everything else: a time of day, a zone, and a date of three parts.
   int hour = 0, minute = 0, second = 0, offset = 0;
   bool has_time = false;
-  static const std::regex kClock(
-      R"((\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([AaPp]\.?[Mm]\.?)?)");
-  if (std::regex_search(text, m, kClock)) {
+  static const Regex kClock(R"((\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([AaPp]\.?[Mm]\.?)?)");
+  if (kClock.search(text, m)) {
     has_time = true;
-    hour = std::stoi(m[1].str());
-    minute = std::stoi(m[2].str());
-    if (m[3].matched) second = std::stoi(m[3].str());
-    if (m[4].matched) {
+    hour = std::stoi(m.str(1));
+    minute = std::stoi(m.str(2));
+    if (m.matched(3)) second = std::stoi(m.str(3));
+    if (m.matched(4)) {
       if (hour < 1 || hour > 12) return std::nullopt;
-      const bool pm = std::tolower(static_cast<unsigned char>(m[4].str()[0])) == 'p';
+      const bool pm = std::tolower(static_cast<unsigned char>(m.str(4)[0])) == 'p';
       hour = hour % 12 + (pm ? 12 : 0);
     }
-    text = m.prefix().str() + " " + m.suffix().str();
+    text = m.prefix() + " " + m.suffix();
   }
-  static const std::regex kZone(R"((?:^|\s)([+-])(\d{2}):?(\d{2})(?=\s|$))");
-  if (std::regex_search(text, m, kZone)) {
-    offset = std::stoi(m[2].str()) * 60 + std::stoi(m[3].str());
-    if (m[1].str() == "-") offset = -offset;
-    text = m.prefix().str() + " " + m.suffix().str();
+  static const Regex kZone(R"((?:^|\s)([+-])(\d{2}):?(\d{2})(?=\s|$))");
+  if (kZone.search(text, m)) {
+    offset = std::stoi(m.str(2)) * 60 + std::stoi(m.str(3));
+    if (m.str(1) == "-") offset = -offset;
+    text = m.prefix() + " " + m.suffix();
   }
   std::vector<std::string> numbers;
   int month_word = 0;
@@ -188,8 +187,8 @@ std::optional<TimePoint> snowflake_time(const std::string& id) {
 }
 
 bool spreadsheet_mangled(const std::string& id) {
-  static const std::regex kScientific(R"(^\s*\d(?:[.,]\d+)?[eE]\+?\d{1,2}\s*$)");
-  return std::regex_match(id, kScientific);
+  static const Regex kScientific(R"(^\s*\d(?:[.,]\d+)?[eE]\+?\d{1,2}\s*$)");
+  return kScientific.full_match(id);
 }
 
 bool matches_mangled(const std::string& mangled, const std::string& id) {
@@ -210,11 +209,11 @@ bool matches_mangled(const std::string& mangled, const std::string& id) {
 }
 
 std::optional<std::string> id_from_permalink(const std::string& link) {
-  static const std::regex kStatus(R"(/status(?:es)?/(\d{1,19})(?:[/?#]|$))");
-  std::smatch m;
-  if (!std::regex_search(link, m, kStatus)) return std::nullopt;
-  if (!valid_post_id(m[1].str())) return std::nullopt;
-  return m[1].str();
+  static const Regex kStatus(R"(/status(?:es)?/(\d{1,19})(?:[/?#]|$))");
+  RegexMatch m;
+  if (!kStatus.search(link, m)) return std::nullopt;
+  if (!valid_post_id(m.str(1))) return std::nullopt;
+  return m.str(1);
 }
 
 }  // namespace gl::import

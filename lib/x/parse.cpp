@@ -1,8 +1,8 @@
 #include "x/parse.h"
 
 #include <nlohmann/json.hpp>
-#include <regex>
 
+#include "core/regex.h"
 #include "x/errors.h"
 #include "x/tweet_text.h"
 
@@ -20,8 +20,8 @@ json parse_object(const std::string& body) {
 }
 
 bool valid_id(const json& j) {
-  static const std::regex kId("^[0-9]{1,19}$");
-  return j.is_string() && std::regex_match(j.get<std::string>(), kId);
+  static const Regex kId("^[0-9]{1,19}$");
+  return j.is_string() && kId.full_match(j.get<std::string>());
 }
 
 std::string str(const json& obj, const char* key) {
@@ -176,13 +176,14 @@ PostPage parse_post_page(const std::string& body) {
 }
 
 std::optional<long long> parse_post_count_text(const std::string& text) {
-  static const std::regex kCount(
+  static const Regex kCount(
       R"(^\s*([0-9]+(?:\.[0-9]+)?)\s*([KkMm]?)\s*(?:posts|Posts|tweets|Tweets)?\s*$)");
-  std::smatch m;
-  if (!std::regex_match(text, m, kCount)) return std::nullopt;
-  double n = std::stod(m[1].str());
-  if (m[2] == "K" || m[2] == "k") n *= 1e3;
-  if (m[2] == "M" || m[2] == "m") n *= 1e6;
+  RegexMatch m;
+  if (!kCount.full_match(text, m)) return std::nullopt;
+  double n = std::stod(m.str(1));
+  const std::string unit = m.str(2);
+  if (unit == "K" || unit == "k") n *= 1e3;
+  if (unit == "M" || unit == "m") n *= 1e6;
   return static_cast<long long>(n + 0.5);
 }
 
