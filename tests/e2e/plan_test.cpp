@@ -1,8 +1,12 @@
 #include <catch2/catch.hpp>
 #include <map>
+#include <set>
 
+#include "learn/text_features.h"
+#include "plan/composer.h"
 #include "support/planted.h"
 #include "support/sandbox.h"
+#include "x/tweet_text.h"
 
 using namespace gl::test;
 using nlohmann::json;
@@ -214,6 +218,78 @@ TEST_CASE("an LLM that repeats a recent post is refused as a near-duplicate") {
   const json p = json::parse(r.out);
   CHECK(p["rationale"].dump().find("near-duplicate") != std::string::npos);
   CHECK(p["text"] != recent);
+}
+
+TEST_CASE("a hook whose drafts are all refused is set aside; three set aside fail the plan") {
+  PlanFixture f;
+  // 100 CJK characters weigh 200 of X's 280: the composer's longer structures
+  // (a list, a how-to, ...) never fit with such a topic, a question always does.
+  std::string topic;
+  for (int i = 0; i < 50; ++i) topic += "睡眠";
+  REQUIRE(run_tool({"accounts", "add", "longtopic", "--timezone", "UTC", "--topic", topic}, f.env)
+              .exit_code == 0);
+  // Which hooks can fit at all, read from the composer itself over many drafts.
+  std::set<std::string> never_fit, always_fit;
+  for (gl::learn::HookType h : gl::learn::kAllHookTypes) {
+    int fit = 0;
+    const int drafts = 400;
+    std::mt19937_64 rng(7);
+    for (int i = 0; i < drafts; ++i) {
+      const std::string text = gl::plan::compose_offline({topic, h, "coach", ""}, rng);
+      fit += gl::x::weighted_length(text) <= gl::x::kMaxWeightedLength;
+    }
+    if (fit == 0) never_fit.insert(gl::learn::hook_name(h));
+    if (fit == drafts) always_fit.insert(gl::learn::hook_name(h));
+  }
+  REQUIRE(never_fit.size() >= 3);
+  REQUIRE(always_fit.count("question") == 1);
+
+  int set_aside_and_planned = 0;
+  std::vector<int> failed_seeds, planned_seeds;
+  for (int seed = 1; seed <= 16; ++seed) {
+    Result r = f.plan({"--account", "longtopic", "--policy", "random", "--dry-run", "--seed",
+                       std::to_string(seed)});
+    INFO("seed " << seed << ": " << r.err);
+    if (r.exit_code != 0) {
+      // Three hooks set aside: the plan fails with the drafts' reasons.
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find("no acceptable draft") != std::string::npos);
+      CHECK(r.err.find("too long") != std::string::npos);
+      failed_seeds.push_back(seed);
+      continue;
+    }
+    planned_seeds.push_back(seed);
+    const json p = json::parse(r.out);
+    const std::string hook = p["probabilities"]["hook"]["chosen"];
+    CHECK(never_fit.count(hook) == 0);
+    CHECK(p["weighted_length"].get<int>() <= 280);
+    if (!p["rationale"].contains("hooks_set_aside")) continue;
+    ++set_aside_and_planned;
+    const json aside = p["rationale"]["hooks_set_aside"];
+    CHECK(aside.size() <= 3);
+    double total = 0;
+    for (const auto& [key, prob] : p["probabilities"]["hook"]["distribution"].items())
+      total += prob.get<double>();
+    CHECK(total == Approx(1));
+    for (const auto& h : aside) {
+      // Only a hook that can be refused is set aside; the logged choice is among the others.
+      CHECK(always_fit.count(h.get<std::string>()) == 0);
+      CHECK(h != hook);
+      CHECK_FALSE(p["probabilities"]["hook"]["distribution"].contains(h.get<std::string>()));
+    }
+  }
+  CHECK(set_aside_and_planned >= 1);
+  REQUIRE_FALSE(failed_seeds.empty());
+  REQUIRE_FALSE(planned_seeds.empty());
+  // For real: the failed plan queues nothing, the planned one queues its post.
+  CHECK(f.plan({"--account", "longtopic", "--policy", "random", "--seed",
+                std::to_string(failed_seeds.front())})
+            .exit_code == 1);
+  CHECK(f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'queued'") == "0");
+  CHECK(f.plan({"--account", "longtopic", "--policy", "random", "--seed",
+                std::to_string(planned_seeds.front())})
+            .exit_code == 0);
+  CHECK(f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'queued'") == "1");
 }
 
 TEST_CASE("plan-post --policy oracle scores plans through x-sandbox, and refuses anything else") {
