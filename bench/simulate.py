@@ -111,20 +111,22 @@ class Account:
             elif minute_of_day % 180 < step_minutes:
                 self.tool("scrape-metrics", "--now", t, *SCRAPE_ARGS)
             return
+        # crontab.example's order within an hour: trends at :15, plan-post at :50, so every plan,
+        # the first included, has the hour's trends to choose from.
+        hourly = minute_of_day % 60 < step_minutes
+        if hourly and self.policy in LEARNERS:
+            self.tool("harvest", "--now", t, "--only", "trends")
         plan()
         self.tool("publish", "--now", t)
         scraped = self.tool("scrape-metrics", "--now", t, *SCRAPE_ARGS)
         if self.policy not in LEARNERS:
             return
         self.tool("update-generators", "--now", t, stdin=scraped.stdout)
-        if minute_of_day % 60 < step_minutes:
+        if hourly:
             self.tool("learn-hourly", "--now", t)
         if minute_of_day % 120 < step_minutes:
             self.tool("aggregate", "--now", t)
-        # harvest as crontab.example runs it: trends hourly, the other sources every 6 hours
-        # (before extract-formulas, which learns from them).
-        if minute_of_day % 60 < step_minutes:
-            self.tool("harvest", "--now", t, "--only", "trends")
+        # The other sources every 6 hours (before extract-formulas, which learns from them).
         if minute_of_day % 360 < step_minutes:
             self.tool("harvest", "--now", t, "--only", "viral,peers,replies")
             self.tool("extract-formulas", "--now", t)
