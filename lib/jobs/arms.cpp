@@ -31,9 +31,11 @@ std::string key_sql(const std::string& family) {
 std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, const LearningScope& scope,
                                         const std::string& family, bool decay,
                                         const learn::BanditConfig& config) {
+  // In float8, as learn::decay_weight computes it: extract() gives numeric, and
+  // numeric power() was most of each statement (0.5 of 0.7 s at 10,000 posts).
   const std::string weight = decay ? fmt::format(
-                                         "power(0.5, greatest(0, extract(epoch FROM "
-                                         "scope.now - lp.posted_at)) / 86400.0 / {})",
+                                         "power(0.5::float8, greatest(0, extract(epoch FROM "
+                                         "scope.now - lp.posted_at)::float8) / 86400.0 / {})",
                                          config.half_life_days)
                                    : "1.0";
   const std::string select = fmt::format(
