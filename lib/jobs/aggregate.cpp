@@ -163,7 +163,7 @@ int aggregate(db::AccountRun& run, const AggregateOptions& options) {
   for (const std::string format : kFormats) {
     const long long fresh = new_gated_posts_since_training(run, format);
     if (fresh >= kRetrainAfterNewPosts) {
-      Json r = train_predictor(run, format);
+      Json r = train_predictor(run, format, options.full);
       r["new_posts"] = fresh;
       retrained.push_back(r);
     }

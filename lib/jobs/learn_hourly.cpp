@@ -205,12 +205,12 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
   Json summary = learning_summary(run, "single");
   summary["format"] = "single";
   summary["at"] = format_iso8601(run.now);
-  summary["predictor"] = train_predictor(run, "single");
+  summary["predictor"] = train_predictor(run, "single", options.full);
   Json others = Json::object();
   for (const std::string format : {"thread", "reply"}) {
     Json s = learning_summary(run, format);
     if (s["posts_used"].get<long long>() == 0) continue;
-    s["predictor"] = train_predictor(run, format);
+    s["predictor"] = train_predictor(run, format, options.full);
     others[format] = s;
   }
   if (!others.empty()) summary["other_formats"] = others;

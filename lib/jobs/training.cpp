@@ -60,18 +60,42 @@ Json target_json(const learn::TargetModel& m) {
   j["holdout_spearman"] = r.holdout_spearman;
   j["holdout_r2"] = r.holdout_r2;
   j["lambda"] = r.model.lambda;
+  j["penalty"] = {{"holdout_lambda", r.penalty.holdout},
+                  {"chosen_at_samples", r.penalty.samples},
+                  {"reused", r.penalty_reused}};
   j["beats_mean"] = r.beats_mean();
   j["used_for_planning"] = m.usable();
   return j;
 }
 
+// The penalties stored with the format's newest model, by target.
+std::map<learn::Target, learn::Penalty> stored_penalties(pqxx::transaction_base& t,
+                                                         long long account_id,
+                                                         const std::string& format) {
+  std::map<learn::Target, learn::Penalty> out;
+  const auto r = t.exec_params(
+      "SELECT params FROM predictor_models WHERE account_id = $1 AND format = $2 "
+      "ORDER BY version DESC LIMIT 1",
+      account_id, format);
+  if (r.empty()) return out;
+  const auto params = Json::parse(r[0][0].as<std::string>());
+  for (learn::Target target : learn::kTargets) {
+    const std::string name = learn::target_name(target);
+    if (!params.contains(name)) continue;
+    if (const auto p = learn::StoredTarget::from_json(params[name]).penalty) out[target] = *p;
+  }
+  return out;
+}
+
 }  // namespace
 
-Json train_predictor(db::AccountRun& run, const std::string& format) {
+Json train_predictor(db::AccountRun& run, const std::string& format, bool full) {
   std::vector<LearnedPost> all;
   std::vector<std::optional<double>> followers;
+  std::map<learn::Target, learn::Penalty> penalties;
   {
     pqxx::read_transaction t(run.conn);
+    if (!full) penalties = stored_penalties(t, run.account.id, format);
     all = load_posts(t, {run.account.id, run.now, format});
     std::vector<TimePoint> times;
     for (const auto& p : all) times.push_back(p.posted_at);
@@ -94,7 +118,8 @@ Json train_predictor(db::AccountRun& run, const std::string& format) {
     posts.push_back({{p.content, p.topic, p.generator, p.formula, p.hour, p.weekday,
                       p.spacing_hours, followers[i]},
                      p.metrics,
-                     p.text});
+                     p.text,
+                     std::chrono::duration<double>(p.posted_at.time_since_epoch()).count()});
     newest = p.posted_at;
   }
 
@@ -102,12 +127,13 @@ Json train_predictor(db::AccountRun& run, const std::string& format) {
   Json params = Json::object();
   bool trained = false, used = false;
   std::string reasons;
-  for (const auto& m : learn::train_predictor(posts)) {
+  for (const auto& m : learn::train_predictor(posts, penalties)) {
     const std::string name = learn::target_name(m.target);
     targets[name] = target_json(m);
     if (m.fit) {
       trained = true;
-      params[name] = learn::StoredTarget{m.fit->model, m.baseline_now, m.fills}.to_json();
+      params[name] =
+          learn::StoredTarget{m.fit->model, m.baseline_now, m.fills, m.fit->penalty}.to_json();
     } else {
       reasons += (reasons.empty() ? "" : "; ") + name + ": " + m.reason;
     }

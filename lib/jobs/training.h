@@ -21,7 +21,11 @@ namespace gl::jobs {
 // failed gate is views_unknown (X gives no view count for posts older than
 // its view counter): their likes are real, and the targets that need views
 // (views, engagement rate) skip them anyway.
-Json train_predictor(db::AccountRun& run, const std::string& format);
+//
+// Each target reuses the penalties stored with the format's newest model while
+// learn::penalty_current holds; with `full` (--full) every penalty is chosen
+// afresh. The report says per target which (`penalty`).
+Json train_predictor(db::AccountRun& run, const std::string& format, bool full);
 
 // Gated posts of the format newer than the current model's newest post.
 long long new_gated_posts_since_training(db::AccountRun& run, const std::string& format);

@@ -111,26 +111,57 @@ struct Design {
   double y_mean = 0;
 };
 
-Design design_of(const std::vector<Sample>& samples) {
-  Design d;
+// The samples as an uncentred matrix, columns in first-seen order of the names:
+// the first n rows' matrix is the top left corner of it, `columns_of_first[n]` wide.
+struct Raw {
+  std::vector<std::string> names;
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+  std::vector<Eigen::Index> columns_of_first;
+};
+
+Raw raw_of(const std::vector<Sample>& samples) {
+  Raw r;
   std::map<std::string, int> index;
+  r.columns_of_first.push_back(0);
   for (const auto& s : samples) {
     for (const auto& [name, v] : s.x) {
-      if (index.emplace(name, static_cast<int>(index.size())).second) d.names.push_back(name);
+      if (index.emplace(name, static_cast<int>(index.size())).second) r.names.push_back(name);
     }
+    r.columns_of_first.push_back(static_cast<Eigen::Index>(r.names.size()));
   }
   const int n = static_cast<int>(samples.size());
-  Eigen::MatrixXd x = Eigen::MatrixXd::Zero(n, static_cast<int>(d.names.size()));
-  Eigen::VectorXd y(n);
+  r.x = Eigen::MatrixXd::Zero(n, static_cast<int>(r.names.size()));
+  r.y.resize(n);
   for (int i = 0; i < n; ++i) {
-    for (const auto& [name, v] : samples[static_cast<size_t>(i)].x) x(i, index[name]) = v;
-    y(i) = samples[static_cast<size_t>(i)].y;
+    for (const auto& [name, v] : samples[static_cast<size_t>(i)].x) r.x(i, index[name]) = v;
+    r.y(i) = samples[static_cast<size_t>(i)].y;
   }
+  return r;
+}
+
+Design centred(std::vector<std::string> names, const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
+  Design d;
+  d.names = std::move(names);
   d.x_mean = x.colwise().mean();
   d.y_mean = y.mean();
   d.xc = x.rowwise() - d.x_mean;
   d.yc = y.array() - d.y_mean;
   return d;
+}
+
+// The design of the first n samples, from the matrix of all of them: the same
+// matrix design_of gives for those samples alone, read once.
+Design design_of_first(const Raw& r, Eigen::Index n) {
+  const Eigen::Index p = r.columns_of_first[static_cast<size_t>(n)];
+  const Eigen::MatrixXd x = r.x.topLeftCorner(n, p);
+  const Eigen::VectorXd y = r.y.head(n);
+  return centred({r.names.begin(), r.names.begin() + p}, x, y);
+}
+
+Design design_of(const std::vector<Sample>& samples) {
+  Raw r = raw_of(samples);
+  return centred(std::move(r.names), r.x, r.y);
 }
 
 constexpr double kLambdaGrid[] = {0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0};
@@ -141,10 +172,7 @@ double rmse(const LinearModel& m, const std::vector<Sample>& test) {
   return std::sqrt(s / static_cast<double>(test.size()));
 }
 
-}  // namespace
-
-LinearModel fit_ridge(const std::vector<Sample>& samples, double lambda) {
-  const Design d = design_of(samples);
+LinearModel fit_design(const Design& d, double lambda) {
   LinearModel m;
   m.lambda = lambda;
   m.names = d.names;
@@ -156,13 +184,12 @@ LinearModel fit_ridge(const std::vector<Sample>& samples, double lambda) {
   return m;
 }
 
-double choose_lambda(const std::vector<Sample>& samples) {
+double choose_lambda_of(const Design& d) {
   // With X'X = V S V', the ridge hat matrix is 11'/n + Z diag(1 / (s + lambda)) Z'
   // for Z = X V, so every penalty's leave-one-out residuals, e_i / (1 - h_ii),
   // come from one decomposition.
-  const Design d = design_of(samples);
-  const double n = static_cast<double>(samples.size());
-  if (d.names.empty() || samples.size() < 3) return 1.0;
+  const double n = static_cast<double>(d.yc.size());
+  if (d.names.empty() || d.yc.size() < 3) return 1.0;
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(d.xc.transpose() * d.xc);
   const Eigen::VectorXd s = eig.eigenvalues().cwiseMax(0.0);
   const Eigen::MatrixXd z = d.xc * eig.eigenvectors();
@@ -186,7 +213,34 @@ double choose_lambda(const std::vector<Sample>& samples) {
   return best_lambda;
 }
 
-std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples) {
+}  // namespace
+
+LinearModel fit_ridge(const std::vector<Sample>& samples, double lambda) {
+  return fit_design(design_of(samples), lambda);
+}
+
+double choose_lambda(const std::vector<Sample>& samples) {
+  return choose_lambda_of(design_of(samples));
+}
+
+nlohmann::json Penalty::to_json() const {
+  return {{"holdout", holdout}, {"all", all}, {"samples", samples}, {"through", through}};
+}
+
+std::optional<Penalty> Penalty::from_json(const nlohmann::json& j) {
+  for (const char* key : {"holdout", "all", "samples", "through"})
+    if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return std::nullopt;
+  return Penalty{j["holdout"].get<double>(), j["all"].get<double>(), j["samples"].get<int>(),
+                 j["through"].get<double>()};
+}
+
+bool penalty_current(const Penalty& chosen, int samples, int fresh) {
+  const double growth = std::max<double>(kPenaltyMinGrowth, kPenaltyGrowth * chosen.samples);
+  return samples >= chosen.samples && fresh < growth;
+}
+
+std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples,
+                                       const std::optional<Penalty>& reuse) {
   if (static_cast<int>(samples.size()) < kMinSamples) return std::nullopt;
   const size_t n_holdout =
       std::max<size_t>(kMinHoldoutSamples,
@@ -195,8 +249,16 @@ std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples) {
   const std::vector<Sample> train(samples.begin(), split);
   const std::vector<Sample> holdout(split, samples.end());
 
+  // Every sample's features are read into a matrix once, for both fits.
+  const Raw raw = raw_of(samples);
+  const Design older = design_of_first(raw, static_cast<Eigen::Index>(train.size()));
+  const Design all = centred(raw.names, raw.x, raw.y);
   TrainResult r;
-  const LinearModel on_train = fit_ridge(train, choose_lambda(train));
+  r.penalty_reused = reuse.has_value();
+  r.penalty = reuse ? *reuse
+                    : Penalty{choose_lambda_of(older), choose_lambda_of(all),
+                              static_cast<int>(samples.size()), 0};
+  const LinearModel on_train = fit_design(older, r.penalty.holdout);
   r.holdout_rmse = rmse(on_train, holdout);
   double train_mean = 0;
   for (const auto& s : train) train_mean += s.y;
@@ -216,7 +278,7 @@ std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples) {
                                : 0;
   r.train_samples = static_cast<int>(train.size());
   r.holdout_samples = static_cast<int>(holdout.size());
-  r.model = fit_ridge(samples, choose_lambda(samples));
+  r.model = fit_design(all, r.penalty.all);
   return r;
 }
 
@@ -300,7 +362,8 @@ void fill_unknown(FeatureMap& x, const std::map<std::string, double>& fills) {
   }
 }
 
-std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& given) {
+std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& given,
+                                         const std::map<Target, Penalty>& chosen) {
   // Each post's text is read once for the three targets.
   std::vector<PredictorPost> posts = given;
   for (auto& p : posts) {
@@ -312,11 +375,16 @@ std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& given
     m.target = t;
     std::vector<Sample> samples;
     std::vector<double> previous;  // the target's known values so far, oldest first
+    const auto before = chosen.find(t);
+    int fresh = 0;  // samples that arrived since `before` was chosen
+    double newest = 0;
     for (const auto& p : posts) {
       const auto y = target_value(p.counts, t);
       if (!y) continue;
       samples.push_back({features_of(p.features, recent_baseline(previous), &*p.analyzed), *y});
       previous.push_back(*y);
+      if (before != chosen.end() && p.posted_at > before->second.through) ++fresh;
+      newest = p.posted_at;
     }
     m.known = static_cast<int>(samples.size());
     m.baseline_now = recent_baseline(previous);
@@ -329,7 +397,11 @@ std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& given
                  std::to_string(kMinSamples) + " needed (" + std::to_string(kMinTrainingSamples) +
                  " to train, " + std::to_string(kMinHoldoutSamples) + " held out)";
     } else {
-      m.fit = train_ridge(samples);
+      std::optional<Penalty> reuse;
+      if (before != chosen.end() && penalty_current(before->second, m.known, fresh))
+        reuse = before->second;
+      m.fit = train_ridge(samples, reuse);
+      if (!reuse) m.fit->penalty.through = newest;
     }
     out.push_back(std::move(m));
   }
@@ -340,6 +412,7 @@ nlohmann::json StoredTarget::to_json() const {
   nlohmann::json j = model.to_json();
   j["baseline_now"] = baseline_now ? nlohmann::json(*baseline_now) : nlohmann::json(nullptr);
   j["fill_unknown"] = fills;
+  if (penalty) j["penalty"] = penalty->to_json();
   return j;
 }
 
@@ -350,6 +423,7 @@ StoredTarget StoredTarget::from_json(const nlohmann::json& j) {
     s.baseline_now = j["baseline_now"].get<double>();
   if (j.contains("fill_unknown") && j["fill_unknown"].is_object())
     s.fills = j["fill_unknown"].get<std::map<std::string, double>>();
+  if (j.contains("penalty")) s.penalty = Penalty::from_json(j["penalty"]);
   return s;
 }
 

@@ -50,6 +50,7 @@ struct PredictorPost {
   PostFeatures features;
   PostCounts counts;
   std::optional<TextFeatures> analyzed;  // analyze_text(features.text) when stored
+  double posted_at = 0;  // epoch seconds: which posts arrived since a penalty was chosen
 };
 
 // The target's value for a post; nullopt when X did not report what it needs.
@@ -83,8 +84,35 @@ inline constexpr int kMinTrainingSamples = 10;
 inline constexpr int kMinHoldoutSamples = 5;
 inline constexpr int kMinSamples = kMinTrainingSamples + kMinHoldoutSamples;
 
+// The penalties leave-one-out cross-validation chose for a target, and on how
+// many samples: what a later training reuses while penalty_current says so.
+struct Penalty {
+  double holdout = 1;  // of the model fitted on the older samples (the held-out check)
+  double all = 1;      // of the model fitted on all samples
+  int samples = 0;     // the target's samples when they were chosen
+  double through = 0;  // PredictorPost::posted_at of the newest of them
+
+  nlohmann::json to_json() const;
+  static std::optional<Penalty> from_json(const nlohmann::json& j);  // none when absent
+};
+
+// A penalty is chosen again once the target's samples that arrived since it
+// was chosen (`fresh`) number 10% of those it was chosen on, and at least
+// kPenaltyMinGrowth, or when the target has fewer samples than then. Counting
+// arrivals rather than the total keeps the rule moving once the loader's window
+// (the newest 5,000 posts) is full. Why 10%: the grid's steps are x3, and the
+// leave-one-out optimum follows the ratio of noise to signal per sample, which
+// 10% more posts of the same account moves far less than a step; choosing
+// costs an eigendecomposition and two more passes over every sample, most of a
+// training at 10,000 posts.
+inline constexpr double kPenaltyGrowth = 0.1;
+inline constexpr int kPenaltyMinGrowth = 10;
+bool penalty_current(const Penalty& chosen, int samples, int fresh);
+
 struct TrainResult {
   LinearModel model;            // fitted on all samples
+  Penalty penalty;              // the penalties used: chosen now, or reused
+  bool penalty_reused = false;  // true when `penalty` came from an earlier training
   double holdout_rmse = 0;      // of the model fitted on the older samples only
   double baseline_rmse = 0;     // of predicting the older samples' mean, same held-out posts
   double holdout_spearman = 0;  // rank correlation of its predictions with the truth there
@@ -96,8 +124,10 @@ struct TrainResult {
   bool beats_mean() const { return holdout_rmse + 1e-9 < baseline_rmse; }
 };
 
-// samples ordered oldest first. Nothing below kMinSamples.
-std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples);
+// samples ordered oldest first. Nothing below kMinSamples. With `reuse`, its
+// penalties instead of choosing them (the caller checks penalty_current).
+std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples,
+                                       const std::optional<Penalty>& reuse = std::nullopt);
 
 // Fits ridge with a fixed penalty (the intercept is not penalised).
 LinearModel fit_ridge(const std::vector<Sample>& samples, double lambda);
@@ -122,14 +152,18 @@ struct TargetModel {
 // takes the training samples' mean of it, next to its indicator.
 void fill_unknown(FeatureMap& x, const std::map<std::string, double>& fills);
 
-// Trains every target on the posts (oldest first) where it is known.
-std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& posts);
+// Trains every target on the posts (oldest first) where it is known. A
+// target in `chosen` (the penalties of the previous training) reuses them
+// while penalty_current says so; the others choose theirs.
+std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& posts,
+                                         const std::map<Target, Penalty>& chosen = {});
 
 // A trained target as stored and read back.
 struct StoredTarget {
   LinearModel model;
   std::optional<double> baseline_now;
   std::map<std::string, double> fills;
+  std::optional<Penalty> penalty;  // how its penalties were chosen (none in older versions)
 
   nlohmann::json to_json() const;
   static StoredTarget from_json(const nlohmann::json& j);

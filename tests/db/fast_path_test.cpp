@@ -13,7 +13,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* kEarlier = "2026-11-17T12:00:00Z";  // three days before kPlantedNow
+// Four days before kPlantedNow: enough posts arrive since (20 of 150) that the
+// predictor chooses its penalties afresh (learn::penalty_current), as --full
+// does; "the predictor reuses ..." below tests the reuse.
+constexpr const char* kEarlier = "2026-11-16T12:00:00Z";
 constexpr const char* kLearners[] = {"update-generators", "extract-formulas", "learn-hourly",
                                      "aggregate"};
 
@@ -57,7 +60,8 @@ std::vector<json> lines(const std::string& out) {
   return v;
 }
 
-// Equal but for rounding, and for the keys that count runs rather than learn.
+// Equal but for rounding, and for the keys that count runs rather than learn
+// (a predictor's `penalty` says when its penalties were chosen).
 void same(const json& a, const json& b, const std::string& at) {
   INFO(at);
   if (a.is_number() && b.is_number()) {
@@ -68,7 +72,9 @@ void same(const json& a, const json& b, const std::string& at) {
   REQUIRE(a.type() == b.type());
   if (a.is_object()) {
     for (const auto& [k, v] : a.items()) {
-      if (k == "version" || k == "embedded" || k == "retrained" || k == "texts_analysed") continue;
+      if (k == "version" || k == "embedded" || k == "retrained" || k == "texts_analysed" ||
+          k == "penalty")
+        continue;
       REQUIRE(b.contains(k));
       same(v, b[k], at + "." + k);
     }
@@ -185,10 +191,18 @@ TEST_CASE(
   const std::string crossed = "2026-11-20T13:45:00Z";
   for (const char* tool : kLearners) {
     INFO(tool);
-    const auto full = lines(learner(fast, tool, crossed, {"--full", "--dry-run"}).out);
-    const auto tick = lines(learner(fast, tool, crossed).out);
+    auto full = lines(learner(fast, tool, crossed, {"--full", "--dry-run"}).out);
+    auto tick = lines(learner(fast, tool, crossed).out);
     CHECK(last_stats(fast, tool).find("unchanged") == std::string::npos);
     REQUIRE(tick.size() == full.size());
+    // Two more posts of 150: the tick's predictor keeps the penalties chosen at
+    // kPlantedNow, where --full chooses afresh (the test below compares those).
+    if (std::string(tool) == "learn-hourly") {
+      for (const auto& [name, t] : tick[0]["predictor"]["targets"].items())
+        CHECK(t["penalty"]["reused"] == true);
+      tick[0].erase("predictor");
+      full[0].erase("predictor");
+    }
     for (size_t i = 0; i < tick.size(); ++i)
       same(tick[i], full[i], std::string(tool) + " past the age gate");
     if (std::string(tool) == "learn-hourly")
@@ -233,4 +247,63 @@ TEST_CASE(
   REQUIRE(stored.size() == 3);
   REQUIRE(analysed.size() == stored.size());
   for (size_t i = 0; i < stored.size(); ++i) same(stored[i], analysed[i], "plan-post");
+}
+
+TEST_CASE(
+    "the predictor reuses its stored penalties until 10% more posts arrived, and then gives "
+    "the model a run from scratch gives") {
+  TestDb db;
+  plant_history(db, 150);
+  const auto learn = [&](const std::vector<std::string>& extra = {}) {
+    // Each run trains: nothing else stands between two runs at the same time.
+    db.scalar("WITH d AS (DELETE FROM learner_watermarks RETURNING 1) SELECT count(*) FROM d");
+    return lines(learner(db, "learn-hourly", kPlantedNow, extra).out).at(0)["predictor"];
+  };
+  const std::string newest =
+      "SELECT params FROM predictor_models WHERE format = 'single' ORDER BY version DESC LIMIT 1";
+  const auto without_penalty = [](json params) {
+    for (auto& [name, t] : params.items()) t.erase("penalty");
+    return params;
+  };
+
+  // From scratch: every penalty chosen; then the fast path reuses them, on the
+  // same posts, and stores the same model.
+  const json scratch = learn({"--full"});
+  const json scratch_params = json::parse(db.scalar(newest));
+  REQUIRE(scratch["targets"].size() == 3);
+  for (const auto& [name, t] : scratch["targets"].items()) {
+    INFO(name);
+    REQUIRE(t["trained"] == true);
+    CHECK(t["penalty"]["reused"] == false);
+    CHECK(scratch_params[name]["penalty"]["samples"] == t["known"]);
+  }
+  const json fast = learn();
+  for (const auto& [name, t] : fast["targets"].items()) CHECK(t["penalty"]["reused"] == true);
+  same(fast["targets"], scratch["targets"], "fast path vs scratch");
+  CHECK(without_penalty(json::parse(db.scalar(newest))) == without_penalty(scratch_params));
+  CHECK(json::parse(db.scalar(newest)) == scratch_params);
+
+  // The penalty stored with the model is the one used, whatever it is, while
+  // fewer than 10% of the posts arrived since it was chosen...
+  const auto store_penalty = [&](double lambda, const std::string& through_sql) {
+    db.scalar(
+        "UPDATE predictor_models SET params = jsonb_set(jsonb_set(params, "
+        "'{log_views,penalty,all}', '" +
+        std::to_string(lambda) + "'), '{log_views,penalty,through}', (" + through_sql +
+        ")::text::jsonb) WHERE version = (SELECT max(version) FROM predictor_models) RETURNING 1");
+  };
+  const std::string newest_post =
+      "SELECT extract(epoch FROM max(posted_at))::float8 FROM learning_posts";
+  const double odd = scratch["targets"]["log_views"]["lambda"] == 300.0 ? 0.1 : 300.0;
+  store_penalty(odd, newest_post);
+  const json forced = learn();
+  CHECK(forced["targets"]["log_views"]["penalty"]["reused"] == true);
+  CHECK(forced["targets"]["log_views"]["lambda"] == odd);
+  // ... and chosen afresh once they did: posts of the last 4 days (about 20 of
+  // 150) arrived after the `through` stored here.
+  store_penalty(odd, "(" + newest_post + ") - 4 * 86400");
+  const json again = learn();
+  CHECK(again["targets"]["log_views"]["penalty"]["reused"] == false);
+  CHECK(again["targets"]["log_views"]["lambda"] == scratch["targets"]["log_views"]["lambda"]);
+  CHECK(again["targets"]["log_likes"]["penalty"]["reused"] == true);
 }

@@ -32,6 +32,7 @@ std::vector<PredictorPost> posts(int n, Likes likes_of, Views views_of,
     const long long likes = likes_of(i), views = views_of(i);
     if (likes >= 0) p.counts.likes = likes;
     if (views >= 0) p.counts.impressions = views;
+    p.posted_at = 3600.0 * i;
     out.push_back(p);
   }
   return out;
@@ -168,14 +169,15 @@ TEST_CASE("the penalty is chosen by leave-one-out error: small for signal, large
 TEST_CASE("a prediction names only the targets whose model beats the mean") {
   LinearModel m;
   m.intercept = std::log1p(99.0);
-  std::map<Target, StoredTarget> usable = {{Target::kLogLikes, {m, std::nullopt, {}}}};
+  std::map<Target, StoredTarget> usable = {
+      {Target::kLogLikes, {m, std::nullopt, {}, std::nullopt}}};
   const Prediction p = predict(usable, {"text", "sleep", "coach", "", 9, 1, 24, std::nullopt});
   CHECK_FALSE(p.views);
   CHECK_FALSE(p.engagement_rate);
   REQUIRE(p.likes);
   CHECK(*p.likes == Approx(99));
   const StoredTarget back =
-      StoredTarget::from_json(StoredTarget{m, 4.5, {{"baseline", 4.2}}}.to_json());
+      StoredTarget::from_json(StoredTarget{m, 4.5, {{"baseline", 4.2}}, std::nullopt}.to_json());
   CHECK(back.baseline_now == 4.5);
   CHECK(back.fills.at("baseline") == 4.2);
   CHECK(back.model.intercept == Approx(m.intercept));
@@ -202,4 +204,60 @@ TEST_CASE("an unknown followers count or baseline takes the training mean, besid
   REQUIRE(likes.fills.count("baseline"));
   CHECK(likes.fills.at("baseline") > std::log1p(10.0));
   CHECK_FALSE(likes.fills.count("log_followers"));  // never known: nothing to fill with
+}
+
+TEST_CASE("a penalty is reused until 10% more posts (at least 10) arrived since it was chosen") {
+  CHECK(penalty_current({1, 1, 5000, 0}, 5000, 499));
+  CHECK_FALSE(penalty_current({1, 1, 5000, 0}, 5000, 500));
+  CHECK(penalty_current({1, 1, 40, 0}, 49, 9));
+  CHECK_FALSE(penalty_current({1, 1, 40, 0}, 50, 10));
+  CHECK_FALSE(penalty_current({1, 1, 40, 0}, 39, 0));  // fewer posts than when chosen
+
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> noise(0, 0.3);
+  std::vector<long long> views;
+  for (int i = 0; i < 240; ++i)
+    views.push_back(static_cast<long long>(500 * (1 + i % 3) * std::exp(noise(rng))));
+  const auto history = [&](int n) {
+    return posts(
+        n, [](int) { return 20; }, [&](int i) { return views[static_cast<size_t>(i)]; });
+  };
+  const auto first = target(train_predictor(history(200)), Target::kLogViews);
+  REQUIRE(first.fit);
+  CHECK_FALSE(first.fit->penalty_reused);
+  const Penalty chosen = first.fit->penalty;
+  CHECK(chosen.samples == 200);
+  CHECK(chosen.through == 3600.0 * 199);
+
+  // 19 new posts: the penalty holds, and the model is the one a training that
+  // chooses its penalty afresh gives whenever it chooses the same.
+  const auto reused =
+      target(train_predictor(history(219), {{Target::kLogViews, chosen}}), Target::kLogViews);
+  const auto fresh = target(train_predictor(history(219)), Target::kLogViews);
+  REQUIRE(reused.fit);
+  REQUIRE(fresh.fit);
+  CHECK(reused.fit->penalty_reused);
+  CHECK(reused.fit->penalty.samples == 200);
+  CHECK(reused.fit->penalty.through == chosen.through);
+  REQUIRE(fresh.fit->penalty.all == chosen.all);
+  REQUIRE(fresh.fit->penalty.holdout == chosen.holdout);
+  CHECK(reused.fit->model.names == fresh.fit->model.names);
+  CHECK(reused.fit->model.weights == fresh.fit->model.weights);
+  CHECK(reused.fit->model.intercept == fresh.fit->model.intercept);
+  CHECK(reused.fit->holdout_rmse == fresh.fit->holdout_rmse);
+  // A stored penalty is what the training uses, whatever it is.
+  const Penalty odd{0.1, 300, 200, chosen.through};
+  const auto forced =
+      target(train_predictor(history(219), {{Target::kLogViews, odd}}), Target::kLogViews);
+  REQUIRE(forced.fit);
+  CHECK(forced.fit->model.lambda == 300);
+  CHECK(forced.fit->penalty_reused);
+  CHECK(forced.fit->model.weights != reused.fit->model.weights);
+  // 20 new posts: chosen again, on all 220.
+  const auto again =
+      target(train_predictor(history(220), {{Target::kLogViews, chosen}}), Target::kLogViews);
+  REQUIRE(again.fit);
+  CHECK_FALSE(again.fit->penalty_reused);
+  CHECK(again.fit->penalty.samples == 220);
+  CHECK(again.fit->penalty.through == 3600.0 * 219);
 }
