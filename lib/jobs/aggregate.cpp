@@ -60,9 +60,12 @@ Json update_bandit_arms(db::AccountRun& run) {
   const std::string now_text = format_iso8601(run.now);
   Json counts = Json::object();
   pqxx::work w(run.conn);
+  const std::vector<std::string> families(std::begin(kBanditFamilies), std::end(kBanditFamilies));
   for (const std::string format : kFormats) {
+    const auto by_family =
+        arm_stats_by_family(w, {run.account.id, run.now, format}, families, /*decay=*/true);
     for (const std::string family : kBanditFamilies) {
-      const auto arms = arm_stats(w, {run.account.id, run.now, format}, family, /*decay=*/true);
+      const auto& arms = by_family.at(family);
       if (!run.ctx.common.dry_run) {
         w.exec_params0(
             "DELETE FROM bandit_arms WHERE account_id = $1 AND format = $2 AND family = $3",

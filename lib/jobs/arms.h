@@ -2,6 +2,7 @@
 // format: the sufficient statistics the bandits and the summaries share.
 #pragma once
 
+#include <map>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -17,6 +18,12 @@ namespace gl::jobs {
 std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, const LearningScope& scope,
                                         const std::string& family, bool decay,
                                         const learn::BanditConfig& config = {});
+
+// arm_stats of several families in one pass over the posts, by family (each
+// present, empty when no post has a key of it).
+std::map<std::string, std::vector<learn::BanditArm>> arm_stats_by_family(
+    pqxx::transaction_base& t, const LearningScope& scope, const std::vector<std::string>& families,
+    bool decay, const learn::BanditConfig& config = {});
 
 // Reads the stored arms of a family (what plan-post samples from).
 std::vector<learn::BanditArm> stored_arms(pqxx::transaction_base& t, long long account_id,

@@ -35,9 +35,8 @@ struct Entry {
 
 // Every item of a family with its evidence: posts, effect on the reward
 // against the mean of the account's posts, interval and confidence.
-std::vector<Entry> family_evidence(pqxx::transaction_base& t, const LearningScope& scope,
-                                   const Family& family, double& account_mean) {
-  const auto arms = arm_stats(t, scope, family.arms, /*decay=*/true);
+std::vector<Entry> family_evidence(const std::vector<learn::BanditArm>& arms, const Family& family,
+                                   double& account_mean) {
   const auto post = learn::arm_posteriors(arms);
   account_mean = post.prior_mean;
   std::vector<Entry> out;
@@ -81,10 +80,12 @@ Json follower_drivers(pqxx::transaction_base& t, const LearningScope& scope,
 
 // The summary of one format's learning: what the evidence ranks, what it
 // cannot yet rank, whether the data is current, and what drives follows.
-Json learning_summary(db::AccountRun& run, const std::string& format) {
+// With `skip_empty`, a format without a gated post gets its gate report only.
+Json learning_summary(db::AccountRun& run, const std::string& format, bool skip_empty) {
   const LearningScope scope{run.account.id, run.now, format};
   pqxx::read_transaction t(run.conn);
   Json s = gate_report(t, scope);
+  if (skip_empty && s["posts_used"].get<long long>() == 0) return s;
   // How many of the posts learned from are the account's imported past (import-history).
   s["posts_used_imported"] =
       LearningQuery(scope)
@@ -103,12 +104,15 @@ Json learning_summary(db::AccountRun& run, const std::string& format) {
   }
   Json ranked = Json::object(), insufficient = Json::object();
   Json top = Json::object(), generators = Json::object();
+  std::vector<std::string> families;
+  for (const Family& f : kFamilies) families.push_back(f.arms);
+  const auto arms = arm_stats_by_family(t, scope, families, /*decay=*/true);
   for (const Family& f : kFamilies) {
     double account_mean = 0;
     ranked[f.name] = Json::array();
     insufficient[f.name] = Json::array();
     top[f.name] = Json::array();
-    for (auto& e : family_evidence(t, scope, f, account_mean)) {
+    for (auto& e : family_evidence(arms.at(f.arms), f, account_mean)) {
       if (std::string(f.name) == "persona" && mean_er.count(e.key))
         e.json["mean_engagement_rate"] = mean_er.at(e.key);
       // Every persona with gated posts, each saying whether its evidence ranks it.
@@ -202,13 +206,13 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
     return 0;
   }
   run.stats["texts_analysed"] = store_post_texts(run);
-  Json summary = learning_summary(run, "single");
+  Json summary = learning_summary(run, "single", /*skip_empty=*/false);
   summary["format"] = "single";
   summary["at"] = format_iso8601(run.now);
   summary["predictor"] = train_predictor(run, "single", options.full);
   Json others = Json::object();
   for (const std::string format : {"thread", "reply"}) {
-    Json s = learning_summary(run, format);
+    Json s = learning_summary(run, format, /*skip_empty=*/true);
     if (s["posts_used"].get<long long>() == 0) continue;
     s["predictor"] = train_predictor(run, format, options.full);
     others[format] = s;
