@@ -38,7 +38,9 @@ std::map<std::string, std::vector<learn::BanditArm>> arm_stats_by_family(
                                          "scope.now - lp.posted_at)::float8) / 86400.0 / {})",
                                          config.half_life_days)
                                    : "1.0";
-  // One pass over the posts for every family: each post gives one row per family.
+  // One pass over the posts for every family: each post gives one row per
+  // family. OFFSET 0 computes each post's weight and reward once, not once per
+  // family (the planner would otherwise flatten the subquery into the join).
   std::string keys;
   for (const auto& family : families) {
     keys += fmt::format("{}({}, {})", keys.empty() ? "" : ", ", t.quote(family), key_sql(family));
@@ -46,7 +48,7 @@ std::map<std::string, std::vector<learn::BanditArm>> arm_stats_by_family(
   const std::string select = fmt::format(
       "SELECT f.family, f.key, count(*), sum(lp.w), sum(lp.w * lp.reward), "
       "  sum(lp.w * lp.reward * lp.reward) "
-      "FROM (SELECT lp.*, {1} AS w FROM scored lp, scope) lp "
+      "FROM (SELECT lp.*, {1} AS w FROM scored lp, scope OFFSET 0) lp "
       "CROSS JOIN LATERAL (VALUES {0}) AS f(family, key) "
       "WHERE f.key IS NOT NULL AND f.key <> '' GROUP BY 1, 2 ORDER BY 1, 2",
       keys, weight);
