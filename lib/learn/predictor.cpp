@@ -166,12 +166,6 @@ Design design_of(const std::vector<Sample>& samples) {
 
 constexpr double kLambdaGrid[] = {0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0};
 
-double rmse(const LinearModel& m, const std::vector<Sample>& test) {
-  double s = 0;
-  for (const auto& t : test) s += std::pow(m.predict(t.x) - t.y, 2);
-  return std::sqrt(s / static_cast<double>(test.size()));
-}
-
 LinearModel fit_design(const Design& d, double lambda) {
   LinearModel m;
   m.lambda = lambda;
@@ -236,7 +230,7 @@ std::optional<Penalty> Penalty::from_json(const nlohmann::json& j) {
 
 bool penalty_current(const Penalty& chosen, int samples, int fresh) {
   const double growth = std::max<double>(kPenaltyMinGrowth, kPenaltyGrowth * chosen.samples);
-  return samples >= chosen.samples && fresh < growth;
+  return fresh < growth && std::abs(samples - chosen.samples) < growth;
 }
 
 std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples,
@@ -245,13 +239,11 @@ std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples,
   const size_t n_holdout =
       std::max<size_t>(kMinHoldoutSamples,
                        static_cast<size_t>(static_cast<double>(samples.size()) * kHoldoutFraction));
-  const auto split = samples.end() - static_cast<long>(n_holdout);
-  const std::vector<Sample> train(samples.begin(), split);
-  const std::vector<Sample> holdout(split, samples.end());
+  const size_t n_train = samples.size() - n_holdout;
 
   // Every sample's features are read into a matrix once, for both fits.
   const Raw raw = raw_of(samples);
-  const Design older = design_of_first(raw, static_cast<Eigen::Index>(train.size()));
+  const Design older = design_of_first(raw, static_cast<Eigen::Index>(n_train));
   const Design all = centred(raw.names, raw.x, raw.y);
   TrainResult r;
   r.penalty_reused = reuse.has_value();
@@ -259,25 +251,27 @@ std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples,
                     : Penalty{choose_lambda_of(older), choose_lambda_of(all),
                               static_cast<int>(samples.size()), 0};
   const LinearModel on_train = fit_design(older, r.penalty.holdout);
-  r.holdout_rmse = rmse(on_train, holdout);
-  double train_mean = 0;
-  for (const auto& s : train) train_mean += s.y;
-  train_mean /= static_cast<double>(train.size());
-  std::vector<double> predicted, actual;
-  double base = 0;
-  for (const auto& s : holdout) {
-    base += std::pow(s.y - train_mean, 2);
-    predicted.push_back(on_train.predict(s.x));
-    actual.push_back(s.y);
+  std::vector<double> predicted, actual;  // on the held-out samples, oldest first
+  for (size_t i = n_train; i < samples.size(); ++i) {
+    predicted.push_back(on_train.predict(samples[i].x));
+    actual.push_back(samples[i].y);
   }
-  r.baseline_rmse = std::sqrt(base / static_cast<double>(holdout.size()));
+  double squares = 0;
+  for (size_t k = 0; k < n_holdout; ++k) squares += std::pow(predicted[k] - actual[k], 2);
+  r.holdout_rmse = std::sqrt(squares / static_cast<double>(n_holdout));
+  double train_mean = 0;
+  for (size_t i = 0; i < n_train; ++i) train_mean += samples[i].y;
+  train_mean /= static_cast<double>(n_train);
+  double base = 0;
+  for (double y : actual) base += std::pow(y - train_mean, 2);
+  r.baseline_rmse = std::sqrt(base / static_cast<double>(n_holdout));
   r.holdout_spearman = spearman(predicted, actual);
   const double total_var = variance(actual) * static_cast<double>(actual.size() - 1);
-  r.holdout_r2 = total_var > 0 ? 1 - std::pow(r.holdout_rmse, 2) *
-                                         static_cast<double>(holdout.size()) / total_var
-                               : 0;
-  r.train_samples = static_cast<int>(train.size());
-  r.holdout_samples = static_cast<int>(holdout.size());
+  r.holdout_r2 = total_var > 0
+                     ? 1 - std::pow(r.holdout_rmse, 2) * static_cast<double>(n_holdout) / total_var
+                     : 0;
+  r.train_samples = static_cast<int>(n_train);
+  r.holdout_samples = static_cast<int>(n_holdout);
   r.model = fit_design(all, r.penalty.all);
   return r;
 }

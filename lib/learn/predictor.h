@@ -98,13 +98,13 @@ struct Penalty {
 
 // A penalty is chosen again once the target's samples that arrived since it
 // was chosen (`fresh`) number 10% of those it was chosen on, and at least
-// kPenaltyMinGrowth, or when the target has fewer samples than then. Counting
-// arrivals rather than the total keeps the rule moving once the loader's window
-// (the newest 5,000 posts) is full. Why 10%: the grid's steps are x3, and the
-// leave-one-out optimum follows the ratio of noise to signal per sample, which
-// 10% more posts of the same account moves far less than a step; choosing
-// costs an eigendecomposition and two more passes over every sample, most of a
-// training at 10,000 posts.
+// kPenaltyMinGrowth, or once the count of its samples moved by as much either
+// way (posts deleted). Counting arrivals rather than the total keeps the rule
+// moving once the loader's window (the newest 5,000 posts) is full; a post too
+// young to learn from entering that window moves the count by one. Why 10%: the grid's steps are
+// x3, and the leave-one-out optimum follows the ratio of noise to signal per sample, which 10% more
+// posts of the same account moves far less than a step; choosing costs an eigendecomposition and
+// two more passes over every sample, most of a training at 10,000 posts.
 inline constexpr double kPenaltyGrowth = 0.1;
 inline constexpr int kPenaltyMinGrowth = 10;
 bool penalty_current(const Penalty& chosen, int samples, int fresh);

@@ -211,7 +211,9 @@ TEST_CASE("a penalty is reused until 10% more posts (at least 10) arrived since 
   CHECK_FALSE(penalty_current({1, 1, 5000, 0}, 5000, 500));
   CHECK(penalty_current({1, 1, 40, 0}, 49, 9));
   CHECK_FALSE(penalty_current({1, 1, 40, 0}, 50, 10));
-  CHECK_FALSE(penalty_current({1, 1, 40, 0}, 39, 0));  // fewer posts than when chosen
+  CHECK(penalty_current({1, 1, 40, 0}, 39, 0));        // a young post took an old one's place
+  CHECK_FALSE(penalty_current({1, 1, 40, 0}, 30, 0));  // 10 posts deleted
+  CHECK_FALSE(penalty_current({1, 1, 5000, 0}, 4500, 0));
 
   std::mt19937_64 rng(3);
   std::normal_distribution<double> noise(0, 0.3);
