@@ -61,19 +61,29 @@ std::vector<Entry> family_evidence(const std::vector<learn::BanditArm>& arms, co
   return out;
 }
 
-// Followers gained per 1000 views by a dimension, best first (at least 2 posts).
-Json follower_drivers(pqxx::transaction_base& t, const LearningScope& scope,
-                      const std::string& dim) {
-  Json out = Json::array();
+// Followers gained per 1000 views by each dimension, best first (at least 2
+// posts, the top 3 of each), in one pass over the posts.
+Json follower_drivers(pqxx::transaction_base& t, const LearningScope& scope) {
+  Json out = {{"topic", Json::array()},
+              {"generator", Json::array()},
+              {"hook", Json::array()},
+              {"hour", Json::array()}};
   for (const auto& r : LearningQuery(scope).exec(
-           t, "SELECT " + dim +
-                  "::text, count(*), 1000 * sum(lp.followers_gained) / nullif(sum(lp.impressions), "
-                  "0) FROM gated lp WHERE lp.followers_gained IS NOT NULL "
-                  "GROUP BY 1 HAVING count(*) >= 2 ORDER BY 3 DESC NULLS LAST, 1 LIMIT 3")) {
-    if (r[2].is_null()) continue;
-    out.push_back({{"key", r[0].as<std::string>()},
-                   {"posts", r[1].as<long long>()},
-                   {"followers_per_1000_views", r[2].as<double>()}});
+           t,
+           "SELECT dim, key, posts, per_1000 FROM ("
+           "  SELECT f.dim, f.key, count(*) AS posts, "
+           "    1000 * sum(lp.followers_gained) / nullif(sum(lp.impressions), 0) AS per_1000, "
+           "    row_number() OVER (PARTITION BY f.dim ORDER BY 1000 * sum(lp.followers_gained) / "
+           "      nullif(sum(lp.impressions), 0) DESC NULLS LAST, f.key) AS place "
+           "  FROM gated lp CROSS JOIN LATERAL (VALUES ('topic', lower(lp.topic)::text), "
+           "    ('generator', lp.generator_name::text), ('hook', lp.hook_type::text), "
+           "    ('hour', lp.posted_hour_local::text)) AS f(dim, key) "
+           "  WHERE lp.followers_gained IS NOT NULL GROUP BY 1, 2 HAVING count(*) >= 2) s "
+           "WHERE place <= 3 ORDER BY dim, place")) {
+    if (r[3].is_null()) continue;
+    out[r[0].as<std::string>()].push_back({{"key", r[1].as<std::string>()},
+                                           {"posts", r[2].as<long long>()},
+                                           {"followers_per_1000_views", r[3].as<double>()}});
   }
   return out;
 }
@@ -165,10 +175,7 @@ Json learning_summary(db::AccountRun& run, const std::string& format, bool skip_
   s["generator_performance"] = generators;
   s["ranked"] = ranked;
   s["insufficient_evidence"] = insufficient;
-  s["follower_drivers"] = {{"topic", follower_drivers(t, scope, "lower(lp.topic)")},
-                           {"generator", follower_drivers(t, scope, "lp.generator_name")},
-                           {"hook", follower_drivers(t, scope, "lp.hook_type")},
-                           {"hour", follower_drivers(t, scope, "lp.posted_hour_local")}};
+  s["follower_drivers"] = follower_drivers(t, scope);
   return s;
 }
 

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "support/planted.h"
@@ -61,6 +62,30 @@ TEST_CASE("learn-hourly finds the planted topic and hour, with confidence above 
   CHECK(db.scalar("SELECT count(*) FROM predictor_models") == "1");
   CHECK(db.scalar("SELECT summary->'top_performing_topics'->>0 FROM learning_summaries") ==
         "sleep");
+  // Follower drivers: each dimension's top 3 by followers per 1000 views, as
+  // one statement per dimension over the gated posts gives them.
+  for (const auto& [dim, sql] :
+       std::map<std::string, std::string>{{"topic", "lower(topic)"},
+                                          {"generator", "generator_name"},
+                                          {"hook", "hook_type"},
+                                          {"hour", "posted_hour_local::text"}}) {
+    INFO(dim);
+    const std::string expected = db.scalar(
+        "SELECT string_agg(k || ':' || n, ',' ORDER BY v DESC NULLS LAST, k) FROM (SELECT " + sql +
+        " AS k, count(*) AS n, 1000 * sum(followers_gained) / nullif(sum(impressions), 0) AS v "
+        "FROM learning_posts WHERE available AND impressions >= 100 AND likes >= 5 AND format = "
+        "'single' AND followers_gained IS NOT NULL AND posted_at <= "
+        "'" +
+        std::string(kPlantedNow) +
+        "'::timestamptz - interval '2 hours' GROUP BY 1 "
+        "HAVING count(*) >= 2 ORDER BY 3 DESC NULLS LAST, 1 LIMIT 3) t");
+    std::string got;
+    for (const auto& d : s["follower_drivers"][dim])
+      got += (got.empty() ? "" : ",") + d["key"].get<std::string>() + ":" +
+             std::to_string(d["posts"].get<long long>());
+    CHECK(got == expected);
+    CHECK_FALSE(got.empty());
+  }
 }
 
 TEST_CASE("update-generators ranks the planted winner first and reads scrape-metrics output") {
