@@ -10,7 +10,8 @@ policy: the sandbox's hidden truth scores every choice).
 
 Used by scripts/demo (30 days, one seed) and bench/learning_curve.py.
 """
-import argparse, concurrent.futures, datetime as dt, json, math, os, subprocess, sys, urllib.request, zlib
+import argparse, collections, concurrent.futures, datetime as dt, json, math, os, shutil, subprocess, sys, tempfile, \
+    urllib.request, zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(os.environ.get("BUILD_DIR", os.path.join(ROOT, "build")), "bin")
@@ -27,6 +28,13 @@ START = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
 DAILY_CAP = 2
 
 
+# The account that starts from its imported past (--cold-start N), and how cold start is judged: the
+# first day each learner's expected value over a trailing COLD_WINDOW days reaches COLD_SHARE of the
+# oracle's over the same days.
+IMPORTED = "learning_import"
+TIMEZONE = "America/New_York"
+COLD_WINDOW, COLD_SHARE = 3, 0.8
+
 # A second build's plan-post (GL_BENCH_ALT_BIN, a bin directory) for the accounts named "<policy>_alt":
 # two planners side by side against the same audience and seed (e.g. main's and a branch's).
 ALT_BIN = os.environ.get("GL_BENCH_ALT_BIN")
@@ -35,11 +43,14 @@ ALT_BIN = os.environ.get("GL_BENCH_ALT_BIN")
 def policy_of(name):
     """An account's policy and its exploration: "learning_x05" is the learning policy at --exploration 0.5
     (tenths), for the sensitivity to the exploration scale; "learning_alt" the learning policy of
-    GL_BENCH_ALT_BIN's plan-post; every other name is its policy."""
+    GL_BENCH_ALT_BIN's plan-post; "learning_import" the learning policy on an account that imported
+    its past (--cold-start); every other name is its policy."""
     if name.startswith("learning_x") and name[len("learning_x"):].isdigit():
         return "learning", int(name[len("learning_x"):]) / 10
     if name.endswith("_alt"):
         return name[:-len("_alt")], None
+    if name == IMPORTED:
+        return "learning", None
     return name, None
 
 
@@ -132,7 +143,8 @@ class Account:
             self.tool("extract-formulas", "--now", t)
 
 
-def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, exploration=None, truth=None, lean=False):
+def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, exploration=None, truth=None, lean=False,
+             cold_start=0):
     dbname = f"sim_{tag}_{seed}"
     subprocess.run(["psql", db_cluster, "-qXc", f"DROP DATABASE IF EXISTS {dbname}"], check=True, capture_output=True)
     subprocess.run(["psql", db_cluster, "-qXc", f"CREATE DATABASE {dbname}"], check=True, capture_output=True)
@@ -164,6 +176,13 @@ def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, explora
                 subprocess.run([os.path.join(BIN, "accounts"), "peers", "add", name, *peers],
                                env=env, check=True, capture_output=True)
             accounts.append(Account(name, db, base, seed, exploration, lean))
+        past = None
+        if cold_start:
+            workdir = tempfile.mkdtemp(prefix="gl_cold_")
+            try:
+                past = give_past(base, accounts, cold_start, seed, workdir)
+            finally:
+                shutil.rmtree(workdir)
         steps = int(days * 24 * 60 / step_minutes)
 
         def drive(acct):
@@ -184,8 +203,12 @@ def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, explora
                                 "USING (account_id) WHERE a.handle = 'learning' ORDER BY summary_id DESC LIMIT 1"],
                                capture_output=True, text=True)
             summary = json.loads(r.stdout) if r.stdout.strip() else None
-        return {"seed": seed, "curve": curve, "daily": bucketed(posts, names, 86400, math.ceil(days)), "plans": posted_plans(db),
-                "summary": summary, "failures": sum(a.failures for a in accounts)}
+        daily = bucketed(posts, names, 86400, math.ceil(days))
+        out = {"seed": seed, "curve": curve, "daily": daily, "plans": posted_plans(db),
+               "summary": summary, "failures": sum(a.failures for a in accounts)}
+        if past:
+            out["cold_start"] = {"past": past, "days": cold_start_days(daily, names, days)}
+        return out
     finally:
         sandbox.terminate()
         sandbox.wait()
@@ -258,6 +281,161 @@ def posted_plans(db):
             for f in (line.split("\t") for line in r.stdout.splitlines()) if len(f) == 5]
 
 
+# --- Cold start (--cold-start N): an account that imports its past against one that does not. ---
+
+def past_posts(acct, n, seed):
+    """N posts of a person who posted before START, 2 a day over the previous N/2 days: each local day
+    (the account's timezone), the random policy's plan of that day (plan-post --policy random --dry-run:
+    topic, hook, persona and hours at random among the account's topics, the hooks and the posting
+    hours 7-23, at most 2 a day, 4 hours apart; its offline texts). Nothing is written. Oldest first."""
+    from zoneinfo import ZoneInfo
+    zone = ZoneInfo(TIMEZONE)
+    first = START.astimezone(zone).date() - dt.timedelta(days=math.ceil(n / DAILY_CAP))
+    posts = []
+    for d in range(math.ceil(n / DAILY_CAP)):
+        day = first + dt.timedelta(days=d)
+        midnight = dt.datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(dt.timezone.utc)
+        r = acct.tool("plan-post", "--now", iso(midnight), "--policy", "random", "--dry-run", "--count",
+                      str(DAILY_CAP), "--daily-cap", str(DAILY_CAP), "--min-spacing-hours", "4", "--seed",
+                      str(zlib.crc32(f"past/{seed}/{day}".encode()) % (2**31) + 1))
+        for line in r.stdout.splitlines():
+            plan = json.loads(line)
+            at = dt.datetime.fromisoformat(plan["scheduled_at"].replace("Z", "+00:00"))
+            if at < START:
+                posts.append((at, plan["text"], plan["topic"], plan["hook"]))
+    posts.sort()
+    return posts[-n:]
+
+
+def give_past(base, accounts, n, seed, workdir):
+    """Every account gets the same N past posts on X (POST /sandbox/import: the sandbox draws their
+    metrics from its truth as for any post, and they give the account its followers and fatigue, so
+    every account starts from the same audience); only IMPORTED's are exported and loaded into
+    growthloop with the real import-history, as a user would: the archive (data/tweets.js,
+    data/account.js) and the current analytics CSVs (at most 90 days per file), with the metrics the
+    sandbox shows for them at START (the drawn counts; X's exports carry no quotes). Posts younger
+    than 7 days stay on scrape-metrics' schedule, and the sandbox knows their ids. Returns what was
+    imported (import-history's summary) and the past's spread."""
+    acct = next(a for a in accounts if a.name == IMPORTED)
+    posts = past_posts(acct, n, seed)
+    ids = {}
+    for a in accounts:
+        r = http(base + "/sandbox/import", {"user_key": "oauth1:sim-" + a.name,
+                                           "tweets": [{"text": text, "created_at": iso(at)} for at, text, _, _ in posts]})
+        ids[a.name] = (r["user_id"], r["ids"])
+    user_id, mine = ids[IMPORTED]
+    shown = {t["id"]: t for t in http(base + "/sandbox/tweets?now=" + iso(START))}
+    rows = [(tid, at, text, shown[tid]) for tid, (at, text, _, _) in zip(mine, posts)]
+    paths = write_exports(os.path.join(workdir, "export"), IMPORTED, user_id, rows)
+    r = acct.tool("import-history", "--now", iso(START), *paths)
+    if r.returncode != 0:
+        raise RuntimeError(f"import-history exited {r.returncode}: {r.stderr.strip()[-500:]}")
+    summary = json.loads(r.stdout.splitlines()[-1])
+    return {"posts": len(posts), "first": iso(posts[0][0]), "last": iso(posts[-1][0]),
+            "topics": dict(collections.Counter(p[2] for p in posts)),
+            "hooks": dict(collections.Counter(p[3] for p in posts)), "import": summary}
+
+
+def write_exports(folder, handle, user_id, rows):
+    """X's two exports of (id, time, text, the sandbox's /sandbox/tweets row): the archive folder
+    (tweets.js with counts as strings, account.js) and account_analytics_content_<from>_<to>.csv files
+    of at most 90 days each (dates without a time of day, as X writes them). Every file's time is
+    START (exported just before growthloop starts). Returns the paths to give import-history."""
+    import csv
+    data = os.path.join(folder, "archive", "data")
+    os.makedirs(data, exist_ok=True)
+    stamp = START.timestamp()
+    with open(os.path.join(data, "account.js"), "w") as f:
+        f.write('window.YTD.account.part0 = ' + json.dumps(
+            [{"account": {"accountId": user_id, "username": handle, "accountDisplayName": handle}}]) + "\n")
+    with open(os.path.join(data, "tweets.js"), "w", encoding="utf-8") as f:
+        f.write("window.YTD.tweets.part0 = [\n")
+        for i, (tid, at, text, m) in enumerate(rows):
+            t = {"edit_info": {"initial": {"editTweetIds": [tid], "editsRemaining": "5", "isEditEligible": True}},
+                 "retweeted": False, "source": '<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>',
+                 "entities": {"hashtags": [], "symbols": [], "user_mentions": [], "urls": []},
+                 "display_text_range": ["0", str(len(text))], "favorite_count": str(m["likes"]), "id_str": tid,
+                 "truncated": False, "retweet_count": str(m["retweets"]), "id": tid,
+                 "created_at": at.strftime("%a %b %d %H:%M:%S +0000 %Y"), "favorited": False, "full_text": text,
+                 "lang": "en"}
+            f.write(("" if i == 0 else ",\n") + json.dumps({"tweet": t}, ensure_ascii=False, indent=2))
+        f.write("\n]\n")
+    for name in ("account.js", "tweets.js"):
+        os.utime(os.path.join(data, name), (stamp, stamp))
+    paths = [os.path.join(folder, "archive")]
+    header = ["Post id", "Date", "Post text", "Post Link", "Impressions", "Likes", "Engagements", "Bookmarks",
+              "Shares", "New follows", "Replies", "Reposts", "Profile visits", "Detail Expands", "URL Clicks",
+              "Hashtag Clicks", "Permalink Clicks"]
+    end = START.date() - dt.timedelta(days=1)
+    while True:
+        begin = end - dt.timedelta(days=89)
+        part = [r for r in rows if begin <= r[1].date() <= end]
+        if not part:
+            break
+        path = os.path.join(folder, f"account_analytics_content_{begin}_{end}.csv")
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(header)
+            for tid, at, text, m in reversed(part):  # newest first, as X lists them
+                engagements = sum(m[k] for k in ("likes", "retweets", "replies", "quotes", "bookmarks",
+                                                 "profile_clicks"))
+                w.writerow([tid, at.strftime("%a, %b %d, %Y"), text, f"https://x.com/{handle}/status/{tid}",
+                            m["impressions"], m["likes"], engagements, m["bookmarks"], 0, int(m["followers"]),
+                            m["replies"], m["retweets"], m["profile_clicks"], 0, 0, 0, 0])
+        os.utime(path, (stamp, stamp))
+        paths.append(path)
+        end = begin - dt.timedelta(days=1)
+    return paths
+
+
+def cold_start_days(daily, names, days):
+    """Per learner: each day's expected value over the trailing COLD_WINDOW days (fewer in the first
+    days) as a share of the oracle's over the same days, the first day (1-based) it reaches
+    COLD_SHARE, and the first day from which it stays there to the end (None: not within the run)."""
+    out = {}
+    oracle = daily["oracle"]
+    for name in names:
+        if name == "oracle":
+            continue
+        shares = []
+        for d in range(len(oracle)):
+            lo = max(0, d - COLD_WINDOW + 1)
+            best = sum(x["expected"] for x in oracle[lo:d + 1])
+            shares.append(sum(x["expected"] for x in daily[name][lo:d + 1]) / best if best > 0 else None)
+        reached = next((d + 1 for d, s in enumerate(shares) if s is not None and s >= COLD_SHARE), None)
+        stays = None
+        for d in range(len(shares) - 1, -1, -1):
+            if shares[d] is None or shares[d] < COLD_SHARE:
+                break
+            stays = d + 1
+        out[name] = {"share": shares, "reached_day": reached, "stays_from_day": stays, "days": days}
+    return out
+
+
+def print_cold_start(result, out=sys.stdout):
+    cold = result.get("cold_start")
+    if not cold:
+        return
+    past, imp = cold["past"], cold["past"]["import"]
+    out.write(f"\nCold start, seed {result['seed']}: {IMPORTED} imported {imp.get('imported')} of {past['posts']} past "
+              f"posts ({past['first'][:10]} to {past['last'][:10]}; every account has them on X, only "
+              f"{IMPORTED} imported them)\n")
+    shares = cold["days"]
+    names = list(shares)
+    out.write(f"Expected value over the trailing {COLD_WINDOW} days as a share of the oracle's\n")
+    out.write("day " + "".join(f"{n:>20}" for n in names) + "\n")
+    for d in range(len(shares[names[0]]["share"])):
+        out.write(f"{d + 1:>3} " + "".join(
+            f"{'-' if shares[n]['share'][d] is None else format(100 * shares[n]['share'][d], '.0f') + '%':>20}"
+            for n in names) + "\n")
+    for n in names:
+        s = shares[n]
+        never = f"not within {s['days']:g} days"
+        out.write(f"{n}: {100 * COLD_SHARE:.0f}% of the oracle "
+                  f"{'first on day ' + str(s['reached_day']) if s['reached_day'] else never}, "
+                  f"{'and from day ' + str(s['stays_from_day']) + ' on' if s['stays_from_day'] else 'not to the end'}\n")
+
+
 def print_curve(result, policies, out=sys.stdout):
     curve = result["curve"]
     weeks = len(next(iter(curve.values())))
@@ -290,16 +468,25 @@ def main():
     ap.add_argument("--lean", action="store_true",
                     help="run only the tools each policy's plans read (no learn-hourly, extract-formulas, "
                          "update-generators; aggregate for epsilon): several times faster, no learning summary")
+    ap.add_argument("--cold-start", type=int, default=0, metavar="N",
+                    help=f"add the account {IMPORTED} (the learning policy) that imports N past posts with "
+                         f"import-history (every account has them on X); print each learner's days to "
+                         f"{100 * COLD_SHARE:.0f}%% of the oracle. Needs the oracle")
     args = ap.parse_args()
     cluster = os.environ.get("DATABASE_URL") or subprocess.run([os.path.join(ROOT, "scripts/db"), "url"],
                                                                capture_output=True, text=True).stdout.strip()
     policies = args.policies.split(",")
+    if args.cold_start:
+        if "oracle" not in policies:
+            ap.error("--cold-start compares with the oracle: add it to --policies")
+        if IMPORTED not in policies:
+            policies.append(IMPORTED)
     truth = None
     if args.truth:
         with open(args.truth) as f:
             truth = json.load(f)
     results = [run_seed(int(s), args.days, policies, args.step_minutes, args.shift, cluster, args.tag, args.exploration,
-                        truth, args.lean)
+                        truth, args.lean, args.cold_start)
                for s in args.seeds.split(",")]
     for r in results:
         if r["summary"]:
@@ -308,6 +495,7 @@ def main():
                                                               "effective_hooks", "generator_performance",
                                                               "posts_used", "posts_skipped", "predictor")}, indent=2))
         print_curve(r, policies)
+        print_cold_start(r)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f)
