@@ -30,10 +30,10 @@ DAILY_CAP = 2
 
 # The account that starts from its imported past (--cold-start N), and how cold start is judged: the
 # first day each learner's expected value over a trailing COLD_WINDOW days reaches COLD_SHARE of the
-# oracle's over the same days.
+# oracle's over the same days (and, for a run where no learner gets there, the first day at HALF_SHARE).
 IMPORTED = "learning_import"
 TIMEZONE = "America/New_York"
-COLD_WINDOW, COLD_SHARE = 3, 0.8
+COLD_WINDOW, COLD_SHARE, HALF_SHARE = 3, 0.8, 0.5
 
 # A second build's plan-post (GL_BENCH_ALT_BIN, a bin directory) for the accounts named "<policy>_alt":
 # two planners side by side against the same audience and seed (e.g. main's and a branch's).
@@ -391,7 +391,8 @@ def write_exports(folder, handle, user_id, rows):
 def cold_start_days(daily, names, days):
     """Per learner: each day's expected value over the trailing COLD_WINDOW days (fewer in the first
     days) as a share of the oracle's over the same days, the first day (1-based) it reaches
-    COLD_SHARE, and the first day from which it stays there to the end (None: not within the run)."""
+    COLD_SHARE, the first day from which it stays there to the end, and the first day at HALF_SHARE
+    (None: not within the run)."""
     out = {}
     oracle = daily["oracle"]
     for name in names:
@@ -408,7 +409,9 @@ def cold_start_days(daily, names, days):
             if shares[d] is None or shares[d] < COLD_SHARE:
                 break
             stays = d + 1
-        out[name] = {"share": shares, "reached_day": reached, "stays_from_day": stays, "days": days}
+        half = next((d + 1 for d, s in enumerate(shares) if s is not None and s >= HALF_SHARE), None)
+        out[name] = {"share": shares, "reached_day": reached, "stays_from_day": stays, "half_day": half,
+                     "days": days}
     return out
 
 
@@ -426,14 +429,15 @@ def print_cold_start(result, out=sys.stdout):
     out.write("day " + "".join(f"{n:>20}" for n in names) + "\n")
     for d in range(len(shares[names[0]]["share"])):
         out.write(f"{d + 1:>3} " + "".join(
-            f"{'-' if shares[n]['share'][d] is None else format(100 * shares[n]['share'][d], '.0f') + '%':>20}"
+            f"{'-' if shares[n]['share'][d] is None else format(100 * shares[n]['share'][d], '.1f') + '%':>20}"
             for n in names) + "\n")
     for n in names:
         s = shares[n]
         never = f"not within {s['days']:g} days"
         out.write(f"{n}: {100 * COLD_SHARE:.0f}% of the oracle "
                   f"{'first on day ' + str(s['reached_day']) if s['reached_day'] else never}, "
-                  f"{'and from day ' + str(s['stays_from_day']) + ' on' if s['stays_from_day'] else 'not to the end'}\n")
+                  f"{'and from day ' + str(s['stays_from_day']) + ' on' if s['stays_from_day'] else 'not to the end'}"
+                  f"; {100 * HALF_SHARE:.0f}% {'first on day ' + str(s['half_day']) if s['half_day'] else never}\n")
 
 
 def print_curve(result, policies, out=sys.stdout):
