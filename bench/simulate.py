@@ -392,7 +392,8 @@ def cold_start_days(daily, names, days):
     """Per learner: each day's expected value over the trailing COLD_WINDOW days (fewer in the first
     days) as a share of the oracle's over the same days, the first day (1-based) it reaches
     COLD_SHARE, the first day from which it stays there to the end, and the first day at HALF_SHARE
-    (None: not within the run)."""
+    (None: not within the run). Days are counted from the first full window (day COLD_WINDOW): a
+    shorter window holds two or four posts, too few to say a policy got there."""
     out = {}
     oracle = daily["oracle"]
     for name in names:
@@ -403,13 +404,14 @@ def cold_start_days(daily, names, days):
             lo = max(0, d - COLD_WINDOW + 1)
             best = sum(x["expected"] for x in oracle[lo:d + 1])
             shares.append(sum(x["expected"] for x in daily[name][lo:d + 1]) / best if best > 0 else None)
-        reached = next((d + 1 for d, s in enumerate(shares) if s is not None and s >= COLD_SHARE), None)
+        full = list(enumerate(shares))[COLD_WINDOW - 1:]
+        reached = next((d + 1 for d, s in full if s is not None and s >= COLD_SHARE), None)
         stays = None
-        for d in range(len(shares) - 1, -1, -1):
+        for d in range(len(shares) - 1, COLD_WINDOW - 2, -1):
             if shares[d] is None or shares[d] < COLD_SHARE:
                 break
             stays = d + 1
-        half = next((d + 1 for d, s in enumerate(shares) if s is not None and s >= HALF_SHARE), None)
+        half = next((d + 1 for d, s in full if s is not None and s >= HALF_SHARE), None)
         out[name] = {"share": shares, "reached_day": reached, "stays_from_day": stays, "half_day": half,
                      "days": days}
     return out
@@ -425,7 +427,8 @@ def print_cold_start(result, out=sys.stdout):
               f"{IMPORTED} imported them)\n")
     shares = cold["days"]
     names = list(shares)
-    out.write(f"Expected value over the trailing {COLD_WINDOW} days as a share of the oracle's\n")
+    out.write(f"Expected value over the trailing {COLD_WINDOW} days (fewer before day {COLD_WINDOW}) as a share of "
+              f"the oracle's\n")
     out.write("day " + "".join(f"{n:>20}" for n in names) + "\n")
     for d in range(len(shares[names[0]]["share"])):
         out.write(f"{d + 1:>3} " + "".join(
