@@ -10,8 +10,9 @@ policy: the sandbox's hidden truth scores every choice).
 
 Used by scripts/demo (30 days, one seed) and bench/learning_curve.py.
 """
-import argparse, collections, concurrent.futures, datetime as dt, json, math, os, shutil, subprocess, sys, tempfile, \
-    urllib.request, zlib
+import argparse, collections, concurrent.futures, csv, datetime as dt, json, math, os, shutil, subprocess, sys, \
+    tempfile, urllib.request, zlib
+from zoneinfo import ZoneInfo
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(os.environ.get("BUILD_DIR", os.path.join(ROOT, "build")), "bin")
@@ -288,7 +289,6 @@ def past_posts(acct, n, seed):
     (the account's timezone), the random policy's plan of that day (plan-post --policy random --dry-run:
     topic, hook, persona and hours at random among the account's topics, the hooks and the posting
     hours 7-23, at most 2 a day, 4 hours apart; its offline texts). Nothing is written. Oldest first."""
-    from zoneinfo import ZoneInfo
     zone = ZoneInfo(TIMEZONE)
     first = START.astimezone(zone).date() - dt.timedelta(days=math.ceil(n / DAILY_CAP))
     posts = []
@@ -341,7 +341,6 @@ def write_exports(folder, handle, user_id, rows):
     (tweets.js with counts as strings, account.js) and account_analytics_content_<from>_<to>.csv files
     of at most 90 days each (dates without a time of day, as X writes them). Every file's time is
     START (exported just before growthloop starts). Returns the paths to give import-history."""
-    import csv
     data = os.path.join(folder, "archive", "data")
     os.makedirs(data, exist_ok=True)
     stamp = START.timestamp()
