@@ -3,8 +3,11 @@
 // X's), with the Public Suffix List's top-level domains and Unicode's letter,
 // mark and digit classes in place of the tables twitter-text generated.
 #include <unicode/regex.h>
+#include <unicode/uniset.h>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <memory>
 #include <stdexcept>
 
@@ -46,9 +49,7 @@ std::string cat(std::initializer_list<std::string> parts) {
   return s;
 }
 
-// Longest first, so that of two domains that both end here ("भारत", "भारतम्")
-// the longer wins, as in twitter-text's own ordering.
-std::string tld_alternation() {
+std::vector<std::string> top_level_domains() {
   std::vector<std::string> tlds;
   std::string all = detail::kTopLevelDomains;
   size_t start = 0;
@@ -58,11 +59,46 @@ std::string tld_alternation() {
     if (bar > start) tlds.push_back(all.substr(start, bar - start));
     start = bar + 1;
   }
+  return tlds;
+}
+
+// The first code point of s case-folded as ICU's case-insensitive matching
+// folds a literal (full folding), or 0x80 for every non-ASCII one.
+UChar32 folded_start(const std::string& s) {
+  UnicodeString folded = detail::to_utf16(s);
+  folded.foldCase();
+  const UChar32 c = folded.isEmpty() ? 0 : folded.char32At(0);
+  return c < 0x80 ? c : 0x80;
+}
+
+// Longest first, so that of two domains that both end here ("भारत", "भारतम्")
+// the longer wins, as in twitter-text's own ordering. Grouped by their folded
+// first character, each group behind a lookahead for it (or any non-ASCII
+// character, which may fold to anything): at one place only the domains of one
+// group can match, and within it the order is kept, so the first that matches
+// is the same; ICU then compares a few dozen groups, not 1,490 strings.
+std::string tld_alternation() {
+  std::vector<std::string> tlds = top_level_domains();
   std::stable_sort(tlds.begin(), tlds.end(), [](const std::string& a, const std::string& b) {
     return detail::to_utf16(a).length() > detail::to_utf16(b).length();
   });
+  std::map<UChar32, std::string> groups;
+  for (const auto& t : tlds) {
+    std::string& g = groups[folded_start(t)];
+    g += (g.empty() ? "" : "|") + std::string("\\Q") + t + "\\E";
+  }
   std::string out;
-  for (const auto& t : tlds) out += (out.empty() ? "" : "|") + std::string("\\Q") + t + "\\E";
+  for (const auto& [start, alternatives] : groups) {
+    std::string guard = "\\x{80}-\\x{10FFFF}";
+    if (start < 0x80) {
+      const char lower = static_cast<char>(start);
+      guard = (std::isalnum(static_cast<unsigned char>(lower)) ? std::string(1, lower)
+                                                               : "\\" + std::string(1, lower)) +
+              guard;
+      if (lower >= 'a' && lower <= 'z') guard = static_cast<char>(lower - 'a' + 'A') + guard;
+    }
+    out += (out.empty() ? "" : "|") + cat({"(?=[", guard, "])(?:", alternatives, ")"});
+  }
   return out;
 }
 
@@ -81,7 +117,26 @@ std::unique_ptr<RegexPattern> compile(const std::string& pattern, uint32_t flags
 struct Patterns {
   std::unique_ptr<RegexPattern> extract_url, ascii_domain, tco, mention, end_mention, hashtag,
       end_hashtag, cashtag;
+  // Where extract_url can match (see url_regions): the characters no part of
+  // a URL admits, and the ASCII characters a top-level domain can start with.
+  icu::UnicodeSet url_spaces;
+  bool ascii_domain_start[128] = {};
 };
+
+// Marks the ASCII characters that, matched case-insensitively as ICU does
+// (full case folding), can begin one of the domains or "xn--".
+void mark_domain_starts(bool (&starts)[128]) {
+  std::vector<std::string> starting = top_level_domains();
+  starting.push_back("xn--");
+  for (const auto& t : starting) {
+    // ASCII text folds to its lower case; any non-ASCII character counts as a
+    // possible start anyway.
+    const UChar32 c = folded_start(t);
+    if (c >= 0x80) continue;
+    starts[c] = true;
+    if (c >= 'a' && c <= 'z') starts[c - 'a' + 'A'] = true;
+  }
+}
 
 const Patterns& patterns() {
   static const Patterns p = [] {
@@ -117,6 +172,11 @@ const Patterns& patterns() {
                 i);
     p.ascii_domain = compile(
         cat({"(?:(?:[\\-a-z0-9", kLatinAccents, "]+)\\.)+(?:", tld, "|", punycode, ")"}), i);
+    UErrorCode status = U_ZERO_ERROR;
+    p.url_spaces.applyPattern(detail::to_utf16(cat({"[", kSpaces, "]"})), status);
+    if (U_FAILURE(status)) throw std::logic_error("tweet_text: the space set does not compile");
+    p.url_spaces.freeze();
+    mark_domain_starts(p.ascii_domain_start);
     p.tco =
         compile(cat({"https?://t\\.co/([a-z0-9]+)(?:\\?", query_char, "*", query_end, ")?"}), i);
 
@@ -174,6 +234,51 @@ void each_match(const RegexPattern& p, const UnicodeString& text, F&& on_match) 
     on_match(*m);
   }
   check(status);
+}
+
+// extract_url's matches as each_match finds them, searched only where one can
+// be. No part of a URL admits a space (kSpaces: the domain excludes them by
+// name, the protocol, port, path and query list their characters), and its
+// domain holds a "." directly followed by a top-level domain or "xn--". So a
+// match lies in one run of non-spaces holding such a dot, and the space before
+// that run (its preceding character). The search runs there alone, with
+// transparent bounds (the lookahead after the domain sees the space beyond)
+// and without anchoring ones (^ and \z stay the text's ends).
+template <typename F>
+void each_url_match(const UnicodeString& text, F&& on_match) {
+  const Patterns& p = patterns();
+  auto m = matcher(*p.extract_url, text);
+  m->useTransparentBounds(true);
+  m->useAnchoringBounds(false);
+  const int32_t n = text.length();
+  auto domain_dot = [&](int32_t i) {
+    if (text[i] != u'.' || i + 1 >= n) return false;
+    const UChar next = text[i + 1];
+    return next >= 0x80 || p.ascii_domain_start[next];
+  };
+  int32_t from = 0;
+  while (from < n) {
+    int32_t dot = from;
+    while (dot < n && !domain_dot(dot)) ++dot;
+    if (dot == n) return;
+    int32_t begin = dot;
+    while (begin > from && !p.url_spaces.contains(text[begin - 1])) --begin;
+    if (begin > from) --begin;  // the space before the run may precede the URL
+    int32_t end = dot + 1;
+    while (end < n && !p.url_spaces.contains(text[end])) ++end;
+    UErrorCode status = U_ZERO_ERROR;
+    m->region(begin, end, status);
+    check(status);
+    if (!m->find(status)) {
+      check(status);
+      from = end;
+      continue;
+    }
+    check(status);
+    from = m->end(status);
+    check(status);
+    on_match(*m);
+  }
 }
 
 UnicodeString group(RegexMatcher& m, int n) {
@@ -371,7 +476,7 @@ std::vector<UrlMatch> find_urls(const UnicodeString& text) {
   std::vector<UrlMatch> found;
   if (text.indexOf(u'.') < 0) return found;
   const Patterns& p = patterns();
-  each_match(*p.extract_url, text, [&](RegexMatcher& m) {
+  each_url_match(text, [&](RegexMatcher& m) {
     const UnicodeString before = group(m, 2), protocol = group(m, 4), domain = group(m, 5),
                         path = group(m, 7);
     UnicodeString url = group(m, 3);
