@@ -219,3 +219,23 @@ TEST_CASE("entities carry UTF-16 indices and can be taken out of the text") {
   CHECK(lists[0].list_slug == "/friends");
   CHECK(extract_mentions("cc @ana/friends").empty());
 }
+
+TEST_CASE("URLs are found only around a dot that can start a domain, with ICU's case folding") {
+  // The search runs on the runs of non-spaces holding such a dot; what is
+  // around them, before and after, is kept as the pattern sees it.
+  CHECK(triples(extract_urls("a.b 1.5 e.g. \u3000see\u3000x.com/a,\u00A0and https://t.co/ab12")) ==
+        json::parse(R"([["x.com/a", 18, 25], ["https://t.co/ab12", 31, 48]])"));
+  CHECK(triples(extract_urls("x.com")) == json::parse(R"([["x.com", 0, 5]])"));
+  CHECK(extract_urls("x.comm y.co- z.co@").empty());
+  CHECK(extract_urls("no dot followed by a letter: 1.2.3 . , .9").empty());
+  // ICU matches case-insensitively with full case folding (twitter-text's
+  // JavaScript does not): U+212A KELVIN SIGN is k, U+017F LONG S is s, U+00DF
+  // is ss. The domains grouped by their first letter keep these.
+  CHECK(names(extract_urls("a \u212Aiwi.\u212Aim b")) == json::parse(R"(["\u212Aiwi.\u212Aim"])"));
+  CHECK(names(extract_urls("http://x.\u017Fhop")) == json::parse(R"(["http://x.\u017Fhop"])"));
+  CHECK(names(extract_urls("see foo.busine\u00DF now")) == json::parse(R"(["foo.busine\u00DF"])"));
+  // Of two domains both ending here the longer wins, whatever its script.
+  CHECK(
+      names(extract_urls("http://\u092D\u093E\u0930\u0924.\u092D\u093E\u0930\u0924\u092E\u094D")) ==
+      json::parse(R"(["http://\u092D\u093E\u0930\u0924.\u092D\u093E\u0930\u0924\u092E\u094D"])"));
+}
