@@ -5,6 +5,7 @@
 #include <unicode/regex.h>
 #include <unicode/uchar.h>
 #include <unicode/uniset.h>
+#include <unicode/utf16.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -308,6 +309,39 @@ void each_url_match(const UnicodeString& text, F&& on_match) {
   }
 }
 
+// p's matches as each_match finds them, when every match holds one of the two
+// `marks` (@, #, $ and their full-width forms) at most `reach` code units after
+// its start: an anchored attempt at each such start, left to right, instead of
+// one at every place. Only at code point boundaries, as ICU's search.
+template <typename F>
+void each_match_near(const RegexPattern& p, const UnicodeString& text, UChar mark, UChar other_mark,
+                     int32_t reach, F&& on_match) {
+  std::unique_ptr<RegexMatcher> m;
+  const int32_t n = text.length();
+  int32_t from = 0;  // no match starts before
+  for (int32_t k = 0; k < n; ++k) {
+    if (text[k] != mark && text[k] != other_mark) continue;
+    if (!m) {
+      m = matcher(p, text);
+      m->useTransparentBounds(true);
+      m->useAnchoringBounds(false);
+    }
+    for (int32_t at = std::max(from, k - reach); at <= k; ++at) {
+      from = at + 1;
+      if (at > 0 && U16_IS_TRAIL(text[at]) && U16_IS_LEAD(text[at - 1])) continue;
+      UErrorCode status = U_ZERO_ERROR;
+      m->region(at, n, status);
+      const bool found = m->lookingAt(status);
+      check(status);
+      if (!found) continue;
+      from = m->end(status);
+      check(status);
+      on_match(*m);
+      break;
+    }
+  }
+}
+
 UnicodeString group(RegexMatcher& m, int n) {
   UErrorCode status = U_ZERO_ERROR;
   UnicodeString g = m.group(n, status);
@@ -452,8 +486,8 @@ void remove_overlapping(std::vector<Entity>& entities) {
 
 std::vector<Entity> mentions_or_lists(const UnicodeString& text) {
   std::vector<Entity> out;
-  if (text.indexOf(u'@') < 0 && text.indexOf(u'\uFF20') < 0) return out;
-  each_match(*patterns().mention, text, [&](RegexMatcher& m) {
+  // The @ comes after at most a character (two code units), "RT" and ":".
+  each_match_near(*patterns().mention, text, u'@', u'\uFF20', 5, [&](RegexMatcher& m) {
     const int32_t end = group_end(m, 0);
     if (looking_at(*patterns().end_mention, text.tempSubString(end))) return;
     const int32_t start = group_end(m, 1);
@@ -466,8 +500,8 @@ std::vector<Entity> mentions_or_lists(const UnicodeString& text) {
 
 std::vector<Entity> hashtags(const UnicodeString& text) {
   std::vector<Entity> out;
-  if (text.indexOf(u'#') < 0 && text.indexOf(u'\uFF03') < 0) return out;
-  each_match(*patterns().hashtag, text, [&](RegexMatcher& m) {
+  // The # comes after at most one character of the boundary (two code units).
+  each_match_near(*patterns().hashtag, text, u'#', u'\uFF03', 2, [&](RegexMatcher& m) {
     const int32_t end = group_end(m, 0);
     if (looking_at(*patterns().end_hashtag, text.tempSubString(end))) return;
     out.push_back(make_entity(EntityType::kHashtag, group(m, 3), group_start(m, 2), end));
@@ -477,8 +511,8 @@ std::vector<Entity> hashtags(const UnicodeString& text) {
 
 std::vector<Entity> cashtags(const UnicodeString& text) {
   std::vector<Entity> out;
-  if (text.indexOf(u'$') < 0) return out;
-  each_match(*patterns().cashtag, text, [&](RegexMatcher& m) {
+  // The $ comes first or after one space (all in the BMP).
+  each_match_near(*patterns().cashtag, text, u'$', u'$', 1, [&](RegexMatcher& m) {
     out.push_back(
         make_entity(EntityType::kCashtag, group(m, 3), group_start(m, 2), group_end(m, 0)));
   });
