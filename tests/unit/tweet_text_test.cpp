@@ -239,3 +239,12 @@ TEST_CASE("URLs are found only around a dot that can start a domain, with ICU's 
       names(extract_urls("http://\u092D\u093E\u0930\u0924.\u092D\u093E\u0930\u0924\u092E\u094D")) ==
       json::parse(R"(["http://\u092D\u093E\u0930\u0924.\u092D\u093E\u0930\u0924\u092E\u094D"])"));
 }
+
+TEST_CASE("a hashtag's boundary may be an astral character, two code units before the #") {
+  const auto all =
+      extract_entities("\U0001F44D#tag \u2764\uFE0F#love a#no \U0001F600RT:@ana x$AAPL \u3000$SPY");
+  json got = json::array();
+  for (const auto& e : all) got.push_back({entity_type_name(e.type), e.text, e.start, e.end});
+  CHECK(got == json::parse(R"([["hashtag", "tag", 2, 6], ["hashtag", "love", 9, 14],
+                               ["mention", "ana", 25, 29], ["cashtag", "SPY", 38, 42]])"));
+}
