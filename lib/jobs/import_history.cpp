@@ -59,6 +59,9 @@ FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text
 RETURNING tweet_id, decision_id::text
 )SQL";
 
+constexpr const char* kAnalyze =
+    "ANALYZE content_metadata, tweet_metrics, outcomes, learning_posts";
+
 struct Known {
   std::string decision_id, format, topic;
   TimePoint posted_at;
@@ -133,6 +136,7 @@ class HistoryWriter {
   const bool one_transaction_;
   std::unique_ptr<pqxx::work> work_;
   std::vector<HistoryPost> batch_;
+  size_t written_ = 0, analyze_at_ = 0;
 };
 
 std::map<std::string, Known> HistoryWriter::load_known(const std::string& ids) {
@@ -261,7 +265,17 @@ void HistoryWriter::flush() {
     updates.push_back(std::move(u));
   }
   write_post_metrics(*work_, run_.account.id, now, updates);
+  written_ += batch_.size();
   batch_.clear();
+  if (written_ >= analyze_at_) {
+    // The planner knows the tables' sizes but not that this account now holds
+    // most of their rows (a fresh database, or an account new to a full one):
+    // it would read every post of the account for each batch. Statistics
+    // that include the rows written so far, each time they double, keep the
+    // writes on the batch's own rows (ANALYZE sees this transaction's rows).
+    work_->exec0(kAnalyze, "statistics of the tables import-history writes");
+    analyze_at_ = 2 * written_;
+  }
 }
 
 // "file:12" as a file and a line.
