@@ -2,6 +2,8 @@
 // regular expressions, ported to ICU (which matches on UTF-16, so indices are
 // X's), with the Public Suffix List's top-level domains and Unicode's letter,
 // mark and digit classes in place of the tables twitter-text generated.
+// ICU runs them only where a match can start (each_url_match, each_match_near):
+// the same matches, found about three times faster.
 #include <unicode/regex.h>
 #include <unicode/uchar.h>
 #include <unicode/uniset.h>
@@ -145,7 +147,7 @@ std::unique_ptr<RegexPattern> compile(const std::string& pattern, uint32_t flags
 struct Patterns {
   std::unique_ptr<RegexPattern> extract_url, ascii_domain, tco, mention, end_mention, hashtag,
       end_hashtag, cashtag;
-  // Where extract_url can match (see url_regions): the characters no part of
+  // Where extract_url can match (see each_url_match): the characters no part of
   // a URL admits, and the ASCII characters a top-level domain can start with.
   icu::UnicodeSet url_spaces;
   bool ascii_domain_start[128] = {};
