@@ -116,7 +116,8 @@ FeatureMap choice_features(const std::string& topic, const std::string& hook,
 std::string generator_feature(const std::string& generator) { return "generator=" + generator; }
 
 RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples,
-                             std::optional<double> fixed_lambda) {
+                             std::optional<double> fixed_lambda,
+                             const std::map<std::string, double>& prior_means) {
   RewardModel m;
   m.n_ = samples.size();
   // Every hour is in the model, drawn jointly, so untried hours keep their
@@ -132,10 +133,22 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples,
     }
   }
   const int d = static_cast<int>(m.names_.size());
+  m.prior_means_ = prior_means;
+  // The prior's mean part of a sample's reward (x'm), taken out before the fit.
+  const auto prior_part = [&](const FeatureMap& x) {
+    double p = 0;
+    for (const auto& [name, v] : x) {
+      const auto it = prior_means.find(name);
+      if (it != prior_means.end()) p += it->second * v;
+    }
+    return p;
+  };
+  std::vector<double> y;
+  for (const auto& s : samples) y.push_back(prior_means.empty() ? s.y : s.y - prior_part(s.x));
   double wsum = 0, wy = 0;
-  for (const auto& s : samples) {
-    wsum += s.weight;
-    wy += s.weight * s.y;
+  for (size_t k = 0; k < samples.size(); ++k) {
+    wsum += samples[k].weight;
+    wy += samples[k].weight * y[k];
   }
   m.intercept_ = wsum > 0 ? wy / wsum : 0;
   // The prior precision's shape P (lambda * P is the prior precision).
@@ -148,13 +161,14 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples,
   double yy = 0;
   m.posts_.assign(static_cast<size_t>(d), 0);
   std::map<std::string, std::pair<double, FeatureMap>> companions;  // hook -> (weight, sums)
-  for (const auto& s : samples) {
+  for (size_t k = 0; k < samples.size(); ++k) {
+    const WeightedSample& s = samples[k];
     std::vector<std::pair<int, double>> nz;
     for (const auto& [name, v] : s.x) {
       nz.emplace_back(m.index_.at(name), v);
       if (v != 0) ++m.posts_[static_cast<size_t>(nz.back().first)];
     }
-    const double yc = s.y - m.intercept_;
+    const double yc = y[k] - m.intercept_;
     yy += s.weight * yc * yc;
     for (const auto& [i, vi] : nz) {
       b(i) += s.weight * vi * yc;
@@ -224,11 +238,18 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples,
   const Eigen::MatrixXd A = XtX + precision(lambdas);
   const Eigen::LDLT<Eigen::MatrixXd> ldlt(A);
   m.mean_ = ldlt.solve(b);
+  if (!prior_means.empty()) {
+    for (int i = 0; i < d; ++i) m.mean_(i) += m.prior_mean(m.names_[static_cast<size_t>(i)]);
+  }
   double sse = 0;
-  for (const auto& s : samples) {
+  for (size_t k = 0; k < samples.size(); ++k) {
+    const WeightedSample& s = samples[k];
+    // Against y - x'm, as fitted: with the intercept of y - X m, x'(mean - m) predicts it.
     double pred = m.intercept_;
-    for (const auto& [name, v] : s.x) pred += m.mean_(m.index_.at(name)) * v;
-    sse += s.weight * (s.y - pred) * (s.y - pred);
+    for (const auto& [name, v] : s.x) {
+      pred += (m.mean_(m.index_.at(name)) - (prior_means.empty() ? 0 : m.prior_mean(name))) * v;
+    }
+    sse += s.weight * (y[k] - pred) * (y[k] - pred);
   }
   const Eigen::MatrixXd A_inv = ldlt.solve(Eigen::MatrixXd::Identity(d, d));
   // The fit's effective parameters: the trace of its hat matrix, plus the intercept.
@@ -250,14 +271,20 @@ FeatureMap RewardModel::companions(const std::string& name) const {
   return it == companions_.end() ? FeatureMap{} : it->second;
 }
 
+double RewardModel::prior_mean(const std::string& name) const {
+  auto it = prior_means_.find(name);
+  return it == prior_means_.end() ? 0 : it->second;
+}
+
 double RewardModel::mean_coefficient(const std::string& name) const {
   auto it = index_.find(name);
-  return it == index_.end() ? 0 : mean_(it->second);
+  return it == index_.end() ? prior_mean(name) : mean_(it->second);
 }
 
 FeatureEvidence RewardModel::evidence(const std::string& name) const {
   auto it = index_.find(name);
-  if (it == index_.end()) return {0, 0, std::sqrt(prior_share(name) * noise_var_ / lambda(name))};
+  if (it == index_.end())
+    return {0, prior_mean(name), std::sqrt(prior_share(name) * noise_var_ / lambda(name))};
   const auto i = it->second;
   return {posts_.empty() ? 0 : posts_[static_cast<size_t>(i)], mean_(i), chol_.row(i).norm()};
 }
@@ -284,6 +311,7 @@ RewardModel::NamedDraws::NamedDraws(const RewardModel& model, const std::vector<
   for (const auto& name : names) {
     const auto it = model.index_.find(name);
     index_.push_back(it == model.index_.end() ? -1 : it->second);
+    prior_mean_.push_back(it == model.index_.end() ? model.prior_mean(name) : 0);
     prior_sd_.push_back(it == model.index_.end()
                             ? std::sqrt(prior_share(name) * model.noise_var_ / model.lambda(name))
                             : 0);
@@ -296,8 +324,9 @@ void RewardModel::NamedDraws::draw(std::mt19937_64& rng, double scale,
   out.resize(index_.size());
   for (size_t j = 0; j < index_.size(); ++j) {
     // An unseen name draws from its prior, in the names' order, as Draw::coefficient does.
-    out[j] = index_[j] >= 0 ? w(index_[j])
-                            : std::normal_distribution<double>(0, scale * prior_sd_[j])(rng);
+    out[j] = index_[j] >= 0
+                 ? w(index_[j])
+                 : std::normal_distribution<double>(prior_mean_[j], scale * prior_sd_[j])(rng);
   }
 }
 
@@ -306,7 +335,8 @@ double RewardModel::Draw::coefficient(const std::string& name) {
   if (it != values_.end()) return it->second;
   // Never seen: its prior.
   const double v = std::normal_distribution<double>(
-      0, scale_ * std::sqrt(prior_share(name) * model_->noise_var_ / model_->lambda(name)))(*rng_);
+      model_->prior_mean(name),
+      scale_ * std::sqrt(prior_share(name) * model_->noise_var_ / model_->lambda(name)))(*rng_);
   values_[name] = v;
   return v;
 }

@@ -112,8 +112,16 @@ class RewardModel {
   // much each kind of choice has been seen to matter on this account. The noise variance is the
   // weighted residual variance on the residual degrees of freedom (posts minus the fit's effective
   // parameters), so a model with many features and few posts does not think itself certain.
+  //
+  // `prior_means` centres the prior on other values than 0 (learn/pooled_prior.h:
+  // what the database's other accounts learned): N(m, noise_var / lambda), the
+  // covariance unchanged. The fit is the same fit of y - X m (the intercept then
+  // is the weighted mean of y - X m), with m added back to the coefficients; an
+  // unseen name draws from N(m, its prior variance). As the account's own posts
+  // arrive they outweigh m, as they outweigh the zero of a prior without it.
   static RewardModel fit(const std::vector<WeightedSample>& samples,
-                         std::optional<double> lambda = std::nullopt);
+                         std::optional<double> lambda = std::nullopt,
+                         const std::map<std::string, double>& prior_means = {});
 
   double intercept() const { return intercept_; }
   double noise_var() const { return noise_var_; }
@@ -122,6 +130,8 @@ class RewardModel {
   double lambda(const std::string& name) const;
   size_t samples() const { return n_; }
   double mean_coefficient(const std::string& name) const;
+  // The prior's mean of a name: 0 unless fitted with prior_means.
+  double prior_mean(const std::string& name) const;
   FeatureEvidence evidence(const std::string& name) const;
   // The wording that came with a choice: for a feature such as "hook=question",
   // the weighted mean of each wording feature over the posts that had it. A
@@ -156,8 +166,8 @@ class RewardModel {
 
    private:
     const RewardModel& model_;
-    std::vector<int> index_;        // per name: the model's index, or -1 (drawn from the prior)
-    std::vector<double> prior_sd_;  // per name not in the model: its prior's sd at scale 1
+    std::vector<int> index_;  // per name: the model's index, or -1 (drawn from the prior)
+    std::vector<double> prior_mean_, prior_sd_;  // per name not in the model: its prior
   };
 
  private:
@@ -170,7 +180,8 @@ class RewardModel {
   std::vector<int> posts_;  // per name: the samples that had it
   std::map<std::string, FeatureMap> companions_;
   std::map<std::string, double> lambdas_;  // per family
-  Eigen::MatrixXd chol_;                   // lower Cholesky factor of the posterior covariance
+  std::map<std::string, double> prior_means_;
+  Eigen::MatrixXd chol_;  // lower Cholesky factor of the posterior covariance
   double intercept_ = 0;
   double noise_var_ = 1;
   double lambda_ = kDefaultLambda;
