@@ -19,7 +19,7 @@ namespace {
 constexpr const char* kSelectAccount =
     "SELECT account_id, handle, x_user_id, timezone, topics, "
     "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-    "posting_hour_from, posting_hour_to "
+    "posting_hour_from, posting_hour_to, pooling "
     "FROM accounts ";
 
 Account from_row(const pqxx::row& r) {
@@ -32,6 +32,7 @@ Account from_row(const pqxx::row& r) {
   a.created_at = r[5].as<std::string>();
   a.posting_hour_from = r[6].as<int>();
   a.posting_hour_to = r[7].as<int>();
+  a.pooling = r[8].as<bool>();
   return a;
 }
 
@@ -105,7 +106,8 @@ nlohmann::json to_json(const Account& a) {
           {"topics", a.topics},
           {"created_at", a.created_at},
           {"posting_hours",
-           std::to_string(a.posting_hour_from) + "-" + std::to_string(a.posting_hour_to)}};
+           std::to_string(a.posting_hour_from) + "-" + std::to_string(a.posting_hour_to)},
+          {"pooling", a.pooling}};
 }
 
 std::optional<Account> find_account(pqxx::transaction_base& t, const std::string& handle) {
@@ -189,9 +191,9 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
   }
   w.exec_params(
       "INSERT INTO accounts (handle, x_user_id, timezone, topics, created_at, updated_at, "
-      "  posting_hour_from, posting_hour_to) "
+      "  posting_hour_from, posting_hour_to, pooling) "
       "VALUES ($1, $2, coalesce($3, 'UTC'), coalesce($4::text[], '{}'), $5, $5, "
-      "  coalesce($6::smallint, 7), coalesce($7::smallint, 23)) "
+      "  coalesce($6::smallint, 7), coalesce($7::smallint, 23), coalesce($8::boolean, true)) "
       "ON CONFLICT (lower(handle)) DO UPDATE SET "
       "  handle = excluded.handle, "
       "  x_user_id = coalesce($2, accounts.x_user_id), "
@@ -199,9 +201,10 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
       "  topics = coalesce($4::text[], accounts.topics), "
       "  posting_hour_from = coalesce($6::smallint, accounts.posting_hour_from), "
       "  posting_hour_to = coalesce($7::smallint, accounts.posting_hour_to), "
+      "  pooling = coalesce($8::boolean, accounts.pooling), "
       "  updated_at = $5",
       handle, opt(change.x_user_id), opt(change.timezone), opt(topics), now_text, opt(hour_from),
-      opt(hour_to));
+      opt(hour_to), change.pooling ? (*change.pooling ? "true" : "false") : nullptr);
   auto a = find_account(w, handle);
   w.commit();
   return *a;

@@ -21,6 +21,8 @@ struct Account {
   // The local hours it posts in, both ends included (from > to wraps past midnight).
   int posting_hour_from = 7;
   int posting_hour_to = 23;
+  // Whether it pools what it learned with the database's other accounts (both ways).
+  bool pooling = true;
 };
 
 nlohmann::json to_json(const Account& a);
@@ -31,6 +33,7 @@ struct AccountChange {
   std::optional<std::string> timezone;
   std::optional<std::vector<std::string>> topics;  // replaces the list when set
   std::optional<std::string> posting_hours;        // "7-23"
+  std::optional<bool> pooling;
 };
 
 std::optional<Account> find_account(pqxx::transaction_base& t, const std::string& handle);

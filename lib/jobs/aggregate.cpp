@@ -7,6 +7,8 @@
 #include "jobs/arms.h"
 #include "jobs/learner_watermark.h"
 #include "jobs/learning_data.h"
+#include "jobs/plan_inputs.h"
+#include "jobs/pooled_effects.h"
 #include "jobs/training.h"
 #include "learn/embedding.h"
 #include "llm/client.h"
@@ -102,6 +104,16 @@ Json update_bandit_arms(db::AccountRun& run) {
   return counts;
 }
 
+// The account's reward posterior per feature, fitted on its own posts only,
+// for the other accounts' pooled prior (jobs/pooled_effects.h); returns how many features.
+long long update_reward_effects(db::AccountRun& run) {
+  pqxx::work w(run.conn);
+  const learn::RewardModel model = fit_reward_model(w, run.account.id, run.now);
+  const long long stored = store_reward_effects(w, run.account.id, model, run.now);
+  if (!run.ctx.common.dry_run) w.commit();
+  return stored;
+}
+
 // Embeds posts without an embedding (local by default, /v1/embeddings when
 // LLM_BASE_URL is set); returns how many.
 long long embed_new_posts(db::AccountRun& run) {
@@ -161,6 +173,7 @@ int aggregate(db::AccountRun& run, const AggregateOptions& options) {
   Json out = {{"at", format_iso8601(run.now)}};
   out["rollup_24h"] = rollup(run);
   out["bandit_arms"] = update_bandit_arms(run);
+  out["reward_effects"] = update_reward_effects(run);
   out["embedded"] = embed_new_posts(run);
   Json retrained = Json::array();
   for (const std::string format : kFormats) {
@@ -174,6 +187,7 @@ int aggregate(db::AccountRun& run, const AggregateOptions& options) {
   out["retrained"] = retrained;
   run.stats["bandit_arms"] = out["bandit_arms"];
   run.stats["embedded"] = out["embedded"];
+  run.stats["reward_effects"] = out["reward_effects"];
   run.stats["retrained"] = retrained.size();
   emit(out);
   mark.record({out});

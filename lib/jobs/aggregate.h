@@ -1,5 +1,6 @@
 // aggregate: the 24 h roll-up, the bandit arms (topics, hours, tag
-// combinations, generators, formulas), embeddings of new posts, and
+// combinations, generators, formulas), the reward posterior's effects the
+// other accounts pool (jobs/pooled_effects.h), embeddings of new posts, and
 // retraining when 10 or more new gated posts arrived.
 #pragma once
 

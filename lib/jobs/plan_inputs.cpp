@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "jobs/arms.h"
 #include "jobs/learning_sql.h"
+#include "jobs/pooled_effects.h"
 #include "jobs/post_text.h"
 #include "jobs/x_session.h"
 #include "learn/reward_model.h"
@@ -132,7 +133,8 @@ std::vector<FittedPost> load_fitted_posts(pqxx::transaction_base& t, const Learn
 
 }  // namespace
 
-learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, TimePoint now) {
+learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, TimePoint now,
+                                    const std::map<std::string, double>& prior_means) {
   const std::vector<FittedPost> gated = load_fitted_posts(t, {id, now, "single"});
   // Only the uses the posts' repetition windows can see, with an hour's margin
   // (repetition_window draws each window's exact edge).
@@ -159,7 +161,7 @@ learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, Tim
       x[k] = v;
     samples.push_back({x, p.reward, learn::decay_weight(hours_between(p.posted_at, now) / 24.0)});
   }
-  return learn::RewardModel::fit(samples);
+  return learn::RewardModel::fit(samples, std::nullopt, prior_means);
 }
 
 namespace {
@@ -257,7 +259,10 @@ plan::PlanInputs load_plan_inputs(db::AccountRun& run, TimePoint now, plan::Poli
     in.hour_arms = learn::arm_posteriors(stored_arms(t, id, "single", "hour"));
     in.hook_arms = learn::arm_posteriors(arm_stats(t, {id, now, "single"}, "hook", true));
   }
-  if (policy == plan::Policy::kThompson) in.reward_model = fit_reward_model(t, id, now);
+  if (policy == plan::Policy::kThompson) {
+    in.pooled_prior = load_pooled_prior(t, id);
+    in.reward_model = fit_reward_model(t, id, now, in.pooled_prior.means());
+  }
   t.commit();
   if (policy == plan::Policy::kOracle) in.oracle_score = sandbox_scorer(run);
   return in;

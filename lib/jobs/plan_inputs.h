@@ -2,6 +2,7 @@
 // and, for the oracle policy, x-sandbox's scorer through the X client.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <pqxx/pqxx>
 
@@ -18,7 +19,9 @@ namespace gl::jobs {
 // arms, Thompson the joint posterior (refit from the newest metrics), the
 // oracle x-sandbox's scores (a usage error against real X).
 // The reward posterior, refit at every plan from the newest metrics; old posts count less.
-learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long account_id, TimePoint now);
+// `prior_means`: the pooled prior of the database's other accounts (jobs/pooled_effects.h).
+learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long account_id, TimePoint now,
+                                    const std::map<std::string, double>& prior_means = {});
 
 // The oracle's scorer: x-sandbox's POST /sandbox/score with the account's own
 // credentials and business clock, as the reward of the expected metrics,

@@ -276,6 +276,10 @@ double RewardModel::prior_mean(const std::string& name) const {
   return it == prior_means_.end() ? 0 : it->second;
 }
 
+double RewardModel::prior_sd(const std::string& name) const {
+  return std::sqrt(prior_share(name) * noise_var_ / lambda(name));
+}
+
 double RewardModel::mean_coefficient(const std::string& name) const {
   auto it = index_.find(name);
   return it == index_.end() ? prior_mean(name) : mean_(it->second);
@@ -283,8 +287,7 @@ double RewardModel::mean_coefficient(const std::string& name) const {
 
 FeatureEvidence RewardModel::evidence(const std::string& name) const {
   auto it = index_.find(name);
-  if (it == index_.end())
-    return {0, prior_mean(name), std::sqrt(prior_share(name) * noise_var_ / lambda(name))};
+  if (it == index_.end()) return {0, prior_mean(name), prior_sd(name)};
   const auto i = it->second;
   return {posts_.empty() ? 0 : posts_[static_cast<size_t>(i)], mean_(i), chol_.row(i).norm()};
 }
@@ -312,9 +315,7 @@ RewardModel::NamedDraws::NamedDraws(const RewardModel& model, const std::vector<
     const auto it = model.index_.find(name);
     index_.push_back(it == model.index_.end() ? -1 : it->second);
     prior_mean_.push_back(it == model.index_.end() ? model.prior_mean(name) : 0);
-    prior_sd_.push_back(it == model.index_.end()
-                            ? std::sqrt(prior_share(name) * model.noise_var_ / model.lambda(name))
-                            : 0);
+    prior_sd_.push_back(it == model.index_.end() ? model.prior_sd(name) : 0);
   }
 }
 
@@ -334,9 +335,8 @@ double RewardModel::Draw::coefficient(const std::string& name) {
   auto it = values_.find(name);
   if (it != values_.end()) return it->second;
   // Never seen: its prior.
-  const double v = std::normal_distribution<double>(
-      model_->prior_mean(name),
-      scale_ * std::sqrt(prior_share(name) * model_->noise_var_ / model_->lambda(name)))(*rng_);
+  const double v = std::normal_distribution<double>(model_->prior_mean(name),
+                                                    scale_ * model_->prior_sd(name))(*rng_);
   values_[name] = v;
   return v;
 }

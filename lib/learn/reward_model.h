@@ -130,8 +130,11 @@ class RewardModel {
   double lambda(const std::string& name) const;
   size_t samples() const { return n_; }
   double mean_coefficient(const std::string& name) const;
-  // The prior's mean of a name: 0 unless fitted with prior_means.
+  // The prior's mean of a name: 0 unless fitted with prior_means; and its sd.
   double prior_mean(const std::string& name) const;
+  double prior_sd(const std::string& name) const;
+  // The names in the model: every hour, and every feature of the samples.
+  const std::vector<std::string>& names() const { return names_; }
   FeatureEvidence evidence(const std::string& name) const;
   // The wording that came with a choice: for a feature such as "hook=question",
   // the weighted mean of each wording feature over the posts that had it. A

@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "learn/bandit.h"
+#include "learn/pooled_prior.h"
 #include "learn/reward_model.h"
 #include "plan/draft_check.h"
 
@@ -48,6 +49,7 @@ struct PlanInputs {
   // Epsilon-greedy's per-family arms.
   learn::ArmPosteriors generator_arms, topic_arms, hour_arms, hook_arms;
   learn::RewardModel reward_model;       // Thompson's joint posterior
+  learn::PooledPrior pooled_prior;       // its prior mean: the other accounts' effects
   std::vector<RecentPost> recent;        // the last posts, for duplicate checks
   std::vector<std::string> best_recent;  // the best recent posts, for the LLM prompt
   std::vector<TimePoint> scheduled;      // posts queued or posted around now

@@ -202,6 +202,20 @@ Plan choose_thompson(const PlanInputs& in, const PlanOptions& o, std::mt19937_64
                                 {"hook", evidence_json(m, "hook", plan.hook)},
                                 {"generator", evidence_json(m, "generator", plan.persona)},
                                 {"hour", evidence_json(m, "hour", std::to_string(plan.hour))}};
+  if (in.pooled_prior.accounts > 0) {
+    // Where the plan started from: the other accounts' effects it pooled, the strongest first.
+    nlohmann::json strongest = nlohmann::json::array();
+    for (const auto& [name, mean] : in.pooled_prior.strongest(5)) {
+      const learn::PooledEffect& e = in.pooled_prior.effects.at(name);
+      strongest.push_back({{"feature", name},
+                           {"prior_mean", std::round(mean * 1e4) / 1e4},
+                           {"accounts", e.accounts},
+                           {"own_posts", m.evidence(name).posts}});
+    }
+    plan.rationale["pooled_prior"] = {{"accounts", in.pooled_prior.accounts},
+                                      {"features", in.pooled_prior.effects.size()},
+                                      {"strongest", strongest}};
+  }
   return plan;
 }
 

@@ -366,3 +366,63 @@ TEST_CASE("plan-post --exploration auto takes the spread evaluate found clearly 
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("--exploration") != std::string::npos);
 }
+
+TEST_CASE("a new account plans what the database's other accounts learned, unless it opts out") {
+  PlanFixture f;
+  // Account 1 learned from 180 posts that sleep, 19:00 and dataNerd win; aggregate keeps its
+  // effects. "fresh" writes on the same topics and has no posts of its own.
+  plant_history(f.db, 180);
+  f.db.scalar(
+      "UPDATE generators SET enabled = generator_name IN ('dataNerd', 'coach', 'storyteller') "
+      "RETURNING 1");
+  REQUIRE(run_tool({"aggregate", "--account", "planted", "--now", kPlantedNow}, f.env).exit_code ==
+          0);
+  CHECK(f.db.scalar("SELECT count(*) > 0 FROM reward_effects WHERE account_id = 1 "
+                    "AND feature = 'topic=sleep' AND effect > 0") == "t");
+  REQUIRE(run_tool({"accounts", "add", "fresh", "--topic", "sleep", "--topic", "focus", "--topic",
+                    "nutrition"},
+                   f.env)
+              .exit_code == 0);
+  const int n = 40;
+  // How many of n plans of "fresh" chose each planted winner, and the rationale's pooled prior.
+  struct Counts {
+    int sleep = 0, evening = 0, data_nerd = 0;
+    json pooled;
+  };
+  const auto plans = [&] {
+    Counts c;
+    for (int i = 1; i <= n; ++i) {
+      Result r = f.plan({"--account", "fresh", "--dry-run", "--seed", std::to_string(i)});
+      INFO(r.err);
+      REQUIRE(r.exit_code == 0);
+      const json p = json::parse(r.out);
+      c.sleep += p["topic"] == "sleep";
+      c.evening += p["rationale"]["local_hour"] == 19;
+      c.data_nerd += p["generator"] == "dataNerd";
+      c.pooled = p["rationale"].value("pooled_prior", json());
+    }
+    return c;
+  };
+  const Counts pooled = plans();
+  REQUIRE(run_tool({"accounts", "add", "fresh", "--pooling", "off"}, f.env).exit_code == 0);
+  const Counts alone = plans();
+  INFO("sleep " << pooled.sleep << " vs " << alone.sleep << ", 19:00 " << pooled.evening << " vs "
+                << alone.evening << ", dataNerd " << pooled.data_nerd << " vs " << alone.data_nerd
+                << "; pooled prior " << pooled.pooled.dump());
+  // Alone, a third of the plans take each topic (sd about 3 of 40); pooled, most take sleep.
+  CHECK(alone.sleep < n / 2);
+  CHECK(pooled.sleep >= 3 * n / 4);
+  CHECK(pooled.evening > alone.evening + 5);
+  CHECK(pooled.data_nerd >= alone.data_nerd);
+  // The rationale says what it started from, and nothing once opted out.
+  REQUIRE(pooled.pooled.is_object());
+  CHECK(pooled.pooled["accounts"] == 1);
+  CHECK(pooled.pooled["strongest"].size() > 0);
+  CHECK(alone.pooled.is_null());
+  // The other account opting out turns it off too.
+  REQUIRE(run_tool({"accounts", "add", "fresh", "--pooling", "on"}, f.env).exit_code == 0);
+  REQUIRE(run_tool({"accounts", "add", "planted", "--pooling", "off"}, f.env).exit_code == 0);
+  const Counts withheld = plans();
+  CHECK(withheld.pooled.is_null());
+  CHECK(withheld.sleep == alone.sleep);
+}

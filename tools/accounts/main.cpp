@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   bool clear_topics = false;
   std::string hours;
   CLI::Option* hours_flag = nullptr;
+  std::string pooling;
+  CLI::Option* pooling_flag = nullptr;
   CLI::App* add = nullptr;
   CLI::App* list = nullptr;
   CLI::App* show = nullptr;
@@ -46,6 +48,11 @@ int main(int argc, char** argv) {
         hours_flag = add->add_option("--hours", hours,
                                      "local hours it posts in, FROM-TO, both included "
                                      "(default 7-23; 22-2 wraps past midnight)");
+        pooling_flag = add->add_option("--pooling", pooling,
+                                       "on: its plans start from what the database's other "
+                                       "accounts learned, and they from its (default); off: "
+                                       "neither (accounts of different owners)")
+                           ->check(CLI::IsMember({"on", "off"}));
         list = app.add_subcommand("list", "list all accounts, one JSON object per line");
         show = app.add_subcommand("show", "show one account");
         show->add_option("handle", show_handle, "X handle")->required();
@@ -111,6 +118,7 @@ int main(int argc, char** argv) {
           if (user_id_flag->count() > 0) change.x_user_id = x_user_id;
           if (timezone_flag->count() > 0) change.timezone = timezone;
           if (hours_flag->count() > 0) change.posting_hours = hours;
+          if (pooling_flag->count() > 0) change.pooling = pooling == "on";
           if (!topics.empty() || clear_topics)
             change.topics = clear_topics ? std::vector<std::string>{} : topics;
           gl::emit(gl::db::to_json(gl::db::upsert_account(*conn, change, ctx.clock.now())));
