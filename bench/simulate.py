@@ -8,6 +8,10 @@ sandbox per seed; the clock advances by --step-minutes through every tool's
 (learning off), epsilon (epsilon-greedy 20%), oracle (the best possible
 policy: the sandbox's hidden truth scores every choice).
 
+The accounts do not pool what they learn (accounts add --pooling off): in one database the
+learning account would otherwise start from the oracle's and the other policies' effects.
+--pooling turns it on for every account.
+
 Used by scripts/demo (30 days, one seed) and bench/learning_curve.py.
 """
 import argparse, collections, concurrent.futures, csv, datetime as dt, json, math, os, shutil, subprocess, sys, \
@@ -79,8 +83,8 @@ def http(url, body=None, headers=None):
 
 
 class Account:
-    def __init__(self, name, db, sandbox, seed, exploration=None, lean=False):
-        self.name, self.seed = name, seed
+    def __init__(self, name, db, sandbox, seed, exploration=None, lean=False, pooling=False):
+        self.name, self.seed, self.pooling = name, seed, pooling
         self.policy, own = policy_of(name)
         self.exploration, self.lean = (own if own is not None else exploration), lean
         self.env = dict(os.environ, DATABASE_URL=db, X_API_BASE_URL=sandbox, X_CONSUMER_KEY="sim",
@@ -116,7 +120,8 @@ class Account:
             posted = self.tool("publish", "--now", t).stdout.strip() != ""
             if posted or self.must_plan or minute_of_day % 360 < step_minutes:
                 self.tool("scrape-metrics", "--now", t, *SCRAPE_ARGS)
-                if self.policy == "epsilon":
+                # aggregate keeps epsilon's arms, and the effects pooled accounts share.
+                if self.policy == "epsilon" or (self.pooling and self.policy in LEARNERS):
                     self.tool("aggregate", "--now", t)
                 plan()
                 self.must_plan = False
@@ -145,7 +150,7 @@ class Account:
 
 
 def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, exploration=None, truth=None, lean=False,
-             cold_start=0):
+             cold_start=0, pooling=False):
     dbname = f"sim_{tag}_{seed}"
     subprocess.run(["psql", db_cluster, "-qXc", f"DROP DATABASE IF EXISTS {dbname}"], check=True, capture_output=True)
     subprocess.run(["psql", db_cluster, "-qXc", f"CREATE DATABASE {dbname}"], check=True, capture_output=True)
@@ -167,8 +172,8 @@ def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, explora
         accounts = []
         for name in policies:
             topic_args = sum((["--topic", t] for t in TOPICS), [])
-            subprocess.run([os.path.join(BIN, "accounts"), "add", name, "--timezone", "America/New_York", *topic_args],
-                           env=env, check=True, capture_output=True)
+            subprocess.run([os.path.join(BIN, "accounts"), "add", name, "--timezone", "America/New_York", *topic_args,
+                            "--pooling", "on" if pooling else "off"], env=env, check=True, capture_output=True)
             # Two of the sandbox's other accounts as peers (it names them topic + "coach", "_daily").
             keywords = sorted(http(base + "/sandbox/truth")["active"].get("topics", {}))[:2]
             peers = [("".join(c for c in k + sfx if c.isalnum() or c == "_"))[:15]
@@ -176,7 +181,7 @@ def run_seed(seed, days, policies, step_minutes, shift, db_cluster, tag, explora
             if peers:
                 subprocess.run([os.path.join(BIN, "accounts"), "peers", "add", name, *peers],
                                env=env, check=True, capture_output=True)
-            accounts.append(Account(name, db, base, seed, exploration, lean))
+            accounts.append(Account(name, db, base, seed, exploration, lean, pooling))
         past = None
         if cold_start:
             workdir = tempfile.mkdtemp(prefix="gl_cold_")
@@ -478,6 +483,9 @@ def main():
                     help=f"add the account {IMPORTED} (the learning policy) that imports N past posts with "
                          f"import-history (every account has them on X); print each learner's days to "
                          f"{100 * COLD_SHARE:.0f}%% of the oracle. Needs the oracle")
+    ap.add_argument("--pooling", action="store_true",
+                    help="the accounts pool what they learn (off by default: the learning account would start "
+                         "from the other policies' effects)")
     args = ap.parse_args()
     cluster = os.environ.get("DATABASE_URL") or subprocess.run([os.path.join(ROOT, "scripts/db"), "url"],
                                                                capture_output=True, text=True).stdout.strip()
@@ -492,7 +500,7 @@ def main():
         with open(args.truth) as f:
             truth = json.load(f)
     results = [run_seed(int(s), args.days, policies, args.step_minutes, args.shift, cluster, args.tag, args.exploration,
-                        truth, args.lean, args.cold_start)
+                        truth, args.lean, args.cold_start, args.pooling)
                for s in args.seeds.split(",")]
     for r in results:
         if r["summary"]:
