@@ -405,6 +405,7 @@ TEST_CASE("a new account plans what the database's other accounts learned, unles
   };
   const Counts pooled = plans();
   REQUIRE(run_tool({"accounts", "add", "fresh", "--pooling", "off"}, f.env).exit_code == 0);
+  CHECK(json::parse(run_tool({"accounts", "show", "fresh"}, f.env).out)["pooling"] == false);
   const Counts alone = plans();
   INFO("sleep " << pooled.sleep << " vs " << alone.sleep << ", 19:00 " << pooled.evening << " vs "
                 << alone.evening << ", dataNerd " << pooled.data_nerd << " vs " << alone.data_nerd
