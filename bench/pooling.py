@@ -16,12 +16,12 @@ ACCOUNTS = {"veteran": ("learning", True, 0), "pooled": ("learning", True, None)
             "alone": ("learning", False, None), "oracle": ("oracle", False, None)}
 
 
-def run_seed(seed, days, join, cluster, truth):
-    dbname = f"sim_pool_{seed}"
+def run_seed(seed, days, join, cluster, truth, tag):
+    dbname = f"sim_pool_{tag}_{seed}"
     subprocess.run(["psql", cluster, "-qXc", f"DROP DATABASE IF EXISTS {dbname}"], check=True, capture_output=True)
     subprocess.run(["psql", cluster, "-qXc", f"CREATE DATABASE {dbname}"], check=True, capture_output=True)
     db = cluster.rsplit("/", 1)[0] + "/" + dbname
-    truth_file = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"gl_truth_pool_{seed}_{os.getpid()}.json")
+    truth_file = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"gl_truth_pool_{tag}_{seed}_{os.getpid()}.json")
     with open(truth_file, "w") as f:
         json.dump(truth or {}, f)
     sandbox = subprocess.Popen([os.path.join(simulate.BIN, "x-sandbox"), "--port", "0", "--seed", str(seed),
@@ -63,11 +63,12 @@ def main():
     ap.add_argument("--join", type=int, default=10, help="the day the newcomers join")
     ap.add_argument("--truth", help="x-sandbox's hidden truth (bench/audiences/*.json)")
     ap.add_argument("--json")
+    ap.add_argument("--tag", default="run", help="names the databases (sim_pool_TAG_SEED): runs side by side")
     args = ap.parse_args()
     cluster = os.environ.get("DATABASE_URL") or subprocess.run([os.path.join(simulate.ROOT, "scripts/db"), "url"],
                                                                capture_output=True, text=True).stdout.strip()
     truth = json.load(open(args.truth)) if args.truth else None
-    results = [run_seed(int(s), args.days, args.join, cluster, truth) for s in args.seeds.split(",")]
+    results = [run_seed(int(s), args.days, args.join, cluster, truth, args.tag) for s in args.seeds.split(",")]
     # Periods after joining: the first 3 days, the next 4, the rest.
     n = args.days - args.join
     periods = [(0, min(3, n)), (3, min(7, n)), (7, n)]

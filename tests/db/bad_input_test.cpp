@@ -247,6 +247,7 @@ TEST_CASE("accounts: CLI11's own message for bad flags, and every field checked"
       {{"accounts", "add", "h", "--topic", "bidi \xE2\x80\xAE override"}, "U+202E"},
       {{"accounts", "add", "h", "--topic", "bad \xFF utf8"}, "UTF-8"},
       {{"accounts", "add", "h", "--topic", "   "}, "empty"},
+      {{"accounts", "add", "h", "--pooling", "maybe"}, "--pooling"},
   };
   for (const auto& c : cases) {
     Result r = run(c.args, db.url());
