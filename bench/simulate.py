@@ -485,7 +485,8 @@ def main():
                          f"{100 * COLD_SHARE:.0f}%% of the oracle. Needs the oracle")
     ap.add_argument("--pooling", action="store_true",
                     help="the accounts pool what they learn (off by default: the learning account would start "
-                         "from the other policies' effects)")
+                         "from the other policies' effects). The accounts are not run in lockstep, so one may pool "
+                         "another's effects of an earlier or later simulated time (bench/pooling.py runs in lockstep)")
     args = ap.parse_args()
     cluster = os.environ.get("DATABASE_URL") or subprocess.run([os.path.join(ROOT, "scripts/db"), "url"],
                                                                capture_output=True, text=True).stdout.strip()
