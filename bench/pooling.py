@@ -40,13 +40,13 @@ def run_seed(seed, days, join, cluster, truth, tag):
             accounts.append(a)
             start_step[name] = int((join if start_day is None else start_day) * 24)
         steps = int(days * 24)
-
-        def drive(acct):
-            for i in range(start_step[acct.name], steps):
-                acct.step(simulate.START + dt.timedelta(hours=i), (i * 60) % (24 * 60), 60)
-
+        # In lockstep: every account active at an hour runs it before any runs the next, so a
+        # newcomer pools what the others had learned by then, not later.
         with concurrent.futures.ThreadPoolExecutor(max_workers=len(accounts)) as pool:
-            list(pool.map(drive, accounts))
+            for i in range(steps):
+                now = simulate.START + dt.timedelta(hours=i)
+                active = [a for a in accounts if i >= start_step[a.name]]
+                list(pool.map(lambda a: a.step(now, (i * 60) % (24 * 60), 60), active))
         posts = simulate.scored_posts(base, accounts, simulate.START + dt.timedelta(days=days))
         daily = simulate.bucketed(posts, list(ACCOUNTS), 86400, math.ceil(days))
         return {"seed": seed, "daily": daily, "failures": sum(a.failures for a in accounts)}
