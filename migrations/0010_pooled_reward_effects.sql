@@ -1,9 +1,10 @@
 -- Pooling what the accounts of one database learned (issue 10): each account's
 -- reward-model posterior per feature, fitted on its own posts only and kept by
 -- aggregate, is the other accounts' prior mean (learn/pooled_prior.h).
--- `pooling` opts an account out (accounts add HANDLE --pooling off): its effects
--- are then not read by the others, and its plans use no one else's.
-ALTER TABLE accounts ADD COLUMN pooling boolean NOT NULL DEFAULT true;
+-- `pooling` opts an account in (accounts add HANDLE --pooling on): only then are
+-- its effects read by the others, and do its plans use theirs. Off by default:
+-- the accounts of one database may have different owners.
+ALTER TABLE accounts ADD COLUMN pooling boolean NOT NULL DEFAULT false;
 
 CREATE TABLE reward_effects (
   account_id  bigint NOT NULL REFERENCES accounts (account_id),

@@ -193,7 +193,7 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
       "INSERT INTO accounts (handle, x_user_id, timezone, topics, created_at, updated_at, "
       "  posting_hour_from, posting_hour_to, pooling) "
       "VALUES ($1, $2, coalesce($3, 'UTC'), coalesce($4::text[], '{}'), $5, $5, "
-      "  coalesce($6::smallint, 7), coalesce($7::smallint, 23), coalesce($8::boolean, true)) "
+      "  coalesce($6::smallint, 7), coalesce($7::smallint, 23), coalesce($8::boolean, false)) "
       "ON CONFLICT (lower(handle)) DO UPDATE SET "
       "  handle = excluded.handle, "
       "  x_user_id = coalesce($2, accounts.x_user_id), "

@@ -21,8 +21,9 @@ struct Account {
   // The local hours it posts in, both ends included (from > to wraps past midnight).
   int posting_hour_from = 7;
   int posting_hour_to = 23;
-  // Whether it pools what it learned with the database's other accounts (both ways).
-  bool pooling = true;
+  // Whether it pools what it learned with the database's other accounts (both
+  // ways; off unless asked for: the accounts of one database may have different owners).
+  bool pooling = false;
 };
 
 nlohmann::json to_json(const Account& a);

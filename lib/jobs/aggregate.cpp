@@ -105,7 +105,8 @@ Json update_bandit_arms(db::AccountRun& run) {
 }
 
 // The account's reward posterior per feature, fitted on its own posts only,
-// for the other accounts' pooled prior (jobs/pooled_effects.h); returns how many features.
+// for the other accounts' pooled prior (jobs/pooled_effects.h), when it pools;
+// returns how many features.
 long long update_reward_effects(db::AccountRun& run) {
   pqxx::work w(run.conn);
   const learn::RewardModel model = fit_reward_model(w, run.account.id, run.now);
@@ -173,7 +174,7 @@ int aggregate(db::AccountRun& run, const AggregateOptions& options) {
   Json out = {{"at", format_iso8601(run.now)}};
   out["rollup_24h"] = rollup(run);
   out["bandit_arms"] = update_bandit_arms(run);
-  out["reward_effects"] = update_reward_effects(run);
+  if (run.account.pooling) out["reward_effects"] = update_reward_effects(run);
   out["embedded"] = embed_new_posts(run);
   Json retrained = Json::array();
   for (const std::string format : kFormats) {
@@ -187,7 +188,7 @@ int aggregate(db::AccountRun& run, const AggregateOptions& options) {
   out["retrained"] = retrained;
   run.stats["bandit_arms"] = out["bandit_arms"];
   run.stats["embedded"] = out["embedded"];
-  run.stats["reward_effects"] = out["reward_effects"];
+  if (run.account.pooling) run.stats["reward_effects"] = out["reward_effects"];
   run.stats["retrained"] = retrained.size();
   emit(out);
   mark.record({out});

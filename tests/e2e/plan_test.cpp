@@ -367,7 +367,7 @@ TEST_CASE("plan-post --exploration auto takes the spread evaluate found clearly 
   CHECK(bad.err.find("--exploration") != std::string::npos);
 }
 
-TEST_CASE("a new account plans what the database's other accounts learned, unless it opts out") {
+TEST_CASE("a new account plans what the database's other pooling accounts learned, and opts out") {
   PlanFixture f;
   // Account 1 learned from 180 posts that sleep, 19:00 and dataNerd win; aggregate keeps its
   // effects. "fresh" writes on the same topics and has no posts of its own.
@@ -375,12 +375,18 @@ TEST_CASE("a new account plans what the database's other accounts learned, unles
   f.db.scalar(
       "UPDATE generators SET enabled = generator_name IN ('dataNerd', 'coach', 'storyteller') "
       "RETURNING 1");
+  // Pooling is off unless an account asks for it: an account that does not
+  // pool keeps no effects for the others.
   REQUIRE(run_tool({"aggregate", "--account", "planted", "--now", kPlantedNow}, f.env).exit_code ==
           0);
+  CHECK(f.db.scalar("SELECT count(*) FROM reward_effects") == "0");
+  REQUIRE(run_tool({"accounts", "add", "planted", "--pooling", "on"}, f.env).exit_code == 0);
+  REQUIRE(run_tool({"aggregate", "--account", "planted", "--now", kPlantedNow, "--full"}, f.env)
+              .exit_code == 0);
   CHECK(f.db.scalar("SELECT count(*) > 0 FROM reward_effects WHERE account_id = 1 "
                     "AND feature = 'topic=sleep' AND effect > 0") == "t");
   REQUIRE(run_tool({"accounts", "add", "fresh", "--topic", "sleep", "--topic", "focus", "--topic",
-                    "nutrition"},
+                    "nutrition", "--pooling", "on"},
                    f.env)
               .exit_code == 0);
   const int n = 40;

@@ -50,8 +50,8 @@ int main(int argc, char** argv) {
                                      "(default 7-23; 22-2 wraps past midnight)");
         pooling_flag = add->add_option("--pooling", pooling,
                                        "on: its plans start from what the database's other "
-                                       "accounts learned, and they from its (default); off: "
-                                       "neither (accounts of different owners)")
+                                       "pooling accounts learned, and theirs from its; off: "
+                                       "neither (the default: accounts of different owners)")
                            ->check(CLI::IsMember({"on", "off"}));
         list = app.add_subcommand("list", "list all accounts, one JSON object per line");
         show = app.add_subcommand("show", "show one account");
