@@ -68,21 +68,35 @@ Json target_json(const learn::TargetModel& m) {
   return j;
 }
 
+// The format's newest stored model, as plan-post and the next training read it.
+struct StoredModel {
+  int version = 0;
+  Json params, metrics;
+};
+
+std::optional<StoredModel> newest_model(pqxx::transaction_base& t, long long account_id,
+                                        const std::string& format) {
+  const auto r = t.exec_params(
+      "SELECT version, params, metrics FROM predictor_models WHERE account_id = $1 AND format = $2 "
+      "ORDER BY version DESC LIMIT 1",
+      account_id, format);
+  if (r.empty()) return std::nullopt;
+  return StoredModel{r[0][0].as<int>(), Json::parse(r[0][1].as<std::string>()),
+                     Json::parse(r[0][2].as<std::string>())};
+}
+
 // The penalties stored with the format's newest model, by target.
 std::map<learn::Target, learn::Penalty> stored_penalties(pqxx::transaction_base& t,
                                                          long long account_id,
                                                          const std::string& format) {
   std::map<learn::Target, learn::Penalty> out;
-  const auto r = t.exec_params(
-      "SELECT params FROM predictor_models WHERE account_id = $1 AND format = $2 "
-      "ORDER BY version DESC LIMIT 1",
-      account_id, format);
-  if (r.empty()) return out;
-  const auto params = Json::parse(r[0][0].as<std::string>());
+  const auto model = newest_model(t, account_id, format);
+  if (!model) return out;
   for (learn::Target target : learn::kTargets) {
     const std::string name = learn::target_name(target);
-    if (!params.contains(name)) continue;
-    if (const auto p = learn::StoredTarget::from_json(params[name]).penalty) out[target] = *p;
+    if (!model->params.contains(name)) continue;
+    if (const auto p = learn::StoredTarget::from_json(model->params[name]).penalty)
+      out[target] = *p;
   }
   return out;
 }
@@ -194,15 +208,12 @@ learn::Prediction StoredPredictor::predict(learn::PostFeatures p) const {
 
 std::optional<StoredPredictor> current_predictor(pqxx::transaction_base& t, long long account_id,
                                                  const std::string& format, TimePoint now) {
-  auto r = t.exec_params(
-      "SELECT version, params, metrics FROM predictor_models WHERE account_id = $1 AND format = $2 "
-      "ORDER BY version DESC LIMIT 1",
-      account_id, format);
-  if (r.empty()) return std::nullopt;
+  const auto model = newest_model(t, account_id, format);
+  if (!model) return std::nullopt;
   StoredPredictor s;
-  s.version = r[0][0].as<int>();
-  const auto params = Json::parse(r[0][1].as<std::string>());
-  const auto metrics = Json::parse(r[0][2].as<std::string>());
+  s.version = model->version;
+  const Json& params = model->params;
+  const Json& metrics = model->metrics;
   // A model stored without a held-out verdict (older versions) is never used.
   const Json targets = metrics.value("targets", Json::object());
   for (learn::Target target : learn::kTargets) {
