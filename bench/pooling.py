@@ -95,11 +95,7 @@ def main():
         print(f"{'all':>4} {a:>3}-{b:<3} {s['pooled']:>9.0f} {s['alone']:>9.0f} {s['oracle']:>9.0f} "
               f"{s['pooled'] / max(1e-9, s['alone']):>13.2f} {100 * s['pooled'] / max(1e-9, s['oracle']):>12.0f}% "
               f"{100 * s['alone'] / max(1e-9, s['oracle']):>11.0f}%")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f)
-    if any(r["failures"] for r in results):
-        sys.exit(f"{sum(r['failures'] for r in results)} tool runs failed")
+    simulate.finish(results, args.json)
 
 
 if __name__ == "__main__":

@@ -511,8 +511,13 @@ def main():
                                                               "posts_used", "posts_skipped", "predictor")}, indent=2))
         print_curve(r, policies)
         print_cold_start(r)
-    if args.json:
-        with open(args.json, "w") as f:
+    finish(results, args.json)
+
+
+def finish(results, path):
+    """Writes the runs' results to `path` (when given) and exits non-zero when a tool run failed."""
+    if path:
+        with open(path, "w") as f:
             json.dump(results, f)
     if any(r["failures"] for r in results):
         sys.exit(f"{sum(r['failures'] for r in results)} tool runs failed")
