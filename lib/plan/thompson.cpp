@@ -79,37 +79,52 @@ struct CompiledFeatures {
 CompiledFeatures compile(const PlanInputs& in, const Candidates& c, const PlanGrid& g) {
   CompiledFeatures out;
   std::map<std::string, size_t> index;
-  const auto add = [&](const std::string& name, double v) {
+  const auto index_of = [&](const std::string& name) {
     const auto [it, added] = index.emplace(name, out.names.size());
     if (added) out.names.push_back(name);
-    out.entries.emplace_back(it->second, v);
+    return it->second;
   };
+  // A name's index is looked up once, at its first use, so the names keep the
+  // order in which the plans first use them (the order the draws are drawn in).
+  constexpr size_t kUnseen = SIZE_MAX;
   std::vector<std::string> persona_features;
   for (const auto& persona : g.keys[kPersona])
     persona_features.push_back(learn::generator_feature(persona));
+  std::vector<size_t> persona_index(persona_features.size(), kUnseen);
   // The features but the persona's are those of the plan's topic, hook and
   // hour, the same for every persona: made once for each.
-  std::map<std::array<size_t, 3>, learn::FeatureMap> shared;
+  struct Shared {
+    std::vector<std::pair<std::string, double>> features;  // in name order
+    std::vector<size_t> index;
+  };
+  std::map<std::array<size_t, 3>, Shared> shared;
   for (size_t i = 0; i < g.plans.size(); ++i) {
     const std::array<size_t, 3> key = {g.plans[i][kTopic], g.plans[i][kHook], g.plans[i][kHour]};
     auto it = shared.find(key);
     if (it == shared.end()) {
-      it = shared
-               .emplace(key,
-                        plan_features(in, c, g.key(i, kTopic), g.key(i, kHook), g.key(i, kHour)))
-               .first;
+      const learn::FeatureMap x =
+          plan_features(in, c, g.key(i, kTopic), g.key(i, kHook), g.key(i, kHour));
+      Shared s{{x.begin(), x.end()}, std::vector<size_t>(x.size(), kUnseen)};
+      if (out.entries.empty()) out.entries.reserve(g.plans.size() * (x.size() + 1));
+      it = shared.emplace(key, std::move(s)).first;
     }
+    Shared& s = it->second;
     // The persona's feature in its place in name order, as if in the same map.
-    const std::string& persona = persona_features[g.plans[i][kPersona]];
+    const size_t p = g.plans[i][kPersona];
+    const auto add_persona = [&] {
+      if (persona_index[p] == kUnseen) persona_index[p] = index_of(persona_features[p]);
+      out.entries.emplace_back(persona_index[p], 1);
+    };
     bool placed = false;
-    for (const auto& [name, v] : it->second) {
-      if (!placed && persona < name) {
-        add(persona, 1);
+    for (size_t k = 0; k < s.features.size(); ++k) {
+      if (!placed && persona_features[p] < s.features[k].first) {
+        add_persona();
         placed = true;
       }
-      add(name, v);
+      if (s.index[k] == kUnseen) s.index[k] = index_of(s.features[k].first);
+      out.entries.emplace_back(s.index[k], s.features[k].second);
     }
-    if (!placed) add(persona, 1);
+    if (!placed) add_persona();
     out.offsets.push_back(out.entries.size());
   }
   return out;
@@ -119,15 +134,24 @@ CompiledFeatures compile(const PlanInputs& in, const Candidates& c, const PlanGr
 // (coefficients(draw, name)). Each plan is scored under all the draws at once,
 // so its features are read once rather than once per draw (thousands of plans
 // times hundreds of draws); a draw's score adds the same terms in the same order.
+// An indicator's term is its coefficient itself (c * 1 is c, exactly): these
+// loops are most of a plan's CPU on a small account.
 std::vector<size_t> best_plans(const CompiledFeatures& f, const Eigen::MatrixXd& coefficients) {
   const auto draws = static_cast<size_t>(coefficients.rows());
   std::vector<size_t> best(draws, 0);
   std::vector<double> top(draws, -1e300);
-  Eigen::VectorXd s(coefficients.rows());
+  Eigen::ArrayXd s(coefficients.rows());
   for (size_t i = 0; i + 1 < f.offsets.size(); ++i) {
     s.setZero();
-    for (size_t e = f.offsets[i]; e < f.offsets[i + 1]; ++e)
-      s += coefficients.col(static_cast<Eigen::Index>(f.entries[e].first)) * f.entries[e].second;
+    for (size_t e = f.offsets[i]; e < f.offsets[i + 1]; ++e) {
+      const auto c = coefficients.col(static_cast<Eigen::Index>(f.entries[e].first)).array();
+      const double v = f.entries[e].second;
+      if (v == 1) {
+        s += c;
+      } else {
+        s += c * v;
+      }
+    }
     for (size_t d = 0; d < draws; ++d) {
       const double score = s(static_cast<Eigen::Index>(d));
       if (score > top[d]) {

@@ -147,8 +147,14 @@ std::unique_ptr<RegexPattern> compile(const std::string& pattern, uint32_t flags
 struct Patterns {
   std::unique_ptr<RegexPattern> extract_url, ascii_domain, tco, mention, end_mention, hashtag,
       end_hashtag, cashtag;
-  // Where extract_url can match (see each_url_match): the characters no part of
-  // a URL admits, and the ASCII characters a top-level domain can start with.
+};
+using PatternOf = std::unique_ptr<RegexPattern> Patterns::*;
+
+// Where extract_url can match (see each_url_match): the characters no part of
+// a URL admits, and the ASCII characters a top-level domain can start with.
+// Apart from the patterns, which take milliseconds to compile: a text without
+// a place for a URL (most drafts) never compiles them.
+struct UrlSites {
   icu::UnicodeSet url_spaces;
   bool ascii_domain_start[128] = {};
 };
@@ -166,6 +172,19 @@ void mark_domain_starts(bool (&starts)[128]) {
     starts[c] = true;
     if (c >= 'a' && c <= 'z') starts[c - 'a' + 'A'] = true;
   }
+}
+
+const UrlSites& url_sites() {
+  static const UrlSites s = [] {
+    UrlSites s;
+    UErrorCode status = U_ZERO_ERROR;
+    s.url_spaces.applyPattern(detail::to_utf16(cat({"[", kSpaces, "]"})), status);
+    if (U_FAILURE(status)) throw std::logic_error("tweet_text: the space set does not compile");
+    s.url_spaces.freeze();
+    mark_domain_starts(s.ascii_domain_start);
+    return s;
+  }();
+  return s;
 }
 
 const Patterns& patterns() {
@@ -202,11 +221,6 @@ const Patterns& patterns() {
                 i);
     p.ascii_domain = compile(
         cat({"(?:(?:[\\-a-z0-9", kLatinAccents, "]+)\\.)+(?:", tld, "|", punycode, ")"}), i);
-    UErrorCode status = U_ZERO_ERROR;
-    p.url_spaces.applyPattern(detail::to_utf16(cat({"[", kSpaces, "]"})), status);
-    if (U_FAILURE(status)) throw std::logic_error("tweet_text: the space set does not compile");
-    p.url_spaces.freeze();
-    mark_domain_starts(p.ascii_domain_start);
     p.tco =
         compile(cat({"https?://t\\.co/([a-z0-9]+)(?:\\?", query_char, "*", query_end, ")?"}), i);
 
@@ -276,10 +290,8 @@ void each_match(const RegexPattern& p, const UnicodeString& text, F&& on_match) 
 // and without anchoring ones (^ and \z stay the text's ends).
 template <typename F>
 void each_url_match(const UnicodeString& text, F&& on_match) {
-  const Patterns& p = patterns();
-  auto m = matcher(*p.extract_url, text);
-  m->useTransparentBounds(true);
-  m->useAnchoringBounds(false);
+  const UrlSites& p = url_sites();
+  std::unique_ptr<RegexMatcher> m;  // made at the first place a URL can be
   const int32_t n = text.length();
   auto domain_dot = [&](int32_t i) {
     if (text[i] != u'.' || i + 1 >= n) return false;
@@ -296,6 +308,11 @@ void each_url_match(const UnicodeString& text, F&& on_match) {
     if (begin > from) --begin;  // the space before the run may precede the URL
     int32_t end = dot + 1;
     while (end < n && !p.url_spaces.contains(text[end])) ++end;
+    if (!m) {
+      m = matcher(*patterns().extract_url, text);
+      m->useTransparentBounds(true);
+      m->useAnchoringBounds(false);
+    }
     UErrorCode status = U_ZERO_ERROR;
     m->region(begin, end, status);
     check(status);
@@ -311,12 +328,13 @@ void each_url_match(const UnicodeString& text, F&& on_match) {
   }
 }
 
-// p's matches as each_match finds them, when every match holds one of the two
-// `marks` (@, #, $ and their full-width forms) at most `reach` code units after
-// its start: an anchored attempt at each such start, left to right, instead of
-// one at every place. Only at code point boundaries, as ICU's search.
+// The matches of patterns().*p as each_match finds them, when every match holds
+// one of the two `marks` (@, #, $ and their full-width forms) at most `reach`
+// code units after its start: an anchored attempt at each such start, left to
+// right, instead of one at every place. Only at code point boundaries, as ICU's
+// search. The patterns are compiled at the first mark, not for a text without one.
 template <typename F>
-void each_match_near(const RegexPattern& p, const UnicodeString& text, UChar mark, UChar other_mark,
+void each_match_near(PatternOf p, const UnicodeString& text, UChar mark, UChar other_mark,
                      int32_t reach, F&& on_match) {
   std::unique_ptr<RegexMatcher> m;
   const int32_t n = text.length();
@@ -324,7 +342,7 @@ void each_match_near(const RegexPattern& p, const UnicodeString& text, UChar mar
   for (int32_t k = 0; k < n; ++k) {
     if (text[k] != mark && text[k] != other_mark) continue;
     if (!m) {
-      m = matcher(p, text);
+      m = matcher(*(patterns().*p), text);
       m->useTransparentBounds(true);
       m->useAnchoringBounds(false);
     }
@@ -489,7 +507,7 @@ void remove_overlapping(std::vector<Entity>& entities) {
 std::vector<Entity> mentions_or_lists(const UnicodeString& text) {
   std::vector<Entity> out;
   // The @ comes after at most a character (two code units), "RT" and ":".
-  each_match_near(*patterns().mention, text, u'@', u'\uFF20', 5, [&](RegexMatcher& m) {
+  each_match_near(&Patterns::mention, text, u'@', u'\uFF20', 5, [&](RegexMatcher& m) {
     const int32_t end = group_end(m, 0);
     if (looking_at(*patterns().end_mention, text.tempSubString(end))) return;
     const int32_t start = group_end(m, 1);
@@ -503,7 +521,7 @@ std::vector<Entity> mentions_or_lists(const UnicodeString& text) {
 std::vector<Entity> hashtags(const UnicodeString& text) {
   std::vector<Entity> out;
   // The # comes after at most one character of the boundary (two code units).
-  each_match_near(*patterns().hashtag, text, u'#', u'\uFF03', 2, [&](RegexMatcher& m) {
+  each_match_near(&Patterns::hashtag, text, u'#', u'\uFF03', 2, [&](RegexMatcher& m) {
     const int32_t end = group_end(m, 0);
     if (looking_at(*patterns().end_hashtag, text.tempSubString(end))) return;
     out.push_back(make_entity(EntityType::kHashtag, group(m, 3), group_start(m, 2), end));
@@ -514,7 +532,7 @@ std::vector<Entity> hashtags(const UnicodeString& text) {
 std::vector<Entity> cashtags(const UnicodeString& text) {
   std::vector<Entity> out;
   // The $ comes first or after one space (all in the BMP).
-  each_match_near(*patterns().cashtag, text, u'$', u'$', 1, [&](RegexMatcher& m) {
+  each_match_near(&Patterns::cashtag, text, u'$', u'$', 1, [&](RegexMatcher& m) {
     out.push_back(
         make_entity(EntityType::kCashtag, group(m, 3), group_start(m, 2), group_end(m, 0)));
   });
@@ -538,8 +556,8 @@ namespace detail {
 std::vector<UrlMatch> find_urls(const UnicodeString& text) {
   std::vector<UrlMatch> found;
   if (text.indexOf(u'.') < 0) return found;
-  const Patterns& p = patterns();
   each_url_match(text, [&](RegexMatcher& m) {
+    const Patterns& p = patterns();
     const UnicodeString before = group(m, 2), protocol = group(m, 4), domain = group(m, 5),
                         path = group(m, 7);
     UnicodeString url = group(m, 3);
