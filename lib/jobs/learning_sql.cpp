@@ -116,6 +116,10 @@ std::string LearningQuery::bind(long long value) {
   return fmt::format("${}::int8", 3 + extra_.size());
 }
 
+void LearningQuery::define(const std::string& name, const std::string& body) {
+  defined_ += ", " + name + " AS (" + body + ")";
+}
+
 std::string LearningQuery::statement(const std::string& select) const {
   // prior is materialized: one row, read once per row of scored whatever the plan.
   return fmt::format(
@@ -126,11 +130,11 @@ std::string LearningQuery::statement(const std::string& select) const {
       "  AND lp.format = scope.format AND lp.posted_at <= scope.now), "
       "gated AS NOT MATERIALIZED (SELECT p.* FROM posts p, scope WHERE {3}), "
       "prior AS MATERIALIZED ({4}), "
-      "scored AS NOT MATERIALIZED (SELECT g.*, {5} AS reward FROM gated g CROSS JOIN prior) "
-      "{6}",
+      "scored AS NOT MATERIALIZED (SELECT g.*, {5} AS reward FROM gated g CROSS JOIN prior){6} "
+      "{7}",
       gate_failure_sql("lp", "scope.now"), passes_gates_sql("lp", "scope.now"),
       meets_success_sql("lp"), passes_gates_sql("p", "scope.now"), prior_sql(), reward_sql("g"),
-      select);
+      defined_, select);
 }
 
 pqxx::result LearningQuery::exec(pqxx::transaction_base& t, const std::string& select) const {

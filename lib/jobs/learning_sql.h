@@ -50,6 +50,9 @@ class LearningQuery {
 
   // Binds a value of the caller's own; returns its placeholder for the SELECT.
   std::string bind(long long value);
+  // A relation of the caller's own, defined after scored (its body may read the
+  // relations above and those defined before it), for the SELECT to read.
+  void define(const std::string& name, const std::string& body);
 
   std::string statement(const std::string& select) const;
   pqxx::result exec(pqxx::transaction_base& t, const std::string& select) const;
@@ -57,6 +60,7 @@ class LearningQuery {
  private:
   LearningScope scope_;
   std::vector<std::string> extra_;  // bound values, as text, after the scope's three
+  std::string defined_;             // ", name AS (body)" of each define()
 };
 
 }  // namespace gl::jobs

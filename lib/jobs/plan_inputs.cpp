@@ -1,5 +1,7 @@
 #include "jobs/plan_inputs.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
 
@@ -17,9 +19,19 @@ namespace gl::jobs {
 
 namespace {
 
+// The distinct topics of the planned posts of the last 90 days, in order: from
+// each topic the next one up (content_metadata_topics, migration 0011), kept
+// when it has a post in the 90 days; a few probes per topic, whatever the history.
 constexpr const char* kHistoryTopics =
-    "SELECT DISTINCT lower(topic) FROM content_metadata WHERE account_id = $1 "
-    "AND created_at > $2::timestamptz - interval '90 days' AND source = 'planned' ORDER BY 1";
+    "WITH RECURSIVE t(topic) AS ("
+    "  (SELECT lower(topic) FROM content_metadata WHERE account_id = $1 AND source = 'planned' "
+    "   ORDER BY lower(topic) LIMIT 1) "
+    "  UNION ALL SELECT (SELECT lower(c.topic) FROM content_metadata c WHERE c.account_id = $1 "
+    "    AND c.source = 'planned' AND lower(c.topic) > t.topic ORDER BY lower(c.topic) LIMIT 1) "
+    "  FROM t WHERE t.topic IS NOT NULL) "
+    "SELECT t.topic FROM t WHERE t.topic IS NOT NULL AND EXISTS (SELECT FROM content_metadata c "
+    "  WHERE c.account_id = $1 AND c.source = 'planned' AND lower(c.topic) = t.topic "
+    "  AND c.created_at > $2::timestamptz - interval '90 days') ORDER BY 1";
 constexpr const char* kTrending =
     "SELECT lower(topic), max(score) FROM trending_topics WHERE account_id = $1 "
     "AND observed_at <= $2 AND observed_at > $2::timestamptz - interval '48 hours' "
@@ -51,13 +63,17 @@ std::string scheduled_sql() {
       "cm.status IN ('queued', 'posting', 'posted') "
       "AND coalesce(cm.posted_at, cm.scheduled_at) > $2::timestamptz - interval '3 days'");
 }
-// The account's posts of the recent past (older posts weigh almost nothing) from
-// $3 on, for the repetition features of the posts the reward model learns from.
-std::string past_uses_sql() {
-  return uses_sql(
-      "cm.status IN ('posting', 'posted') AND coalesce(cm.posted_at, cm.scheduled_at) <= $2 "
-      "AND coalesce(cm.posted_at, cm.scheduled_at) > $2::timestamptz - interval '120 days' "
-      "AND coalesce(cm.posted_at, cm.scheduled_at) >= $3");
+// The account's posts of the recent past (older posts weigh almost nothing)
+// from `since` on, as uses_sql reads them, for the repetition features of the
+// posts the reward model learns from (a relation of LearningQuery: scope.now).
+std::string past_uses_sql(const std::string& since) {
+  return "SELECT cm.account_id, cm.decision_id, cm.content, lower(cm.topic) AS topic, "
+         "  coalesce(cm.posted_at, cm.scheduled_at) AS at FROM content_metadata cm, scope "
+         "WHERE cm.account_id = scope.account_id AND cm.status IN ('posting', 'posted') "
+         "AND coalesce(cm.posted_at, cm.scheduled_at) <= scope.now "
+         "AND coalesce(cm.posted_at, cm.scheduled_at) > scope.now - interval '120 days' "
+         "AND coalesce(cm.posted_at, cm.scheduled_at) >= " +
+         since;
 }
 
 float parse_float(const std::string& v, const char* what) {
@@ -70,18 +86,22 @@ float parse_float(const std::string& v, const char* what) {
 
 using Uses = std::map<std::string, std::vector<TimePoint>>;
 
+// A post's use of its topic and its hook at `at`: the stored hook where a
+// learner analysed the post (`hook`, not null), else its content's.
+void add_use(std::pair<Uses, Uses>& uses, TimePoint at, const pqxx::field& topic,
+             const pqxx::field& content, const pqxx::field& hook) {
+  uses.first[topic.as<std::string>()].push_back(at);
+  const std::string h =
+      hook.is_null()
+          ? std::string(learn::hook_name(learn::analyze_text(content.as<std::string>()).hook))
+          : hook.as<std::string>();
+  uses.second[h].push_back(at);
+}
+
 // When each topic and each hook was posted: (topic uses, hook uses), of uses_sql's rows.
 std::pair<Uses, Uses> uses_of(const pqxx::result& rows) {
   std::pair<Uses, Uses> out;
-  for (const auto& r : rows) {
-    const TimePoint at = from_epoch_seconds(r[0].as<double>());
-    out.first[r[1].as<std::string>()].push_back(at);
-    const std::string hook =
-        r[3].is_null()
-            ? std::string(learn::hook_name(learn::analyze_text(r[2].as<std::string>()).hook))
-            : r[3].as<std::string>();
-    out.second[hook].push_back(at);
-  }
+  for (const auto& r : rows) add_use(out, from_epoch_seconds(r[0].as<double>()), r[1], r[2], r[3]);
   return out;
 }
 
@@ -102,21 +122,41 @@ struct FittedPost {
   learn::TextFeatures text;
 };
 
-// The newest gated posts, oldest first, as load_gated_posts reads them but
-// without the columns the fit does not read (its spacing is a subquery per post).
-std::vector<FittedPost> load_fitted_posts(pqxx::transaction_base& t, const LearningScope& scope) {
+// What the fit reads, in one statement: the newest gated posts, oldest first,
+// as load_gated_posts reads them but without the columns the fit does not read;
+// and the uses of topics and hooks their repetition windows can see (with an
+// hour's margin: sorted_repetition_features draws each window's exact edge). Most posts
+// are both, and their stored analysis is looked up once.
+struct FitInputs {
+  std::vector<FittedPost> posts;
+  std::pair<Uses, Uses> uses;  // (topic uses, hook uses)
+};
+
+FitInputs load_fit_inputs(pqxx::transaction_base& t, const LearningScope& scope) {
   LearningQuery q(scope);
-  const std::string limit = q.bind(kFittedPosts);
-  const auto rows = q.exec(
-      t,
-      "SELECT lp.topic, lp.generator_name, lp.posted_hour_local, "
-      "  extract(epoch FROM lp.posted_at)::float8, lp.reward, "
-      "  extract(epoch FROM lp.collected_at - lp.posted_at)::float8 / 3600, lp.content, " +
-          post_text_columns() +
-          " FROM (SELECT * FROM scored lp ORDER BY lp.posted_at DESC, lp.tweet_id DESC LIMIT " +
-          limit + ") lp " + post_text_join("lp") + " ORDER BY 4, lp.tweet_id");
-  std::vector<FittedPost> out;
+  q.define("fitted", "SELECT * FROM scored lp ORDER BY lp.posted_at DESC, lp.tweet_id DESC LIMIT " +
+                         q.bind(kFittedPosts));
+  q.define("past",
+           past_uses_sql(fmt::format("coalesce((SELECT min(posted_at) FROM fitted), scope.now) - "
+                                     "make_interval(hours => {})",
+                                     static_cast<int>(learn::kRepetitionWindowHours) + 1)));
+  const auto rows =
+      q.exec(t,
+             "SELECT f.topic, f.generator_name, f.posted_hour_local, "
+             "  extract(epoch FROM f.posted_at)::float8, f.reward, "
+             "  extract(epoch FROM f.collected_at - f.posted_at)::float8 / 3600, "
+             "  extract(epoch FROM p.at)::float8, p.topic, x.content, " +
+                 post_text_columns() +
+                 " FROM fitted f FULL JOIN past p ON p.decision_id = f.decision_id AND p.content = "
+                 "f.content "
+                 "CROSS JOIN LATERAL (SELECT coalesce(f.account_id, p.account_id) AS account_id, "
+                 "  coalesce(f.decision_id, p.decision_id) AS decision_id, "
+                 "  coalesce(f.content, p.content) AS content) x " +
+                 post_text_join("x") + " ORDER BY 4, f.tweet_id");
+  FitInputs out;
   for (const auto& r : rows) {
+    if (!r[6].is_null()) add_use(out.uses, from_epoch_seconds(r[6].as<double>()), r[7], r[8], r[9]);
+    if (r[0].is_null()) continue;
     FittedPost p;
     p.topic = r[0].as<std::string>();
     p.generator = r[1].as<std::string>();
@@ -124,9 +164,9 @@ std::vector<FittedPost> load_fitted_posts(pqxx::transaction_base& t, const Learn
     p.posted_at = from_epoch_seconds(r[3].as<double>());
     p.reward = r[4].as<double>();
     p.age_at_collection_hours = r[5].as<double>();
-    const auto stored = read_post_text_columns(r, 7);
-    p.text = stored ? stored->features : learn::analyze_text(r[6].as<std::string>());
-    out.push_back(std::move(p));
+    const auto stored = read_post_text_columns(r, 9);
+    p.text = stored ? stored->features : learn::analyze_text(r[8].as<std::string>());
+    out.posts.push_back(std::move(p));
   }
   return out;
 }
@@ -135,14 +175,9 @@ std::vector<FittedPost> load_fitted_posts(pqxx::transaction_base& t, const Learn
 
 learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, TimePoint now,
                                     const std::map<std::string, double>& prior_means) {
-  const std::vector<FittedPost> gated = load_fitted_posts(t, {id, now, "single"});
-  // Only the uses the posts' repetition windows can see, with an hour's margin
-  // (repetition_window draws each window's exact edge).
-  const TimePoint oldest = gated.empty() ? now : gated.front().posted_at;
-  const auto since =
-      oldest - std::chrono::hours(static_cast<int>(learn::kRepetitionWindowHours) + 1);
-  const auto past = t.exec_params(past_uses_sql(), id, format_iso8601(now), format_iso8601(since));
-  auto [topic_uses, hook_uses] = uses_of(past);
+  FitInputs in = load_fit_inputs(t, {id, now, "single"});
+  const std::vector<FittedPost>& gated = in.posts;
+  auto& [topic_uses, hook_uses] = in.uses;
   for (Uses* uses : {&topic_uses, &hook_uses}) {
     for (auto& [key, times] : *uses) std::sort(times.begin(), times.end());
   }
@@ -153,13 +188,11 @@ learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, Tim
     learn::FeatureMap x = learn::choice_features(topic, hook, p.generator, p.hour);
     for (const auto& [k, v] : learn::maturity_features(p.age_at_collection_hours)) x[k] = v;
     for (const auto& [k, v] : learn::wording_features(p.text)) x[k] = v;
-    const auto recent = [&](const Uses& uses, const std::string& key) {
-      return learn::repetition_window(uses_at(uses, key), p.posted_at);
-    };
-    for (const auto& [k, v] : learn::repetition_features(p.posted_at, recent(topic_uses, topic),
-                                                         recent(hook_uses, hook)))
+    for (const auto& [k, v] : learn::sorted_repetition_features(
+             p.posted_at, uses_at(topic_uses, topic), uses_at(hook_uses, hook)))
       x[k] = v;
-    samples.push_back({x, p.reward, learn::decay_weight(hours_between(p.posted_at, now) / 24.0)});
+    samples.push_back(
+        {std::move(x), p.reward, learn::decay_weight(hours_between(p.posted_at, now) / 24.0)});
   }
   return learn::RewardModel::fit(samples, std::nullopt, prior_means);
 }

@@ -84,14 +84,23 @@ FeatureMap repetition_features(TimePoint at, const std::vector<TimePoint>& topic
   return f;
 }
 
-std::vector<TimePoint> repetition_window(const std::vector<TimePoint>& sorted, TimePoint at) {
-  // repetition_features' own test on the age, which falls as the time rises.
-  const auto first = std::partition_point(sorted.begin(), sorted.end(), [&](TimePoint t) {
-    return hours_between(t, at) > kRepetitionWindowHours;
-  });
-  const auto last = std::partition_point(first, sorted.end(),
-                                         [&](TimePoint t) { return hours_between(t, at) > 0; });
-  return {first, last};
+FeatureMap sorted_repetition_features(TimePoint at, const std::vector<TimePoint>& topic_times,
+                                      const std::vector<TimePoint>& hook_times) {
+  FeatureMap f;
+  const auto count = [&](const std::vector<TimePoint>& sorted, const std::string& what) {
+    // repetition_features' own tests on the age, which falls as the time rises:
+    // the first time no older than `hours`.
+    const auto within = [&](double hours) {
+      return std::partition_point(sorted.begin(), sorted.end(),
+                                  [&](TimePoint t) { return hours_between(t, at) > hours; });
+    };
+    const auto window = within(kRepetitionWindowHours), day = within(24), past = within(0);
+    if (past > day) f[what + "<24h"] = static_cast<double>(past - day);
+    if (day > window) f[what + "24-72h"] = static_cast<double>(day - window);
+  };
+  count(topic_times, "repeat_topic");
+  count(hook_times, "repeat_hook");
+  return f;
 }
 
 FeatureMap maturity_features(double age_hours) {
@@ -126,13 +135,22 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples,
     m.index_.emplace(hour_name(h), h);
     m.names_.push_back(hour_name(h));
   }
-  for (const auto& s : samples) {
-    for (const auto& [name, v] : s.x) {
-      if (m.index_.emplace(name, static_cast<int>(m.names_.size())).second)
-        m.names_.push_back(name);
+  // Each sample's features as (index, value), in name order: the names are
+  // looked up once, not at each pass over the samples.
+  std::vector<std::vector<std::pair<int, double>>> nzs(samples.size());
+  for (size_t k = 0; k < samples.size(); ++k) {
+    for (const auto& [name, v] : samples[k].x) {
+      const auto [it, added] = m.index_.emplace(name, static_cast<int>(m.names_.size()));
+      if (added) m.names_.push_back(name);
+      nzs[k].emplace_back(it->second, v);
     }
   }
   const int d = static_cast<int>(m.names_.size());
+  std::vector<char> is_hook(static_cast<size_t>(d)), is_wording(static_cast<size_t>(d));
+  for (size_t i = 0; i < m.names_.size(); ++i) {
+    is_hook[i] = m.names_[i].rfind("hook=", 0) == 0;
+    is_wording[i] = is_wording_feature(m.names_[i]);
+  }
   m.prior_means_ = prior_means;
   // The prior's mean part of a sample's reward (x'm), taken out before the fit.
   const auto prior_part = [&](const FeatureMap& x) {
@@ -163,10 +181,9 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples,
   std::map<std::string, std::pair<double, FeatureMap>> companions;  // hook -> (weight, sums)
   for (size_t k = 0; k < samples.size(); ++k) {
     const WeightedSample& s = samples[k];
-    std::vector<std::pair<int, double>> nz;
-    for (const auto& [name, v] : s.x) {
-      nz.emplace_back(m.index_.at(name), v);
-      if (v != 0) ++m.posts_[static_cast<size_t>(nz.back().first)];
+    const std::vector<std::pair<int, double>>& nz = nzs[k];
+    for (const auto& [i, v] : nz) {
+      if (v != 0) ++m.posts_[static_cast<size_t>(i)];
     }
     const double yc = y[k] - m.intercept_;
     yy += s.weight * yc * yc;
@@ -174,12 +191,13 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples,
       b(i) += s.weight * vi * yc;
       for (const auto& [j, vj] : nz) XtX(i, j) += s.weight * vi * vj;
     }
-    for (const auto& [name, v] : s.x) {
-      if (name.rfind("hook=", 0) != 0 || v == 0) continue;
-      auto& [w, sums] = companions[name];
+    for (const auto& [i, v] : nz) {
+      if (!is_hook[static_cast<size_t>(i)] || v == 0) continue;
+      auto& [w, sums] = companions[m.names_[static_cast<size_t>(i)]];
       w += s.weight;
-      for (const auto& [other, ov] : s.x) {
-        if (is_wording_feature(other)) sums[other] += s.weight * ov;
+      for (const auto& [j, ov] : nz) {
+        if (is_wording[static_cast<size_t>(j)])
+          sums[m.names_[static_cast<size_t>(j)]] += s.weight * ov;
       }
     }
   }
@@ -241,14 +259,17 @@ RewardModel RewardModel::fit(const std::vector<WeightedSample>& samples,
   if (!prior_means.empty()) {
     for (int i = 0; i < d; ++i) m.mean_(i) += m.prior_mean(m.names_[static_cast<size_t>(i)]);
   }
+  std::vector<double> prior_mean_of(static_cast<size_t>(d), 0);
+  if (!prior_means.empty()) {
+    for (size_t i = 0; i < m.names_.size(); ++i) prior_mean_of[i] = m.prior_mean(m.names_[i]);
+  }
   double sse = 0;
   for (size_t k = 0; k < samples.size(); ++k) {
     const WeightedSample& s = samples[k];
     // Against y - x'm, as fitted: with the intercept of y - X m, x'(mean - m) predicts it.
     double pred = m.intercept_;
-    for (const auto& [name, v] : s.x) {
-      pred += (m.mean_(m.index_.at(name)) - (prior_means.empty() ? 0 : m.prior_mean(name))) * v;
-    }
+    for (const auto& [i, v] : nzs[k])
+      pred += (m.mean_(i) - prior_mean_of[static_cast<size_t>(i)]) * v;
     sse += s.weight * (y[k] - pred) * (y[k] - pred);
   }
   const Eigen::MatrixXd A_inv = ldlt.solve(Eigen::MatrixXd::Identity(d, d));

@@ -64,9 +64,10 @@ std::string feature_family(const std::string& name);
 inline constexpr double kRepetitionWindowHours = 72;
 FeatureMap repetition_features(TimePoint at, const std::vector<TimePoint>& topic_times,
                                const std::vector<TimePoint>& hook_times);
-// Of `sorted` (ascending), the times repetition_features(at, ...) counts: a
-// history of thousands of posts need not be read in full for each post.
-std::vector<TimePoint> repetition_window(const std::vector<TimePoint>& sorted, TimePoint at);
+// repetition_features of times sorted ascending, counted by binary search: a
+// history of thousands of posts need not be read, nor copied, for each post.
+FeatureMap sorted_repetition_features(TimePoint at, const std::vector<TimePoint>& topic_times,
+                                      const std::vector<TimePoint>& hook_times);
 
 // How far a post's metrics had grown when read: "age<6h", "age6-24h",
 // "age24-72h" (older is the baseline). Metrics keep growing for days, so a

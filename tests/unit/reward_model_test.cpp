@@ -278,15 +278,26 @@ TEST_CASE("repetition features count the same topic and hook in the days before"
   CHECK(repetition_features(at, {}, {}).empty());
 }
 
-TEST_CASE("the repetition window holds the sorted times repetition features count") {
+TEST_CASE("repetition features of sorted times are those of all the times") {
   const gl::TimePoint at = *gl::parse_iso8601("2026-11-10T12:00:00Z");
   const auto h = [&](int hours) { return at - std::chrono::hours(hours); };
   const std::vector<gl::TimePoint> sorted = {h(200), h(73), h(72) - std::chrono::nanoseconds(1),
-                                             h(72),  h(50), h(24),
-                                             h(3),   at,    at + std::chrono::hours(2)};
-  const std::vector<gl::TimePoint> window = repetition_window(sorted, at);
-  CHECK(window == std::vector<gl::TimePoint>{h(72), h(50), h(24), h(3)});
-  CHECK(repetition_features(at, window, {}) == repetition_features(at, sorted, {}));
-  CHECK(repetition_window(sorted, h(100)).empty());
-  CHECK(repetition_window({}, at).empty());
+                                             h(72),  h(50), h(24) - std::chrono::nanoseconds(1),
+                                             h(24),  h(24), h(3),
+                                             at,     at,    at + std::chrono::hours(2)};
+  const FeatureMap f = sorted_repetition_features(at, sorted, {h(30)});
+  CHECK(f.at("repeat_topic<24h") == 3);
+  CHECK(f.at("repeat_topic24-72h") == 3);
+  CHECK(f.at("repeat_hook24-72h") == 1);
+  CHECK(f.size() == 3);
+  // At every time from before the first to after the last, in steps of 20
+  // minutes and on each time itself: the same features as the full count.
+  std::vector<gl::TimePoint> ats(sorted);
+  for (gl::TimePoint t = h(300); t < at + std::chrono::hours(80); t += std::chrono::minutes(20))
+    ats.push_back(t);
+  for (const gl::TimePoint& t : ats) {
+    INFO(gl::format_iso8601(t));
+    CHECK(sorted_repetition_features(t, sorted, sorted) == repetition_features(t, sorted, sorted));
+  }
+  CHECK(sorted_repetition_features(at, {}, {}).empty());
 }
