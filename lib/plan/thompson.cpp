@@ -70,10 +70,14 @@ learn::FeatureMap plan_features(const PlanInputs& in, const Candidates& c, const
 }
 
 // Each plan's features as (coefficient index, value), against one list of names.
+// The plans of one topic, hook and hour (one per persona) are consecutive, a
+// block: the same terms but the persona's, which is the term at persona[plan].
 struct CompiledFeatures {
   std::vector<std::string> names;
   std::vector<size_t> offsets = {0};
   std::vector<std::pair<size_t, double>> entries;
+  std::vector<size_t> persona;  // per plan: the index in entries of its persona's term
+  std::vector<size_t> blocks;   // the first plan of each block, then the number of plans
 };
 
 CompiledFeatures compile(const PlanInputs& in, const Candidates& c, const PlanGrid& g) {
@@ -101,6 +105,9 @@ CompiledFeatures compile(const PlanInputs& in, const Candidates& c, const PlanGr
   for (size_t i = 0; i < g.plans.size(); ++i) {
     const std::array<size_t, 3> key = {g.plans[i][kTopic], g.plans[i][kHook], g.plans[i][kHour]};
     auto it = shared.find(key);
+    if (i == 0 || g.plans[i - 1][kTopic] != key[0] || g.plans[i - 1][kHook] != key[1] ||
+        g.plans[i - 1][kHour] != key[2])
+      out.blocks.push_back(i);
     if (it == shared.end()) {
       const learn::FeatureMap x =
           plan_features(in, c, g.key(i, kTopic), g.key(i, kHook), g.key(i, kHour));
@@ -113,6 +120,7 @@ CompiledFeatures compile(const PlanInputs& in, const Candidates& c, const PlanGr
     const size_t p = g.plans[i][kPersona];
     const auto add_persona = [&] {
       if (persona_index[p] == kUnseen) persona_index[p] = index_of(persona_features[p]);
+      out.persona.push_back(out.entries.size());
       out.entries.emplace_back(persona_index[p], 1);
     };
     bool placed = false;
@@ -127,36 +135,66 @@ CompiledFeatures compile(const PlanInputs& in, const Candidates& c, const PlanGr
     if (!placed) add_persona();
     out.offsets.push_back(out.entries.size());
   }
+  out.blocks.push_back(g.plans.size());
   return out;
+}
+
+// One plan's score under every draw: its terms added in order, an
+// indicator's term its coefficient itself (c * 1 is c, exactly). `persona`,
+// when given, takes the place of the coefficients of the term at f.persona[plan].
+void score(const CompiledFeatures& f, const Eigen::MatrixXd& coefficients, size_t plan,
+           const Eigen::ArrayXd* persona, Eigen::ArrayXd& s) {
+  s.setZero();
+  for (size_t e = f.offsets[plan]; e < f.offsets[plan + 1]; ++e) {
+    const double v = f.entries[e].second;
+    if (persona && e == f.persona[plan]) {
+      s += *persona;
+      continue;
+    }
+    const auto c = coefficients.col(static_cast<Eigen::Index>(f.entries[e].first)).array();
+    if (v == 1) {
+      s += c;
+    } else {
+      s += c * v;
+    }
+  }
 }
 
 // The best plan of each posterior draw, from the draws' coefficients
 // (coefficients(draw, name)). Each plan is scored under all the draws at once,
 // so its features are read once rather than once per draw (thousands of plans
-// times hundreds of draws); a draw's score adds the same terms in the same order.
-// An indicator's term is its coefficient itself (c * 1 is c, exactly): these
-// loops are most of a plan's CPU on a small account.
+// times hundreds of draws). A block's plans are scored only when one of them
+// can beat a draw's best so far: rounding never lowers a sum when one of its
+// terms rises, so the block's terms with the largest persona coefficient of
+// each draw in the persona's place bound each of its plans' scores from above.
+// These loops are most of a plan's CPU on a small account.
 std::vector<size_t> best_plans(const CompiledFeatures& f, const Eigen::MatrixXd& coefficients) {
   const auto draws = static_cast<size_t>(coefficients.rows());
   std::vector<size_t> best(draws, 0);
-  std::vector<double> top(draws, -1e300);
-  Eigen::ArrayXd s(coefficients.rows());
-  for (size_t i = 0; i + 1 < f.offsets.size(); ++i) {
-    s.setZero();
-    for (size_t e = f.offsets[i]; e < f.offsets[i + 1]; ++e) {
-      const auto c = coefficients.col(static_cast<Eigen::Index>(f.entries[e].first)).array();
-      const double v = f.entries[e].second;
-      if (v == 1) {
-        s += c;
-      } else {
-        s += c * v;
-      }
+  Eigen::ArrayXd top = Eigen::ArrayXd::Constant(coefficients.rows(), -1e300);
+  Eigen::ArrayXd s(coefficients.rows()), bound(coefficients.rows());
+  const auto persona_column = [&](size_t plan) {
+    return coefficients.col(static_cast<Eigen::Index>(f.entries[f.persona[plan]].first)).array();
+  };
+  for (size_t b = 0; b + 1 < f.blocks.size(); ++b) {
+    const size_t first = f.blocks[b], end = f.blocks[b + 1];
+    bool same_place = true;
+    for (size_t i = first; i < end; ++i)
+      same_place = same_place && f.persona[i] - f.offsets[i] == f.persona[first] - f.offsets[first];
+    if (same_place && end - first > 1) {
+      bound = persona_column(first);
+      for (size_t i = first + 1; i < end; ++i) bound = bound.max(persona_column(i));
+      score(f, coefficients, first, &bound, s);
+      if ((s <= top).all()) continue;
     }
-    for (size_t d = 0; d < draws; ++d) {
-      const double score = s(static_cast<Eigen::Index>(d));
-      if (score > top[d]) {
-        top[d] = score;
-        best[d] = i;
+    for (size_t i = first; i < end; ++i) {
+      score(f, coefficients, i, nullptr, s);
+      for (size_t d = 0; d < draws; ++d) {
+        const auto k = static_cast<Eigen::Index>(d);
+        if (s(k) > top(k)) {
+          top(k) = s(k);
+          best[d] = i;
+        }
       }
     }
   }
