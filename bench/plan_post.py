@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """plan-post's wall time for one plan (--dry-run, fixed seed) on an account with a
-long history and on a small one, median of --runs runs, with the plans it printed
+long history and on a small one, median of --runs runs, and its process's CPU time
+(the rest is the database's and the waits), with the plans it printed
 saved under --out (compare them before and after a change: same seed, same data,
 same plan).
 
@@ -10,7 +11,7 @@ per account, as cron runs it, so the posts' text analyses are stored
 
 Run: bench/plan_post.py [--posts 10000 --small 200 --runs 5 --out DIR] [--reuse]
 """
-import argparse, os, statistics, subprocess, sys, time
+import argparse, os, resource, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from learners_1m import ACCOUNTS, BIN, GENERATE, NOW, ROOT, psql  # noqa: E402
@@ -19,13 +20,16 @@ DATABASE = "bench_plan_post"
 
 
 def plan_post(db, account):
+    """(wall seconds, the process's CPU seconds, its output)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     p = subprocess.run([os.path.join(BIN, "plan-post"), "--account", account, "--now", NOW, "--dry-run",
                         "--seed", "1"], env=dict(os.environ, DATABASE_URL=db), capture_output=True, text=True)
     wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode != 0:
         sys.exit(f"plan-post --account {account} failed: {p.stderr}")
-    return wall, p.stdout
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, p.stdout
 
 
 def main():
@@ -57,10 +61,11 @@ def main():
     print(f"plan-post --dry-run --seed 1 --now {NOW}, median of {args.runs} runs, "
           f"{os.getloadavg()[0]:.1f} load")
     for handle, posts in accounts.items():
-        walls, outputs = [], set()
+        walls, cpus, outputs = [], [], set()
         for _ in range(args.runs):
-            wall, out = plan_post(db, handle)
+            wall, cpu, out = plan_post(db, handle)
             walls.append(wall)
+            cpus.append(cpu)
             outputs.add(out)
         if len(outputs) != 1:
             sys.exit(f"{handle}: plan-post printed different plans with the same seed")
@@ -69,7 +74,8 @@ def main():
             with open(os.path.join(args.out, f"{handle}.json"), "w") as f:
                 f.write(outputs.pop())
         print(f"{handle:<10}{posts:>7} posts {statistics.median(walls):>8.3f} s  "
-              f"(min {min(walls):.3f}, max {max(walls):.3f})")
+              f"(min {min(walls):.3f}, max {max(walls):.3f}), plan-post's CPU "
+              f"{statistics.median(cpus):.3f} s")
 
 
 if __name__ == "__main__":
