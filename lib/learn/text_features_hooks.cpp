@@ -78,6 +78,7 @@ size_t sentence_end(const std::string& line) {
         continue;
       return end;
     }
+    if (static_cast<unsigned char>(c) < 0xE3) continue;  // no CJK form starts below
     for (const char* cjk : {"\xE3\x80\x82", "\xEF\xBC\x81", "\xEF\xBC\x9F"}) {  // 。！？
       if (line.compare(i, 3, cjk) == 0) return i + 3;
     }
