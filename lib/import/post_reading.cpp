@@ -1,7 +1,10 @@
 #include "import/post_reading.h"
 
+#include <algorithm>
 #include <cctype>
+#include <exception>
 #include <set>
+#include <thread>
 
 #include "import/text_key.h"
 #include "learn/text_features.h"
@@ -103,6 +106,30 @@ std::string match_topic(const std::string& text, const std::vector<std::string>&
 PostReading read_post(const std::string& text, const std::vector<std::string>& topics) {
   const learn::TextFeatures f = learn::analyze_text(text);
   return {match_topic(text, topics), learn::hook_name(f.hook), learn::post_tags(f)};
+}
+
+std::vector<PostReading> read_posts(const std::vector<const std::string*>& texts,
+                                    const std::vector<std::string>& topics) {
+  std::vector<PostReading> out(texts.size());
+  // Each thread reads every n-th text: posts' lengths are mixed along a file.
+  const size_t n = std::clamp<size_t>(std::thread::hardware_concurrency(), 1,
+                                      std::max<size_t>(texts.size() / 64, 1));
+  std::vector<std::exception_ptr> errors(n);
+  const auto read_share = [&](size_t first) {
+    try {
+      for (size_t i = first; i < texts.size(); i += n) out[i] = read_post(*texts[i], topics);
+    } catch (...) {
+      errors[first] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> others;
+  for (size_t t = 1; t < n; ++t) others.emplace_back(read_share, t);
+  read_share(0);
+  for (auto& t : others) t.join();
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  return out;
 }
 
 }  // namespace gl::import

@@ -26,4 +26,9 @@ std::string match_topic(const std::string& text, const std::vector<std::string>&
 
 PostReading read_post(const std::string& text, const std::vector<std::string>& topics);
 
+// read_post of each text, in order, on every core: reading the text is most of
+// an import's own work, and the database waits meanwhile.
+std::vector<PostReading> read_posts(const std::vector<const std::string*>& texts,
+                                    const std::vector<std::string>& topics);
+
 }  // namespace gl::import

@@ -24,7 +24,11 @@ using import::ImportReport;
 // The reserved generator of migration 0005: no persona wrote the account's past.
 constexpr char kImportedGenerator[] = "imported";
 
-// What the tables hold of the batch's posts.
+// What the tables hold of the batch's posts, found by their keys one post at
+// a time (LATERAL ... OFFSET 0, as in jobs/metrics_write). The status is
+// checked outside: inside, it would let the planner pick a partial index of
+// posted rows, which a never-analyzed table (a first import) makes look
+// cheapest, and read every post of the account for each post.
 constexpr const char* kSelectKnown = R"SQL(
 SELECT cm.tweet_id, cm.decision_id::text, extract(epoch FROM cm.posted_at)::float8, cm.format,
        cm.topic, cm.metrics_state, coalesce(cm.unavailable_reason, ''),
@@ -32,35 +36,33 @@ SELECT cm.tweet_id, cm.decision_id::text, extract(epoch FROM cm.posted_at)::floa
        o.decision_id IS NOT NULL, o.impressions, o.likes, o.retweets, o.replies, o.quotes,
        o.bookmarks, o.profile_clicks, o.url_clicks, extract(epoch FROM o.collected_at)::float8,
        o.followers_gained IS NOT NULL, coalesce(o.available, true), coalesce(o.anomalies, '{}')
-FROM content_metadata cm
-LEFT JOIN outcomes o ON o.account_id = cm.account_id AND o.decision_id = cm.decision_id
-WHERE cm.account_id = $1 AND cm.tweet_id = ANY($2::text[]) AND cm.status = 'posted'
+FROM unnest($2::text[]) AS i(tweet_id)
+CROSS JOIN LATERAL (SELECT * FROM content_metadata cm
+                    WHERE cm.account_id = $1 AND cm.tweet_id = i.tweet_id
+                    OFFSET 0) cm
+LEFT JOIN LATERAL (SELECT * FROM outcomes o
+                   WHERE o.account_id = $1 AND o.decision_id = cm.decision_id
+                   OFFSET 0) o ON true
+WHERE cm.status = 'posted'
 )SQL";
 
 // The readings earlier imports stored: the same numbers again are no news.
 constexpr const char* kSelectImported = R"SQL(
-SELECT tweet_id, impressions, likes, retweets, replies, quotes, bookmarks, profile_clicks,
-       url_clicks
-FROM tweet_metrics
-WHERE account_id = $1 AND tweet_id = ANY($2::text[]) AND metrics_source = 'imported'
+SELECT tm.tweet_id, tm.impressions, tm.likes, tm.retweets, tm.replies, tm.quotes, tm.bookmarks,
+       tm.profile_clicks, tm.url_clicks
+FROM unnest($2::text[]) AS i(tweet_id)
+CROSS JOIN LATERAL (SELECT * FROM tweet_metrics tm
+                    WHERE tm.account_id = $1 AND tm.tweet_id = i.tweet_id
+                      AND tm.metrics_source = 'imported'
+                    OFFSET 0) tm
 )SQL";
 
-constexpr const char* kInsertPosts = R"SQL(
-INSERT INTO content_metadata (account_id, generator_name, topic, hook_type, format, tags,
-  content, thread_parts, in_reply_to_tweet_id, status, posted_at, tweet_id, source, created_at,
-  updated_at)
-SELECT $1, $2, u.topic, u.hook, u.format, string_to_array(u.tags, '|'), u.content,
-       CASE WHEN u.parts IS NULL THEN NULL
-            ELSE ARRAY(SELECT jsonb_array_elements_text(u.parts::jsonb)) END,
-       u.reply_to, 'posted', u.posted_at, u.tweet_id, 'imported', u.posted_at, $3
-FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-            $11::text[], $12::timestamptz[])
-  AS u(tweet_id, topic, hook, format, tags, content, parts, reply_to, posted_at)
-RETURNING tweet_id, decision_id::text
-)SQL";
-
+// Statistics of the tables import-history writes, once its rows are committed.
 constexpr const char* kAnalyze =
     "ANALYZE content_metadata, tweet_metrics, outcomes, learning_posts";
+// The rows the planner believes content_metadata holds.
+constexpr const char* kPlannedRows =
+    "SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'content_metadata'::regclass";
 
 struct Known {
   std::string decision_id, format, topic;
@@ -75,12 +77,6 @@ struct Known {
 std::optional<TimePoint> epoch(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
   return from_epoch_seconds(f.as<double>());
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : "|") + s;
-  return out;
 }
 
 // Writes batches of posts, one transaction per unit (an export file), or one
@@ -124,11 +120,12 @@ class HistoryWriter {
     work_.reset();
   }
 
+  // The posts written (imported or updated), committed or not.
+  size_t written() const { return written_; }
+
  private:
   void flush();
   std::map<std::string, Known> load_known(const std::string& ids);
-  void insert_new(const std::vector<const HistoryPost*>& posts,
-                  std::map<std::string, Known>& known);
 
   db::AccountRun& run_;
   const ImportOptions& options_;
@@ -136,7 +133,7 @@ class HistoryWriter {
   const bool one_transaction_;
   std::unique_ptr<pqxx::work> work_;
   std::vector<HistoryPost> batch_;
-  size_t written_ = 0, analyze_at_ = 0;
+  size_t written_ = 0;
 };
 
 std::map<std::string, Known> HistoryWriter::load_known(const std::string& ids) {
@@ -159,6 +156,7 @@ std::map<std::string, Known> HistoryWriter::load_known(const std::string& ids) {
     k.available = r[19].as<bool>();
     k.stored.anomalies = db::from_pg_array(r[20]);
   }
+  if (known.empty()) return known;
   for (const auto& r : work_->exec_params(kSelectImported, run_.account.id, ids)) {
     auto it = known.find(r[0].as<std::string>());
     if (it == known.end()) continue;
@@ -169,57 +167,35 @@ std::map<std::string, Known> HistoryWriter::load_known(const std::string& ids) {
   return known;
 }
 
-void HistoryWriter::insert_new(const std::vector<const HistoryPost*>& posts,
-                               std::map<std::string, Known>& known) {
-  if (posts.empty()) return;
-  std::vector<db::PgArray> cols(9);
-  std::map<std::string, std::pair<std::string, std::string>> readings;  // id -> format, topic
-  for (const HistoryPost* p : posts) {
-    const import::PostReading reading = import::read_post(p->text, run_.account.topics);
-    cols[0].add_text(p->id);
-    cols[1].add_text(reading.topic);
-    cols[2].add_text(reading.hook);
-    cols[3].add_text(p->format);
-    cols[4].add_text(join(reading.tags));
-    cols[5].add_text(p->text);
-    cols[6].add_text(p->thread_parts.empty() ? std::nullopt
-                                             : std::optional(Json(p->thread_parts).dump()));
-    cols[7].add_text(p->reply_to);
-    cols[8].add_text(format_iso8601(p->posted_at));
-    readings[p->id] = {p->format, reading.topic};
-  }
-  const auto inserted = work_->exec_params(
-      kInsertPosts, run_.account.id, kImportedGenerator, format_iso8601(run_.now), cols[0].str(),
-      cols[1].str(), cols[2].str(), cols[3].str(), cols[4].str(), cols[5].str(), cols[6].str(),
-      cols[7].str(), cols[8].str());
-  if (inserted.size() != posts.size()) {
-    throw failure("content_metadata", "inserted " + std::to_string(inserted.size()) + " of " +
-                                          std::to_string(posts.size()) + " imported posts");
-  }
-  for (const auto& r : inserted) {
-    const std::string id = r[0].as<std::string>();
-    Known& k = known[id];
-    k.decision_id = r[1].as<std::string>();
-    k.is_new = true;
-    std::tie(k.format, k.topic) = readings[id];
-  }
-  for (const HistoryPost* p : posts) known[p->id].posted_at = p->posted_at;
-}
-
 void HistoryWriter::flush() {
   if (batch_.empty()) return;
   db::PgArray ids;
   for (const auto& p : batch_) ids.add_text(p.id);
   std::map<std::string, Known> known = load_known(ids.str());
-  std::vector<const HistoryPost*> fresh;
+
+  // The texts are read once, when their posts are new: a re-import reads none.
+  std::vector<const std::string*> fresh;
   for (const auto& p : batch_) {
-    if (!known.count(p.id)) fresh.push_back(&p);
+    if (!known.count(p.id)) fresh.push_back(&p.text);
   }
-  insert_new(fresh, known);
+  const std::vector<import::PostReading> readings = import::read_posts(fresh, run_.account.topics);
 
   const TimePoint now = run_.now;
   std::vector<PostMetricsUpdate> updates;
-  for (const auto& p : batch_) {
+  size_t next_reading = 0;
+  for (auto& p : batch_) {
+    std::optional<NewPost> insert;
+    if (!known.count(p.id)) {
+      const import::PostReading& reading = readings[next_reading++];
+      Known& k = known[p.id];
+      k.is_new = true;
+      k.posted_at = p.posted_at;
+      k.format = p.format;
+      k.topic = reading.topic;
+      insert =
+          NewPost{kImportedGenerator, reading.topic, reading.hook,   p.format,  std::move(p.text),
+                  "imported",         reading.tags,  p.thread_parts, p.reply_to};
+    }
     const Known& k = known.at(p.id);
     const import::MergedMetrics m = import::merge_observations(k.stored, p.observations);
     if (m.snapshots.empty()) {
@@ -228,6 +204,7 @@ void HistoryWriter::flush() {
     }
     PostMetricsUpdate u;
     u.decision_id = k.decision_id;
+    u.insert = std::move(insert);
     u.tweet_id = p.id;
     u.posted_at = k.posted_at;
     for (const auto& s : m.snapshots)
@@ -265,17 +242,8 @@ void HistoryWriter::flush() {
     updates.push_back(std::move(u));
   }
   write_post_metrics(*work_, run_.account.id, now, updates);
-  written_ += batch_.size();
+  written_ += updates.size();
   batch_.clear();
-  if (written_ >= analyze_at_) {
-    // The planner knows the tables' sizes but not that this account now holds
-    // most of their rows (a fresh database, or an account new to a full one):
-    // it would read every post of the account for each batch. Statistics
-    // that include the rows written so far, each time they double, keep the
-    // writes on the batch's own rows (ANALYZE sees this transaction's rows).
-    work_->exec0(kAnalyze, "statistics of the tables import-history writes");
-    analyze_at_ = 2 * written_;
-  }
 }
 
 // "file:12" as a file and a line.
@@ -290,6 +258,21 @@ std::pair<std::string, long> file_and_line(const std::string& subject) {
 bool same_account(const import::ArchiveAccount& a, const db::Account& account) {
   if (account.x_user_id && !a.user_id.empty()) return *account.x_user_id == a.user_id;
   return learn::lower(a.handle) == learn::lower(account.handle);
+}
+
+// Once the run's rows are committed, the statistics of the tables it wrote,
+// when it wrote as many rows as autovacuum waits for (50 and 10% of the rows
+// the planner knows of, its default threshold): the learners that run next
+// plan with the account's real size rather than a minute later. After the
+// commit, so ANALYZE's lock is taken for the ANALYZE alone, not held through
+// the import against autovacuum and another import's ANALYZE. The writes
+// themselves need no statistics (jobs/metrics_write).
+void analyze_if_grown(pqxx::connection_base& conn, size_t written) {
+  if (written == 0) return;
+  pqxx::nontransaction t(conn);
+  const double planned = t.exec1(kPlannedRows, "content_metadata's planned rows")[0].as<double>();
+  if (static_cast<double>(written) < 50 + 0.1 * planned) return;
+  t.exec0(kAnalyze, "statistics of the tables import-history wrote");
 }
 
 }  // namespace
@@ -367,6 +350,7 @@ int import_history(db::AccountRun& run, const ImportOptions& options) {
   writer.finish(!refused);
   finish(!refused);
   if (refused) throw strict_refusal();
+  if (!run.ctx.common.dry_run) analyze_if_grown(run.conn, writer.written());
   run.ctx.log.info("{} posts read: {} imported, {} updated, {} problems",
                    run.stats["posts_read"].get<long long>(), run.stats["imported"].get<long long>(),
                    run.stats["updated"].get<long long>(), report.problems());

@@ -3,17 +3,45 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/json_lines.h"
 #include "db/pg_array.h"
 
 namespace gl::jobs {
 
 namespace {
 
-// Two statements per batch, whatever its size, each taking every row of the
-// batch as arrays. The snapshots' insert is prepared once per connection; the
-// post state is planned for each batch, from the arrays' real lengths: a plan
-// cached while the tables' statistics were stale (a bulk import into a fresh
-// account) would scan the account's posts for every post written.
+// Three statements per batch at most, whatever its size, each taking every
+// row of the batch as arrays. The snapshots' insert is prepared once per
+// connection; the others are planned for each batch, from the arrays' real
+// lengths. A post's row is found by its whole unique key, one lookup per post
+// (a LATERAL subquery that OFFSET 0 keeps from being flattened into a join),
+// so no plan reads the account's other posts, even when the statistics
+// predate most of its rows (a bulk import, which autovacuum cannot analyze
+// before it commits, into a new account).
+
+// New posts: content_metadata's row, with its metrics state (as the update of
+// kWritePostState's step D would write it for a post already there).
+constexpr const char* kInsertNewPosts = R"SQL(
+INSERT INTO content_metadata (account_id, generator_name, topic, hook_type, format, tags,
+  content, thread_parts, in_reply_to_tweet_id, status, posted_at, tweet_id, source, created_at,
+  actual_impressions, actual_likes, actual_retweets, actual_replies, actual_quotes,
+  actual_bookmarks, actual_profile_clicks, actual_engagement_rate, metrics_state,
+  unavailable_reason, last_collected_at, next_collect_at, collect_count, updated_at)
+SELECT $1, u.generator, u.topic, u.hook, u.format,
+       CASE WHEN u.tags = '' THEN '{}'::text[] ELSE string_to_array(u.tags, '|') END, u.content,
+       CASE WHEN u.parts IS NULL THEN NULL
+            ELSE ARRAY(SELECT jsonb_array_elements_text(u.parts::jsonb)) END,
+       u.reply_to, 'posted', u.posted_at, u.tweet_id, u.source, u.posted_at,
+       u.imp, u.likes, u.rts, u.replies, u.quotes, u.bms, u.clicks, u.er, u.state,
+       nullif(u.reason, ''), u.read_at, u.next_at, 1, $24
+FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+            $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::int8[], $14::int8[],
+            $15::int8[], $16::int8[], $17::int8[], $18::int8[], $19::int8[], $20::float8[],
+            $21::text[], $22::text[], $23::timestamptz[], $25::timestamptz[])
+  AS u(tweet_id, generator, topic, hook, format, tags, content, parts, reply_to, posted_at,
+       source, imp, likes, rts, replies, quotes, bms, clicks, er, state, reason, next_at, read_at)
+RETURNING tweet_id, decision_id::text
+)SQL";
 
 // A = snapshots. Writing the same reading again adds nothing.
 constexpr const char* kInsertSnapshotsName = "gl_metrics_write_snapshots";
@@ -35,18 +63,19 @@ ON CONFLICT DO NOTHING
 // B, C and D in one statement: B = outcomes, the latest trusted values per
 // decision (follows X reported for the post beat the attribution's estimate);
 // C = learning_posts and D = content_metadata's dashboard columns and
-// collection schedule, both copied from the rows B returns, so the three agree.
-// Returns the rows of D and of C written.
+// collection schedule (of the posts not inserted just before with them), both
+// copied from the rows B returns, so the three agree. Returns the rows of D
+// and of C written.
 constexpr const char* kWritePostState = R"SQL(
 WITH u AS (
   SELECT * FROM unnest($2::uuid[], $3::text[], $4::int8[], $5::int8[], $6::int8[], $7::int8[],
                        $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::float8[],
                        $13::float8[], $14::float8[], $15::bool[], $16::bool[], $17::text[],
                        $18::bool[], $19::text[], $20::timestamptz[], $21::text[], $22::text[],
-                       $23::timestamptz[], $24::timestamptz[])
+                       $23::timestamptz[], $24::timestamptz[], $26::bool[])
     AS u(decision_id, tweet_id, imp, likes, rts, replies, quotes, bms, clicks, urls, er,
          velocity, followers, available, passed, failures, successful, anoms, at, state,
-         reason, next_at, read_at)),
+         reason, next_at, read_at, inserted)),
 fa AS (
   SELECT fa.tweet_id, sum(fa.followers_gained) AS gained, avg(fa.confidence) AS conf
   FROM follower_attribution fa
@@ -93,7 +122,9 @@ lp AS (
          o.engagement_rate, o.followers_gained, o.available, o.passed_gates, o.successful,
          o.collected_at
   FROM o
-  JOIN content_metadata cm ON cm.account_id = o.account_id AND cm.decision_id = o.decision_id
+  CROSS JOIN LATERAL (SELECT * FROM content_metadata cm
+                      WHERE cm.account_id = $1 AND cm.decision_id = o.decision_id
+                      OFFSET 0) cm
   JOIN accounts a ON a.account_id = o.account_id
   ON CONFLICT (account_id, tweet_id) DO UPDATE SET
     impressions = excluded.impressions, likes = excluded.likes, retweets = excluded.retweets,
@@ -115,6 +146,7 @@ cm AS (
     updated_at = $25
   FROM o JOIN u ON u.decision_id = o.decision_id
   WHERE cm.account_id = $1 AND cm.decision_id = o.decision_id
+    AND cm.decision_id = ANY($2::uuid[]) AND NOT u.inserted
   RETURNING 1)
 SELECT (SELECT count(*) FROM cm), (SELECT count(*) FROM lp)
 )SQL";
@@ -140,6 +172,57 @@ void add_counts(std::vector<db::PgArray>& cols, size_t first, const learn::PostC
   cols[first + 7].add(m.url_clicks);
 }
 
+// When the post's metrics were last read: its newest snapshot's time, else now.
+TimePoint read_at(const PostMetricsUpdate& u, TimePoint now) {
+  if (u.snapshots.empty()) return now;
+  TimePoint at = u.snapshots.front().collected_at;
+  for (const auto& s : u.snapshots) at = std::max(at, s.collected_at);
+  return at;
+}
+
+// Inserts the new posts of `updates` with their state; their decision ids by tweet id.
+std::map<std::string, std::string> insert_new_posts(pqxx::transaction_base& t, long long account_id,
+                                                    TimePoint now,
+                                                    const std::vector<PostMetricsUpdate>& updates) {
+  std::vector<db::PgArray> cols(24);
+  for (const auto& u : updates) {
+    if (!u.insert) continue;
+    const NewPost& p = *u.insert;
+    cols[0].add_text(u.tweet_id);
+    cols[1].add_text(p.generator);
+    cols[2].add_text(p.topic);
+    cols[3].add_text(p.hook);
+    cols[4].add_text(p.format);
+    cols[5].add_text(join(p.tags));
+    cols[6].add_text(p.content);
+    cols[7].add_text(p.thread_parts.empty() ? std::nullopt
+                                            : std::optional(Json(p.thread_parts).dump()));
+    cols[8].add_text(p.reply_to);
+    cols[9].add_text(format_iso8601(u.posted_at));
+    cols[10].add_text(p.source);
+    add_counts(cols, 11, u.latest);  // url_clicks (cols[18]) has no column here
+    cols[19].add(u.er);
+    cols[20].add_text(u.state);
+    cols[21].add_text(u.reason);
+    cols[22].add_text(iso(u.next_at));
+    cols[23].add_text(format_iso8601(read_at(u, now)));
+  }
+  std::map<std::string, std::string> ids;
+  if (cols[0].size() == 0) return ids;
+  const auto inserted = t.exec_params(
+      kInsertNewPosts, account_id, cols[0].str(), cols[1].str(), cols[2].str(), cols[3].str(),
+      cols[4].str(), cols[5].str(), cols[6].str(), cols[7].str(), cols[8].str(), cols[9].str(),
+      cols[10].str(), cols[11].str(), cols[12].str(), cols[13].str(), cols[14].str(),
+      cols[15].str(), cols[16].str(), cols[17].str(), cols[19].str(), cols[20].str(),
+      cols[21].str(), cols[22].str(), format_iso8601(now), cols[23].str());
+  for (const auto& r : inserted) ids[r[0].as<std::string>()] = r[1].as<std::string>();
+  if (ids.size() != cols[0].size()) {
+    throw failure("content_metadata", "inserted " + std::to_string(ids.size()) + " of " +
+                                          std::to_string(cols[0].size()) + " new posts");
+  }
+  return ids;
+}
+
 }  // namespace
 
 std::optional<TimePoint> next_collection(TimePoint posted_at, TimePoint now) {
@@ -153,17 +236,17 @@ std::optional<TimePoint> next_collection(TimePoint posted_at, TimePoint now) {
   return std::nullopt;
 }
 
-void write_post_metrics(pqxx::transaction_base& t, long long account_id, TimePoint now,
-                        const std::vector<PostMetricsUpdate>& updates) {
-  if (updates.empty()) return;
-  std::vector<db::PgArray> snap(15), post(23);
+std::map<std::string, std::string> write_post_metrics(
+    pqxx::transaction_base& t, long long account_id, TimePoint now,
+    const std::vector<PostMetricsUpdate>& updates) {
+  if (updates.empty()) return {};
+  std::map<std::string, std::string> inserted = insert_new_posts(t, account_id, now, updates);
+  std::vector<db::PgArray> snap(15), post(24);
   for (const auto& u : updates) {
-    TimePoint read_at = now;
-    if (!u.snapshots.empty()) read_at = u.snapshots.front().collected_at;
+    const std::string& decision_id = u.insert ? inserted.at(u.tweet_id) : u.decision_id;
     for (const auto& s : u.snapshots) {
-      read_at = std::max(read_at, s.collected_at);
       snap[0].add_text(u.tweet_id);
-      snap[1].add_text(u.decision_id);
+      snap[1].add_text(decision_id);
       snap[2].add_text(format_iso8601(s.collected_at));
       snap[3].add(std::optional<double>(std::max(0.0, hours_between(u.posted_at, s.collected_at))));
       add_counts(snap, 4, s.counts);
@@ -171,7 +254,7 @@ void write_post_metrics(pqxx::transaction_base& t, long long account_id, TimePoi
       snap[13].add_text(s.source);
       snap[14].add_text(join(s.anomalies));
     }
-    post[0].add_text(u.decision_id);
+    post[0].add_text(decision_id);
     post[1].add_text(u.tweet_id);
     add_counts(post, 2, u.latest);
     post[10].add(u.er);
@@ -186,7 +269,8 @@ void write_post_metrics(pqxx::transaction_base& t, long long account_id, TimePoi
     post[19].add_text(u.state);
     post[20].add_text(u.reason);
     post[21].add_text(iso(u.next_at));
-    post[22].add_text(format_iso8601(read_at));
+    post[22].add_text(format_iso8601(read_at(u, now)));
+    post[23].add(u.insert.has_value());
   }
   pqxx::connection_base& conn = t.conn();
   if (snap[0].size() > 0) {
@@ -201,14 +285,15 @@ void write_post_metrics(pqxx::transaction_base& t, long long account_id, TimePoi
       post[4].str(), post[5].str(), post[6].str(), post[7].str(), post[8].str(), post[9].str(),
       post[10].str(), post[11].str(), post[12].str(), post[13].str(), post[14].str(),
       post[15].str(), post[16].str(), post[17].str(), post[18].str(), post[19].str(),
-      post[20].str(), post[21].str(), post[22].str(), format_iso8601(now));
+      post[20].str(), post[21].str(), post[22].str(), format_iso8601(now), post[23].str());
   const auto content_rows = written[0].as<size_t>(), learning_rows = written[1].as<size_t>();
-  if (content_rows != updates.size() || learning_rows != updates.size()) {
+  if (content_rows + inserted.size() != updates.size() || learning_rows != updates.size()) {
     throw failure("content_metadata", "updated " + std::to_string(content_rows) +
                                           " rows and learning_posts " +
                                           std::to_string(learning_rows) + " for a batch of " +
                                           std::to_string(updates.size()) + " posts");
   }
+  return inserted;
 }
 
 }  // namespace gl::jobs

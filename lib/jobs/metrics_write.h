@@ -6,6 +6,7 @@
 // the account's exports through it.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -33,9 +34,19 @@ struct MetricsSnapshot {
   TimePoint collected_at;
 };
 
+// A post content_metadata does not hold yet (one of the account's past posts,
+// imported): its row is inserted with its metrics state in one write, never
+// inserted and then updated. Posted by the account, so created when posted.
+struct NewPost {
+  std::string generator, topic, hook, format, content, source;
+  std::vector<std::string> tags, thread_parts;
+  std::optional<std::string> reply_to;
+};
+
 // One post's new state, ready to write.
 struct PostMetricsUpdate {
-  std::string decision_id, tweet_id;
+  std::string decision_id, tweet_id;  // decision_id empty for a new post
+  std::optional<NewPost> insert;      // a post to add to content_metadata
   TimePoint posted_at;
   std::vector<MetricsSnapshot> snapshots;  // none when X had no data for it
   learn::PostCounts latest;                // what outcomes will hold
@@ -55,11 +66,16 @@ struct PostMetricsUpdate {
 
 // Writes the four tables for `updates` (each post once) inside `t`; the
 // caller commits. `now` stamps content_metadata.updated_at. Set-based: one
-// statement for the snapshots and one for outcomes, learning_posts and
-// content_metadata together, whatever the batch's size. Anything else derived
+// statement for the new posts' content_metadata rows, one for the snapshots
+// and one for outcomes, learning_posts and the other posts' content_metadata
+// together, whatever the batch's size; each reads only the batch's rows
+// through their keys' indexes, whatever the tables' statistics say (a bulk
+// import writes in one transaction, which autovacuum cannot analyze).
+// Returns the decision ids of the new posts, by tweet id. Anything else derived
 // from a post when its numbers are written belongs in a function of its own
 // called from here, in the same transaction.
-void write_post_metrics(pqxx::transaction_base& t, long long account_id, TimePoint now,
-                        const std::vector<PostMetricsUpdate>& updates);
+std::map<std::string, std::string> write_post_metrics(
+    pqxx::transaction_base& t, long long account_id, TimePoint now,
+    const std::vector<PostMetricsUpdate>& updates);
 
 }  // namespace gl::jobs
