@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -207,6 +208,100 @@ TEST_CASE("import-history twice changes nothing, a later export updates and keep
   REQUIRE(import(db, {kCurrent}, now).exit_code == 0);
   CHECK(db.scalar("SELECT impressions FROM outcomes WHERE tweet_id = '1149680375817494529'") ==
         "4900");
+}
+
+TEST_CASE("a later export that changes one post's numbers updates that post alone") {
+  TestDb db;
+  add_account(db);
+  const std::string now = "2099-01-01T00:00:00Z";
+  REQUIRE(import(db, {kArchive, kCurrent}, now).exit_code == 0);
+  const std::string post = "1149680375817494529";
+  const std::string others =
+      "SELECT md5(string_agg(row(cm.tweet_id, cm.updated_at, cm.collect_count, "
+      "cm.actual_impressions, o.impressions, o.collected_at, lp.impressions)::text, '|' "
+      "ORDER BY cm.tweet_id)) FROM content_metadata cm JOIN outcomes o USING (account_id, "
+      "decision_id) JOIN learning_posts lp USING (account_id, decision_id) WHERE cm.tweet_id <> '" +
+      post + "'";
+  const std::string before = db.scalar(others);
+  const std::string snapshots_before = db.scalar("SELECT count(*) FROM tweet_metrics");
+
+  // The same export, made later, with 1,000 more impressions for this post alone.
+  Scratch tmp;
+  std::string later;
+  std::istringstream lines(read(kCurrent));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("/status/" + post + ",") != std::string::npos) {
+      const auto start = line.find(',', line.find("/status/")) + 1;
+      const auto end = line.find(',', start);
+      line = line.substr(0, start) +
+             std::to_string(std::stoll(line.substr(start, end - start)) + 1000) + line.substr(end);
+    }
+    later += line + "\n";
+  }
+  // With the archive again, which tells a thread's later part from a post of its own.
+  const Result r = import(
+      db, {kArchive, tmp.write("account_analytics_content_2018-06-08_2021-10-01.csv", later)}, now);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const json s = summary(r);
+  CHECK(s["updated"] == 1);
+  CHECK(s["imported"] == 0);
+  CHECK(db.scalar(others) == before);
+  CHECK(db.scalar("SELECT count(*) FROM tweet_metrics") ==
+        std::to_string(std::stoll(snapshots_before) + 1));
+  CHECK(db.scalar("SELECT string_agg(impressions::text, ',' ORDER BY collected_at) FROM "
+                  "tweet_metrics WHERE tweet_id = '" +
+                  post + "'") == "3900,4900");
+  CHECK(db.scalar("SELECT o.impressions || ' ' || lp.impressions || ' ' || cm.actual_impressions "
+                  "|| ' ' || cm.collect_count FROM content_metadata cm JOIN outcomes o USING "
+                  "(account_id, decision_id) JOIN learning_posts lp USING (account_id, "
+                  "decision_id) WHERE cm.tweet_id = '" +
+                  post + "'") == "4900 4900 4900 2");
+}
+
+// An archive of n posts a day apart, from 2021-01-01, each with a like.
+std::string archive_of(const Scratch& tmp, int n) {
+  tmp.write("big/data/account.js",
+            "window.YTD.account.part0 = [ {\"account\": {\"accountId\": \"4242\", "
+            "\"username\": \"fixture\"}} ]\n");
+  std::string js = "window.YTD.tweets.part0 = [\n";
+  for (int i = 0; i < n; ++i) {
+    const long long ms = 1609459200000LL + i * 86400000LL;
+    const std::string id = std::to_string(((ms - 1288834974657LL) << 22) + i);
+    const time_t secs = static_cast<time_t>(ms / 1000);
+    char when[64];
+    std::strftime(when, sizeof when, "%a %b %d %H:%M:%S +0000 %Y", std::gmtime(&secs));
+    js += (i ? ",\n" : "") +
+          json{{"tweet",
+                {{"id_str", id},
+                 {"full_text", "Post number " + std::to_string(i) + " about music"},
+                 {"created_at", when},
+                 {"favorite_count", "1"},
+                 {"retweet_count", "0"}}}}
+              .dump();
+  }
+  tmp.write("big/data/tweets.js", js + "\n]\n");
+  return (tmp.dir / "big").string();
+}
+
+TEST_CASE(
+    "import-history analyzes what it wrote once committed, and nothing when it wrote nothing") {
+  TestDb db;
+  add_account(db);
+  Scratch tmp;
+  const std::string archive = archive_of(tmp, 120);
+  const std::string analyzed =
+      "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'content_metadata'";
+  REQUIRE(import(db, {archive}).exit_code == 0);
+  CHECK(db.scalar("SELECT count(*) FROM content_metadata") == "120");
+  // The planner knows the rows the import committed (one ANALYZE, after the commit).
+  CHECK(db.scalar("SELECT reltuples FROM pg_class WHERE relname = 'content_metadata'") == "120");
+  const std::string once = db.scalar(analyzed);
+  CHECK(once == "1");
+  const Result again = import(db, {archive});
+  REQUIRE(again.exit_code == 0);
+  CHECK(summary(again)["unchanged"] == 120);
+  CHECK(db.scalar(analyzed) == once);
 }
 
 TEST_CASE("import-history reads the archive zip as it reads the folder") {
