@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "import/export_time.h"
 #include "import/ytd_reader.h"
 #include "learn/text_features.h"
 #include "x/tweet_text.h"
@@ -91,6 +92,27 @@ std::string read_whole(const ExportFile& f, size_t max) {
   out.resize(got);
   return out;
 }
+
+// The post ids an archive read has met: a digit string of at most 19 digits
+// (valid_post_id) is its value and its length, 16 bytes instead of a string's
+// 32 and a heap block, so the set of a 100,000-post archive is a few MB.
+class PostIdSet {
+ public:
+  bool insert(const std::string& id) { return ids_.insert(key(id)).second; }
+  bool contains(const std::string& id) const {
+    return valid_post_id(id) && ids_.count(key(id)) > 0;
+  }
+
+ private:
+  using Key = std::pair<unsigned long long, size_t>;
+  struct Hash {
+    size_t operator()(const Key& k) const {
+      return std::hash<unsigned long long>()(k.first) ^ k.second;
+    }
+  };
+  static Key key(const std::string& id) { return {std::stoull(id), id.size()}; }
+  std::unordered_set<Key, Hash> ids_;
+};
 
 }  // namespace
 
@@ -325,7 +347,7 @@ ArchiveScan scan_archive(const ArchiveFiles& files, const std::string& handle,
     std::string id, parent, text;
   };
   std::vector<SelfReply> self_replies;
-  std::unordered_set<std::string> ids;
+  PostIdSet ids;
   for_each_element(files.tweets, &report, [&](const json& j, const std::string& label, long line) {
     std::string problem;
     const auto t = parse_archive_tweet(j, problem);
@@ -333,7 +355,7 @@ ArchiveScan scan_archive(const ArchiveFiles& files, const std::string& handle,
       report.bad_row(label, line, problem);
       return;
     }
-    if (!ids.insert(t->id).second) return;
+    if (!ids.insert(t->id)) return;
     ++s.tweets;
     if (!t->retweet && t->reply_to_id && is_self(*t))
       self_replies.push_back({t->created_at, t->id, *t->reply_to_id, t->text});
@@ -342,7 +364,7 @@ ArchiveScan scan_archive(const ArchiveFiles& files, const std::string& handle,
   std::sort(self_replies.begin(), self_replies.end(),
             [](const SelfReply& a, const SelfReply& b) { return a.at < b.at; });
   for (auto& r : self_replies) {
-    if (!ids.count(r.parent) || s.next_part.count(r.parent)) continue;
+    if (!ids.contains(r.parent) || s.next_part.count(r.parent)) continue;
     s.next_part[r.parent] = r.id;
     s.part_text[r.id] = std::move(r.text);
   }
@@ -387,13 +409,13 @@ void read_archive(const ArchiveScan& scan, AnalyticsIndex& analytics, ImportRepo
     return nullptr;
   };
 
-  std::unordered_set<std::string> seen;
+  PostIdSet seen;
   // Told by the scan already: no report of bad elements here.
   for_each_element(scan.files.tweets, nullptr, [&](const json& j, const std::string&, long) {
     std::string problem;
     const auto t = parse_archive_tweet(j, problem);
     if (!t) return;
-    if (!seen.insert(t->id).second) {
+    if (!seen.insert(t->id)) {
       report.skip("duplicate");
       return;
     }
