@@ -181,7 +181,7 @@ learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, Tim
   for (Uses* uses : {&topic_uses, &hook_uses}) {
     for (auto& [key, times] : *uses) std::sort(times.begin(), times.end());
   }
-  std::vector<learn::WeightedSample> samples;
+  std::vector<learn::AgedSample> samples;
   for (const auto& p : gated) {
     const std::string topic = learn::lower(p.topic);
     const std::string hook = learn::hook_name(p.text.hook);
@@ -191,10 +191,10 @@ learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, Tim
     for (const auto& [k, v] : learn::sorted_repetition_features(
              p.posted_at, uses_at(topic_uses, topic), uses_at(hook_uses, hook)))
       x[k] = v;
-    samples.push_back(
-        {std::move(x), p.reward, learn::decay_weight(hours_between(p.posted_at, now) / 24.0)});
+    samples.push_back({std::move(x), p.reward, hours_between(p.posted_at, now) / 24.0});
   }
-  return learn::RewardModel::fit(samples, std::nullopt, prior_means);
+  const double half_life = learn::choose_half_life(samples, prior_means);
+  return learn::RewardModel::fit(learn::decayed(samples, half_life), std::nullopt, prior_means);
 }
 
 namespace {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "learn/text_features.h"
 
@@ -366,6 +367,66 @@ double RewardModel::Draw::score(const FeatureMap& x) {
   double s = model_->intercept_;
   for (const auto& [name, v] : x) s += coefficient(name) * v;
   return s;
+}
+
+std::vector<WeightedSample> decayed(const std::vector<AgedSample>& samples, double half_life_days) {
+  std::vector<WeightedSample> out;
+  out.reserve(samples.size());
+  for (const auto& s : samples)
+    out.push_back({s.x, s.y, std::pow(0.5, std::max(0.0, s.age_days) / half_life_days)});
+  return out;
+}
+
+double choose_half_life(const std::vector<AgedSample>& samples,
+                        const std::map<std::string, double>& prior_means) {
+  // Each fold: the posts of one holdout span, and those older than it aged from its start.
+  struct Fold {
+    std::vector<AgedSample> older;
+    std::vector<const AgedSample*> newer;
+  };
+  std::vector<Fold> folds;
+  for (int f = 0; f < kHalfLifeFolds; ++f) {
+    const double from = f * kHalfLifeHoldoutDays, to = from + kHalfLifeHoldoutDays;
+    Fold fold;
+    for (const auto& s : samples) {
+      if (s.age_days >= from && s.age_days < to) {
+        fold.newer.push_back(&s);
+      } else if (s.age_days >= to) {
+        fold.older.push_back(s);
+        fold.older.back().age_days -= to;
+      }
+    }
+    if (static_cast<double>(fold.older.size()) >= kMinPostsForEvidence &&
+        static_cast<double>(fold.newer.size()) >= kMinPostsForEvidence) {
+      folds.push_back(std::move(fold));
+    }
+  }
+  if (folds.empty()) return kDefaultHalfLifeDays;
+  double best = kDefaultHalfLifeDays, best_error = std::numeric_limits<double>::infinity();
+  for (double h : kHalfLifeDays) {
+    double error = 0;
+    for (const Fold& fold : folds) {
+      const RewardModel m = RewardModel::fit(decayed(fold.older, h), std::nullopt, prior_means);
+      // The residuals about their mean: a plan compares choices at one time, so
+      // a level the span's posts share (an account that grew) is not held
+      // against a candidate, only how it ranks them.
+      std::vector<double> residuals;
+      double mean = 0;
+      for (const AgedSample* s : fold.newer) {
+        double predicted = m.intercept();
+        for (const auto& [name, v] : s->x) predicted += m.mean_coefficient(name) * v;
+        residuals.push_back(s->y - predicted);
+        mean += residuals.back() / static_cast<double>(fold.newer.size());
+      }
+      for (double r : residuals) error += (r - mean) * (r - mean);
+    }
+    // Ties (within rounding) keep the shorter memory, the one that follows a change sooner.
+    if (error < best_error * (1 - 1e-9)) {
+      best_error = error;
+      best = h;
+    }
+  }
+  return best;
 }
 
 }  // namespace gl::learn

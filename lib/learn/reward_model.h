@@ -16,6 +16,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <array>
 #include <map>
 #include <optional>
 #include <random>
@@ -191,5 +192,37 @@ class RewardModel {
   double lambda_ = kDefaultLambda;
   size_t n_ = 0;
 };
+
+// How fast the reward model forgets. A post's weight halves every half-life
+// days; which half-life is right depends on the audience (one whose taste
+// turns needs a short memory; a steady one loses most of its evidence to a
+// short one: at 2 posts a day, 14 days keep about 40 posts' weight of any
+// history, too little for the empirical-Bayes prior to let hooks and hours
+// differ). So the half-life is the one that best predicted what came next:
+// for each of the last kHalfLifeFolds spans of kHalfLifeHoldoutDays, fitted on
+// the posts older than the span (aged from its start), the squared error on
+// the span's posts about their mean error (the level the span's posts share
+// is not a choice), summed over the spans; the smallest wins. Several spans,
+// because the newest posts are mostly the learner's favourite choices and say
+// little about the others. Candidates in factors of 2 around 14 days.
+inline constexpr std::array<double, 5> kHalfLifeDays = {7, 14, 28, 56, 112};
+inline constexpr double kDefaultHalfLifeDays = 14;
+inline constexpr double kHalfLifeHoldoutDays = 14;
+inline constexpr int kHalfLifeFolds = 4;
+
+struct AgedSample {
+  FeatureMap x;
+  double y = 0;
+  double age_days = 0;  // at the time of the fit
+};
+
+// The decay-weighted samples of a half-life.
+std::vector<WeightedSample> decayed(const std::vector<AgedSample>& samples, double half_life_days);
+
+// The half-life (kHalfLifeDays) that best predicted each span from the posts
+// before it; kDefaultHalfLifeDays when no span has kMinPostsForEvidence posts
+// and as many older ones.
+double choose_half_life(const std::vector<AgedSample>& samples,
+                        const std::map<std::string, double>& prior_means = {});
 
 }  // namespace gl::learn

@@ -301,3 +301,36 @@ TEST_CASE("repetition features of sorted times are those of all the times") {
   }
   CHECK(sorted_repetition_features(at, {}, {}).empty());
 }
+
+namespace {
+
+// Two posts a day for `days` days, newest last, from planted topic effects;
+// before `turned_days_ago` the topics' effects are reversed (a drift); the
+// level of every reward rises by `growth` a day (an account that grows).
+std::vector<AgedSample> aged(int days, double turned_days_ago, unsigned seed, double growth = 0) {
+  const std::map<std::string, double> topic = {{"a", 0.5}, {"b", 0.0}, {"c", -0.5}};
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> noise(0, 0.3);
+  std::vector<AgedSample> out;
+  for (int i = 0; i < 2 * days; ++i) {
+    const double age = days - i / 2.0;
+    const auto t = std::next(topic.begin(), static_cast<long>(rng() % 3));
+    const double effect = age > turned_days_ago ? -t->second : t->second;
+    out.push_back({{{"topic=" + t->first, 1}}, 2.0 + effect - growth * age + noise(rng), age});
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the half-life is the one that best predicts the newest posts") {
+  // A steady audience: every old post still tells the truth, so a long memory predicts best.
+  CHECK(choose_half_life(aged(200, 1e9, 1)) >= 4 * kDefaultHalfLifeDays);
+  // An audience that turned 30 days ago: the posts before the turn mislead, so a short memory wins.
+  CHECK(choose_half_life(aged(200, 30, 2)) <= kDefaultHalfLifeDays);
+  // An account whose every post earns more than the last: the level is not a choice, so the
+  // memory stays long.
+  CHECK(choose_half_life(aged(200, 1e9, 5, 0.01)) >= 4 * kDefaultHalfLifeDays);
+  // Too few posts on either side of the split: the default.
+  CHECK(choose_half_life(aged(10, 1e9, 3)) == kDefaultHalfLifeDays);
+}
