@@ -7,6 +7,7 @@
 #include "jobs/extract_formulas.h"
 #include "jobs/learner_watermark.h"
 #include "jobs/learning_data.h"
+#include "jobs/plan_inputs.h"
 #include "jobs/post_text.h"
 #include "jobs/training.h"
 #include "learn/bandit.h"
@@ -193,6 +194,15 @@ void store_summary(db::AccountRun& run, const Json& summary) {
   w.commit();
 }
 
+// The reward model's half-life, chosen on the newest posts for the plans of the
+// next hours (jobs/plan_inputs.h; a dry run stores nothing).
+double choose_reward_memory(db::AccountRun& run) {
+  pqxx::work w(run.conn);
+  const double half_life = store_reward_half_life(w, run.account.id, run.now);
+  if (!run.ctx.common.dry_run) w.commit();
+  return half_life;
+}
+
 void summary_stats(db::AccountRun& run, const Json& summary) {
   run.stats["posts_used"] = summary["posts_used"];
   run.stats["posts_skipped"] = summary["posts_skipped"];
@@ -217,6 +227,7 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
   summary["format"] = "single";
   summary["at"] = format_iso8601(run.now);
   summary["predictor"] = train_predictor(run, "single", options.full);
+  summary["reward_model_half_life_days"] = choose_reward_memory(run);
   Json others = Json::object();
   for (const std::string format : {"thread", "reply"}) {
     Json s = learning_summary(run, format, /*skip_empty=*/true);

@@ -173,8 +173,8 @@ FitInputs load_fit_inputs(pqxx::transaction_base& t, const LearningScope& scope)
 
 }  // namespace
 
-learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, TimePoint now,
-                                    const std::map<std::string, double>& prior_means) {
+std::vector<learn::AgedSample> reward_samples(pqxx::transaction_base& t, long long id,
+                                              TimePoint now) {
   FitInputs in = load_fit_inputs(t, {id, now, "single"});
   const std::vector<FittedPost>& gated = in.posts;
   auto& [topic_uses, hook_uses] = in.uses;
@@ -193,7 +193,42 @@ learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, Tim
       x[k] = v;
     samples.push_back({std::move(x), p.reward, hours_between(p.posted_at, now) / 24.0});
   }
-  const double half_life = learn::choose_half_life(samples, prior_means);
+  return samples;
+}
+
+double reward_half_life(pqxx::transaction_base& t, long long id, TimePoint now,
+                        const std::vector<learn::AgedSample>& samples) {
+  const auto stored = t.exec_params(
+      "SELECT half_life_days, posts, extract(epoch FROM $2::timestamptz - chosen_at)::float8 / "
+      "86400 FROM reward_memory WHERE account_id = $1",
+      id, format_iso8601(now));
+  if (!stored.empty()) {
+    const double days_since = stored[0][2].as<double>();
+    const auto fresh = std::count_if(samples.begin(), samples.end(),
+                                     [&](const auto& s) { return s.age_days < days_since; });
+    if (learn::half_life_current(stored[0][1].as<int>(), static_cast<int>(samples.size()),
+                                 static_cast<int>(fresh), days_since))
+      return stored[0][0].as<double>();
+  }
+  return learn::choose_half_life(samples);
+}
+
+double store_reward_half_life(pqxx::transaction_base& t, long long id, TimePoint now) {
+  const std::vector<learn::AgedSample> samples = reward_samples(t, id, now);
+  const double half_life = learn::choose_half_life(samples);
+  t.exec_params0(
+      "INSERT INTO reward_memory (account_id, half_life_days, posts, chosen_at) "
+      "VALUES ($1, $2, $3, $4) ON CONFLICT (account_id) DO UPDATE SET "
+      "half_life_days = excluded.half_life_days, posts = excluded.posts, "
+      "chosen_at = excluded.chosen_at",
+      id, half_life, static_cast<long long>(samples.size()), format_iso8601(now));
+  return half_life;
+}
+
+learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long id, TimePoint now,
+                                    const std::map<std::string, double>& prior_means) {
+  const std::vector<learn::AgedSample> samples = reward_samples(t, id, now);
+  const double half_life = reward_half_life(t, id, now, samples);
   return learn::RewardModel::fit(learn::decayed(samples, half_life), std::nullopt, prior_means);
 }
 

@@ -18,10 +18,24 @@ namespace gl::jobs {
 // Each policy reads only what it chooses with: epsilon-greedy the per-family
 // arms, Thompson the joint posterior (refit from the newest metrics), the
 // oracle x-sandbox's scores (a usage error against real X).
-// The reward posterior, refit at every plan from the newest metrics; old posts count less.
+// The reward posterior, refit at every plan from the newest metrics; old posts
+// count less, by the half-life of reward_half_life.
 // `prior_means`: the pooled prior of the database's other accounts (jobs/pooled_effects.h).
 learn::RewardModel fit_reward_model(pqxx::transaction_base& t, long long account_id, TimePoint now,
                                     const std::map<std::string, double>& prior_means = {});
+
+// The samples fit_reward_model fits: the account's gated single posts, aged at `now`.
+std::vector<learn::AgedSample> reward_samples(pqxx::transaction_base& t, long long account_id,
+                                              TimePoint now);
+
+// The reward model's half-life at `now`: the choice stored in reward_memory
+// while learn::half_life_current says so, else learn::choose_half_life of
+// `samples` (twenty fits: learn-hourly stores it, so that a plan rarely makes it).
+double reward_half_life(pqxx::transaction_base& t, long long account_id, TimePoint now,
+                        const std::vector<learn::AgedSample>& samples);
+
+// learn-hourly: chooses the half-life from the account's posts and stores it; returns it.
+double store_reward_half_life(pqxx::transaction_base& t, long long account_id, TimePoint now);
 
 // The oracle's scorer: x-sandbox's POST /sandbox/score with the account's own
 // credentials and business clock, as the reward of the expected metrics,

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "learn/predictor.h"
 #include "learn/text_features.h"
 
 namespace gl::learn {
@@ -427,6 +428,13 @@ double choose_half_life(const std::vector<AgedSample>& samples,
     }
   }
   return best;
+}
+
+bool half_life_current(int chosen_on, int samples, int fresh, double days_since) {
+  if (days_since < 0 || days_since >= kHalfLifeReuseDays) return false;
+  Penalty chosen;
+  chosen.samples = chosen_on;
+  return penalty_current(chosen, samples, fresh);
 }
 
 }  // namespace gl::learn

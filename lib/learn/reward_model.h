@@ -225,4 +225,13 @@ std::vector<WeightedSample> decayed(const std::vector<AgedSample>& samples, doub
 double choose_half_life(const std::vector<AgedSample>& samples,
                         const std::map<std::string, double>& prior_means = {});
 
+// Whether a half-life chosen on `chosen_on` samples `days_since` days ago
+// still holds for `samples` of which `fresh` arrived since: the predictor's
+// penalty rule (learn::penalty_current: fewer than 10% and kPenaltyMinGrowth
+// new posts, the count moved by less either way), and at most a week old, so
+// an account whose window of posts is full, or that stopped posting, still has
+// its memory judged on the newest spans. Never one chosen after `now`.
+inline constexpr double kHalfLifeReuseDays = 7;
+bool half_life_current(int chosen_on, int samples, int fresh, double days_since);
+
 }  // namespace gl::learn

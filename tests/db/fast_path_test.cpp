@@ -307,3 +307,34 @@ TEST_CASE(
   CHECK(again["targets"]["log_views"]["lambda"] == scratch["targets"]["log_views"]["lambda"]);
   CHECK(again["targets"]["log_likes"]["penalty"]["reused"] == true);
 }
+
+TEST_CASE(
+    "plan-post reuses the reward model's half-life learn-hourly chose until a week passed, and "
+    "then plans as a fit from scratch does") {
+  TestDb db;
+  plant_history(db, 150);
+  const std::vector<std::string> plan = {"--seed", "5", "--count", "3", "--dry-run"};
+  const auto plans = [&] { return lines(learner(db, "plan-post", kPlantedNow, plan).out); };
+  const json summary = lines(learner(db, "learn-hourly", kPlantedNow).out).at(0);
+  const int chosen = summary["reward_model_half_life_days"].get<int>();
+  CHECK(db.scalar("SELECT half_life_days FROM reward_memory") == std::to_string(chosen));
+  CHECK(db.scalar("SELECT posts > 100 FROM reward_memory") == "t");
+  const auto reused = plans();
+  REQUIRE(reused.size() == 3);
+  const std::string stored = "INSERT INTO reward_memory SELECT * FROM saved";
+  db.scalar(
+      "CREATE TABLE saved AS SELECT * FROM reward_memory; DELETE FROM reward_memory; "
+      "SELECT 1");
+  const auto scratch = plans();  // no stored choice: the fit makes it
+  for (size_t i = 0; i < scratch.size(); ++i) same(reused[i], scratch[i], "stored half-life");
+
+  // The stored half-life is the one used, whatever it is...
+  db.scalar(stored + "; UPDATE reward_memory SET half_life_days = " +
+            std::to_string(chosen == 112 ? 7 : 112) + " RETURNING 1");
+  CHECK(plans().at(0).dump() != scratch.at(0).dump());
+  // ... until it is a week old.
+  db.scalar("UPDATE reward_memory SET chosen_at = timestamptz '" + std::string(kPlantedNow) +
+            "' - interval '7 days' RETURNING 1");
+  const auto again = plans();
+  for (size_t i = 0; i < scratch.size(); ++i) same(scratch[i], again[i], "a week-old choice");
+}
