@@ -1,8 +1,5 @@
-// c++ -DFMT_SHARED -Ilib -Ibuild/generated -isystem /usr/include/eigen3 -O1 -std=c++17
-// bench/regret_drafts.cpp build/libgrowthloop.a build/libgrowthloop_core.a -o /tmp/regret_drafts
-// $(pkg-config --libs icu-uc icu-i18n libzip libpcre2-8) -lfmt For each line {"topic", "hook",
-// "generator", "seed", "n"} on stdin, the offline composer's n drafts as one JSON list per line:
-// bench/regret.py values plans over them (GL_REGRET_DRAFTS).
+// bench/regret.py's drafts (build/bin/regret-drafts): for each line {"topic", "hook",
+// "generator", "seed", "n"} on stdin, the offline composer's n drafts as one JSON list per line.
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
