@@ -20,7 +20,7 @@ mean loss (the shares need not add up to 100%: the parts interact). Exploration'
 
   bench/regret.py --days 12 --seeds 1 [--truth bench/audiences/X.json] [--json out.json]
 
-Where the build has regret-drafts (bench/regret_drafts.cpp: the offline composer's drafts; or
+Where the build has bench/regret-drafts (bench/regret_drafts.cpp: the offline composer's drafts; or
 GL_REGRET_DRAFTS names such a program), plans are also valued over their drafts (the mean of 12
 drafts' values), which splits the loss into the oracle's pick among its drafts, the plan's choice (topic, hook, hour,
 persona; each swapped to the oracle's in turn) and the learner's own pick among its drafts.
@@ -36,7 +36,7 @@ PARTS = ("hour", "topic", "text", "voice")
 PLAN_PARTS = ("hook", "hour", "topic", "persona", "hook_hour")
 # A program printing N offline drafts of {"topic", "hook", "generator", "seed", "n"} per input line
 # (a JSON list per line): with it, plans are also valued over their drafts.
-BUILT_DRAFTS = os.path.join(sim.BIN, "regret-drafts")
+BUILT_DRAFTS = os.path.join(os.path.dirname(sim.BIN), "bench", "regret-drafts")
 DRAFTS = os.environ.get("GL_REGRET_DRAFTS") or (BUILT_DRAFTS if os.path.exists(BUILT_DRAFTS) else None)
 DRAFTS_N = 12
 _drafter = None
