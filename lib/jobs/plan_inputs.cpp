@@ -196,25 +196,36 @@ std::vector<learn::AgedSample> reward_samples(pqxx::transaction_base& t, long lo
   return samples;
 }
 
-double reward_half_life(pqxx::transaction_base& t, long long id, TimePoint now,
-                        const std::vector<learn::AgedSample>& samples) {
+namespace {
+
+// The half-life reward_memory holds for the account, while learn::half_life_current says so.
+std::optional<double> current_half_life(pqxx::transaction_base& t, long long id, TimePoint now,
+                                        const std::vector<learn::AgedSample>& samples) {
   const auto stored = t.exec_params(
       "SELECT half_life_days, posts, extract(epoch FROM $2::timestamptz - chosen_at)::float8 / "
       "86400 FROM reward_memory WHERE account_id = $1",
       id, format_iso8601(now));
-  if (!stored.empty()) {
-    const double days_since = stored[0][2].as<double>();
-    const auto fresh = std::count_if(samples.begin(), samples.end(),
-                                     [&](const auto& s) { return s.age_days < days_since; });
-    if (learn::half_life_current(stored[0][1].as<int>(), static_cast<int>(samples.size()),
-                                 static_cast<int>(fresh), days_since))
-      return stored[0][0].as<double>();
-  }
+  if (stored.empty()) return std::nullopt;
+  const double days_since = stored[0][2].as<double>();
+  const auto fresh = std::count_if(samples.begin(), samples.end(),
+                                   [&](const auto& s) { return s.age_days < days_since; });
+  if (!learn::half_life_current(stored[0][1].as<int>(), static_cast<int>(samples.size()),
+                                static_cast<int>(fresh), days_since))
+    return std::nullopt;
+  return stored[0][0].as<double>();
+}
+
+}  // namespace
+
+double reward_half_life(pqxx::transaction_base& t, long long id, TimePoint now,
+                        const std::vector<learn::AgedSample>& samples) {
+  if (const auto stored = current_half_life(t, id, now, samples)) return *stored;
   return learn::choose_half_life(samples);
 }
 
 double store_reward_half_life(pqxx::transaction_base& t, long long id, TimePoint now) {
   const std::vector<learn::AgedSample> samples = reward_samples(t, id, now);
+  if (const auto stored = current_half_life(t, id, now, samples)) return *stored;
   const double half_life = learn::choose_half_life(samples);
   t.exec_params0(
       "INSERT INTO reward_memory (account_id, half_life_days, posts, chosen_at) "

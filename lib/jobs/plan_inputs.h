@@ -34,7 +34,8 @@ std::vector<learn::AgedSample> reward_samples(pqxx::transaction_base& t, long lo
 double reward_half_life(pqxx::transaction_base& t, long long account_id, TimePoint now,
                         const std::vector<learn::AgedSample>& samples);
 
-// learn-hourly: chooses the half-life from the account's posts and stores it; returns it.
+// learn-hourly: the half-life, chosen from the account's posts and stored when
+// the stored one is not current; returns it.
 double store_reward_half_life(pqxx::transaction_base& t, long long account_id, TimePoint now);
 
 // The oracle's scorer: x-sandbox's POST /sandbox/score with the account's own
