@@ -195,10 +195,10 @@ void store_summary(db::AccountRun& run, const Json& summary) {
 }
 
 // The reward model's half-life, chosen on the newest posts for the plans of the
-// next hours (jobs/plan_inputs.h; a dry run stores nothing).
-double choose_reward_memory(db::AccountRun& run) {
+// next hours (jobs/plan_inputs.h; --full chooses it again; a dry run stores nothing).
+double choose_reward_memory(db::AccountRun& run, bool full) {
   pqxx::work w(run.conn);
-  const double half_life = store_reward_half_life(w, run.account.id, run.now);
+  const double half_life = store_reward_half_life(w, run.account.id, run.now, full);
   if (!run.ctx.common.dry_run) w.commit();
   return half_life;
 }
@@ -227,7 +227,7 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
   summary["format"] = "single";
   summary["at"] = format_iso8601(run.now);
   summary["predictor"] = train_predictor(run, "single", options.full);
-  summary["reward_model_half_life_days"] = choose_reward_memory(run);
+  summary["reward_model_half_life_days"] = choose_reward_memory(run, options.full);
   Json others = Json::object();
   for (const std::string format : {"thread", "reply"}) {
     Json s = learning_summary(run, format, /*skip_empty=*/true);

@@ -223,9 +223,12 @@ double reward_half_life(pqxx::transaction_base& t, long long id, TimePoint now,
   return learn::choose_half_life(samples);
 }
 
-double store_reward_half_life(pqxx::transaction_base& t, long long id, TimePoint now) {
+double store_reward_half_life(pqxx::transaction_base& t, long long id, TimePoint now,
+                              bool choose_again) {
   const std::vector<learn::AgedSample> samples = reward_samples(t, id, now);
-  if (const auto stored = current_half_life(t, id, now, samples)) return *stored;
+  if (!choose_again) {
+    if (const auto stored = current_half_life(t, id, now, samples)) return *stored;
+  }
   const double half_life = learn::choose_half_life(samples);
   t.exec_params0(
       "INSERT INTO reward_memory (account_id, half_life_days, posts, chosen_at) "

@@ -35,8 +35,9 @@ double reward_half_life(pqxx::transaction_base& t, long long account_id, TimePoi
                         const std::vector<learn::AgedSample>& samples);
 
 // learn-hourly: the half-life, chosen from the account's posts and stored when
-// the stored one is not current; returns it.
-double store_reward_half_life(pqxx::transaction_base& t, long long account_id, TimePoint now);
+// the stored one is not current, or always with `choose_again` (--full); returns it.
+double store_reward_half_life(pqxx::transaction_base& t, long long account_id, TimePoint now,
+                              bool choose_again);
 
 // The oracle's scorer: x-sandbox's POST /sandbox/score with the account's own
 // credentials and business clock, as the reward of the expected metrics,

@@ -337,4 +337,13 @@ TEST_CASE(
             "' - interval '7 days' RETURNING 1");
   const auto again = plans();
   for (size_t i = 0; i < scratch.size(); ++i) same(scratch[i], again[i], "a week-old choice");
+
+  // learn-hourly keeps a current choice, and --full makes it again.
+  const std::string odd = std::to_string(chosen == 112 ? 7 : 112);
+  db.scalar("UPDATE reward_memory SET half_life_days = " + odd + ", chosen_at = '" + kPlantedNow +
+            "'; DELETE FROM learner_watermarks; SELECT 1");
+  learner(db, "learn-hourly", kPlantedNow);
+  CHECK(db.scalar("SELECT half_life_days FROM reward_memory") == odd);
+  learner(db, "learn-hourly", kPlantedNow, {"--full"});
+  CHECK(db.scalar("SELECT half_life_days FROM reward_memory") == std::to_string(chosen));
 }
