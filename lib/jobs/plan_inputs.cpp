@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
 #include <set>
 
 #include "core/error.h"
@@ -198,19 +200,21 @@ std::vector<learn::AgedSample> reward_samples(pqxx::transaction_base& t, long lo
 
 namespace {
 
-// The half-life reward_memory holds for the account, while learn::half_life_current says so.
+// The fit's samples: how many, and how many are younger than a given number of days.
+using SampleCounts = std::function<std::pair<int, int>(double days)>;
+
+// The half-life reward_memory holds for the account, while learn::half_life_current
+// says so of the fit's samples.
 std::optional<double> current_half_life(pqxx::transaction_base& t, long long id, TimePoint now,
-                                        const std::vector<learn::AgedSample>& samples) {
+                                        const SampleCounts& counts) {
   const auto stored = t.exec_params(
       "SELECT half_life_days, posts, extract(epoch FROM $2::timestamptz - chosen_at)::float8 / "
       "86400 FROM reward_memory WHERE account_id = $1",
       id, format_iso8601(now));
   if (stored.empty()) return std::nullopt;
   const double days_since = stored[0][2].as<double>();
-  const auto fresh = std::count_if(samples.begin(), samples.end(),
-                                   [&](const auto& s) { return s.age_days < days_since; });
-  if (!learn::half_life_current(stored[0][1].as<int>(), static_cast<int>(samples.size()),
-                                static_cast<int>(fresh), days_since))
+  const auto [samples, fresh] = counts(days_since);
+  if (!learn::half_life_current(stored[0][1].as<int>(), samples, fresh, days_since))
     return std::nullopt;
   return stored[0][0].as<double>();
 }
@@ -219,16 +223,32 @@ std::optional<double> current_half_life(pqxx::transaction_base& t, long long id,
 
 double reward_half_life(pqxx::transaction_base& t, long long id, TimePoint now,
                         const std::vector<learn::AgedSample>& samples) {
-  if (const auto stored = current_half_life(t, id, now, samples)) return *stored;
+  const auto counts = [&](double days) {
+    const auto fresh = std::count_if(samples.begin(), samples.end(),
+                                     [&](const auto& s) { return s.age_days < days; });
+    return std::pair(static_cast<int>(samples.size()), static_cast<int>(fresh));
+  };
+  if (const auto stored = current_half_life(t, id, now, counts)) return *stored;
   return learn::choose_half_life(samples);
 }
 
 double store_reward_half_life(pqxx::transaction_base& t, long long id, TimePoint now,
                               bool choose_again) {
-  const std::vector<learn::AgedSample> samples = reward_samples(t, id, now);
+  // Whether the stored choice holds is told by counting the posts, without reading them.
+  const auto counts = [&](double days) {
+    LearningQuery q({id, now, "single"});
+    const std::string limit = q.bind(kFittedPosts);
+    const std::string young = q.bind(std::llround(days * 86400));
+    const auto r = q.exec(t, "SELECT least(count(*), " + limit +
+                                 "), count(*) FILTER (WHERE g.posted_at > scope.now - "
+                                 "make_interval(secs => " +
+                                 young + ")) FROM gated g, scope")[0];
+    return std::pair(r[0].as<int>(), r[1].as<int>());
+  };
   if (!choose_again) {
-    if (const auto stored = current_half_life(t, id, now, samples)) return *stored;
+    if (const auto stored = current_half_life(t, id, now, counts)) return *stored;
   }
+  const std::vector<learn::AgedSample> samples = reward_samples(t, id, now);
   const double half_life = learn::choose_half_life(samples);
   t.exec_params0(
       "INSERT INTO reward_memory (account_id, half_life_days, posts, chosen_at) "
