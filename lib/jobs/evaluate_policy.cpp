@@ -106,11 +106,7 @@ TargetPolicy parse_target_policy(const std::string& spec, double default_explora
 PolicyModel::PolicyModel(const learn::RewardModel& model, int draws, std::uint64_t seed)
     : model_(model), draws_(std::max(1, draws)), seed_(seed) {}
 
-double PolicyModel::mean(const learn::FeatureMap& x) const {
-  double s = model_.intercept();
-  for (const auto& [k, v] : x) s += model_.mean_coefficient(k) * v;
-  return s;
-}
+double PolicyModel::mean(const learn::FeatureMap& x) const { return model_.mean_score(x); }
 
 std::vector<double> PolicyModel::draw(int d, double scale,
                                       const std::vector<std::string>& names) const {
@@ -265,8 +261,7 @@ std::vector<double> ContextPolicy::mean_scores(const learn::RewardModel& model) 
   coef.reserve(names_.size());
   for (const auto& k : names_) coef.push_back(model.mean_coefficient(k));
   std::vector<double> out = scores(coef);
-  double base = model.intercept();
-  for (const auto& [k, v] : c_.state) base += model.mean_coefficient(k) * v;
+  const double base = model.mean_score(c_.state);
   for (auto& v : out) v += base;
   return out;
 }
@@ -282,9 +277,7 @@ double ContextPolicy::model_logged(const learn::RewardModel& direct) const {
   learn::FeatureMap x =
       learn::choice_features(c_.logged.topic, c_.logged.hook, c_.logged.persona, c_.logged.hour);
   for (const auto& [k, v] : c_.state) x[k] = v;
-  double s = direct.intercept();
-  for (const auto& [k, v] : x) s += direct.mean_coefficient(k) * v;
-  return s;
+  return direct.mean_score(x);
 }
 
 std::vector<PlanChoice> ContextPolicy::sample(int n, std::mt19937_64& rng) const {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "learn/bandit.h"
 #include "learn/predictor.h"
 #include "learn/text_features.h"
 
@@ -308,6 +309,12 @@ double RewardModel::mean_coefficient(const std::string& name) const {
   return it == index_.end() ? prior_mean(name) : mean_(it->second);
 }
 
+double RewardModel::mean_score(const FeatureMap& x) const {
+  double s = intercept_;
+  for (const auto& [name, v] : x) s += mean_coefficient(name) * v;
+  return s;
+}
+
 FeatureEvidence RewardModel::evidence(const std::string& name) const {
   auto it = index_.find(name);
   if (it == index_.end()) return {0, prior_mean(name), prior_sd(name)};
@@ -373,8 +380,9 @@ double RewardModel::Draw::score(const FeatureMap& x) {
 std::vector<WeightedSample> decayed(const std::vector<AgedSample>& samples, double half_life_days) {
   std::vector<WeightedSample> out;
   out.reserve(samples.size());
-  for (const auto& s : samples)
-    out.push_back({s.x, s.y, std::pow(0.5, std::max(0.0, s.age_days) / half_life_days)});
+  BanditConfig decay;
+  decay.half_life_days = half_life_days;
+  for (const auto& s : samples) out.push_back({s.x, s.y, decay_weight(s.age_days, decay)});
   return out;
 }
 
@@ -414,9 +422,7 @@ double choose_half_life(const std::vector<AgedSample>& samples,
       std::vector<double> residuals;
       double mean = 0;
       for (const AgedSample* s : fold.newer) {
-        double predicted = m.intercept();
-        for (const auto& [name, v] : s->x) predicted += m.mean_coefficient(name) * v;
-        residuals.push_back(s->y - predicted);
+        residuals.push_back(s->y - m.mean_score(s->x));
         mean += residuals.back() / static_cast<double>(fold.newer.size());
       }
       for (double r : residuals) error += (r - mean) * (r - mean);

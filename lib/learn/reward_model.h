@@ -132,6 +132,8 @@ class RewardModel {
   double lambda(const std::string& name) const;
   size_t samples() const { return n_; }
   double mean_coefficient(const std::string& name) const;
+  // The posterior mean's score of x: the intercept and each mean coefficient times its value.
+  double mean_score(const FeatureMap& x) const;
   // The prior's mean of a name: 0 unless fitted with prior_means; and its sd.
   double prior_mean(const std::string& name) const;
   double prior_sd(const std::string& name) const;
