@@ -110,8 +110,8 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
   }
   if (spec.takes_account && spec.all_accounts) {
     CLI::Option* all = app.add_flag("--all-accounts", o.all_accounts,
-                                    "run for every account of the database, each in a process of "
-                                    "its own; stdout lines carry \"account\"");
+                                    "run for every account of the database, in -j N workers that "
+                                    "run account after account; stdout lines carry \"account\"");
     all->excludes("--account");
     app.add_option("-j,--jobs", o.jobs, "with --all-accounts: at most N accounts at once")
         ->check(whole_in(1, 64))
@@ -158,7 +158,14 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
     }
     if (o.all_accounts) {
       ctx.outcome.account = "*";
-      code = spec.all_accounts(ctx, {argc, argv, spec.stdin_by_account, shard, spec.check_config});
+      const auto run_one = [&](const std::vector<std::string>& args) {
+        std::vector<char*> one_argv;
+        for (const std::string& a : args) one_argv.push_back(const_cast<char*>(a.c_str()));
+        one_argv.push_back(nullptr);
+        return run_tool(spec, static_cast<int>(args.size()), one_argv.data(), define, run);
+      };
+      code = spec.all_accounts(
+          ctx, {argc, argv, spec.stdin_by_account, shard, spec.check_config, run_one});
     } else {
       // Known before the configuration is checked: a run stopped there is that account's.
       ctx.outcome.account = strip_handle_at(o.account);

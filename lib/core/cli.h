@@ -50,6 +50,9 @@ struct AllAccountsRequest {
   // The tool's check_config, for an account the run skips (nothing due):
   // called with GROWTHLOOP_ACCOUNT set to that account.
   std::function<void()> check_config;
+  // One account's run in this process, as run_tool with that argv (from
+  // one_account_args) would do it; returns its exit code.
+  std::function<int(const std::vector<std::string>& args)> run_one;
 };
 // Runs the tool once per account (db/all_accounts.h); returns the worst exit code.
 using RunAllAccounts = std::function<int(ToolContext&, const AllAccountsRequest&)>;
@@ -64,7 +67,7 @@ struct ToolSpec {
   // do; throws a usage error naming what is missing or bad.
   std::function<void()> check_config = nullptr;
   // Set for per-account tools: --all-accounts and -j N run the tool once per
-  // account, each in a process of its own (db::run_all_accounts), or once per
+  // account, in -j N workers (db::run_all_accounts), or once per
   // account with something due (db::run_due_accounts). The configuration is
   // then checked by each account's run (by the parent for a skipped account).
   RunAllAccounts all_accounts = nullptr;

@@ -3,15 +3,17 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
-#include <memory>
+#include <iostream>
 
 #include "core/error.h"
 
@@ -19,20 +21,30 @@ namespace gl {
 
 namespace {
 
-// One running child: its pid, the read ends of its stdout and stderr, and
-// what has arrived of a line not yet complete.
-struct Child {
-  std::size_t index = 0;
+// One worker: its pid, the read ends of its stdout, stderr and reports, the
+// write end of its orders, the account it runs (or ran last: a line between
+// two accounts is the last one's), and what has arrived of a line not yet complete.
+struct Worker {
   pid_t pid = -1;
-  int fds[2] = {-1, -1};  // stdout, stderr
+  int fds[3] = {-1, -1, -1};  // stdout, stderr, reports
+  int orders = -1;
+  bool running = false;
+  std::size_t index = 0;
   std::string partial[2];
   std::string last_error;
 };
 
-void write_all(int fd, const std::string& s) {
+// A worker's report: the account it ran (its index) and the run's exit code.
+struct Report {
+  std::uint32_t index;
+  std::int32_t exit_code;
+};
+
+void write_all(int fd, const void* data, std::size_t size) {
+  const char* p = static_cast<const char*>(data);
   std::size_t off = 0;
-  while (off < s.size()) {
-    const ssize_t n = ::write(fd, s.data() + off, s.size() - off);
+  while (off < size) {
+    const ssize_t n = ::write(fd, p + off, size - off);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0)
       throw failure("--all-accounts", std::string("cannot write: ") + std::strerror(errno));
@@ -40,49 +52,97 @@ void write_all(int fd, const std::string& s) {
   }
 }
 
-// The child's stdin: a temporary file holding its text, or /dev/null.
-int stdin_fd(const AccountCommand& c) {
-  if (!c.feed_stdin) return ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  char path[] = "/tmp/growthloop-stdin-XXXXXX";
-  const int fd = ::mkstemp(path);
-  if (fd < 0)
-    throw failure("--all-accounts",
-                  std::string("cannot create a temporary file: ") + std::strerror(errno));
-  ::unlink(path);
-  write_all(fd, c.stdin_text);
-  ::lseek(fd, 0, SEEK_SET);
-  return fd;
+// Reads exactly `size` bytes; false at end of file.
+bool read_all(int fd, void* data, std::size_t size) {
+  char* p = static_cast<char*>(data);
+  std::size_t off = 0;
+  while (off < size) {
+    const ssize_t n = ::read(fd, p + off, size - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    off += static_cast<std::size_t>(n);
+  }
+  return true;
 }
 
-Child start(const AccountCommand& c, std::size_t index) {
-  int out[2], err[2];
-  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
+// The run's stdin: a temporary file holding its text, or /dev/null. Whatever
+// the last run left unread in stdio's buffer is dropped.
+void set_stdin(const AccountCommand& c) {
+  int fd = -1;
+  if (!c.feed_stdin) {
+    fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  } else {
+    char path[] = "/tmp/growthloop-stdin-XXXXXX";
+    fd = ::mkstemp(path);
+    if (fd < 0)
+      throw failure("--all-accounts",
+                    std::string("cannot create a temporary file: ") + std::strerror(errno));
+    ::unlink(path);
+    write_all(fd, c.stdin_text.data(), c.stdin_text.size());
+    ::lseek(fd, 0, SEEK_SET);
+  }
+  ::dup2(fd, STDIN_FILENO);
+  ::close(fd);
+  __fpurge(stdin);
+  std::clearerr(stdin);
+  std::cin.clear();
+}
+
+// A worker's life: runs the accounts its orders name until they end, and
+// reports each exit once the run's output is written.
+[[noreturn]] void work(int orders, int reports, const std::vector<AccountCommand>& commands,
+                       const RunInWorker& run) {
+  std::uint32_t index = 0;
+  while (read_all(orders, &index, sizeof index)) {
+    int code = kExitFailure;
+    try {
+      set_stdin(commands.at(index));
+      code = run(commands.at(index));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s\n", e.what());
+    }
+    std::cout.flush();
+    std::fflush(nullptr);
+    const Report report{index, code};
+    if (::write(reports, &report, sizeof report) != static_cast<ssize_t>(sizeof report))
+      ::_exit(kExitFailure);  // the parent is gone
+  }
+  std::cout.flush();
+  std::fflush(nullptr);
+  ::_exit(kExitOk);
+}
+
+Worker start_worker(const std::vector<AccountCommand>& commands, const RunInWorker& run,
+                    const std::deque<Worker>& others) {
+  int out[2], err[2], orders[2], reports[2];
+  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0 ||
+      ::pipe2(orders, O_CLOEXEC) != 0 || ::pipe2(reports, O_CLOEXEC) != 0)
     throw failure("--all-accounts", std::string("cannot create a pipe: ") + std::strerror(errno));
-  const int in = stdin_fd(c);
-  // Everything exec needs is made before fork: only async-signal-safe calls after it.
-  std::vector<char*> argv;
-  for (const auto& a : c.args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
+  std::cout.flush();
+  std::fflush(nullptr);  // what is buffered now must not be written twice
   const pid_t pid = ::fork();
   if (pid < 0) throw failure("--all-accounts", std::string("cannot fork: ") + std::strerror(errno));
   if (pid == 0) {
-    ::dup2(in, STDIN_FILENO);
+    // The other workers' pipes: a worker holding one would keep it from ending.
+    for (const Worker& w : others) {
+      for (const int fd : w.fds)
+        if (fd >= 0) ::close(fd);
+      if (w.orders >= 0) ::close(w.orders);
+    }
     ::dup2(out[1], STDOUT_FILENO);
     ::dup2(err[1], STDERR_FILENO);
-    ::execv("/proc/self/exe", argv.data());
-    const char msg[] = "cannot run /proc/self/exe\n";
-    (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);
-    ::_exit(kExitFailure);
+    for (const int fd : {out[0], out[1], err[0], err[1], orders[1], reports[0]}) ::close(fd);
+    work(orders[0], reports[1], commands, run);
   }
-  ::close(in);
-  ::close(out[1]);
-  ::close(err[1]);
-  Child child;
-  child.index = index;
-  child.pid = pid;
-  child.fds[0] = out[0];
-  child.fds[1] = err[0];
-  return child;
+  for (const int fd : {out[1], err[1], orders[0], reports[1]}) ::close(fd);
+  for (const int fd : {out[0], err[0]}) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  Worker w;
+  w.pid = pid;
+  w.fds[0] = out[0];
+  w.fds[1] = err[0];
+  w.fds[2] = reports[0];
+  w.orders = orders[1];
+  return w;
 }
 
 int wait_exit_code(pid_t pid, std::string& last_error) {
@@ -98,35 +158,81 @@ int wait_exit_code(pid_t pid, std::string& last_error) {
 }  // namespace
 
 std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& commands,
-                                         int max_parallel, const OnLine& on_line,
-                                         Progress& progress) {
-  // A reader of our stdout that goes away must not kill us before the children are reaped.
+                                         int max_parallel, const RunInWorker& run,
+                                         const OnLine& on_line, Progress& progress) {
+  // A reader of our stdout that goes away must not kill us before the workers are reaped.
   ::signal(SIGPIPE, SIG_IGN);
   std::vector<AccountExit> exits(commands.size());
-  std::deque<Child> running;
+  std::deque<Worker> workers;
   std::size_t next = 0;
-  const auto handle_line = [&](Child& c, int stream, const std::string& line) {
-    const std::string& account = commands[c.index].account;
+  const auto handle_line = [&](Worker& w, int stream, const std::string& line) {
+    const std::string& account = commands[w.index].account;
     if (stream == 0) {
       on_line(account, line);
     } else {
-      if (!line.empty()) c.last_error = line;
+      if (!line.empty()) w.last_error = line;
       const std::string text = "@" + account + ": " + line + "\n";
       std::fwrite(text.data(), 1, text.size(), stderr);
       std::fflush(stderr);
     }
   };
-  while (next < commands.size() || !running.empty()) {
-    while (next < commands.size() && static_cast<int>(running.size()) < max_parallel) {
-      running.push_back(start(commands[next], next));
-      ++next;
+  // Reads what the stream holds now (its fd is non-blocking), line by line.
+  const auto read_stream = [&](Worker& w, int s) {
+    char buf[65536];
+    for (;;) {
+      const ssize_t n = ::read(w.fds[s], buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return;  // EAGAIN: nothing more for now
+      if (n == 0) {
+        if (!w.partial[s].empty()) handle_line(w, s, w.partial[s]);
+        w.partial[s].clear();
+        ::close(w.fds[s]);
+        w.fds[s] = -1;
+        return;
+      }
+      w.partial[s].append(buf, static_cast<std::size_t>(n));
+      std::size_t start_of_line = 0, nl;
+      while ((nl = w.partial[s].find('\n', start_of_line)) != std::string::npos) {
+        handle_line(w, s, w.partial[s].substr(start_of_line, nl - start_of_line));
+        start_of_line = nl + 1;
+      }
+      w.partial[s].erase(0, start_of_line);
     }
+  };
+  const auto finish = [&](Worker& w, int exit_code) {
+    exits[w.index] = {commands[w.index].account, exit_code, w.last_error};
+    w.running = false;
+    w.last_error.clear();
+    progress.advance();
+  };
+  const auto give = [&](Worker& w) {
+    const auto index = static_cast<std::uint32_t>(next++);
+    w.index = index;
+    w.running = true;
+    // A worker gone meanwhile fails this account when it is reaped.
+    (void)!::write(w.orders, &index, sizeof index);
+  };
+  for (;;) {
+    for (Worker& w : workers) {
+      if (w.running || w.orders < 0) continue;
+      if (next < commands.size()) {
+        give(w);
+      } else {
+        ::close(w.orders);  // nothing left: the worker ends
+        w.orders = -1;
+      }
+    }
+    while (next < commands.size() && static_cast<int>(workers.size()) < max_parallel) {
+      workers.push_back(start_worker(commands, run, workers));
+      give(workers.back());
+    }
+    if (workers.empty()) break;
     std::vector<pollfd> fds;
-    std::vector<std::pair<std::size_t, int>> owners;  // (running index, stream)
-    for (std::size_t i = 0; i < running.size(); ++i) {
-      for (int s = 0; s < 2; ++s) {
-        if (running[i].fds[s] < 0) continue;
-        fds.push_back({running[i].fds[s], POLLIN, 0});
+    std::vector<std::pair<std::size_t, int>> owners;  // (worker, stream)
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+      for (int s = 0; s < 3; ++s) {
+        if (workers[i].fds[s] < 0) continue;
+        fds.push_back({workers[i].fds[s], POLLIN, 0});
         owners.emplace_back(i, s);
       }
     }
@@ -136,38 +242,46 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
     }
     for (std::size_t k = 0; k < fds.size(); ++k) {
       if (fds[k].revents == 0) continue;
-      Child& c = running[owners[k].first];
+      Worker& w = workers[owners[k].first];
       const int s = owners[k].second;
-      char buf[65536];
-      const ssize_t n = ::read(c.fds[s], buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        if (!c.partial[s].empty()) handle_line(c, s, c.partial[s]);
-        c.partial[s].clear();
-        ::close(c.fds[s]);
-        c.fds[s] = -1;
+      if (w.fds[s] < 0) continue;
+      if (s < 2) {
+        read_stream(w, s);
         continue;
       }
-      c.partial[s].append(buf, static_cast<std::size_t>(n));
-      std::size_t start_of_line = 0, nl;
-      while ((nl = c.partial[s].find('\n', start_of_line)) != std::string::npos) {
-        handle_line(c, s, c.partial[s].substr(start_of_line, nl - start_of_line));
-        start_of_line = nl + 1;
+      Report report{};
+      if (!read_all(w.fds[2], &report, sizeof report)) {
+        ::close(w.fds[2]);
+        w.fds[2] = -1;
+        continue;
       }
-      c.partial[s].erase(0, start_of_line);
+      // The run's output was written before its report: all of it is in the pipes now.
+      for (int out = 0; out < 2; ++out) {
+        if (w.fds[out] < 0) continue;
+        read_stream(w, out);
+        if (!w.partial[out].empty()) handle_line(w, out, w.partial[out]);
+        w.partial[out].clear();
+      }
+      if (w.running && report.index == w.index) finish(w, report.exit_code);
     }
-    // A child whose stdout and stderr are both closed has ended (or is ending): reap it.
-    for (auto it = running.begin(); it != running.end();) {
-      if (it->fds[0] >= 0 || it->fds[1] >= 0) {
+    // A worker whose pipes are all closed has ended (or is ending): reap it.
+    for (auto it = workers.begin(); it != workers.end();) {
+      if (it->fds[0] >= 0 || it->fds[1] >= 0 || it->fds[2] >= 0) {
         ++it;
         continue;
       }
-      AccountExit& e = exits[it->index];
-      e.account = commands[it->index].account;
-      e.last_error = it->last_error;
-      e.exit_code = wait_exit_code(it->pid, e.last_error);
-      progress.advance();
-      it = running.erase(it);
+      std::string error;
+      int code = wait_exit_code(it->pid, error);
+      if (it->running) {
+        if (!error.empty()) it->last_error = error;
+        if (code == kExitOk) {
+          code = kExitFailure;
+          it->last_error = "the worker ended before the run did";
+        }
+        finish(*it, code);
+      }
+      if (it->orders >= 0) ::close(it->orders);
+      it = workers.erase(it);
     }
   }
   return exits;

@@ -1,8 +1,12 @@
-// Running one program once per account as child processes, at most N at once:
-// each child has its own process (its own database connection, lock and
-// job_runs row), so one account's failure, crash or hang cannot touch the
-// others. The parent reads every child's stdout line by line and hands it on
-// tagged with the account; stderr lines are prefixed with "@account: ".
+// Running a tool once per account in worker processes, at most N at once. A
+// worker is a fork of this process that runs account after account, each run
+// with its own advisory lock and job_runs row (and, through
+// db::keep_sessions_between_runs, one database session for all of them): a
+// fleet pays for a process and a session per worker, not per account. One
+// account's failure is its own exit code; a worker that crashes or is killed
+// fails the account it was running, and a new worker takes the accounts left.
+// The parent reads every worker's stdout line by line and hands it on tagged
+// with the account it was running; stderr lines are prefixed with "@account: ".
 #pragma once
 
 #include <functional>
@@ -15,25 +19,29 @@ namespace gl {
 
 struct AccountCommand {
   std::string account;
-  std::vector<std::string> args;  // args[0] is shown in messages; /proc/self/exe is run
-  bool feed_stdin = false;        // stdin_text becomes the child's stdin, else /dev/null
+  std::vector<std::string> args;  // argv of the account's run, args[0] the program
+  bool feed_stdin = false;        // stdin_text becomes the run's stdin, else /dev/null
   std::string stdin_text;
 };
 
 struct AccountExit {
   std::string account;
   int exit_code = 0;
-  std::string last_error;  // the last line the child wrote on stderr
+  std::string last_error;  // the last line its run wrote on stderr
 };
 
-// A child's stdout line, in the parent's single thread (no locking needed).
+// Runs one account's command in a worker; returns its exit code.
+using RunInWorker = std::function<int(const AccountCommand&)>;
+
+// A run's stdout line, in the parent's single thread (no locking needed).
 using OnLine = std::function<void(const std::string& account, const std::string& line)>;
 
-// Runs every command of this same program, at most max_parallel at once, in
-// order; returns each one's exit (a child killed by a signal exits 1).
+// Runs every command with `run` in at most max_parallel workers, in order;
+// returns each one's exit (an account whose worker was killed by a signal
+// exits 1). The caller is single-threaded: workers are forks that do not exec.
 std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& commands,
-                                         int max_parallel, const OnLine& on_line,
-                                         Progress& progress);
+                                         int max_parallel, const RunInWorker& run,
+                                         const OnLine& on_line, Progress& progress);
 
 // The run's exit code from the accounts': 0 when all are 0; 75 only when
 // every failure was 75 (time cures them all); else 1 when any is 1 (or

@@ -11,6 +11,7 @@
 #include "core/json_lines.h"
 #include "core/progress.h"
 #include "db/accounts.h"
+#include "db/connection.h"
 #include "db/job_run.h"
 #include "db/pg_array.h"
 
@@ -31,7 +32,7 @@ std::map<std::string, std::string> stdin_by_account() {
   return by_account;
 }
 
-// A child's stdout line with its account: a JSON object gets "account" (the
+// A run's stdout line with its account: a JSON object gets "account" (the
 // tools' own lines never disagree with it), anything else is wrapped.
 Json tagged(const std::string& account, const std::string& line) {
   Json j = Json::parse(line, nullptr, false);
@@ -129,8 +130,12 @@ int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
   }
 
   Progress progress(ctx.tool, "accounts", static_cast<long long>(commands.size()));
+  const auto run_in_worker = [&request](const AccountCommand& c) {
+    keep_sessions_between_runs();
+    return request.run_one(c.args);
+  };
   for (AccountExit& e : run_per_account(
-           commands, ctx.common.jobs,
+           commands, ctx.common.jobs, run_in_worker,
            [](const std::string&account, const std::string&line) { emit(tagged(account, line)); },
            progress))
     exits.push_back(std::move(e));

@@ -1,6 +1,6 @@
 // --all-accounts: a per-account tool run once for every account of the
-// database, each account in a process of its own (core/fan_out.h) and so in
-// its own connection, advisory lock and job_runs row, at most -j N at once.
+// database, each account with its own advisory lock and job_runs row, in -j N
+// workers that run account after account in one session each (core/fan_out.h).
 #pragma once
 
 #include <string>
@@ -27,15 +27,14 @@ struct DueAccounts {
   // Optional, $1 = the skipped accounts' ids (bigint[]): (account_id, output),
   // the JSON lines a skipped account's own idle run prints (a learner's stored
   // output); the parent prints them tagged with the account, as it would the
-  // child's.
+  // run's.
   std::string idle_output_sql = "";
 };
 
 // The same for a tool whose run does nothing for an account unless one query
 // finds something due (publish, scrape-metrics, a learner whose inputs did not
-// change, plan-post with a full queue): only the accounts `due` selects get a
-// process, so a fleet's tick costs one query and the accounts with work
-// instead of a process and a database session per account. An account that
+// change, plan-post with a full queue): only the accounts `due` selects run,
+// so a fleet's tick costs one query and the accounts with work. An account that
 // stdin's lines name always runs (the lines are its input). A skipped
 // account's configuration is still checked (request.check_config, in the
 // parent), it gets no job_runs row (no run of it happened), and its

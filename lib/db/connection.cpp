@@ -15,6 +15,37 @@ namespace {
 // A stable lock key per tool name, folded to 31 bits.
 int tool_key(const std::string& tool) { return static_cast<int>(fnv1a64(tool) & 0x7fffffff); }
 
+// Sessions given back for the next run of this process (keep_sessions_between_runs).
+struct IdleSession {
+  std::string key;
+  std::unique_ptr<pqxx::connection> conn;
+};
+bool keep_sessions = false;
+std::vector<IdleSession> idle_sessions;
+
+// Sessions are alike when their conninfo and the timeouts connect() set are.
+std::string session_key(const std::string& conninfo, const DbTimeouts& timeouts) {
+  return conninfo + "\n" + std::to_string(timeouts.lock_ms) + " " +
+         std::to_string(timeouts.statement_ms);
+}
+
+// A kept session alike, alive (one round trip), or null.
+std::unique_ptr<pqxx::connection> kept_session(const std::string& key) {
+  for (auto it = idle_sessions.begin(); it != idle_sessions.end(); ++it) {
+    if (it->key != key) continue;
+    std::unique_ptr<pqxx::connection> conn = std::move(it->conn);
+    idle_sessions.erase(it);
+    try {
+      pqxx::nontransaction t(*conn);
+      t.exec("SELECT 1");
+      return conn;
+    } catch (const std::exception&) {
+      return nullptr;  // the server went away or restarted: a new session then
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::string resolve_conninfo(const std::string& db_flag) {
@@ -88,6 +119,7 @@ int connect_error_exit_code(const std::string& message) {
 }
 
 std::unique_ptr<pqxx::connection> connect(const std::string& conninfo, const DbTimeouts& timeouts) {
+  if (auto kept = kept_session(session_key(conninfo, timeouts))) return kept;
   // libpq reads this when the connection string does not set connect_timeout.
   setenv("PGCONNECT_TIMEOUT", "5", 0);
   std::unique_ptr<pqxx::connection> conn;
@@ -108,6 +140,14 @@ std::unique_ptr<pqxx::connection> connect(const std::string& conninfo, const DbT
   t.exec("SET lock_timeout = " + std::to_string(timeouts.lock_ms));
   t.exec("SET statement_timeout = " + std::to_string(timeouts.statement_ms));
   return conn;
+}
+
+void keep_sessions_between_runs() { keep_sessions = true; }
+
+void release_session(std::unique_ptr<pqxx::connection> conn, const std::string& conninfo,
+                     const DbTimeouts& timeouts) {
+  if (keep_sessions && conn && conn->is_open())
+    idle_sessions.push_back({session_key(conninfo, timeouts), std::move(conn)});
 }
 
 AdvisoryLock::AdvisoryLock(pqxx::connection& conn, const std::string& tool, long long account_id,

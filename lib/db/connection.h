@@ -33,8 +33,23 @@ int connect_error_exit_code(const std::string& libpq_message);
 // Opens a connection with a bounded connect timeout (PGCONNECT_TIMEOUT, default
 // 5 s) and the given timeouts. A failure says why, without any password from
 // conninfo, and exits as connect_error_exit_code says.
+// In a process that keeps sessions (keep_sessions_between_runs), a session
+// given back with the same conninfo and timeouts is handed out again instead,
+// once a round trip shows it alive.
 std::unique_ptr<pqxx::connection> connect(const std::string& conninfo,
                                           const DbTimeouts& timeouts = {});
+
+// From now on this process keeps the sessions its runs give back
+// (release_session) for its next runs: a worker of --all-accounts, which
+// runs account after account, pays for a session (a backend's start and its
+// catalog caches) once instead of once per account.
+void keep_sessions_between_runs();
+
+// Gives a session back when it is done with: kept when the process keeps
+// sessions and it is open, else closed. The caller has ended every
+// transaction and released every session lock on it.
+void release_session(std::unique_ptr<pqxx::connection> conn, const std::string& conninfo,
+                     const DbTimeouts& timeouts);
 
 // A session-level advisory lock keyed by (tool, account). kTry fails at once
 // with exit 75 when another run holds it; kWait waits up to a bound, then 75.

@@ -82,8 +82,22 @@ std::unique_ptr<pqxx::connection> open_database(const ToolContext& ctx, bool che
   return conn;
 }
 
+namespace {
+
+// The run's session, given back when the run ends (after its lock is released).
+struct RunSession {
+  std::unique_ptr<pqxx::connection> conn;
+  const ToolContext& ctx;
+  ~RunSession() {
+    release_session(std::move(conn), resolve_conninfo(ctx.common.db), db_timeouts(ctx.tool));
+  }
+};
+
+}  // namespace
+
 int run_for_account(ToolContext& ctx, const std::function<int(AccountRun&)>& body) {
-  auto conn = open_database(ctx);
+  RunSession session{open_database(ctx), ctx};
+  pqxx::connection* conn = session.conn.get();
   AccountRun run{ctx, *conn, resolve_account(*conn, ctx.common.account), ctx.clock.now()};
   ctx.outcome.account = run.account.handle;
   AdvisoryLock lock(*conn, ctx.tool, run.account.id, AdvisoryLock::Mode::kTry);

@@ -29,31 +29,40 @@ x::TokenStore oauth2_token_store(const std::string& conninfo, const DbTimeouts& 
   };
   store.load = [conninfo, timeouts, account_id]() -> std::optional<x::OAuth2Tokens> {
     auto conn = connect(conninfo, timeouts);
-    pqxx::read_transaction t(*conn);
-    auto r = t.exec_params(
-        "SELECT access_token, extract(epoch FROM access_expires_at)::bigint, refresh_token "
-        "FROM oauth2_tokens WHERE account_id = $1",
-        account_id);
-    if (r.empty()) return std::nullopt;
-    return x::OAuth2Tokens{r[0][0].as<std::string>(),
-                           TimePoint(std::chrono::seconds(r[0][1].as<long long>())),
-                           r[0][2].as<std::string>()};
+    std::optional<x::OAuth2Tokens> tokens;
+    {
+      pqxx::read_transaction t(*conn);
+      auto r = t.exec_params(
+          "SELECT access_token, extract(epoch FROM access_expires_at)::bigint, refresh_token "
+          "FROM oauth2_tokens WHERE account_id = $1",
+          account_id);
+      if (!r.empty()) {
+        tokens = x::OAuth2Tokens{r[0][0].as<std::string>(),
+                                 TimePoint(std::chrono::seconds(r[0][1].as<long long>())),
+                                 r[0][2].as<std::string>()};
+      }
+    }
+    release_session(std::move(conn), conninfo, timeouts);
+    return tokens;
   };
   store.save = [conninfo, timeouts, account_id](const x::OAuth2Tokens& tokens) {
     auto conn = connect(conninfo, timeouts);
-    pqxx::work w(*conn);
-    w.exec_params0(
-        "INSERT INTO oauth2_tokens (account_id, access_token, access_expires_at, refresh_token, "
-        "rotated_at) VALUES ($1, $2, to_timestamp($3), $4, clock_timestamp()) "
-        "ON CONFLICT (account_id) DO UPDATE SET access_token = excluded.access_token, "
-        "access_expires_at = excluded.access_expires_at, refresh_token = excluded.refresh_token, "
-        "rotated_at = excluded.rotated_at",
-        account_id, tokens.access_token,
-        std::chrono::duration_cast<std::chrono::seconds>(
-            tokens.access_expires_at.time_since_epoch())
-            .count(),
-        tokens.refresh_token);
-    w.commit();
+    {
+      pqxx::work w(*conn);
+      w.exec_params0(
+          "INSERT INTO oauth2_tokens (account_id, access_token, access_expires_at, refresh_token, "
+          "rotated_at) VALUES ($1, $2, to_timestamp($3), $4, clock_timestamp()) "
+          "ON CONFLICT (account_id) DO UPDATE SET access_token = excluded.access_token, "
+          "access_expires_at = excluded.access_expires_at, refresh_token = excluded.refresh_token, "
+          "rotated_at = excluded.rotated_at",
+          account_id, tokens.access_token,
+          std::chrono::duration_cast<std::chrono::seconds>(
+              tokens.access_expires_at.time_since_epoch())
+              .count(),
+          tokens.refresh_token);
+      w.commit();
+    }
+    release_session(std::move(conn), conninfo, timeouts);
   };
   return store;
 }

@@ -62,7 +62,7 @@ void add_full_flag(CLI::App& app, bool& full);
 
 // --all-accounts for a learner: one query computes every account's fingerprint
 // and only the accounts whose inputs changed since their last successful run
-// (or that have none) get a process. A skipped account prints the lines its
+// (or that have none) run. A skipped account prints the lines its
 // last run stored, tagged with the account, as its own idle run would print
 // them (learn-hourly's summary keeps the "at" of the run that computed it, and
 // no new learning_summaries row is written), and its monitoring file records

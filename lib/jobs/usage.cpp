@@ -43,7 +43,7 @@ UsageRecorder::UsageRecorder(std::string conninfo, db::DbTimeouts timeouts, long
       now_(now),
       dry_run_(dry_run) {}
 
-UsageRecorder::~UsageRecorder() = default;
+UsageRecorder::~UsageRecorder() { db::release_session(std::move(conn_), conninfo_, timeouts_); }
 
 void UsageRecorder::record(const x::ApiCall& call) {
   std::vector<std::string> kinds, ids;

@@ -1,12 +1,18 @@
 // Many accounts in one run (--all-accounts, -j N) against x-sandbox: each
-// account in its own process, lock and job_runs row, credentials from files
-// that name {account}, one account's failure leaving the others alone.
+// account with its own lock and job_runs row in a worker that runs account
+// after account in one database session, credentials from files that name
+// {account}, one account's failure (or its worker's death) leaving the others alone.
+#include <dirent.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <set>
+#include <sstream>
+#include <thread>
 
 #include "e2e/fixture.h"
 
@@ -71,6 +77,25 @@ struct ManyAccounts {
     return r.out.empty() ? "" : r.out.substr(0, r.out.size() - 1);
   }
 };
+
+// The processes whose parent is `pid`.
+std::vector<pid_t> children_of(pid_t pid) {
+  std::vector<pid_t> out;
+  DIR* proc = ::opendir("/proc");
+  while (dirent* e = proc ? ::readdir(proc) : nullptr) {
+    std::ifstream stat(std::string("/proc/") + e->d_name + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    // pid (comm) state ppid ...: comm may hold spaces, so read after the last ')'.
+    std::istringstream rest(line.substr(line.rfind(')') + 1));
+    std::string state;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == pid) out.push_back(std::stoi(e->d_name));
+  }
+  if (proc) ::closedir(proc);
+  return out;
+}
 
 }  // namespace
 
@@ -241,6 +266,64 @@ TEST_CASE("at most -j N accounts run at once") {
   REQUIRE(one.exit_code == 0);
   CHECK(overlap() == "1");
   CHECK(m.f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'posted'") == "8");
+}
+
+TEST_CASE("a worker runs account after account in one database session") {
+  ManyAccounts m;
+  m.give_token("carol");
+  m.queue_one_each("2026-11-20T12:00:00Z", "five");
+  const auto sessions = [&] {
+    return std::stol(
+        m.f.db.scalar("SELECT sessions FROM pg_stat_database WHERE datname = current_database()"));
+  };
+  const long before = sessions();
+  Result r =
+      run_tool({"publish", "--all-accounts", "--now", "2026-11-20T12:05:00Z"}, m.env);  // -j 1
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(m.f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'posted'") == "4");
+  CHECK(m.f.db.scalar("SELECT count(*) FROM job_runs WHERE tool = 'publish' AND status = 'ok'") ==
+        "4");
+  // The parent's session (which accounts are due), and the worker's two: its
+  // runs' and the one api_usage is recorded on. A session per run would be 1 + 4 x 2.
+  CHECK(sessions() - before == 3);
+}
+
+TEST_CASE("a worker killed in a run fails that account only, and a new worker runs the rest") {
+  ManyAccounts m;
+  m.give_token("carol");
+  // Each post takes 1 s at X: time to find the worker inside its first run.
+  m.f.sandbox.faults({{{"endpoint", "POST /2/tweets"}, {"kind", "slow"}, {"delay_ms", 1000}}});
+  m.queue_one_each("2026-11-20T12:00:00Z", "six");
+  Process p({{"publish", "--all-accounts", "--now", "2026-11-20T12:05:00Z"}, "", m.env});  // -j 1
+  const std::string running =
+      "SELECT coalesce(string_agg(a.handle, ','), '') FROM job_runs j JOIN accounts a "
+      "USING (account_id) WHERE j.tool = 'publish' AND j.status = 'running'";
+  std::string victim;
+  for (int i = 0; i < 100 && victim.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    victim = m.f.db.scalar(running);
+  }
+  REQUIRE(!victim.empty());
+  const std::vector<pid_t> workers = children_of(p.pid());
+  REQUIRE(workers.size() == 1);
+  ::kill(workers[0], SIGKILL);
+  Result r = p.wait();
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  int failed = 0;
+  for (const auto& line : json_lines(r.out)) {
+    if (!line.contains("failed")) continue;
+    ++failed;
+    CHECK(line["account"] == victim);
+    CHECK(line["error"] == "killed by signal 9");
+  }
+  CHECK(failed == 1);
+  // The other three were run by the worker that took over.
+  CHECK(m.f.db.scalar("SELECT count(*) FROM job_runs WHERE tool = 'publish' AND status = 'ok'") ==
+        "3");
+  CHECK(m.f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'posted'") == "3");
+  CHECK(m.f.db.scalar(running) == victim);  // the next run marks it stale
 }
 
 TEST_CASE(
