@@ -86,17 +86,16 @@ namespace {
 
 // The run's session, given back when the run ends (after its lock is released).
 struct RunSession {
+  std::string conninfo;
+  DbTimeouts timeouts;
   std::unique_ptr<pqxx::connection> conn;
-  const ToolContext& ctx;
-  ~RunSession() {
-    release_session(std::move(conn), resolve_conninfo(ctx.common.db), db_timeouts(ctx.tool));
-  }
+  ~RunSession() { release_session(std::move(conn), conninfo, timeouts); }
 };
 
 }  // namespace
 
 int run_for_account(ToolContext& ctx, const std::function<int(AccountRun&)>& body) {
-  RunSession session{open_database(ctx), ctx};
+  RunSession session{resolve_conninfo(ctx.common.db), db_timeouts(ctx.tool), open_database(ctx)};
   pqxx::connection* conn = session.conn.get();
   AccountRun run{ctx, *conn, resolve_account(*conn, ctx.common.account), ctx.clock.now()};
   ctx.outcome.account = run.account.handle;
