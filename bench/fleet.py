@@ -10,6 +10,10 @@ Prints, per tool: runs, CPU seconds of the tool's processes (rusage of the
 per account per day (CPU per run x the crontab's runs per day), p50/p99 of one
 account's run (job_runs), the slowest tick's wall time; then the database size.
 
+Before the simulated hours, every line runs once (10 minutes before the
+start), not counted: the first runs of the learners happen once in an
+account's life; the figures are those of a fleet already running.
+
 History: --history-days of posts per account written by SQL (3 a day, collected
 and done, with their snapshots); the last 7 days of them are also on x-sandbox
 (one import per account) and due for collection on the schedule, as they would
@@ -225,6 +229,9 @@ def main():
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--keep", action="store_true", help="leave the cluster running")
     ap.add_argument("--no-build", action="store_true", help="use the binaries already in build/bin")
+    ap.add_argument("--statements", type=int, default=0, metavar="N",
+                    help="also print the N statements that took the database longest (planning and "
+                         "execution, pg_stat_statements) over the simulated hours")
     args = ap.parse_args()
     hours = args.hours if args.hours is not None else 24 * args.days
     if not args.no_build:
@@ -249,6 +256,21 @@ def main():
         with open(os.path.join(data_dir, "postmaster.pid")) as f:
             pm_pid = int(f.readline())
         env = tool_env(db, base, secrets)
+        # One pass of every line 10 minutes before the start, not counted: the learners'
+        # first runs (a predictor's penalty chosen from scratch, every formula extracted)
+        # happen once in an account's life, not every day.
+        warmup = {}
+        t0 = time.monotonic()
+        for _, _, line in CRONTAB:
+            run_line(line, START - timedelta(minutes=10), args.jobs, env, pm_pid, warmup)
+        print(f"warm-up pass (not counted): {time.monotonic() - t0:.0f} s wall, "
+              f"{sum(t['cpu'] + t['db_cpu'] for t in warmup.values()) / args.accounts:.3f} CPU s per account",
+              file=sys.stderr)
+        psql(db, "DELETE FROM job_runs")  # p50/p99 are of the counted runs
+        if args.statements:
+            psql(db, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; "
+                     "ALTER SYSTEM SET pg_stat_statements.track_planning = on; SELECT pg_reload_conf(); "
+                     "SELECT pg_sleep(0.2); SELECT pg_stat_statements_reset()")
         totals = {}
         load_before = os.getloadavg()
         t0 = time.monotonic()
@@ -269,6 +291,14 @@ def main():
                             "WHERE finished_at IS NOT NULL").splitlines():
             tool, ms = row.split("|")
             durations.setdefault(tool, []).append(float(ms))
+        statements = ""
+        if args.statements:
+            statements = psql(db, f"""
+                SELECT to_char(total_plan_time / 1000, 'FM9990.00') || ' s plan, '
+                    || to_char(total_exec_time / 1000, 'FM9990.00') || ' s run, ' || calls || ' calls: '
+                    || left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
+                FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                ORDER BY total_plan_time + total_exec_time DESC LIMIT {args.statements}""")
         size = psql(db, "SELECT pg_size_pretty(pg_database_size(current_database()))")
         failed_runs = psql(db, "SELECT count(*) FROM job_runs WHERE status <> 'ok'")
         posted = psql(db, f"SELECT count(*) FROM content_metadata WHERE posted_at >= '{iso(START)}'")
@@ -305,6 +335,8 @@ def main():
               f"{t['worst_wall']:>13.1f}")
     print(f"{'whole chain':<18}{'':>49}{total_day:>8.3f}  CPU s per account per day")
     print(f"database size {size}")
+    if statements:
+        print(f"the {args.statements} statements that took the database longest:\n{statements}")
 
 
 if __name__ == "__main__":
