@@ -32,6 +32,7 @@ struct Worker {
   std::size_t index = 0;
   std::string partial[2];
   std::string last_error;
+  bool error_seen = false;  // last_error is a "TOOL: error: " line
 };
 
 // A worker's report: the account it ran (its index) and the run's exit code.
@@ -100,6 +101,8 @@ void set_stdin(const AccountCommand& c) {
       code = run(commands.at(index));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "%s\n", e.what());
+    } catch (...) {
+      std::fprintf(stderr, "unknown failure\n");  // nothing unwinds into the parent's code
     }
     std::cout.flush();
     std::fflush(nullptr);
@@ -170,7 +173,13 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
     if (stream == 0) {
       on_line(account, line);
     } else {
-      if (!line.empty()) w.last_error = line;
+      // The run's error line, not the CONTEXT or DETAIL lines PostgreSQL adds after it.
+      if (line.find(": error: ") != std::string::npos) {
+        w.last_error = line;
+        w.error_seen = true;
+      } else if (!w.error_seen && !line.empty()) {
+        w.last_error = line;
+      }
       const std::string text = "@" + account + ": " + line + "\n";
       std::fwrite(text.data(), 1, text.size(), stderr);
       std::fflush(stderr);
@@ -203,14 +212,21 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
     exits[w.index] = {commands[w.index].account, exit_code, w.last_error};
     w.running = false;
     w.last_error.clear();
+    w.error_seen = false;
     progress.advance();
   };
+  // Hands the next account to an idle worker. One that ended meanwhile gets no
+  // more orders and is reaped; the account waits for another worker.
   const auto give = [&](Worker& w) {
-    const auto index = static_cast<std::uint32_t>(next++);
+    const auto index = static_cast<std::uint32_t>(next);
+    if (::write(w.orders, &index, sizeof index) != static_cast<ssize_t>(sizeof index)) {
+      ::close(w.orders);
+      w.orders = -1;
+      return;
+    }
+    ++next;
     w.index = index;
     w.running = true;
-    // A worker gone meanwhile fails this account when it is reaped.
-    (void)!::write(w.orders, &index, sizeof index);
   };
   for (;;) {
     for (Worker& w : workers) {

@@ -1,8 +1,9 @@
 // Running a tool once per account in worker processes, at most N at once. A
 // worker is a fork of this process that runs account after account, each run
-// with its own advisory lock and job_runs row (and, through
-// db::keep_sessions_between_runs, one database session for all of them): a
-// fleet pays for a process and a session per worker, not per account. One
+// with its own advisory lock and job_runs row, on the database sessions the
+// worker keeps (db::keep_sessions_between_runs: the runs' and the one X usage
+// is recorded on): a fleet pays for a process and its sessions per worker,
+// not per account. One
 // account's failure is its own exit code; a worker that crashes or is killed
 // fails the account it was running, and a new worker takes the accounts left.
 // The parent reads every worker's stdout line by line and hands it on tagged
@@ -27,7 +28,8 @@ struct AccountCommand {
 struct AccountExit {
   std::string account;
   int exit_code = 0;
-  std::string last_error;  // the last line its run wrote on stderr
+  // The last "TOOL: error: " line its run wrote on stderr, else its last line.
+  std::string last_error;
 };
 
 // Runs one account's command in a worker; returns its exit code.
