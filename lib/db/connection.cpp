@@ -29,15 +29,25 @@ std::string session_key(const std::string& conninfo, const DbTimeouts& timeouts)
          std::to_string(timeouts.statement_ms);
 }
 
-// A kept session alike, alive (one round trip), or null.
-std::unique_ptr<pqxx::connection> kept_session(const std::string& key) {
+// What every session of ours has, in one round trip: time in UTC (accounts'
+// zones are applied explicitly), the timeouts, and no session lock. A kept
+// session gets it again when handed out: libpqxx reconnects a broken
+// connection by itself, and such a session has none of it.
+void set_session(pqxx::connection& conn, const DbTimeouts& timeouts) {
+  pqxx::nontransaction t(conn);
+  t.exec("SET TIME ZONE 'UTC'; SET lock_timeout = " + std::to_string(timeouts.lock_ms) +
+         "; SET statement_timeout = " + std::to_string(timeouts.statement_ms) +
+         "; SELECT pg_advisory_unlock_all()");
+}
+
+// A kept session alike, set again (which shows it alive), or null.
+std::unique_ptr<pqxx::connection> kept_session(const std::string& key, const DbTimeouts& timeouts) {
   for (auto it = idle_sessions.begin(); it != idle_sessions.end(); ++it) {
     if (it->key != key) continue;
     std::unique_ptr<pqxx::connection> conn = std::move(it->conn);
     idle_sessions.erase(it);
     try {
-      pqxx::nontransaction t(*conn);
-      t.exec("SELECT 1");
+      set_session(*conn, timeouts);
       return conn;
     } catch (const std::exception&) {
       return nullptr;  // the server went away or restarted: a new session then
@@ -119,7 +129,7 @@ int connect_error_exit_code(const std::string& message) {
 }
 
 std::unique_ptr<pqxx::connection> connect(const std::string& conninfo, const DbTimeouts& timeouts) {
-  if (auto kept = kept_session(session_key(conninfo, timeouts))) return kept;
+  if (auto kept = kept_session(session_key(conninfo, timeouts), timeouts)) return kept;
   // libpq reads this when the connection string does not set connect_timeout.
   setenv("PGCONNECT_TIMEOUT", "5", 0);
   std::unique_ptr<pqxx::connection> conn;
@@ -134,11 +144,7 @@ std::unique_ptr<pqxx::connection> connect(const std::string& conninfo, const DbT
                     (code == kExitUsage ? " (check --db, DATABASE_URL or the PG* variables)"
                                         : "; try again later"));
   }
-  // Time is always UTC in the database; accounts' zones are applied explicitly.
-  pqxx::nontransaction t(*conn);
-  t.exec("SET TIME ZONE 'UTC'");
-  t.exec("SET lock_timeout = " + std::to_string(timeouts.lock_ms));
-  t.exec("SET statement_timeout = " + std::to_string(timeouts.statement_ms));
+  set_session(*conn, timeouts);
   return conn;
 }
 
@@ -177,7 +183,7 @@ AdvisoryLock::~AdvisoryLock() {
     pqxx::nontransaction t(conn_);
     t.exec_params("SELECT pg_advisory_unlock($1, $2)", key1_, key2_);
   } catch (...) {
-    // The lock dies with the session anyway.
+    // The lock dies with the session, or with the next run's set_session when it is kept.
   }
 }
 

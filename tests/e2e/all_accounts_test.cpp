@@ -335,6 +335,58 @@ TEST_CASE("a worker killed in a run fails that account only, and a new worker ru
   CHECK(m.f.db.scalar(running) == victim);  // the next run marks it stale
 }
 
+TEST_CASE("a session that lost its backend goes to the next account with its timeouts set again") {
+  ManyAccounts m;
+  m.give_token("carol");
+  // alice's post takes 1 s at X: time to end the worker's sessions inside her run.
+  m.f.sandbox.faults({{{"endpoint", "POST /2/tweets"}, {"kind", "slow"}, {"delay_ms", 1000}}});
+  const auto ids = m.queue_one_each("2026-11-20T12:00:00Z", "seven");
+  // The others' posts are locked by another session for 8 s: each of their runs
+  // must give up after its lock_timeout of 1 s, not wait.
+  pqxx::connection other(m.f.db.url());
+  pqxx::work hold(other);
+  hold.exec("SELECT 1 FROM content_metadata WHERE decision_id IN ('" + ids.at("bob") + "', '" +
+            ids.at("carol") + "', '" + ids.at("e2e") + "') FOR UPDATE");
+  auto env = m.env;
+  env["DB_LOCK_TIMEOUT_MS"] = "1000";
+  Process p({{"publish", "--all-accounts", "--now", "2026-11-20T12:05:00Z"}, "", env});  // -j 1
+  const std::string alice_running =
+      "SELECT count(*) FROM job_runs j JOIN accounts a USING (account_id) "
+      "WHERE j.tool = 'publish' AND j.status = 'running' AND a.handle = 'alice'";
+  bool running = false;
+  for (int i = 0; i < 100 && !running; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    running = m.f.db.scalar(alice_running) == "1";
+  }
+  REQUIRE(running);
+  // The worker's sessions end (as in a server restart). libpqxx reconnects by
+  // itself on a later statement of alice's run, and that session has none of
+  // our settings: the worker keeps it for the next accounts.
+  m.f.db.scalar(
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = "
+      "current_database() AND pid <> pg_backend_pid() AND pid <> " +
+      std::to_string(other.backendpid()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(8000));
+  hold.abort();
+  Result r = p.wait();
+  INFO(r.err);
+  CHECK(m.f.db.scalar(
+            "SELECT string_agg(a.handle || ' ' || status || ' ' || exit_code || ' ' || "
+            "(finished_at - started_at < interval '4 s'), ', ' ORDER BY a.handle) FROM job_runs "
+            "j JOIN accounts a USING (account_id) WHERE j.tool = 'publish' AND a.handle <> "
+            "'alice'") == "bob failed 75 true, carol failed 75 true, e2e failed 75 true");
+  CHECK(r.err.find("@carol: publish: error: database: lock timeout (DB_LOCK_TIMEOUT_MS)") !=
+        std::string::npos);
+  // Each failure line names the error, not the CONTEXT line PostgreSQL adds after it.
+  int failed = 0;
+  for (const auto& line : json_lines(r.out)) {
+    if (!line.contains("failed") || line["account"] == "alice") continue;
+    ++failed;
+    CHECK(line["error"].get<std::string>().rfind("publish: error: database: lock timeout", 0) == 0);
+  }
+  CHECK(failed == 3);
+}
+
 TEST_CASE(
     "scrape-metrics | update-generators over all accounts: each account reads its own lines") {
   ManyAccounts m;
