@@ -5,7 +5,7 @@ through simulated hours of crontab.example's many-account lines
 against x-sandbox.
 
 Prints, per tool: runs, CPU seconds of the tool's processes (rusage of the
---all-accounts parent and its per-account children) and of the database
+--all-accounts parent and its workers) and of the database
 (the backends that served them: the postmaster's reaped children), CPU-seconds
 per account per day (CPU per run x the crontab's runs per day), p50/p99 of one
 account's run (job_runs), the slowest tick's wall time; then the database size.
