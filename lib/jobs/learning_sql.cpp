@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/hash.h"
 #include "db/connection.h"
 
 namespace gl::jobs {
@@ -141,7 +142,12 @@ pqxx::result LearningQuery::exec(pqxx::transaction_base& t, const std::string& s
   std::vector<std::string> params = {std::to_string(scope_.account_id), format_iso8601(scope_.now),
                                      scope_.format};
   params.insert(params.end(), extra_.begin(), extra_.end());
-  return t.exec_params(statement(select), pqxx::prepare::make_dynamic_params(params));
+  // Prepared under a name its text gives: a session that serves account after
+  // account (an --all-accounts worker) plans each statement once, not per run.
+  const std::string sql = statement(select);
+  const std::string name = fmt::format("learning_{:016x}", fnv1a64(sql));
+  t.conn().prepare(name, sql);
+  return t.exec_prepared(name, pqxx::prepare::make_dynamic_params(params));
 }
 
 }  // namespace gl::jobs
