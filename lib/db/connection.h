@@ -35,7 +35,7 @@ int connect_error_exit_code(const std::string& libpq_message);
 // conninfo, and exits as connect_error_exit_code says.
 // In a process that keeps sessions (keep_sessions_between_runs), a session
 // given back with the same conninfo and timeouts is handed out again instead,
-// once a round trip shows it alive.
+// its settings made again (one round trip, which also shows it alive).
 std::unique_ptr<pqxx::connection> connect(const std::string& conninfo,
                                           const DbTimeouts& timeouts = {});
 
