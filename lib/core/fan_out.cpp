@@ -185,6 +185,11 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
       std::fflush(stderr);
     }
   };
+  // What has arrived of a line the stream will not complete: a line of its own.
+  const auto end_line = [&](Worker& w, int s) {
+    if (!w.partial[s].empty()) handle_line(w, s, w.partial[s]);
+    w.partial[s].clear();
+  };
   // Reads what the stream holds now (its fd is non-blocking), line by line.
   const auto read_stream = [&](Worker& w, int s) {
     char buf[65536];
@@ -193,8 +198,7 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return;  // EAGAIN: nothing more for now
       if (n == 0) {
-        if (!w.partial[s].empty()) handle_line(w, s, w.partial[s]);
-        w.partial[s].clear();
+        end_line(w, s);
         ::close(w.fds[s]);
         w.fds[s] = -1;
         return;
@@ -275,8 +279,7 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
       for (int out = 0; out < 2; ++out) {
         if (w.fds[out] < 0) continue;
         read_stream(w, out);
-        if (!w.partial[out].empty()) handle_line(w, out, w.partial[out]);
-        w.partial[out].clear();
+        end_line(w, out);
       }
       if (w.running && report.index == w.index) finish(w, report.exit_code);
     }
