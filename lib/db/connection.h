@@ -32,7 +32,9 @@ int connect_error_exit_code(const std::string& libpq_message);
 
 // Opens a connection with a bounded connect timeout (PGCONNECT_TIMEOUT, default
 // 5 s) and the given timeouts. A failure says why, without any password from
-// conninfo, and exits as connect_error_exit_code says.
+// conninfo, and exits as connect_error_exit_code says. Over TCP, a server
+// that stops answering ends the session within 30 s (keepalives and
+// TCP_USER_TIMEOUT), unless conninfo sets keepalives or tcp_user_timeout.
 // In a process that keeps sessions (keep_sessions_between_runs), a session
 // given back with the same conninfo and timeouts is handed out again instead,
 // its settings made again (one round trip, which also shows it alive).

@@ -1,3 +1,7 @@
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -87,4 +91,35 @@ TEST_CASE("a second holder of a tool's account lock is refused with exit 75") {
   // Another account, or another tool, is not blocked.
   gl::db::AdvisoryLock other_account(second, "scrape-metrics", 2, gl::db::AdvisoryLock::Mode::kTry);
   gl::db::AdvisoryLock other_tool(second, "publish", 1, gl::db::AdvisoryLock::Mode::kTry);
+}
+
+namespace {
+
+int socket_option(const pqxx::connection& conn, int level, int option) {
+  int value = -1;
+  socklen_t length = sizeof value;
+  REQUIRE(getsockopt(conn.sock(), level, option, &value, &length) == 0);
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("a session to a server that stops answering gives up within 30 s") {
+  TestDb db;
+  // The suite's cluster listens on loopback TCP: the case of a remote server.
+  REQUIRE(db.url().find("127.0.0.1") != std::string::npos);
+  const auto conn = gl::db::connect(db.url());
+  CHECK(socket_option(*conn, SOL_SOCKET, SO_KEEPALIVE) == 1);
+  CHECK(socket_option(*conn, IPPROTO_TCP, TCP_USER_TIMEOUT) == 30000);
+  // Keepalive probes: 10 s idle, then 4 probes 5 s apart.
+  CHECK(socket_option(*conn, IPPROTO_TCP, TCP_KEEPIDLE) +
+            socket_option(*conn, IPPROTO_TCP, TCP_KEEPINTVL) *
+                socket_option(*conn, IPPROTO_TCP, TCP_KEEPCNT) ==
+        30);
+
+  // A connection string that says otherwise is obeyed.
+  const std::string own =
+      db.url() + (db.url().find('?') == std::string::npos ? "?" : "&") + "tcp_user_timeout=5000";
+  const auto obeyed = gl::db::connect(own);
+  CHECK(socket_option(*obeyed, IPPROTO_TCP, TCP_USER_TIMEOUT) == 5000);
 }
