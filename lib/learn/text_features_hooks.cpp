@@ -72,8 +72,10 @@ size_t sentence_end(const std::string& line) {
         ++end;
       const auto next = end < line.size() ? static_cast<unsigned char>(line[end]) : 0;
       if (next != 0 && next != ' ' && next != '\t' && next < 0x80) continue;
-      // "Aug. 14", "e.g. this", "U.S. data": an abbreviation, not an end.
-      if (c == '.' && i >= 1 && end + 1 < line.size() &&
+      // "Aug. 14", "e.g. this", "U.S. data": an abbreviation, not an end. An
+      // ellipsis ("coders... with laptops") ends a sentence before any word.
+      const bool ellipsis = c == '.' && i >= 1 && line[i - 1] == '.';
+      if (c == '.' && !ellipsis && i >= 1 && end + 1 < line.size() &&
           std::islower(static_cast<unsigned char>(line[end + 1])))
         continue;
       return end;
@@ -112,8 +114,13 @@ std::string without_leading_symbols(const std::string& line) {
 Reading read(const std::string& prose) {
   // Multi-byte characters go in alternations: the regexes read brackets byte by byte.
   static const Regex kLeader(R"(^([\s:;,.|>-]|–|—)*(rt\b\s*:?\s*)?([\s:;,.|>-]|–|—)*)", kIcase);
+  // An old-style quote ("Nice one! RT @ana: who else ...?", its mention gone from
+  // the prose): what follows the marker is someone else's post, not the author's.
+  static const Regex kQuotedRetweet(R"((^|\s|\{|\(|\[|"|“)RT\s*:)");
   Reading r;
-  const std::string text = kLeader.replace_first(prose, "");
+  std::string text = kLeader.replace_first(prose, "");
+  if (RegexMatch m; kQuotedRetweet.search(text, m) && has_alnum(text.substr(0, m.position())))
+    text = text.substr(0, m.position());
   size_t start = 0;
   while (start <= text.size()) {
     size_t nl = text.find('\n', start);
@@ -235,7 +242,14 @@ Rule list_count(const Reading& r) {
   static const Regex kCounted(
       R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+)?([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,2}[a-z'-]+s\s+(that|to|for|you|every|i|we|everyone|of)\b.*(:|👇|⬇️|🧵)\s*$)",
       kIcase);
-  return any(r.opening, kFrame) || any(r.opening, kCounted) ? "list.count" : nullptr;
+  if (any(r.opening, kFrame) || any(r.opening, kCounted)) return "list.count";
+  // Or the framing after a line of context: "Google offers free courses.\nHere are 10 ...".
+  static const Regex kHereAre(R"(^(here are|here'?s|these are)\s)", kIcase);
+  for (size_t i = 1; i < std::min<size_t>(r.lines.size(), 3); ++i) {
+    const std::string line = lower(without_leading_symbols(r.lines[i]));
+    if (any(line, kHereAre) && any(line, kFrame)) return "list.count";
+  }
+  return nullptr;
 }
 
 // Lines that are the post's content after a lead-in ending in a colon ("2022 recap:",
@@ -337,9 +351,14 @@ Rule how_to(const Reading& r) {
   static const Regex kSells(
       R"(\b(our|us|me|code|shop|order|buy|sign up|register|join|subscribe|apply|dm|contact|call|visit|go to)\b)",
       kIcase);
+  // News reporting someone's advice ("Skip the avocado toast, a mogul suggests") is not a tip.
+  static const Regex kReported(
+      R"(,\s*([\w'-]+\s+){0,5}(says|said|suggests|suggested|claims|argues|warns|writes|reports)\b)",
+      kIcase);
   if (asks(r.opening)) {
     if (any(r.opening, kLearnedYouCan)) return "how_to.instruction";
-    if (any(r.opening, kNeed) && imperative(r.second) && !any(r.second, kSells))
+    if (any(r.opening, kNeed) && imperative(r.second) && !any(r.second, kSells) &&
+        !any(r.second, kReported))
       return "how_to.tip";
     return any(r.second, kHereIsHow) ? "how_to.heres_how" : nullptr;
   }
@@ -366,7 +385,7 @@ Rule how_to(const Reading& r) {
     return "how_to.title";
   if (any(head, kHereIsHow)) return "how_to.heres_how";
   static const Regex kTeaching(
-      R"(\b(tutorials?|tips (and|&) tricks (for|on|to|in|with)|(here'?s|here is|this is|try this|found|learned|learnt)\s+(a|an|the|my)\s+(quick|easy|simple|fast|faster|easier|easiest|neat|clever|handy|better|best) (way|trick|method|technique|hack) to|(simple|easy|quick|few|basic) steps (to|for)|step[- ]by[- ]step|walk-?through|cheat ?sheets?|how[- ]to (guide|video|series|thread)|(guide|intro|introduction|primer|crash course) (to|for|on)\b|(complete|ultimate|beginner'?s?|definitive|practical|quick|visual|illustrated|handy|step-by-step) guide|guide\s*:|in \d+ (easy |simple |quick )?steps|(learning|study) roadmap|roadmap (to|for) (learn|becom|master)|follow (this|the|my|our) roadmap|(show|teach|walk)(s|ing)? you (how|through)|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how to|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|do|did|use|run|build|make|keep)|((walk|break)(s|ed|ing)? (through|down)|(write|wrote|writing) up) how (to|i|we)|(thread|post|article|blog|video|talk|piece|notes|course|workshop|webinar|lesson|chapter|vignette|write-?up|slides|advice|series|explainer|demo|tips)\b[^.!?]{0,40}\b(on|about|explaining|showing|covering) how (to|i|we|you)|(course|resource|material|book|site|website|notes|document|video|playlist|repo|roadmap|way|place|path)s?\b[^.!?:]{0,40}\b(to learn|for learning)|(learn|discover|find out) how to|(you'?ll|you will|you can|help you|helps you|let'?s) learn (how )?to)\b|(^|[.!:;]\s+)(learn (how )?to|learn (?!(more|about|why|what|who|where|when|from|that|of|it|this)\b)\w+|((some|a few|quick|my|our|top|pro|useful|practical|simple|easy)\s+)?(tips|tricks) (for|on|to))\b)",
+      R"(\b(tutorials?|tips (and|&) tricks (for|on|to|in|with)|(here'?s|here is|this is|try this|found|learned|learnt)\s+(a|an|the|my)\s+(quick|easy|simple|fast|faster|easier|easiest|neat|clever|handy|better|best) (way|trick|method|technique|hack) to|(simple|easy|quick|few|basic) steps (to|for)|step[- ]by[- ]step|walk-?through|cheat ?sheets?|how[- ]to (guide|video|series|thread)|(guide|intro|introduction|primer|crash course) (to|for|on)\b|(complete|ultimate|beginner'?s?|definitive|practical|quick|visual|illustrated|handy|step-by-step) guide|guide\s*:|in \d+ (easy |simple |quick )?steps|(learning|study) roadmap|roadmap (to|for) (learn|becom|master)|follow (this|the|my|our) roadmap|(show|teach|walk)(s|ing)? you (how|through)|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how to|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|do|did|use|run|build|make|keep)|((walk|break)(s|ed|ing)? (through|down)|(write|wrote|writing) up) how (to|i|we)|(thread|post|article|blog|video|talk|piece|notes|course|workshop|webinar|lesson|chapter|vignette|write-?up|slides|advice|series|explainer|demo|tips)\b[^.!?]{0,40}\b(on|about|explaining|showing|covering) how (to|i|we|you)|(course|resource|material|book|site|website|notes|document|video|playlist|repo|roadmap|way|place|path)s?\b[^.!?:]{0,40}\b(to learn|for learning)(?!\s+(about|more)\b)|(learn|discover|find out) how to|(you'?ll|you will|you can|help you|helps you|let'?s) learn (how )?to)\b|(^|[.!:;]\s+)(learn (how )?to|learn (?!(more|about|why|what|who|where|when|from|that|of|it|this)\b)\w+|((some|a few|quick|my|our|top|pro|useful|practical|simple|easy)\s+)?(tips|tricks) (for|on|to))\b)",
       kIcase);
   static const Regex kTeachingIntl(
       R"((^|\s|¡)(tutorial|tutos?\b|gu(í|i)a (de|para|completa|pr(á|a)ctica)|paso a paso|aprende a |para (aprender|el aprendizaje)|pour apprendre|consejos para|trucos para|tutoriel|(é|e)tape par (é|e)tape|apprendre (à|a) |apprenez (à|a) |astuces? pour|anleitung|so geht'?s|schritt f(ü|u)r schritt|tipps (f(ü|u)r|zum|zur)|passo a passo|aprenda a |dicas (de|para))|やり方|使い方|作り方|手順|チュートリアル|入門|する方法|のコツ)",
@@ -376,7 +395,7 @@ Rule how_to(const Reading& r) {
   // given ("Recipe:", "an easy X recipe", not "a recipe for disaster" nor someone's
   // secret recipe), DIY.
   static const Regex kTeachingWords(
-      R"(\b(new|free|full|short|simple|detailed|comprehensive|in-depth|handy|helpful)\s+([\w'-]+\s+){0,2}guide\b(?!\s+dogs?\b)|(^|[^\w ]\s*|\b(a|an|the|my|this|new|free|data|learning|career|developer|beginner'?s?|[a-z]+ (science|engineer(ing)?|analy(st|tics)|developer|learning)) )roadmap\b|\b((easy|simple|quick|healthy|homemade|vegan|vegetarian|best|favou?rite|family|new)\s+([\w'-]+\s+)?recipes?|recipes?\s*:|recipes? (for|to) (?!(disaster|success|chaos|trouble)\b))|\bdiy\b|(^|\s)(receta|recette|rezept)\b)",
+      R"(\b(new|free|full|short|simple|detailed|comprehensive|in-depth|handy|helpful|useful)\s+([\w'-]+\s+){0,2}guide\b(?!\s+dogs?\b)|(^|[^\w ]\s*|\b(a|an|the|my|this|new|free|data|learning|career|developer|beginner'?s?|[a-z]+ (science|engineer(ing)?|analy(st|tics)|developer|learning)) )roadmap\b|\b((easy|simple|quick|healthy|homemade|vegan|vegetarian|best|favou?rite|family|new)\s+([\w'-]+\s+)?recipes?|recipes?\s*:|recipes? (for|to) (?!(disaster|success|chaos|trouble)\b))|\bdiy\b|(^|\s)(receta|recette|rezept)\b)",
       kIcase);
   static const Regex kTourGuide(
       R"(\b(tour|tv|museum|mountain|trail|fishing|travel|safari|city|local) guide\b)", kIcase);
@@ -391,14 +410,17 @@ Rule how_to(const Reading& r) {
       kIcase);
   static const Regex kAdviceLabel(
       R"(^([\w'-]+\s+){0,2}(strategy|advice|shortcut|rule of thumb|reminder|psa)\s*:\s*)", kIcase);
-  if (any(r.opening, kTipLabel)) return "how_to.tip";
+  if (any(r.opening, kTipLabel) || any(r.second, kTipLabel)) return "how_to.tip";
+  // A tip given in so many words, then the instruction: "a hot tip - add mac & cheese".
+  static const Regex kTipGiven(R"(\b(tip|hack|trick)\s*(:|-|–|—)\s*(.*)$)", kIcase);
+  if (RegexMatch m; kTipGiven.search(r.opening, m) && imperative(m.str(3))) return "how_to.tip";
   if (any(r.opening, kAdviceLabel) && imperative(kAdviceLabel.replace_first(r.opening, "")))
     return "how_to.tip";
   static const Regex kStep1(R"(\bstep (1|one)\b)", kIcase), kStep2(R"(\bstep (2|two)\b)", kIcase);
   if (any(r.all, kStep1) && any(r.all, kStep2)) return "how_to.steps";
   // "to" + a verb is a purpose; "to the list", "to your ..." is a place.
   static const Regex kInstruction(
-      R"(^((for|to|if you want to) [^,]{3,60}?,?\s*)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine|delete|remove|avoid|keep|write|save|store|put|make sure|remember|skip|split|drink|eat|wash|soak|mix|bake|cook|heat|freeze|turn (on|off)|hold|click|tap|restart|clear|rename|pipe|sort|filter|convert|check)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him|work|school|bed|see|find|learn|know|hear|read|watch|win|join|celebrate|catch|check|stay|support|help|get (notified|updates|the latest))\b)\w+|instead of|rather than|so that|so you|when you|before you|by \w+ing)\b)",
+      R"(^((for|to|if you want to) [^,]{3,60}?,?\s*)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine|delete|remove|avoid|keep|write|save|store|put|make sure|remember|skip|split|drink|eat|wash|soak|mix|bake|cook|heat|freeze|turn (on|off)|hold|click|tap|restart|clear|rename|pipe|sort|filter|convert|check\b(?!\s+(it\s+)?out\b))\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him|work|school|bed|see|find|learn|know|hear|read|watch|win|join|celebrate|catch|check|stay|support|help|get (notified|updates|the latest))\b)\w+|instead of|rather than|so that|so you|when you|before you|by \w+ing)\b)",
       kIcase);
   static const Regex kYouCan(
       R"(^((til|today i learned|did you know)\s*:?\s*(that )?|(in|with|on|from) [^,]{1,30},\s*)?you can (now |also |easily |just |even )?(use|press|type|run|call|pass|set|add|install|combine|pipe|wrap|replace|convert|switch|turn|hold|drag|click)\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him)\b)\w+|instead of|rather than|by \w+ing)\b)",
@@ -547,7 +569,7 @@ Rule question(const Reading& r) {
       R"(^(¿)?\s*(maybe|perhaps|why don'?t you|why not|how about|what about|can i (get|have)|could i (get|have)|may i (get|have)|would you like|(isn|aren|wasn|weren|doesn|don|didn|won|wouldn|shouldn|can|couldn|hasn|haven)'?t)\b)",
       kIcase);
   static const Regex kLeadIn(
-      R"(^(¿)?\s*(guess what|you know what|know what|did you know|do you know (that|what)|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|(are you )?ready (to|for)|interested( in)?|have you tried|did you try|what are you waiting for|sab(í|i)as que|buscas|necesitas|quieres|a(ú|u)n no|todav(í|i)a no|wusstest du|saviez-vous|vous cherchez|voc(ê|e) sabia)\b|(…|\.\.\.)\s*(\?|？)$|^(are you (a|an)\b.*\b(looking|seeking|searching|interested|in need)|do you (want|need|wish)|(do you )?(struggle|have trouble) (with|to))\b)",
+      R"(^(¿)?\s*(guess what|you know what|know what|did you know|do you know (that|what)|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|(are you )?ready (to|for)|(are you )?interested( in)?|have you tried|did you try|what are you waiting for|sab(í|i)as que|buscas|necesitas|quieres|a(ú|u)n no|todav(í|i)a no|wusstest du|saviez-vous|vous cherchez|voc(ê|e) sabia)\b|(…|\.\.\.)\s*(\?|？)$|^(are you (a|an)\b.*\b(looking|seeking|searching|interested|in need)|do you (want|need|wish)|(do you )?(struggle|have trouble) (with|to))\b)",
       kIcase);
   // Quoted: in quotation marks, or reported ("My son asked: why is the sky blue?").
   static const Regex kQuoted(R"(^("|“|‘|'|«)|\b(asks|asked)\s*(me|us|him|her|them)?\s*(:|,|"|“))",
@@ -556,8 +578,20 @@ Rule question(const Reading& r) {
       R"(,\s*(right|no|eh|yes|ok|okay|or what|n'est-ce pas|verdad|nicht wahr)\s*\?$)", kIcase);
   static const Regex kReaction(
       R"(\b(really|seriously|kidding|huh|wtf|tho|though|lol|lmao|omg|right|no|eh)\b)", kIcase);
-  if (any(o, kExclamation) || any(o, kRequest) || any(o, kLeadIn) || any(o, kQuoted) ||
-      any(o, kTag))
+  // Requests and lead-ins are read past a greeting or a label ("Hello Can I get ...?",
+  // "PSA: Did you know ...?").
+  static const Regex kPreamble(
+      R"(^((hi|hello|hey|dear|yo)\b[^?,.!:]{0,20}?[,.!:]?\s+|[\w'-]+\s*:\s*)(?=\w))", kIcase);
+  const std::string body = kPreamble.replace_first(o, "");
+  // The question mark inside a quotation still open: `reminds me of "Is X your Y?`.
+  const auto count = [&o](const char* q) {
+    size_t n = 0;
+    for (size_t at = o.find(q); at != std::string::npos; at = o.find(q, at + 1)) ++n;
+    return n;
+  };
+  const bool in_quotation = count("\"") % 2 == 1 || count("“") > count("”");
+  if (any(o, kExclamation) || any(body, kRequest) || any(body, kLeadIn) || any(o, kQuoted) ||
+      in_quotation || any(o, kTag))
     return nullptr;
   const int words = word_count(o);
   const bool ascii = std::all_of(o.begin(), o.end(), [](char c) { return (c & 0x80) == 0; });
@@ -568,14 +602,16 @@ Rule question(const Reading& r) {
   if ((ascii && words < 2 && !any(o, kAskWord)) || o.size() < 6 ||
       (words <= 4 && any(o, kReaction)))
     return nullptr;
-  // Answered by the post: "Why? Because ...", or more text with no other question.
-  static const Regex kBecause(R"(^(because|porque|parce que|weil|the answer|answer:|spoiler)\b)",
-                              kIcase);
+  // Answered by the post: "Why? Because ...", "Where is X? Here are the guesses",
+  // or more text with no other question.
+  static const Regex kBecause(
+      R"(^(because|porque|parce que|weil|the answer|answer:|spoiler|here (are|is)|here'?s)\b)",
+      kIcase);
   if (o == r.opening && any(r.second, kBecause)) return nullptr;
   // An ad's or a promo's lead-in: the next sentence sells ("Join us Thursday",
   // "Register now", "We're hiring").
   static const Regex kSell(
-      R"(^(join|register|sign up|book|buy|order|shop|download|subscribe|apply|enrol|enroll|call|dm|contact|visit|grab|use code|get (yours|your|it|tickets|started)|we'?re hiring|we are hiring|now hiring|tickets)\b)",
+      R"(^(join|attend|register|sign up|book|buy|order|shop|download|subscribe|apply|enrol|enroll|call|dm|contact|visit|grab|use code|get (yours|your|it|tickets|started)|we'?re hiring|we are hiring|now hiring|tickets)\b)",
       kIcase);
   if (o == r.opening && any(r.second, kSell)) return nullptr;
   // A question that asks for replies is put to the reader, whatever follows it

@@ -138,6 +138,8 @@ NumberKind classify(const std::string& lo, const Token& t) {
   if (alpha(before))
     return before == 'v' && !alpha(before2) ? NumberKind::kVersion : NumberKind::kIdentifier;
   if (before == '-' && alpha(before2)) return NumberKind::kIdentifier;
+  // Inside a name: icon@2x.png, file_3.csv.
+  if (before == '@' || before == '_') return NumberKind::kIdentifier;
   if (before == '#') return NumberKind::kOrdinal;
   if (t.money) return NumberKind::kMoney;
 

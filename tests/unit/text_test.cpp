@@ -285,6 +285,30 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"I had a great time at the meetup but I am exhausted now, see you all next year and "
        "thanks again to everyone who organised it",
        "statement"},  // a status
+      // The question is someone else's: an old-style quote, an open quotation.
+      {"Same here. RT @dev: which linter do you all use?", "statement"},
+      {"Which linter do you use? RT @dev: mine is slow", "question"},
+      {"My mentor's line comes back to me: \"is this the simplest thing that works?", "statement"},
+      // An ellipsis ends the opening: the question is not the post's opening.
+      {"Three hours in the queue... still waiting... why did I not book online?", "statement"},
+      // Requests and lead-ins past a greeting or a label; answered by "Here are".
+      {"Hello Can I get a copy of the slides?", "statement"},
+      {"PSA: Did you know the library now opens on Sundays?", "statement"},
+      {"Where do people park downtown? Here are the answers from 300 drivers.", "statement"},
+      {"Are you interested in learning pottery? Attend our open studio on Friday.", "statement"},
+      // how_to: a tip label in the second sentence, a tip given with a dash, a useful
+      // guide; not reported advice, "learn about", "check out".
+      {"Long builds are painful. Pro tip: cache the dependencies between runs.", "how_to"},
+      {"let me give you a hot tip - add lemon zest to the batter", "how_to"},
+      {"I read this useful guide to SQL window functions this morning", "how_to"},
+      {"Want to save money? Skip the takeaway coffee, an economist suggests.", "statement"},
+      {"The museum is a great place for kids to learn about the ocean", "statement"},
+      {"Check out the new mural on Main St for fun colours to brighten your walk", "statement"},
+      {"Thanks to our amazing guide Maria for the hike!", "statement"},
+      // list: the framing after a line of context.
+      {"Free courses are everywhere now.\nHere are 10 courses worth your weekend", "list"},
+      // A number inside a file name is no statistic.
+      {"Where do I put icon@2x.png in the bundle?", "question"},
   };
   for (const auto& [text, hook] : cases) {
     INFO(text);
