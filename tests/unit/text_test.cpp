@@ -296,6 +296,8 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"PSA: Did you know the library now opens on Sundays?", "statement"},
       {"Where do people park downtown? Here are the answers from 300 drivers.", "statement"},
       {"Are you interested in learning pottery? Attend our open studio on Friday.", "statement"},
+      {"Heading to the coast this weekend? The ferry runs on a winter timetable.", "statement"},
+      {"Going to the meetup tonight?", "question"},
       // how_to: a tip label in the second sentence, a tip given with a dash, a useful
       // guide; not reported advice, "learn about", "check out".
       {"Long builds are painful. Pro tip: cache the dependencies between runs.", "how_to"},
