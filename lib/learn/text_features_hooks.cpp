@@ -614,16 +614,17 @@ Rule question(const Reading& r) {
       R"(^(join|attend|register|sign up|book|buy|order|shop|download|subscribe|apply|enrol|enroll|call|dm|contact|visit|grab|use code|get (yours|your|it|tickets|started)|we'?re hiring|we are hiring|now hiring|tickets)\b)",
       kIcase);
   if (o == r.opening && any(r.second, kSell)) return nullptr;
-  // A verbless "-ing" question that a statement follows sets the scene, as "If you
-  // are ..." would: "Driving through Nevada? A new speed limit starts today."
-  static const Regex kScene(R"(^[a-z]+ing\b[^?]{0,40}\?$)", kIcase);
-  if (o == r.opening && any(o, kScene) && !r.second.empty() && !asks(r.second)) return nullptr;
   // A question that asks for replies is put to the reader, whatever follows it
   // (even the author's own answer): "Favourite outfit? Reply with a photo! Mine is ...".
   static const Regex kInvite(
       R"(\b(let me know|tell me|tell us|reply|replies|comment|comments|drop (a|your|them)|share (yours|your)|answer below|vote)\b|リプ|教えて|コメント|(^|\s)(d(í|i)me|cu(é|e)ntame|dites-moi|sag mir)\b)",
       kIcase);
   if (o == r.opening && any(r.second, kInvite)) return "question.asks";
+  // A verbless "-ing" question that a statement follows sets the scene, as "If you
+  // are ..." would: "Driving through Nevada? A new speed limit starts today."
+  static const Regex kScene(
+      R"(^(?!((any|some|no|every)thing|morning|evening)\b)[a-z]+ing\b[^?]{0,40}\?$)", kIcase);
+  if (o == r.opening && any(o, kScene) && !r.second.empty() && !asks(r.second)) return nullptr;
   const bool more_questions =
       r.rest.find('?') != std::string::npos || r.rest.find("\xEF\xBC\x9F") != std::string::npos;
   if (!more_questions && word_count(r.rest) >= 20 && r.rest_sentences >= 2) return nullptr;

@@ -298,6 +298,8 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"Are you interested in learning pottery? Attend our open studio on Friday.", "statement"},
       {"Heading to the coast this weekend? The ferry runs on a winter timetable.", "statement"},
       {"Going to the meetup tonight?", "question"},
+      {"Anything new in Rust this week? I have been away.", "question"},
+      {"Heading out early? Tell me where you are going.", "question"},
       // how_to: a tip label in the second sentence, a tip given with a dash, a useful
       // guide; not reported advice, "learn about", "check out".
       {"Long builds are painful. Pro tip: cache the dependencies between runs.", "how_to"},
