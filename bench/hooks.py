@@ -15,6 +15,11 @@ answering "statement".
     bench/hooks.py --rules         dev only: each rule's support, right and wrong, in
                                    each half of dev (the split hash's next bit), so
                                    a rule resting on one example or one half shows
+    bench/hooks.py --tweets T.csv --labels L.csv
+                                   a set of your own instead (T: id,text with the text
+                                   as posted, HTML entities decoded; L: id,hook), all
+                                   of it one split, "outside": real tweets the rules
+                                   were not written on
 """
 import argparse, csv, hashlib, html, json, os, re, subprocess, sys
 
@@ -27,12 +32,15 @@ HOOKS = ["question", "list", "how_to", "surprising_stat", "contrarian", "myth_bu
 ALIASES = {"contrarian_take": "contrarian"}
 
 
-def load():
-    with open(os.path.join(ROOT, "tests/data/real-tweets/tweets.csv"), newline="", encoding="utf-8") as f:
+def load(tweets=None, labels=None):
+    with open(tweets or os.path.join(ROOT, "tests/data/real-tweets/tweets.csv"), newline="", encoding="utf-8") as f:
         texts = {r["id"]: r["text"] for r in csv.DictReader(f)}
-    with open(os.path.join(ROOT, "tests/data/hooks/labels.csv"), newline="", encoding="utf-8") as f:
-        labels = list(csv.DictReader(f))
-    return [dict(r, text=texts[r["id"]]) for r in labels]
+    with open(labels or os.path.join(ROOT, "tests/data/hooks/labels.csv"), newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    if tweets:
+        # Decoded already: escaped again, so that --html-escaped gives the text back.
+        return [dict(r, text=html.escape(texts[r["id"]], quote=False), split="outside") for r in rows]
+    return [dict(r, text=texts[r["id"]]) for r in rows]
 
 
 def classify(rows):
@@ -137,8 +145,12 @@ def main():
     ap.add_argument("--errors", action="store_true", help="list the disagreements of the split(s) shown")
     ap.add_argument("--distinct", action="store_true", help="count identical texts once")
     ap.add_argument("--rules", action="store_true", help="dev only: support of each rule, by half")
+    ap.add_argument("--tweets", help="a CSV of your own tweets (id,text), with --labels")
+    ap.add_argument("--labels", help="a CSV of your own labels (id,hook), with --tweets")
     args = ap.parse_args()
-    rows = load()
+    if bool(args.tweets) != bool(args.labels):
+        ap.error("--tweets and --labels go together")
+    rows = load(args.tweets, args.labels)
     got, rules = classify(rows)
     if args.rules:
         rule_support(rows, got, rules)
@@ -150,7 +162,7 @@ def main():
                 seen.add(norm(r["text"]))
                 kept.append(r)
         rows = kept
-    splits = [args.split] if args.split else ["dev", "test"]
+    splits = ["outside"] if args.tweets else [args.split] if args.split else ["dev", "test"]
     for split in splits:
         chosen = rows if split == "all" else [r for r in rows if r["split"] == split]
         report(split, chosen, got)
