@@ -60,6 +60,19 @@ struct Reading {
   std::string all;                 // lower-case prose
 };
 
+// The word before the period at `dot` is an abbreviation: at most three letters
+// ("e.g", "Aug", "vs", "Dr"), a dot inside ("U.S"), or one of the longer common ones.
+bool abbreviation(const std::string& line, size_t dot) {
+  size_t b = dot;
+  while (b > 0 && (std::isalpha(static_cast<unsigned char>(line[b - 1])) || line[b - 1] == '.'))
+    --b;
+  const std::string word = lower(line.substr(b, dot - b));
+  static const char* const kLonger[] = {"approx", "incl", "excl", "dept", "govt", "assoc", "prof",
+                                        "corp",   "est",  "cont", "misc", "sept", "mins",  "hrs"};
+  return word.size() <= 3 || word.find('.') != std::string::npos ||
+         std::find(std::begin(kLonger), std::end(kLonger), word) != std::end(kLonger);
+}
+
 // Sentence ends: . ! ? (and the CJK forms), after any closing quotes or
 // brackets, before white space, an emoji or the end.
 size_t sentence_end(const std::string& line) {
@@ -72,11 +85,14 @@ size_t sentence_end(const std::string& line) {
         ++end;
       const auto next = end < line.size() ? static_cast<unsigned char>(line[end]) : 0;
       if (next != 0 && next != ' ' && next != '\t' && next < 0x80) continue;
-      // "Aug. 14", "e.g. this", "U.S. data": an abbreviation, not an end. An
-      // ellipsis ("coders... with laptops") ends a sentence before any word.
+      // "Aug. 14", "e.g. this", "U.S. data", "approx. ten": an abbreviation (a word
+      // of at most three letters, or with a dot inside, or a listed one) before a
+      // lower-case word is not an end; a longer word's period is, as in posts
+      // written in lower case ("go to linkedin. search ..."). An ellipsis
+      // ("coders... with laptops") ends a sentence before any word.
       const bool ellipsis = c == '.' && i >= 1 && line[i - 1] == '.';
       if (c == '.' && !ellipsis && i >= 1 && end + 1 < line.size() &&
-          std::islower(static_cast<unsigned char>(line[end + 1])))
+          std::islower(static_cast<unsigned char>(line[end + 1])) && abbreviation(line, i))
         continue;
       return end;
     }
@@ -237,7 +253,7 @@ Rule list_items(const Reading& r) {
 // ago", "3 mins till") are not items, and two of anything are not a list.
 Rule list_count(const Reading& r) {
   static const Regex kFrame(
-      R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+|here'?s\s+(my|our|the)\s+|here is\s+(my|our|the)\s+)?(top\s*-?\s*\d{1,3}\b|([3-9]|[1-9]\d)\s+(best|worst|most|greatest|biggest|essential|must-\w+|favou?rite|underrated|overlooked)\b|([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,3}(ways|things|reasons|tips|tricks|habits|mistakes|signs|rules|lessons|steps|facts|books|courses|tools|websites|sites|resources|ideas|questions|apps|movies|films|shows|songs|albums|places|skills|examples|quotes|projects|principles|hacks|strategies|secrets|takeaways|libraries|packages|podcasts|blogs|papers|newsletters|channels|features|functions|commands|shortcuts|extensions|plugins|repos|repositories|datasets|recipes|games|trends|predictions|picks|highlights|reads|certifications|myths|truths|laws|benefits|advantages|alternatives|options|insights|lessons|concepts|terms|questions)\b))",
+      R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+|here'?s\s+(my|our|the)\s+|here is\s+(my|our|the)\s+)?(top\s*-?\s*\d{1,3}\b|([3-9]|[1-9]\d{1,2})\s+(best|worst|most|greatest|biggest|essential|must-\w+|favou?rite|underrated|overlooked)\b|([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,3}(ways|things|reasons|tips|tricks|habits|mistakes|signs|rules|lessons|steps|facts|books|courses|tools|websites|sites|resources|ideas|questions|apps|movies|films|shows|songs|albums|places|skills|examples|quotes|projects|principles|hacks|strategies|secrets|takeaways|libraries|packages|podcasts|blogs|papers|newsletters|channels|features|functions|commands|shortcuts|extensions|plugins|repos|repositories|datasets|recipes|games|trends|predictions|picks|highlights|reads|certifications|myths|truths|laws|benefits|advantages|alternatives|options|insights|lessons|concepts|terms|questions)\b))",
       kIcase);
   static const Regex kCounted(
       R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+)?([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,2}[a-z'-]+s\s+(that|to|for|you|every|i|we|everyone|of)\b.*(:|👇|⬇️|🧵)\s*$)",
@@ -329,7 +345,7 @@ std::string without_not_knowing(const std::string& s) {
 //                      step, walkthrough, cheat sheet, a learning roadmap, "learn (how)
 //                      to", "shows how to", "tips for" (and es/fr/de/pt/ja words)
 //   how_to.tip         a tip by its label: "Tip:", "Pro tip:", "Hack:"
-//   how_to.steps       "Step 1" ... "Step 2"
+//   how_to.steps       "Step 1" ... "Step 2"; two instructions in a row, not an offer
 //   how_to.instruction an instruction with its purpose: "Press Ctrl+K to reopen ...",
 //                      "Use X instead of Y", "You can pipe X to Y"
 // Not: asking how (a question, unless the post answers "Here's how"), logistics
@@ -418,6 +434,12 @@ Rule how_to(const Reading& r) {
     return "how_to.tip";
   static const Regex kStep1(R"(\bstep (1|one)\b)", kIcase), kStep2(R"(\bstep (2|two)\b)", kIcase);
   if (any(r.all, kStep1) && any(r.all, kStep2)) return "how_to.steps";
+  // Steps without numbers: the post opens with an instruction and the next sentence
+  // or line is one too ("go to linkedin. search 'we're hiring' posts ...").
+  static const Regex kPromo(
+      R"(\b(code|coupon|\d+% off|discount|sale|shop|order now|buy|deal|shipping|tickets?|giveaway|win|prize|sign up|register|subscribe|follow (us|me)|tag a friend|vote|donate|apply|link in bio)\b)",
+      kIcase);
+  if (imperative(r.opening) && imperative(r.second) && !any(r.all, kPromo)) return "how_to.steps";
   // "to" + a verb is a purpose; "to the list", "to your ..." is a place.
   static const Regex kInstruction(
       R"(^((for|to|if you want to) [^,]{3,60}?,?\s*)?(use|call|run|press|type|pass|wrap|install|set|add|try|replace|swap|switch|enable|disable|combine|delete|remove|avoid|keep|write|save|store|put|make sure|remember|skip|split|drink|eat|wash|soak|mix|bake|cook|heat|freeze|turn (on|off)|hold|click|tap|restart|clear|rename|pipe|sort|filter|convert|check\b(?!\s+(it\s+)?out\b))\b[^.!?]{2,80}\b(to (?!(the|a|an|your|my|our|his|her|their|me|us|you|it|this|that|these|those|them|him|work|school|bed|see|find|learn|know|hear|read|watch|win|join|celebrate|catch|check|stay|support|help|get (notified|updates|the latest))\b)\w+|instead of|rather than|so that|so you|when you|before you|by \w+ing)\b)",
@@ -561,15 +583,15 @@ Rule question(const Reading& r) {
       asks(r.opening) || (word_count(r.opening) > 3 && !central) ? r.opening : r.second;
   if (!asks(o)) return nullptr;
   static const Regex kExclamation(
-      R"((\?!|!\?|⁉|‽)|^(what if i told you|who needs|how dare|what more could|how do (you|they|people) even|why (is|are|does|do|did|has|have)?\s*(no ?one|nobody)|why (does|do|is|are|must) (it|this|that|they|i|we|everyone|everything|nobody) always)\b|\bhow (cool|awesome|great|amazing|cute|sweet|beautiful|lucky|crazy|funny|hard|bad|good) (is|was|are|were) (that|this|it|they)\b|\b(isn'?t|aren'?t) (it|that|this|she|he|they) (so |just )?\w+\s*\?$|^(who knew|who would have thought|who'?d have thought|who does that|who cares|what the (hell|heck|fuck)|are you (serious|kidding)|is this (real|a joke)|can you believe|what could (possibly )?go wrong|need i say more|who doesn'?t|what'?s not to|what('?s| is) wrong with|why would (anyone|you)|what did (i|you|we) expect|how is (this|that) (legal|allowed|ok))\b)",
+      R"((\?!|!\?|⁉|‽)|^(what if i told you|i wonder (what|how|why|who)|who needs|how dare|what more could|how do (you|they|people) even|why (is|are|does|do|did|has|have)?\s*(no ?one|nobody)|why (does|do|is|are|must) (it|this|that|they|i|we|everyone|everything|nobody) always)\b|\bhow (cool|awesome|great|amazing|cute|sweet|beautiful|lucky|crazy|funny|hard|bad|good) (is|was|are|were) (that|this|it|they)\b|\b(isn'?t|aren'?t) (it|that|this|she|he|they) (so |just )?\w+\s*\?$|^(who knew|who would have thought|who'?d have thought|who does that|who cares|what the (hell|heck|fuck)|are you (serious|kidding)|is this (real|a joke)|can you believe|what could (possibly )?go wrong|need i say more|who doesn'?t|what'?s not to|what('?s| is) wrong with|why would (anyone|you)|what did (i|you|we) expect|how is (this|that) (legal|allowed|ok))\b)",
       kIcase);
   // A negative question ("Isn't it time we ...?", "Don't you love ...?") leans on
   // its answer: rhetorical, or a suggestion.
   static const Regex kRequest(
-      R"(^(¿)?\s*(maybe|perhaps|why don'?t you|why not|how about|what about|can i (get|have)|could i (get|have)|may i (get|have)|would you like|(isn|aren|wasn|weren|doesn|don|didn|won|wouldn|shouldn|can|couldn|hasn|haven)'?t)\b)",
+      R"(^(¿)?\s*(maybe|perhaps|why don'?t you|why not|how about|what about|can i (get|have)|could i (get|have)|may i (get|have)|would you like|would you (please|mind)|(can|could) you (please )?(give|send|share|help|check|look|fix|add|make|do|post|dm|email)|(isn|aren|wasn|weren|doesn|don|didn|won|wouldn|shouldn|can|couldn|hasn|haven)'?t)\b)",
       kIcase);
   static const Regex kLeadIn(
-      R"(^(¿)?\s*(guess what|you know what|know what|did you know|do you know (that|what)|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|(are you )?ready (to|for)|(are you )?interested( in)?|have you tried|did you try|what are you waiting for|sab(í|i)as que|buscas|necesitas|quieres|a(ú|u)n no|todav(í|i)a no|wusstest du|saviez-vous|vous cherchez|voc(ê|e) sabia)\b|(…|\.\.\.)\s*(\?|？)$|^(are you (a|an)\b.*\b(looking|seeking|searching|interested|in need)|do you (want|need|wish)|(do you )?(struggle|have trouble) (with|to))\b)",
+      R"(^(¿)?\s*(guess what|you know what|know what|did you know|do you know (that|what)|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|(are you )?ready (to|for)|(are you )?interested( in)?|have you tried|did you try|have you (ever )?heard (of|about)|dyk|what are you waiting for|sab(í|i)as que|buscas|necesitas|quieres|a(ú|u)n no|todav(í|i)a no|wusstest du|saviez-vous|vous cherchez|voc(ê|e) sabia)\b|(…|\.\.\.)\s*(\?|？)$|^(are you (a|an)\b.*\b(looking|seeking|searching|interested|in need)|do you (want|need|wish)|(do you )?(struggle|have trouble) (with|to))\b)",
       kIcase);
   // Quoted: in quotation marks, or reported ("My son asked: why is the sky blue?").
   static const Regex kQuoted(R"(^("|“|‘|'|«)|\b(asks|asked)\s*(me|us|him|her|them)?\s*(:|,|"|“))",
@@ -603,15 +625,15 @@ Rule question(const Reading& r) {
       (words <= 4 && any(o, kReaction)))
     return nullptr;
   // Answered by the post: "Why? Because ...", "Where is X? Here are the guesses",
-  // or more text with no other question.
+  // "Cheaper? Totally.", or more text with no other question.
   static const Regex kBecause(
-      R"(^(because|porque|parce que|weil|the answer|answer:|spoiler|here (are|is)|here'?s)\b)",
+      R"(^(because|porque|parce que|weil|the answer|answer:|spoiler|here (are|is)|here'?s)\b|^(yes|no|nope|yep|yeah|totally|of course|absolutely|definitely|sure|not really|exactly)\s*[.!,]+)",
       kIcase);
   if (o == r.opening && any(r.second, kBecause)) return nullptr;
-  // An ad's or a promo's lead-in: the next sentence sells ("Join us Thursday",
-  // "Register now", "We're hiring").
+  // An ad's, a promo's or a teaser's lead-in: the next sentence sells or points
+  // to the answer ("Join us Thursday", "Register now", "See for yourself:").
   static const Regex kSell(
-      R"(^(join|attend|register|sign up|book|buy|order|shop|download|subscribe|apply|enrol|enroll|call|dm|contact|visit|grab|use code|get (yours|your|it|tickets|started)|we'?re hiring|we are hiring|now hiring|tickets)\b)",
+      R"(^(see (for yourself|more|it|here)|find out|read (more|on|it here)|learn more|click|join|attend|register|sign up|book|buy|order|shop|download|subscribe|apply|enrol|enroll|call|dm|contact|visit|grab|use code|get (yours|your|it|tickets|started)|we'?re hiring|we are hiring|now hiring|tickets)\b)",
       kIcase);
   if (o == r.opening && any(r.second, kSell)) return nullptr;
   // A question that asks for replies is put to the reader, whatever follows it
