@@ -88,9 +88,23 @@ std::vector<std::string> passwords_in(const std::string& conninfo) {
   spans.insert(spans.end(), keyword.begin(), keyword.end());
   for (const auto& [b, e] : spans) {
     const std::string raw = conninfo.substr(b, e - b);
-    out.push_back(raw);
-    const std::string decoded = percent_decode(raw);
-    if (decoded != raw) out.push_back(decoded);
+    for (const std::string& whole : {raw, percent_decode(raw)}) {
+      if (std::find(out.begin(), out.end(), whole) == out.end()) out.push_back(whole);
+      // A password with a bare '@', '/' or ':' is cut there by libpq's URL parser,
+      // which then quotes a piece back ("invalid integer value "Hunter2" for
+      // connection option "port"", "could not translate host name "Secret@h""):
+      // every piece is a secret too.
+      size_t from = 0;
+      while (from < whole.size()) {
+        const size_t cut = whole.find_first_of("@/:", from);
+        const size_t to = cut == std::string::npos ? whole.size() : cut;
+        const std::string piece = whole.substr(from, to - from);
+        if (to - from < whole.size() && !piece.empty() &&
+            std::find(out.begin(), out.end(), piece) == out.end())
+          out.push_back(piece);
+        from = to + 1;
+      }
+    }
   }
   return out;
 }

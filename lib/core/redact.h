@@ -11,7 +11,8 @@ namespace gl {
 inline constexpr const char* kRedacted = "***";
 
 // The passwords a connection string or URL carries: a URL's userinfo password
-// (as written and percent-decoded) and libpq's password=VALUE keyword.
+// (as written and percent-decoded, and each piece of it between a bare '@', '/'
+// or ':', where libpq's parser cuts it) and libpq's password=VALUE keyword.
 std::vector<std::string> passwords_in(const std::string& conninfo);
 
 // text with every URL userinfo password (scheme://user:PASSWORD@host), every

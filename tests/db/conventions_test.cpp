@@ -40,6 +40,21 @@ TEST_CASE("an unreachable database exits 75 within a few seconds") {
   CHECK(took < std::chrono::seconds(10));
 }
 
+TEST_CASE("a password with a bare '/' or '@' is not shown when libpq cannot parse the URL") {
+  TestDb db;
+  const std::string host_port =
+      db.url().substr(db.url().find('@') + 1, db.url().rfind('/') - db.url().find('@') - 1);
+  for (const std::string& url : {"postgresql://glpw:Hunter2Secret/tail@" + host_port + "/postgres",
+                                 "postgresql://glpw:Hunter2@Secret@" + host_port + "/postgres"}) {
+    INFO(url);
+    const Result r = run({"accounts", "--db", url, "list"}, "");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("cannot connect") != std::string::npos);
+    for (const char* piece : {"Hunter2", "Secret", "tail"})
+      CHECK(r.err.find(piece) == std::string::npos);
+  }
+}
+
 TEST_CASE("accounts add, update, list and show") {
   TestDb db;
   Result add = run({"accounts", "add", "@GrowthLoop", "--timezone", "Europe/Berlin", "--topic",

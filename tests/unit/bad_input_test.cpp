@@ -132,6 +132,15 @@ TEST_CASE("passwords are redacted from messages in every form") {
   const auto encoded = gl::passwords_in("postgresql://u:p%40ss%20word@h/db");
   CHECK(redact_credentials("bad: p@ss word", encoded) == "bad: ***");
   CHECK(redact_credentials("a cat", gl::passwords_in("postgresql://u:a@h/d")) == "a cat");
+  // A bare '/' or '@' in the password: libpq cuts it there and quotes a piece back.
+  const auto slash = gl::passwords_in("postgresql://glpw:Hunter2Secret/tail@h:5432/db");
+  CHECK(redact_credentials("invalid integer value \"Hunter2Secret\" for connection option "
+                           "\"port\"",
+                           slash) ==
+        "invalid integer value \"***\" for connection option \"port\"");
+  const auto at = gl::passwords_in("postgresql://glpw:Hunter2@Secret@h:5432/db");
+  CHECK(redact_credentials("could not translate host name \"Secret@h\" to address", at) ==
+        "could not translate host name \"***@h\" to address");
 }
 
 TEST_CASE("only not-found, protected and suspended items are definitive absences") {
