@@ -1,10 +1,13 @@
 #include "jobs/metrics_write.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "core/error.h"
 #include "core/json_lines.h"
 #include "db/pg_array.h"
+#include "jobs/learning_sql.h"
 
 namespace gl::jobs {
 
@@ -43,22 +46,54 @@ FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text
 RETURNING tweet_id, decision_id::text
 )SQL";
 
-// A = snapshots. Writing the same reading again adds nothing.
+// A = snapshots (a fmt template: {merged_er} is filled in, braces doubled).
+// Writing the same reading again adds nothing. Another reading
+// of the same moment from the same source (two exports of one day, imported
+// apart) joins the one held: its counters win, the held row's fill what it
+// lacks, as outcomes joins them, so the two agree.
 constexpr const char* kInsertSnapshotsName = "gl_metrics_write_snapshots";
 constexpr const char* kInsertSnapshots = R"SQL(
-INSERT INTO tweet_metrics (account_id, tweet_id, collected_at, decision_id, age_hours,
+INSERT INTO tweet_metrics AS tm (account_id, tweet_id, collected_at, decision_id, age_hours,
   impressions, likes, retweets, replies, quotes, bookmarks, profile_clicks, url_clicks,
   engagement_rate, metrics_source, anomalies)
 SELECT $1, u.tweet_id, u.at, u.decision_id, u.age, u.imp, u.likes, u.rts, u.replies, u.quotes,
        u.bms, u.clicks, u.urls, u.er, u.source,
-       CASE WHEN u.anoms = '' THEN '{}'::text[] ELSE string_to_array(u.anoms, '|') END
+       CASE WHEN u.anoms = '' THEN '{{}}'::text[] ELSE string_to_array(u.anoms, '|') END
 FROM unnest($2::text[], $3::uuid[], $4::timestamptz[], $5::float8[], $6::int8[], $7::int8[],
             $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[],
             $14::float8[], $15::text[], $16::text[])
   AS u(tweet_id, decision_id, at, age, imp, likes, rts, replies, quotes, bms, clicks, urls, er,
        source, anoms)
-ON CONFLICT DO NOTHING
+ON CONFLICT (account_id, tweet_id, collected_at) DO UPDATE SET
+  impressions = coalesce(excluded.impressions, tm.impressions),
+  likes = coalesce(excluded.likes, tm.likes),
+  retweets = coalesce(excluded.retweets, tm.retweets),
+  replies = coalesce(excluded.replies, tm.replies),
+  quotes = coalesce(excluded.quotes, tm.quotes),
+  bookmarks = coalesce(excluded.bookmarks, tm.bookmarks),
+  profile_clicks = coalesce(excluded.profile_clicks, tm.profile_clicks),
+  url_clicks = coalesce(excluded.url_clicks, tm.url_clicks),
+  engagement_rate = {merged_er},
+  anomalies = excluded.anomalies
+WHERE tm.metrics_source = excluded.metrics_source
 )SQL";
+
+// The statement of kInsertSnapshots, its engagement rate over the joined
+// counters by the one rule (jobs/learning_sql.h).
+const std::string& insert_snapshots_sql() {
+  static const std::string kSql = [] {
+    std::string er = engagement_rate_sql("joined");
+    for (const char* c : {"impressions", "likes", "retweets", "replies", "quotes", "bookmarks"}) {
+      const std::string column = std::string("joined.") + c;
+      const std::string joined = fmt::format("coalesce(excluded.{0}, tm.{0})", c);
+      for (size_t at = er.find(column); at != std::string::npos;
+           at = er.find(column, at + joined.size()))
+        er.replace(at, column.size(), joined);
+    }
+    return fmt::format(fmt::runtime(kInsertSnapshots), fmt::arg("merged_er", er));
+  }();
+  return kSql;
+}
 
 // B, C and D in one statement: B = outcomes, the latest trusted values per
 // decision (follows X reported for the post beat the attribution's estimate);
@@ -274,7 +309,7 @@ std::map<std::string, std::string> write_post_metrics(
   }
   pqxx::connection_base& conn = t.conn();
   if (snap[0].size() > 0) {
-    conn.prepare(kInsertSnapshotsName, kInsertSnapshots);
+    conn.prepare(kInsertSnapshotsName, insert_snapshots_sql());
     t.exec_prepared(kInsertSnapshotsName, account_id, snap[0].str(), snap[1].str(), snap[2].str(),
                     snap[3].str(), snap[4].str(), snap[5].str(), snap[6].str(), snap[7].str(),
                     snap[8].str(), snap[9].str(), snap[10].str(), snap[11].str(), snap[12].str(),

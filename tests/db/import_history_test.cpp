@@ -210,6 +210,25 @@ TEST_CASE("import-history twice changes nothing, a later export updates and keep
         "4900");
 }
 
+TEST_CASE("two exports of one moment imported apart join in tweet_metrics as in outcomes") {
+  TestDb db;
+  add_account(db);
+  // Both as of kNow: the archive's likes and reposts, then the analytics' impressions and
+  // replies. The snapshot of that moment holds what outcomes holds.
+  REQUIRE(import(db, {kArchive}).exit_code == 0);
+  const Result csv = import(db, {kLegacy});
+  INFO(csv.err);
+  REQUIRE(csv.exit_code == 0);
+  REQUIRE(summary(csv)["updated"].get<int>() > 0);
+  CHECK(db.scalar("SELECT count(*) FROM outcomes o WHERE o.impressions IS NOT NULL") != "0");
+  CHECK(db.scalar(
+            "SELECT count(*) FROM outcomes o JOIN LATERAL (SELECT * FROM tweet_metrics t "
+            "  WHERE t.account_id = o.account_id AND t.tweet_id = o.tweet_id "
+            "  ORDER BY t.collected_at DESC LIMIT 1) t ON true "
+            "WHERE (o.impressions, o.likes, o.retweets, o.replies, o.engagement_rate) IS DISTINCT "
+            "  FROM (t.impressions, t.likes, t.retweets, t.replies, t.engagement_rate)") == "0");
+}
+
 TEST_CASE("a later export that changes one post's numbers updates that post alone") {
   TestDb db;
   add_account(db);
