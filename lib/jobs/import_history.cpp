@@ -26,10 +26,11 @@ using import::ImportReport;
 constexpr char kImportedGenerator[] = "imported";
 
 // What the tables hold of the batch's posts, found by their keys one post at
-// a time (LATERAL ... OFFSET 0, as in jobs/metrics_write). The status is
-// checked outside: inside, it would let the planner pick a partial index of
-// posted rows, which a never-analyzed table (a first import) makes look
-// cheapest, and read every post of the account for each post.
+// a time (LATERAL ... OFFSET 0, with the account as an opaque value, as in
+// jobs/metrics_write). The status is checked outside: inside, it would let the
+// planner pick a partial index of posted rows, which a never-analyzed table (a
+// first import) makes look cheapest, and read every post of the account for
+// each post.
 constexpr const char* kSelectKnown = R"SQL(
 SELECT cm.tweet_id, cm.decision_id::text, extract(epoch FROM cm.posted_at)::float8, cm.format,
        cm.topic, cm.metrics_state, coalesce(cm.unavailable_reason, ''),
@@ -39,10 +40,10 @@ SELECT cm.tweet_id, cm.decision_id::text, extract(epoch FROM cm.posted_at)::floa
        o.followers_gained IS NOT NULL, coalesce(o.available, true), coalesce(o.anomalies, '{}')
 FROM unnest($2::text[]) AS i(tweet_id)
 CROSS JOIN LATERAL (SELECT * FROM content_metadata cm
-                    WHERE cm.account_id = $1 AND cm.tweet_id = i.tweet_id
+                    WHERE cm.account_id = (SELECT $1::int8) AND cm.tweet_id = i.tweet_id
                     OFFSET 0) cm
 LEFT JOIN LATERAL (SELECT * FROM outcomes o
-                   WHERE o.account_id = $1 AND o.decision_id = cm.decision_id
+                   WHERE o.account_id = (SELECT $1::int8) AND o.decision_id = cm.decision_id
                    OFFSET 0) o ON true
 WHERE cm.status = 'posted'
 )SQL";
@@ -53,7 +54,7 @@ SELECT tm.tweet_id, tm.impressions, tm.likes, tm.retweets, tm.replies, tm.quotes
        tm.profile_clicks, tm.url_clicks
 FROM unnest($2::text[]) AS i(tweet_id)
 CROSS JOIN LATERAL (SELECT * FROM tweet_metrics tm
-                    WHERE tm.account_id = $1 AND tm.tweet_id = i.tweet_id
+                    WHERE tm.account_id = (SELECT $1::int8) AND tm.tweet_id = i.tweet_id
                       AND tm.metrics_source = 'imported'
                     OFFSET 0) tm
 )SQL";
