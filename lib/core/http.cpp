@@ -6,6 +6,7 @@
 #include <cctype>
 #include <mutex>
 
+#include "core/error.h"
 #include "core/version.h"
 
 namespace gl {
@@ -90,6 +91,16 @@ bool HttpClient::perform(const HttpRequest& req, HttpResponse& resp, TransportEr
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
   return true;
+}
+
+void require_http_url(const std::string& name, const std::string& url) {
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+    throw usage_error(name, "\"" + url + "\" is not an http(s) URL");
+  CURLU* parsed = curl_url();
+  const CURLUcode rc = curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0);
+  curl_url_cleanup(parsed);
+  if (rc != CURLUE_OK)
+    throw usage_error(name, "\"" + url + "\" is not a usable URL: " + curl_url_strerror(rc));
 }
 
 std::string percent_encode(const std::string& s) {

@@ -49,6 +49,11 @@ class HttpClient {
   long connect_timeout_ms_;
 };
 
+// Checks the setting `name` holds an http(s) URL that libcurl can use (a port
+// past 65535, a bad host or percent-sign would otherwise fail every request
+// as if the network were down, exit 75); a usage error naming it otherwise.
+void require_http_url(const std::string& name, const std::string& url);
+
 // RFC 3986 percent-encoding: only A-Z a-z 0-9 - . _ ~ stay, hex upper-case.
 std::string percent_encode(const std::string& s);
 

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/http.h"
 #include "core/secrets.h"
 #include "llm/parse.h"
 
@@ -16,9 +17,7 @@ std::optional<LlmConfig> llm_config_from_env(bool need_chat_model) {
   if (!base) return std::nullopt;
   LlmConfig c;
   c.base_url = *base;
-  if (c.base_url.rfind("http://", 0) != 0 && c.base_url.rfind("https://", 0) != 0) {
-    throw usage_error("LLM_BASE_URL", "\"" + c.base_url + "\" is not an http(s) URL");
-  }
+  require_http_url("LLM_BASE_URL", c.base_url);
   while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
   const auto key = env_secret("LLM_API_KEY");
   if (!key)

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/http.h"
 #include "core/secrets.h"
 #include "x/parse.h"
 #include "x/tweet_text.h"
@@ -39,9 +40,7 @@ XConfig x_config_from_env(const Clock& clock) {
   XConfig c;
   if (auto base = env_setting("X_API_BASE_URL")) c.base_url = *base;
   while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
-  if (c.base_url.rfind("http://", 0) != 0 && c.base_url.rfind("https://", 0) != 0) {
-    throw usage_error("X_API_BASE_URL", "\"" + c.base_url + "\" is not an http(s) URL");
-  }
+  require_http_url("X_API_BASE_URL", c.base_url);
   c.timeout_ms = env_whole("X_HTTP_TIMEOUT_MS", c.timeout_ms, 1, 600000);
   c.max_retries = static_cast<int>(env_whole("X_MAX_RETRIES", c.max_retries, 0, 10));
   c.retry_base_ms = env_whole("X_RETRY_BASE_MS", c.retry_base_ms, 0, 60000);

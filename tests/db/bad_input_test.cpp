@@ -189,6 +189,11 @@ TEST_CASE("configuration is checked at start, even when there is nothing to do")
   llm_timeout["LLM_TIMEOUT_MS"] = "-5";
   auto db_bad = x_env(db.url());
   db_bad["DB_STATEMENT_TIMEOUT_MS"] = "1e9";
+  auto bad_port = x_env(db.url());
+  bad_port["X_API_BASE_URL"] = "http://127.0.0.1:99999";
+  auto llm_bad_host = llm_timeout;
+  llm_bad_host["LLM_TIMEOUT_MS"] = "1000";
+  llm_bad_host["LLM_BASE_URL"] = "http://exa mple.com/v1";
   const Case cases[] = {
       {"scrape-metrics", missing_file, "X_CONSUMER_KEY_FILE"},
       {"publish", missing_file, "X_CONSUMER_KEY_FILE"},
@@ -199,6 +204,8 @@ TEST_CASE("configuration is checked at start, even when there is nothing to do")
       {"plan-post", llm_bad, "LLM_API_KEY"},
       {"aggregate", llm_timeout, "LLM_TIMEOUT_MS"},
       {"learn-hourly", db_bad, "DB_STATEMENT_TIMEOUT_MS"},
+      {"scrape-metrics", bad_port, "X_API_BASE_URL"},  // not "try again later" (75)
+      {"plan-post", llm_bad_host, "LLM_BASE_URL"},
   };
   for (const auto& c : cases) {
     Result r = run_env({c.tool, "--now", "2026-11-20T13:00:00Z"}, c.env);
