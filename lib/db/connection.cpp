@@ -198,7 +198,8 @@ AdvisoryLock::AdvisoryLock(pqxx::connection& conn, const std::string& tool, long
   if (mode == Mode::kTry) {
     pqxx::nontransaction t(conn_);
     if (!t.exec_params1("SELECT pg_try_advisory_lock($1, $2)", key1_, key2_)[0].as<bool>()) {
-      throw temp_error(tool, "another run holds the lock for this account; try again later");
+      throw temp_error(
+          "lock", "another run of " + tool + " holds the lock for this account; try again later");
     }
     return;
   }
@@ -210,7 +211,8 @@ AdvisoryLock::AdvisoryLock(pqxx::connection& conn, const std::string& tool, long
     w.exec_params("SELECT pg_advisory_lock($1, $2)", key1_, key2_);
     w.commit();
   } catch (const pqxx::sql_error&) {
-    throw temp_error(tool, "waited 120 s for another run to release its lock; try again later");
+    throw temp_error("lock", "waited 120 s for another run of " + tool +
+                                 " to release its lock; try again later");
   }
 }
 
