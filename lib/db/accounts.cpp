@@ -10,6 +10,7 @@
 
 #include "core/cli.h"
 #include "core/error.h"
+#include "core/timezone.h"
 #include "db/connection.h"
 
 namespace gl::db {
@@ -125,6 +126,22 @@ std::vector<Account> list_accounts(pqxx::transaction_base& t) {
   return out;
 }
 
+namespace {
+
+// An account a run can use: its stored time zone is one tzdata knows (accounts
+// checks it, but a row can be changed by hand), or every local hour would be
+// UTC's without a word.
+const Account& usable(const Account& a) {
+  if (!is_known_timezone(a.timezone)) {
+    throw usage_error("account @" + a.handle + "'s time zone",
+                      "\"" + a.timezone + "\" is not a known IANA time zone; fix it with: " +
+                          "accounts add " + a.handle + " --timezone ZONE");
+  }
+  return a;
+}
+
+}  // namespace
+
 Account resolve_account(pqxx::connection& conn, const std::string& handle) {
   pqxx::read_transaction t(conn);
   if (!handle.empty()) {
@@ -133,10 +150,10 @@ Account resolve_account(pqxx::connection& conn, const std::string& handle) {
       throw usage_error("--account", "no account @" + strip_handle_at(handle) +
                                          "; add it with: accounts add " + strip_handle_at(handle));
     }
-    return *a;
+    return usable(*a);
   }
   auto all = list_accounts(t);
-  if (all.size() == 1) return all[0];
+  if (all.size() == 1) return usable(all[0]);
   if (all.empty())
     throw usage_error("--account",
                       "the database has no accounts; add one with: accounts add HANDLE");

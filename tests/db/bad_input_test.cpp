@@ -217,6 +217,20 @@ TEST_CASE("configuration is checked at start, even when there is nothing to do")
   CHECK(db.scalar("SELECT count(*) FROM job_runs") == "0");
 }
 
+TEST_CASE("a time zone changed by hand to one tzdata does not know stops every run with 2") {
+  TestDb db;
+  REQUIRE(run({"accounts", "add", "mars", "--topic", "space"}, db.url()).exit_code == 0);
+  db.scalar("UPDATE accounts SET timezone = 'Mars/Phobos' RETURNING 1");
+  for (const char* tool : {"plan-post", "learn-hourly", "scrape-metrics", "publish"}) {
+    const Result r =
+        run_env({tool, "--account", "mars", "--now", "2026-11-20T13:00:00Z"}, x_env(db.url()));
+    INFO(tool << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("Mars/Phobos") != std::string::npos);
+  }
+  CHECK(db.scalar("SELECT count(*) FROM content_metadata") == "0");
+}
+
 TEST_CASE("extract-formulas names the known personas when --generator names none") {
   TestDb db;
   REQUIRE(run({"accounts", "add", "personas"}, db.url()).exit_code == 0);
