@@ -308,6 +308,21 @@ std::optional<AnalyticsHeader> recognise_header(const std::vector<std::string>& 
     problem = "unknown analytics dialect: a post id column but no metric column we know";
     return std::nullopt;
   }
+  // Every export of either dialect has the post's text and its impressions; a
+  // header that names neither is one we cannot read (a language we do not know
+  // matches only a few words), not one to read half of.
+  for (const auto& [column, what] :
+       {std::pair{Column::kText, "post text"}, std::pair{Column::kImpressions, "impressions"}}) {
+    if (h.columns.count(column)) continue;
+    std::string unknown;
+    for (size_t i = 0; i < std::min<size_t>(h.ignored.size(), 4); ++i)
+      unknown += (i ? ", " : "") + ("\"" + h.ignored[i] + "\"");
+    problem = std::string("unknown analytics dialect: no ") + what +
+              " column we know (headers we do not read: " + unknown +
+              (h.ignored.size() > 4 ? ", ..." : "") +
+              "); exports in English, Spanish, French, German, Portuguese and Japanese are read";
+    return std::nullopt;
+  }
   h.dialect = current > legacy ? "current" : "legacy";
   h.language = "en";
   int best = -1;

@@ -476,6 +476,21 @@ TEST_CASE("import-history refuses unknown files and bad flags") {
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("notes.csv") != std::string::npos);
   CHECK(db.scalar("SELECT count(*) FROM content_metadata") == "0");
+  // An export in a language not read (Italian, a few columns left in English): those match,
+  // the rest do not. It is
+  // named as unknown, not read in half (its likes and impressions dropped, every row
+  // skipped for want of text).
+  const std::string italian =
+      tmp.write("tweet_activity_metrics_fixture_it.csv",
+                "ID del Tweet,Permalink del Tweet,Testo del Tweet,ora,impressioni,interazioni,"
+                "Mi piace,user profile clicks,url clicks,follows\n"
+                "1441188009827733514,https://x.com/fixture/status/1441188009827733514,Ciao,"
+                "2021-09-23 23:49 +0000,500,10,7,1,0,0\n");
+  const Result it = import(db, {italian});
+  CHECK(it.exit_code == 2);
+  CHECK(it.err.find("tweet_activity_metrics_fixture_it.csv") != std::string::npos);
+  CHECK(it.err.find("unknown analytics dialect") != std::string::npos);
+  CHECK(db.scalar("SELECT count(*) FROM content_metadata") == "0");
   CHECK(run({"import-history", "--account", "fixture"}, db.url()).exit_code == 2);
   CHECK(run({"import-history", "--account", "fixture", "--since", "yesterday", kCurrent}, db.url())
             .exit_code == 2);
