@@ -93,6 +93,25 @@ class HistoryWriter {
 
   void begin() {
     if (!work_) work_ = std::make_unique<pqxx::work>(run_.conn);
+    written_at_begin_ = written_;
+  }
+
+  // Drops what the unit begun wrote (its file broke while it was read): the
+  // write under way is waited for, the batch dropped, the transaction rolled
+  // back. With one transaction for the run (--strict, --dry-run) the earlier
+  // units go with it: --strict refuses the run anyway, and a dry run commits nothing.
+  void abandon() {
+    if (writing_.valid()) {
+      try {
+        writing_.get();
+      } catch (...) {
+        // Its transaction is rolled back below either way.
+      }
+    }
+    batch_.clear();
+    pending_.clear();
+    work_.reset();
+    written_ = written_at_begin_;
   }
 
   void add(HistoryPost&& p) {
@@ -143,7 +162,7 @@ class HistoryWriter {
   // declared after work_, so it is waited for before the transaction ends.
   std::vector<PostMetricsUpdate> pending_;
   std::future<void> writing_;
-  size_t written_ = 0;
+  size_t written_ = 0, written_at_begin_ = 0;
 };
 
 std::map<std::string, Known> HistoryWriter::load_known(const std::string& ids) {
@@ -366,9 +385,21 @@ int import_history(db::AccountRun& run, const ImportOptions& options) {
     progress.advance();
   };
   for (const auto& scan : scans) {
+    // A file that changes while it is read (truncated, rewritten after the scan)
+    // breaks here: that archive is a bad file, as it would be at the scan, and
+    // the other files go on. Anything else stops the run.
+    const ImportReport before = report;
     writer.begin();
-    import::read_archive(scan, analytics, report, add);
-    writer.end();
+    try {
+      import::read_archive(scan, analytics, report, add);
+      writer.end();
+    } catch (const Error& e) {
+      const auto [file, line] = file_and_line(e.subject());
+      if (file.rfind(scan.files.label, 0) != 0) throw;
+      writer.abandon();
+      report = before;
+      report.bad_file(file, e.reason() + "; nothing of this archive is imported", line);
+    }
   }
   for (const auto& ids : analytics.remaining_by_file()) {
     if (ids.empty()) continue;
