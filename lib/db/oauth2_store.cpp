@@ -8,11 +8,21 @@ namespace gl::db {
 
 namespace {
 
-// The refresh lock of one account: a session advisory lock on a connection
-// that lives exactly as long as the handle.
+// The refresh lock of one account: a session advisory lock on a session held
+// exactly as long as the handle, then given back (an --all-accounts worker
+// hands it to its next account's refresh instead of opening another).
 struct RefreshLock {
+  std::string conninfo;
+  DbTimeouts timeouts;
   std::unique_ptr<pqxx::connection> conn;
   std::unique_ptr<AdvisoryLock> lock;
+  RefreshLock(std::string c, DbTimeouts t) : conninfo(std::move(c)), timeouts(t) {}
+  RefreshLock(const RefreshLock&) = delete;
+  RefreshLock& operator=(const RefreshLock&) = delete;
+  ~RefreshLock() {
+    lock.reset();
+    release_session(std::move(conn), conninfo, timeouts);
+  }
 };
 
 }  // namespace
@@ -21,7 +31,7 @@ x::TokenStore oauth2_token_store(const std::string& conninfo, const DbTimeouts& 
                                  long long account_id) {
   x::TokenStore store;
   store.lock = [conninfo, timeouts, account_id]() -> std::shared_ptr<void> {
-    auto held = std::make_shared<RefreshLock>();
+    auto held = std::make_shared<RefreshLock>(conninfo, timeouts);
     held->conn = connect(conninfo, timeouts);
     held->lock = std::make_unique<AdvisoryLock>(*held->conn, "X OAuth 2.0 token refresh",
                                                 account_id, AdvisoryLock::Mode::kWait);

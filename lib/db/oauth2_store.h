@@ -1,7 +1,8 @@
 // Persists OAuth 2.0 tokens per account. Saves on a connection of its own, so
 // a rotated refresh token is committed before it is used, whatever else the
 // tool has open. Refreshes of one account are serialised by an advisory lock
-// (on a connection of its own, waited for up to 120 s, then exit 75).
+// (on a session of its own, waited for up to 120 s, then exit 75; the session
+// is given back when the lock is, for a process that keeps sessions).
 #pragma once
 
 #include <string>

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "db/connection.h"
+#include "db/oauth2_store.h"
 #include "support/harness.h"
 
 using namespace gl::test;
@@ -137,4 +138,29 @@ TEST_CASE("a session to a server that stops answering gives up within 30 s") {
       db.url() + (db.url().find('?') == std::string::npos ? "?" : "&") + "tcp_user_timeout=5000";
   const auto obeyed = gl::db::connect(own);
   CHECK(socket_option(*obeyed, IPPROTO_TCP, TCP_USER_TIMEOUT) == 5000);
+}
+
+TEST_CASE("an OAuth 2.0 refresh lock's session is given back for the next refresh") {
+  TestDb db;
+  // As an --all-accounts worker does: sessions are kept between runs.
+  gl::db::keep_sessions_between_runs();
+  const gl::db::DbTimeouts timeouts;
+  const auto holder = [&] {
+    return db.scalar(
+        "SELECT coalesce(string_agg(pid::text, ','), '') FROM pg_locks "
+        "WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database "
+        "WHERE datname = current_database())");
+  };
+  std::string first, second;
+  {
+    const auto lock = gl::db::oauth2_token_store(db.url(), timeouts, 1).lock();
+    first = holder();
+  }
+  CHECK(holder().empty());  // released with the handle
+  {
+    const auto lock = gl::db::oauth2_token_store(db.url(), timeouts, 2).lock();
+    second = holder();
+  }
+  REQUIRE(!first.empty());
+  CHECK(second == first);  // the same backend: the session was kept, not closed
 }
