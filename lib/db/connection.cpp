@@ -192,6 +192,11 @@ void release_session(std::unique_ptr<pqxx::connection> conn, const std::string& 
     idle_sessions.push_back({session_key(conninfo, timeouts), std::move(conn)});
 }
 
+Session::Session(std::string conninfo, DbTimeouts timeouts)
+    : conninfo_(std::move(conninfo)), timeouts_(timeouts), conn_(connect(conninfo_, timeouts_)) {}
+
+Session::~Session() { release_session(std::move(conn_), conninfo_, timeouts_); }
+
 AdvisoryLock::AdvisoryLock(pqxx::connection& conn, const std::string& tool, long long account_id,
                            Mode mode)
     : conn_(conn), key1_(tool_key(tool)), key2_(static_cast<int>(account_id)) {

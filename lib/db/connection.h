@@ -53,6 +53,23 @@ void keep_sessions_between_runs();
 void release_session(std::unique_ptr<pqxx::connection> conn, const std::string& conninfo,
                      const DbTimeouts& timeouts);
 
+// A session of connect(), held for a scope and given back (release_session)
+// at its end: how a run, the X usage recorder and the OAuth 2.0 token store
+// hold theirs. Whatever is opened on it ends before it does.
+class Session {
+ public:
+  Session(std::string conninfo, DbTimeouts timeouts);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  pqxx::connection& conn() { return *conn_; }
+
+ private:
+  std::string conninfo_;
+  DbTimeouts timeouts_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
 // A session-level advisory lock keyed by (tool, account). kTry fails at once
 // with exit 75 when another run holds it; kWait waits up to a bound, then 75.
 class AdvisoryLock {

@@ -82,21 +82,11 @@ std::unique_ptr<pqxx::connection> open_database(const ToolContext& ctx, bool che
   return conn;
 }
 
-namespace {
-
-// The run's session, given back when the run ends (after its lock is released).
-struct RunSession {
-  std::string conninfo;
-  DbTimeouts timeouts;
-  std::unique_ptr<pqxx::connection> conn;
-  ~RunSession() { release_session(std::move(conn), conninfo, timeouts); }
-};
-
-}  // namespace
-
 int run_for_account(ToolContext& ctx, const std::function<int(AccountRun&)>& body) {
-  RunSession session{resolve_conninfo(ctx.common.db), db_timeouts(ctx.tool), open_database(ctx)};
-  pqxx::connection* conn = session.conn.get();
+  // The run's session, given back when the run ends (after its lock is released).
+  Session session(resolve_conninfo(ctx.common.db), db_timeouts(ctx.tool));
+  require_current_schema(session.conn());
+  pqxx::connection* conn = &session.conn();
   AccountRun run{ctx, *conn, resolve_account(*conn, ctx.common.account), ctx.clock.now()};
   ctx.outcome.account = run.account.handle;
   AdvisoryLock lock(*conn, ctx.tool, run.account.id, AdvisoryLock::Mode::kTry);

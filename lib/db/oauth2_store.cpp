@@ -10,19 +10,14 @@ namespace {
 
 // The refresh lock of one account: a session advisory lock on a session held
 // exactly as long as the handle, then given back (an --all-accounts worker
-// hands it to its next account's refresh instead of opening another).
+// hands it to its next account's refresh instead of opening another). The
+// lock, declared after the session, is released before it.
 struct RefreshLock {
-  std::string conninfo;
-  DbTimeouts timeouts;
-  std::unique_ptr<pqxx::connection> conn;
-  std::unique_ptr<AdvisoryLock> lock;
-  RefreshLock(std::string c, DbTimeouts t) : conninfo(std::move(c)), timeouts(t) {}
-  RefreshLock(const RefreshLock&) = delete;
-  RefreshLock& operator=(const RefreshLock&) = delete;
-  ~RefreshLock() {
-    lock.reset();
-    release_session(std::move(conn), conninfo, timeouts);
-  }
+  Session session;
+  AdvisoryLock lock;
+  RefreshLock(const std::string& conninfo, const DbTimeouts& timeouts, long long account_id)
+      : session(conninfo, timeouts),
+        lock(session.conn(), "X OAuth 2.0 token refresh", account_id, AdvisoryLock::Mode::kWait) {}
 };
 
 }  // namespace
@@ -31,48 +26,35 @@ x::TokenStore oauth2_token_store(const std::string& conninfo, const DbTimeouts& 
                                  long long account_id) {
   x::TokenStore store;
   store.lock = [conninfo, timeouts, account_id]() -> std::shared_ptr<void> {
-    auto held = std::make_shared<RefreshLock>(conninfo, timeouts);
-    held->conn = connect(conninfo, timeouts);
-    held->lock = std::make_unique<AdvisoryLock>(*held->conn, "X OAuth 2.0 token refresh",
-                                                account_id, AdvisoryLock::Mode::kWait);
-    return held;
+    return std::make_shared<RefreshLock>(conninfo, timeouts, account_id);
   };
   store.load = [conninfo, timeouts, account_id]() -> std::optional<x::OAuth2Tokens> {
-    auto conn = connect(conninfo, timeouts);
-    std::optional<x::OAuth2Tokens> tokens;
-    {
-      pqxx::read_transaction t(*conn);
-      auto r = t.exec_params(
-          "SELECT access_token, extract(epoch FROM access_expires_at)::bigint, refresh_token "
-          "FROM oauth2_tokens WHERE account_id = $1",
-          account_id);
-      if (!r.empty()) {
-        tokens = x::OAuth2Tokens{r[0][0].as<std::string>(),
-                                 TimePoint(std::chrono::seconds(r[0][1].as<long long>())),
-                                 r[0][2].as<std::string>()};
-      }
-    }
-    release_session(std::move(conn), conninfo, timeouts);
-    return tokens;
+    Session session(conninfo, timeouts);
+    pqxx::read_transaction t(session.conn());
+    auto r = t.exec_params(
+        "SELECT access_token, extract(epoch FROM access_expires_at)::bigint, refresh_token "
+        "FROM oauth2_tokens WHERE account_id = $1",
+        account_id);
+    if (r.empty()) return std::nullopt;
+    return std::optional(x::OAuth2Tokens{r[0][0].as<std::string>(),
+                                         TimePoint(std::chrono::seconds(r[0][1].as<long long>())),
+                                         r[0][2].as<std::string>()});
   };
   store.save = [conninfo, timeouts, account_id](const x::OAuth2Tokens& tokens) {
-    auto conn = connect(conninfo, timeouts);
-    {
-      pqxx::work w(*conn);
-      w.exec_params0(
-          "INSERT INTO oauth2_tokens (account_id, access_token, access_expires_at, refresh_token, "
-          "rotated_at) VALUES ($1, $2, to_timestamp($3), $4, clock_timestamp()) "
-          "ON CONFLICT (account_id) DO UPDATE SET access_token = excluded.access_token, "
-          "access_expires_at = excluded.access_expires_at, refresh_token = excluded.refresh_token, "
-          "rotated_at = excluded.rotated_at",
-          account_id, tokens.access_token,
-          std::chrono::duration_cast<std::chrono::seconds>(
-              tokens.access_expires_at.time_since_epoch())
-              .count(),
-          tokens.refresh_token);
-      w.commit();
-    }
-    release_session(std::move(conn), conninfo, timeouts);
+    Session session(conninfo, timeouts);
+    pqxx::work w(session.conn());
+    w.exec_params0(
+        "INSERT INTO oauth2_tokens (account_id, access_token, access_expires_at, refresh_token, "
+        "rotated_at) VALUES ($1, $2, to_timestamp($3), $4, clock_timestamp()) "
+        "ON CONFLICT (account_id) DO UPDATE SET access_token = excluded.access_token, "
+        "access_expires_at = excluded.access_expires_at, refresh_token = excluded.refresh_token, "
+        "rotated_at = excluded.rotated_at",
+        account_id, tokens.access_token,
+        std::chrono::duration_cast<std::chrono::seconds>(
+            tokens.access_expires_at.time_since_epoch())
+            .count(),
+        tokens.refresh_token);
+    w.commit();
   };
   return store;
 }

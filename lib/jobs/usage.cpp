@@ -43,8 +43,6 @@ UsageRecorder::UsageRecorder(std::string conninfo, db::DbTimeouts timeouts, long
       now_(now),
       dry_run_(dry_run) {}
 
-UsageRecorder::~UsageRecorder() { db::release_session(std::move(conn_), conninfo_, timeouts_); }
-
 void UsageRecorder::record(const x::ApiCall& call) {
   std::vector<std::string> kinds, ids;
   for (const auto& [kind, id] : call.resources) {
@@ -55,8 +53,8 @@ void UsageRecorder::record(const x::ApiCall& call) {
     resources_ += static_cast<long long>(call.resources.size());
     return;
   }
-  if (!conn_) conn_ = db::connect(conninfo_, timeouts_);
-  pqxx::work w(*conn_);
+  if (!session_) session_.emplace(conninfo_, timeouts_);
+  pqxx::work w(session_->conn());
   const std::string at = format_iso8601(now_);
   if (call.resources.empty()) {
     w.exec_params0(kRecordEmpty, account_id_, tool_, call.endpoint, at, std::max(1, call.attempts),

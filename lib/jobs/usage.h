@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 
@@ -21,7 +22,6 @@ class UsageRecorder {
  public:
   UsageRecorder(std::string conninfo, db::DbTimeouts timeouts, long long account_id,
                 std::string tool, TimePoint now, bool dry_run);
-  ~UsageRecorder();
   void record(const x::ApiCall& call);
 
   // This run so far: resources X returned, and their estimated cost.
@@ -35,7 +35,7 @@ class UsageRecorder {
   std::string tool_;
   TimePoint now_;
   bool dry_run_;
-  std::unique_ptr<pqxx::connection> conn_;
+  std::optional<db::Session> session_;  // opened at the first call recorded
   long long resources_ = 0;
   double cost_usd_ = 0;
 };
