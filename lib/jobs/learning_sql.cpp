@@ -65,11 +65,15 @@ std::string prior_sql() {
 
 }  // namespace
 
-std::string engagement_rate_sql(const std::string& a) {
+std::string engagement_rate_sql(const std::function<std::string(const char* column)>& c) {
   return fmt::format(
-      "(CASE WHEN {0}.impressions > 0 THEN ({0}.likes + {0}.retweets + {0}.replies + "
-      "coalesce({0}.quotes, 0) + coalesce({0}.bookmarks, 0))::float8 / {0}.impressions END)",
-      a);
+      "(CASE WHEN {0} > 0 THEN ({1} + {2} + {3} + coalesce({4}, 0) + coalesce({5}, 0))::float8 / "
+      "{0} END)",
+      c("impressions"), c("likes"), c("retweets"), c("replies"), c("quotes"), c("bookmarks"));
+}
+
+std::string engagement_rate_sql(const std::string& a) {
+  return engagement_rate_sql([&a](const char* column) { return a + "." + column; });
 }
 
 std::string meets_success_sql(const std::string& a) {

@@ -5,6 +5,7 @@
 // tests/db/rules_test checks that each SQL form agrees with its C++ form.
 #pragma once
 
+#include <functional>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -17,7 +18,9 @@ namespace gl::jobs {
 // Expressions over a row alias with learning_posts' counter columns. They take
 // no parameters; each is NULL exactly where its C++ form is unknown.
 std::string engagement_rate_sql(const std::string& alias);  // learn::engagement_rate
-std::string meets_success_sql(const std::string& alias);    // learn::meets_success, never NULL
+// The same over any expression for each counter column, by its name.
+std::string engagement_rate_sql(const std::function<std::string(const char* column)>& column);
+std::string meets_success_sql(const std::string& alias);  // learn::meets_success, never NULL
 // learn::post_reward, against the account's rates in the relation `prior`.
 std::string reward_sql(const std::string& alias);
 

@@ -86,14 +86,8 @@ WHERE tm.metrics_source = excluded.metrics_source
 // counters by the one rule (jobs/learning_sql.h).
 const std::string& insert_snapshots_sql() {
   static const std::string kSql = [] {
-    std::string er = engagement_rate_sql("joined");
-    for (const char* c : {"impressions", "likes", "retweets", "replies", "quotes", "bookmarks"}) {
-      const std::string column = std::string("joined.") + c;
-      const std::string joined = fmt::format("coalesce(excluded.{0}, tm.{0})", c);
-      for (size_t at = er.find(column); at != std::string::npos;
-           at = er.find(column, at + joined.size()))
-        er.replace(at, column.size(), joined);
-    }
+    const std::string er = engagement_rate_sql(
+        [](const char* column) { return fmt::format("coalesce(excluded.{0}, tm.{0})", column); });
     return fmt::format(fmt::runtime(kInsertSnapshots), fmt::arg("merged_er", er));
   }();
   return kSql;
