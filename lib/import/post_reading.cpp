@@ -100,7 +100,7 @@ std::string match_topic(const std::string& text, const std::vector<std::string>&
       best = topic;
     }
   }
-  return best_score > 0 ? learn::lower(best) : kUnmatchedTopic;
+  return best_score > 0 ? learn::lower_unicode(best) : kUnmatchedTopic;
 }
 
 PostReading read_post(const std::string& text, const std::vector<std::string>& topics) {

@@ -21,19 +21,6 @@ namespace gl::jobs {
 
 namespace {
 
-// The distinct topics of the planned posts of the last 90 days, in order: from
-// each topic the next one up (content_metadata_topics, migration 0011), kept
-// when it has a post in the 90 days; a few probes per topic, whatever the history.
-constexpr const char* kHistoryTopics =
-    "WITH RECURSIVE t(topic) AS ("
-    "  (SELECT lower(topic) FROM content_metadata WHERE account_id = $1 AND source = 'planned' "
-    "   ORDER BY lower(topic) LIMIT 1) "
-    "  UNION ALL SELECT (SELECT lower(c.topic) FROM content_metadata c WHERE c.account_id = $1 "
-    "    AND c.source = 'planned' AND lower(c.topic) > t.topic ORDER BY lower(c.topic) LIMIT 1) "
-    "  FROM t WHERE t.topic IS NOT NULL) "
-    "SELECT t.topic FROM t WHERE t.topic IS NOT NULL AND EXISTS (SELECT FROM content_metadata c "
-    "  WHERE c.account_id = $1 AND c.source = 'planned' AND lower(c.topic) = t.topic "
-    "  AND c.created_at > $2::timestamptz - interval '90 days') ORDER BY 1";
 constexpr const char* kTrending =
     "SELECT lower(topic), max(score) FROM trending_topics WHERE account_id = $1 "
     "AND observed_at <= $2 AND observed_at > $2::timestamptz - interval '48 hours' "
@@ -185,7 +172,7 @@ std::vector<learn::AgedSample> reward_samples(pqxx::transaction_base& t, long lo
   }
   std::vector<learn::AgedSample> samples;
   for (const auto& p : gated) {
-    const std::string topic = learn::lower(p.topic);
+    const std::string topic = learn::lower_unicode(p.topic);
     const std::string hook = learn::hook_name(p.text.hook);
     learn::FeatureMap x = learn::choice_features(topic, hook, p.generator, p.hour);
     for (const auto& [k, v] : learn::maturity_features(p.age_at_collection_hours)) x[k] = v;
@@ -329,10 +316,8 @@ plan::PlanInputs load_plan_inputs(db::AccountRun& run, TimePoint now, plan::Poli
   pqxx::read_transaction t(run.conn);
   std::set<std::string> seen;
   for (const auto& topic : run.account.topics) {
-    if (seen.insert(learn::lower(topic)).second) in.topics.push_back(learn::lower(topic));
-  }
-  for (const auto& r : t.exec_params(kHistoryTopics, id, now_text)) {
-    if (seen.insert(r[0].as<std::string>()).second) in.topics.push_back(r[0].as<std::string>());
+    if (seen.insert(learn::lower_unicode(topic)).second)
+      in.topics.push_back(learn::lower_unicode(topic));
   }
   for (const auto& r : t.exec_params(kTrending, id, now_text))
     in.trending.push_back(r[0].as<std::string>());

@@ -82,6 +82,26 @@ Json result_json(const QueuedPost& p, const std::string& status, const std::stri
 
 // Posts left `posting` by a run that did not learn the outcome: find them on
 // the account's timeline before anything is tried again.
+// A post's text as X shows it back, to find it on the timeline: X returns
+// each link as its own t.co link, so every URL (with a protocol or without)
+// counts as one mark; NFC, white space runs as one space, none at the ends.
+std::string timeline_key(const std::string& text) {
+  const std::string n = x::nfc(text);
+  const std::string marked = x::without_entities(n, x::extract_urls(n));
+  std::string out;
+  bool space = false;
+  for (char c : marked) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
 void reconcile(db::AccountRun& run, x::XClient& client, TimePoint now,
                std::chrono::minutes requeue_after, Json& stats) {
   const auto uncertain =
@@ -98,11 +118,11 @@ void reconcile(db::AccountRun& run, x::XClient& client, TimePoint now,
       client.user_tweets(*run.account.x_user_id, earliest - std::chrono::minutes(10), 100);
   int found = 0, requeued = 0;
   for (const auto& p : uncertain) {
-    const std::string text = x::nfc(p.parts.front());
+    const std::string text = timeline_key(p.parts.front());
     std::string match_id;
     TimePoint match_at = p.posting_started_at;
     for (const auto& t : timeline) {
-      if (x::nfc(t.text) == text) {
+      if (timeline_key(t.text) == text) {
         match_id = t.id;
         if (auto at = parse_iso8601(t.created_at)) match_at = *at;
         break;
@@ -141,10 +161,12 @@ std::optional<std::string> overlong_part(const QueuedPost& p) {
 }
 
 // Only what X says about the post itself fails it for good: duplicate content
-// (403), text too long or another invalid request (400). Any other 403 (app
-// permissions, suspended access), 401, 404 or limit concerns every post alike.
+// (403), a reply X does not allow (403: its parent neither mentions nor quotes
+// the account), text too long or another invalid request (400). Any other 403
+// (app permissions, suspended access), 401, 404 or limit concerns every post alike.
 bool is_post_fault(x::Problem p) {
-  return p == x::Problem::kDuplicate || p == x::Problem::kTooLong || p == x::Problem::kBadRequest;
+  return p == x::Problem::kDuplicate || p == x::Problem::kReplyNotAllowed ||
+         p == x::Problem::kTooLong || p == x::Problem::kBadRequest;
 }
 
 // What a run does something for, over content_metadata cm: a queued post

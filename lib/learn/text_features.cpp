@@ -71,6 +71,44 @@ std::string lower(const std::string& s) {
   return out;
 }
 
+std::string lower_unicode(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
+  const auto length = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < length;) {
+    const int32_t start = i;
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) {
+      out.append(s, static_cast<size_t>(start), static_cast<size_t>(i - start));
+      continue;
+    }
+    uint8_t buffer[U8_MAX_LENGTH];
+    int32_t n = 0;
+    UBool error = false;
+    U8_APPEND(buffer, n, U8_MAX_LENGTH, u_tolower(c), error);
+    if (error) {  // cannot happen for a code point; kept as it was
+      out.append(s, static_cast<size_t>(start), static_cast<size_t>(i - start));
+      continue;
+    }
+    out.append(reinterpret_cast<const char*>(buffer), static_cast<size_t>(n));
+  }
+  return out;
+}
+
+int letter_count(const std::string& s) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
+  const auto length = static_cast<int32_t>(s.size());
+  int letters = 0;
+  for (int32_t i = 0; i < length;) {
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    if (c >= 0 && u_isalpha(c)) ++letters;
+  }
+  return letters;
+}
+
 const char* hook_name(HookType h) {
   switch (h) {
     case HookType::kSurprisingStat:

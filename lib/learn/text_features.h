@@ -78,5 +78,11 @@ std::string structure_string(const TextFeatures& f);
 
 // Lower-case ASCII copy, for matching.
 std::string lower(const std::string& s);
+// Lower case of every letter, by Unicode's simple case mapping ("Ökonomie" ->
+// "ökonomie"), as PostgreSQL's lower() in a UTF-8 database: topics are
+// compared in both. Bytes that are not UTF-8 are kept as they are.
+std::string lower_unicode(const std::string& s);
+// How many letters of any script the text has (Unicode's alphabetic property).
+int letter_count(const std::string& s);
 
 }  // namespace gl::learn

@@ -19,7 +19,9 @@ struct RecentPost {
 std::optional<std::string> check_draft(const std::string& text,
                                        const std::vector<RecentPost>& recent);
 
-// Trims quotes, "Tweet:"-style labels and whitespace an LLM wraps around a post.
+// Takes out what an LLM wraps around a post: a reasoning model's <think>
+// block, an introducing line ("Here's a post about sleep:") before a blank
+// line, quotes, "Tweet:"-style labels and whitespace.
 std::string clean_llm_text(std::string text);
 
 }  // namespace gl::plan

@@ -52,6 +52,28 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
+// X shows every link of a post it creates as a t.co link: the text it
+// returns, on the timeline too, is not the text it was sent. The code is the
+// link's hash here, so the same text gives the same post text again.
+std::string wrap_links(const std::string& text) {
+  static const std::regex kLink(R"(https?://[^\s]+)");
+  static const std::string kTrailing = ".,;:!?)]'\"";
+  static const char kAlphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::string out;
+  size_t done = 0;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kLink);
+       it != std::sregex_iterator(); ++it) {
+    std::string link = it->str();
+    while (!link.empty() && kTrailing.find(link.back()) != std::string::npos) link.pop_back();
+    const auto at = static_cast<size_t>(it->position());
+    out += text.substr(done, at - done) + "https://t.co/";
+    uint64_t h = std::hash<std::string>{}(link);
+    for (int i = 0; i < 10; ++i, h /= 62) out += kAlphabet[h % 62];
+    done = at + link.size();
+  }
+  return out + text.substr(done);
+}
+
 std::string form_value(const std::string& body, const std::string& key) {
   for (const auto& pair : split(body, '&')) {
     const auto eq = pair.find('=');
@@ -731,13 +753,14 @@ struct Server::Impl {
              {"title", "Authorization Error"}});
       }
     }
-    if (world.recent_duplicate(u, text, now)) {
+    const std::string shown = wrap_links(text);
+    if (world.recent_duplicate(u, shown, now)) {
       return send(
           res, 403,
           problem("Forbidden", "You are not allowed to create a Tweet with duplicate content.",
                   "about:blank", 403));
     }
-    const SandboxTweet& t = world.post(u, text, reply_to, now);
+    const SandboxTweet& t = world.post(u, shown, reply_to, now);
     billing.charge(key, text.find("http") != std::string::npos ? kBillCreateUrl : kBillCreate, "",
                    now);
     send(res, 201,

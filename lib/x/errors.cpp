@@ -40,6 +40,8 @@ const char* problem_name(Problem p) {
       return "forbidden";
     case Problem::kDuplicate:
       return "duplicate_content";
+    case Problem::kReplyNotAllowed:
+      return "reply_not_allowed";
     case Problem::kTooLong:
       return "text_too_long";
     case Problem::kBadRequest:
@@ -116,8 +118,17 @@ Classified classify_response(const HttpResponse& resp) {
       c.problem = Problem::kUnauthorized;
       break;
     case 403:
-      c.problem =
-          detail.find("duplicate") != std::string::npos ? Problem::kDuplicate : Problem::kForbidden;
+      // Since 2026 X lets a program reply only to posts that mention or quote
+      // its account: "You can only reply to or quote posts where you are
+      // mentioned or are the author." That is about the one post.
+      if (detail.find("duplicate") != std::string::npos) {
+        c.problem = Problem::kDuplicate;
+      } else if (detail.find("only reply") != std::string::npos ||
+                 detail.find("are mentioned") != std::string::npos) {
+        c.problem = Problem::kReplyNotAllowed;
+      } else {
+        c.problem = Problem::kForbidden;
+      }
       break;
     case 404:
       c.problem = Problem::kNotFound;

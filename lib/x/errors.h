@@ -19,6 +19,7 @@ enum class Problem {
   kUnauthorized,     // 401
   kForbidden,        // 403 (client-forbidden, not enrolled, ...)
   kDuplicate,        // 403 duplicate content (POST)
+  kReplyNotAllowed,  // 403 a reply to a post that neither mentions nor quotes the account (POST)
   kTooLong,          // 400 text too long (POST)
   kBadRequest,       // other 400
   kNotFound,         // 404

@@ -156,6 +156,43 @@ TEST_CASE("an account without topics gets a clear error saying how to add some")
   CHECK(r.err.find("--topic") != std::string::npos);
 }
 
+TEST_CASE("topics are the account's own: a removed topic is not planned, and case is Unicode's") {
+  PlanFixture f;
+  REQUIRE(run_tool({"accounts", "add", "bob", "--timezone", "UTC", "--topic", "\xC3\x96konomie",
+                    "--topic", "kaffee"},
+                   f.env)
+              .exit_code == 0);
+  // The cooldown holds for a topic with a capital letter outside ASCII (Ö):
+  // the second plan of the day cannot take it again, whatever case it is read in.
+  std::vector<std::string> topics;
+  for (const char* seed : {"1", "2"}) {
+    Result r = f.plan({"--count", "1", "--seed", seed, "--topic-cooldown-hours", "24",
+                       "--min-spacing-hours", "2", "--daily-cap", "10"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    topics.push_back(json::parse(r.out)["topic"].get<std::string>());
+  }
+  CHECK(topics[0] != topics[1]);
+  CHECK(std::set<std::string>(topics.begin(), topics.end()) ==
+        std::set<std::string>{"\xC3\xB6konomie", "kaffee"});
+  // Topics taken off the account are not planned again; with none left, nothing is planned.
+  REQUIRE(run_tool({"accounts", "add", "bob", "--topic", "tee"}, f.env).exit_code == 0);
+  for (const char* seed : {"3", "4", "5"}) {
+    Result r = f.plan({"--dry-run", "--seed", seed});
+    REQUIRE(r.exit_code == 0);
+    const json p = json::parse(r.out);
+    CHECK(p["topic"] == "tee");
+    CHECK(p["probabilities"]["topic"]["distribution"].size() == 1);
+  }
+  REQUIRE(run_tool({"accounts", "add", "bob", "--clear-topics"}, f.env).exit_code == 0);
+  Result none = f.plan({"--dry-run"});
+  CHECK(none.exit_code == 2);
+  CHECK(none.err.find("--topic") != std::string::npos);
+  // --fill-to 0 asks for nothing, and --count with --fill-to for two things: both bad usage.
+  CHECK(f.plan({"--fill-to", "0"}).exit_code == 2);
+  CHECK(f.plan({"--fill-to", "2", "--count", "3"}).exit_code == 2);
+}
+
 TEST_CASE("plan-post writes through the LLM endpoint when configured") {
   PlanFixture f;
   plant_history(f.db, 30);

@@ -148,6 +148,48 @@ TEST_CASE("a timed-out post is reconciled, not re-posted; one never sent is queu
         "queued");
 }
 
+TEST_CASE("a timed-out post with a link is found on the timeline, where X shows it as t.co") {
+  LoopFixture f;
+  const std::string text =
+      "Our sleep guide is out: https://example.com/sleep-guide read it tonight.";
+  const auto id = f.queue(text, "2026-11-20T12:00:00Z");
+  f.sandbox.faults(json::array(
+      {{{"endpoint", "POST /2/tweets"}, {"kind", "timeout"}, {"delay_ms", 1500}, {"times", 1}}}));
+  auto env = f.env;
+  env["X_HTTP_TIMEOUT_MS"] = "500";
+  CHECK(run_tool({"publish", "--now", "2026-11-20T12:05:00Z"}, env).exit_code == 75);
+  // As X does, the sandbox shows the link as its own t.co link.
+  const json tweets = f.sandbox.get("/sandbox/tweets");
+  REQUIRE(tweets.size() == 1);
+  CHECK(tweets[0]["text"].get<std::string>().find("https://t.co/") != std::string::npos);
+  CHECK(tweets[0]["text"] != text);
+  // Later runs, past the 15 minutes after which a post not found is queued again.
+  for (const char* now : {"2026-11-20T12:10:00Z", "2026-11-20T12:30:00Z", "2026-11-20T12:35:00Z"})
+    CHECK(run_tool({"publish", "--now", now}, f.env).exit_code == 0);
+  CHECK(f.sandbox.get("/sandbox/tweets").size() == 1);
+  CHECK(f.db.scalar("SELECT status || ' ' || tweet_id FROM content_metadata WHERE decision_id = '" +
+                    id + "'") == "posted " + tweets[0]["id"].get<std::string>());
+}
+
+TEST_CASE("a reply X refuses (its parent does not mention the account) fails alone") {
+  LoopFixture f;
+  // A reply to a stranger's post (queued by hand: plan-post plans no replies).
+  const std::string reply = f.db.scalar(
+      "INSERT INTO content_metadata (account_id, generator_name, topic, content, format, "
+      "  in_reply_to_tweet_id, status, scheduled_at) VALUES (1, 'coach', 'focus', "
+      "  'Totally agree, great point about focus and sleep!', 'reply', '1234567890123', 'queued', "
+      "  '2026-11-20T12:00:00Z') RETURNING decision_id::text");
+  const auto next = f.queue("Focus is a habit, not a talent.", "2026-11-20T12:01:00Z");
+  Result r = run_tool({"publish", "--now", "2026-11-20T12:05:00Z"}, f.env);
+  CHECK(r.exit_code == 0);
+  CHECK(f.db.scalar("SELECT status || ' ' || failure_reason FROM content_metadata "
+                    "WHERE decision_id = '" +
+                    reply + "'")
+            .rfind("failed reply_not_allowed", 0) == 0);
+  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + next + "'") ==
+        "posted");
+}
+
 TEST_CASE("a rate-limited post goes back to the queue and the run exits 75") {
   LoopFixture f;
   const auto id = f.queue("Rate limits happen.", "2026-11-20T12:00:00Z");

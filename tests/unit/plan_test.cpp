@@ -50,6 +50,57 @@ TEST_CASE("drafts that are empty, placeholders, too long or near-duplicates are 
   CHECK(clean_llm_text("  \"Tweet: Sleep is a skill.\"  ") == "Sleep is a skill.");
 }
 
+TEST_CASE("a chat model's refusals, thinking and preambles never become a post") {
+  // Refusals as chat models word them, typographic apostrophes included.
+  for (const std::string refusal :
+       {"I'm sorry, but I can't assist with that request.",
+        "I\xE2\x80\x99m sorry, but I can\xE2\x80\x99t help with that.",
+        "Sorry, I won't write that. Is there anything else I can help you with?",
+        "As a language model, I am unable to produce this content for you."}) {
+    INFO(refusal);
+    const auto why = check_draft(clean_llm_text(refusal), {});
+    REQUIRE(why);
+    CHECK(why->rfind("refusal text", 0) == 0);
+  }
+  // Letters of every script count: a Russian or Japanese post is text.
+  CHECK_FALSE(check_draft(
+      "\xD0\xA1\xD0\xBE\xD0\xBD \xD0\xB2\xD0\xB0\xD0\xB6\xD0\xBD\xD0\xB5\xD0\xB5, "
+      "\xD1\x87\xD0\xB5\xD0\xBC \xD0\xBA\xD0\xB0\xD0\xB6\xD0\xB5\xD1\x82\xD1\x81\xD1\x8F: "
+      "\xD0\xB1\xD0\xBE\xD0\xBB\xD1\x8C\xD1\x88\xD0\xB8\xD0\xBD\xD1\x81\xD1\x82\xD0\xB2\xD0\xBE.",
+      {}));
+  CHECK_FALSE(check_draft(
+      "\xE7\x9D\xA1\xE7\x9C\xA0\xE3\x81\xAF\xE9\x9B\x86\xE4\xB8\xAD\xE5\x8A\x9B\xE3\x81\xAE"
+      "\xE5\x9C\x9F\xE5\x8F\xB0\xE3\x81\xA7\xE3\x81\x99\xE3\x80\x82\xE4\xB8\x83\xE6\x99\x82"
+      "\xE9\x96\x93\xE3\x81\xAF\xE5\xAF\x9D\xE3\x81\xBE\xE3\x81\x97\xE3\x82\x87\xE3\x81\x86\xE3\x80"
+      "\x82",
+      {}));
+  // A NUL would cut the stored text short; no control character passes.
+  CHECK(check_draft(std::string("Most people think sleep") + '\0' + " is optional. It is not.", {})
+            ->rfind("control character U+0000", 0) == 0);
+  // A reasoning model's thinking and a chat model's introduction are taken out.
+  CHECK(clean_llm_text("<think>The user wants a post about sleep. Keep it short.</think>\n"
+                       "Most people think sleep is optional. It is not.") ==
+        "Most people think sleep is optional. It is not.");
+  CHECK(clean_llm_text("The user wants a post.</think>\n\nSleep is a skill.") ==
+        "Sleep is a skill.");
+  CHECK(check_draft(clean_llm_text("<think>Still thinking about what to write for the"), {}));
+  CHECK(clean_llm_text("Here's a post about sleep:\n\nMost people think sleep is optional.") ==
+        "Most people think sleep is optional.");
+  CHECK(clean_llm_text("Sure! Here is your tweet:\n\n\"Sleep is a skill.\"") ==
+        "Sleep is a skill.");
+  // A post that opens with its own two lines is left whole.
+  const std::string two = "Here's the thing about sleep.\n\nYou cannot store it.";
+  CHECK(clean_llm_text(two) == two);
+}
+
+TEST_CASE("topics lower-case by Unicode's case mapping, as PostgreSQL's lower()") {
+  CHECK(gl::learn::lower_unicode("\xC3\x96konomie") == "\xC3\xB6konomie");  // Ökonomie
+  CHECK(gl::learn::lower_unicode("\xC3\x96KONOMIE") == "\xC3\xB6konomie");  // ÖKONOMIE
+  CHECK(gl::learn::lower_unicode("\xD0\xA1\xD0\x9E\xD0\x9D") == "\xD1\x81\xD0\xBE\xD0\xBD");  // СОН
+  CHECK(gl::learn::lower_unicode("Sleep \xF0\x9F\x98\xB4") == "sleep \xF0\x9F\x98\xB4");
+  CHECK(gl::learn::lower_unicode("bad \xFF byte") == "bad \xFF byte");
+}
+
 namespace {
 
 // A chat model that answers from a script (an exception is thrown as given).

@@ -202,6 +202,14 @@ TEST_CASE("errors are classified by status and problem type, not status alone") 
               403,
               R"({"detail":"You are not allowed to create a Tweet with duplicate content.","type":"about:blank","title":"Forbidden","status":403})"))
           .problem == Problem::kDuplicate);
+  // X's answer to a reply whose parent neither mentions nor quotes the account
+  // (x-api.md): about that post, not the app's permissions.
+  CHECK(
+      classify_response(
+          response(
+              403,
+              R"({"detail":"You can only reply to or quote posts where you are mentioned or are the author.","title":"Authorization Error"})"))
+          .problem == Problem::kReplyNotAllowed);
   CHECK(
       classify_response(
           response(

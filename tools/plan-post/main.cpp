@@ -26,9 +26,12 @@ int main(int argc, char** argv) {
   return gl::run_tool(
       spec, argc, argv,
       [&](CLI::App& app) {
-        app.add_option("--count", o.count, "posts to plan")->check(gl::whole_in(1, 100));
-        app.add_option("--fill-to", o.fill_to, "plan until this many posts are queued ahead (cron)")
-            ->check(gl::whole_in(0, 100));
+        auto* count =
+            app.add_option("--count", o.count, "posts to plan")->check(gl::whole_in(1, 100));
+        app.add_option("--fill-to", o.fill_to,
+                       "plan until this many posts are queued ahead (cron); not with --count")
+            ->check(gl::whole_in(1, 100))
+            ->excludes(count);
         app.add_option("--policy", policy,
                        "thompson (learning), random (learning off), epsilon, oracle (x-sandbox "
                        "only: its truth scores the plans)")
