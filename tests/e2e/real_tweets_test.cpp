@@ -78,7 +78,8 @@ struct RealAccounts {
   // metrics with scrape-metrics and returns learn-hourly's summary.
   json load(const History& h) {
     const auto e = env(h.handle);
-    Result added = run_tool({"accounts", "add", h.handle, "--timezone", "UTC"}, e);
+    Result added =
+        run_tool({"accounts", "add", h.handle, "--timezone", "UTC", "--topic", "real tweets"}, e);
     INFO(added.err);
     REQUIRE(added.exit_code == 0);
     json tweets = json::array();

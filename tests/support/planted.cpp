@@ -57,7 +57,8 @@ void plant_history(TestDb& db, int n, unsigned seed) {
   {
     pqxx::work w(c);
     w.exec(
-        "INSERT INTO accounts (handle, timezone) VALUES ('planted', 'UTC') ON CONFLICT DO NOTHING");
+        "INSERT INTO accounts (handle, timezone, topics) "
+        "VALUES ('planted', 'UTC', '{sleep,focus,nutrition}') ON CONFLICT DO NOTHING");
     w.commit();
   }
   pqxx::work w(c);
@@ -94,7 +95,9 @@ void plant_hour_history(TestDb& db, const std::string& end) {
   const auto day0 =
       std::chrono::floor<std::chrono::hours>(*parse_iso8601(end)) - std::chrono::hours(24 * 6);
   pqxx::work w(db.conn());
-  w.exec("INSERT INTO accounts (handle, timezone) VALUES ('hours', 'UTC') ON CONFLICT DO NOTHING");
+  w.exec(
+      "INSERT INTO accounts (handle, timezone, topics) "
+      "VALUES ('hours', 'UTC', '{sleep,focus,nutrition}') ON CONFLICT DO NOTHING");
   for (int i = 0; i < 600; ++i) {
     const int day = i / 100, h = (i / 20) % 5, k = i % 20;
     const double views = 1000 * (hours[h] == 14 ? 2 : 1) * std::exp(noise(rng));

@@ -11,7 +11,8 @@ namespace gl::test {
 
 inline constexpr const char* kPlantedNow = "2026-11-20T12:00:00Z";
 
-// Adds `n` gated single posts over the 30 days before kPlantedNow (account 1).
+// Adds `n` gated single posts over the 30 days before kPlantedNow (account 1,
+// whose configured topics are the three planted ones).
 void plant_history(TestDb& db, int n, unsigned seed = 1);
 
 // Issue 18's history: 600 gated posts over the six days before `end` (account
