@@ -230,6 +230,11 @@ AdvisoryLock::~AdvisoryLock() {
   }
 }
 
+void lock_account_table(pqxx::transaction_base& t, const std::string& table, long long account_id) {
+  t.exec_params("SELECT pg_advisory_xact_lock($1, $2)", tool_key("table " + table),
+                static_cast<int>(account_id));
+}
+
 std::optional<long long> optional_count(const pqxx::field& f) {
   return f.is_null() ? std::nullopt : std::optional<long long>(f.as<long long>());
 }

@@ -86,6 +86,12 @@ class AdvisoryLock {
   int key2_;
 };
 
+// Serialises, until `t` ends, the writers of one account's rows of `table`
+// that run under different tools' locks (learn-hourly and extract-formulas
+// both rewrite viral_formulas; learn-hourly and aggregate both number
+// predictor_models): the second waits for the first to commit.
+void lock_account_table(pqxx::transaction_base& t, const std::string& table, long long account_id);
+
 // A nullable column as an optional: NULL stays unknown, never 0.
 std::optional<long long> optional_count(const pqxx::field& f);
 std::optional<double> optional_double(const pqxx::field& f);

@@ -30,6 +30,11 @@ TimePoint export_time(std::optional<TimePoint> t, TimePoint now) {
   return *t;
 }
 
+// A text X would not take as a post, which content_metadata refuses too.
+bool blank(const std::string& text) {
+  return text.find_first_not_of(" \t\r\n\v\f") == std::string::npos;
+}
+
 bool same_handle(const std::string& a, const std::string& b) {
   return learn::lower(a) == learn::lower(b);  // handles are ASCII and case-insensitive
 }
@@ -287,7 +292,7 @@ std::optional<HistoryPost> AnalyticsIndex::analytics_post(const std::string& id,
     report.skip("retweet");
     return std::nullopt;
   }
-  if (p.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (blank(p.text)) {
     report.skip("no_text");
     return std::nullopt;
   }
@@ -434,6 +439,10 @@ void read_archive(const ArchiveScan& scan, AnalyticsIndex& analytics, ImportRepo
     p.posted_at = t->created_at;
     const ArchiveNote* note = t->text.size() >= 2 ? note_for(*t) : nullptr;
     p.text = note ? note->text : t->text;
+    if (blank(p.text)) {
+      report.skip("no_text");
+      return;
+    }
     p.reply_to = t->reply_to_id;
     std::unordered_set<std::string> visited{p.id};
     for (auto it = scan.next_part.find(p.id); it != scan.next_part.end();

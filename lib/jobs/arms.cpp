@@ -33,11 +33,15 @@ std::map<std::string, std::vector<learn::BanditArm>> arm_stats_by_family(
     bool decay, const learn::BanditConfig& config) {
   // In float8, as learn::decay_weight computes it: extract() gives numeric, and
   // numeric power() was most of each statement (0.5 of 0.7 s at 10,000 posts).
-  const std::string weight = decay ? fmt::format(
-                                         "power(0.5::float8, greatest(0, extract(epoch FROM "
-                                         "scope.now - lp.posted_at)::float8) / 86400.0 / {})",
-                                         config.half_life_days)
-                                   : "1.0";
+  // Past 1,000 half-lives the weight is 0, as a double's exp() gives it: float8
+  // power() raises an underflow error instead (a post dated 1979, a --now in 2199).
+  const std::string half_lives = fmt::format(
+      "greatest(0, extract(epoch FROM scope.now - lp.posted_at)::float8) / 86400.0 / {}",
+      config.half_life_days);
+  const std::string weight =
+      decay
+          ? fmt::format("CASE WHEN {0} > 1000 THEN 0 ELSE power(0.5::float8, {0}) END", half_lives)
+          : "1.0";
   // One pass over the posts for every family: each post gives one row per
   // family. OFFSET 0 computes each post's weight and reward once, not once per
   // family (the planner would otherwise flatten the subquery into the join).

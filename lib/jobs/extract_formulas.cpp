@@ -169,6 +169,7 @@ std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(db::Acc
   const std::string now = format_iso8601(run.now);
   std::map<std::string, std::vector<learn::ViralFormula>> out;
   pqxx::work w(run.conn);
+  if (!run.ctx.common.dry_run) db::lock_account_table(w, "viral_formulas", run.account.id);
   for (const std::string format : kFormats) {
     const LearningScope scope{run.account.id, run.now, format};
     run.stats["gates"][format] = gate_report(w, scope);

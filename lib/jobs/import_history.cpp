@@ -22,6 +22,9 @@ namespace {
 using import::HistoryPost;
 using import::ImportReport;
 
+// X's first post (id 20, 2006-03-21 20:50:14 UTC): nothing older was posted on X.
+const TimePoint kFirstPostOnX{std::chrono::seconds(1142974214)};
+
 // The reserved generator of migration 0005: no persona wrote the account's past.
 constexpr char kImportedGenerator[] = "imported";
 
@@ -121,6 +124,10 @@ class HistoryWriter {
     }
     if (p.posted_at > run_.now) {
       report_.skip("posted_after_now");
+      return;
+    }
+    if (p.posted_at < kFirstPostOnX) {
+      report_.skip("before_x");
       return;
     }
     batch_.push_back(std::move(p));

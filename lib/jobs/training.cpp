@@ -174,6 +174,7 @@ Json train_predictor(db::AccountRun& run, const std::string& format, bool full) 
   int version = 0;
   if (!run.ctx.common.dry_run) {
     pqxx::work w(run.conn);
+    db::lock_account_table(w, "predictor_models", run.account.id);
     version = w.exec_params1(
                    "INSERT INTO predictor_models (account_id, version, format, kind, params, "
                    "  metrics, samples, trained_through, trained_at) "

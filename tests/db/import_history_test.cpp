@@ -424,6 +424,37 @@ TEST_CASE("import-history reports bad rows by file and line and imports the rest
   CHECK(strict_db.scalar("SELECT count(*) FROM tweet_metrics") == "0");
 }
 
+TEST_CASE("an archive's blank post and a post dated before X are skipped, the rest imported") {
+  TestDb db;
+  add_account(db);
+  Scratch tmp;
+  std::string tweets = read(kArchive + "/data/tweets.js");
+  const std::string extra =
+      R"({"tweet": {"id_str": "1005020859881394999", "full_text": "   ",)"
+      R"( "created_at": "Fri Jun 08 10:37:00 +0000 2018", "favorite_count": "3",)"
+      R"( "retweet_count": "0"}},)"
+      R"({"tweet": {"id_str": "15", "full_text": "a post from before X existed",)"
+      R"( "created_at": "Mon Jan 01 10:00:00 +0000 2001", "favorite_count": "3",)"
+      R"( "retweet_count": "0"}},)";
+  tweets.insert(tweets.find('[') + 1, extra);
+  tmp.write("archive/data/tweets.js", tweets);
+  tmp.write("archive/data/account.js", read(kArchive + "/data/account.js"));
+  const Result r = import(db, {(tmp.dir / "archive").string()});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  const json s = summary(r);
+  CHECK(s["skipped"]["no_text"] == 1);
+  CHECK(s["skipped"]["before_x"] == 1);
+  // As many posts as the fixture's own archive gives.
+  TestDb plain;
+  add_account(plain);
+  REQUIRE(import(plain, {kArchive}).exit_code == 0);
+  CHECK(db.scalar("SELECT count(*) FROM content_metadata") ==
+        plain.scalar("SELECT count(*) FROM content_metadata"));
+  CHECK(db.scalar("SELECT count(*) FROM content_metadata WHERE tweet_id IN "
+                  "('1005020859881394999', '15')") == "0");
+}
+
 TEST_CASE("a malformed archive writes nothing of itself, and the other files are imported") {
   TestDb db;
   add_account(db);

@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 
+#include "db/connection.h"
 #include "support/planted.h"
 #include "support/sandbox.h"
 
@@ -111,6 +114,60 @@ TEST_CASE("update-generators ranks the planted winner first and reads scrape-met
   REQUIRE(only.exit_code == 0);
   CHECK(json_lines(only.out).size() == 1);
   CHECK(db2.scalar("SELECT string_agg(generator_name, ',') FROM generator_stats") == "coach");
+}
+
+TEST_CASE("learners that rewrite the same rows of an account wait for each other") {
+  // extract-formulas and learn-hourly both rewrite the account's formulas, and
+  // learn-hourly and aggregate both number its models, each under its own
+  // tool's lock. Here another writer is between its writes of both when
+  // learn-hourly starts: learn-hourly must wait for it, not fail on its keys.
+  TestDb db;
+  plant_history(db, 60);
+  Result first = tool(db, {"learn-hourly"});
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(db.scalar("SELECT count(*) > 0 FROM viral_formulas") == "t");
+  REQUIRE(db.scalar("SELECT max(version) FROM predictor_models") == "1");
+
+  pqxx::connection other(db.url());
+  pqxx::work w(other);
+  gl::db::lock_account_table(w, "viral_formulas", 1);
+  gl::db::lock_account_table(w, "predictor_models", 1);
+  w.exec("CREATE TEMP TABLE f AS SELECT * FROM viral_formulas");
+  w.exec("DELETE FROM viral_formulas");
+  w.exec("INSERT INTO viral_formulas SELECT * FROM f");
+  w.exec(
+      "INSERT INTO predictor_models SELECT account_id, 2, format, kind, params, metrics, "
+      "samples, trained_through, trained_at FROM predictor_models WHERE version = 1");
+  Process run_while_held(
+      Command{{"learn-hourly", "--full", "--now", kPlantedNow}, "", {{"DATABASE_URL", db.url()}}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  w.commit();
+  const Result r = run_while_held.wait();
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(db.scalar("SELECT string_agg(version::text, ',' ORDER BY version) FROM predictor_models") ==
+        "1,2,3");
+  CHECK(db.scalar("SELECT count(*) > 0 FROM viral_formulas") == "t");
+}
+
+TEST_CASE("posts thousands of half-lives old weigh nothing instead of failing every run") {
+  // 2199 is 4,500 half-lives of the arms' 14 days after the planted posts:
+  // PostgreSQL's float8 power() raises an underflow error where a double is 0.
+  TestDb db;
+  plant_history(db, 60);
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"learn-hourly"},
+                                               {"aggregate"},
+                                               {"update-generators"},
+                                               {"extract-formulas"},
+                                               {"evaluate"},
+                                               {"report", "--format", "json"}}) {
+    std::vector<std::string> cmd = args;
+    cmd.insert(cmd.end(), {"--now", "2199-06-01T00:00:00Z"});
+    const Result r = run(cmd, db.url());
+    INFO(args[0] << ": " << r.err);
+    CHECK(r.exit_code == 0);
+  }
 }
 
 TEST_CASE("bad JSON on stdin exits 2 naming the line") {
