@@ -5,13 +5,22 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
+#include <string>
 
 namespace gl {
 
 namespace {
 
+// A whole bound as text: the double of LLONG_MAX is 2^63, past what casts back.
+std::string whole_text(double v) {
+  if (v >= 9223372036854775807.0) return std::to_string(std::numeric_limits<long long>::max());
+  if (v <= -9223372036854775807.0) return std::to_string(std::numeric_limits<long long>::min());
+  return std::to_string(static_cast<long long>(v));
+}
+
 std::string range_text(double min, double max, bool integer) {
-  return integer ? fmt::format("{} to {}", static_cast<long long>(min), static_cast<long long>(max))
+  return integer ? whole_text(min) + " to " + whole_text(max)
                  : fmt::format("{:g} to {:g}", min, max);
 }
 

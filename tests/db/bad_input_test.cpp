@@ -71,6 +71,9 @@ TEST_CASE("every number flag is finite and in range, with a message naming it") 
       {{"scrape-metrics", "--max-requests", "-1"}, "--max-requests"},
       {{"scrape-metrics", "--limit", "1e308"}, "--limit"},
       {{"x-sandbox", "--port", "70000"}, "--port"},
+      {{"harvest", "--budget-usd", "nan"}, "--budget-usd"},
+      {{"accounts", "harvest", "bad_input", "--daily-budget-usd", "nan"}, "--daily-budget-usd"},
+      {{"accounts", "harvest", "bad_input", "--monthly-budget-usd", "nan"}, "--monthly-budget-usd"},
   };
   for (const auto& c : cases) {
     Result r = run_env(c.args, x_env(db.url()));

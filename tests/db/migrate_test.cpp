@@ -110,5 +110,8 @@ TEST_CASE("constraints reject rows that cannot be") {
   CHECK(
       rejects("INSERT INTO bandit_arms (account_id, family, arm_key, pulls, weight, reward_sum, "
               "reward_sq_sum, updated_at) VALUES (1, 'colour', 'red', 0, 0, 0, 0, now())"));
+  // NaN passes `>= 0`: a NaN budget would lift harvest's spend cap.
+  CHECK(rejects("INSERT INTO harvest_settings (account_id, daily_budget_usd) VALUES (1, 'NaN')"));
+  CHECK(rejects("INSERT INTO harvest_settings (account_id, monthly_budget_usd) VALUES (1, 'NaN')"));
   CHECK_FALSE(rejects("UPDATE content_metadata SET actual_likes = NULL, actual_impressions = 0"));
 }

@@ -2,6 +2,7 @@
 #include "core/cli.h"
 #include "core/error.h"
 #include "core/json_lines.h"
+#include "core/number_flags.h"
 #include "db/account_sources.h"
 #include "db/accounts.h"
 #include "db/job_run.h"
@@ -70,10 +71,10 @@ int main(int argc, char** argv) {
         language_flag = harvest->add_option("--language", language, "ISO 639 language of posts");
         daily_flag =
             harvest->add_option("--daily-budget-usd", daily_usd, "X spend a day, all tools")
-                ->check(CLI::Range(0.0, 100000.0));
+                ->check(gl::real_in(0, 100000));
         monthly_flag =
             harvest->add_option("--monthly-budget-usd", monthly_usd, "X spend a month, all tools")
-                ->check(CLI::Range(0.0, 1000000.0));
+                ->check(gl::real_in(0, 1000000));
       },
       [&](gl::ToolContext& ctx) {
         if (!add->parsed() && !list->parsed() && !show->parsed() && !peers->parsed() &&

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
                                         "most resources (posts, users) X may return this run")
                              ->check(gl::whole_in(0, 100000000));
         budget_flag = app.add_option("--budget-usd", budget_usd, "most estimated spend this run")
-                          ->check(CLI::Range(0.0, 100000.0));
+                          ->check(gl::real_in(0, 100000));
       },
       [&](gl::ToolContext& ctx) {
         if (!only.empty()) {
