@@ -8,24 +8,11 @@ namespace gl::import {
 
 namespace {
 
-using learn::Count;
 using learn::PostCounts;
-
-constexpr Count PostCounts::*kCounters[] = {&PostCounts::impressions,    &PostCounts::likes,
-                                            &PostCounts::retweets,       &PostCounts::replies,
-                                            &PostCounts::quotes,         &PostCounts::bookmarks,
-                                            &PostCounts::profile_clicks, &PostCounts::url_clicks};
-
-// Each counter `into` lacks, from `from`.
-void fill_unknown(PostCounts& into, const PostCounts& from) {
-  for (auto field : kCounters) {
-    if (!(into.*field)) into.*field = from.*field;
-  }
-}
 
 // Two readings of the same moment: each counter's larger value.
 void take_larger(PostCounts& into, const PostCounts& from) {
-  for (auto field : kCounters) {
+  for (const auto& [name, field] : learn::kCounterFields) {
     if (from.*field && (!(into.*field) || *(from.*field) > *(into.*field)))
       into.*field = from.*field;
   }
@@ -34,7 +21,7 @@ void take_larger(PostCounts& into, const PostCounts& from) {
 // True when every counter `reading` knows has that value in `stored`: a reading
 // an earlier import already holds (perhaps joined with other exports' counters).
 bool holds(const PostCounts& stored, const PostCounts& reading) {
-  for (auto field : kCounters) {
+  for (const auto& [name, field] : learn::kCounterFields) {
     if (reading.*field && stored.*field != reading.*field) return false;
   }
   return true;
@@ -43,7 +30,7 @@ bool holds(const PostCounts& stored, const PostCounts& reading) {
 }  // namespace
 
 bool same_counts(const PostCounts& a, const PostCounts& b) {
-  for (auto field : kCounters) {
+  for (const auto& [name, field] : learn::kCounterFields) {
     if (a.*field != b.*field) return false;
   }
   return true;
@@ -76,11 +63,15 @@ MergedMetrics merge_observations(const StoredMetrics& stored,
     ImportedSnapshot s{g.as_of, g.counts, {}};
     if (!latest_at || g.as_of >= *latest_at) {
       PostCounts candidate = g.counts;
-      if (latest) fill_unknown(candidate, *latest);
+      if (latest) learn::fill_unknown(candidate, *latest);
       const auto check = learn::check_snapshot(candidate, latest, {});
       s.anomalies = check.anomalies;
       m.anomalies = check.anomalies;
-      if (check.trusted) {
+      // Counter by counter: those that fell keep their stored values and the
+      // others take the newer ones, unless the reading is wrong as a whole.
+      const bool only_falls = check.anomalies.size() == check.fallen.size();
+      for (const auto field : check.fallen) candidate.*field = (*latest).*field;
+      if (only_falls && learn::check_snapshot(candidate, latest, {}).trusted) {
         latest = candidate;
         latest_at = g.as_of;
       } else if (!latest) {
@@ -88,7 +79,7 @@ MergedMetrics merge_observations(const StoredMetrics& stored,
         latest_at = g.as_of;
       }
     } else if (latest) {
-      fill_unknown(*latest, g.counts);  // an older reading of a counter the newer ones lack
+      learn::fill_unknown(*latest, g.counts);  // an older reading of a counter the newer ones lack
     }
     if (g.follows && (!follows_at || g.as_of >= *follows_at)) {
       m.follows = g.follows;

@@ -3,8 +3,9 @@
 // it was made. Newer numbers win, counter by counter: a counter one export
 // lacks (the archive has no impressions) keeps the newest value another gave.
 // A newer reading is checked against the values it replaces by the same rule
-// scrape-metrics applies (learn::check_snapshot): one whose counters fall is
-// kept as an observation with its anomalies and does not replace them. A
+// scrape-metrics applies (learn::check_snapshot): it is kept as an observation
+// with its anomalies, and the counters that fell keep their stored values while
+// its others replace theirs (unless it is wrong as a whole). A
 // reading already stored (the same numbers imported before) is no news, so
 // importing the same files twice changes nothing, nor does an export whose
 // counters an earlier import already holds (joined with other exports). Pure: no I/O.

@@ -150,16 +150,13 @@ PostUpdate observe(const DuePost& p, const x::Tweet& t, TimePoint now) {
   snapshot.anomalies = check.anomalies;
   w.anomalies = check.anomalies;
   w.latest = check.trusted ? snapshot.counts : p.previous.value_or(PostCounts{});
-  if (check.trusted && p.previous) {
-    // Metrics X stopped reporting (private ones after 30 days) keep their last value.
-    const PostCounts& prev = *p.previous;
-    if (!w.latest.profile_clicks) w.latest.profile_clicks = prev.profile_clicks;
-    if (!w.latest.url_clicks) w.latest.url_clicks = prev.url_clicks;
-  }
+  // Counters this read leaves out (private ones after 30 days, a field X
+  // dropped once) keep their last value: a known count never turns unknown.
+  if (check.trusted && p.previous) learn::fill_unknown(w.latest, *p.previous);
   w.snapshots.push_back(std::move(snapshot));
   w.er = learn::engagement_rate(w.latest);
   w.gates = learn::evaluate_gates(w.latest, hours_between(p.posted_at, now));
-  if (check.trusted && w.latest.impressions) {
+  if (check.trusted && snapshot.counts.impressions) {
     const TimePoint since = p.last_collected_at.value_or(p.posted_at);
     const double hours = hours_between(since, now);
     const long long before = p.previous && p.previous->impressions ? *p.previous->impressions : 0;

@@ -14,4 +14,26 @@ struct PostCounts {
   Count profile_clicks, url_clicks;  // private: user context, own posts younger than 30 days
 };
 
+struct CounterField {
+  const char* name;
+  Count PostCounts::*field;
+};
+
+inline constexpr CounterField kCounterFields[] = {{"impressions", &PostCounts::impressions},
+                                                  {"likes", &PostCounts::likes},
+                                                  {"retweets", &PostCounts::retweets},
+                                                  {"replies", &PostCounts::replies},
+                                                  {"quotes", &PostCounts::quotes},
+                                                  {"bookmarks", &PostCounts::bookmarks},
+                                                  {"profile_clicks", &PostCounts::profile_clicks},
+                                                  {"url_clicks", &PostCounts::url_clicks}};
+
+// Each counter `into` lacks, from `from`: a reading that leaves a counter out
+// does not make a value known before unknown again.
+inline void fill_unknown(PostCounts& into, const PostCounts& from) {
+  for (const auto& c : kCounterFields) {
+    if (!(into.*c.field)) into.*c.field = from.*c.field;
+  }
+}
+
 }  // namespace gl::learn

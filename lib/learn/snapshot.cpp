@@ -19,17 +19,7 @@ SnapshotCheck check_snapshot(const PostCounts& now, const std::optional<PostCoun
     c.trusted = false;
   }
   if (previous) {
-    const struct {
-      const char* name;
-      Count PostCounts::*field;
-    } kCounters[] = {{"impressions", &PostCounts::impressions},
-                     {"likes", &PostCounts::likes},
-                     {"retweets", &PostCounts::retweets},
-                     {"replies", &PostCounts::replies},
-                     {"quotes", &PostCounts::quotes},
-                     {"bookmarks", &PostCounts::bookmarks},
-                     {"profile_clicks", &PostCounts::profile_clicks}};
-    for (const auto& k : kCounters) {
+    for (const auto& k : kCounterFields) {
       const Count& before = (*previous).*(k.field);
       const Count& after = now.*(k.field);
       if (!before || !after || *after >= *before) continue;
@@ -38,6 +28,7 @@ SnapshotCheck check_snapshot(const PostCounts& now, const std::optional<PostCoun
           static_cast<long long>(std::floor(kDecreaseFraction * static_cast<double>(*before))));
       if (*before - *after > allowed) {
         c.anomalies.push_back(std::string(k.name) + "_decreased");
+        c.fallen.push_back(k.field);
         c.trusted = false;
       }
     }

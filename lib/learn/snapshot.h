@@ -15,6 +15,8 @@ struct SnapshotCheck {
   // False when the snapshot contradicts itself or the history: it is stored as
   // an observation, flagged, and the tweet's latest values stay as they were.
   bool trusted = true;
+  // The counters that fell by more than the slack below, each one anomaly.
+  std::vector<Count PostCounts::*> fallen;
 };
 
 // Counters may dip a little (un-likes, removed retweets); a drop larger than

@@ -46,7 +46,8 @@ std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& 
       {"malformed", FaultKind::kMalformed},
       {"partial", FaultKind::kPartial},
       {"duplicate", FaultKind::kDuplicate},
-      {"llm_text", FaultKind::kLlmText}};
+      {"llm_text", FaultKind::kLlmText},
+      {"missing_field", FaultKind::kMissingField}};
   const nlohmann::json* rules = &j;
   if (j.is_object()) {
     static const nlohmann::json kNone = nlohmann::json::array();
@@ -67,7 +68,7 @@ std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& 
       throw usage_error(where, "unknown kind \"" + kind +
                                    "\" (rate_limit, usage_cap, credits, unauthorized, forbidden, "
                                    "server_error, slow, timeout, truncated, malformed, partial, "
-                                   "duplicate, llm_text)");
+                                   "duplicate, llm_text, missing_field)");
     }
     f.kind = k->second;
     f.skip = static_cast<int>(whole(r, "skip", 0, 0, 1'000'000'000, where));
@@ -85,6 +86,9 @@ std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& 
     }
     f.text = text(r, "text", "", where);
     f.problem = text(r, "problem", "resource-not-found", where);
+    f.field = text(r, "field", "", where);
+    if (f.kind == FaultKind::kMissingField && f.field.empty())
+      throw usage_error(where, "missing_field needs \"field\": the metric to leave out");
     out.push_back(f);
   }
   return out;

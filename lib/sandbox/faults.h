@@ -24,6 +24,7 @@ enum class FaultKind {
   kPartial,       // lookups: some found ids reported in errors[] instead
   kDuplicate,     // POST /2/tweets: 403 duplicate content
   kLlmText,       // POST /v1/chat/completions: answers `text` as the assistant
+  kMissingField,  // the real body with `field` left out of every post's metrics
 };
 
 struct FaultRule {
@@ -37,6 +38,7 @@ struct FaultRule {
   double fraction = 0.5;  // partial: share of found ids moved to errors
   std::string problem = "resource-not-found";  // partial: the errors' problem type
   std::string text;                            // llm_text: the answer
+  std::string field;                           // missing_field: e.g. "impression_count"
   int seen = 0;                                // matching requests so far
 };
 

@@ -52,6 +52,25 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
+// A posts answer with `field` left out of each post's metrics objects, as X
+// leaves out a metric it stopped reporting. Other bodies pass unchanged.
+std::string without_metric(const std::string& body, const std::string& field) {
+  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("data")) return body;
+  const auto strip = [&field](json& post) {
+    if (!post.is_object()) return;
+    for (const char* section : {"public_metrics", "non_public_metrics", "organic_metrics"}) {
+      if (post.contains(section) && post[section].is_object()) post[section].erase(field);
+    }
+  };
+  if (j["data"].is_array()) {
+    for (auto& post : j["data"]) strip(post);
+  } else {
+    strip(j["data"]);
+  }
+  return j.dump();
+}
+
 // X shows every link of a post it creates as a t.co link: the text it
 // returns, on the timeline too, is not the text it was sent. The code is the
 // link's hash here, so the same text gives the same post text again.
@@ -229,6 +248,10 @@ struct Server::Impl {
           inner(req, res, nullptr);
           res.status = 200;
           res.set_content("<html><body>502 Bad Gateway</body></html>", "text/html");
+          return;
+        case FaultKind::kMissingField:
+          inner(req, res, nullptr);
+          res.body = without_metric(res.body, fault->field);
           return;
         case FaultKind::kPartial:
         case FaultKind::kLlmText:

@@ -23,12 +23,19 @@ struct Kind {
 
 // The client times out after 500 ms and retries once (fault_env).
 const Kind kKinds[] = {
-    {"rate_limit", {{"reset_in_s", 60}}, 75, false}, {"usage_cap", json::object(), 1, false},
-    {"credits", json::object(), 1, false},           {"unauthorized", json::object(), 1, false},
-    {"forbidden", json::object(), 1, false},         {"server_error", {{"status", 503}}, 75, false},
-    {"slow", {{"delay_ms", 200}}, 0, false},         {"timeout", {{"delay_ms", 1200}}, 75, true},
-    {"truncated", json::object(), 75, true},         {"malformed", json::object(), 75, true},
-    {"partial", {{"fraction", 0.5}}, 0, false},      {"duplicate", json::object(), 1, false},
+    {"rate_limit", {{"reset_in_s", 60}}, 75, false},
+    {"usage_cap", json::object(), 1, false},
+    {"credits", json::object(), 1, false},
+    {"unauthorized", json::object(), 1, false},
+    {"forbidden", json::object(), 1, false},
+    {"server_error", {{"status", 503}}, 75, false},
+    {"slow", {{"delay_ms", 200}}, 0, false},
+    {"timeout", {{"delay_ms", 1200}}, 75, true},
+    {"truncated", json::object(), 75, true},
+    {"malformed", json::object(), 75, true},
+    {"partial", {{"fraction", 0.5}}, 0, false},
+    {"duplicate", json::object(), 1, false},
+    {"missing_field", {{"field", "impression_count"}}, 0, false},
 };
 
 struct Endpoint {

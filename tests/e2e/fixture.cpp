@@ -75,7 +75,8 @@ long long LoopFixture::disagreements() {
        OR o.engagement_rate IS DISTINCT FROM cm.actual_engagement_rate
        OR o.collected_at IS DISTINCT FROM cm.last_collected_at
        OR o.followers_gained IS DISTINCT FROM lp.followers_gained
-       OR (o.available AND cardinality(t.anomalies) = 0 AND o.impressions IS DISTINCT FROM t.impressions)
+       OR (o.available AND cardinality(t.anomalies) = 0 AND t.impressions IS NOT NULL
+           AND o.impressions IS DISTINCT FROM t.impressions)
   )SQL") +
          count(R"SQL(
     SELECT abs((SELECT count(*) FROM outcomes) - (SELECT count(*) FROM learning_posts))

@@ -33,7 +33,8 @@ struct LoopFixture {
                     const std::string& format = "single");
 
   // The number of rows where outcomes, learning_posts and content_metadata
-  // disagree, or the latest clean snapshot disagrees with outcomes.
+  // disagree, or the latest clean snapshot that knows the views disagrees with
+  // outcomes (a counter a read leaves out keeps its last value).
   long long disagreements();
   long long count(const std::string& sql) { return std::stoll(db.scalar(sql)); }
 };

@@ -154,6 +154,40 @@ TEST_CASE("a tweet X could not find once and finds later is collected as usual")
   CHECK(f.disagreements() == 0);
 }
 
+TEST_CASE("a read that leaves a counter out keeps the counter's last value in all four tables") {
+  for (const ReadPath& path : kReadPaths) {
+    INFO(path.endpoint);
+    LoopFixture f;
+    f.posted(3, kPosted);
+    Result first =
+        run_tool({"scrape-metrics", "--now", kLater, "--read-through", path.read_through}, f.env);
+    INFO(first.err);
+    REQUIRE(first.exit_code == 0);
+    const long long known =
+        f.count("SELECT count(*) FROM outcomes WHERE impressions > 0 AND likes IS NOT NULL");
+    REQUIRE(known == 3);
+    const std::string before =
+        f.db.scalar("SELECT string_agg(impressions::text, ',' ORDER BY tweet_id) FROM outcomes");
+    f.sandbox.faults(json::array(
+        {{{"endpoint", path.endpoint}, {"kind", "missing_field"}, {"field", "impression_count"}}}));
+    // The 7-day read: the last one, after which the post is not read again.
+    Result last = run_tool(
+        {"scrape-metrics", "--now", "2026-11-27T15:00:00Z", "--read-through", path.read_through},
+        f.env);
+    INFO(last.err);
+    REQUIRE(last.exit_code == 0);
+    // X said nothing about views this time: the snapshot says so, the latest values do not.
+    CHECK(f.count("SELECT count(*) FROM tweet_metrics WHERE impressions IS NULL") == 3);
+    CHECK(
+        f.db.scalar("SELECT string_agg(impressions::text, ',' ORDER BY tweet_id) FROM outcomes") ==
+        before);
+    CHECK(f.count("SELECT count(*) FROM learning_posts WHERE impressions IS NULL") == 0);
+    CHECK(f.count("SELECT count(*) FROM content_metadata WHERE actual_impressions IS NULL") == 0);
+    CHECK(f.count("SELECT count(*) FROM outcomes WHERE 'views_unknown' = ANY(gate_failures)") == 0);
+    CHECK(f.disagreements() == 0);
+  }
+}
+
 TEST_CASE("a rate limit mid-run keeps the batches already saved and exits 75") {
   for (const ReadPath& path : kReadPaths) {
     INFO(path.endpoint);

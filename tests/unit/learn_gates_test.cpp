@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "import/merge.h"
 #include "learn/attribution.h"
 #include "learn/rules.h"
 #include "learn/snapshot.h"
@@ -80,6 +81,36 @@ TEST_CASE("snapshots that contradict themselves or their history are flagged, no
   const auto p = check_snapshot(prev, std::nullopt, {"public_metrics.like_count is negative"});
   CHECK_FALSE(p.trusted);
   CHECK(p.anomalies.size() == 1);
+}
+
+TEST_CASE("an export whose likes fell updates the counters that rose and keeps the fallen one") {
+  using gl::import::Observation;
+  gl::import::StoredMetrics stored;
+  stored.latest = counts(3000, 11, 2);
+  stored.latest_at = gl::TimePoint{std::chrono::hours(1000)};
+  const gl::TimePoint later{std::chrono::hours(1100)};
+
+  const auto m =
+      gl::import::merge_observations(stored, {Observation{later, counts(5000, 3, 2), {}}});
+  CHECK(m.latest.impressions == 5000);
+  CHECK(m.latest.likes == 11);  // 11 -> 3 is past the slack: not taken
+  CHECK(m.latest.retweets == 2);
+  CHECK(m.latest_at == later);
+  CHECK(m.anomalies == std::vector<std::string>{"likes_decreased"});
+  REQUIRE(m.snapshots.size() == 1);
+  CHECK(m.snapshots[0].counts.likes == 3);  // the reading itself is kept as X gave it
+
+  // A reading that contradicts itself changes nothing.
+  const auto bad =
+      gl::import::merge_observations(stored, {Observation{later, counts(10, 50, 2), {}}});
+  CHECK(bad.latest.impressions == 3000);
+  CHECK(bad.latest.likes == 11);
+
+  // A counter the reading leaves out keeps the stored value.
+  PostCounts no_likes = counts(4000, std::nullopt, 2);
+  const auto partial = gl::import::merge_observations(stored, {Observation{later, no_likes, {}}});
+  CHECK(partial.latest.impressions == 4000);
+  CHECK(partial.latest.likes == 11);
 }
 
 TEST_CASE("a follower change is split across the window's posts, never copied onto each") {
