@@ -20,14 +20,20 @@ namespace {
 // that move with `now` are counted at `now`: past the age gate, and the
 // learner's MovingWindow ({trend} seconds over learning_posts, {rollup} over
 // content_metadata's posts; 0 when it reads none): with the counts of all
-// posts, a post entering or leaving a window changes one of them.
+// posts, a post entering or leaving a window changes one of them. The
+// counters' sums and counts catch a reading that changes numbers without a
+// newer collected_at (an older export imported after a newer one).
 constexpr const char* kInputs =
     "concat_ws(' | ', "
     "  (SELECT concat_ws(',', count(*), count(*) FILTER (WHERE posted_at <= {now} - "
     "     make_interval(secs => {gate})), count(*) FILTER (WHERE {trend} > 0 AND posted_at > "
     "     {now} - make_interval(secs => {trend})), count(*) FILTER (WHERE available), "
     "     extract(epoch FROM max(collected_at)), extract(epoch FROM max(posted_at)), "
-    "     sum(followers_gained::numeric)) "
+    "     sum(followers_gained::numeric), sum(impressions::numeric), count(impressions), "
+    "     sum(likes::numeric), count(likes), sum(retweets::numeric), count(retweets), "
+    "     sum(replies::numeric), count(replies), sum(quotes::numeric), count(quotes), "
+    "     sum(bookmarks::numeric), count(bookmarks), sum(profile_clicks::numeric), "
+    "     count(profile_clicks)) "
     "   FROM learning_posts WHERE account_id = {account} AND posted_at <= {now}), "
     "  (SELECT concat_ws(',', count(*) FILTER (WHERE status = 'posted'), "
     "     extract(epoch FROM max(posted_at)), count(*) FILTER (WHERE status IN ('queued', "
@@ -42,6 +48,8 @@ constexpr const char* kInputs =
     "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(collected_at))) FROM peer_posts "
     "   WHERE account_id = {account}), "
     "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(collected_at))) FROM reply_metrics "
+    "   WHERE account_id = {account}), "
+    "  (SELECT concat_ws(',', pooling, timezone, topics::text) FROM accounts "
     "   WHERE account_id = {account}), "
     "  to_char({now} AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'text {text_version}')";
 

@@ -226,6 +226,20 @@ TEST_CASE(
       same(tick[i], full[i], std::string(tool) + " as the windows moved");
   }
 
+  // Numbers that change without a newer collected_at (an older export imported
+  // after a newer one) make the next run a full one too; so does pooling.
+  fast.scalar(
+      "UPDATE learning_posts SET likes = likes + 40 WHERE tweet_id = (SELECT min(tweet_id) FROM "
+      "learning_posts) RETURNING 1");
+  for (const char* tool : kLearners) {
+    INFO(tool);
+    learner(fast, tool, moved);
+    CHECK(last_stats(fast, tool).find("unchanged") == std::string::npos);
+  }
+  fast.scalar("UPDATE accounts SET pooling = true RETURNING 1");
+  learner(fast, "aggregate", moved);
+  CHECK(last_stats(fast, "aggregate").find("unchanged") == std::string::npos);
+
   // A new snapshot makes the next run a full one; --full forces one.
   fast.scalar(
       "UPDATE learning_posts SET likes = likes + 1, collected_at = '2026-11-20T13:30:00Z' "
