@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/error.h"
 #include "core/fan_out.h"
 #include "core/json_lines.h"
 #include "core/progress.h"
@@ -71,7 +72,7 @@ int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
                  const std::optional<DueAccounts>& due_query) {
   std::vector<Account> accounts;
   std::set<long long> due;
-  std::map<long long, std::string> idle_output;
+  std::map<long long, std::vector<Json>> idle_output;
   {
     auto conn = open_database(ctx);
     pqxx::read_transaction t(*conn);
@@ -85,8 +86,18 @@ int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
           if (request.shard.serves(a.id) && due.count(a.id) == 0)
             idle.add(std::optional<long long>(a.id));
         }
-        for (const auto& r : t.exec_params(due_query->idle_output_sql, idle.str()))
-          idle_output[r[0].as<long long>()] = r[1].as<std::string>();
+        for (const auto& r : t.exec_params(due_query->idle_output_sql, idle.str())) {
+          const long long id = r[0].as<long long>();
+          std::istringstream in(r[1].as<std::string>());
+          try {
+            idle_output[id] =
+                read_json_lines(in, "the stored output of account " + std::to_string(id));
+          } catch (const Error& e) {
+            // Recomputed rather than lost: the account runs, and stores it anew.
+            ctx.log.warn("{}: running it", e.what());
+            due.insert(id);
+          }
+        }
       }
     }
   }  // no connection stays open while the accounts run
@@ -111,8 +122,7 @@ int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
       exits.push_back(check_skipped(ctx, request, a.handle, due_query->idle_stats));
       const auto output = idle_output.find(a.id);
       if (exits.back().exit_code == 0 && output != idle_output.end()) {
-        std::istringstream in(output->second);
-        for (Json line : read_json_lines(in, "the stored output of @" + a.handle)) {
+        for (Json line : output->second) {
           line["account"] = a.handle;  // read_json_lines gives objects only
           emit(line);
         }

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "core/error.h"
 #include "db/all_accounts.h"
 #include "learn/rules.h"
 #include "learn/text_features.h"
@@ -82,15 +83,16 @@ bool LearnerWatermark::unchanged() {
       "SELECT inputs, output FROM learner_watermarks WHERE account_id = $1 AND tool = $2",
       run_.account.id, run_.ctx.tool);
   if (r.empty() || r[0][0].as<std::string>() != inputs_) return false;
-  previous_output_ = r[0][1].as<std::string>();
+  std::istringstream in(r[0][1].as<std::string>());
+  try {
+    previous_output_ = read_json_lines(in, "learner_watermarks.output");
+  } catch (const Error& e) {
+    run_.ctx.log.warn("{}: running in full", e.what());  // and storing it anew
+    return false;
+  }
   run_.stats["skipped"] = "unchanged";
   run_.ctx.log.info("nothing changed since the last run: skipped (--full runs anyway)");
   return true;
-}
-
-std::vector<Json> LearnerWatermark::previous_output() const {
-  std::istringstream in(previous_output_);
-  return read_json_lines(in, "learner_watermarks.output");
 }
 
 void LearnerWatermark::record(const std::vector<Json>& output) {

@@ -44,7 +44,7 @@ class LearnerWatermark {
   // --full); then run.stats says "skipped": "unchanged".
   bool unchanged();
   // After unchanged(): the JSON lines the last run printed.
-  std::vector<Json> previous_output() const;
+  const std::vector<Json>& previous_output() const { return previous_output_; }
 
   // Stores the fingerprint and the lines printed after a successful full run
   // (not in a dry run).
@@ -54,7 +54,7 @@ class LearnerWatermark {
   db::AccountRun& run_;
   bool full_;
   std::string inputs_;
-  std::string previous_output_;
+  std::vector<Json> previous_output_;
 };
 
 // --full: every learner's flag to recompute even when nothing changed.

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "db/connection.h"
@@ -168,6 +169,43 @@ TEST_CASE("posts thousands of half-lives old weigh nothing instead of failing ev
     INFO(args[0] << ": " << r.err);
     CHECK(r.exit_code == 0);
   }
+}
+
+TEST_CASE("an unreadable stored output is recomputed, alone or among every account's") {
+  TestDb db;
+  plant_history(db, 40);
+  REQUIRE(run({"accounts", "add", "second", "--topic", "tea"}, db.url()).exit_code == 0);
+  const auto lines_of = [](const std::string& out) {
+    std::map<std::string, int> by_account;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) ++by_account[json::parse(line).value("account", "")];
+    return by_account;
+  };
+  const auto all = [&] {
+    Result r = run({"learn-hourly", "--all-accounts", "--now", kPlantedNow}, db.url());
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return lines_of(r.out);
+  };
+  const auto first = all();
+  REQUIRE(first.size() == 2);
+  const auto corrupt = [&] {
+    db.scalar(
+        "UPDATE learner_watermarks SET output = '{\"cut\": ' WHERE account_id = 1 "
+        "RETURNING 1");
+  };
+  corrupt();
+  CHECK(all() == first);  // the other account's stored lines are printed as before
+  CHECK(db.scalar("SELECT count(*) FROM job_runs WHERE tool = 'learn-hourly' AND account_id = 1") ==
+        "2");
+  corrupt();
+  Result alone = tool(db, {"learn-hourly", "--account", "planted"});
+  INFO(alone.err);
+  CHECK(alone.exit_code == 0);
+  CHECK(json::parse(alone.out)["posts_used"] == 40);
+  CHECK(db.scalar("SELECT output LIKE '{%}' || E'\\n' FROM learner_watermarks WHERE "
+                  "account_id = 1") == "t");
 }
 
 TEST_CASE("bad JSON on stdin exits 2 naming the line") {
