@@ -202,8 +202,8 @@ int evaluate(db::AccountRun& run, const EvaluateOptions& o) {
       const learn::MeanInterval m = learn::bootstrap_mean(rewards, opo);
       Json j = base(policy, "realised");
       j.update({{"value", m.value},
-                {"ci_low", m.ci_low},
-                {"ci_high", m.ci_high},
+                {"ci_low", number_or_null(m.ci_low)},
+                {"ci_high", number_or_null(m.ci_high)},
                 {"ess", static_cast<double>(rewards.size())},
                 {"support", 1.0},
                 {"warning", nullptr}});

@@ -138,7 +138,9 @@ Json learning_summary(db::AccountRun& run, const std::string& format, bool skip_
       ranked[f.name].push_back(e.json);
       if (e.evidence.effect > 0 && top[f.name].size() < 3) top[f.name].push_back(e.json["key"]);
     }
-    if (std::string(f.name) == "topic") s["account_mean_reward"] = account_mean;
+    // Without gated posts there is no mean to give, not a mean of 0.
+    if (std::string(f.name) == "topic")
+      s["account_mean_reward"] = arms.at(f.arms).empty() ? Json() : Json(account_mean);
   }
   // The least evidence first within what is not ranked: the reader sees why.
   for (auto& [family, entries] : insufficient.items()) {

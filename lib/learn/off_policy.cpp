@@ -175,6 +175,7 @@ MeanInterval bootstrap_mean(const std::vector<double>& values, const OffPolicyOp
   std::vector<size_t> all(values.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   m.value = mean(all);
+  if (values.size() < 2) return m;  // resampling one value gives it back, not an interval
   const auto [lo, hi] = percentile_interval(values.size(), o, mean);
   m.ci_low = lo;
   m.ci_high = hi;

@@ -85,7 +85,8 @@ std::vector<Estimate> evaluate_off_policy(const std::vector<LoggedDecision>& d,
 // Mean of values with a seeded bootstrap percentile interval (the logged
 // policy's own realised value).
 struct MeanInterval {
-  double value = 0, ci_low = 0, ci_high = 0;
+  double value = 0;
+  std::optional<double> ci_low, ci_high;  // none from fewer than 2 values
 };
 MeanInterval bootstrap_mean(const std::vector<double>& values, const OffPolicyOptions& o);
 

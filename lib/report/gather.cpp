@@ -30,15 +30,17 @@ LearningCurve read_curve(pqxx::transaction_base& t, const jobs::LearningScope& s
   for (const auto& r : jobs::LearningQuery(scope).exec(
            t,
            "SELECT to_char(date_trunc('week', lp.posted_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD'), "
-           "count(*), avg(lp.reward), coalesce(stddev_samp(lp.reward), 0) "
+           "count(*), avg(lp.reward), stddev_samp(lp.reward) "
            "FROM scored lp GROUP BY 1 ORDER BY 1")) {
     WeekReward w;
     w.week_start = r[0].as<std::string>();
     w.posts = r[1].as<long long>();
     w.mean_reward = r[2].as<double>();
-    const double half = learn::kEvidenceZ * r[3].as<double>() / std::sqrt(double(w.posts));
-    w.low = w.mean_reward - half;
-    w.high = w.mean_reward + half;
+    if (!r[3].is_null()) {  // one post has no spread to give an interval
+      const double half = learn::kEvidenceZ * r[3].as<double>() / std::sqrt(double(w.posts));
+      w.low = w.mean_reward - half;
+      w.high = w.mean_reward + half;
+    }
     c.weeks.push_back(w);
   }
   if (c.weeks.empty())
@@ -73,7 +75,7 @@ WhenToPost read_when(pqxx::transaction_base& t, const jobs::LearningScope& scope
   // The same decayed arm statistics and evidence rule as the summary's hours.
   const auto arms = jobs::arm_stats(t, scope, "slot", /*decay=*/true);
   const auto post = learn::arm_posteriors(arms);
-  w.account_mean = post.prior_mean;
+  if (!arms.empty()) w.account_mean = post.prior_mean;
   for (const auto& a : arms) {
     HeatCell c;
     if (std::sscanf(a.key.c_str(), "%d-%d", &c.weekday, &c.hour) != 2) continue;
@@ -139,7 +141,8 @@ WhatWorks read_works(pqxx::transaction_base& t, long long account_id, const std:
   const Json skipped = summary.value("posts_skipped", Json::object());
   for (const auto& [k, v] : skipped.items())
     if (v.is_number()) w.posts_skipped[k] = v.get<long long>();
-  w.account_mean_reward = number(summary, "account_mean_reward");
+  if (summary.value("account_mean_reward", Json()).is_number())
+    w.account_mean_reward = summary["account_mean_reward"].get<double>();
   const Json ranked = summary.value("ranked", Json::object());
   const Json insufficient = summary.value("insufficient_evidence", Json::object());
   for (const char* f : kFamilies) {

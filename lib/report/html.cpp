@@ -84,6 +84,9 @@ std::string row(const std::vector<std::pair<std::string, bool>>& cells,
   return s + "</tr>";
 }
 
+// A week's interval, which has one when the week has two posts or more.
+std::string interval_text(const WeekReward& w) { return num(*w.low) + " to " + num(*w.high); }
+
 std::string curve_section(const LearningCurve& c) {
   std::string s = open_section(kSectionIds[0], "Is it learning? Reward per week", !c.weeks.empty());
   if (!c.weeks.empty()) {
@@ -93,13 +96,15 @@ std::string curve_section(const LearningCurve& c) {
     const auto& last = c.weeks.back();
     s += fmt::format(
         FMT_STRING("<p class=\"headline\">{} gated posts over {} week(s); the latest week's mean "
-                   "reward is {} (95% interval {} to {}, {} posts), the first week's {}.</p>"),
-        posts, c.weeks.size(), num(last.mean_reward), num(last.low), num(last.high), last.posts,
+                   "reward is {} ({}, {} posts), the first week's {}.</p>"),
+        posts, c.weeks.size(), num(last.mean_reward),
+        last.low ? "95% interval " + interval_text(last) : "no interval from one post", last.posts,
         num(first.mean_reward));
     std::vector<SeriesPoint> pts;
     for (size_t i = 0; i < c.weeks.size(); ++i) {
       const auto& w = c.weeks[i];
-      pts.push_back({double(i), w.mean_reward, w.low, w.high, w.week_start});
+      pts.push_back({double(i), w.mean_reward, w.low.value_or(w.mean_reward),
+                     w.high.value_or(w.mean_reward), w.week_start});
     }
     s += line_chart(pts, true, "Mean reward of the week's gated posts, with its 95% interval",
                     "mean reward");
@@ -108,7 +113,7 @@ std::string curve_section(const LearningCurve& c) {
       rows.push_back(row({{e(w.week_start), false},
                           {std::to_string(w.posts), true},
                           {num(w.mean_reward), true},
-                          {num(w.low) + " to " + num(w.high), true}}));
+                          {w.low ? interval_text(w) : "-", true}}));
     s +=
         table({"week of", "posts", "mean reward", "95% interval"}, rows, {false, true, true, true});
     s += "<p class=\"note\">The reward is the learners' own (learn-hourly --print-rules): "
@@ -185,7 +190,7 @@ std::string works_section(const WhatWorks& w) {
         FMT_STRING("<p class=\"headline\">From the learning summary of {}: {} posts learned "
                    "from{}; the account's mean reward is {}.</p>"),
         e(w.summary_at), w.posts_used, skipped.empty() ? "" : ", skipped: " + skipped,
-        num(w.account_mean_reward));
+        w.account_mean_reward ? num(*w.account_mean_reward) : "unknown");
     s += "<p class=\"note\">Effect: the item's reward against the account's mean, with its 95% "
          "interval. An item is ranked with at least 5 posts and an interval that excludes 0; "
          "the rest is listed as insufficient_evidence, never ranked.</p>";

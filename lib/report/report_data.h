@@ -18,7 +18,8 @@ struct WeekReward {
   std::string week_start;  // ISO date of the week's Monday (UTC)
   long long posts = 0;
   double mean_reward = 0;
-  double low = 0, high = 0;  // 95% interval of the week's mean (normal, sample sd)
+  // 95% interval of the week's mean (normal, sample sd); none from one post.
+  std::optional<double> low, high;
 };
 
 // An off-policy estimate of a policy's mean reward (evaluate), where it exists.
@@ -48,7 +49,7 @@ struct HeatCell {
 
 struct WhenToPost {
   std::string timezone;
-  double account_mean = 0;
+  std::optional<double> account_mean;  // none without gated posts
   std::vector<HeatCell> cells;
   std::vector<int> best_hours;  // the learning summary's best_posting_hours
   std::string missing;
@@ -74,7 +75,7 @@ struct WhatWorks {
   std::string summary_at;  // the learning summary's time
   long long posts_used = 0;
   std::map<std::string, long long> posts_skipped;  // by first gate failure
-  double account_mean_reward = 0;
+  std::optional<double> account_mean_reward;       // none without gated posts
   std::vector<FamilyRanking> families;
   std::string stale;  // the summary's stale_data, said in words
   std::string missing;

@@ -25,7 +25,7 @@ Json to_json(const Report& r) {
     curve["weeks"].push_back({{"week_start", w.week_start},
                               {"posts", w.posts},
                               {"mean_reward", w.mean_reward},
-                              {"interval", {w.low, w.high}}});
+                              {"interval", w.low && w.high ? Json{*w.low, *w.high} : Json()}});
   for (const auto& p : r.curve.estimates)
     curve["estimates"].push_back({{"policy", p.policy},
                                   {"estimator", p.estimator},
@@ -34,7 +34,7 @@ Json to_json(const Report& r) {
                                   {"warning", p.warning}});
 
   Json when = {{"timezone", r.when.timezone},
-               {"account_mean_reward", r.when.account_mean},
+               {"account_mean_reward", opt(r.when.account_mean)},
                {"best_posting_hours", r.when.best_hours},
                {"cells", Json::array()},
                {"missing", missing_json(r.when.missing)}};
@@ -50,7 +50,7 @@ Json to_json(const Report& r) {
   Json works = {{"summary_at", r.works.summary_at.empty() ? Json() : Json(r.works.summary_at)},
                 {"posts_used", r.works.posts_used},
                 {"posts_skipped", r.works.posts_skipped},
-                {"account_mean_reward", r.works.account_mean_reward},
+                {"account_mean_reward", opt(r.works.account_mean_reward)},
                 {"stale", r.works.stale.empty() ? Json() : Json(r.works.stale)},
                 {"families", Json::object()},
                 {"missing", missing_json(r.works.missing)}};

@@ -258,6 +258,36 @@ TEST_CASE("with too few posts the predictor refuses with the true count and stor
   CHECK(db.scalar("SELECT count(*) FROM predictor_models") == "0");
 }
 
+TEST_CASE("no gated post gives no account mean, and one post no interval, never a width of 0") {
+  TestDb db;
+  db.scalar("INSERT INTO accounts (handle, timezone) VALUES ('planted', 'UTC') RETURNING 1");
+  plant_ungated(db, 4);
+  const json none = learn_hourly(db);
+  CHECK(none["account_mean_reward"].is_null());
+  Result r = tool(db, {"report", "--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  json page = json::parse(r.out);
+  CHECK(page["when_to_post"]["account_mean_reward"].is_null());
+  CHECK(page["what_works"]["account_mean_reward"].is_null());
+
+  plant(db,
+        "SELECT 1 AS i, 'sleep' AS topic, 900::int8 AS impressions, 20::int8 AS likes, "
+        "2::int8 AS retweets, 1::int8 AS replies, '2026-11-18T12:00:00Z'::timestamptz AS "
+        "posted_at",
+        0);
+  CHECK(learn_hourly(db)["account_mean_reward"].is_number());
+  r = tool(db, {"report", "--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  page = json::parse(r.out);
+  const json& weeks = page["learning_curve"]["weeks"];
+  REQUIRE(weeks.size() == 1);
+  CHECK(weeks[0]["posts"] == 1);
+  CHECK(weeks[0]["interval"].is_null());
+  CHECK(page["when_to_post"]["account_mean_reward"].is_number());
+}
+
 TEST_CASE("plan-post predicts with the stored model only while it beats the mean") {
   TestDb db;
   plant_history(db, 180);

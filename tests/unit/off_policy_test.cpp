@@ -137,10 +137,18 @@ TEST_CASE("the bootstrap interval of a mean matches the normal one") {
   OffPolicyOptions o;
   o.bootstrap = 4000;
   const MeanInterval m = bootstrap_mean(v, o);
+  REQUIRE(m.ci_low);
+  REQUIRE(m.ci_high);
   // 95%: +-1.96 * 2 / sqrt(400) = +-0.196.
-  CHECK(m.ci_high - m.ci_low == Approx(0.392).epsilon(0.15));
-  CHECK(m.ci_low < m.value);
-  CHECK(m.value < m.ci_high);
+  CHECK(*m.ci_high - *m.ci_low == Approx(0.392).epsilon(0.15));
+  CHECK(*m.ci_low < m.value);
+  CHECK(m.value < *m.ci_high);
+
+  // One value resampled is that value again: no interval, rather than one of width 0.
+  const MeanInterval one = bootstrap_mean({0.7}, o);
+  CHECK(one.value == 0.7);
+  CHECK_FALSE(one.ci_low);
+  CHECK_FALSE(one.ci_high);
 }
 
 TEST_CASE(
