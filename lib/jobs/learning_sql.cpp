@@ -56,8 +56,8 @@ std::string prior_sql() {
   std::string columns;
   for (const auto& action : learn::kRewardActions) {
     columns += fmt::format(
-        "{0}coalesce(sum(greatest(coalesce(g.{1}, 0), 0))::float8 / nullif(sum(g.impressions), 0), "
-        "0) AS {1}",
+        "{0}coalesce(sum(greatest(g.{1}, 0))::float8 / nullif(sum(g.impressions) FILTER (WHERE "
+        "g.{1} IS NOT NULL), 0), 0) AS {1}",
         columns.empty() ? "" : ", ", action.name);
   }
   return "SELECT " + columns + " FROM gated g";
@@ -86,9 +86,11 @@ std::string reward_sql(const std::string& a) {
   const std::string imp = fmt::format("greatest(coalesce({}.impressions, 0), 0)::float8", a);
   std::string terms;
   for (const auto& action : learn::kRewardActions) {
+    // An unknown count is taken at the account's rate (learn::post_reward).
     terms += fmt::format(
-        "{0}{1}::float8 * (greatest(coalesce({2}.{3}, 0), 0) + {4}::float8 * prior.{3})",
-        terms.empty() ? "" : " + ", action.weight, a, action.name, learn::kPseudoImpressions);
+        "{0}{1}::float8 * (CASE WHEN {2}.{3} IS NULL THEN prior.{3} * ({5} + {4}::float8) "
+        "ELSE greatest({2}.{3}, 0) + {4}::float8 * prior.{3} END)",
+        terms.empty() ? "" : " + ", action.weight, a, action.name, learn::kPseudoImpressions, imp);
   }
   return fmt::format("ln(1 + {0} * ({1}) / ({0} + {2}::float8))", imp, terms,
                      learn::kPseudoImpressions);

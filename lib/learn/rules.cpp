@@ -68,39 +68,42 @@ std::optional<double> engagement_rate(const PostCounts& c) {
   return static_cast<double>(engagements(c)) / static_cast<double>(*c.impressions);
 }
 
-ActionValues action_counts(const PostOutcome& p) {
-  const auto n = [](const Count& v) { return static_cast<double>(std::max(0LL, v.value_or(0))); };
+ActionCounts action_counts(const PostOutcome& p) {
+  const auto n = [](const Count& v) {
+    return v ? std::optional<double>(static_cast<double>(std::max(0LL, *v))) : std::nullopt;
+  };
+  const auto followers =
+      p.followers_gained ? std::optional<double>(std::max(0.0, *p.followers_gained)) : std::nullopt;
   // In kRewardActions' order.
-  return {n(p.likes),
-          n(p.retweets),
-          n(p.replies),
-          n(p.quotes),
-          n(p.bookmarks),
-          n(p.profile_clicks),
-          std::max(0.0, p.followers_gained.value_or(0))};
+  return {n(p.likes),     n(p.retweets),       n(p.replies), n(p.quotes),
+          n(p.bookmarks), n(p.profile_clicks), followers};
 }
 
 ActionValues account_rates(const std::vector<PostOutcome>& posts) {
-  ActionValues sums{};
-  double impressions = 0;
+  ActionValues sums{}, impressions{};
   for (const auto& p : posts) {
-    const ActionValues counts = action_counts(p);
-    for (size_t a = 0; a < kRewardActionCount; ++a) sums[a] += counts[a];
-    impressions += static_cast<double>(p.impressions.value_or(0));
+    const ActionCounts counts = action_counts(p);
+    for (size_t a = 0; a < kRewardActionCount; ++a) {
+      if (!counts[a]) continue;
+      sums[a] += *counts[a];
+      impressions[a] += static_cast<double>(p.impressions.value_or(0));
+    }
   }
   ActionValues rates{};
-  if (impressions <= 0) return rates;
-  for (size_t a = 0; a < kRewardActionCount; ++a) rates[a] = sums[a] / impressions;
+  for (size_t a = 0; a < kRewardActionCount; ++a)
+    rates[a] = impressions[a] > 0 ? sums[a] / impressions[a] : 0;
   return rates;
 }
 
 double post_reward(const PostOutcome& p, const ActionValues& rates) {
   const double imp = static_cast<double>(std::max(0LL, p.impressions.value_or(0)));
-  const ActionValues counts = action_counts(p);
+  const ActionCounts counts = action_counts(p);
   double per_impression = 0;
   for (size_t a = 0; a < kRewardActionCount; ++a) {
-    per_impression += kRewardActions[a].weight * (counts[a] + kPseudoImpressions * rates[a]) /
-                      (imp + kPseudoImpressions);
+    const double rate =
+        counts[a] ? (*counts[a] + kPseudoImpressions * rates[a]) / (imp + kPseudoImpressions)
+                  : rates[a];
+    per_impression += kRewardActions[a].weight * rate;
   }
   return std::log1p(imp * per_impression);
 }

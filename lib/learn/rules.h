@@ -14,6 +14,7 @@
 // On a log scale, so one viral post does not drown the rest:
 //
 //   rate_a  = (count_a + kPseudoImpressions * account_rate_a) / (impressions + kPseudoImpressions)
+//             (account_rate_a itself where count_a is unknown)
 //   reward  = ln(1 + impressions * sum_a weight_a * rate_a)
 #pragma once
 
@@ -95,12 +96,17 @@ inline constexpr double kPseudoImpressions = 2000;
 // Per action, in kRewardActions' order.
 using ActionValues = std::array<double, kRewardActionCount>;
 
-// A post's count of each action: unknown counts as 0, a negative one (followers lost) too.
-ActionValues action_counts(const PostOutcome& p);
+// A post's count of each action, nullopt where unknown; a negative one (followers lost) is 0.
+using ActionCounts = std::array<std::optional<double>, kRewardActionCount>;
+ActionCounts action_counts(const PostOutcome& p);
 
 // The account's rate per impression of each action over its gated posts (the
-// smoothing target): summed counts over summed known impressions; 0 without impressions.
+// smoothing target): the counts known, summed, over the impressions of the
+// posts that know them; 0 without any.
 ActionValues account_rates(const std::vector<PostOutcome>& posts);
+
+// An action whose count is unknown (X gave no replies for an imported post)
+// is taken at the account's rate: unknown is not evidence of none.
 
 double post_reward(const PostOutcome& p, const ActionValues& account_rates);
 

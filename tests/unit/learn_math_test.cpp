@@ -72,7 +72,7 @@ TEST_CASE(
   CHECK(post_reward(wide, account) > post_reward(small, account));
 }
 
-TEST_CASE("the account's rates are summed counts over summed impressions") {
+TEST_CASE("the account's rates are known counts over the impressions of the posts that know them") {
   PostOutcome a, b;
   a.impressions = 1000;
   a.likes = 30;
@@ -83,9 +83,26 @@ TEST_CASE("the account's rates are summed counts over summed impressions") {
   b.followers_gained = -1;  // counts as 0
   const ActionValues r = account_rates({a, b});
   CHECK(r[0] == Approx(40.0 / 4000));
-  CHECK(r[2] == Approx(4.0 / 4000));
+  CHECK(r[2] == Approx(4.0 / 3000));  // a's replies are unknown, not 0
   CHECK(r[6] == Approx(2.0 / 4000));
   CHECK(account_rates({}) == ActionValues{});
+}
+
+TEST_CASE("an unknown count is taken at the account's rate, not as none") {
+  PostOutcome known;
+  known.impressions = 1000;
+  known.likes = 20;
+  known.retweets = 2;
+  known.replies = 5;
+  PostOutcome unknown = known;
+  unknown.replies.reset();
+  PostOutcome none = known;
+  none.replies = 0;
+  PostOutcome at_rate = known;
+  const ActionValues rates = account_rates({known});
+  at_rate.replies = static_cast<long long>(rates[2] * 1000);  // 5
+  CHECK(post_reward(unknown, rates) == Approx(post_reward(at_rate, rates)));
+  CHECK(post_reward(unknown, rates) > post_reward(none, rates));
 }
 
 TEST_CASE("the rules print as data with the weights the reward uses") {
