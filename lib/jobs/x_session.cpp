@@ -1,5 +1,6 @@
 #include "jobs/x_session.h"
 
+#include "core/error.h"
 #include "db/oauth2_store.h"
 #include "jobs/usage.h"
 
@@ -30,6 +31,21 @@ std::optional<x::UserInfo> fetch_account_user(db::AccountRun& run, x::XClient& c
     return std::nullopt;
   }
   x::UserInfo me = client.me();
+  {
+    // Another account's tokens (a copied token file) would mix two accounts'
+    // followers and timelines; X says whose they are.
+    pqxx::read_transaction t(run.conn);
+    const auto other = t.exec_params(
+        "SELECT handle FROM accounts WHERE x_user_id = $2 AND account_id <> $1 LIMIT 1",
+        run.account.id, me.id);
+    if (!other.empty()) {
+      throw usage_error("X credentials of @" + run.account.handle,
+                        "they sign in as X user " + me.id +
+                            (me.username.empty() ? "" : " (@" + me.username + ")") +
+                            ", which is @" + other[0][0].as<std::string>() +
+                            "'s: give each account its own tokens (README, Credentials)");
+    }
+  }
   client.set_own_user_id(me.id);
   if (!run.ctx.common.dry_run) {
     pqxx::work w(run.conn);

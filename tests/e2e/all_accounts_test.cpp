@@ -157,6 +157,34 @@ TEST_CASE("every account publishes in one run, and a missing token file fails th
         "4\n1\n0");  // accounts, failed, skipped (nothing due)
 }
 
+TEST_CASE("an account given another account's tokens is refused, naming whose they are") {
+  ManyAccounts m;
+  m.queue_one_each("2026-11-20T12:00:00Z", "one");
+  for (const std::string h : {"alice", "bob"})
+    REQUIRE(
+        run_tool({"publish", "--account", h, "--now", "2026-11-20T12:05:00Z"}, m.env).exit_code ==
+        0);
+  Result alice =
+      run_tool({"scrape-metrics", "--account", "alice", "--now", "2026-11-20T15:00:00Z"}, m.env);
+  INFO(alice.err);
+  REQUIRE(alice.exit_code == 0);
+  REQUIRE(m.f.db.scalar("SELECT x_user_id IS NOT NULL FROM accounts WHERE handle = 'alice'") ==
+          "t");
+  // bob's token file is a copy of alice's.
+  std::ofstream(m.dir + "/bob/x_access_token") << "token-alice\n";
+  Result bob =
+      run_tool({"scrape-metrics", "--account", "bob", "--now", "2026-11-20T15:00:00Z"}, m.env);
+  INFO(bob.err);
+  CHECK(bob.exit_code == 2);
+  CHECK(bob.err.find("X credentials of @bob") != std::string::npos);
+  CHECK(bob.err.find("@alice's") != std::string::npos);
+  CHECK(m.f.db.scalar("SELECT x_user_id IS NULL FROM accounts WHERE handle = 'bob'") == "t");
+  CHECK(m.f.db.scalar("SELECT count(*) FROM follower_snapshots f JOIN accounts a USING "
+                      "(account_id) WHERE a.handle = 'bob'") == "0");
+  CHECK(m.f.db.scalar("SELECT count(*) FROM outcomes o JOIN accounts a USING (account_id) "
+                      "WHERE a.handle = 'bob'") == "0");
+}
+
 TEST_CASE("publish and scrape-metrics over all accounts start only the accounts with work") {
   ManyAccounts m;
   // alice has a post due, bob one for later, e2e one left `posting` by a
