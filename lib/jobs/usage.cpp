@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/json_lines.h"
+#include "db/accounts.h"
 #include "db/job_run.h"
 #include "db/pg_array.h"
 
@@ -80,6 +81,9 @@ std::map<std::string, double> load_prices(pqxx::transaction_base& t) {
 
 int run_usage(ToolContext& ctx, const UsageOptions& o) {
   auto conn = db::open_database(ctx);
+  // An account named is one that exists (exit 2 otherwise, not an empty report).
+  const std::string handle =
+      o.account.empty() ? std::string() : db::resolve_account(*conn, o.account).handle;
   pqxx::read_transaction t(*conn);
   const std::string now = format_iso8601(ctx.clock.now());
   const std::string sql =
@@ -98,7 +102,7 @@ int run_usage(ToolContext& ctx, const UsageOptions& o) {
                "tool", "endpoint", "kind", "requests", "returned", "billed", "usd");
   }
   double total = 0;
-  for (const auto& r : t.exec_params(sql, o.account, now, o.days)) {
+  for (const auto& r : t.exec_params(sql, handle, now, o.days)) {
     total += r[8].as<double>();
     if (table) {
       fmt::print("{:<16} {:<10} {:<18} {:<38} {:<16} {:>8} {:>9} {:>9} {:>10.4f}\n",

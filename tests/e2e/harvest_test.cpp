@@ -85,6 +85,13 @@ TEST_CASE("harvest fills trending_topics, vi_tweets, peer_posts and reply_metric
     double usd = 0;
     for (const auto& l : json_lines(usage.out)) usd += l["cost_usd"].get<double>();
     CHECK(usd == Approx(f.sandbox.get("/sandbox/stats")["billing"]["usd"].get<double>()));
+    // Named with or without its @, the account's lines; an account that does not exist is
+    // bad usage, not an empty report.
+    Result named = run_tool({"usage", "--account", "@e2e", "--now", kNow}, f.env);
+    CHECK(named.out == usage.out);
+    Result unknown = run_tool({"usage", "--account", "nosuch", "--now", kNow}, f.env);
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.err.find("no account @nosuch") != std::string::npos);
   }
 
   SECTION("a re-run reads only what is new, and re-reading updates rather than duplicates") {
