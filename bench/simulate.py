@@ -108,6 +108,9 @@ class Account:
         seed = str(zlib.crc32(f"{self.name}/{self.seed}/{t}".encode()) % (2**31) + 1)
         extra = ["--exploration", str(self.exploration)] if self.exploration is not None else []
 
+        # A step longer than publish's default tolerance would fail posts for being late.
+        late = ["--max-late-minutes", str(max(60, step_minutes))]
+
         def plan():
             self.tool("plan-post", "--now", t, "--fill-to", "2", "--policy", POLICIES[self.policy], "--seed", seed,
                       "--daily-cap", str(DAILY_CAP), "--min-spacing-hours", "4", *extra)
@@ -117,7 +120,7 @@ class Account:
             # publish posts, so plan-post runs after a step that posted (and every 6 hours); its inputs
             # are refreshed right before it (epsilon's arms by aggregate); metrics are read every 3 hours
             # (learning starts at 2 h of age) and before a plan.
-            posted = self.tool("publish", "--now", t).stdout.strip() != ""
+            posted = self.tool("publish", "--now", t, *late).stdout.strip() != ""
             if posted or self.must_plan or minute_of_day % 360 < step_minutes:
                 self.tool("scrape-metrics", "--now", t, *SCRAPE_ARGS)
                 # aggregate keeps epsilon's arms, and the effects pooled accounts share.
@@ -134,7 +137,7 @@ class Account:
         if hourly and self.policy in LEARNERS:
             self.tool("harvest", "--now", t, "--only", "trends")
         plan()
-        self.tool("publish", "--now", t)
+        self.tool("publish", "--now", t, *late)
         scraped = self.tool("scrape-metrics", "--now", t, *SCRAPE_ARGS)
         if self.policy not in LEARNERS:
             return

@@ -38,11 +38,14 @@ QueuedPost from_row(const pqxx::row& r) {
   return p;
 }
 
-std::vector<QueuedPost> load(pqxx::connection& conn, const std::string& sql, long long account_id,
-                             const std::string& now, int limit) {
-  pqxx::read_transaction t(conn);
+// The posts a statement returns (kPostColumns), in a transaction of type T
+// (a read, or a write committed once read).
+template <typename T = pqxx::read_transaction, typename... Args>
+std::vector<QueuedPost> load(pqxx::connection& conn, const std::string& sql, Args&&... args) {
+  T t(conn);
   std::vector<QueuedPost> out;
-  for (const auto& r : t.exec_params(sql, account_id, now, limit)) out.push_back(from_row(r));
+  for (const auto& r : t.exec_params(sql, std::forward<Args>(args)...)) out.push_back(from_row(r));
+  t.commit();
   return out;
 }
 
@@ -184,15 +187,49 @@ bool may_have_posted(x::Problem p) {
 
 }  // namespace
 
+// Fails the queued posts that missed their slot by more than options.max_late,
+// all in one statement, and prints one line for each.
+int fail_missed(db::AccountRun& run, const PublishOptions& options) {
+  const std::string now_text = format_iso8601(run.now);
+  const std::string cutoff = format_iso8601(run.now - options.max_late);
+  const std::string reason = fmt::format(
+      "missed its slot: publish did not run within {} min of it, and a post "
+      "this late would go out at an hour the plan did not choose",
+      options.max_late.count());
+  const std::string missed_sql = "cm.status = 'queued' AND cm.scheduled_at < $2";
+  const std::vector<QueuedPost> missed =
+      run.ctx.common.dry_run
+          ? load(run.conn,
+                 std::string("SELECT ") + kPostColumns +
+                     "FROM content_metadata cm WHERE account_id = $1 AND " + missed_sql +
+                     " ORDER BY scheduled_at, decision_id",
+                 run.account.id, cutoff)
+          : load<pqxx::work>(run.conn,
+                             std::string("UPDATE content_metadata cm SET status = 'failed', "
+                                         "failure_reason = $3, updated_at = $4 WHERE account_id = "
+                                         "$1 AND ") +
+                                 missed_sql + " RETURNING " + kPostColumns,
+                             run.account.id, cutoff, reason, now_text);
+  for (const auto& p : missed)
+    emit(result_json(p, run.ctx.common.dry_run ? "would_miss" : "missed", "", reason));
+  if (!missed.empty())
+    run.ctx.log.warn(
+        "{} queued post(s) missed their slot (publish did not run): failed, not posted",
+        missed.size());
+  return static_cast<int>(missed.size());
+}
+
 int publish(db::AccountRun& run, const PublishOptions& options) {
   const TimePoint now = run.now;
   const std::string now_text = format_iso8601(now);
   Json& stats = run.stats;
-  const auto due = load(run.conn,
-                        std::string("SELECT ") + kPostColumns +
-                            "FROM content_metadata cm WHERE account_id = $1 AND " + due_at("$2") +
-                            " ORDER BY scheduled_at, decision_id LIMIT $3",
-                        run.account.id, now_text, options.limit);
+  stats["missed"] = fail_missed(run, options);
+  const auto due =
+      load(run.conn,
+           std::string("SELECT ") + kPostColumns +
+               "FROM content_metadata cm WHERE account_id = $1 AND " + due_at("$2") +
+               " AND cm.scheduled_at >= $4 ORDER BY scheduled_at, decision_id LIMIT $3",
+           run.account.id, now_text, options.limit, format_iso8601(now - options.max_late));
   stats["due"] = due.size();
   if (run.ctx.common.dry_run) {
     for (const auto& p : due) {

@@ -14,6 +14,11 @@ struct PublishOptions {
   int limit = 5;  // most posts to publish in one run
   // A post left `posting` this long and not found on the timeline is queued again.
   std::chrono::minutes requeue_after{15};
+  // A queued post this late (publish did not run: an outage, a stopped cron)
+  // has missed its slot: it fails instead of going out in a burst with the
+  // others, at an hour the plan did not choose. plan-post's slots are whole
+  // hours, so its hour has passed.
+  std::chrono::minutes max_late{60};
 };
 
 int publish(db::AccountRun& run, const PublishOptions& options);

@@ -99,7 +99,7 @@ TEST_CASE("a failed follower lookup never holds up the tweets' metrics") {
 TEST_CASE("two tools refreshing one OAuth 2.0 token at once spend the refresh token once") {
   LoopFixture f;
   f.posted(2, kPosted, "sleep", "oauth2:e2e-client");
-  f.queue("Posted while scrape-metrics reads.", "2026-11-20T16:00:00Z");
+  f.queue("Posted while scrape-metrics reads.", "2026-11-20T20:30:00Z");
   const auto env = f.oauth2_env();
   // A first run stores a rotated pair; then the access token expires.
   REQUIRE(run_tool({"scrape-metrics", "--now", kLater}, env).exit_code == 0);

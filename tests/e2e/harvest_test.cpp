@@ -231,7 +231,7 @@ TEST_CASE("accounts peers and harvest settings: add, remove, list, checked") {
 TEST_CASE("every tool's calls to X are recorded in api_usage as x-sandbox billed them") {
   LoopFixture f;
   f.posted(3, "2026-11-20T10:00:00Z");
-  f.queue("A queued post about sleep, posted by publish.", "2026-11-20T13:00:00Z");
+  f.queue("A queued post about sleep, posted by publish.", "2026-11-20T13:30:00Z");
   REQUIRE(run_tool({"publish", "--now", kNow}, f.env).exit_code == 0);
   REQUIRE(run_tool({"scrape-metrics", "--now", kNow}, f.env).exit_code == 0);
   // The same posts read again the same UTC day are returned, not billed.

@@ -39,6 +39,13 @@ std::string at_minutes(int minutes) {
                             std::chrono::minutes(minutes));
 }
 
+// The kills keep the queue waiting for hours of runs: what is tested is that
+// no post goes out twice or is lost, so no post is held to its slot.
+std::vector<std::string> with_tolerance(std::vector<std::string> args) {
+  if (args[0] == "publish") args.insert(args.end(), {"--max-late-minutes", "10080"});
+  return args;
+}
+
 }  // namespace
 
 TEST_CASE("random kill -9s of publish and scrape-metrics break no invariant") {
@@ -63,7 +70,7 @@ TEST_CASE("random kill -9s of publish and scrape-metrics break no invariant") {
   for (long i = 0; i < iterations; ++i) {
     minutes += 7;
     const char* tool = rng() % 2 ? "publish" : "scrape-metrics";
-    Process p(Command{{tool, "--now", at_minutes(minutes)}, "", f.env});
+    Process p(Command{with_tolerance({tool, "--now", at_minutes(minutes)}), "", f.env});
     // Not a synchronisation: the moment of the kill is what is random.
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     p.kill(SIGKILL);
@@ -80,7 +87,7 @@ TEST_CASE("random kill -9s of publish and scrape-metrics break no invariant") {
   // kill before its call is queued again after 15 minutes), then collect.
   minutes += 20;
   for (int run = 0; run < 12; ++run, minutes += 5) {
-    Result r = run_tool({"publish", "--now", at_minutes(minutes)}, f.env);
+    Result r = run_tool(with_tolerance({"publish", "--now", at_minutes(minutes)}), f.env);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     if (f.count("SELECT count(*) FROM content_metadata WHERE status IN ('queued', 'posting')") == 0)

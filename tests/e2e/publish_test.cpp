@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "e2e/fixture.h"
@@ -42,6 +43,49 @@ TEST_CASE("publish posts what is due, records the tweet id, and leaves the futur
   Result again = run_tool({"publish", "--now", "2026-11-20T12:06:00Z"}, f.env);
   CHECK(again.out.empty());
   CHECK(f.sandbox.get("/sandbox/stats")["tweets"] == 1);
+}
+
+TEST_CASE("after an outage the posts that missed their slot fail instead of going out at once") {
+  LoopFixture f;
+  const auto nine = f.queue("Sleep debt is real: 7 hours is the floor.", "2026-11-20T09:00:00Z");
+  const auto ten = f.queue("Focus is a budget you spend before noon.", "2026-11-20T10:00:00Z");
+  const auto eleven =
+      f.queue("Nutrition starts at the shop, not the plate.", "2026-11-20T11:00:00Z");
+  const auto status = [&](const std::string& id) {
+    return f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'");
+  };
+  // publish last ran before 09:00; it runs again at 11:20.
+  Result dry = run_tool({"publish", "--now", "2026-11-20T11:20:00Z", "--dry-run"}, f.env);
+  INFO(dry.err);
+  REQUIRE(dry.exit_code == 0);
+  std::map<std::string, std::string> said;
+  for (const auto& l : json_lines(dry.out)) said[l["decision_id"]] = l["status"];
+  CHECK(said == std::map<std::string, std::string>{
+                    {nine, "would_miss"}, {ten, "would_miss"}, {eleven, "would_post"}});
+  CHECK(status(nine) == "queued");
+
+  Result r = run_tool({"publish", "--now", "2026-11-20T11:20:00Z"}, f.env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  said.clear();
+  for (const auto& l : json_lines(r.out)) said[l["decision_id"]] = l["status"];
+  CHECK(said ==
+        std::map<std::string, std::string>{{nine, "missed"}, {ten, "missed"}, {eleven, "posted"}});
+  CHECK(status(nine) == "failed");
+  CHECK(status(ten) == "failed");
+  CHECK(status(eleven) == "posted");
+  CHECK(f.db.scalar("SELECT failure_reason FROM content_metadata WHERE decision_id = '" + ten + "'")
+            .find("missed its slot") != std::string::npos);
+  CHECK(f.sandbox.get("/sandbox/tweets").size() == 1);
+  CHECK(r.err.find("2 queued post(s) missed their slot") != std::string::npos);
+
+  // A wider tolerance is the operator's to choose.
+  const auto late = f.queue("Rest is part of the training plan.", "2026-11-20T12:00:00Z");
+  Result wide =
+      run_tool({"publish", "--now", "2026-11-20T14:00:00Z", "--max-late-minutes", "180"}, f.env);
+  INFO(wide.err);
+  CHECK(wide.exit_code == 0);
+  CHECK(status(late) == "posted");
 }
 
 TEST_CASE("publish --dry-run prints what it would post and posts nothing") {

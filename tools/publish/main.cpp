@@ -16,6 +16,11 @@ int main(int argc, char** argv) {
       [&](CLI::App& app) {
         app.add_option("--limit", options.limit, "most posts to publish this run")
             ->check(gl::whole_in(1, 100));
+        app.add_option_function<long long>(
+               "--max-late-minutes",
+               [&](long long m) { options.max_late = std::chrono::minutes(m); },
+               "a queued post later than this has missed its slot and fails (default 60)")
+            ->check(gl::whole_in(1, 10080));
       },
       [&](gl::ToolContext& ctx) {
         return gl::db::run_for_account(
