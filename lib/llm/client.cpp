@@ -1,6 +1,9 @@
 #include "llm/client.h"
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "core/error.h"
@@ -36,12 +39,38 @@ std::optional<LlmConfig> llm_config_from_env(bool need_chat_model) {
 LlmClient::LlmClient(LlmConfig config, const Log& log)
     : config_(std::move(config)), http_(config_.timeout_ms), log_(log) {}
 
+namespace {
+
+// How long the server asks us to wait (OpenAI's retry-after-ms, else the
+// standard Retry-After in whole seconds); nullopt when it does not say.
+std::optional<long> retry_after_ms(const HttpResponse& resp) {
+  for (const auto& [name, scale] : {std::pair{"retry-after-ms", 1L}, {"retry-after", 1000L}}) {
+    const std::string v = resp.header(name);
+    if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    return std::stol(v) * scale;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::string LlmClient::post(const std::string& path, const std::string& body) {
   const std::string endpoint = "LLM POST " + path;
   std::string last;
   bool temporary = true;
+  std::optional<long> asked_ms;  // the last answer's Retry-After
   for (int attempt = 0; attempt <= config_.max_retries; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(250L << attempt));
+    if (attempt > 0) {
+      // As the server asks, unless it asks for longer than an answer may take:
+      // then the caller's fallback (the offline composer) beats waiting.
+      if (asked_ms && *asked_ms > config_.timeout_ms) {
+        last += fmt::format(" (asks to wait {} s; not waiting)", (*asked_ms + 999) / 1000);
+        break;
+      }
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(asked_ms ? *asked_ms : 250L << attempt));
+    }
     HttpRequest req;
     req.method = "POST";
     req.url = config_.base_url + path;
@@ -60,6 +89,7 @@ std::string LlmClient::post(const std::string& path, const std::string& body) {
     // 429 with insufficient_quota is a billing problem, not a rate limit.
     temporary = (resp.status == 429 && code != "insufficient_quota") || resp.status >= 500 ||
                 resp.status == 408;
+    asked_ms = retry_after_ms(resp);
     log_.info("{}: {} (attempt {})", endpoint, last, attempt + 1);
     if (!temporary) break;
   }

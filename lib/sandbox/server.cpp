@@ -191,6 +191,9 @@ struct Server::Impl {
                          fault->reset_in_s;
       switch (fault->kind) {
         case FaultKind::kRateLimit:
+          // The OpenAI-compatible part says when to come back as OpenAI does.
+          if (endpoint.rfind("POST /v1/", 0) == 0)
+            res.set_header("retry-after", std::to_string(fault->reset_in_s));
           res.set_header("x-rate-limit-limit", "900");
           res.set_header("x-rate-limit-remaining", "0");
           res.set_header("x-rate-limit-reset", std::to_string(reset));

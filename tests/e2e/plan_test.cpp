@@ -243,6 +243,39 @@ TEST_CASE("an LLM that fails, times out or answers garbage never gets garbage qu
   }
 }
 
+TEST_CASE("an LLM endpoint's Retry-After is waited for when short, and not when long") {
+  const auto chat_requests = [](PlanFixture& f) {
+    return f.sandbox.get("/sandbox/stats")["requests"].value("POST /v1/chat/completions", 0);
+  };
+  {
+    PlanFixture f;
+    plant_history(f.db, 30);
+    f.sandbox.faults(json::array({{{"endpoint", "POST /v1/chat/completions"},
+                                   {"kind", "rate_limit"},
+                                   {"reset_in_s", 1},
+                                   {"times", 1}}}));
+    Result r = f.plan({"--seed", "4"}, f.llm_env());
+    INFO(r.err << r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(json::parse(r.out)["rationale"]["text_source"] == "llm");
+  }
+  {
+    // An hour away: every call is one request, and the composer writes the post.
+    PlanFixture f;
+    plant_history(f.db, 30);
+    f.sandbox.faults(json::array({{{"endpoint", "POST /v1/chat/completions"},
+                                   {"kind", "rate_limit"},
+                                   {"reset_in_s", 3600}}}));
+    Result r = f.plan({"--seed", "4"}, f.llm_env());
+    INFO(r.err << r.out);
+    REQUIRE(r.exit_code == 0);
+    const json p = json::parse(r.out);
+    CHECK(p["rationale"]["text_source"] == "offline_fallback");
+    CHECK(p["rationale"].dump().find("asks to wait 3600 s") != std::string::npos);
+    CHECK(chat_requests(f) == 1);
+  }
+}
+
 TEST_CASE("an LLM that repeats a recent post is refused as a near-duplicate") {
   PlanFixture f;
   plant_history(f.db, 30);
