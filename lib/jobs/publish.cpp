@@ -255,6 +255,8 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
   }
   // Credentials and user context were checked at the tool's start (check_x_config_from_env).
   auto client = open_x_client(run);
+  // Whose account the posts would go out on, before any does.
+  if (!due.empty()) verify_account_user(run, *client);
   reconcile(run, *client, now, options.requeue_after, stats);
 
   int posted = 0, failed = 0;

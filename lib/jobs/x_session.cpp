@@ -22,32 +22,39 @@ std::unique_ptr<x::XClient> open_x_client(db::AccountRun& run,
 }
 
 std::optional<x::UserInfo> fetch_account_user(db::AccountRun& run, x::XClient& client) {
+  // In user context the same one read also says whose the credentials are.
+  if (client.auth().user_context()) return verify_account_user(run, client);
   if (run.account.x_user_id) return client.user(*run.account.x_user_id);
-  if (!client.auth().user_context()) {
-    run.ctx.log.warn(
-        "cannot read @{}'s followers with app-only auth: set its id with "
-        "accounts add {} --x-user-id ID",
-        run.account.handle, run.account.handle);
-    return std::nullopt;
-  }
+  run.ctx.log.warn(
+      "cannot read @{}'s followers with app-only auth: set its id with "
+      "accounts add {} --x-user-id ID",
+      run.account.handle, run.account.handle);
+  return std::nullopt;
+}
+
+x::UserInfo verify_account_user(db::AccountRun& run, x::XClient& client) {
   x::UserInfo me = client.me();
-  {
-    // Another account's tokens (a copied token file) would mix two accounts'
-    // followers and timelines; X says whose they are.
+  const std::string subject = "X credentials of @" + run.account.handle;
+  const std::string who = me.id + (me.username.empty() ? "" : " (@" + me.username + ")");
+  if (run.account.x_user_id && *run.account.x_user_id != me.id) {
+    throw usage_error(subject, "they sign in as X user " + who + ", not as the account's X user " +
+                                   *run.account.x_user_id +
+                                   ": give the account its own tokens (README, Credentials)");
+  }
+  if (!run.account.x_user_id) {
+    // Another account's tokens (a copied token file) would mix two accounts.
     pqxx::read_transaction t(run.conn);
     const auto other = t.exec_params(
         "SELECT handle FROM accounts WHERE x_user_id = $2 AND account_id <> $1 LIMIT 1",
         run.account.id, me.id);
     if (!other.empty()) {
-      throw usage_error("X credentials of @" + run.account.handle,
-                        "they sign in as X user " + me.id +
-                            (me.username.empty() ? "" : " (@" + me.username + ")") +
-                            ", which is @" + other[0][0].as<std::string>() +
-                            "'s: give each account its own tokens (README, Credentials)");
+      throw usage_error(subject, "they sign in as X user " + who + ", which is @" +
+                                     other[0][0].as<std::string>() +
+                                     "'s: give each account its own tokens (README, Credentials)");
     }
   }
   client.set_own_user_id(me.id);
-  if (!run.ctx.common.dry_run) {
+  if (!run.account.x_user_id && !run.ctx.common.dry_run) {
     pqxx::work w(run.conn);
     w.exec_params0("UPDATE accounts SET x_user_id = $2 WHERE account_id = $1 AND x_user_id IS NULL",
                    run.account.id, me.id);

@@ -17,9 +17,15 @@ class UsageRecorder;
 std::unique_ptr<x::XClient> open_x_client(db::AccountRun& run,
                                           std::shared_ptr<UsageRecorder>* usage = nullptr);
 
-// The account's user (followers): GET /2/users/:id when its id is known, else
-// GET /2/users/me (user context), storing the id it learns. Nothing when
-// neither is possible (app-only auth and no --x-user-id).
+// The account's user (followers): in user context GET /2/users/me, checked by
+// verify_account_user below; with app-only auth GET /2/users/:id when its id
+// is known; nothing when neither is possible (app-only auth, no --x-user-id).
 std::optional<x::UserInfo> fetch_account_user(db::AccountRun& run, x::XClient& client);
+
+// The user the credentials sign in as (GET /2/users/me), checked to be the
+// account's: its stored X user id, and no other account's. Stores the id when
+// it was not known. A usage error (exit 2) naming both otherwise: what is
+// posted with these credentials would go out on another account.
+x::UserInfo verify_account_user(db::AccountRun& run, x::XClient& client);
 
 }  // namespace gl::jobs

@@ -159,30 +159,49 @@ TEST_CASE("every account publishes in one run, and a missing token file fails th
 
 TEST_CASE("an account given another account's tokens is refused, naming whose they are") {
   ManyAccounts m;
-  m.queue_one_each("2026-11-20T12:00:00Z", "one");
+  const auto first = m.queue_one_each("2026-11-20T12:00:00Z", "one");
+  const auto tweets = [&] { return m.f.sandbox.get("/sandbox/tweets").size(); };
+  // Publishing learns whose the tokens are: each account's X user id is stored.
   for (const std::string h : {"alice", "bob"})
     REQUIRE(
         run_tool({"publish", "--account", h, "--now", "2026-11-20T12:05:00Z"}, m.env).exit_code ==
         0);
-  Result alice =
-      run_tool({"scrape-metrics", "--account", "alice", "--now", "2026-11-20T15:00:00Z"}, m.env);
-  INFO(alice.err);
-  REQUIRE(alice.exit_code == 0);
-  REQUIRE(m.f.db.scalar("SELECT x_user_id IS NOT NULL FROM accounts WHERE handle = 'alice'") ==
-          "t");
-  // bob's token file is a copy of alice's.
+  REQUIRE(m.f.db.scalar("SELECT count(DISTINCT x_user_id) FROM accounts WHERE handle IN "
+                        "('alice', 'bob')") == "2");
+  const size_t posted = tweets();
+
+  // bob's token file becomes a copy of alice's: nothing of bob's goes out on alice's account.
   std::ofstream(m.dir + "/bob/x_access_token") << "token-alice\n";
-  Result bob =
+  const std::string bobs = m.f.db.scalar(
+      "INSERT INTO content_metadata (account_id, generator_name, topic, content, status, "
+      "scheduled_at) SELECT account_id, 'coach', 'focus', 'Bob on focus, not for alice.', "
+      "'queued', '2026-11-20T13:00:00Z' FROM accounts WHERE handle = 'bob' RETURNING "
+      "decision_id::text");
+  Result publish =
+      run_tool({"publish", "--account", "bob", "--now", "2026-11-20T13:05:00Z"}, m.env);
+  INFO(publish.err);
+  CHECK(publish.exit_code == 2);
+  CHECK(publish.err.find("X credentials of @bob") != std::string::npos);
+  CHECK(publish.err.find("not as the account's X user") != std::string::npos);
+  CHECK(tweets() == posted);
+  CHECK(m.status_of(bobs) == "queued");
+  Result scrape =
       run_tool({"scrape-metrics", "--account", "bob", "--now", "2026-11-20T15:00:00Z"}, m.env);
-  INFO(bob.err);
-  CHECK(bob.exit_code == 2);
-  CHECK(bob.err.find("X credentials of @bob") != std::string::npos);
-  CHECK(bob.err.find("@alice's") != std::string::npos);
-  CHECK(m.f.db.scalar("SELECT x_user_id IS NULL FROM accounts WHERE handle = 'bob'") == "t");
-  CHECK(m.f.db.scalar("SELECT count(*) FROM follower_snapshots f JOIN accounts a USING "
-                      "(account_id) WHERE a.handle = 'bob'") == "0");
+  CHECK(scrape.exit_code == 2);
   CHECK(m.f.db.scalar("SELECT count(*) FROM outcomes o JOIN accounts a USING (account_id) "
                       "WHERE a.handle = 'bob'") == "0");
+
+  // carol has no X user id yet, and is given alice's tokens: refused, naming alice.
+  std::system(("mkdir -p " + m.dir + "/carol").c_str());
+  std::ofstream(m.dir + "/carol/x_access_token") << "token-alice\n";
+  Result carol =
+      run_tool({"publish", "--account", "carol", "--now", "2026-11-20T12:10:00Z"}, m.env);
+  INFO(carol.err);
+  CHECK(carol.exit_code == 2);
+  CHECK(carol.err.find("@alice's") != std::string::npos);
+  CHECK(m.f.db.scalar("SELECT x_user_id IS NULL FROM accounts WHERE handle = 'carol'") == "t");
+  CHECK(m.status_of(first.at("carol")) == "queued");
+  CHECK(tweets() == posted);
 }
 
 TEST_CASE("publish and scrape-metrics over all accounts start only the accounts with work") {

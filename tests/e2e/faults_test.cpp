@@ -70,6 +70,8 @@ TEST_CASE("a failed follower lookup never holds up the tweets' metrics") {
   for (const bool id_known : {false, true}) {
     LoopFixture f;
     f.posted(150, kPosted);
+    // In user context the account is read as GET /2/users/me (which says whose
+    // the credentials are); with app-only auth and its id known, by its id.
     const std::string endpoint = id_known ? "GET /2/users/:id" : "GET /2/users/me";
     if (id_known) {
       const auto user = f.sandbox.post(
@@ -77,6 +79,10 @@ TEST_CASE("a failed follower lookup never holds up the tweets' metrics") {
           {{"user_key", "oauth1:" + f.env.at("X_ACCESS_TOKEN")}, {"tweets", json::array()}});
       f.db.scalar("UPDATE accounts SET x_user_id = '" + user["user_id"].get<std::string>() +
                   "' RETURNING 1");
+      for (const char* k :
+           {"X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET"})
+        f.env.erase(k);
+      f.env["X_BEARER_TOKEN"] = "e2e-app-only";
     }
     f.sandbox.faults(json::array({{{"endpoint", endpoint}, {"kind", "server_error"}}}));
     Result r = run_tool({"scrape-metrics", "--now", kLater}, f.env);
