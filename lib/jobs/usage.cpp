@@ -14,7 +14,8 @@ namespace gl::jobs {
 namespace {
 
 // One call: the resources by kind, those X has not billed yet today taken
-// into api_reads, one api_usage row per kind at today's price.
+// into api_reads, one api_usage row per kind at today's price; the call's
+// requests on the first row (by kind) alone (migration 0014).
 constexpr const char* kRecord =
     "WITH r AS (SELECT kind, id FROM unnest($5::text[], $6::text[]) AS r(kind, id)), "
     "fresh AS (INSERT INTO api_reads (account_id, day, kind, resource_id) "
@@ -25,7 +26,9 @@ constexpr const char* kRecord =
     "billed AS (SELECT kind, count(*) AS n FROM fresh GROUP BY kind) "
     "INSERT INTO api_usage (account_id, tool, endpoint, called_at, kind, requests, resources, "
     "  billable, cost_usd) "
-    "SELECT $1, $2, $3, $4, per.kind, $7, per.n, per.per_request + coalesce(billed.n, 0), "
+    "SELECT $1, $2, $3, $4, per.kind, "
+    "  CASE WHEN per.kind = (SELECT min(kind) FROM per) THEN $7 ELSE 0 END, per.n, "
+    "  per.per_request + coalesce(billed.n, 0), "
     "  (per.per_request + coalesce(billed.n, 0)) * p.usd "
     "FROM per LEFT JOIN billed USING (kind) JOIN api_prices p ON p.kind = per.kind "
     "RETURNING resources, cost_usd::float8";

@@ -80,6 +80,13 @@ TEST_CASE("harvest fills trending_topics, vi_tweets, peer_posts and reply_metric
       CHECK(f.recorded(kind) == f.billed(kind));
       CHECK(f.recorded(kind) > 0);
     }
+    // A call that returns posts and their authors is one request, not one per kind.
+    long long served = 0;
+    const json requests = f.sandbox.get("/sandbox/stats")["requests"];
+    for (const auto& [endpoint, n] : requests.items()) served += n.get<long long>();
+    CHECK(f.count("SELECT sum(requests) FROM api_usage") == served);
+    CHECK(f.count("SELECT (stats->>'api_requests')::int FROM job_runs WHERE tool = 'harvest'") ==
+          served);
     Result usage = run_tool({"usage", "--now", kNow}, f.env);
     REQUIRE(usage.exit_code == 0);
     double usd = 0;
