@@ -292,10 +292,19 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
       std::string error;
       int code = wait_exit_code(it->pid, error);
       if (it->running) {
+        // A worker that died (a signal) or ended mid-run said nothing of it itself.
+        const bool died = !error.empty() || code == kExitOk;
         if (!error.empty()) it->last_error = error;
         if (code == kExitOk) {
           code = kExitFailure;
           it->last_error = "the worker ended before the run did";
+        }
+        // Said on stderr as every other failure is, so cron mails it.
+        if (died) {
+          const std::string text = "@" + commands[it->index].account + ": the worker running it " +
+                                   "failed: " + it->last_error + "\n";
+          std::fwrite(text.data(), 1, text.size(), stderr);
+          std::fflush(stderr);
         }
         finish(*it, code);
       }

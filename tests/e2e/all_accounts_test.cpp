@@ -375,6 +375,9 @@ TEST_CASE("a worker killed in a run fails that account only, and a new worker ru
     CHECK(line["error"] == "killed by signal 9");
   }
   CHECK(failed == 1);
+  // Said on stderr too, as every other failure is (cron mails stderr).
+  CHECK(r.err.find("@" + victim + ": the worker running it failed: killed by signal 9") !=
+        std::string::npos);
   // The other three were run by the worker that took over.
   CHECK(m.f.db.scalar("SELECT count(*) FROM job_runs WHERE tool = 'publish' AND status = 'ok'") ==
         "3");
