@@ -139,6 +139,29 @@ TEST_CASE("decayed bandit arms rank by posterior mean, shrunk toward the pooled 
   CHECK(post.by_key.at("best").sd == Approx(std::sqrt(post.noise_var / 25)));
 }
 
+TEST_CASE("arms of one post each borrow no certainty from two close posts elsewhere") {
+  // A report's weekday x hour slots: twelve slots of one post each, rewards
+  // 1.0 to 3.2 (variance about 0.5), and one slot of two posts that agree.
+  std::vector<BanditArm> arms;
+  std::vector<double> all;
+  for (int i = 0; i < 12; ++i) {
+    const double r = 1.0 + 0.2 * i;
+    all.push_back(r);
+    arms.push_back({"slot" + std::to_string(i), 1, 1, r, r * r});
+  }
+  arms.push_back({"pair", 2, 2, 4.0, 8.0});
+  all.insert(all.end(), {2.0, 2.0});
+  const auto post = arm_posteriors(arms);
+  // One degree of freedom within the arms: the noise is the rewards' spread.
+  CHECK(post.noise_var == Approx(variance(all)));
+  double top = 0;
+  for (const auto& [key, p] : post.by_key) {
+    if (key != "pair") top = std::max(top, evidence_of(p, 1, post.prior_mean).confidence);
+  }
+  // The best one-post slot is not near-certain evidence.
+  CHECK(top < 0.9);
+}
+
 TEST_CASE("the ridge predictor recovers a planted linear signal and beats the mean") {
   std::mt19937_64 rng(11);
   std::normal_distribution<double> noise(0, 0.1);
