@@ -1,5 +1,7 @@
 #include "db/all_accounts.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -21,13 +23,21 @@ namespace gl::db {
 namespace {
 
 // stdin's JSON lines by the account they name; "" holds the lines naming none.
+// Handles are ASCII and case-insensitive.
+std::string handle_key(std::string handle) {
+  for (char& c : handle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return handle;
+}
+
+// stdin's JSON lines by the account they name (its handle_key; "" for none).
 std::map<std::string, std::string> stdin_by_account() {
   std::map<std::string, std::string> by_account;
   if (!stdin_has_data()) return by_account;
   for (const Json& line : read_json_lines(std::cin)) {
     const auto it = line.find("account");
-    const std::string account =
-        it != line.end() && it->is_string() ? strip_handle_at(it->get<std::string>()) : "";
+    const std::string account = it != line.end() && it->is_string()
+                                    ? handle_key(strip_handle_at(it->get<std::string>()))
+                                    : "";
     by_account[account] += line.dump() + "\n";
   }
   return by_account;
@@ -103,6 +113,17 @@ int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
   }  // no connection stays open while the accounts run
   const bool route_stdin = request.stdin_by_account && stdin_has_data();
   const auto lines = route_stdin ? stdin_by_account() : std::map<std::string, std::string>{};
+  // A line for an account the database does not have would be dropped unseen.
+  for (const auto& [handle, text] : lines) {
+    if (handle.empty()) continue;
+    const bool known = std::any_of(accounts.begin(), accounts.end(), [&](const Account& a) {
+      return handle_key(a.handle) == handle;
+    });
+    if (!known)
+      throw usage_error("stdin", "a line names @" + handle +
+                                     ", an account the database does not have: " +
+                                     text.substr(0, text.find('\n')));
+  }
   std::vector<AccountCommand> commands;
   std::vector<AccountExit> exits;
   long long skipped = 0;
@@ -113,7 +134,7 @@ int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
     c.args = one_account_args(request.argc, request.argv, a.handle);
     if (route_stdin) {
       c.feed_stdin = true;
-      for (const std::string& key : {std::string(), a.handle}) {
+      for (const std::string& key : {std::string(), handle_key(a.handle)}) {
         const auto it = lines.find(key);
         if (it != lines.end()) c.stdin_text += it->second;
       }

@@ -467,6 +467,17 @@ TEST_CASE(
   Result bad = run_tool({"update-generators", "--all-accounts"}, m.env, "not json\n");
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("stdin line 1") != std::string::npos);
+  // So is a line for an account the database does not have; a handle's case does not matter.
+  const std::string runs_before = m.f.db.scalar("SELECT count(*) FROM job_runs");
+  Result unknown = run_tool({"update-generators", "--all-accounts"}, m.env,
+                            "{\"account\": \"nosuch\", \"generator\": \"coach\"}\n");
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("@nosuch, an account the database does not have") != std::string::npos);
+  CHECK(m.f.db.scalar("SELECT count(*) FROM job_runs") == runs_before);
+  Result cased = run_tool({"update-generators", "--all-accounts", "--now", "2026-11-20T12:00:00Z"},
+                          m.env, "{\"account\": \"@Alice\", \"generator\": \"coach\"}\n");
+  INFO(cased.err);
+  CHECK(cased.exit_code == 0);
 }
 
 TEST_CASE("learners and plan-post over all accounts start only the accounts whose inputs changed") {
