@@ -90,8 +90,11 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
 
   if (!ctx.common.account.empty())
     throw usage_error("--all-accounts", "cannot be given with --account");
-  if (o.out.empty()) throw usage_error("--out", "a folder is required with --all-accounts");
-  if (::mkdir(o.out.c_str(), 0755) != 0 && errno != EEXIST)
+  // JSON without a folder: one object per account on stdout.
+  const bool to_stdout = o.out.empty();
+  if (to_stdout && o.format == "html")
+    throw usage_error("--out", "a folder is required with --all-accounts");
+  if (!to_stdout && ::mkdir(o.out.c_str(), 0755) != 0 && errno != EEXIST)
     throw failure(o.out, std::string("cannot create the folder: ") + std::strerror(errno));
   std::vector<db::Account> accounts;
   {
@@ -99,7 +102,7 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
     pqxx::read_transaction t(*conn);
     accounts = db::list_accounts(t);
   }
-  const std::string dir = o.out.back() == '/' ? o.out : o.out + "/";
+  const std::string dir = to_stdout || o.out.back() == '/' ? o.out : o.out + "/";
   const std::string ext = o.format == "json" ? ".json" : ".html";
   std::vector<IndexEntry> index;
   int worst = 0;
@@ -108,7 +111,7 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
     ctx.common.account = a.handle;
     int code = 0;
     try {
-      code = one_account(ctx, o, dir + a.handle + ext, &index);
+      code = one_account(ctx, o, to_stdout ? "" : dir + a.handle + ext, &index);
     } catch (...) {
       code = report_exception(ctx.tool + ": account " + a.handle);
     }

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "core/clock.h"
@@ -228,6 +229,14 @@ TEST_CASE("report --all-accounts writes a page per account and an index") {
   index << std::ifstream(dir / "index.html").rdbuf();
   CHECK(index.str().find("<a href=\"one.html\">@one</a>") != std::string::npos);
   CHECK(index.str().find("<a href=\"two.html\">@two</a>") != std::string::npos);
+  // As JSON without a folder: one object per account on stdout.
+  Result json_out = run_tool(
+      {"report", "--all-accounts", "--now", "2026-11-05T12:00:00Z", "--format", "json"}, env);
+  INFO(json_out.err);
+  CHECK(json_out.exit_code == 0);
+  std::set<std::string> accounts;
+  for (const auto& line : json_lines(json_out.out)) accounts.insert(line["account"]);
+  CHECK(accounts == std::set<std::string>{"one", "two"});
   // Bad usage exits 2, naming the flag.
   Result bad = run_tool({"report", "--account", "one", "--format", "pdf", "--out", "x"}, env);
   CHECK(bad.exit_code == 2);
