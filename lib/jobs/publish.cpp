@@ -131,6 +131,8 @@ void reconcile(db::AccountRun& run, x::XClient& client, TimePoint now,
         break;
       }
     }
+    // X billed a post whose answer was lost; one whose id was recorded was billed then.
+    if (!match_id.empty() && !p.tweet_id) client.record_found_post(p.parts.front());
     if (match_id.empty() && p.tweet_id) match_id = *p.tweet_id;  // a thread's opener went out
     if (!match_id.empty()) {
       mark_posted(run.conn, run.account.id, p.decision_id, match_id, match_at,

@@ -66,7 +66,7 @@ void UsageRecorder::record(const x::ApiCall& call) {
   } else {
     for (const auto& row :
          w.exec_params(kRecord, account_id_, tool_, call.endpoint, at, db::to_pg_array(kinds),
-                       db::to_pg_array(ids), std::max(1, call.attempts))) {
+                       db::to_pg_array(ids), std::max(0, call.attempts))) {
       resources_ += row[0].as<long long>();
       cost_usd_ += row[1].as<double>();
     }

@@ -307,6 +307,11 @@ PostedTweet XClient::post_tweet(const std::string& text,
   return posted;
 }
 
+void XClient::record_found_post(const std::string& text) {
+  attempts_ = 0;
+  record("POST /2/tweets", {{extract_urls(text).empty() ? kPostCreate : kPostCreateUrl, ""}});
+}
+
 ExpectedMetrics XClient::sandbox_score(const std::string& text, TimePoint posted_at) {
   const nlohmann::json body = {{"text", text}, {"posted_at", format_iso8601(posted_at)}};
   auto resp = call("POST /sandbox/score", "/sandbox/score", {}, body.dump(), true);

@@ -114,6 +114,10 @@ class XClient {
   std::vector<Trend> personalized_trends();
   // POST /2/tweets. Never retried: an unanswered POST may have posted.
   PostedTweet post_tweet(const std::string& text, const std::optional<std::string>& reply_to);
+  // A post X created though its answer was lost (publish's reconcile found it
+  // on the timeline): billed to the usage sink as post_tweet bills, with no
+  // request of its own (the lost one was recorded, as failed, when it was made).
+  void record_found_post(const std::string& text);
   // POST /sandbox/score on x-sandbox only (the oracle policy of benchmarks),
   // with this account's credentials and business clock, so the sandbox scores
   // for the user who asks. X answers 404 (ApiError kNotFound).

@@ -179,6 +179,14 @@ TEST_CASE("a timed-out post is reconciled, not re-posted; one never sent is queu
   CHECK(sandbox_tweets_with(f.sandbox, text) == 1);
   CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + id + "'") ==
         "posted");
+  // X billed the post whose answer was lost: so does api_usage, once, with no extra request.
+  const json billed = f.sandbox.get("/sandbox/stats")["billing"]["billed"];
+  REQUIRE(billed.contains("post_create"));
+  CHECK(f.db.scalar("SELECT sum(billable) FROM api_usage WHERE kind = 'post_create'") ==
+        std::to_string(billed["post_create"].get<long long>()));
+  CHECK(f.db.scalar("SELECT sum(requests) FROM api_usage WHERE endpoint = 'POST /2/tweets'") ==
+        std::to_string(
+            f.sandbox.get("/sandbox/stats")["requests"]["POST /2/tweets"].get<long long>()));
 
   // A post whose call failed before reaching X is not on the timeline: queued again after a while.
   const auto lost = f.queue("This one never reached X.", "2026-11-20T13:00:00Z");
