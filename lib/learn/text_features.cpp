@@ -53,9 +53,19 @@ bool calls_to_action(const std::string& lo) {
 }
 
 bool has_question_mark(const std::string& prose) {
-  return prose.find('?') != std::string::npos ||
-         prose.find("\xEF\xBC\x9F") != std::string::npos ||  // ？
-         prose.find("\xC2\xBF") != std::string::npos;        // ¿
+  // Unicode's question marks that NFC keeps (the Greek one becomes ';', which is not one).
+  static const char* const kMarks[] = {
+      "?",
+      "\xEF\xBC\x9F",  // ？ fullwidth
+      "\xC2\xBF",      // ¿ Spanish opening
+      "\xD8\x9F",      // ؟ Arabic
+      "\xD5\x9E",      // ՞ Armenian
+      "\xE1\x8D\xA7",  // ፧ Ethiopic
+      "\xE2\xB8\xAE",  // ⸮ reversed
+  };
+  for (const char* mark : kMarks)
+    if (prose.find(mark) != std::string::npos) return true;
+  return false;
 }
 
 }  // namespace

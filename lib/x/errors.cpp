@@ -175,8 +175,9 @@ Error to_error(const std::string& endpoint, const Classified& c) {
     case Problem::kServer:
     case Problem::kTimeout:
     case Problem::kTransport:
-      return temp_error(what, std::string(problem_name(c.problem)) + " (" + c.detail +
-                                  "), retries exhausted; try again later");
+      // Whether it was retried is the call's (POST /2/tweets never is), not said here.
+      return temp_error(
+          what, std::string(problem_name(c.problem)) + " (" + c.detail + "); try again later");
     case Problem::kMalformed:
       return temp_error(what, "malformed response (" + c.detail + ")");
     default:

@@ -492,6 +492,10 @@ TEST_CASE("calls to action, questions and words") {
                      "Qu\xC3\xA9 opinas?")
             .has_question);
   CHECK(analyze_text("\xE5\xA5\xBD\xE3\x81\x8D\xEF\xBC\x9F").has_question);  // 好き？
+  // هل تنام جيدا؟ (Arabic: do you sleep well?)
+  CHECK(analyze_text("\xD9\x87\xD9\x84 \xD8\xAA\xD9\x86\xD8\xA7\xD9\x85 "
+                     "\xD8\xAC\xD9\x8A\xD8\xAF\xD8\xA7\xD8\x9F")
+            .has_question);
   CHECK(analyze_text("Hello \xE2\x80\x94 world \xF0\x9F\x98\x80 !").words == 2);
 }
 
