@@ -23,7 +23,8 @@ void own_posts(pqxx::transaction_base& t, const LearningScope& scope,
                std::map<std::string, learn::KnownText>& known) {
   const auto rows = LearningQuery(scope).exec(
       t,
-      "SELECT g.tweet_id, g.content, g.generator_name, g.impressions::float8, g.engagement_rate, "
+      "SELECT g.tweet_id, g.content, coalesce(nullif(g.generator_name, 'imported'), ''), "
+      "  g.impressions::float8, g.engagement_rate, "
       "  g.followers_gained, "
       "  (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM gated), " +
           post_text_columns() + " FROM gated g " + post_text_join("g") +

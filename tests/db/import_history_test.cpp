@@ -541,4 +541,17 @@ TEST_CASE("learn-hourly's summary counts the posts learned from that were import
         db.scalar("SELECT count(*) FROM learning_posts WHERE passed_gates AND source = 'imported' "
                   "AND format = 'single'"));
   CHECK(summary["other_formats"]["reply"]["posts_used_imported"] == 1);
+  // The imported past is no persona's: not ranked, listed or credited as one.
+  const std::string everything = summary.dump();
+  CHECK(summary["generator_performance"].is_object());
+  CHECK_FALSE(summary["generator_performance"].contains("imported"));
+  CHECK(everything.find("\"key\":\"imported\"") == std::string::npos);
+  for (const char* tool : {"update-generators", "extract-formulas"}) {
+    const Result t = run({tool, "--account", "fixture", "--now", kNow}, db.url());
+    INFO(tool << ": " << t.err);
+    REQUIRE(t.exit_code == 0);
+    CHECK(t.out.find("\"imported\"") == std::string::npos);
+  }
+  CHECK(db.scalar("SELECT count(*) FROM generator_stats WHERE generator_name = 'imported'") == "0");
+  CHECK(db.scalar("SELECT count(*) FROM viral_formulas WHERE 'imported' = ANY(generators)") == "0");
 }
