@@ -42,6 +42,10 @@ std::optional<std::string> check_draft(const std::string& text,
       return std::string("refusal text (\"") + refusal + "\")";
   }
   if (learn::letter_count(text) < 15) return "too little text";
+  // A mention notifies its account: growthloop writes to no one who did not ask
+  // (an LLM's "as @someone said" would).
+  if (const auto mentions = x::extract_mentions(text); !mentions.empty())
+    return "mentions @" + mentions.front().text + ": a post notifies no account that did not ask";
   const int length = x::weighted_length(text);
   if (length > x::kMaxWeightedLength) {
     return "too long: " + std::to_string(length) + " weighted characters > " +

@@ -15,7 +15,9 @@ struct RecentPost {
   std::vector<float> embedding;
 };
 
-// Why a draft cannot be queued, or nothing when it can.
+// Why a draft cannot be queued, or nothing when it can: not UTF-8, empty,
+// control characters, placeholder or refusal text, too few letters, an
+// @mention, over X's length, or a near-duplicate of a recent post.
 std::optional<std::string> check_draft(const std::string& text,
                                        const std::vector<RecentPost>& recent);
 

@@ -222,6 +222,10 @@ TEST_CASE("an LLM that fails, times out or answers garbage never gets garbage qu
         {"kind", "llm_text"},
         {"text", "Here is your post: [insert statistic here] about sleep."}},
        "placeholder"},
+      {{{"endpoint", "POST /v1/chat/completions"},
+        {"kind", "llm_text"},
+        {"text", "As @sleepdoctor says, a dark room is the cheapest sleep upgrade there is."}},
+       "mentions @sleepdoctor"},
   };
   for (const auto& c : cases) {
     PlanFixture f;

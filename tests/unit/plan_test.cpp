@@ -62,6 +62,12 @@ TEST_CASE("a chat model's refusals, thinking and preambles never become a post")
     REQUIRE(why);
     CHECK(why->rfind("refusal text", 0) == 0);
   }
+  // A mention would notify an account that did not ask; an address or a price is no mention.
+  const auto mention =
+      check_draft("As @hubermanlab says, morning light sets the clock for sleep.", {});
+  REQUIRE(mention);
+  CHECK(mention->find("mentions @hubermanlab") == 0);
+  CHECK_FALSE(check_draft("Write to sleep@example.com for the 7-hour sleep plan, $5 a month.", {}));
   // Letters of every script count: a Russian or Japanese post is text.
   CHECK_FALSE(check_draft(
       "\xD0\xA1\xD0\xBE\xD0\xBD \xD0\xB2\xD0\xB0\xD0\xB6\xD0\xBD\xD0\xB5\xD0\xB5, "
