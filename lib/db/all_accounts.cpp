@@ -22,7 +22,6 @@ namespace gl::db {
 
 namespace {
 
-// stdin's JSON lines by the account they name; "" holds the lines naming none.
 // Handles are ASCII and case-insensitive.
 std::string handle_key(std::string handle) {
   for (char& c : handle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

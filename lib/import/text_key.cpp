@@ -29,18 +29,7 @@ std::string text_key(const std::string& raw) {
   }
   std::string utf8;
   bare.toUTF8String(utf8);
-  std::string out;
-  bool space = false;
-  for (char c : utf8) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '-' || c == '_' || c == '"') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
+  return x::squeeze(utf8, " \t\n\r-_\"");
 }
 
 }  // namespace gl::import

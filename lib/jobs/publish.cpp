@@ -83,28 +83,16 @@ Json result_json(const QueuedPost& p, const std::string& status, const std::stri
   return j;
 }
 
-// Posts left `posting` by a run that did not learn the outcome: find them on
-// the account's timeline before anything is tried again.
 // A post's text as X shows it back, to find it on the timeline: X returns
 // each link as its own t.co link, so every URL (with a protocol or without)
 // counts as one mark; NFC, white space runs as one space, none at the ends.
 std::string timeline_key(const std::string& text) {
   const std::string n = x::nfc(text);
-  const std::string marked = x::without_entities(n, x::extract_urls(n));
-  std::string out;
-  bool space = false;
-  for (char c : marked) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
+  return x::squeeze(x::without_entities(n, x::extract_urls(n)));
 }
 
+// Posts left `posting` by a run that did not learn the outcome: find them on
+// the account's timeline before anything is tried again.
 void reconcile(db::AccountRun& run, x::XClient& client, TimePoint now,
                std::chrono::minutes requeue_after, Json& stats) {
   const auto uncertain =
@@ -187,8 +175,6 @@ bool may_have_posted(x::Problem p) {
          p == x::Problem::kMalformed;
 }
 
-}  // namespace
-
 // Fails the queued posts that missed their slot by more than options.max_late,
 // all in one statement, and prints one line for each.
 int fail_missed(db::AccountRun& run, const PublishOptions& options) {
@@ -220,6 +206,8 @@ int fail_missed(db::AccountRun& run, const PublishOptions& options) {
         missed.size());
   return static_cast<int>(missed.size());
 }
+
+}  // namespace
 
 int publish(db::AccountRun& run, const PublishOptions& options) {
   const TimePoint now = run.now;

@@ -96,6 +96,21 @@ bool valid_utf8(const std::string& text) {
   return true;
 }
 
+std::string squeeze(const std::string& text, std::string_view separators) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (separators.find(c) != std::string_view::npos) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
 std::string nfc(const std::string& utf8) {
   if (!valid_utf8(utf8)) return utf8;
   return detail::to_utf8(nfc16(detail::to_utf16(utf8)));

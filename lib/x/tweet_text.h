@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gl::x {
@@ -19,6 +20,8 @@ inline constexpr int kUrlWeight = 23;
 std::string nfc(const std::string& utf8);
 // True when text is valid UTF-8.
 bool valid_utf8(const std::string& text);
+// The text with each run of `separators` (ASCII) as one space, none at the ends.
+std::string squeeze(const std::string& text, std::string_view separators = " \t\r\n");
 
 // Text as the X API returns it has &, < and > escaped (&amp; &lt; &gt;); this
 // undoes those and the other common entities (&quot; &#39; &apos; &#NNN; &#xHH;)
