@@ -162,6 +162,12 @@ WhatWorks read_works(pqxx::transaction_base& t, long long account_id, const std:
             ? s["newest_post"].get<std::string>()
             : "");
   }
+  // The formulas learned (from the account's posts, imported ones included, and
+  // outside ones), which the family's rankings know only once posts use them.
+  w.formulas_learned =
+      t.exec_params1("SELECT count(*) FROM viral_formulas WHERE account_id = $1 AND format = $2",
+                     account_id, kFormat)[0]
+          .as<long long>();
   // Each formula with its real example, as extract-formulas stored it.
   for (auto& fr : w.families) {
     if (fr.family != "formula") continue;

@@ -199,7 +199,14 @@ std::string works_section(const WhatWorks& w) {
       const std::string title = f.family == "persona" ? "personas" : f.family + "s";
       s += "<h3>" + e(title) + "</h3>";
       if (f.items.empty()) {
-        s += "<p class=\"note\">No gated post names a " + e(f.family) + " yet.</p>";
+        s += "<p class=\"note\">No gated post names a " + e(f.family) + " yet.";
+        if (f.family == "formula" && w.formulas_learned > 0)
+          s += fmt::format(
+              " extract-formulas has learned {} from the account's and others' posts; plan-post "
+              "writes with them, and they are ranked here once posts that used them pass the "
+              "gates.",
+              w.formulas_learned);
+        s += "</p>";
         continue;
       }
       std::vector<IntervalRow> chart;

@@ -77,7 +77,8 @@ struct WhatWorks {
   std::map<std::string, long long> posts_skipped;  // by first gate failure
   std::optional<double> account_mean_reward;       // none without gated posts
   std::vector<FamilyRanking> families;
-  std::string stale;  // the summary's stale_data, said in words
+  long long formulas_learned = 0;  // viral_formulas of the format, used in posts or not
+  std::string stale;               // the summary's stale_data, said in words
   std::string missing;
 };
 

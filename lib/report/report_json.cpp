@@ -51,6 +51,7 @@ Json to_json(const Report& r) {
                 {"posts_used", r.works.posts_used},
                 {"posts_skipped", r.works.posts_skipped},
                 {"account_mean_reward", opt(r.works.account_mean_reward)},
+                {"formulas_learned", r.works.formulas_learned},
                 {"stale", r.works.stale.empty() ? Json() : Json(r.works.stale)},
                 {"families", Json::object()},
                 {"missing", missing_json(r.works.missing)}};

@@ -554,4 +554,13 @@ TEST_CASE("learn-hourly's summary counts the posts learned from that were import
   }
   CHECK(db.scalar("SELECT count(*) FROM generator_stats WHERE generator_name = 'imported'") == "0");
   CHECK(db.scalar("SELECT count(*) FROM viral_formulas WHERE 'imported' = ANY(generators)") == "0");
+  // The report says what formulas were learned, though no post has used one yet.
+  const Result report =
+      run({"report", "--account", "fixture", "--now", kNow, "--format", "json"}, db.url());
+  INFO(report.err);
+  REQUIRE(report.exit_code == 0);
+  const json works = json::parse(report.out)["what_works"];
+  CHECK(works["formulas_learned"].get<long long>() > 0);
+  CHECK(std::to_string(works["formulas_learned"].get<long long>()) ==
+        db.scalar("SELECT count(*) FROM viral_formulas WHERE format = 'single'"));
 }
