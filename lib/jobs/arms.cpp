@@ -15,9 +15,8 @@ std::string key_sql(const std::string& family) {
   if (family == "hour") return "lp.posted_hour_local::text";
   // The report's weekday x hour heatmap: "weekday-hour", local.
   if (family == "slot") return "lp.posted_weekday_local || '-' || lp.posted_hour_local";
-  // The account's imported past is under migration 0005's reserved generator:
-  // no persona's, so no arm of its own (its posts count for every other family).
-  if (family == "generator") return "nullif(lp.generator_name, 'imported')";
+  // The imported past has no persona arm; its posts count for every other family.
+  if (family == "generator") return persona_sql("lp");
   if (family == "formula") return "lp.formula_name";
   if (family == "hook") return "lp.hook_type";
   if (family == "tag") {

@@ -23,10 +23,11 @@ void own_posts(pqxx::transaction_base& t, const LearningScope& scope,
                std::map<std::string, learn::KnownText>& known) {
   const auto rows = LearningQuery(scope).exec(
       t,
-      "SELECT g.tweet_id, g.content, coalesce(nullif(g.generator_name, 'imported'), ''), "
-      "  g.impressions::float8, g.engagement_rate, "
-      "  g.followers_gained, "
-      "  (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM gated), " +
+      "SELECT g.tweet_id, g.content, coalesce(" + persona_sql("g") +
+          ", ''), "
+          "  g.impressions::float8, g.engagement_rate, "
+          "  g.followers_gained, "
+          "  (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM gated), " +
           post_text_columns() + " FROM gated g " + post_text_join("g") +
           // Oldest first, whatever the plan: of two posts with the same prose the first is kept.
           " WHERE g.success ORDER BY g.posted_at, g.tweet_id");

@@ -25,9 +25,6 @@ using import::ImportReport;
 // X's first post (id 20, 2006-03-21 20:50:14 UTC): nothing older was posted on X.
 const TimePoint kFirstPostOnX{std::chrono::seconds(1142974214)};
 
-// The reserved generator of migration 0005: no persona wrote the account's past.
-constexpr char kImportedGenerator[] = "imported";
-
 // What the tables hold of the batch's posts, found by their keys one post at
 // a time (LATERAL ... OFFSET 0, with the account as an opaque value, as in
 // jobs/metrics_write). The status is checked outside: inside, it would let the

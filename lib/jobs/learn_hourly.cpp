@@ -77,12 +77,13 @@ Json follower_drivers(pqxx::transaction_base& t, const LearningScope& scope) {
            "    row_number() OVER (PARTITION BY f.dim ORDER BY 1000 * sum(lp.followers_gained) / "
            "      nullif(sum(lp.impressions), 0) DESC NULLS LAST, f.key) AS place "
            "  FROM gated lp CROSS JOIN LATERAL (VALUES ('topic', lower(lp.topic)::text), "
-           "    ('generator', nullif(lp.generator_name, 'imported')::text), "
-           "    ('hook', lp.hook_type::text), "
-           "    ('hour', lp.posted_hour_local::text)) AS f(dim, key) "
-           "  WHERE lp.followers_gained IS NOT NULL AND f.key IS NOT NULL "
-           "  GROUP BY 1, 2 HAVING count(*) >= 2) s "
-           "WHERE place <= 3 ORDER BY dim, place")) {
+           "    ('generator', " +
+               persona_sql("lp") +
+               "::text), ('hook', lp.hook_type::text), "
+               "    ('hour', lp.posted_hour_local::text)) AS f(dim, key) "
+               "  WHERE lp.followers_gained IS NOT NULL AND f.key IS NOT NULL "
+               "  GROUP BY 1, 2 HAVING count(*) >= 2) s "
+               "WHERE place <= 3 ORDER BY dim, place")) {
     if (r[3].is_null()) continue;
     out[r[0].as<std::string>()].push_back({{"key", r[1].as<std::string>()},
                                            {"posts", r[2].as<long long>()},
@@ -112,8 +113,8 @@ Json learning_summary(db::AccountRun& run, const std::string& format, bool skip_
   for (const auto& r :
        LearningQuery(scope).exec(t,
                                  "SELECT lp.generator_name, avg(lp.engagement_rate) FROM gated lp "
-                                 "WHERE lp.engagement_rate IS NOT NULL AND lp.generator_name <> "
-                                 "'imported' GROUP BY 1")) {
+                                 "WHERE lp.engagement_rate IS NOT NULL AND " +
+                                     persona_sql("lp") + " IS NOT NULL GROUP BY 1")) {
     mean_er[r[0].as<std::string>()] = r[1].as<double>();
   }
   Json ranked = Json::object(), insufficient = Json::object();

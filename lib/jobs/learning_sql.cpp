@@ -96,6 +96,10 @@ std::string reward_sql(const std::string& a) {
                      learn::kPseudoImpressions);
 }
 
+std::string persona_sql(const std::string& a) {
+  return fmt::format("nullif({}.generator_name, '{}')", a, kImportedGenerator);
+}
+
 std::string counts_sql(const std::string& a) {
   return fmt::format(
       "{0}.impressions, {0}.likes, {0}.retweets, {0}.replies, {0}.quotes, {0}.bookmarks, "

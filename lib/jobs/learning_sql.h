@@ -23,6 +23,11 @@ std::string engagement_rate_sql(const std::function<std::string(const char* colu
 std::string meets_success_sql(const std::string& alias);  // learn::meets_success, never NULL
 // learn::post_reward, against the account's rates in the relation `prior`.
 std::string reward_sql(const std::string& alias);
+// The reserved generator of migration 0005: the account's imported past.
+inline constexpr char kImportedGenerator[] = "imported";
+// The persona a post is credited to: its generator, NULL for the imported past,
+// which no persona wrote.
+std::string persona_sql(const std::string& alias);
 
 // The counters as learning_posts and outcomes hold them, in read_counts' order.
 std::string counts_sql(const std::string& alias);

@@ -62,7 +62,8 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
              "  avg(ln(lp.impressions)) FILTER (WHERE lp.posted_at <= scope.now - interval '7 "
              "days'), "
              "  count(*) FILTER (WHERE lp.posted_at <= scope.now - interval '7 days') "
-             "FROM gated lp, scope WHERE lp.generator_name <> 'imported' GROUP BY 1")) {
+             "FROM gated lp, scope WHERE " +
+                 persona_sql("lp") + " IS NOT NULL GROUP BY 1")) {
       GeneratorRow g;
       g.posts = r[1].as<long long>();
       g.mean_views = r[2].as<double>();
@@ -80,8 +81,8 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
     for (const auto& r : LearningQuery(scope).exec(
              w,
              "SELECT lp.generator_name, lower(lp.topic), count(*), sum(lp.reward), "
-             "sum(lp.reward * lp.reward) FROM scored lp WHERE lp.generator_name <> 'imported' "
-             "GROUP BY 1, 2")) {
+             "sum(lp.reward * lp.reward) FROM scored lp WHERE " +
+                 persona_sql("lp") + " IS NOT NULL GROUP BY 1, 2")) {
       const double n = r[2].as<double>();
       topics_by_generator[r[0].as<std::string>()].push_back(
           {r[1].as<std::string>(), r[2].as<long long>(), n, r[3].as<double>(), r[4].as<double>()});
