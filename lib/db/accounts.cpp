@@ -20,7 +20,7 @@ namespace {
 constexpr const char* kSelectAccount =
     "SELECT account_id, handle, x_user_id, timezone, topics, "
     "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-    "posting_hour_from, posting_hour_to, pooling "
+    "posting_hour_from, posting_hour_to, pooling, posting "
     "FROM accounts ";
 
 Account from_row(const pqxx::row& r) {
@@ -34,6 +34,7 @@ Account from_row(const pqxx::row& r) {
   a.posting_hour_from = r[6].as<int>();
   a.posting_hour_to = r[7].as<int>();
   a.pooling = r[8].as<bool>();
+  a.posting = r[9].as<bool>();
   return a;
 }
 
@@ -108,7 +109,8 @@ nlohmann::json to_json(const Account& a) {
           {"created_at", a.created_at},
           {"posting_hours",
            std::to_string(a.posting_hour_from) + "-" + std::to_string(a.posting_hour_to)},
-          {"pooling", a.pooling}};
+          {"pooling", a.pooling},
+          {"posting", a.posting}};
 }
 
 std::optional<Account> find_account(pqxx::transaction_base& t, const std::string& handle) {
@@ -206,11 +208,15 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
     hour_from = std::to_string(hours->first);
     hour_to = std::to_string(hours->second);
   }
+  const auto flag = [](const std::optional<bool>& v) -> const char* {
+    return v ? (*v ? "true" : "false") : nullptr;
+  };
   w.exec_params(
       "INSERT INTO accounts (handle, x_user_id, timezone, topics, created_at, updated_at, "
-      "  posting_hour_from, posting_hour_to, pooling) "
+      "  posting_hour_from, posting_hour_to, pooling, posting) "
       "VALUES ($1, $2, coalesce($3, 'UTC'), coalesce($4::text[], '{}'), $5, $5, "
-      "  coalesce($6::smallint, 7), coalesce($7::smallint, 23), coalesce($8::boolean, false)) "
+      "  coalesce($6::smallint, 7), coalesce($7::smallint, 23), coalesce($8::boolean, false), "
+      "  coalesce($9::boolean, true)) "
       "ON CONFLICT (lower(handle)) DO UPDATE SET "
       "  handle = excluded.handle, "
       "  x_user_id = coalesce($2, accounts.x_user_id), "
@@ -219,9 +225,10 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
       "  posting_hour_from = coalesce($6::smallint, accounts.posting_hour_from), "
       "  posting_hour_to = coalesce($7::smallint, accounts.posting_hour_to), "
       "  pooling = coalesce($8::boolean, accounts.pooling), "
+      "  posting = coalesce($9::boolean, accounts.posting), "
       "  updated_at = $5",
       handle, opt(change.x_user_id), opt(change.timezone), opt(topics), now_text, opt(hour_from),
-      opt(hour_to), change.pooling ? (*change.pooling ? "true" : "false") : nullptr);
+      opt(hour_to), flag(change.pooling), flag(change.posting));
   auto a = find_account(w, handle);
   w.commit();
   return *a;

@@ -24,6 +24,8 @@ struct Account {
   // Whether it pools what it learned with the database's other accounts (both
   // ways; off unless asked for: the accounts of one database may have different owners).
   bool pooling = false;
+  // Off: plan-post and publish do nothing for it; collecting and learning go on.
+  bool posting = true;
 };
 
 nlohmann::json to_json(const Account& a);
@@ -35,6 +37,7 @@ struct AccountChange {
   std::optional<std::vector<std::string>> topics;  // replaces the list when set
   std::optional<std::string> posting_hours;        // "7-23"
   std::optional<bool> pooling;
+  std::optional<bool> posting;
 };
 
 std::optional<Account> find_account(pqxx::transaction_base& t, const std::string& handle);

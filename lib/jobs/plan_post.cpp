@@ -92,6 +92,13 @@ Json choose_spread(db::AccountRun& run, plan::PlanOptions& plan) {
 int plan_post(db::AccountRun& run, const PlanPostOptions& o) {
   const TimePoint now = run.now;
   std::mt19937_64 rng(o.seed ? o.seed : std::random_device{}());
+  if (!run.account.posting) {
+    run.ctx.log.info("@{} has posting off (accounts add {} --posting on): nothing planned",
+                     run.account.handle, run.account.handle);
+    run.stats["planned"] = 0;
+    run.stats["posting"] = false;
+    return 0;
+  }
   // Under cron most runs find the queue full: they stop before loading (and fitting) anything.
   const int to_plan = posts_to_plan(run, o, now);
   if (to_plan == 0) {

@@ -214,12 +214,19 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
   const std::string now_text = format_iso8601(now);
   Json& stats = run.stats;
   stats["missed"] = fail_missed(run, options);
-  const auto due =
-      load(run.conn,
-           std::string("SELECT ") + kPostColumns +
-               "FROM content_metadata cm WHERE account_id = $1 AND " + due_at("$2") +
-               " AND cm.scheduled_at >= $4 ORDER BY scheduled_at, decision_id LIMIT $3",
-           run.account.id, now_text, options.limit, format_iso8601(now - options.max_late));
+  std::vector<QueuedPost> due;
+  if (run.account.posting) {
+    due = load(run.conn,
+               std::string("SELECT ") + kPostColumns +
+                   "FROM content_metadata cm WHERE account_id = $1 AND " + due_at("$2") +
+                   " AND cm.scheduled_at >= $4 ORDER BY scheduled_at, decision_id LIMIT $3",
+               run.account.id, now_text, options.limit, format_iso8601(now - options.max_late));
+  } else {
+    // Nothing new goes out; what may already be out is still reconciled below.
+    run.ctx.log.info("@{} has posting off (accounts add {} --posting on): nothing posted",
+                     run.account.handle, run.account.handle);
+    stats["posting"] = false;
+  }
   stats["due"] = due.size();
   if (run.ctx.common.dry_run) {
     for (const auto& p : due) {

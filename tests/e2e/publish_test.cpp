@@ -264,3 +264,38 @@ TEST_CASE("publish refuses app-only credentials") {
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("user context") != std::string::npos);
 }
+
+TEST_CASE("an account with posting off plans and posts nothing, and its past is still collected") {
+  LoopFixture f;
+  f.posted(1, "2026-11-20T09:00:00Z");
+  const auto queued = f.queue("Sleep debt is real: 7 hours is the floor.", "2026-11-20T12:00:00Z");
+  REQUIRE(
+      run_tool({"accounts", "add", "e2e", "--posting", "off", "--clear-topics"}, f.env).exit_code ==
+      0);
+  CHECK(f.db.scalar("SELECT posting FROM accounts WHERE handle = 'e2e'") == "f");
+
+  // No topics left, but nothing to plan: not the error an account planning would get.
+  Result plan = run_tool({"plan-post", "--all-accounts", "--now", "2026-11-20T11:00:00Z"}, f.env);
+  INFO(plan.err);
+  CHECK(plan.exit_code == 0);
+  CHECK(plan.out.empty());
+  Result publish = run_tool({"publish", "--now", "2026-11-20T12:05:00Z", "-v"}, f.env);
+  INFO(publish.err);
+  CHECK(publish.exit_code == 0);
+  CHECK(publish.err.find("posting off") != std::string::npos);
+  CHECK(f.sandbox.get("/sandbox/tweets").size() == 1);
+  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + queued + "'") ==
+        "queued");
+  Result scrape = run_tool({"scrape-metrics", "--now", "2026-11-20T12:05:00Z"}, f.env);
+  INFO(scrape.err);
+  CHECK(scrape.exit_code == 0);
+  CHECK(f.count("SELECT count(*) FROM tweet_metrics") == 1);
+
+  // On again: the post still in its slot goes out.
+  REQUIRE(run_tool({"accounts", "add", "e2e", "--posting", "on"}, f.env).exit_code == 0);
+  Result resumed = run_tool({"publish", "--now", "2026-11-20T12:10:00Z"}, f.env);
+  INFO(resumed.err);
+  CHECK(resumed.exit_code == 0);
+  CHECK(f.db.scalar("SELECT status FROM content_metadata WHERE decision_id = '" + queued + "'") ==
+        "posted");
+}

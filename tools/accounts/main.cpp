@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   CLI::Option* hours_flag = nullptr;
   std::string pooling;
   CLI::Option* pooling_flag = nullptr;
+  std::string posting;
+  CLI::Option* posting_flag = nullptr;
   CLI::App* add = nullptr;
   CLI::App* list = nullptr;
   CLI::App* show = nullptr;
@@ -53,6 +55,11 @@ int main(int argc, char** argv) {
                                        "on: its plans start from what the database's other "
                                        "pooling accounts learned, and theirs from its; off: "
                                        "neither (the default: accounts of different owners)")
+                           ->check(CLI::IsMember({"on", "off"}));
+        posting_flag = add->add_option("--posting", posting,
+                                       "off: plan-post and publish do nothing for it (its queued "
+                                       "posts fail as missed once past their slot) while "
+                                       "scrape-metrics and the learners go on; on: the default")
                            ->check(CLI::IsMember({"on", "off"}));
         list = app.add_subcommand("list", "list all accounts, one JSON object per line");
         show = app.add_subcommand("show", "show one account");
@@ -120,6 +127,7 @@ int main(int argc, char** argv) {
           if (timezone_flag->count() > 0) change.timezone = timezone;
           if (hours_flag->count() > 0) change.posting_hours = hours;
           if (pooling_flag->count() > 0) change.pooling = pooling == "on";
+          if (posting_flag->count() > 0) change.posting = posting == "on";
           if (!topics.empty() || clear_topics)
             change.topics = clear_topics ? std::vector<std::string>{} : topics;
           gl::emit(gl::db::to_json(gl::db::upsert_account(*conn, change, ctx.clock.now())));
