@@ -14,6 +14,7 @@
 #include <cstring>
 #include <deque>
 #include <iostream>
+#include <iterator>
 
 #include "core/error.h"
 
@@ -66,6 +67,50 @@ bool read_all(int fd, void* data, std::size_t size) {
   return true;
 }
 
+// SIGTERM, SIGINT or SIGHUP to the parent (a cron timeout, ^C): it starts no
+// more accounts, stops the running ones with the same signal and still hands
+// on every line they wrote. The signals are blocked but while the parent waits
+// in ppoll, so none is lost between a check and the wait.
+constexpr int kStopSignals[] = {SIGTERM, SIGINT, SIGHUP};
+volatile sig_atomic_t g_stop_signal = 0;
+
+void on_stop_signal(int sig) { g_stop_signal = sig; }
+
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop_signal = 0;
+    sigset_t stop;
+    sigemptyset(&stop);
+    for (const int sig : kStopSignals) sigaddset(&stop, sig);
+    ::sigprocmask(SIG_BLOCK, &stop, &wait_mask_);
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+      ::sigaction(kStopSignals[i], nullptr, &before_[i]);
+      // An ignored signal (nohup, a background job's ^C) stays ignored.
+      if (before_[i].sa_handler != SIG_IGN) ::sigaction(kStopSignals[i], &sa, nullptr);
+    }
+  }
+  ~StopSignals() { restore(); }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+  // The handlers and mask the process had: the parent's at the end, a worker's at its start.
+  void restore() const {
+    for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
+      ::sigaction(kStopSignals[i], &before_[i], nullptr);
+    ::sigprocmask(SIG_SETMASK, &wait_mask_, nullptr);
+  }
+  // The mask to wait with: the stop signals let through.
+  const sigset_t* wait_mask() const { return &wait_mask_; }
+
+ private:
+  sigset_t wait_mask_{};
+  struct sigaction before_[std::size(kStopSignals)]{};
+};
+
 // The run's stdin: a temporary file holding its text, or /dev/null. Whatever
 // the last run left unread in stdio's buffer is dropped.
 void set_stdin(const AccountCommand& c) {
@@ -116,7 +161,7 @@ void set_stdin(const AccountCommand& c) {
 }
 
 Worker start_worker(const std::vector<AccountCommand>& commands, const RunInWorker& run,
-                    const std::deque<Worker>& others) {
+                    const std::deque<Worker>& others, const StopSignals& signals) {
   int out[2], err[2], orders[2], reports[2];
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0 ||
       ::pipe2(orders, O_CLOEXEC) != 0 || ::pipe2(reports, O_CLOEXEC) != 0)
@@ -126,6 +171,7 @@ Worker start_worker(const std::vector<AccountCommand>& commands, const RunInWork
   const pid_t pid = ::fork();
   if (pid < 0) throw failure("--all-accounts", std::string("cannot fork: ") + std::strerror(errno));
   if (pid == 0) {
+    signals.restore();  // a worker dies of a signal as the tool would
     // The other workers' pipes: a worker holding one would keep it from ending.
     for (const Worker& w : others) {
       for (const int fd : w.fds)
@@ -165,6 +211,8 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
                                          const OnLine& on_line, Progress& progress) {
   // A reader of our stdout that goes away must not kill us before the workers are reaped.
   ::signal(SIGPIPE, SIG_IGN);
+  const StopSignals signals;
+  bool stopping = false;
   std::vector<AccountExit> exits(commands.size());
   std::deque<Worker> workers;
   std::size_t next = 0;
@@ -232,7 +280,23 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
     w.index = index;
     w.running = true;
   };
+  // The accounts not started yet fail as "try again later"; the running ones get the signal.
+  const auto stop = [&](int sig) {
+    stopping = true;
+    const std::string text = "--all-accounts: stopped by signal " + std::to_string(sig) + ": " +
+                             std::to_string(commands.size() - next) + " account(s) not started\n";
+    std::fwrite(text.data(), 1, text.size(), stderr);
+    std::fflush(stderr);
+    for (; next < commands.size(); ++next) {
+      exits[next] = {commands[next].account, kExitTempFail,
+                     "not started: the run was stopped by signal " + std::to_string(sig)};
+      progress.advance();
+    }
+    for (const Worker& w : workers)
+      if (w.running) ::kill(w.pid, sig);
+  };
   for (;;) {
+    if (g_stop_signal != 0 && !stopping) stop(g_stop_signal);
     for (Worker& w : workers) {
       if (w.running || w.orders < 0) continue;
       if (next < commands.size()) {
@@ -243,7 +307,7 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
       }
     }
     while (next < commands.size() && static_cast<int>(workers.size()) < max_parallel) {
-      workers.push_back(start_worker(commands, run, workers));
+      workers.push_back(start_worker(commands, run, workers, signals));
       give(workers.back());
     }
     if (workers.empty()) break;
@@ -256,9 +320,9 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
         owners.emplace_back(i, s);
       }
     }
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
+    if (::ppoll(fds.data(), fds.size(), nullptr, signals.wait_mask()) < 0) {
       if (errno == EINTR) continue;
-      throw failure("--all-accounts", std::string("poll: ") + std::strerror(errno));
+      throw failure("--all-accounts", std::string("ppoll: ") + std::strerror(errno));
     }
     for (std::size_t k = 0; k < fds.size(); ++k) {
       if (fds[k].revents == 0) continue;

@@ -8,6 +8,9 @@
 // fails the account it was running, and a new worker takes the accounts left.
 // The parent reads every worker's stdout line by line and hands it on tagged
 // with the account it was running; stderr lines are prefixed with "@account: ".
+// SIGTERM, SIGINT or SIGHUP to the parent stops the running accounts with the
+// same signal, starts no more (they exit 75, not started) and still hands on
+// every line the workers wrote.
 #pragma once
 
 #include <functional>

@@ -385,6 +385,46 @@ TEST_CASE("a worker killed in a run fails that account only, and a new worker ru
   CHECK(m.f.db.scalar(running) == victim);  // the next run marks it stale
 }
 
+TEST_CASE("SIGTERM to the parent stops the running account, starts no other, and loses no line") {
+  ManyAccounts m;
+  m.give_token("carol");
+  // Each post takes 1 s at X: alice's run ends, then the signal lands inside bob's.
+  m.f.sandbox.faults({{{"endpoint", "POST /2/tweets"}, {"kind", "slow"}, {"delay_ms", 1000}}});
+  const auto ids = m.queue_one_each("2026-11-20T12:00:00Z", "term");
+  Process p({{"publish", "--all-accounts", "--now", "2026-11-20T12:05:00Z"}, "", m.env});  // -j 1
+  const json first = json::parse(p.read_line());
+  CHECK(first["account"] == "alice");
+  CHECK(first["status"] == "posted");
+  const std::string bob_running =
+      "SELECT count(*) FROM job_runs j JOIN accounts a USING (account_id) "
+      "WHERE j.tool = 'publish' AND j.status = 'running' AND a.handle = 'bob'";
+  bool running = false;
+  for (int i = 0; i < 100 && !running; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    running = m.f.db.scalar(bob_running) == "1";
+  }
+  REQUIRE(running);
+  p.kill(SIGTERM);
+  Result r = p.wait();
+  INFO(r.err);
+  CHECK(r.exit_code == 1);  // bob's run was killed
+  std::map<std::string, json> failed;
+  for (const auto& line : json_lines(r.out))
+    if (line.contains("failed")) failed[line["account"]] = line;
+  REQUIRE(failed.size() == 3);
+  CHECK(failed["bob"]["error"] == "killed by signal 15");
+  for (const std::string h : {"carol", "e2e"}) {
+    CHECK(failed[h]["exit_code"] == 75);
+    CHECK(failed[h]["error"] == "not started: the run was stopped by signal 15");
+    CHECK(m.status_of(ids.at(h)) == "queued");
+  }
+  CHECK(r.err.find("stopped by signal 15: 2 account(s) not started") != std::string::npos);
+  CHECK(m.status_of(ids.at("alice")) == "posted");
+  // Nothing ran after the signal.
+  CHECK(m.f.db.scalar("SELECT count(*) FROM job_runs WHERE tool = 'publish' AND status = 'ok'") ==
+        "1");
+}
+
 TEST_CASE("a session that lost its backend goes to the next account with its timeouts set again") {
   ManyAccounts m;
   m.give_token("carol");
