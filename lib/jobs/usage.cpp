@@ -39,23 +39,18 @@ constexpr const char* kRecordEmpty =
 }  // namespace
 
 UsageRecorder::UsageRecorder(std::string conninfo, db::DbTimeouts timeouts, long long account_id,
-                             std::string tool, TimePoint now, bool dry_run)
+                             std::string tool, TimePoint now)
     : conninfo_(std::move(conninfo)),
       timeouts_(timeouts),
       account_id_(account_id),
       tool_(std::move(tool)),
-      now_(now),
-      dry_run_(dry_run) {}
+      now_(now) {}
 
 void UsageRecorder::record(const x::ApiCall& call) {
   std::vector<std::string> kinds, ids;
   for (const auto& [kind, id] : call.resources) {
     kinds.push_back(kind);
     ids.push_back(id);
-  }
-  if (dry_run_) {
-    resources_ += static_cast<long long>(call.resources.size());
-    return;
   }
   if (!session_) session_.emplace(conninfo_, timeouts_);
   pqxx::work w(session_->conn());

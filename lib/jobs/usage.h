@@ -17,11 +17,12 @@
 namespace gl::jobs {
 
 // Records each X call of a run on a connection of its own, committed at once:
-// what was spent stays recorded whatever becomes of the run's transactions.
+// what was spent stays recorded whatever becomes of the run's transactions,
+// a dry run's included (X bills its reads, and the budgets count them).
 class UsageRecorder {
  public:
   UsageRecorder(std::string conninfo, db::DbTimeouts timeouts, long long account_id,
-                std::string tool, TimePoint now, bool dry_run);
+                std::string tool, TimePoint now);
   void record(const x::ApiCall& call);
 
   // This run so far: resources X returned, and their estimated cost.
@@ -34,7 +35,6 @@ class UsageRecorder {
   long long account_id_;
   std::string tool_;
   TimePoint now_;
-  bool dry_run_;
   std::optional<db::Session> session_;  // opened at the first call recorded
   long long resources_ = 0;
   double cost_usd_ = 0;

@@ -12,9 +12,8 @@ std::unique_ptr<x::XClient> open_x_client(db::AccountRun& run,
   auto client = std::make_unique<x::XClient>(
       x::x_config_from_env(run.ctx.clock),
       db::oauth2_token_store(conninfo, db::db_timeouts(run.ctx.tool), run.account.id), run.ctx.log);
-  auto recorder =
-      std::make_shared<UsageRecorder>(conninfo, db::db_timeouts(run.ctx.tool), run.account.id,
-                                      run.ctx.tool, run.now, run.ctx.common.dry_run);
+  auto recorder = std::make_shared<UsageRecorder>(conninfo, db::db_timeouts(run.ctx.tool),
+                                                  run.account.id, run.ctx.tool, run.now);
   client->set_usage_sink([recorder](const x::ApiCall& call) { recorder->record(call); });
   if (run.account.x_user_id) client->set_own_user_id(*run.account.x_user_id);
   if (usage) *usage = recorder;

@@ -257,3 +257,21 @@ TEST_CASE("every tool's calls to X are recorded in api_usage as x-sandbox billed
   CHECK(f.count("SELECT sum(resources) - sum(billable) FROM api_usage WHERE kind = 'owned_read'") >
         0);
 }
+
+TEST_CASE("a dry run stores no metrics, and the reads X bills it for are on the bill") {
+  LoopFixture f;
+  f.posted(3, "2026-11-20T10:00:00Z");
+  Result dry = run_tool({"scrape-metrics", "--dry-run", "--now", kNow}, f.env);
+  INFO(dry.err);
+  REQUIRE(dry.exit_code == 0);
+  CHECK(json_lines(dry.out).size() == 3);  // what it would store
+  CHECK(f.count("SELECT count(*) FROM tweet_metrics") == 0);
+  CHECK(f.count("SELECT count(*) FROM outcomes") == 0);
+  const json bill = f.sandbox.get("/sandbox/stats")["billing"];
+  REQUIRE(bill["billed"].size() > 0);
+  for (const auto& [kind, billed] : bill["billed"].items()) {
+    INFO(kind);
+    CHECK(f.count("SELECT coalesce(sum(billable), 0) FROM api_usage WHERE kind = '" + kind + "'") ==
+          billed.get<long long>());
+  }
+}
