@@ -1,10 +1,9 @@
 #include "report/report.h"
 
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "core/error.h"
@@ -94,8 +93,11 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
   const bool to_stdout = o.out.empty();
   if (to_stdout && o.format == "html")
     throw usage_error("--out", "a folder is required with --all-accounts");
-  if (!to_stdout && ::mkdir(o.out.c_str(), 0755) != 0 && errno != EEXIST)
-    throw failure(o.out, std::string("cannot create the folder: ") + std::strerror(errno));
+  if (!to_stdout) {
+    std::error_code error;
+    std::filesystem::create_directories(o.out, error);  // as mkdir -p: its parents too
+    if (error) throw failure(o.out, "cannot create the folder: " + error.message());
+  }
   std::vector<db::Account> accounts;
   {
     auto conn = db::open_database(ctx);

@@ -222,6 +222,7 @@ TEST_CASE("report --all-accounts writes a page per account and an index") {
   Result r = run_tool(
       {"report", "--all-accounts", "--now", "2026-11-05T12:00:00Z", "--out", dir.string() + "/"},
       env);
+  INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(fs::exists(dir / "one.html"));
   CHECK(fs::exists(dir / "two.html"));
