@@ -22,7 +22,7 @@ namespace gl::jobs {
 namespace {
 
 constexpr const char* kTrending =
-    "SELECT lower(topic), max(score) FROM trending_topics WHERE account_id = $1 "
+    "SELECT lower(topic), max(score), min(topic) FROM trending_topics WHERE account_id = $1 "
     "AND observed_at <= $2 AND observed_at > $2::timestamptz - interval '48 hours' "
     "AND (expires_at IS NULL OR expires_at > $2) GROUP BY 1 ORDER BY 2 DESC, 1";
 constexpr const char* kPersonas =
@@ -314,13 +314,14 @@ plan::PlanInputs load_plan_inputs(db::AccountRun& run, TimePoint now, plan::Poli
   const long long id = run.account.id;
   const std::string now_text = format_iso8601(now);
   pqxx::read_transaction t(run.conn);
-  std::set<std::string> seen;
   for (const auto& topic : run.account.topics) {
-    if (seen.insert(learn::lower_unicode(topic)).second)
-      in.topics.push_back(learn::lower_unicode(topic));
+    const std::string key = learn::lower_unicode(topic);
+    if (in.topic_names.emplace(key, topic).second) in.topics.push_back(key);
   }
-  for (const auto& r : t.exec_params(kTrending, id, now_text))
+  for (const auto& r : t.exec_params(kTrending, id, now_text)) {
     in.trending.push_back(r[0].as<std::string>());
+    in.topic_names.emplace(in.trending.back(), r[2].as<std::string>());
+  }
   for (const auto& r : t.exec(kPersonas))
     in.personas.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>()});
   for (const auto& r : t.exec_params(kFormulas, id)) {

@@ -10,7 +10,19 @@
 
 namespace gl::plan {
 
-std::optional<std::string> check_draft(const std::string& text,
+namespace {
+
+// A topic or hashtag as a tag compares: lower case, without '#' and spaces.
+std::string tag_key(const std::string& text) {
+  std::string key;
+  for (const char c : learn::lower(text))
+    if (c != '#' && c != ' ') key += c;
+  return key;
+}
+
+}  // namespace
+
+std::optional<std::string> check_draft(const std::string& text, const std::string& topic,
                                        const std::vector<RecentPost>& recent) {
   if (!x::valid_utf8(text)) return "not valid UTF-8";
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return "empty text";
@@ -46,6 +58,12 @@ std::optional<std::string> check_draft(const std::string& text,
   // (an LLM's "as @someone said" would).
   if (const auto mentions = x::extract_mentions(text); !mentions.empty())
     return "mentions @" + mentions.front().text + ": a post notifies no account that did not ask";
+  // The prompt asks for none but the topic's own: a tag an LLM adds on its own
+  // joins the post to a conversation nobody chose.
+  for (const auto& hashtag : x::extract_hashtags(text)) {
+    if (tag_key(hashtag.text) != tag_key(topic))
+      return "hashtag #" + hashtag.text + ": the prompt asks for none";
+  }
   const int length = x::weighted_length(text);
   if (length > x::kMaxWeightedLength) {
     return "too long: " + std::to_string(length) + " weighted characters > " +

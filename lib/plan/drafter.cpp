@@ -41,7 +41,7 @@ std::string Drafter::prompt(const Plan& plan) const {
   const learn::HookType hook = hook_of(plan);
   std::string prompt = "Persona: " + plan.persona;
   if (p) prompt += " (" + p->description + ")\nStyle: " + p->style;
-  prompt += "\nTopic: " + plan.topic + "\nHook: " + learn::hook_name(hook) + " (" +
+  prompt += "\nTopic: " + in_.topic_name(plan.topic) + "\nHook: " + learn::hook_name(hook) + " (" +
             learn::hook_label(hook) + ")\n";
   if (const Formula* f = plan.formula ? in_.formula(*plan.formula) : nullptr)
     prompt += "Formula: " + f->structure + "\nExample of the formula: " + f->example + "\n";
@@ -57,7 +57,8 @@ std::string Drafter::prompt(const Plan& plan) const {
 // draw's score of their wording; otherwise the composer's first draft.
 std::string Drafter::compose_best(const Plan& plan, std::mt19937_64& rng, Draft& draft) const {
   const Formula* f = plan.formula ? in_.formula(*plan.formula) : nullptr;
-  const DraftRequest request{plan.topic, hook_of(plan), plan.persona, f ? f->structure : ""};
+  const DraftRequest request{in_.topic_name(plan.topic), hook_of(plan), plan.persona,
+                             f ? f->structure : ""};
   if (o_.policy != Policy::kThompson) return compose_offline(request, rng);
   auto draw = in_.reward_model.draw(rng, o_.exploration);
   std::string best;
@@ -65,7 +66,7 @@ std::string Drafter::compose_best(const Plan& plan, std::mt19937_64& rng, Draft&
   int considered = 0;
   for (int i = 0; i < kBestOf * 3 && considered < kBestOf; ++i) {
     const std::string text = compose_offline(request, rng);
-    if (check_draft(text, in_.recent)) continue;
+    if (check_draft(text, in_.topic_name(plan.topic), in_.recent)) continue;
     ++considered;
     const double score = draw.score(learn::wording_features(text));
     if (score > best_score) {
@@ -80,7 +81,7 @@ std::string Drafter::compose_best(const Plan& plan, std::mt19937_64& rng, Draft&
 Draft Drafter::write(const Plan& plan, std::mt19937_64& rng) const {
   Draft d;
   std::string text = plan.text;
-  if (!text.empty() && check_draft(text, in_.recent)) text.clear();
+  if (!text.empty() && check_draft(text, in_.topic_name(plan.topic), in_.recent)) text.clear();
   for (int attempt = 0; text.empty() && attempt < o_.max_draft_attempts; ++attempt) {
     // The last attempt is always the composer's.
     const bool last = attempt + 1 == o_.max_draft_attempts;
@@ -98,7 +99,7 @@ Draft Drafter::write(const Plan& plan, std::mt19937_64& rng) const {
       text = compose_best(plan, rng, d);
       d.source = llm_ ? "offline_fallback" : "offline";
     }
-    if (const auto why = check_draft(text, in_.recent)) {
+    if (const auto why = check_draft(text, in_.topic_name(plan.topic), in_.recent)) {
       d.rejected.push_back(d.source + ": " + *why);
       text.clear();
     }

@@ -28,6 +28,11 @@ const Formula* PlanInputs::formula(const std::string& key) const {
   return find_by(formulas, &Formula::key, key);
 }
 
+const std::string& PlanInputs::topic_name(const std::string& key) const {
+  const auto it = topic_names.find(key);
+  return it == topic_names.end() ? key : it->second;
+}
+
 void remember(PlanInputs& in, const Plan& plan, const std::string& text) {
   in.scheduled.push_back(plan.slot);
   in.topic_uses[plan.topic].push_back(plan.slot);

@@ -42,9 +42,12 @@ struct PlanInputs {
   std::string timezone = "UTC";       // the account's, for hours of day and the daily cap
   PostingHours posting_hours;         // the account's; every policy plans only within them
   std::vector<std::string> topics;    // the account's list and its history, lower case
-  std::vector<std::string> trending;  // fresh trending topics, best first
-  std::vector<Persona> personas;      // enabled
-  std::vector<Formula> formulas;      // learned, format single
+  std::vector<std::string> trending;  // fresh trending topics, best first, lower case
+  // A topic as the account (or X, for a trend) writes it, by its lower-case
+  // key: the text says "iPhone", the learners count "iphone".
+  std::map<std::string, std::string> topic_names;
+  std::vector<Persona> personas;                                          // enabled
+  std::vector<Formula> formulas;                                          // learned, format single
   std::map<std::string, std::vector<std::string>> formulas_by_generator;  // persona -> keys
   // Epsilon-greedy's per-family arms.
   learn::ArmPosteriors generator_arms, topic_arms, hour_arms, hook_arms;
@@ -59,8 +62,9 @@ struct PlanInputs {
   std::map<std::string, std::vector<TimePoint>> hook_uses;
   OracleScorer oracle_score;  // only against x-sandbox; empty in production
 
-  const Persona* persona(const std::string& name) const;  // nullptr when unknown
-  const Formula* formula(const std::string& key) const;   // nullptr when unknown
+  const Persona* persona(const std::string& name) const;        // nullptr when unknown
+  const Formula* formula(const std::string& key) const;         // nullptr when unknown
+  const std::string& topic_name(const std::string& key) const;  // the key when it has none
 };
 
 struct Plan;

@@ -32,8 +32,8 @@ Plan choose_oracle(const PlanInputs& in, const PlanOptions& o, std::mt19937_64& 
     const HourSlots& slots = c.hours.at(t);
     for (learn::HookType h : learn::kAllHookTypes) {
       std::mt19937_64 draft_rng(rng());
-      const std::string draft = compose_offline({t, h, "", ""}, draft_rng);
-      if (check_draft(draft, in.recent)) continue;
+      const std::string draft = compose_offline({in.topic_name(t), h, "", ""}, draft_rng);
+      if (check_draft(draft, in.topic_name(t), in.recent)) continue;
       for (const auto& at : slots.hours) {
         const double r = in.oracle_score(draft, slots.first_slot.at(at));
         if (r > best) {

@@ -23,30 +23,33 @@ TEST_CASE("the offline composer writes each hook so the analyser recognises it, 
         CHECK(gl::learn::analyze_text(text).hook == h);
         CHECK(gl::x::weighted_length(text) <= 280);
         CHECK(gl::learn::lower(text).find(topic) != std::string::npos);
-        CHECK_FALSE(check_draft(text, {}));
+        CHECK_FALSE(check_draft(text, "sleep", {}));
       }
     }
   }
 }
 
 TEST_CASE("drafts that are empty, placeholders, too long or near-duplicates are refused") {
-  CHECK(check_draft("", {}));
-  CHECK(check_draft("   \n", {}));
-  CHECK(check_draft("Here is a post about [insert topic here] for you to enjoy.", {}));
-  CHECK(check_draft("As an AI language model I cannot write about sleep hygiene today.", {}));
-  CHECK(check_draft(std::string(281, 'a'), {})->find("too long") == 0);
+  CHECK(check_draft("", "sleep", {}));
+  CHECK(check_draft("   \n", "sleep", {}));
+  CHECK(check_draft("Here is a post about [insert topic here] for you to enjoy.", "sleep", {}));
+  CHECK(check_draft("As an AI language model I cannot write about sleep hygiene today.", "sleep",
+                    {}));
+  CHECK(check_draft(std::string(281, 'a'), "sleep", {})->find("too long") == 0);
   const std::string emoji_heavy =
       std::string(139, 'a') + "\xF0\x9F\x98\x80";  // 139 + 2 = 141: fine
-  CHECK_FALSE(check_draft(emoji_heavy, {}));
+  CHECK_FALSE(check_draft(emoji_heavy, "sleep", {}));
   std::string cjk;
   for (int i = 0; i < 141; ++i) cjk += "\xE6\x97\xA5";  // 282 weighted
-  CHECK(check_draft(cjk, {}));
+  CHECK(check_draft(cjk, "sleep", {}));
   const std::string post = "73% of adults sleep less than 7 hours. Research shows it costs focus.";
   const std::vector<RecentPost> recent = {{post, gl::learn::local_embedding(post)}};
-  CHECK(check_draft("73% of adults sleep less than 7 hours! Research shows it costs focus.", recent)
+  CHECK(check_draft("73% of adults sleep less than 7 hours! Research shows it costs focus.",
+                    "sleep", recent)
             ->find("near-duplicate") == 0);
-  CHECK_FALSE(check_draft(
-      "Strength training twice a week beats a daily run for longevity, the data says.", recent));
+  CHECK_FALSE(
+      check_draft("Strength training twice a week beats a daily run for longevity, the data says.",
+                  "sleep", recent));
   CHECK(clean_llm_text("  \"Tweet: Sleep is a skill.\"  ") == "Sleep is a skill.");
 }
 
@@ -58,30 +61,43 @@ TEST_CASE("a chat model's refusals, thinking and preambles never become a post")
         "Sorry, I won't write that. Is there anything else I can help you with?",
         "As a language model, I am unable to produce this content for you."}) {
     INFO(refusal);
-    const auto why = check_draft(clean_llm_text(refusal), {});
+    const auto why = check_draft(clean_llm_text(refusal), "sleep", {});
     REQUIRE(why);
     CHECK(why->rfind("refusal text", 0) == 0);
   }
   // A mention would notify an account that did not ask; an address or a price is no mention.
   const auto mention =
-      check_draft("As @hubermanlab says, morning light sets the clock for sleep.", {});
+      check_draft("As @hubermanlab says, morning light sets the clock for sleep.", "sleep", {});
   REQUIRE(mention);
   CHECK(mention->find("mentions @hubermanlab") == 0);
-  CHECK_FALSE(check_draft("Write to sleep@example.com for the 7-hour sleep plan, $5 a month.", {}));
+  CHECK_FALSE(check_draft("Write to sleep@example.com for the 7-hour sleep plan, $5 a month.",
+                          "sleep", {}));
+  // The prompt asks for no hashtag; a number sign that is no hashtag is text.
+  const auto hashtag =
+      check_draft("Morning light sets the clock for sleep. #SleepTips", "sleep", {});
+  REQUIRE(hashtag);
+  CHECK(hashtag->find("hashtag #SleepTips") == 0);
+  CHECK_FALSE(
+      check_draft("Rule #1 of sleep: the same wake time, every day of the week.", "sleep", {}));
+  // A trend's tag is its name.
+  CHECK_FALSE(
+      check_draft("Start the week with one small win. #MondayMotivation", "#MondayMotivation", {}));
+  CHECK_FALSE(check_draft("Morning light sets the clock for #Sleep tonight.", "sleep", {}));
   // Letters of every script count: a Russian or Japanese post is text.
   CHECK_FALSE(check_draft(
       "\xD0\xA1\xD0\xBE\xD0\xBD \xD0\xB2\xD0\xB0\xD0\xB6\xD0\xBD\xD0\xB5\xD0\xB5, "
       "\xD1\x87\xD0\xB5\xD0\xBC \xD0\xBA\xD0\xB0\xD0\xB6\xD0\xB5\xD1\x82\xD1\x81\xD1\x8F: "
       "\xD0\xB1\xD0\xBE\xD0\xBB\xD1\x8C\xD1\x88\xD0\xB8\xD0\xBD\xD1\x81\xD1\x82\xD0\xB2\xD0\xBE.",
-      {}));
+      "sleep", {}));
   CHECK_FALSE(check_draft(
       "\xE7\x9D\xA1\xE7\x9C\xA0\xE3\x81\xAF\xE9\x9B\x86\xE4\xB8\xAD\xE5\x8A\x9B\xE3\x81\xAE"
       "\xE5\x9C\x9F\xE5\x8F\xB0\xE3\x81\xA7\xE3\x81\x99\xE3\x80\x82\xE4\xB8\x83\xE6\x99\x82"
       "\xE9\x96\x93\xE3\x81\xAF\xE5\xAF\x9D\xE3\x81\xBE\xE3\x81\x97\xE3\x82\x87\xE3\x81\x86\xE3\x80"
       "\x82",
-      {}));
+      "sleep", {}));
   // A NUL would cut the stored text short; no control character passes.
-  CHECK(check_draft(std::string("Most people think sleep") + '\0' + " is optional. It is not.", {})
+  CHECK(check_draft(std::string("Most people think sleep") + '\0' + " is optional. It is not.",
+                    "sleep", {})
             ->rfind("control character U+0000", 0) == 0);
   // A reasoning model's thinking and a chat model's introduction are taken out.
   CHECK(clean_llm_text("<think>The user wants a post about sleep. Keep it short.</think>\n"
@@ -89,7 +105,8 @@ TEST_CASE("a chat model's refusals, thinking and preambles never become a post")
         "Most people think sleep is optional. It is not.");
   CHECK(clean_llm_text("The user wants a post.</think>\n\nSleep is a skill.") ==
         "Sleep is a skill.");
-  CHECK(check_draft(clean_llm_text("<think>Still thinking about what to write for the"), {}));
+  CHECK(check_draft(clean_llm_text("<think>Still thinking about what to write for the"), "sleep",
+                    {}));
   CHECK(clean_llm_text("Here's a post about sleep:\n\nMost people think sleep is optional.") ==
         "Most people think sleep is optional.");
   CHECK(clean_llm_text("Sure! Here is your tweet:\n\n\"Sleep is a skill.\"") ==
@@ -172,7 +189,7 @@ TEST_CASE("the drafter uses the LLM's text when it passes, and the composer when
   CHECK(placeholder.prompts.size() == 4);
   REQUIRE(p.rejected.size() == 4);
   CHECK(p.rejected[0].find("llm: placeholder") == 0);
-  CHECK_FALSE(check_draft(p.text, {}));
+  CHECK_FALSE(check_draft(p.text, "sleep", {}));
 
   ScriptedChat failing({"throw"});
   const Draft e = Drafter(f.in, f.o, &failing).write(f.plan, rng);
