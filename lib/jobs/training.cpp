@@ -59,6 +59,8 @@ Json target_json(const learn::TargetModel& m) {
   j["baseline_rmse"] = r.baseline_rmse;
   j["holdout_spearman"] = r.holdout_spearman;
   j["holdout_r2"] = r.holdout_r2;
+  j["holdout_gain"] = r.holdout_gain;
+  j["holdout_gain_se"] = r.holdout_gain_se;
   j["lambda"] = r.model.lambda;
   j["penalty"] = {{"holdout_lambda", r.penalty.holdout},
                   {"chosen_at_samples", r.penalty.samples},

@@ -265,6 +265,11 @@ std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples,
   double base = 0;
   for (double y : actual) base += std::pow(y - train_mean, 2);
   r.baseline_rmse = std::sqrt(base / static_cast<double>(n_holdout));
+  std::vector<double> gains;
+  for (size_t k = 0; k < n_holdout; ++k)
+    gains.push_back(std::pow(actual[k] - train_mean, 2) - std::pow(predicted[k] - actual[k], 2));
+  r.holdout_gain = mean(gains);
+  r.holdout_gain_se = std::sqrt(variance(gains) / static_cast<double>(n_holdout));
   r.holdout_spearman = spearman(predicted, actual);
   const double total_var = variance(actual) * static_cast<double>(actual.size() - 1);
   r.holdout_r2 = total_var > 0

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "learn/predictor.h"
 #include "learn/stats.h"
 #include "support/planted.h"
 #include "support/sandbox.h"
@@ -233,7 +234,9 @@ TEST_CASE("without views or replies the predictor learns likes and gives the tru
   CHECK(likes["known"] == 40);
   CHECK(likes["holdout_samples"] == 8);
   CHECK(likes["beats_mean"] ==
-        (likes["holdout_rmse"].get<double>() < likes["baseline_rmse"].get<double>()));
+        (likes["holdout_rmse"].get<double>() < likes["baseline_rmse"].get<double>() &&
+         likes["holdout_gain"].get<double>() >
+             gl::learn::kBeatMeanZ * likes["holdout_gain_se"].get<double>()));
   CHECK(likes["holdout_spearman"].is_number());
   CHECK(p.dump().find("gated posts") == std::string::npos);  // the old, wrong reason
   CHECK(db.scalar("SELECT params ? 'log_views' FROM predictor_models") == "f");

@@ -200,7 +200,9 @@ void check_honest(RealAccounts& world, const History& h, const json& s) {
   REQUIRE(l["trained"] == true);
   CHECK(l["holdout_samples"].get<long long>() >= 5);
   CHECK(l["train_samples"].get<long long>() + l["holdout_samples"].get<long long>() == learnable);
-  const bool beats = l["holdout_rmse"].get<double>() < l["baseline_rmse"].get<double>();
+  const bool beats =
+      l["holdout_rmse"].get<double>() < l["baseline_rmse"].get<double>() &&
+      l["holdout_gain"].get<double>() > gl::learn::kBeatMeanZ * l["holdout_gain_se"].get<double>();
   CHECK(l["beats_mean"] == beats);
   CHECK(l["used_for_planning"] == beats);
   CHECK(p["used_for_planning"] == beats);

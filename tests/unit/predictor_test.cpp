@@ -263,3 +263,26 @@ TEST_CASE("a penalty is reused until 10% more posts (at least 10) arrived since 
   CHECK(again.fit->penalty.samples == 220);
   CHECK(again.fit->penalty.through == 3600.0 * 219);
 }
+
+TEST_CASE("a model no better than the mean seldom beats it on a few held-out posts") {
+  // The target is noise and so are the features: any held-out gain is luck.
+  int beats = 0, lower_error = 0;
+  for (int seed = 0; seed < 200; ++seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> noise(0, 1);
+    std::vector<Sample> samples(kMinSamples);
+    for (Sample& s : samples) {
+      s.x = {{"a", noise(rng)}, {"b", noise(rng)}, {"c", noise(rng)}};
+      s.y = noise(rng);
+    }
+    const auto r = train_ridge(samples);
+    REQUIRE(r);
+    REQUIRE(r->holdout_samples == kMinHoldoutSamples);
+    beats += r->beats_mean() ? 1 : 0;
+    lower_error += r->holdout_rmse < r->baseline_rmse ? 1 : 0;
+  }
+  // 16 of 200 (the test's 5%, and the noise of a standard error of 5 values);
+  // lower error alone, the rule before, 78.
+  CHECK(beats <= 20);
+  CHECK(lower_error > 2 * beats);
+}
