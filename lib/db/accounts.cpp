@@ -197,6 +197,17 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
                         "not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)");
     }
   }
+  if (change.x_user_id) {
+    // Two accounts that are one X user would post and read as each other.
+    const auto other = w.exec_params(
+        "SELECT handle FROM accounts WHERE x_user_id = $1 AND lower(handle) <> lower($2)",
+        *change.x_user_id, handle);
+    if (!other.empty()) {
+      throw usage_error("--x-user-id " + *change.x_user_id,
+                        "X user " + *change.x_user_id + " is @" + other[0][0].as<std::string>() +
+                            " already: an X user is one account");
+    }
+  }
   const std::string now_text = format_iso8601(now);
   const auto opt = [](const std::optional<std::string>& v) -> const char* {
     return v ? v->c_str() : nullptr;
@@ -211,6 +222,8 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
   const auto flag = [](const std::optional<bool>& v) -> const char* {
     return v ? (*v ? "true" : "false") : nullptr;
   };
+  // An existing handle keeps its first spelling (accounts add Alice changes
+  // alice's settings): token files and monitoring files are named by it.
   w.exec_params(
       "INSERT INTO accounts (handle, x_user_id, timezone, topics, created_at, updated_at, "
       "  posting_hour_from, posting_hour_to, pooling, posting) "
@@ -218,7 +231,6 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
       "  coalesce($6::smallint, 7), coalesce($7::smallint, 23), coalesce($8::boolean, false), "
       "  coalesce($9::boolean, true)) "
       "ON CONFLICT (lower(handle)) DO UPDATE SET "
-      "  handle = excluded.handle, "
       "  x_user_id = coalesce($2, accounts.x_user_id), "
       "  timezone = coalesce($3, accounts.timezone), "
       "  topics = coalesce($4::text[], accounts.topics), "

@@ -46,8 +46,9 @@ std::vector<Account> list_accounts(pqxx::transaction_base& t);
 // The account named by --account; with none named, the only account there is.
 Account resolve_account(pqxx::connection& conn, const std::string& handle);
 
-// Adds the account, or updates the fields given when the handle exists.
-// Validates handle, user id, timezone (known, not empty) and topics (at most
+// Adds the account, or updates the fields given when the handle exists (in
+// any case; the stored spelling stays). Validates handle, user id (not another
+// account's), timezone (known, not empty) and topics (at most
 // 50, each 1-100 printable characters of valid UTF-8), naming the bad input.
 Account upsert_account(pqxx::connection& conn, const AccountChange& change, TimePoint now);
 

@@ -40,24 +40,34 @@ x::UserInfo verify_account_user(db::AccountRun& run, x::XClient& client) {
                                    *run.account.x_user_id +
                                    ": give the account its own tokens (README, Credentials)");
   }
-  if (!run.account.x_user_id) {
-    // Another account's tokens (a copied token file) would mix two accounts.
+  // Another account's tokens (a copied token file) would mix two accounts,
+  // whether or not this one has its id yet (an id given by hand, too).
+  const auto taken = [&](const std::string& other) {
+    return usage_error(subject, "they sign in as X user " + who + ", which is @" + other +
+                                    "'s: give each account its own tokens (README, Credentials)");
+  };
+  {
     pqxx::read_transaction t(run.conn);
     const auto other = t.exec_params(
         "SELECT handle FROM accounts WHERE x_user_id = $2 AND account_id <> $1 LIMIT 1",
         run.account.id, me.id);
-    if (!other.empty()) {
-      throw usage_error(subject, "they sign in as X user " + who + ", which is @" +
-                                     other[0][0].as<std::string>() +
-                                     "'s: give each account its own tokens (README, Credentials)");
-    }
+    if (!other.empty()) throw taken(other[0][0].as<std::string>());
   }
   client.set_own_user_id(me.id);
   if (!run.account.x_user_id && !run.ctx.common.dry_run) {
-    pqxx::work w(run.conn);
-    w.exec_params0("UPDATE accounts SET x_user_id = $2 WHERE account_id = $1 AND x_user_id IS NULL",
-                   run.account.id, me.id);
-    w.commit();
+    try {
+      pqxx::work w(run.conn);
+      w.exec_params0(
+          "UPDATE accounts SET x_user_id = $2 WHERE account_id = $1 AND x_user_id IS NULL",
+          run.account.id, me.id);
+      w.commit();
+    } catch (const pqxx::unique_violation&) {
+      // Another account's first run took the same id since the check (migration 0016).
+      pqxx::read_transaction t(run.conn);
+      const auto other = t.exec_params("SELECT handle FROM accounts WHERE x_user_id = $1", me.id);
+      if (other.empty()) throw;
+      throw taken(other[0][0].as<std::string>());
+    }
   }
   run.account.x_user_id = me.id;
   return me;

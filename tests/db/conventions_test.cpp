@@ -74,8 +74,14 @@ TEST_CASE("accounts add, update, list and show") {
   CHECK(u["account_id"] == a["account_id"]);
   CHECK(u["x_user_id"] == "2244994945");
   CHECK(u["timezone"] == "Europe/Berlin");  // kept
+  CHECK(u["handle"] == "GrowthLoop");       // the first spelling: files are named by it
 
   run({"accounts", "add", "second"}, db.url());
+  // An X user is one account: another account's id is refused, naming it.
+  Result same_user = run({"accounts", "add", "second", "--x-user-id", "2244994945"}, db.url());
+  CHECK(same_user.exit_code == 2);
+  CHECK(same_user.err.find("is @GrowthLoop already") != std::string::npos);
+  CHECK(db.scalar("SELECT count(x_user_id) FROM accounts") == "1");
   Result list = run({"accounts", "list"}, db.url());
   CHECK(std::count(list.out.begin(), list.out.end(), '\n') == 2);
 
