@@ -404,9 +404,14 @@ std::vector<std::string> one_account_args(int argc, char** argv, const std::stri
       ++i;  // and its value
       continue;
     }
-    if (i > 0 && ((a.rfind("-j", 0) == 0 && a.size() > 2) || a.rfind("--jobs=", 0) == 0 ||
-                  a.rfind("--shard=", 0) == 0))
+    if (i > 0 && (a.rfind("--jobs=", 0) == 0 || a.rfind("--shard=", 0) == 0)) continue;
+    // -j among other short flags (-vj 2, -vj2): the others stay, -j and its value go.
+    if (const size_t j = a.find('j');
+        i > 0 && a.size() > 1 && a[0] == '-' && a[1] != '-' && j != std::string::npos) {
+      if (j > 1) out.push_back(a.substr(0, j));
+      if (j + 1 == a.size()) ++i;  // the value is the next argument
       continue;
+    }
     out.push_back(a);
   }
   out.push_back("--account");

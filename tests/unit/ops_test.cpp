@@ -104,12 +104,13 @@ TEST_CASE("the exit code of many accounts is the worst, 75 only when every failu
 TEST_CASE("one account's argv drops --all-accounts and -j and names the account") {
   std::vector<std::string> in = {
       "publish", "--all-accounts", "-j",     "3", "--now", "2026-11-20T12:00:00Z",
-      "-j4",     "--jobs=2",       "--jobs", "5", "-v"};
+      "-j4",     "--jobs=2",       "--jobs", "5", "-v",    "-vj",
+      "2",       "-vvj2"};
   std::vector<char*> argv;
   for (auto& a : in) argv.push_back(a.data());
   CHECK(gl::one_account_args(static_cast<int>(argv.size()), argv.data(), "alice") ==
-        std::vector<std::string>{"publish", "--now", "2026-11-20T12:00:00Z", "-v", "--account",
-                                 "alice"});
+        std::vector<std::string>{"publish", "--now", "2026-11-20T12:00:00Z", "-v", "-v", "-vv",
+                                 "--account", "alice"});
 }
 
 TEST_CASE("a secret file's {account} is the run's account, and without one it is an error") {
