@@ -7,6 +7,7 @@
 #include <regex>
 #include <sstream>
 
+#include "core/cli.h"
 #include "core/error.h"
 #include "core/sha256.h"
 #include "db/connection.h"
@@ -122,8 +123,11 @@ std::vector<std::string> apply_migrations(pqxx::connection& conn,
                      sha256_hex(m->sql));
       w.commit();
     } catch (const pqxx::sql_error& e) {
-      throw failure("migration " + m->name,
-                    std::string("failed, nothing of it applied: ") + e.what());
+      // A lock held elsewhere or a timeout is for later (75); a bad migration is not.
+      const int code = sqlstate_exit_code(e.sqlstate());
+      throw Error(code, "migration " + m->name,
+                  std::string("failed, nothing of it applied: ") + e.what() +
+                      (code == kExitTempFail ? "; try again later" : ""));
     }
     done.push_back(m->name);
   }

@@ -32,6 +32,14 @@ TEST_CASE("migrate applies every migration to an empty database, then does nothi
   REQUIRE(status.exit_code == 0);
   CHECK(status.out.find("\"state\":\"applied\"") != std::string::npos);
   CHECK(status.out.find("pending") == std::string::npos);
+  CHECK(status.err.empty());
+
+  // A migration the build has and the database has not: said, and the run fails.
+  db.scalar("DELETE FROM schema_migrations WHERE name = '" + all.back().name + "' RETURNING 1");
+  Result behind = run({"migrate", "--status"}, db.url());
+  CHECK(behind.exit_code == 1);
+  CHECK(behind.err.find("migration " + all.back().name + " is pending: run migrate") !=
+        std::string::npos);
 }
 
 TEST_CASE("migrate refuses to run when an applied migration's file changed") {

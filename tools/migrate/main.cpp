@@ -1,5 +1,6 @@
 // migrate: applies the pending schema migrations, or shows their status.
 #include "core/cli.h"
+#include "core/error.h"
 #include "core/json_lines.h"
 #include "db/job_run.h"
 #include "db/migrations.h"
@@ -12,7 +13,9 @@ int main(int argc, char** argv) {
       {"migrate", "Apply growthloop's schema migrations in order, each in a transaction.", false},
       argc, argv,
       [&](CLI::App& app) {
-        app.add_flag("--status", status, "list each migration as applied, pending or changed");
+        app.add_flag("--status", status,
+                     "list each migration as applied, pending, changed or unknown; exit 1 "
+                     "unless all are applied");
         app.add_flag("--dry-run", dry_run, "list what would be applied, apply nothing");
         app.add_option("--dir", dir, "read migrations from DIR instead of the built-in ones");
       },
@@ -21,13 +24,21 @@ int main(int argc, char** argv) {
             dir.empty() ? gl::db::embedded_migrations() : gl::db::load_migrations(dir);
         auto conn = gl::db::open_database(ctx, /*check_schema=*/false);
         if (status) {
+          // Anything but applied is said on stderr and fails the run, so cron mails it.
+          int off = 0;
           for (const auto& s : gl::db::migration_status(*conn, known)) {
             gl::emit({{"name", s.name},
                       {"state", s.state},
                       {"applied_at",
                        s.applied_at.empty() ? gl::Json(nullptr) : gl::Json(s.applied_at)}});
+            if (s.state == "applied") continue;
+            ++off;
+            const std::string why = s.state == "pending"   ? "run migrate"
+                                    : s.state == "changed" ? "its file changed after it was applied"
+                                                           : "applied but unknown to this build";
+            ctx.log.error("migration " + s.name + " is " + s.state + ": " + why);
           }
-          return 0;
+          return off == 0 ? 0 : static_cast<int>(gl::kExitFailure);
         }
         const auto applied = gl::db::apply_migrations(*conn, known, dry_run);
         for (const auto& name : applied)
