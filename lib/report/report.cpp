@@ -16,8 +16,17 @@ namespace gl::report {
 
 namespace {
 
-// Writes the whole file or nothing: a temporary beside it, then rename.
+// Writes the whole file or nothing: a temporary beside it, then rename. Only
+// a file (or a link, replaced itself) is replaced: a device or a folder is not.
 void write_file(const std::string& path, const std::string& text) {
+  std::error_code error;
+  const auto type = std::filesystem::symlink_status(path, error).type();
+  using Type = std::filesystem::file_type;
+  if (type != Type::none && type != Type::not_found && type != Type::regular &&
+      type != Type::symlink) {
+    throw usage_error("--out " + path,
+                      "is not a file (a folder or a device): name a file to write");
+  }
   const std::string tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);

@@ -242,5 +242,10 @@ TEST_CASE("report --all-accounts writes a page per account and an index") {
   Result bad = run_tool({"report", "--account", "one", "--format", "pdf", "--out", "x"}, env);
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("--format") != std::string::npos);
+  // A folder (or a device) is never replaced by a page.
+  Result onto_folder = run_tool({"report", "--account", "one", "--out", dir.string()}, env);
+  CHECK(onto_folder.exit_code == 2);
+  CHECK(onto_folder.err.find("is not a file") != std::string::npos);
+  CHECK(fs::is_directory(dir));
   fs::remove_all(dir);
 }
