@@ -104,7 +104,7 @@ std::string match_topic(const std::string& text, const std::vector<std::string>&
 }
 
 PostReading read_post(const std::string& text, const std::vector<std::string>& topics) {
-  const learn::TextFeatures f = learn::analyze_text(text);
+  const learn::TagFeatures f = learn::tag_features(text);
   return {match_topic(text, topics), learn::hook_name(f.hook), learn::post_tags(f)};
 }
 

@@ -4,11 +4,39 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <string_view>
+
 #include "x/tweet_text.h"
 
 namespace gl::import {
 
+namespace {
+
+constexpr std::string_view kSeparators = " \t\n\r-_\"";
+
+bool ascii(const std::string& s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string text_key(const std::string& raw) {
+  // ASCII folds to its lower case and has nothing to decompose or strip: most
+  // texts, and every month name of an export's dates, need no ICU.
+  if (ascii(raw)) {
+    std::string lower = raw;
+    for (char& c : lower) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return x::squeeze(lower, kSeparators);
+  }
+  return detail::text_key_by_icu(raw);
+}
+
+std::string detail::text_key_by_icu(const std::string& raw) {
   if (!x::valid_utf8(raw)) return "";
   // A typographic apostrophe is the typed one ("j’aime").
   std::string label = raw;
@@ -29,7 +57,7 @@ std::string text_key(const std::string& raw) {
   }
   std::string utf8;
   bare.toUTF8String(utf8);
-  return x::squeeze(utf8, " \t\n\r-_\"");
+  return x::squeeze(utf8, kSeparators);
 }
 
 }  // namespace gl::import

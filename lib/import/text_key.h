@@ -11,4 +11,10 @@ namespace gl::import {
 // Invalid UTF-8 gives "".
 std::string text_key(const std::string& label);
 
+namespace detail {
+// text_key through ICU whatever the text (text_key takes a shortcut for ASCII;
+// a test holds the two equal).
+std::string text_key_by_icu(const std::string& label);
+}  // namespace detail
+
 }  // namespace gl::import

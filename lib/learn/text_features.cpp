@@ -70,8 +70,12 @@ bool has_question_mark(const std::string& prose) {
 
 }  // namespace
 
-std::vector<std::string> post_tags(const TextFeatures& f) {
+std::vector<std::string> post_tags(const TagFeatures& f) {
   return {hook_name(f.hook), f.length_band, f.has_numbers ? "numbers" : "no_numbers"};
+}
+
+std::vector<std::string> post_tags(const TextFeatures& f) {
+  return post_tags(TagFeatures{f.hook, f.length_band, f.has_numbers});
 }
 
 std::string lower(const std::string& s) {
@@ -177,7 +181,11 @@ bool parse_hook(const std::string& name, HookType& out) {
   return false;
 }
 
-TextFeatures analyze_text(const std::string& text) {
+namespace {
+
+// What both analyze_text and tag_features read: the length, the entities, the
+// prose and its numbers.
+TextFeatures read_prose(const std::string& text) {
   TextFeatures f;
   const std::string normal = x::nfc(text);
   x::TweetReading tweet = x::read_tweet(normal);
@@ -192,6 +200,13 @@ TextFeatures analyze_text(const std::string& text) {
     f.has_numbers = f.has_numbers || is_number(n.kind);
     f.has_stat = f.has_stat || is_statistic(n.kind);
   }
+  return f;
+}
+
+}  // namespace
+
+TextFeatures analyze_text(const std::string& text) {
+  TextFeatures f = read_prose(text);
   f.has_question = has_question_mark(f.prose);
   f.words = count_words(f.prose);
   f.has_cta = calls_to_action(lower(f.prose));
@@ -200,6 +215,11 @@ TextFeatures analyze_text(const std::string& text) {
   f.hook_rule = hook.rule;
   f.body = body_pattern(f.prose, f.hook);
   return f;
+}
+
+TagFeatures tag_features(const std::string& text) {
+  TextFeatures f = read_prose(text);
+  return {read_hook(f.prose).hook, std::move(f.length_band), f.has_numbers};
 }
 
 std::string structure_string(const TextFeatures& f) {

@@ -58,6 +58,17 @@ struct TextFeatures {
 
 TextFeatures analyze_text(const std::string& text);
 
+// What post_tags files a post under (hook, length band, numbers), read as
+// analyze_text reads them, without the rest (body pattern, call to action,
+// words, question): import-history reads every post of an archive for these
+// alone, and the rest was a quarter of its reading.
+struct TagFeatures {
+  HookType hook = HookType::kStatement;
+  std::string length_band;
+  bool has_numbers = false;
+};
+TagFeatures tag_features(const std::string& text);
+
 // The hook of a post's prose (as in TextFeatures::prose), and the rule that
 // found it ("question.asks", "how_to.title"; "" for a statement): each hook is
 // a few named signals with their exclusions (README, "How text is read").
@@ -72,6 +83,7 @@ HookType classify_hook(const std::string& prose);
 std::vector<std::string> body_pattern(const std::string& prose, HookType hook);
 // The tags a post is filed under (the tag bandit's arms): hook, length band, numbers.
 std::vector<std::string> post_tags(const TextFeatures& f);
+std::vector<std::string> post_tags(const TagFeatures& f);
 
 // "[Surprising stat] + [Contrarian take] + [Evidence] + [Call to action]"
 std::string structure_string(const TextFeatures& f);

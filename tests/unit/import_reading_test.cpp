@@ -1,0 +1,89 @@
+// import-history's shortcuts in reading posts give what the full reading gives:
+// the tags of a post read alone (learn::tag_features) and an ASCII text's key
+// without ICU (import::text_key).
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "import/post_reading.h"
+#include "import/text_key.h"
+#include "learn/text_features.h"
+#include "test_data.h"
+
+namespace {
+
+// The real tweets, and made-up posts that reach each hook and length band.
+std::vector<std::string> sample_posts() {
+  std::vector<std::string> posts;
+  for (const auto& row : gl::test::read_csv_file("real-tweets/tweets.csv"))
+    posts.push_back(row.at("text"));
+  for (const char* p :
+       {"How to cut your build time in half: cache the dependencies, then split the tests.",
+        "5 tips for better sleep:\n1. Dark room\n2. No screens\n3. Same hour\n4. Cool air",
+        "Myth: we only use 10% of our brains. Scans show every region at work.",
+        "Unpopular opinion: tests are documentation.", "Why do cats purr?",
+        "I quit my job last year. Best decision I ever made.",
+        "73% of people never read past the headline.", "", "   ",
+        "https://t.co/abc @someone #tag $TSLA",
+        "Ça coûte 3 € — vraiment ? Les données de l’étude le disent."}) {
+    posts.emplace_back(p);
+  }
+  posts.push_back(std::string(150, 'a') + " " + std::string(150, 'b'));
+  return posts;
+}
+
+}  // namespace
+
+TEST_CASE("import files a post under the tags analyze_text reads for it") {
+  for (const auto& text : sample_posts()) {
+    CAPTURE(text);
+    const gl::learn::TextFeatures full = gl::learn::analyze_text(text);
+    const gl::learn::TagFeatures tags = gl::learn::tag_features(text);
+    CHECK(tags.hook == full.hook);
+    CHECK(tags.length_band == full.length_band);
+    CHECK(tags.has_numbers == full.has_numbers);
+    CHECK(gl::learn::post_tags(tags) == gl::learn::post_tags(full));
+    const gl::import::PostReading reading = gl::import::read_post(text, {"science", "music"});
+    CHECK(reading.hook == gl::learn::hook_name(full.hook));
+    CHECK(reading.tags == gl::learn::post_tags(full));
+  }
+}
+
+TEST_CASE("import's key of an ASCII text is the key ICU gives it") {
+  std::vector<std::string> texts = {"",
+                                    " ",
+                                    "Tweet-ID",
+                                    "tweet id",
+                                    "  Tweet   ID  ",
+                                    "Impressions",
+                                    "Profile_visits",
+                                    "\"Likes\"",
+                                    "Nov",
+                                    "MARCH",
+                                    "Tue",
+                                    "a\tb\nc\rd",
+                                    "--x__y--",
+                                    "I",
+                                    "K",
+                                    std::string("nul\0byte", 8)};
+  // Every ASCII character, alone and in a run with letters of both cases.
+  std::string all;
+  for (int c = 0; c < 0x80; ++c) {
+    texts.emplace_back(1, static_cast<char>(c));
+    texts.push_back("Ab" + std::string(1, static_cast<char>(c)) + "Zy");
+    all += static_cast<char>(c);
+  }
+  texts.push_back(all);
+  for (const auto& row : gl::test::read_csv_file("real-tweets/tweets.csv")) {
+    bool ascii = true;
+    for (char c : row.at("text")) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    if (ascii) texts.push_back(row.at("text"));
+  }
+  for (const auto& text : texts) {
+    CAPTURE(text);
+    CHECK(gl::import::text_key(text) == gl::import::detail::text_key_by_icu(text));
+  }
+  // Beyond ASCII the key is ICU's.
+  CHECK(gl::import::text_key("Impressões") == "impressoes");
+  CHECK(gl::import::text_key("ＴＷＥＥＴ ＩＤ") == "tweet id");
+}
