@@ -12,8 +12,8 @@ namespace gl::import {
 std::string text_key(const std::string& label);
 
 namespace detail {
-// text_key through ICU whatever the text (text_key takes a shortcut for ASCII;
-// a test holds the two equal).
+// text_key with the whole text through ICU (text_key folds ASCII itself and
+// sends ICU only the runs of other characters; a test holds the two equal).
 std::string text_key_by_icu(const std::string& label);
 }  // namespace detail
 

@@ -49,41 +49,38 @@ TEST_CASE("import files a post under the tags analyze_text reads for it") {
   }
 }
 
-TEST_CASE("import's key of an ASCII text is the key ICU gives it") {
-  std::vector<std::string> texts = {"",
-                                    " ",
-                                    "Tweet-ID",
-                                    "tweet id",
-                                    "  Tweet   ID  ",
-                                    "Impressions",
-                                    "Profile_visits",
-                                    "\"Likes\"",
-                                    "Nov",
-                                    "MARCH",
-                                    "Tue",
-                                    "a\tb\nc\rd",
-                                    "--x__y--",
-                                    "I",
-                                    "K",
-                                    std::string("nul\0byte", 8)};
+TEST_CASE("import's key of a text is the key ICU gives the whole text") {
+  std::vector<std::string> texts = {
+      "", " ", "Tweet-ID", "tweet id", "  Tweet   ID  ", "Impressions", "Profile_visits",
+      "\"Likes\"", "Nov", "MARCH", "Tue", "a\tb\nc\rd", "--x__y--", "I", "K",
+      std::string("nul\0byte", 8),
+      // Marks after ASCII letters, marks in a row, expansions,
+      // characters that fold or decompose to ASCII.
+      "Cafe\xCC\x81 MUSIC", "e\xCC\x81\xCC\xA3x",
+      "Stra\xC3\x9F"
+      "e",
+      "\xEF\xAC\x81ne", "\xC4\xB0stanbul", "\xE2\x84\xAAelvin",
+      "\xEF\xBC\xB4\xEF\xBC\xA9\xEF\xBC\xA4 ID", "j\xE2\x80\x99aime",
+      "Impress\xC3\xB5"
+      "es",
+      "\xCE\xA3\xCE\x91\xCE\xA3 X", "\xE2\x80\x94-\xE2\x80\x94", "bad \xFF utf8"};
   // Every ASCII character, alone and in a run with letters of both cases.
   std::string all;
   for (int c = 0; c < 0x80; ++c) {
     texts.emplace_back(1, static_cast<char>(c));
-    texts.push_back("Ab" + std::string(1, static_cast<char>(c)) + "Zy");
+    texts.push_back("Ab" + std::string(1, static_cast<char>(c)) + "Zy\xC3\x89");
     all += static_cast<char>(c);
   }
   texts.push_back(all);
-  for (const auto& row : gl::test::read_csv_file("real-tweets/tweets.csv")) {
-    bool ascii = true;
-    for (char c : row.at("text")) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-    if (ascii) texts.push_back(row.at("text"));
-  }
+  for (const auto& row : gl::test::read_csv_file("real-tweets/tweets.csv"))
+    texts.push_back(row.at("text"));
   for (const auto& text : texts) {
     CAPTURE(text);
     CHECK(gl::import::text_key(text) == gl::import::detail::text_key_by_icu(text));
   }
-  // Beyond ASCII the key is ICU's.
-  CHECK(gl::import::text_key("Impressões") == "impressoes");
-  CHECK(gl::import::text_key("ＴＷＥＥＴ ＩＤ") == "tweet id");
+  CHECK(gl::import::text_key("Impress\xC3\xB5"
+                             "es") == "impressoes");
+  CHECK(gl::import::text_key("\xEF\xBC\xB4\xEF\xBC\xB7\xEF\xBC\xA5\xEF\xBC\xA5\xEF\xBC\xB4 "
+                             "\xEF\xBC\xA9\xEF\xBC\xA4") == "tweet id");
+  CHECK(gl::import::text_key("bad \xFF utf8").empty());
 }
