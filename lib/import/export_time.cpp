@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 #include <vector>
 
 #include "core/regex.h"
@@ -54,9 +56,62 @@ std::optional<TimePoint> civil(int y, int mo, int d, int h, int mi, int s, int o
   return parse_iso8601(iso);
 }
 
+// The fields of a time in the shape X's archive writes every post's time in,
+// "Sat Feb 18 12:33:11 +0000 2023" (English names, two-digit day).
+struct ArchiveShape {
+  int y, mo, d, h, mi, s, offset_minutes;
+};
+
+std::optional<ArchiveShape> archive_shape(const std::string& t) {
+  static const char* const kWeekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  static const char* const kMonthAbbreviations[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (t.size() != 30 || t[3] != ' ' || t[7] != ' ' || t[10] != ' ' || t[13] != ':' ||
+      t[16] != ':' || t[19] != ' ' || (t[20] != '+' && t[20] != '-') || t[25] != ' ')
+    return std::nullopt;
+  for (size_t i : {8, 9, 11, 12, 14, 15, 17, 18, 21, 22, 23, 24, 26, 27, 28, 29}) {
+    if (!std::isdigit(static_cast<unsigned char>(t[i]))) return std::nullopt;
+  }
+  const auto named = [&](size_t at, const char* name) { return t.compare(at, 3, name) == 0; };
+  if (std::none_of(std::begin(kWeekdays), std::end(kWeekdays),
+                   [&](const char* w) { return named(0, w); }))
+    return std::nullopt;
+  int month = 0;
+  for (int m = 0; m < 12 && month == 0; ++m) {
+    if (named(4, kMonthAbbreviations[m])) month = m + 1;
+  }
+  if (month == 0) return std::nullopt;
+  const auto number = [&](size_t at, size_t digits) {
+    int n = 0;
+    for (size_t i = at; i < at + digits; ++i) n = n * 10 + (t[i] - '0');
+    return n;
+  };
+  const int offset = number(21, 2) * 60 + number(23, 2);
+  return ArchiveShape{number(26, 4),
+                      month,
+                      number(8, 2),
+                      number(11, 2),
+                      number(14, 2),
+                      number(17, 2),
+                      t[20] == '-' ? -offset : offset};
+}
+
 }  // namespace
 
+// The archive's shape (a post's time, read twice for every post) is read
+// directly, as the general reading reads it (a test holds the two equal).
 std::optional<ExportTime> parse_export_time(const std::string& raw, bool day_first) {
+  if (const auto a = archive_shape(raw)) {
+    if (a->d < 1 || a->d > 31) return std::nullopt;
+    const auto at = civil(a->y, a->mo, a->d, a->h, a->mi, a->s, a->offset_minutes);
+    if (!at) return std::nullopt;
+    return ExportTime{*at, true};
+  }
+  return detail::parse_export_time_in_general(raw, day_first);
+}
+
+std::optional<ExportTime> detail::parse_export_time_in_general(const std::string& raw,
+                                                               bool day_first) {
   std::string text = raw;
   // Japanese dates: 2023年2月18日.
   for (const char* sep : {"\xE5\xB9\xB4", "\xE6\x9C\x88", "\xE6\x97\xA5"}) {

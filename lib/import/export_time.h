@@ -22,6 +22,12 @@ struct ExportTime {
 // (exports in languages that write the day first); a part over 12 decides.
 std::optional<ExportTime> parse_export_time(const std::string& text, bool day_first = false);
 
+namespace detail {
+// parse_export_time without its shortcut for the archive's shape (a test holds
+// the two equal).
+std::optional<ExportTime> parse_export_time_in_general(const std::string& text, bool day_first);
+}  // namespace detail
+
 // 1 to 19 digits that fit a signed 64-bit integer.
 bool valid_post_id(const std::string& id);
 

@@ -1,10 +1,13 @@
 // import-history's shortcuts in reading posts give what the full reading gives:
-// the tags of a post read alone (learn::tag_features) and an ASCII text's key
-// without ICU (import::text_key).
+// the tags of a post read alone (learn::tag_features), a text's key with only
+// its non-ASCII runs through ICU (import::text_key), the archive's times read
+// by their shape (import::parse_export_time).
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
+#include "import/export_time.h"
 #include "import/post_reading.h"
 #include "import/text_key.h"
 #include "learn/text_features.h"
@@ -83,4 +86,44 @@ TEST_CASE("import's key of a text is the key ICU gives the whole text") {
   CHECK(gl::import::text_key("\xEF\xBC\xB4\xEF\xBC\xB7\xEF\xBC\xA5\xEF\xBC\xA5\xEF\xBC\xB4 "
                              "\xEF\xBC\xA9\xEF\xBC\xA4") == "tweet id");
   CHECK(gl::import::text_key("bad \xFF utf8").empty());
+}
+
+TEST_CASE("import reads the archive's times as the general reading of export times does") {
+  std::vector<std::string> times = {"Sat Feb 18 12:33:11 +0000 2023"};
+  for (const char* weekday : {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Mar", "Xyz"}) {
+    for (const char* month : {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                              "Nov", "Dec", "Tue", "Abr", "nov"}) {
+      times.push_back(std::string(weekday) + " " + month + " 18 12:33:11 +0000 2023");
+    }
+  }
+  for (const char* day : {"00", "01", "09", "28", "29", "30", "31", "32", "99"}) {
+    for (const char* month : {"Feb", "Apr", "Dec"}) {
+      for (const char* year : {"2023", "2024", "1969", "1970", "2200", "2201", "0000"})
+        times.push_back(std::string("Wed ") + month + " " + day + " 10:00:00 +0000 " + year);
+    }
+  }
+  for (const char* clock :
+       {"00:00:00", "23:59:59", "23:59:60", "23:59:61", "24:00:00", "12:60:00", "99:99:99"}) {
+    for (const char* zone : {"+0000", "-0000", "-0500", "+0530", "+1400", "+2400", "-9999"})
+      times.push_back(std::string("Thu Dec 31 ") + clock + " " + zone + " 2020");
+  }
+  // Near the shape, for the general reading alone.
+  for (const char* t : {"Sat Feb 18 12:33:11 +0000 2023 ", " Sat Feb 18 12:33:11 +0000 2023",
+                        "Sat Feb  8 12:33:11 +0000 2023", "Sat Feb 18 12:33:11 0000 2023",
+                        "Sat Feb 18 12:33 +0000 2023", "Sat,Feb 18 12:33:11 +0000 2023",
+                        "Sat Feb 18 12:33:11 +0000 20x3", "Sat Feb 18 2:33:11 +0000 2023",
+                        "Sat Feb 18 12:33:11 +00:00 2023"})
+    times.emplace_back(t);
+  for (const auto& t : times) {
+    CAPTURE(t);
+    const auto fast = gl::import::parse_export_time(t);
+    const auto general = gl::import::detail::parse_export_time_in_general(t, false);
+    REQUIRE(fast.has_value() == general.has_value());
+    if (fast) {
+      CHECK(fast->at == general->at);
+      CHECK(fast->has_time == general->has_time);
+    }
+  }
+  CHECK(gl::format_iso8601(gl::import::parse_export_time("Sat Feb 18 12:33:11 -0130 2023")->at) ==
+        "2023-02-18T14:03:11Z");
 }
