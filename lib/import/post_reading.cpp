@@ -47,7 +47,8 @@ std::string prose(const std::string& text) {
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
-    const bool link = text.compare(i, 7, "http://") == 0 || text.compare(i, 8, "https://") == 0;
+    const bool link = text[i] == 'h' &&
+                      (text.compare(i, 7, "http://") == 0 || text.compare(i, 8, "https://") == 0);
     const bool handle =
         text[i] == '@' && (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])) ||
                            text[i - 1] == '.' || text[i - 1] == '(');
