@@ -61,7 +61,7 @@ TextFeatures analyze_text(const std::string& text);
 // What post_tags files a post under (hook, length band, numbers), read as
 // analyze_text reads them, without the rest (body pattern, call to action,
 // words, question): import-history reads every post of an archive for these
-// alone, and the rest was a quarter of its reading.
+// alone, and the rest was a fifth of its reading.
 struct TagFeatures {
   HookType hook = HookType::kStatement;
   std::string length_band;
