@@ -36,6 +36,11 @@ void add_peers(pqxx::connection& conn, long long account_id,
   std::vector<std::string> clean;
   for (const auto& h : handles) clean.push_back(peer_handle(h));
   pqxx::work w(conn);
+  const auto own =
+      w.exec_params1("SELECT lower(handle) FROM accounts WHERE account_id = $1", account_id)[0]
+          .as<std::string>();
+  if (std::find(clean.begin(), clean.end(), own) != clean.end())
+    throw usage_error("peer @" + own, "is the account itself: a peer is another account on X");
   for (const auto& h : clean) {
     w.exec_params0(
         "INSERT INTO account_peers (account_id, handle, added_at) VALUES ($1, $2, $3) "

@@ -228,6 +228,11 @@ TEST_CASE("accounts peers and harvest settings: add, remove, list, checked") {
   CHECK(run_tool({"accounts", "peers", "remove", "e2e", "FocusCoach"}, f.env).exit_code == 0);
   CHECK(f.count("SELECT count(*) FROM account_peers") == 1);
   CHECK(run_tool({"accounts", "peers", "add", "e2e", "not a handle"}, f.env).exit_code == 2);
+  // An account is not its own peer; nothing of the list is added.
+  Result self = run_tool({"accounts", "peers", "add", "e2e", "sleep_new", "@E2E"}, f.env);
+  CHECK(self.exit_code == 2);
+  CHECK(self.err.find("is the account itself") != std::string::npos);
+  CHECK(f.count("SELECT count(*) FROM account_peers") == 1);
   CHECK(run_tool({"accounts", "harvest", "e2e", "--language", "English"}, f.env).exit_code == 2);
   CHECK(run_tool({"harvest", "--only", "gossip"}, f.env).exit_code == 2);
   Result s = run_tool({"accounts", "harvest", "e2e", "--woeid", "1", "--woeid", "23424977"}, f.env);
