@@ -47,6 +47,10 @@ TEST_CASE("a --now outside 1970-2199, or empty, is bad usage and nothing is post
   }
   CHECK(db.scalar("SELECT status FROM content_metadata") == "queued");
   CHECK(db.scalar("SELECT count(*) FROM job_runs") == "0");
+  // A time flag given empty is no time, not "no bound".
+  Result since = run({"evaluate", "--since", ""}, db.url());
+  CHECK(since.exit_code == 2);
+  CHECK(since.err.find("--since") != std::string::npos);
 }
 
 TEST_CASE("every number flag is finite and in range, with a message naming it") {

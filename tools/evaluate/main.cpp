@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   gl::jobs::EvaluateOptions o;
   std::vector<std::string> policies;
   std::string since, format = "json";
+  CLI::Option* since_flag = nullptr;
   gl::ToolSpec spec{"evaluate",
                     "Estimate what other policies would have earned on the account's own log."};
   spec.all_accounts = gl::db::run_all_accounts;
@@ -23,7 +24,7 @@ int main(int argc, char** argv) {
                        "logged, random, epsilon[:E], greedy, thompson[:SCALE], "
                        "fixed:topic=T,hour=H[,hook=K][,persona=P] (repeatable; default: "
                        "logged random epsilon:0.2 thompson greedy)");
-        app.add_option("--since", since, "only posts posted from this ISO time on");
+        since_flag = app.add_option("--since", since, "only posts posted from this ISO time on");
         app.add_option("--format", format, "json (lines) or table")
             ->check(CLI::IsMember({"json", "table"}));
         app.add_option("--exploration", o.exploration,
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
       },
       [&](gl::ToolContext& ctx) {
         if (!policies.empty()) o.policies = policies;
-        if (!since.empty()) {
+        if (since_flag->count() > 0) {  // given at all: an empty value is no time
           o.since = gl::parse_iso8601(since);
           if (!o.since)
             throw gl::usage_error("--since", "\"" + since + "\" is not an ISO 8601 time");
