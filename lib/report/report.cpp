@@ -1,5 +1,7 @@
 #include "report/report.h"
 
+#include <strings.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -122,7 +124,10 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
     ctx.common.account = a.handle;
     int code = 0;
     try {
-      code = one_account(ctx, o, to_stdout ? "" : dir + a.handle + ext, &index);
+      // An account named index keeps its page beside the index ('@' is in no handle).
+      const std::string page =
+          ::strcasecmp(a.handle.c_str(), "index") == 0 ? "@" + a.handle : a.handle;
+      code = one_account(ctx, o, to_stdout ? "" : dir + page + ext, &index);
     } catch (...) {
       code = report_exception(ctx.tool + ": account " + a.handle);
     }

@@ -217,6 +217,7 @@ TEST_CASE("report --all-accounts writes a page per account and an index") {
   const std::map<std::string, std::string> env = {{"DATABASE_URL", db.url()}};
   REQUIRE(run_tool({"accounts", "add", "one"}, env).exit_code == 0);
   REQUIRE(run_tool({"accounts", "add", "two"}, env).exit_code == 0);
+  REQUIRE(run_tool({"accounts", "add", "Index"}, env).exit_code == 0);  // not the index's page
   const fs::path dir = kOutDir / ("all-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   Result r = run_tool(
@@ -230,6 +231,8 @@ TEST_CASE("report --all-accounts writes a page per account and an index") {
   index << std::ifstream(dir / "index.html").rdbuf();
   CHECK(index.str().find("<a href=\"one.html\">@one</a>") != std::string::npos);
   CHECK(index.str().find("<a href=\"two.html\">@two</a>") != std::string::npos);
+  CHECK(index.str().find("<a href=\"@Index.html\">@Index</a>") != std::string::npos);
+  CHECK(fs::exists(dir / "@Index.html"));
   // As JSON without a folder: one object per account on stdout.
   Result json_out = run_tool(
       {"report", "--all-accounts", "--now", "2026-11-05T12:00:00Z", "--format", "json"}, env);
@@ -237,7 +240,7 @@ TEST_CASE("report --all-accounts writes a page per account and an index") {
   CHECK(json_out.exit_code == 0);
   std::set<std::string> accounts;
   for (const auto& line : json_lines(json_out.out)) accounts.insert(line["account"]);
-  CHECK(accounts == std::set<std::string>{"one", "two"});
+  CHECK(accounts == std::set<std::string>{"Index", "one", "two"});
   // Bad usage exits 2, naming the flag.
   Result bad = run_tool({"report", "--account", "one", "--format", "pdf", "--out", "x"}, env);
   CHECK(bad.exit_code == 2);
