@@ -72,6 +72,28 @@ TEST_CASE("two concurrent migrate runs end with one schema") {
   CHECK(run({"migrate"}, db.url()).exit_code == 0);
 }
 
+TEST_CASE("a database where two accounts became one X user is named, not half-migrated") {
+  TestDb db(/*migrate=*/false);
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("gl_before_0016_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const auto& f : fs::directory_iterator(source_dir() + "/migrations"))
+    if (f.path().filename().string() < "0016") fs::copy(f.path(), dir / f.path().filename());
+  REQUIRE(run({"migrate", "--dir", dir.string()}, db.url()).exit_code == 0);
+  fs::remove_all(dir);
+  db.scalar(
+      "INSERT INTO accounts (handle, x_user_id) VALUES ('alice', '42'), ('bob', '42'), "
+      "('carol', '7') RETURNING 1");
+  Result r = run({"migrate"}, db.url());
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("X user 42 is @alice and @bob") != std::string::npos);
+  CHECK(r.err.find("accounts add HANDLE --x-user-id ID") != std::string::npos);
+  CHECK(db.scalar("SELECT count(*) FROM schema_migrations WHERE name LIKE '0016%'") == "0");
+  db.scalar("UPDATE accounts SET x_user_id = NULL WHERE handle = 'bob' RETURNING 1");
+  CHECK(run({"migrate"}, db.url()).exit_code == 0);
+}
+
 TEST_CASE("tools refuse to run on a schema older than their build") {
   TestDb db(/*migrate=*/false);
   Result r = run({"accounts", "list"}, db.url());
