@@ -12,12 +12,21 @@ namespace gl::plan {
 
 namespace {
 
-// A topic or hashtag as a tag compares: lower case, without '#' and spaces.
+// A topic or hashtag as a tag compares: Unicode's lower case, without '#' and spaces.
 std::string tag_key(const std::string& text) {
   std::string key;
-  for (const char c : learn::lower(text))
+  for (const char c : learn::lower_unicode(text))
     if (c != '#' && c != ' ') key += c;
   return key;
+}
+
+// The topic's own tag: the topic as one, or a hashtag X reads inside it
+// ("#self-care" is #self to X).
+bool topics_tag(const std::string& hashtag, const std::string& topic) {
+  if (tag_key(hashtag) == tag_key(topic)) return true;
+  const auto own = x::extract_hashtags(topic);
+  return std::any_of(own.begin(), own.end(),
+                     [&](const x::Entity& e) { return tag_key(e.text) == tag_key(hashtag); });
 }
 
 }  // namespace
@@ -61,7 +70,7 @@ std::optional<std::string> check_draft(const std::string& text, const std::strin
   // The prompt asks for none but the topic's own: a tag an LLM adds on its own
   // joins the post to a conversation nobody chose.
   for (const auto& hashtag : x::extract_hashtags(text)) {
-    if (tag_key(hashtag.text) != tag_key(topic))
+    if (!topics_tag(hashtag.text, topic))
       return "hashtag #" + hashtag.text + ": the prompt asks for none";
   }
   const int length = x::weighted_length(text);

@@ -17,7 +17,7 @@ struct RecentPost {
 
 // Why a draft cannot be queued, or nothing when it can: not UTF-8, empty,
 // control characters, placeholder or refusal text, too few letters, an
-// @mention, a hashtag other than the topic's own (a trend's #tag is its name),
+// @mention, a hashtag other than the topic's own (the topic as a tag, or one in it),
 // over X's length, or a near-duplicate of a recent post.
 std::optional<std::string> check_draft(const std::string& text, const std::string& topic,
                                        const std::vector<RecentPost>& recent);

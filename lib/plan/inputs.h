@@ -43,8 +43,8 @@ struct PlanInputs {
   PostingHours posting_hours;         // the account's; every policy plans only within them
   std::vector<std::string> topics;    // the account's list and its history, lower case
   std::vector<std::string> trending;  // fresh trending topics, best first, lower case
-  // A topic as the account (or X, for a trend) writes it, by its lower-case
-  // key: the text says "iPhone", the learners count "iphone".
+  // A topic as the account writes it (a trending one as harvest stored it), by
+  // its lower-case key: the text says "iPhone", the learners count "iphone".
   std::map<std::string, std::string> topic_names;
   std::vector<Persona> personas;                                          // enabled
   std::vector<Formula> formulas;                                          // learned, format single

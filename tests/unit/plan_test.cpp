@@ -83,6 +83,11 @@ TEST_CASE("a chat model's refusals, thinking and preambles never become a post")
   CHECK_FALSE(
       check_draft("Start the week with one small win. #MondayMotivation", "#MondayMotivation", {}));
   CHECK_FALSE(check_draft("Morning light sets the clock for #Sleep tonight.", "sleep", {}));
+  // X reads "#self-care" as #self; Unicode's lower case, not ASCII's.
+  CHECK_FALSE(
+      check_draft("Rest is part of the work, not a reward for it. #self-care", "#self-care", {}));
+  CHECK_FALSE(
+      check_draft("Gute \xC3\x84rzte h\xC3\xB6ren zuerst zu. #\xC3\xA4rzte", "\xC3\x84rzte", {}));
   // Letters of every script count: a Russian or Japanese post is text.
   CHECK_FALSE(check_draft(
       "\xD0\xA1\xD0\xBE\xD0\xBD \xD0\xB2\xD0\xB0\xD0\xB6\xD0\xBD\xD0\xB5\xD0\xB5, "
