@@ -11,9 +11,9 @@ BEGIN
         FROM accounts WHERE x_user_id IS NOT NULL GROUP BY x_user_id HAVING count(*) > 1) d;
   IF shared IS NOT NULL THEN
     RAISE EXCEPTION 'accounts that are one X user: %', shared
-      USING HINT = 'give each the id its own tokens sign in as (accounts add HANDLE '
-                   '--x-user-id ID), or clear the wrong one''s (UPDATE accounts SET '
-                   'x_user_id = NULL WHERE handle = ...), then run migrate again';
+      USING HINT = 'clear the id of each account that is not that X user (UPDATE accounts '
+                   'SET x_user_id = NULL WHERE handle = ...; its next run reads it from its '
+                   'own tokens), then run migrate again';
   END IF;
 END $$;
 CREATE UNIQUE INDEX accounts_x_user_id_key ON accounts (x_user_id);

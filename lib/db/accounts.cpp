@@ -165,13 +165,15 @@ Account resolve_account(pqxx::connection& conn, const std::string& handle) {
 
 Account upsert_account(pqxx::connection& conn, const AccountChange& change, TimePoint now) {
   static const std::regex kHandle("^[A-Za-z0-9_]{1,15}$");
-  static const std::regex kUserId("^[0-9]{1,19}$");
+  // X's ids have no leading zero: "0111" would be a second spelling of user 111.
+  static const std::regex kUserId("^[1-9][0-9]{0,18}$");
   const std::string handle = strip_handle_at(change.handle);
   if (!std::regex_match(handle, kHandle)) {
     throw usage_error("handle \"" + change.handle + "\"", "expected 1-15 letters, digits or _");
   }
   if (change.x_user_id && !std::regex_match(*change.x_user_id, kUserId)) {
-    throw usage_error("--x-user-id \"" + *change.x_user_id + "\"", "expected 1-19 digits");
+    throw usage_error("--x-user-id \"" + *change.x_user_id + "\"",
+                      "expected 1-19 digits, the first not 0");
   }
   if (change.timezone && change.timezone->empty()) {
     throw usage_error("--timezone", "cannot be empty: give an IANA time zone such as UTC");

@@ -268,6 +268,7 @@ TEST_CASE("accounts: CLI11's own message for bad flags, and every field checked"
   const Case cases[] = {
       {{"accounts", "add", "h", "--timezone", ""}, "--timezone"},
       {{"accounts", "add", "h", "--x-user-id", ""}, "--x-user-id"},
+      {{"accounts", "add", "h", "--x-user-id", "0111"}, "the first not 0"},
       {{"accounts", "add", "h", "--topic", std::string(5000, 'a')}, "at most 100"},
       {{"accounts", "add", "h", "--topic", std::string(101, 'b')}, "101 characters"},
       {{"accounts", "add", "h", "--topic", "bell\x07"}, "control"},

@@ -88,7 +88,7 @@ TEST_CASE("a database where two accounts became one X user is named, not half-mi
   Result r = run({"migrate"}, db.url());
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("X user 42 is @alice and @bob") != std::string::npos);
-  CHECK(r.err.find("accounts add HANDLE --x-user-id ID") != std::string::npos);
+  CHECK(r.err.find("UPDATE accounts SET x_user_id = NULL WHERE handle") != std::string::npos);
   CHECK(db.scalar("SELECT count(*) FROM schema_migrations WHERE name LIKE '0016%'") == "0");
   db.scalar("UPDATE accounts SET x_user_id = NULL WHERE handle = 'bob' RETURNING 1");
   CHECK(run({"migrate"}, db.url()).exit_code == 0);
