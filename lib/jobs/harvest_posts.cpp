@@ -212,6 +212,11 @@ void harvest_peers(HarvestRun& h) {
       peer.x_user_id = user->id;
       peer.followers = user->followers;
     }
+    // The account under another handle (renamed on X): its own posts are no peer's.
+    if (peer.x_user_id == h.run.account.x_user_id) {
+      h.skip("peers", "@" + peer.handle, "is the account itself (the same X user)");
+      continue;
+    }
     const auto mark = h.watermark("peers", *peer.x_user_id);
     QueryRead q = read_pages(h, "peers", "@" + peer.handle, h.spend.price(x::kPostRead), 1, 5,
                              kMaxPages, [&](int size, const std::string& token) {

@@ -218,6 +218,26 @@ TEST_CASE("harvest reads X's new field names (August 2026) as it reads the docum
   CHECK(f.count("SELECT count(*) FROM peer_posts WHERE retweets IS NULL") == 0);
 }
 
+TEST_CASE("a peer that turns out to be the account's own X user is skipped, its posts no peer's") {
+  HarvestFixture f;
+  REQUIRE(f.harvest(kNow, {"--only", "peers"}).exit_code == 0);
+  // @FocusCoach is the account itself under another handle (as after a rename on X).
+  f.db.scalar(
+      "UPDATE accounts SET x_user_id = (SELECT x_user_id FROM account_peers WHERE handle = "
+      "'focuscoach') RETURNING 1");
+  f.db.scalar("DELETE FROM peer_posts WHERE peer_handle = 'focuscoach' RETURNING 1");
+  Result r = f.harvest(kLater, {"--only", "peers"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  bool said = false;
+  for (const auto& l : json_lines(r.out))
+    said = said || (l.value("skipped", "") == "@focuscoach" &&
+                    l.value("reason", "").find("the account itself") != std::string::npos);
+  CHECK(said);
+  CHECK(f.count("SELECT count(*) FROM peer_posts WHERE peer_handle = 'focuscoach'") == 0);
+  CHECK(f.count("SELECT count(*) FROM peer_posts WHERE peer_handle = 'sleep_daily'") > 0);
+}
+
 TEST_CASE("accounts peers and harvest settings: add, remove, list, checked") {
   HarvestFixture f;
   Result list = run_tool({"accounts", "peers", "list", "e2e"}, f.env);
