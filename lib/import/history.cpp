@@ -35,6 +35,9 @@ bool blank(const std::string& text) {
   return text.find_first_not_of(" \t\r\n\v\f") == std::string::npos;
 }
 
+// A NUL (JSON's \u0000) ends a text in PostgreSQL; X takes no post holding one.
+bool has_nul(const std::string& text) { return text.find('\0') != std::string::npos; }
+
 bool same_handle(const std::string& a, const std::string& b) {
   return learn::lower(a) == learn::lower(b);  // handles are ASCII and case-insensitive
 }
@@ -296,6 +299,10 @@ std::optional<HistoryPost> AnalyticsIndex::analytics_post(const std::string& id,
     report.skip("no_text");
     return std::nullopt;
   }
+  if (has_nul(p.text)) {
+    report.skip("nul_in_text");
+    return std::nullopt;
+  }
   // A reply names its parent's author first; the export does not name the parent.
   if (p.text[0] == '@') p.format = "reply";
   for (const auto& e : entries) {
@@ -449,6 +456,10 @@ void read_archive(const ArchiveScan& scan, AnalyticsIndex& analytics, ImportRepo
          it = scan.next_part.find(it->second)) {
       if (!visited.insert(it->second).second || p.thread_parts.size() >= kMaxThreadParts) break;
       p.thread_parts.push_back(scan.part_text.at(it->second));
+    }
+    if (has_nul(p.text) || std::any_of(p.thread_parts.begin(), p.thread_parts.end(), has_nul)) {
+      report.skip("nul_in_text");
+      return;
     }
     p.format = p.reply_to ? "reply" : p.thread_parts.empty() ? "single" : "thread";
     // The archive knows likes and retweets as of when it was made.

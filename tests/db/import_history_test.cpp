@@ -424,7 +424,8 @@ TEST_CASE("import-history reports bad rows by file and line and imports the rest
   CHECK(strict_db.scalar("SELECT count(*) FROM tweet_metrics") == "0");
 }
 
-TEST_CASE("an archive's blank post and a post dated before X are skipped, the rest imported") {
+TEST_CASE(
+    "an archive's blank post, NUL post and post dated before X are skipped, the rest imported") {
   TestDb db;
   add_account(db);
   Scratch tmp;
@@ -432,6 +433,9 @@ TEST_CASE("an archive's blank post and a post dated before X are skipped, the re
   const std::string extra =
       R"({"tweet": {"id_str": "1005020859881394999", "full_text": "   ",)"
       R"( "created_at": "Fri Jun 08 10:37:00 +0000 2018", "favorite_count": "3",)"
+      R"( "retweet_count": "0"}},)"
+      R"({"tweet": {"id_str": "1005020859881394998", "full_text": "nul \u0000 inside",)"
+      R"( "created_at": "Fri Jun 08 10:38:00 +0000 2018", "favorite_count": "3",)"
       R"( "retweet_count": "0"}},)"
       R"({"tweet": {"id_str": "15", "full_text": "a post from before X existed",)"
       R"( "created_at": "Mon Jan 01 10:00:00 +0000 2001", "favorite_count": "3",)"
@@ -444,6 +448,7 @@ TEST_CASE("an archive's blank post and a post dated before X are skipped, the re
   CHECK(r.exit_code == 0);
   const json s = summary(r);
   CHECK(s["skipped"]["no_text"] == 1);
+  CHECK(s["skipped"]["nul_in_text"] == 1);
   CHECK(s["skipped"]["before_x"] == 1);
   // As many posts as the fixture's own archive gives.
   TestDb plain;
