@@ -107,6 +107,10 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
   if (!to_stdout) {
     std::error_code error;
     std::filesystem::create_directories(o.out, error);  // as mkdir -p: its parents too
+    std::string bare = o.out;                           // "page.html/" names the file too
+    while (bare.size() > 1 && bare.back() == '/') bare.pop_back();
+    if (error && std::filesystem::exists(bare) && !std::filesystem::is_directory(bare))
+      throw usage_error("--out " + o.out, "is a file: --all-accounts writes into a folder");
     if (error) throw failure(o.out, "cannot create the folder: " + error.message());
   }
   std::vector<db::Account> accounts;

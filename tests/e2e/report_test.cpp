@@ -245,7 +245,11 @@ TEST_CASE("report --all-accounts writes a page per account and an index") {
   Result bad = run_tool({"report", "--account", "one", "--format", "pdf", "--out", "x"}, env);
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("--format") != std::string::npos);
-  // A folder (or a device) is never replaced by a page.
+  // A file is no folder of pages, and a folder (or a device) is never replaced by a page.
+  Result into_file =
+      run_tool({"report", "--all-accounts", "--out", (dir / "index.html").string() + "/"}, env);
+  CHECK(into_file.exit_code == 2);
+  CHECK(into_file.err.find("is a file") != std::string::npos);
   Result onto_folder = run_tool({"report", "--account", "one", "--out", dir.string()}, env);
   CHECK(onto_folder.exit_code == 2);
   CHECK(onto_folder.err.find("is not a file") != std::string::npos);
