@@ -78,6 +78,21 @@ struct ManyAccounts {
   }
 };
 
+// Waits (at most 5 s) until a publish run is in progress: of `handle`, or of
+// any account when it is empty; returns the handle(s) running, "" if none came.
+std::string wait_for_publish_running(TestDb& db, const std::string& handle = "") {
+  const std::string running =
+      "SELECT coalesce(string_agg(a.handle, ','), '') FROM job_runs j JOIN accounts a "
+      "USING (account_id) WHERE j.tool = 'publish' AND j.status = 'running'" +
+      (handle.empty() ? std::string() : " AND a.handle = '" + handle + "'");
+  std::string found;
+  for (int i = 0; i < 250 && found.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    found = db.scalar(running);
+  }
+  return found;
+}
+
 // The processes whose parent is `pid`.
 std::vector<pid_t> children_of(pid_t pid) {
   std::vector<pid_t> out;
@@ -352,14 +367,7 @@ TEST_CASE("a worker killed in a run fails that account only, and a new worker ru
   m.f.sandbox.faults({{{"endpoint", "POST /2/tweets"}, {"kind", "slow"}, {"delay_ms", 1000}}});
   m.queue_one_each("2026-11-20T12:00:00Z", "six");
   Process p({{"publish", "--all-accounts", "--now", "2026-11-20T12:05:00Z"}, "", m.env});  // -j 1
-  const std::string running =
-      "SELECT coalesce(string_agg(a.handle, ','), '') FROM job_runs j JOIN accounts a "
-      "USING (account_id) WHERE j.tool = 'publish' AND j.status = 'running'";
-  std::string victim;
-  for (int i = 0; i < 100 && victim.empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    victim = m.f.db.scalar(running);
-  }
+  const std::string victim = wait_for_publish_running(m.f.db);
   REQUIRE(!victim.empty());
   const std::vector<pid_t> workers = children_of(p.pid());
   REQUIRE(workers.size() == 1);
@@ -382,7 +390,7 @@ TEST_CASE("a worker killed in a run fails that account only, and a new worker ru
   CHECK(m.f.db.scalar("SELECT count(*) FROM job_runs WHERE tool = 'publish' AND status = 'ok'") ==
         "3");
   CHECK(m.f.db.scalar("SELECT count(*) FROM content_metadata WHERE status = 'posted'") == "3");
-  CHECK(m.f.db.scalar(running) == victim);  // the next run marks it stale
+  CHECK(wait_for_publish_running(m.f.db) == victim);  // the next run marks it stale
 }
 
 TEST_CASE("SIGTERM to the parent stops the running account, starts no other, and loses no line") {
@@ -395,15 +403,7 @@ TEST_CASE("SIGTERM to the parent stops the running account, starts no other, and
   const json first = json::parse(p.read_line());
   CHECK(first["account"] == "alice");
   CHECK(first["status"] == "posted");
-  const std::string bob_running =
-      "SELECT count(*) FROM job_runs j JOIN accounts a USING (account_id) "
-      "WHERE j.tool = 'publish' AND j.status = 'running' AND a.handle = 'bob'";
-  bool running = false;
-  for (int i = 0; i < 100 && !running; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    running = m.f.db.scalar(bob_running) == "1";
-  }
-  REQUIRE(running);
+  REQUIRE(wait_for_publish_running(m.f.db, "bob") == "bob");
   p.kill(SIGTERM);
   Result r = p.wait();
   INFO(r.err);
@@ -440,15 +440,7 @@ TEST_CASE("a session that lost its backend goes to the next account with its tim
   auto env = m.env;
   env["DB_LOCK_TIMEOUT_MS"] = "1000";
   Process p({{"publish", "--all-accounts", "--now", "2026-11-20T12:05:00Z"}, "", env});  // -j 1
-  const std::string alice_running =
-      "SELECT count(*) FROM job_runs j JOIN accounts a USING (account_id) "
-      "WHERE j.tool = 'publish' AND j.status = 'running' AND a.handle = 'alice'";
-  bool running = false;
-  for (int i = 0; i < 100 && !running; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    running = m.f.db.scalar(alice_running) == "1";
-  }
-  REQUIRE(running);
+  REQUIRE(wait_for_publish_running(m.f.db, "alice") == "alice");
   // The worker's sessions end (as in a server restart). libpqxx reconnects by
   // itself on a later statement of alice's run, and that session has none of
   // our settings: the worker keeps it for the next accounts.
