@@ -42,17 +42,18 @@ x::UserInfo verify_account_user(db::AccountRun& run, x::XClient& client) {
   }
   // Another account's tokens (a copied token file) would mix two accounts,
   // whether or not this one has its id yet (an id given by hand, too).
-  const auto taken = [&](const std::string& other) {
-    return usage_error(subject, "they sign in as X user " + who + ", which is @" + other +
-                                    "'s: give each account its own tokens (README, Credentials)");
-  };
-  {
+  const auto refuse_if_taken = [&] {
     pqxx::read_transaction t(run.conn);
     const auto other = t.exec_params(
         "SELECT handle FROM accounts WHERE x_user_id = $2 AND account_id <> $1 LIMIT 1",
         run.account.id, me.id);
-    if (!other.empty()) throw taken(other[0][0].as<std::string>());
-  }
+    if (!other.empty()) {
+      throw usage_error(subject, "they sign in as X user " + who + ", which is @" +
+                                     other[0][0].as<std::string>() +
+                                     "'s: give each account its own tokens (README, Credentials)");
+    }
+  };
+  refuse_if_taken();
   client.set_own_user_id(me.id);
   if (!run.account.x_user_id && !run.ctx.common.dry_run) {
     try {
@@ -63,10 +64,8 @@ x::UserInfo verify_account_user(db::AccountRun& run, x::XClient& client) {
       w.commit();
     } catch (const pqxx::unique_violation&) {
       // Another account's first run took the same id since the check (migration 0016).
-      pqxx::read_transaction t(run.conn);
-      const auto other = t.exec_params("SELECT handle FROM accounts WHERE x_user_id = $1", me.id);
-      if (other.empty()) throw;
-      throw taken(other[0][0].as<std::string>());
+      refuse_if_taken();
+      throw;
     }
   }
   run.account.x_user_id = me.id;
