@@ -160,12 +160,13 @@ HttpResponse XClient::call(const std::string& endpoint, const std::string& path,
 }
 
 void XClient::record(const std::string& endpoint,
-                     std::vector<std::pair<std::string, std::string>> resources) {
+                     std::vector<std::pair<std::string, std::string>> resources,
+                     std::optional<int> attempts) {
   if (!usage_sink_) return;
   ApiCall c;
   c.endpoint = endpoint;
   c.resources = std::move(resources);
-  c.attempts = attempts_;
+  c.attempts = attempts.value_or(attempts_);
   usage_sink_(c);
 }
 
@@ -308,8 +309,7 @@ PostedTweet XClient::post_tweet(const std::string& text,
 }
 
 void XClient::record_found_post(const std::string& text) {
-  attempts_ = 0;
-  record("POST /2/tweets", {{extract_urls(text).empty() ? kPostCreate : kPostCreateUrl, ""}});
+  record("POST /2/tweets", {{extract_urls(text).empty() ? kPostCreate : kPostCreateUrl, ""}}, 0);
 }
 
 ExpectedMetrics XClient::sandbox_score(const std::string& text, TimePoint posted_at) {

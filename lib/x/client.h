@@ -129,8 +129,11 @@ class XClient {
   void set_own_user_id(std::string id) { own_user_id_ = std::move(id); }
 
  private:
+  // Bills `resources` to the usage sink, with the last call's attempts unless
+  // `attempts` says how many requests it took.
   void record(const std::string& endpoint,
-              std::vector<std::pair<std::string, std::string>> resources);
+              std::vector<std::pair<std::string, std::string>> resources,
+              std::optional<int> attempts = std::nullopt);
   // endpoint is "METHOD /2/path/:id" as X documents it: what errors and logs name.
   HttpResponse call(const std::string& endpoint, const std::string& path, const Params& query,
                     const std::string& body, bool retry);
