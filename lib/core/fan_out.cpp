@@ -400,12 +400,13 @@ std::vector<std::string> one_account_args(int argc, char** argv, const std::stri
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
     if (i > 0 && a == "--all-accounts") continue;
-    if (i > 0 && (a == "-j" || a == "--jobs" || a == "--shard")) {
+    if (i > 0 && (a == "--jobs" || a == "--shard")) {
       ++i;  // and its value
       continue;
     }
     if (i > 0 && (a.rfind("--jobs=", 0) == 0 || a.rfind("--shard=", 0) == 0)) continue;
-    // -j among other short flags (-vj 2, -vj2): the others stay, -j and its value go.
+    // -j, alone or among other short flags (-j 2, -j2, -vj 2, -vj2): the others
+    // stay, -j and its value go.
     if (const size_t j = a.find('j');
         i > 0 && a.size() > 1 && a[0] == '-' && a[1] != '-' && j != std::string::npos) {
       if (j > 1) out.push_back(a.substr(0, j));
