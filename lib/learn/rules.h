@@ -105,9 +105,8 @@ ActionCounts action_counts(const PostOutcome& p);
 // posts that know them; 0 without any.
 ActionValues account_rates(const std::vector<PostOutcome>& posts);
 
-// An action whose count is unknown (X gave no replies for an imported post)
-// is taken at the account's rate: unknown is not evidence of none.
-
+// The reward above. An action whose count is unknown (X gave no replies for an
+// imported post) is taken at the account's rate: unknown is not evidence of none.
 double post_reward(const PostOutcome& p, const ActionValues& account_rates);
 
 // The rules as data, for tools and scripts that must not repeat them
