@@ -277,6 +277,7 @@ TEST_CASE("accounts: CLI11's own message for bad flags, and every field checked"
       {{"accounts", "add", "h", "--topic", "bad \xFF utf8"}, "UTF-8"},
       {{"accounts", "add", "h", "--topic", "   "}, "empty"},
       {{"accounts", "add", "h", "--pooling", "maybe"}, "--pooling"},
+      {{"accounts", "add", "h", "--posting", "paused"}, "--posting"},
   };
   for (const auto& c : cases) {
     Result r = run(c.args, db.url());
