@@ -31,6 +31,7 @@ table{border-collapse:collapse;width:100%;font-size:.88rem}
 th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .insufficient{color:var(--muted)}
+tr.failed td{color:#b42318}
 .tag{display:inline-block;border:1px solid var(--line);border-radius:4px;padding:0 4px;font-size:.8rem}
 .post{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f7f8;border-radius:6px;padding:6px 8px;margin:.3rem 0}
 .card{border-top:1px solid var(--line);padding:.5rem 0}
@@ -440,11 +441,20 @@ std::string render_index(const std::vector<IndexEntry>& entries, const std::stri
   std::string body = "<header><h1>growthloop: " + std::to_string(entries.size()) +
                      " account(s)</h1><p>Reports as of " + e(generated_at) + "</p></header>";
   std::vector<std::string> rows;
-  for (const auto& x : entries)
+  for (const auto& x : entries) {
+    if (!x.failure.empty()) {
+      rows.push_back(row({{"@" + e(x.handle) + ": no report, it failed: " + e(x.failure), false},
+                          {"", true},
+                          {"", true},
+                          {"", true}},
+                         "failed"));
+      continue;
+    }
     rows.push_back(row({{"<a href=\"" + e(x.file) + "\">@" + e(x.handle) + "</a>", false},
                         {std::to_string(x.gated_posts), true},
                         {std::to_string(x.queued), true},
                         {std::to_string(x.failing_tools), true}}));
+  }
   body += "<section id=\"accounts\" data-state=\"" +
           std::string(entries.empty() ? "empty" : "data") + "\"><h2>Accounts</h2>" +
           (entries.empty() ? missing("no accounts yet: accounts add HANDLE")

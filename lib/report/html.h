@@ -17,10 +17,12 @@ inline constexpr const char* kSectionIds[] = {"learning-curve", "when-to-post", 
 
 std::string render_html(const Report& r);
 
-// --all-accounts: one line per account, linking to its page.
+// --all-accounts: one line per account, linking to its page, or saying why
+// its report failed (`failure`; no page then).
 struct IndexEntry {
   std::string handle, file, generated_at;
   long long gated_posts = 0, queued = 0, failing_tools = 0;
+  std::string failure;
 };
 std::string render_index(const std::vector<IndexEntry>& entries, const std::string& generated_at);
 

@@ -20,7 +20,8 @@ namespace {
 
 // Writes the whole file or nothing: a temporary beside it, then rename. Only
 // a file (or a link, replaced itself) is replaced: a device or a folder is not.
-void write_file(const std::string& path, const std::string& text) {
+// A dry run checks the path and writes nothing.
+void write_file(const std::string& path, const std::string& text, bool dry_run) {
   std::error_code error;
   const auto type = std::filesystem::symlink_status(path, error).type();
   using Type = std::filesystem::file_type;
@@ -29,6 +30,7 @@ void write_file(const std::string& path, const std::string& text) {
     throw usage_error("--out " + path,
                       "is not a file (a folder or a device): name a file to write");
   }
+  if (dry_run) return;
   const std::string tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
@@ -69,13 +71,13 @@ int one_account(ToolContext& ctx, const ReportOptions& o, const std::string& pat
       if (path.empty()) {
         emit(to_json(r));
       } else {
-        write_file(path, to_json(r).dump(2) + "\n");
+        write_file(path, to_json(r).dump(2) + "\n", ctx.common.dry_run);
         emit({{"account", r.handle}, {"out", path}, {"format", "json"}});
       }
       return 0;
     }
     const std::string html = render_html(r);
-    write_file(path, html);
+    write_file(path, html, ctx.common.dry_run);
     const Json sections = sections_json(html);
     run.stats["sections_with_data"] = 0;
     for (const auto& [id, state] : sections.items())
@@ -104,7 +106,7 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
   const bool to_stdout = o.out.empty();
   if (to_stdout && o.format == "html")
     throw usage_error("--out", "a folder is required with --all-accounts");
-  if (!to_stdout) {
+  if (!to_stdout && !ctx.common.dry_run) {
     std::error_code error;
     std::filesystem::create_directories(o.out, error);  // as mkdir -p: its parents too
     std::string bare = o.out;                           // "page.html/" names the file too
@@ -126,20 +128,32 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
   // One account's failure does not stop the others; the exit code is the worst.
   for (const auto& a : accounts) {
     ctx.common.account = a.handle;
-    int code = 0;
+    // An account named index keeps its page beside the index ('@' is in no handle).
+    const std::string page =
+        ::strcasecmp(a.handle.c_str(), "index") == 0 ? "@" + a.handle : a.handle;
+    ExceptionReport failed{0, ""};
     try {
-      // An account named index keeps its page beside the index ('@' is in no handle).
-      const std::string page =
-          ::strcasecmp(a.handle.c_str(), "index") == 0 ? "@" + a.handle : a.handle;
-      code = one_account(ctx, o, to_stdout ? "" : dir + page + ext, &index);
+      failed.exit_code = one_account(ctx, o, to_stdout ? "" : dir + page + ext, &index);
     } catch (...) {
-      code = report_exception(ctx.tool + ": account " + a.handle);
+      failed = describe_exception();
+      ctx.log.error("account " + a.handle + ": " + failed.message);
     }
-    if (code != 0 && (worst == 0 || worst == 75)) worst = code;
+    if (failed.exit_code == 0) continue;
+    // Said on stdout and in the index as well, so a reader of either sees the account is missing.
+    emit({{"account", a.handle},
+          {"failed", true},
+          {"exit_code", failed.exit_code},
+          {"error", failed.message}});
+    IndexEntry entry;
+    entry.handle = a.handle;
+    entry.failure = failed.message;
+    index.push_back(entry);
+    if (worst == 0 || worst == 75) worst = failed.exit_code;
   }
   ctx.common.account.clear();
   if (o.format == "html") {
-    write_file(dir + "index.html", render_index(index, format_iso8601(ctx.clock.now())));
+    write_file(dir + "index.html", render_index(index, format_iso8601(ctx.clock.now())),
+               ctx.common.dry_run);
     emit({{"index", dir + "index.html"}, {"accounts", index.size()}});
   }
   return worst;

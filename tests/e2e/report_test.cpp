@@ -233,6 +233,36 @@ TEST_CASE("report --all-accounts writes a page per account and an index") {
   CHECK(index.str().find("<a href=\"two.html\">@two</a>") != std::string::npos);
   CHECK(index.str().find("<a href=\"@Index.html\">@Index</a>") != std::string::npos);
   CHECK(fs::exists(dir / "@Index.html"));
+  // An account whose page cannot be written (a folder holds its name) is said failed on stdout
+  // and in the index; the others are written all the same.
+  fs::remove(dir / "two.html");
+  fs::create_directories(dir / "two.html");
+  fs::remove(dir / "one.html");
+  Result one_failed = run_tool(
+      {"report", "--all-accounts", "--now", "2026-11-05T12:00:00Z", "--out", dir.string()}, env);
+  INFO(one_failed.err);
+  CHECK(one_failed.exit_code == 2);
+  CHECK(fs::exists(dir / "one.html"));
+  bool said_failed = false;
+  for (const auto& line : json_lines(one_failed.out))
+    said_failed |= line["account"] == "two" && line.value("failed", false) &&
+                   line["exit_code"] == 2 &&
+                   line["error"].get<std::string>().find("is not a file") != std::string::npos;
+  CHECK(said_failed);
+  std::stringstream with_failure;
+  with_failure << std::ifstream(dir / "index.html").rdbuf();
+  CHECK(with_failure.str().find("@two: no report, it failed") != std::string::npos);
+  CHECK(with_failure.str().find("href=\"two.html\"") == std::string::npos);
+  fs::remove_all(dir / "two.html");
+  // A dry run writes nothing: no page, no index, no folder; it says what it would write.
+  const fs::path dry = dir / "dry";
+  Result dry_run = run_tool({"report", "--all-accounts", "--dry-run", "--now",
+                             "2026-11-05T12:00:00Z", "--out", dry.string()},
+                            env);
+  INFO(dry_run.err);
+  CHECK(dry_run.exit_code == 0);
+  CHECK_FALSE(fs::exists(dry));
+  CHECK(dry_run.out.find((dry / "one.html").string()) != std::string::npos);
   // As JSON without a folder: one object per account on stdout.
   Result json_out = run_tool(
       {"report", "--all-accounts", "--now", "2026-11-05T12:00:00Z", "--format", "json"}, env);
