@@ -105,6 +105,8 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
   if (spec.takes_account) {
     app.add_option("--account", o.account,
                    "account handle (optional when the database holds one account)");
+  }
+  if (spec.takes_account || spec.uses_database) {
     app.add_flag("--dry-run", o.dry_run,
                  "do everything but write or post; print what would be done");
   }

@@ -60,8 +60,8 @@ using RunAllAccounts = std::function<int(ToolContext&, const AllAccountsRequest&
 struct ToolSpec {
   std::string name;
   std::string description;
-  bool takes_account = true;  // --account / --dry-run make sense for this tool
-  bool uses_database = true;  // --db makes sense for this tool
+  bool takes_account = true;  // --account makes sense for this tool
+  bool uses_database = true;  // --db makes sense for this tool (and --dry-run, as --account)
   // Checks the tool's configuration from the environment (secrets, settings)
   // after the flags and before anything else, whatever the run will find to
   // do; throws a usage error naming what is missing or bad.

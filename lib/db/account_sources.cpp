@@ -31,11 +31,10 @@ nlohmann::json to_json(const Peer& p) {
           {"not_found", p.not_found}};
 }
 
-void add_peers(pqxx::connection& conn, long long account_id,
-               const std::vector<std::string>& handles, TimePoint now) {
+void add_peers(pqxx::work& w, long long account_id, const std::vector<std::string>& handles,
+               TimePoint now) {
   std::vector<std::string> clean;
   for (const auto& h : handles) clean.push_back(peer_handle(h));
-  pqxx::work w(conn);
   const auto own =
       w.exec_params1("SELECT lower(handle) FROM accounts WHERE account_id = $1", account_id)[0]
           .as<std::string>();
@@ -47,14 +46,11 @@ void add_peers(pqxx::connection& conn, long long account_id,
         "ON CONFLICT (account_id, handle) DO NOTHING",
         account_id, h, format_iso8601(now));
   }
-  w.commit();
 }
 
-int remove_peers(pqxx::connection& conn, long long account_id,
-                 const std::vector<std::string>& handles) {
+int remove_peers(pqxx::work& w, long long account_id, const std::vector<std::string>& handles) {
   std::vector<std::string> clean;
   for (const auto& h : handles) clean.push_back(peer_handle(h));
-  pqxx::work w(conn);
   int n = 0;
   for (const auto& h : clean) {
     n += static_cast<int>(
@@ -62,7 +58,6 @@ int remove_peers(pqxx::connection& conn, long long account_id,
                       h)
             .affected_rows());
   }
-  w.commit();
   return n;
 }
 
@@ -103,9 +98,8 @@ HarvestSettings load_harvest_settings(pqxx::transaction_base& t, long long accou
   return s;
 }
 
-HarvestSettings update_harvest_settings(pqxx::connection& conn, long long account_id,
+HarvestSettings update_harvest_settings(pqxx::work& w, long long account_id,
                                         const HarvestSettingsChange& c, TimePoint now) {
-  pqxx::work w(conn);
   HarvestSettings s = load_harvest_settings(w, account_id);
   if (c.woeids) {
     if (c.woeids->empty()) throw usage_error("--woeid", "at least one place is needed");
@@ -134,7 +128,6 @@ HarvestSettings update_harvest_settings(pqxx::connection& conn, long long accoun
       "EXCLUDED.monthly_budget_usd, updated_at = EXCLUDED.updated_at",
       account_id, woeids, s.language, s.daily_budget_usd, s.monthly_budget_usd,
       format_iso8601(now));
-  w.commit();
   return s;
 }
 

@@ -23,11 +23,11 @@ struct Peer {
 nlohmann::json to_json(const Peer& p);
 
 // Adds peers (a handle already there is kept as it is); validates each handle.
-void add_peers(pqxx::connection& conn, long long account_id,
-               const std::vector<std::string>& handles, TimePoint now);
+// These changes are made in the caller's transaction, which commits them.
+void add_peers(pqxx::work& w, long long account_id, const std::vector<std::string>& handles,
+               TimePoint now);
 // Removes peers; returns how many there were.
-int remove_peers(pqxx::connection& conn, long long account_id,
-                 const std::vector<std::string>& handles);
+int remove_peers(pqxx::work& w, long long account_id, const std::vector<std::string>& handles);
 std::vector<Peer> list_peers(pqxx::transaction_base& t, long long account_id);
 
 struct HarvestSettings {
@@ -47,7 +47,7 @@ struct HarvestSettingsChange {
 
 // The account's settings, the defaults when it has none stored.
 HarvestSettings load_harvest_settings(pqxx::transaction_base& t, long long account_id);
-HarvestSettings update_harvest_settings(pqxx::connection& conn, long long account_id,
+HarvestSettings update_harvest_settings(pqxx::work& w, long long account_id,
                                         const HarvestSettingsChange& change, TimePoint now);
 
 }  // namespace gl::db

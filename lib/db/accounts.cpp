@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <regex>
 #include <utility>
 
@@ -12,6 +13,7 @@
 #include "core/error.h"
 #include "core/timezone.h"
 #include "db/connection.h"
+#include "learn/text_features.h"
 
 namespace gl::db {
 
@@ -163,7 +165,7 @@ Account resolve_account(pqxx::connection& conn, const std::string& handle) {
                                      " accounts: name one with --account HANDLE");
 }
 
-Account upsert_account(pqxx::connection& conn, const AccountChange& change, TimePoint now) {
+Account upsert_account(pqxx::work& w, const AccountChange& change, TimePoint now) {
   static const std::regex kHandle("^[A-Za-z0-9_]{1,15}$");
   // X's ids have no leading zero: "0111" would be a second spelling of user 111.
   static const std::regex kUserId("^[1-9][0-9]{0,18}$");
@@ -183,14 +185,20 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
       throw usage_error("--topic", std::to_string(change.topics->size()) + " topics; at most " +
                                        std::to_string(kMaxTopics));
     }
+    // Topics differing only in case are one topic to every learner: a second is a mistake.
+    std::map<std::string, std::string> seen;  // Unicode lower case -> the spelling given first
     for (const auto& topic : *change.topics) {
       const std::string problem = topic_problem(topic);
       if (!problem.empty()) throw usage_error("--topic " + shown_topic(topic), problem);
+      const auto [first, added] = seen.emplace(learn::lower_unicode(topic), topic);
+      if (!added)
+        throw usage_error("--topic " + shown_topic(topic),
+                          "is --topic " + shown_topic(first->second) +
+                              " again: topics that differ only in case are one topic");
     }
   }
   std::optional<std::pair<int, int>> hours;
   if (change.posting_hours) hours = parse_posting_hours(*change.posting_hours);
-  pqxx::work w(conn);
   if (change.timezone) {
     if (w.exec_params1("SELECT count(*) FROM pg_timezone_names WHERE name = $1",
                        *change.timezone)[0]
@@ -243,9 +251,7 @@ Account upsert_account(pqxx::connection& conn, const AccountChange& change, Time
       "  updated_at = $5",
       handle, opt(change.x_user_id), opt(change.timezone), opt(topics), now_text, opt(hour_from),
       opt(hour_to), flag(change.pooling), flag(change.posting));
-  auto a = find_account(w, handle);
-  w.commit();
-  return *a;
+  return *find_account(w, handle);
 }
 
 }  // namespace gl::db

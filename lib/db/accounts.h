@@ -49,7 +49,8 @@ Account resolve_account(pqxx::connection& conn, const std::string& handle);
 // Adds the account, or updates the fields given when the handle exists (in
 // any case; the stored spelling stays). Validates handle, user id (not another
 // account's), timezone (known, not empty) and topics (at most
-// 50, each 1-100 printable characters of valid UTF-8), naming the bad input.
-Account upsert_account(pqxx::connection& conn, const AccountChange& change, TimePoint now);
+// 50, each 1-100 printable characters of valid UTF-8, no two differing only in
+// case), naming the bad input. The caller commits (or, for a dry run, not).
+Account upsert_account(pqxx::work& w, const AccountChange& change, TimePoint now);
 
 }  // namespace gl::db

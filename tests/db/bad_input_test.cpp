@@ -278,6 +278,9 @@ TEST_CASE("accounts: CLI11's own message for bad flags, and every field checked"
       {{"accounts", "add", "h", "--topic", "   "}, "empty"},
       {{"accounts", "add", "h", "--pooling", "maybe"}, "--pooling"},
       {{"accounts", "add", "h", "--posting", "paused"}, "--posting"},
+      {{"accounts", "add", "h", "--topic", "sleep", "--topic", "Sleep"},
+       "is --topic \"sleep\" again"},
+      {{"accounts", "add", "h", "--topic", "\xC3\x84rzte", "--topic", "\xC3\xA4rzte"}, "again"},
   };
   for (const auto& c : cases) {
     Result r = run(c.args, db.url());

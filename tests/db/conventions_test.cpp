@@ -98,6 +98,26 @@ TEST_CASE("accounts add, update, list and show") {
   Result bad_handle = run({"accounts", "add", "has space"}, db.url());
   CHECK(bad_handle.exit_code == 2);
   CHECK(db.scalar("SELECT count(*) FROM accounts") == "2");
+
+  // A dry run prints what the change would make and changes nothing.
+  Result dry_add = run({"accounts", "add", "third", "--topic", "focus", "--dry-run"}, db.url());
+  CHECK(dry_add.exit_code == 0);
+  CHECK(json::parse(dry_add.out)["handle"] == "third");
+  Result dry_update =
+      run({"accounts", "add", "second", "--timezone", "Asia/Tokyo", "--dry-run"}, db.url());
+  CHECK(json::parse(dry_update.out)["timezone"] == "Asia/Tokyo");
+  Result dry_peer = run({"accounts", "peers", "add", "second", "nasa", "--dry-run"}, db.url());
+  CHECK(json::parse(dry_peer.out)["peer"] == "nasa");
+  Result dry_harvest =
+      run({"accounts", "harvest", "second", "--language", "de", "--dry-run"}, db.url());
+  CHECK(json::parse(dry_harvest.out)["language"] == "de");
+  CHECK(db.scalar("SELECT count(*) FROM accounts") == "2");
+  CHECK(db.scalar("SELECT timezone FROM accounts WHERE handle = 'second'") == "UTC");
+  CHECK(db.scalar("SELECT count(*) FROM account_peers") == "0");
+  CHECK(db.scalar("SELECT count(*) FROM harvest_settings") == "0");
+  Result dry_migrate = run({"migrate", "--dry-run"}, db.url());
+  CHECK(dry_migrate.exit_code == 0);
+  CHECK(json::parse(dry_migrate.out)["applied"] == json::array());
 }
 
 TEST_CASE("a second holder of a tool's account lock is refused with exit 75") {

@@ -90,11 +90,16 @@ int main(int argc, char** argv) {
                                 "a subcommand is required: add, list, show, peers or harvest");
         }
         auto conn = gl::db::open_database(ctx);
+        // Every change is one transaction, committed unless this is a dry run: a dry run
+        // prints what the change would make and leaves the database as it was.
+        pqxx::work w(*conn);
+        const auto done = [&] {
+          if (!ctx.common.dry_run) w.commit();
+          return 0;
+        };
         if (peers->parsed() || harvest->parsed()) {
           const std::string handle = peers->parsed() ? peer_args[0] : harvest_handle;
-          pqxx::read_transaction t(*conn);
-          auto a = gl::db::find_account(t, handle);
-          t.commit();
+          auto a = gl::db::find_account(w, handle);
           if (!a) throw gl::usage_error("account @" + handle, "not found");
           if (harvest->parsed()) {
             gl::db::HarvestSettingsChange c;
@@ -103,23 +108,22 @@ int main(int argc, char** argv) {
             if (daily_flag->count() > 0) c.daily_budget_usd = daily_usd;
             if (monthly_flag->count() > 0) c.monthly_budget_usd = monthly_usd;
             auto out =
-                gl::db::to_json(gl::db::update_harvest_settings(*conn, a->id, c, ctx.clock.now()));
+                gl::db::to_json(gl::db::update_harvest_settings(w, a->id, c, ctx.clock.now()));
             out["account"] = a->handle;
             gl::emit(out);
-            return 0;
+            return done();
           }
           const std::vector<std::string> names(peer_args.begin() + 1, peer_args.end());
           if (peers_action != "list" && names.empty())
             throw gl::usage_error("accounts peers " + peers_action, "name at least one peer");
-          if (peers_action == "add") gl::db::add_peers(*conn, a->id, names, ctx.clock.now());
-          if (peers_action == "remove") gl::db::remove_peers(*conn, a->id, names);
-          pqxx::read_transaction r(*conn);
-          for (const auto& p : gl::db::list_peers(r, a->id)) {
+          if (peers_action == "add") gl::db::add_peers(w, a->id, names, ctx.clock.now());
+          if (peers_action == "remove") gl::db::remove_peers(w, a->id, names);
+          for (const auto& p : gl::db::list_peers(w, a->id)) {
             auto j = gl::db::to_json(p);
             j["account"] = a->handle;
             gl::emit(j);
           }
-          return 0;
+          return done();
         }
         if (add->parsed()) {
           // Given at all, a flag's value counts: an empty one is an error, not the default.
@@ -130,16 +134,14 @@ int main(int argc, char** argv) {
           if (posting_flag->count() > 0) change.posting = posting == "on";
           if (!topics.empty() || clear_topics)
             change.topics = clear_topics ? std::vector<std::string>{} : topics;
-          gl::emit(gl::db::to_json(gl::db::upsert_account(*conn, change, ctx.clock.now())));
+          gl::emit(gl::db::to_json(gl::db::upsert_account(w, change, ctx.clock.now())));
         } else if (list->parsed()) {
-          pqxx::read_transaction t(*conn);
-          for (const auto& a : gl::db::list_accounts(t)) gl::emit(gl::db::to_json(a));
+          for (const auto& a : gl::db::list_accounts(w)) gl::emit(gl::db::to_json(a));
         } else if (show->parsed()) {
-          pqxx::read_transaction t(*conn);
-          auto a = gl::db::find_account(t, show_handle);
+          auto a = gl::db::find_account(w, show_handle);
           if (!a) throw gl::usage_error("account @" + show_handle, "not found");
           gl::emit(gl::db::to_json(*a));
         }
-        return 0;
+        return done();
       });
 }

@@ -7,7 +7,6 @@
 
 int main(int argc, char** argv) {
   bool status = false;
-  bool dry_run = false;
   std::string dir;
   return gl::run_tool(
       {"migrate", "Apply growthloop's schema migrations in order, each in a transaction.", false},
@@ -16,7 +15,6 @@ int main(int argc, char** argv) {
         app.add_flag("--status", status,
                      "list each migration as applied, pending, changed or unknown; exit 1 "
                      "unless all are applied");
-        app.add_flag("--dry-run", dry_run, "list what would be applied, apply nothing");
         app.add_option("--dir", dir, "read migrations from DIR instead of the built-in ones");
       },
       [&](gl::ToolContext& ctx) {
@@ -40,6 +38,7 @@ int main(int argc, char** argv) {
           }
           return off == 0 ? 0 : static_cast<int>(gl::kExitFailure);
         }
+        const bool dry_run = ctx.common.dry_run;  // lists what would be applied, applies nothing
         const auto applied = gl::db::apply_migrations(*conn, known, dry_run);
         for (const auto& name : applied)
           ctx.log.info("{} {}", dry_run ? "would apply" : "applied", name);
