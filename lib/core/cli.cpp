@@ -166,12 +166,16 @@ int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& def
         one_argv.push_back(nullptr);
         return run_tool(spec, static_cast<int>(args.size()), one_argv.data(), define, run);
       };
-      code = spec.all_accounts(
-          ctx, {argc, argv, spec.stdin_by_account, shard, spec.check_config, run_one});
+      code = spec.all_accounts(ctx, {argc, argv, spec.stdin_by_account, shard, spec.check_config,
+                                     spec.config_for_posting_only, run_one});
     } else {
       // Known before the configuration is checked: a run stopped there is that account's.
       ctx.outcome.account = strip_handle_at(o.account);
-      if (spec.check_config) spec.check_config();
+      if (spec.config_for_posting_only) {
+        ctx.posting_config_check = spec.check_config;
+      } else if (spec.check_config) {
+        spec.check_config();
+      }
       code = run(ctx);
     }
   } catch (...) {

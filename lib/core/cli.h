@@ -39,6 +39,9 @@ struct ToolContext {
   Clock clock;
   Log log;
   RunOutcome outcome;  // filled by the per-account frame (db/job_run.h)
+  // A posting tool's check_config, called by the per-account frame once it
+  // knows the account posts (ToolSpec::config_for_posting_only).
+  std::function<void()> posting_config_check;
 };
 
 // An --all-accounts run: the argv of one account's run is made from these.
@@ -48,8 +51,10 @@ struct AllAccountsRequest {
   bool stdin_by_account;
   Shard shard;  // --shard I/N as parsed with the other flags
   // The tool's check_config, for an account the run skips (nothing due):
-  // called with GROWTHLOOP_ACCOUNT set to that account.
+  // called with GROWTHLOOP_ACCOUNT set to that account (for a posting tool,
+  // only when the account posts).
   std::function<void()> check_config;
+  bool config_for_posting_only;
   // One account's run in this process, as run_tool with that argv (from
   // one_account_args) would do it; returns its exit code.
   std::function<int(const std::vector<std::string>& args)> run_one;
@@ -66,6 +71,10 @@ struct ToolSpec {
   // after the flags and before anything else, whatever the run will find to
   // do; throws a usage error naming what is missing or bad.
   std::function<void()> check_config = nullptr;
+  // The configuration is only needed by accounts that post (accounts.posting):
+  // plan-post and publish do nothing for the others, so a missing token of an
+  // account with posting off fails nothing. Checked as soon as the account is read.
+  bool config_for_posting_only = false;
   // Set for per-account tools: --all-accounts and -j N run the tool once per
   // account, in -j N workers (db::run_all_accounts), or once per
   // account with something due (db::run_due_accounts). The configuration is

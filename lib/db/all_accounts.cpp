@@ -54,11 +54,13 @@ Json tagged(const std::string& account, const std::string& line) {
 // Checks a skipped account's configuration as its own run would, and records
 // it for monitoring like that run; returns its exit (0, or the check's code).
 AccountExit check_skipped(const ToolContext& ctx, const AllAccountsRequest& request,
-                          const std::string& handle, const Json& idle_stats) {
+                          const Account& account, const Json& idle_stats) {
+  const std::string& handle = account.handle;
   AccountExit e{handle, 0, ""};
   ::setenv("GROWTHLOOP_ACCOUNT", handle.c_str(), 1);
   try {
-    if (request.check_config) request.check_config();
+    const bool needed = account.posting || !request.config_for_posting_only;
+    if (request.check_config && needed) request.check_config();
   } catch (...) {
     const ExceptionReport r = describe_exception();
     e.exit_code = r.exit_code;
@@ -139,7 +141,7 @@ int run_accounts(ToolContext& ctx, const AllAccountsRequest& request,
       }
     }
     if (due_query && due.count(a.id) == 0 && c.stdin_text.empty()) {
-      exits.push_back(check_skipped(ctx, request, a.handle, due_query->idle_stats));
+      exits.push_back(check_skipped(ctx, request, a, due_query->idle_stats));
       const auto output = idle_output.find(a.id);
       if (exits.back().exit_code == 0 && output != idle_output.end()) {
         for (Json line : output->second) {

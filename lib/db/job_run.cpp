@@ -89,6 +89,7 @@ int run_for_account(ToolContext& ctx, const std::function<int(AccountRun&)>& bod
   pqxx::connection* conn = &session.conn();
   AccountRun run{ctx, *conn, resolve_account(*conn, ctx.common.account), ctx.clock.now()};
   ctx.outcome.account = run.account.handle;
+  if (ctx.posting_config_check && run.account.posting) ctx.posting_config_check();
   AdvisoryLock lock(*conn, ctx.tool, run.account.id, AdvisoryLock::Mode::kTry);
   if (ctx.common.dry_run) return body(run);
 

@@ -222,6 +222,21 @@ TEST_CASE("configuration is checked at start, even when there is nothing to do")
   }
   // Nothing was due, and still nothing ran.
   CHECK(db.scalar("SELECT count(*) FROM job_runs") == "0");
+
+  // An account with posting off needs no posting configuration: plan-post and publish do
+  // nothing for it, alone or with --all-accounts (where it is skipped), and do not fail.
+  REQUIRE(run({"accounts", "add", "config", "--posting", "off"}, db.url()).exit_code == 0);
+  for (const auto& c : {Case{"publish", missing_file, ""}, Case{"plan-post", llm_bad, ""}}) {
+    for (const char* scope : {"--account", "--all-accounts"}) {
+      std::vector<std::string> args = {c.tool, "--now", "2026-11-20T13:00:00Z", scope};
+      if (std::string(scope) == "--account") args.push_back("config");
+      Result r = run_env(args, c.env);
+      INFO(c.tool << " " << scope << ": " << r.err);
+      CHECK(r.exit_code == 0);
+    }
+  }
+  // Scraping still reads X for it, so its configuration is still checked.
+  CHECK(run_env({"scrape-metrics", "--now", "2026-11-20T13:00:00Z"}, missing_file).exit_code == 2);
 }
 
 TEST_CASE("a time zone changed by hand to one tzdata does not know stops every run with 2") {

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   gl::ToolSpec spec{"plan-post",
                     "Plan the next post(s): persona, topic, formula, slot and text; queue them."};
   spec.check_config = [] { gl::llm::llm_config_from_env(/*need_chat_model=*/true); };
+  spec.config_for_posting_only = true;
   spec.all_accounts = [&](gl::ToolContext& ctx, const gl::AllAccountsRequest& request) {
     if (o.fill_to == 0) return gl::db::run_all_accounts(ctx, request);
     return gl::db::run_due_accounts({gl::jobs::plan_due_accounts_sql(o.fill_to),

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   gl::jobs::PublishOptions options;
   gl::ToolSpec spec{"publish", "Post this account's queued posts whose scheduled time has come."};
   spec.check_config = [] { gl::x::check_x_config_from_env(/*need_user_context=*/true); };
+  spec.config_for_posting_only = true;
   spec.all_accounts = gl::db::run_due_accounts({gl::jobs::publish_due_accounts_sql()});
   return gl::run_tool(
       spec, argc, argv,
