@@ -1,5 +1,6 @@
 #include "core/cli.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -61,6 +62,11 @@ int sqlstate_exit_code(const std::string& state) {
 
 std::string strip_handle_at(const std::string& handle) {
   return !handle.empty() && handle[0] == '@' ? handle.substr(1) : handle;
+}
+
+std::string handle_key(std::string handle) {
+  for (char& c : handle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return handle;
 }
 
 void write_metrics_if_asked(RunMetrics m, const Log& log) {

@@ -110,6 +110,8 @@ ExceptionReport describe_exception();
 
 // A handle without its leading @.
 std::string strip_handle_at(const std::string& handle);
+// A handle as X compares them: ASCII, case-insensitive ("Alice" is @alice).
+std::string handle_key(std::string handle);
 
 // Prints describe_exception()'s message as "tool: error: ..." and returns its exit code.
 int report_exception(const std::string& tool);

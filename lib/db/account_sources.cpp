@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "core/cli.h"
 #include "core/error.h"
 #include "db/connection.h"
 
@@ -16,10 +17,7 @@ std::string peer_handle(const std::string& given) {
   if (!std::regex_match(given, m, kHandle)) {
     throw usage_error("peer \"" + given + "\"", "is not an X handle (1-15 letters, digits or _)");
   }
-  std::string h = m[1].str();
-  std::transform(h.begin(), h.end(), h.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return h;
+  return handle_key(m[1].str());
 }
 
 }  // namespace

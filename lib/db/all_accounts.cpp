@@ -22,12 +22,6 @@ namespace gl::db {
 
 namespace {
 
-// Handles are ASCII and case-insensitive.
-std::string handle_key(std::string handle) {
-  for (char& c : handle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return handle;
-}
-
 // stdin's JSON lines by the account they name (its handle_key; "" for none).
 std::map<std::string, std::string> stdin_by_account() {
   std::map<std::string, std::string> by_account;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <unordered_set>
 
+#include "core/cli.h"
 #include "core/error.h"
 #include "import/export_time.h"
 #include "import/ytd_reader.h"
@@ -37,10 +38,6 @@ bool blank(const std::string& text) {
 
 // A NUL (JSON's \u0000) ends a text in PostgreSQL; X takes no post holding one.
 bool has_nul(const std::string& text) { return text.find('\0') != std::string::npos; }
-
-bool same_handle(const std::string& a, const std::string& b) {
-  return learn::lower(a) == learn::lower(b);  // handles are ASCII and case-insensitive
-}
 
 bool looks_like_analytics(const ExportFile& f) {
   const std::string head = head_of(f, 8192);
@@ -351,8 +348,9 @@ ArchiveScan scan_archive(const ArchiveFiles& files, const std::string& handle,
       s.account && !s.account->user_id.empty() ? s.account->user_id : user_id;
   const auto is_self = [&](const ArchiveTweet& t) {
     if (!self_id.empty() && t.reply_to_user_id) return *t.reply_to_user_id == self_id;
-    return t.reply_to_handle && (same_handle(*t.reply_to_handle, handle) ||
-                                 (s.account && same_handle(*t.reply_to_handle, s.account->handle)));
+    return t.reply_to_handle &&
+           (handle_key(*t.reply_to_handle) == handle_key(handle) ||
+            (s.account && handle_key(*t.reply_to_handle) == handle_key(s.account->handle)));
   };
   struct SelfReply {
     TimePoint at;

@@ -1,13 +1,12 @@
 #include "report/report.h"
 
-#include <strings.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "core/cli.h"
 #include "core/error.h"
 #include "core/json_lines.h"
 #include "db/job_run.h"
@@ -129,8 +128,7 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
   for (const auto& a : accounts) {
     ctx.common.account = a.handle;
     // An account named index keeps its page beside the index ('@' is in no handle).
-    const std::string page =
-        ::strcasecmp(a.handle.c_str(), "index") == 0 ? "@" + a.handle : a.handle;
+    const std::string page = handle_key(a.handle) == "index" ? "@" + a.handle : a.handle;
     ExceptionReport failed{0, ""};
     try {
       failed.exit_code = one_account(ctx, o, to_stdout ? "" : dir + page + ext, &index);
