@@ -227,7 +227,8 @@ bool parse_count(const std::string& raw, learn::Count& out, std::string& problem
     group = 0;
     i += sep - 1;
   }
-  if (!ok || digits.empty() || (separated && group != 3) || digits.size() > 15) {
+  if (!ok || digits.empty() || (separated && group != 3) || digits.size() > 15 ||
+      std::stoll(digits) > learn::kMaxCount) {
     problem = std::string(name) + ": " + shown(raw) + " is not a count";
     return false;
   }

@@ -26,12 +26,10 @@ std::optional<std::string> text_field(const json& o, const char* key) {
 bool read_count(const json& o, const char* key, learn::Count& out, std::string& problem) {
   const auto it = o.find(key);
   if (it == o.end() || it->is_null()) return true;  // unknown
-  if (it->is_number_unsigned()) {
-    out = static_cast<long long>(it->get<unsigned long long>() & 0x7fffffffffffffffULL);
-    return true;
-  }
   const std::string s = it->is_string() ? it->get<std::string>() : it->dump();
-  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) {
+  // At most 13 digits keeps std::stoll in range; learn::kMaxCount bounds the rest.
+  if (s.empty() || s.size() > 13 || s.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoll(s) > learn::kMaxCount) {
     problem = std::string(key) + " is not a count: " + (s.size() > 40 ? s.substr(0, 40) : s);
     return false;
   }

@@ -9,6 +9,11 @@ namespace gl::learn {
 // A counter X did not report is unknown (nullopt), never 0.
 using Count = std::optional<long long>;
 
+// The largest value a counter can hold: 10^12, over a hundred times as many
+// views as there are people. A larger one is a broken reading, not a count;
+// the bound also keeps any sum of a post's counters far inside 64 bits.
+inline constexpr long long kMaxCount = 1'000'000'000'000;
+
 struct PostCounts {
   Count impressions, likes, retweets, replies, quotes, bookmarks;
   Count profile_clicks, url_clicks;  // private: user context, own posts younger than 30 days

@@ -14,7 +14,18 @@ SnapshotCheck check_snapshot(const PostCounts& now, const std::optional<PostCoun
     c.anomalies.push_back(a);
     c.trusted = false;
   }
-  if (now.impressions && engagements(now) > *now.impressions) {
+  // A reading without views of a post whose views were known would be stored
+  // with the old views beside its newer engagement: a rate of two times,
+  // inflated for good. It waits for a reading that has both.
+  if (!now.impressions && previous && previous->impressions) {
+    c.anomalies.push_back("views_missing");
+    c.trusted = false;
+  }
+  // Checked on what would be stored: this reading with the counters it lacks
+  // filled from the previous values (fill_unknown).
+  PostCounts stored = now;
+  if (previous) fill_unknown(stored, *previous);
+  if (stored.impressions && engagements(stored) > *stored.impressions) {
     c.anomalies.push_back("engagement_exceeds_views");
     c.trusted = false;
   }

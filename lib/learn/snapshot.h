@@ -24,6 +24,9 @@ struct SnapshotCheck {
 inline constexpr long long kDecreaseSlack = 2;
 inline constexpr double kDecreaseFraction = 0.05;
 
+// A reading is not trusted when it carries a parse anomaly, lacks the views
+// of a post whose views were known (`views_missing`), has more engagement than
+// views once its missing counters are filled from `previous`, or a counter fell.
 SnapshotCheck check_snapshot(const PostCounts& now, const std::optional<PostCounts>& previous,
                              const std::vector<std::string>& parse_anomalies);
 

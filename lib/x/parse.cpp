@@ -1,5 +1,6 @@
 #include "x/parse.h"
 
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 
 #include "core/regex.h"
@@ -33,17 +34,31 @@ std::string str(const json& obj, const char* key) {
 // point reads the text as its author wrote it.
 std::string post_text(const json& obj) { return decode_html_entities(str(obj, "text")); }
 
+// A count's problem ("" when it is one): negative, above learn::kMaxCount, or not a whole number.
+std::string count_problem(const json& v) {
+  if (v.is_number_unsigned())
+    return v.get<unsigned long long>() <= learn::kMaxCount ? "" : "above any real count";
+  if (v.is_number_integer()) return v.get<long long>() >= 0 ? "" : "negative";
+  return v.is_number() && v.get<double>() < 0 ? "negative" : "not a count";
+}
+
 // Reads a count; missing stays unknown, a bad value is unknown plus an anomaly.
-void read_count(const json& metrics, const char* key, learn::Count& out,
+// With two names (X's August 2026 spec renamed some), the first good value is
+// taken; an anomaly only when neither name holds one.
+void read_count(const json& metrics, std::initializer_list<const char*> keys, learn::Count& out,
                 std::vector<std::string>& anomalies, const char* section) {
-  auto it = metrics.find(key);
-  if (it == metrics.end() || it->is_null()) return;
-  if (it->is_number_integer() && it->get<long long>() >= 0) {
-    out = it->get<long long>();
-    return;
+  std::string bad;
+  for (const char* key : keys) {
+    auto it = metrics.find(key);
+    if (it == metrics.end() || it->is_null()) continue;
+    const std::string problem = count_problem(*it);
+    if (problem.empty()) {
+      out = it->get<long long>();
+      return;
+    }
+    if (bad.empty()) bad = std::string(section) + "." + key + " is " + problem;
   }
-  anomalies.push_back(std::string(section) + "." + key + " is " +
-                      (it->is_number() && it->get<double>() < 0 ? "negative" : "not a count"));
+  if (!bad.empty()) anomalies.push_back(bad);
 }
 
 Tweet parse_tweet(const json& d) {
@@ -63,23 +78,22 @@ Tweet parse_tweet(const json& d) {
     }
   }
   if (auto pm = d.find("public_metrics"); pm != d.end() && pm->is_object()) {
-    read_count(*pm, "impression_count", t.impressions, t.anomalies, "public_metrics");
-    read_count(*pm, "like_count", t.likes, t.anomalies, "public_metrics");
+    read_count(*pm, {"impression_count"}, t.impressions, t.anomalies, "public_metrics");
+    read_count(*pm, {"like_count"}, t.likes, t.anomalies, "public_metrics");
     // X's August 2026 openapi spec renamed retweet_count to repost_count.
-    read_count(*pm, "retweet_count", t.retweets, t.anomalies, "public_metrics");
-    if (!t.retweets) read_count(*pm, "repost_count", t.retweets, t.anomalies, "public_metrics");
-    read_count(*pm, "reply_count", t.replies, t.anomalies, "public_metrics");
-    read_count(*pm, "quote_count", t.quotes, t.anomalies, "public_metrics");
-    read_count(*pm, "bookmark_count", t.bookmarks, t.anomalies, "public_metrics");
+    read_count(*pm, {"retweet_count", "repost_count"}, t.retweets, t.anomalies, "public_metrics");
+    read_count(*pm, {"reply_count"}, t.replies, t.anomalies, "public_metrics");
+    read_count(*pm, {"quote_count"}, t.quotes, t.anomalies, "public_metrics");
+    read_count(*pm, {"bookmark_count"}, t.bookmarks, t.anomalies, "public_metrics");
   }
   for (const char* section : {"non_public_metrics", "organic_metrics"}) {
     auto m = d.find(section);
     if (m == d.end() || !m->is_object()) continue;
     t.private_metrics = true;
     if (!t.profile_clicks)
-      read_count(*m, "user_profile_clicks", t.profile_clicks, t.anomalies, section);
-    if (!t.url_clicks) read_count(*m, "url_link_clicks", t.url_clicks, t.anomalies, section);
-    if (!t.impressions) read_count(*m, "impression_count", t.impressions, t.anomalies, section);
+      read_count(*m, {"user_profile_clicks"}, t.profile_clicks, t.anomalies, section);
+    if (!t.url_clicks) read_count(*m, {"url_link_clicks"}, t.url_clicks, t.anomalies, section);
+    if (!t.impressions) read_count(*m, {"impression_count"}, t.impressions, t.anomalies, section);
   }
   return t;
 }
@@ -123,10 +137,10 @@ UserInfo user_of(const json& d) {
   u.username = str(d, "username");
   if (auto pm = d.find("public_metrics"); pm != d.end() && pm->is_object()) {
     std::vector<std::string> ignored;  // a user's bad count stays unknown
-    read_count(*pm, "followers_count", u.followers, ignored, "public_metrics");
-    read_count(*pm, "following_count", u.following, ignored, "public_metrics");
-    read_count(*pm, "tweet_count", u.tweet_count, ignored, "public_metrics");
-    read_count(*pm, "listed_count", u.listed, ignored, "public_metrics");
+    read_count(*pm, {"followers_count"}, u.followers, ignored, "public_metrics");
+    read_count(*pm, {"following_count"}, u.following, ignored, "public_metrics");
+    read_count(*pm, {"tweet_count", "post_count"}, u.tweet_count, ignored, "public_metrics");
+    read_count(*pm, {"listed_count"}, u.listed, ignored, "public_metrics");
   }
   return u;
 }

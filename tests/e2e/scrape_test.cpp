@@ -154,7 +154,7 @@ TEST_CASE("a tweet X could not find once and finds later is collected as usual")
   CHECK(f.disagreements() == 0);
 }
 
-TEST_CASE("a read that leaves a counter out keeps the counter's last value in all four tables") {
+TEST_CASE("a read without views keeps the last values in all four tables, likes included") {
   for (const ReadPath& path : kReadPaths) {
     INFO(path.endpoint);
     LoopFixture f;
@@ -168,6 +168,8 @@ TEST_CASE("a read that leaves a counter out keeps the counter's last value in al
     REQUIRE(known == 3);
     const std::string before =
         f.db.scalar("SELECT string_agg(impressions::text, ',' ORDER BY tweet_id) FROM outcomes");
+    const std::string likes_before =
+        f.db.scalar("SELECT string_agg(likes::text, ',' ORDER BY tweet_id) FROM outcomes");
     f.sandbox.faults(json::array(
         {{{"endpoint", path.endpoint}, {"kind", "missing_field"}, {"field", "impression_count"}}}));
     // The 7-day read: the last one, after which the post is not read again.
@@ -178,6 +180,14 @@ TEST_CASE("a read that leaves a counter out keeps the counter's last value in al
     REQUIRE(last.exit_code == 0);
     // X said nothing about views this time: the snapshot says so, the latest values do not.
     CHECK(f.count("SELECT count(*) FROM tweet_metrics WHERE impressions IS NULL") == 3);
+    CHECK(f.count("SELECT count(*) FROM tweet_metrics WHERE 'views_missing' = ANY(anomalies)") ==
+          3);
+    CHECK(f.count("SELECT count(*) FROM tweet_metrics WHERE impressions IS NULL AND likes > 0 "
+                  "AND likes::text <> ALL (string_to_array('" +
+                  likes_before + "', ','))") > 0);  // the likes X gave had grown
+    // Newer likes beside older views would be a rate of two times: the likes wait too.
+    CHECK(f.db.scalar("SELECT string_agg(likes::text, ',' ORDER BY tweet_id) FROM outcomes") ==
+          likes_before);
     CHECK(
         f.db.scalar("SELECT string_agg(impressions::text, ',' ORDER BY tweet_id) FROM outcomes") ==
         before);

@@ -81,6 +81,22 @@ TEST_CASE("snapshots that contradict themselves or their history are flagged, no
   const auto p = check_snapshot(prev, std::nullopt, {"public_metrics.like_count is negative"});
   CHECK_FALSE(p.trusted);
   CHECK(p.anomalies.size() == 1);
+  // Without views where views were known: newer likes over older views would be a rate of two
+  // times (hK's reading: 900 likes beside 500 views, stored as a 1.8 rate).
+  PostCounts no_views = prev;
+  no_views.impressions.reset();
+  no_views.likes = 60;
+  const auto v = check_snapshot(no_views, prev, {});
+  CHECK_FALSE(v.trusted);
+  CHECK(v.anomalies == std::vector<std::string>{"views_missing"});
+  CHECK(check_snapshot(no_views, std::nullopt, {}).trusted);  // never known: likes are still real
+
+  // Engagement is checked with the counters the reading lacks at their last values.
+  PostCounts no_retweets = counts(100, 60);
+  no_retweets.retweets.reset();
+  const auto m = check_snapshot(no_retweets, counts(100, 50, 45), {});
+  CHECK_FALSE(m.trusted);
+  CHECK(m.anomalies == std::vector<std::string>{"engagement_exceeds_views"});
 }
 
 TEST_CASE("an export whose likes fell updates the counters that rose and keeps the fallen one") {

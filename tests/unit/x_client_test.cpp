@@ -100,6 +100,28 @@ TEST_CASE("tweet lookup bodies parse in every documented shape") {
     CHECK(t.replies == 0);
     CHECK(t.anomalies.size() == 2);
   }
+  SECTION("a count above 10^12 is no count: the sum of a post's counters cannot wrap") {
+    const auto r = parse_tweet_lookup(R"({"data":[{"id":"7","text":"x",
+      "public_metrics":{"impression_count":500,"like_count":9223372036854775807,
+      "retweet_count":18446744073709551615,"reply_count":1000000000001,"quote_count":1000000000000}}]})");
+    const auto& t = r.tweets.at(0);
+    CHECK_FALSE(t.likes.has_value());
+    CHECK_FALSE(t.retweets.has_value());
+    CHECK_FALSE(t.replies.has_value());
+    CHECK(t.quotes == 1000000000000LL);
+    CHECK(t.anomalies.size() == 3);
+  }
+  SECTION("retweet_count and repost_count are one counter: the first good value is read") {
+    const auto bad_old = parse_tweet_lookup(R"({"data":[{"id":"7","text":"x",
+      "public_metrics":{"retweet_count":"7","repost_count":7}}]})");
+    CHECK(bad_old.tweets.at(0).retweets == 7);
+    CHECK(bad_old.tweets.at(0).anomalies.empty());
+    const auto both_bad = parse_tweet_lookup(R"({"data":[{"id":"7","text":"x",
+      "public_metrics":{"retweet_count":-1,"repost_count":"x"}}]})");
+    CHECK_FALSE(both_bad.tweets.at(0).retweets.has_value());
+    CHECK(both_bad.tweets.at(0).anomalies ==
+          std::vector<std::string>{"public_metrics.retweet_count is negative"});
+  }
   SECTION("ids are strings; numbers or malformed bodies are refused") {
     CHECK_THROWS_AS(parse_tweet_lookup(R"({"data":[{"id":1800000000000000001}]})"), MalformedBody);
     CHECK_THROWS_AS(parse_tweet_lookup("{\"data\":[{\"id\":\"18"), MalformedBody);
