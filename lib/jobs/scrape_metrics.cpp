@@ -317,6 +317,9 @@ void record_followers(pqxx::connection& conn, long long account_id, TimePoint no
 // window) or through lookups (a post read for every due post), each resource
 // counted only if X has not billed it yet this UTC day (api_reads), at the
 // prices of api_prices. Posts published outside growthloop are not counted.
+// The timeline endpoint's reach (X's docs: a user's 3,200 newest posts) in pages of 100.
+constexpr long long kMaxTimelinePages = 3200 / 100;
+
 struct ReadCosts {
   double timeline_usd = 0, lookup_usd = 0;
 };
@@ -452,7 +455,15 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
         request.start_time = oldest;
         request.originals_only = false;
         request.private_metrics = true;
+        // X serves a user's 3,200 newest posts on this endpoint: 32 pages of 100. A
+        // page that repeats a token, holds nothing or goes past that ends the paging
+        // (X misbehaving must not hold the run and its lock); the rest is looked up.
+        std::set<std::string> tokens_seen;
         while (!wanted.empty() && budget_left()) {
+          if (timeline_pages >= kMaxTimelinePages) {
+            stats["timeline_stopped"] = "page_limit";
+            break;
+          }
           const auto api_start = Clock::now();
           const x::PostPage page = client->user_posts(request);
           api_time += Clock::now() - api_start;
@@ -468,6 +479,10 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
           }
           if (!batch.empty()) settle(batch, found, {});
           if (page.next_token.empty()) break;
+          if (page.tweets.empty() || !tokens_seen.insert(page.next_token).second) {
+            stats["timeline_stopped"] = page.tweets.empty() ? "empty_page" : "repeated_token";
+            break;
+          }
           request.pagination_token = page.next_token;
         }
         // What the timeline did not show (deleted, beyond its reach) is looked up.

@@ -47,7 +47,8 @@ std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& 
       {"partial", FaultKind::kPartial},
       {"duplicate", FaultKind::kDuplicate},
       {"llm_text", FaultKind::kLlmText},
-      {"missing_field", FaultKind::kMissingField}};
+      {"missing_field", FaultKind::kMissingField},
+      {"stuck_page", FaultKind::kStuckPage}};
   const nlohmann::json* rules = &j;
   if (j.is_object()) {
     static const nlohmann::json kNone = nlohmann::json::array();
@@ -68,7 +69,7 @@ std::vector<FaultRule> parse_faults(const nlohmann::json& j, const std::string& 
       throw usage_error(where, "unknown kind \"" + kind +
                                    "\" (rate_limit, usage_cap, credits, unauthorized, forbidden, "
                                    "server_error, slow, timeout, truncated, malformed, partial, "
-                                   "duplicate, llm_text, missing_field)");
+                                   "duplicate, llm_text, missing_field, stuck_page)");
     }
     f.kind = k->second;
     f.skip = static_cast<int>(whole(r, "skip", 0, 0, 1'000'000'000, where));

@@ -25,6 +25,7 @@ enum class FaultKind {
   kDuplicate,     // POST /2/tweets: 403 duplicate content
   kLlmText,       // POST /v1/chat/completions: answers `text` as the assistant
   kMissingField,  // the real body with `field` left out of every post's metrics
+  kStuckPage,     // the real page with meta.next_token "stuck": paging that never ends
 };
 
 struct FaultRule {

@@ -256,6 +256,14 @@ struct Server::Impl {
           inner(req, res, nullptr);
           res.body = without_metric(res.body, fault->field);
           return;
+        case FaultKind::kStuckPage: {
+          inner(req, res, nullptr);
+          json body = json::parse(res.body, nullptr, false);
+          if (!body.is_object()) return;
+          body["meta"]["next_token"] = "stuck";  // read back as page 0: the same page again
+          res.body = body.dump();
+          return;
+        }
         case FaultKind::kPartial:
         case FaultKind::kLlmText:
           return inner(req, res, &*fault);

@@ -198,6 +198,22 @@ TEST_CASE("a read without views keeps the last values in all four tables, likes 
   }
 }
 
+TEST_CASE("a timeline whose next_token never ends stops paging and looks the rest up") {
+  LoopFixture f;
+  f.posted(150, kPosted);  // more than one page of 100
+  f.sandbox.faults(json::array(
+      {{{"endpoint", "GET /2/users/:id/tweets"}, {"kind", "stuck_page"}, {"times", 1000}}}));
+  Result r = run_tool({"scrape-metrics", "--now", kLater, "--read-through", "auto"}, f.env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const json stats = json::parse(f.db.scalar("SELECT stats FROM job_runs"));
+  CHECK(stats["recent_posts_read_through"] == "timeline");
+  CHECK(stats["timeline_stopped"] == "repeated_token");
+  CHECK(stats["timeline_pages"] == 2);
+  CHECK(f.count("SELECT count(*) FROM outcomes WHERE impressions > 0") == 150);
+  CHECK(f.disagreements() == 0);
+}
+
 TEST_CASE("a rate limit mid-run keeps the batches already saved and exits 75") {
   for (const ReadPath& path : kReadPaths) {
     INFO(path.endpoint);
