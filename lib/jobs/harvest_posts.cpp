@@ -8,6 +8,7 @@
 
 #include "core/json_lines.h"
 #include "jobs/harvest_run.h"
+#include "learn/snapshot.h"
 
 namespace gl::jobs {
 
@@ -18,32 +19,53 @@ constexpr int kFirstMinLikes = 20;
 constexpr int kReplyMinLikes = 2;
 constexpr int kReplyParents = 5;
 
-constexpr const char* kViRow =
+// An outside post read again: a newer reading's known counters replace the
+// stored ones, unless it lacks the views the row has (newer likes beside older
+// views would be a rate of two times); a counter it lacks keeps its value (a
+// count once known never turns unknown); an older reading (--now going back)
+// only fills what is unknown.
+std::string counter_updates(const std::string& t) {
+  const std::string newer = "(EXCLUDED.collected_at >= " + t +
+                            ".collected_at AND (EXCLUDED.impressions IS NOT NULL OR " + t +
+                            ".impressions IS NULL))";
+  std::string s;
+  for (const char* c : {"impressions", "likes", "retweets", "replies", "quotes", "bookmarks"}) {
+    const std::string mine = t + "." + c, theirs = std::string("EXCLUDED.") + c;
+    s += std::string(c) + " = CASE WHEN " + newer + " THEN coalesce(" + theirs + ", " + mine +
+         ") ELSE coalesce(" + mine + ", " + theirs + ") END, ";
+  }
+  return s + "collected_at = greatest(EXCLUDED.collected_at, " + t + ".collected_at)";
+}
+
+const std::string kViRow =
     "INSERT INTO vi_tweets AS v (account_id, tweet_id, author_handle, author_followers, author_id, "
     "content, impressions, likes, retweets, replies, quotes, bookmarks, posted_at, collected_at, "
     "query_topic, first_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
     "$14, $15, $14) ON CONFLICT (account_id, tweet_id) DO UPDATE SET "
-    "author_followers = coalesce(EXCLUDED.author_followers, v.author_followers), "
-    "impressions = EXCLUDED.impressions, likes = EXCLUDED.likes, retweets = EXCLUDED.retweets, "
-    "replies = EXCLUDED.replies, quotes = EXCLUDED.quotes, bookmarks = EXCLUDED.bookmarks, "
-    "collected_at = EXCLUDED.collected_at RETURNING v.first_seen_at = $14::timestamptz";
-constexpr const char* kPeerRow =
+    "author_followers = coalesce(EXCLUDED.author_followers, v.author_followers), " +
+    counter_updates("v") + " RETURNING v.first_seen_at = $14::timestamptz";
+const std::string kPeerRow =
     "INSERT INTO peer_posts AS p (account_id, tweet_id, peer_handle, peer_followers, content, "
     "impressions, likes, retweets, replies, quotes, bookmarks, posted_at, collected_at, "
     "first_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) "
     "ON CONFLICT (account_id, tweet_id) DO UPDATE SET "
-    "peer_followers = coalesce(EXCLUDED.peer_followers, p.peer_followers), "
-    "impressions = EXCLUDED.impressions, likes = EXCLUDED.likes, retweets = EXCLUDED.retweets, "
-    "replies = EXCLUDED.replies, quotes = EXCLUDED.quotes, bookmarks = EXCLUDED.bookmarks, "
-    "collected_at = EXCLUDED.collected_at RETURNING p.first_seen_at = $13::timestamptz";
-constexpr const char* kReplyRow =
+    "peer_followers = coalesce(EXCLUDED.peer_followers, p.peer_followers), " +
+    counter_updates("p") + " RETURNING p.first_seen_at = $13::timestamptz";
+const std::string kReplyRow =
     "INSERT INTO reply_metrics AS r (account_id, tweet_id, parent_tweet_id, parent_author, "
     "content, impressions, likes, retweets, replies, quotes, bookmarks, posted_at, collected_at, "
     "conversation_id, first_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-    "$13, $14, $13) ON CONFLICT (account_id, tweet_id) DO UPDATE SET "
-    "impressions = EXCLUDED.impressions, likes = EXCLUDED.likes, retweets = EXCLUDED.retweets, "
-    "replies = EXCLUDED.replies, quotes = EXCLUDED.quotes, bookmarks = EXCLUDED.bookmarks, "
-    "collected_at = EXCLUDED.collected_at RETURNING r.first_seen_at = $13::timestamptz";
+    "$13, $14, $13) ON CONFLICT (account_id, tweet_id) DO UPDATE SET " +
+    counter_updates("r") + " RETURNING r.first_seen_at = $13::timestamptz";
+
+// The counters of an outside post worth storing: none (unknown) when the
+// reading contradicts itself (a bad value, more engagement than views), as
+// scrape-metrics keeps such a reading of ours from the latest values.
+learn::PostCounts trusted_counts(const x::Tweet& t) {
+  return learn::check_snapshot(t, std::nullopt, t.anomalies).trusted ? learn::PostCounts(t)
+                                                                     : learn::PostCounts{};
+}
+
 constexpr const char* kSaveWatermark =
     "INSERT INTO harvest_watermarks (account_id, source, query_key, since_id, min_likes, "
     "last_read, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
@@ -149,11 +171,12 @@ void harvest_viral(HarvestRun& h) {
       const std::string handle = author != q.users.end() ? author->second.username : t.author_id;
       const learn::Count followers =
           author != q.users.end() ? author->second.followers : learn::Count();
+      const learn::PostCounts c = trusted_counts(t);
       const bool inserted =
           w.exec_params1(
                kViRow, h.run.account.id, t.id, handle, followers,
                t.author_id.empty() ? std::nullopt : std::optional<std::string>(t.author_id), t.text,
-               t.impressions, t.likes, t.retweets, t.replies, t.quotes, t.bookmarks, posted_at(t),
+               c.impressions, c.likes, c.retweets, c.replies, c.quotes, c.bookmarks, posted_at(t),
                format_iso8601(h.run.now), topic)[0]
               .as<bool>();
       fresh += inserted ? 1 : 0;
@@ -232,8 +255,9 @@ void harvest_peers(HarvestRun& h) {
     pqxx::work w(h.run.conn);
     long long fresh = 0;
     for (const auto& t : q.tweets) {
+      const learn::PostCounts c = trusted_counts(t);
       fresh += w.exec_params1(kPeerRow, h.run.account.id, t.id, peer.handle, peer.followers, t.text,
-                              t.impressions, t.likes, t.retweets, t.replies, t.quotes, t.bookmarks,
+                              c.impressions, c.likes, c.retweets, c.replies, c.quotes, c.bookmarks,
                               posted_at(t), format_iso8601(h.run.now))[0]
                        .as<bool>()
                    ? 1
@@ -288,9 +312,10 @@ void harvest_replies(HarvestRun& h) {
     for (const auto& t : q.tweets) {
       if (newest.size() < t.id.size() || (newest.size() == t.id.size() && newest < t.id))
         newest = t.id;
+      const learn::PostCounts c = trusted_counts(t);
       fresh += w.exec_params1(kReplyRow, h.run.account.id, t.id,
                               t.replied_to.empty() ? parent : t.replied_to, handle, t.text,
-                              t.impressions, t.likes, t.retweets, t.replies, t.quotes, t.bookmarks,
+                              c.impressions, c.likes, c.retweets, c.replies, c.quotes, c.bookmarks,
                               posted_at(t), format_iso8601(h.run.now),
                               t.conversation_id.empty() ? parent : t.conversation_id)[0]
                        .as<bool>()

@@ -169,6 +169,43 @@ TEST_CASE("harvest stops at --max-reads and --budget-usd, exits 0 and says what 
   CHECK(f.count("SELECT count(*) FROM harvest_watermarks WHERE source = 'peers'") == 2);
 }
 
+TEST_CASE("an outside post read again keeps what is known: views X leaves out, older readings") {
+  HarvestFixture f;
+  const auto read_again = [&](const char* now) {
+    f.db.scalar("DELETE FROM harvest_watermarks");  // as after a run cut short: the same posts
+    Result r = f.harvest(now, {"--only", "viral"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  };
+  // The posts of the first reading (later ones are new posts, read once).
+  const std::string kFirst = " FROM vi_tweets WHERE first_seen_at = '" + std::string(kNow) + "'";
+  const std::string kValues =
+      "SELECT string_agg(concat_ws(':', tweet_id, impressions, likes, replies), ',' "
+      "ORDER BY tweet_id)" +
+      kFirst;
+  const std::string kCounts =
+      "SELECT string_agg(concat_ws(':', tweet_id, impressions, likes, replies, collected_at), ',' "
+      "ORDER BY tweet_id)" +
+      kFirst;
+  read_again(kNow);
+  REQUIRE(f.count("SELECT count(*) FROM vi_tweets WHERE impressions > 0") >= 10);
+  const std::string first = f.db.scalar(kValues);
+  // X leaves the views out: nothing turns unknown, and newer likes wait for a reading with views.
+  f.sandbox.faults({{{"endpoint", "GET /2/tweets/search/recent"},
+                     {"kind", "missing_field"},
+                     {"field", "impression_count"}}});
+  read_again(kLater);
+  CHECK(f.count("SELECT count(*)" + kFirst + " AND impressions IS NULL") == 0);
+  CHECK(f.db.scalar(kValues) == first);
+  f.sandbox.clear_faults();
+  read_again(kLater);
+  const std::string later = f.db.scalar(kCounts);
+  CHECK(f.db.scalar(kValues) != first);  // six hours on, the counts grew
+  // An older reading (--now going back) changes nothing that is known.
+  read_again(kNow);
+  CHECK(f.db.scalar(kCounts) == later);
+}
+
 TEST_CASE("a 429 on search exits 75 and loses nothing") {
   HarvestFixture f;
   f.sandbox.faults(
