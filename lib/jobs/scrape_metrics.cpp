@@ -213,7 +213,16 @@ void record_followers(pqxx::connection& conn, long long account_id, TimePoint no
       "tweet_count, listed_count) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
       account_id, now_text, *user.followers, user.following, user.tweet_count, user.listed);
   stats["followers"] = *user.followers;
-  if (prev.empty()) {
+  // A reading older than one already taken (--now gone back) splits a window
+  // whose change was attributed already: it is kept, and attributes nothing.
+  const bool later_taken =
+      w.exec_params1(
+           "SELECT EXISTS (SELECT FROM follower_snapshots WHERE account_id = $1 AND "
+           "taken_at > $2)",
+           account_id, now_text)[0]
+          .as<bool>();
+  if (later_taken) stats["followers_not_attributed"] = "a later reading exists";
+  if (prev.empty() || later_taken) {
     w.commit();
     return;
   }

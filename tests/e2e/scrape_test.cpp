@@ -69,6 +69,17 @@ TEST_CASE("scrape writes all four tables in agreement and prints one line per po
         0);
     CHECK(f.count("SELECT count(*) FROM outcomes WHERE followers_gained IS NULL") == 0);
     CHECK(f.disagreements() == 0);
+
+    // A run at an earlier --now (a replay, a clock gone back) keeps its follower reading and
+    // attributes nothing: its window lies inside one attributed already.
+    const std::string gained = f.db.scalar("SELECT sum(followers_gained) FROM outcomes");
+    f.db.scalar("UPDATE content_metadata SET next_collect_at = NULL");
+    Result back = run_tool({"scrape-metrics", "--now", "2026-11-20T19:00:00Z"}, f.env);
+    INFO(back.err);
+    REQUIRE(back.exit_code == 0);
+    CHECK(f.count("SELECT count(*) FROM follower_snapshots") == 3);
+    CHECK(f.count("SELECT count(*) FROM follower_attribution") == 3);
+    CHECK(f.db.scalar("SELECT sum(followers_gained) FROM outcomes") == gained);
   }
 }
 
