@@ -194,13 +194,20 @@ Worker start_worker(const std::vector<AccountCommand>& commands, const RunInWork
   return w;
 }
 
-int wait_exit_code(pid_t pid, std::string& last_error) {
+// A worker ended by `stop_signal` (the one the parent passed on) was stopped,
+// not broken: its account tries again later, as one not started does.
+int wait_exit_code(pid_t pid, int stop_signal, std::string& last_error) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return kExitFailure;
   }
   if (WIFEXITED(status)) return WEXITSTATUS(status);
-  last_error = "killed by signal " + std::to_string(WTERMSIG(status));
+  const int sig = WTERMSIG(status);
+  if (stop_signal != 0 && sig == stop_signal) {
+    last_error = "stopped by signal " + std::to_string(sig) + ": the run was stopped";
+    return kExitTempFail;
+  }
+  last_error = "killed by signal " + std::to_string(sig);
   return kExitFailure;
 }
 
@@ -213,6 +220,7 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
   ::signal(SIGPIPE, SIG_IGN);
   const StopSignals signals;
   bool stopping = false;
+  int stop_signal = 0;
   std::vector<AccountExit> exits(commands.size());
   std::deque<Worker> workers;
   std::size_t next = 0;
@@ -283,6 +291,7 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
   // The accounts not started yet fail as "try again later"; the running ones get the signal.
   const auto stop = [&](int sig) {
     stopping = true;
+    stop_signal = sig;
     const std::string text = "--all-accounts: stopped by signal " + std::to_string(sig) + ": " +
                              std::to_string(commands.size() - next) + " account(s) not started\n";
     std::fwrite(text.data(), 1, text.size(), stderr);
@@ -354,7 +363,7 @@ std::vector<AccountExit> run_per_account(const std::vector<AccountCommand>& comm
         continue;
       }
       std::string error;
-      int code = wait_exit_code(it->pid, error);
+      int code = wait_exit_code(it->pid, stopping ? stop_signal : 0, error);
       if (it->running) {
         // A worker that died (a signal) or ended mid-run said nothing of it itself.
         const bool died = !error.empty() || code == kExitOk;
