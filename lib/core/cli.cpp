@@ -99,7 +99,7 @@ void write_run_metrics_if_asked(const ToolContext& ctx, int code,
 int run_tool(const ToolSpec& spec, int argc, char** argv, const DefineFlags& define,
              const RunTool& run) {
   CLI::App app(spec.description, spec.name);
-  ToolContext ctx{spec.name, {}, Clock(), Log(spec.name, 0), {}};
+  ToolContext ctx{spec.name, {}, Clock(), Log(spec.name, 0), {}, nullptr};
   CommonOptions& o = ctx.common;
   std::string shard_text;
   app.set_version_flag("--version", std::string(spec.name) + " (growthloop) " + kVersion);

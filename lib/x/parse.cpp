@@ -1,5 +1,6 @@
 #include "x/parse.h"
 
+#include <cmath>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 
@@ -39,7 +40,12 @@ std::string count_problem(const json& v) {
   if (v.is_number_unsigned())
     return v.get<unsigned long long>() <= learn::kMaxCount ? "" : "above any real count";
   if (v.is_number_integer()) return v.get<long long>() >= 0 ? "" : "negative";
-  return v.is_number() && v.get<double>() < 0 ? "negative" : "not a count";
+  if (!v.is_number()) return "not a count";
+  const double d = v.get<double>();
+  if (d < 0) return "negative";
+  // 500.0 is 500 (a JSON writer's choice); 2.5 is no count.
+  if (d != std::floor(d)) return "not a count";
+  return d <= static_cast<double>(learn::kMaxCount) ? "" : "above any real count";
 }
 
 // Reads a count; missing stays unknown, a bad value is unknown plus an anomaly.

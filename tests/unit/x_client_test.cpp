@@ -110,6 +110,11 @@ TEST_CASE("tweet lookup bodies parse in every documented shape") {
     CHECK_FALSE(t.replies.has_value());
     CHECK(t.quotes == 1000000000000LL);
     CHECK(t.anomalies.size() == 3);
+    const auto floats = parse_tweet_lookup(R"({"data":[{"id":"7","text":"x",
+      "public_metrics":{"impression_count":500.0,"like_count":2.5,"reply_count":1e13}}]})");
+    CHECK(floats.tweets.at(0).impressions == 500);
+    CHECK_FALSE(floats.tweets.at(0).likes.has_value());
+    CHECK_FALSE(floats.tweets.at(0).replies.has_value());
   }
   SECTION("retweet_count and repost_count are one counter: the first good value is read") {
     const auto bad_old = parse_tweet_lookup(R"({"data":[{"id":"7","text":"x",
