@@ -4,6 +4,7 @@
 #include "core/json_lines.h"
 #include "db/connection.h"
 #include "jobs/x_session.h"
+#include "x/client.h"
 #include "x/tweet_text.h"
 
 namespace gl::jobs {
@@ -255,7 +256,19 @@ int publish(db::AccountRun& run, const PublishOptions& options) {
     run.ctx.log.info("nothing due to post");
     return 0;
   }
-  // Credentials and user context were checked at the tool's start (check_x_config_from_env).
+  // Credentials and user context were checked when the account was read if it
+  // posts. With posting off they may be gone (a revoked token is a reason to
+  // turn it off): a post left `posting` then waits for them, failing nothing.
+  if (!run.account.posting) {
+    try {
+      x::check_x_config_from_env(/*need_user_context=*/true);
+    } catch (const Error& e) {
+      run.ctx.log.info("a post left posting is not reconciled while posting is off and {}",
+                       e.what());
+      stats["uncertain_left"] = true;
+      return 0;
+    }
+  }
   auto client = open_x_client(run);
   // Whose account the posts would go out on, before any does.
   if (!due.empty()) verify_account_user(run, *client);

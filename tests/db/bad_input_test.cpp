@@ -226,6 +226,12 @@ TEST_CASE("configuration is checked at start, even when there is nothing to do")
   // An account with posting off needs no posting configuration: plan-post and publish do
   // nothing for it, alone or with --all-accounts (where it is skipped), and do not fail.
   REQUIRE(run({"accounts", "add", "config", "--posting", "off"}, db.url()).exit_code == 0);
+  // A post left `posting` (its outcome unknown) waits for the credentials to reconcile it.
+  db.scalar(
+      "INSERT INTO content_metadata (account_id, generator_name, topic, content, status, "
+      "scheduled_at, posting_started_at) SELECT account_id, (SELECT min(generator_name) FROM "
+      "generators), 'sleep', 'a post whose outcome is unknown', 'posting', "
+      "'2026-11-20T12:00:00Z', '2026-11-20T12:00:00Z' FROM accounts");
   for (const auto& c : {Case{"publish", missing_file, ""}, Case{"plan-post", llm_bad, ""}}) {
     for (const char* scope : {"--account", "--all-accounts"}) {
       std::vector<std::string> args = {c.tool, "--now", "2026-11-20T13:00:00Z", scope};
@@ -235,6 +241,7 @@ TEST_CASE("configuration is checked at start, even when there is nothing to do")
       CHECK(r.exit_code == 0);
     }
   }
+  CHECK(db.scalar("SELECT status FROM content_metadata") == "posting");
   // Scraping still reads X for it, so its configuration is still checked.
   CHECK(run_env({"scrape-metrics", "--now", "2026-11-20T13:00:00Z"}, missing_file).exit_code == 2);
 }
