@@ -8,6 +8,7 @@
 
 #include "core/cli.h"
 #include "core/error.h"
+#include "core/fan_out.h"
 #include "core/json_lines.h"
 #include "db/job_run.h"
 #include "report/gather.h"
@@ -54,7 +55,8 @@ Json sections_json(const std::string& html) {
 }
 
 IndexEntry index_entry(const Report& r, const std::string& file) {
-  IndexEntry x{r.handle, file, r.generated_at, 0, static_cast<long long>(r.queue.posts.size()), 0};
+  IndexEntry x{r.handle, file, r.generated_at, 0, static_cast<long long>(r.queue.posts.size()),
+               0,        ""};
   for (const auto& w : r.curve.weeks) x.gated_posts += w.posts;
   for (const auto& t : r.operations.tools)
     x.failing_tools += (!t.last_failure_at.empty() && t.last_failure_at > t.last_ok_at) ? 1 : 0;
@@ -105,13 +107,13 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
   const bool to_stdout = o.out.empty();
   if (to_stdout && o.format == "html")
     throw usage_error("--out", "a folder is required with --all-accounts");
-  if (!to_stdout && !ctx.common.dry_run) {
-    std::error_code error;
-    std::filesystem::create_directories(o.out, error);  // as mkdir -p: its parents too
-    std::string bare = o.out;                           // "page.html/" names the file too
+  if (!to_stdout) {
+    std::string bare = o.out;  // "page.html/" names the file too
     while (bare.size() > 1 && bare.back() == '/') bare.pop_back();
-    if (error && std::filesystem::exists(bare) && !std::filesystem::is_directory(bare))
+    std::error_code error;
+    if (std::filesystem::exists(bare, error) && !std::filesystem::is_directory(bare, error))
       throw usage_error("--out " + o.out, "is a file: --all-accounts writes into a folder");
+    if (!ctx.common.dry_run) std::filesystem::create_directories(o.out, error);  // as mkdir -p
     if (error) throw failure(o.out, "cannot create the folder: " + error.message());
   }
   std::vector<db::Account> accounts;
@@ -123,7 +125,7 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
   const std::string dir = to_stdout || o.out.back() == '/' ? o.out : o.out + "/";
   const std::string ext = o.format == "json" ? ".json" : ".html";
   std::vector<IndexEntry> index;
-  int worst = 0;
+  std::vector<int> codes;
   // One account's failure does not stop the others; the exit code is the worst.
   for (const auto& a : accounts) {
     ctx.common.account = a.handle;
@@ -136,6 +138,7 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
       failed = describe_exception();
       ctx.log.error("account " + a.handle + ": " + failed.message);
     }
+    codes.push_back(failed.exit_code);
     if (failed.exit_code == 0) continue;
     // Said on stdout and in the index as well, so a reader of either sees the account is missing.
     emit({{"account", a.handle},
@@ -146,7 +149,6 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
     entry.handle = a.handle;
     entry.failure = failed.message;
     index.push_back(entry);
-    if (worst == 0 || worst == 75) worst = failed.exit_code;
   }
   ctx.common.account.clear();
   if (o.format == "html") {
@@ -154,7 +156,7 @@ int run_report(ToolContext& ctx, const ReportOptions& o) {
                ctx.common.dry_run);
     emit({{"index", dir + "index.html"}, {"accounts", index.size()}});
   }
-  return worst;
+  return worst_exit_code(codes);  // as every --all-accounts run's
 }
 
 }  // namespace gl::report

@@ -235,13 +235,17 @@ TEST_CASE("report --all-accounts writes a page per account and an index") {
   CHECK(fs::exists(dir / "@Index.html"));
   // An account whose page cannot be written (a folder holds its name) is said failed on stdout
   // and in the index; the others are written all the same.
+  // Another cannot be written for a reason that is no usage error (exit 1): the run's exit is
+  // the worst, whatever the order (1 before 2, as for every --all-accounts run).
   fs::remove(dir / "two.html");
   fs::create_directories(dir / "two.html");
+  fs::create_directories(dir / "@Index.html.tmp");
   fs::remove(dir / "one.html");
   Result one_failed = run_tool(
       {"report", "--all-accounts", "--now", "2026-11-05T12:00:00Z", "--out", dir.string()}, env);
   INFO(one_failed.err);
-  CHECK(one_failed.exit_code == 2);
+  CHECK(one_failed.exit_code == 1);
+  fs::remove_all(dir / "@Index.html.tmp");
   CHECK(fs::exists(dir / "one.html"));
   bool said_failed = false;
   for (const auto& line : json_lines(one_failed.out))
@@ -263,6 +267,10 @@ TEST_CASE("report --all-accounts writes a page per account and an index") {
   CHECK(dry_run.exit_code == 0);
   CHECK_FALSE(fs::exists(dry));
   CHECK(dry_run.out.find((dry / "one.html").string()) != std::string::npos);
+  // A dry run refuses what the run would refuse.
+  Result dry_into_file = run_tool(
+      {"report", "--all-accounts", "--dry-run", "--out", (dir / "index.html").string()}, env);
+  CHECK(dry_into_file.exit_code == 2);
   // As JSON without a folder: one object per account on stdout.
   Result json_out = run_tool(
       {"report", "--all-accounts", "--now", "2026-11-05T12:00:00Z", "--format", "json"}, env);

@@ -184,8 +184,10 @@ TEST_CASE("the scatter draws y = x across the common log range") {
 
 TEST_CASE("the index links every account's page, escaped") {
   const std::string html =
-      render_index({{"a_b", "a_b.html", "t", 3, 2, 0}}, "2026-11-05T23:00:00Z");
+      render_index({{"a_b", "a_b.html", "t", 3, 2, 0, ""}, {"c", "", "", 0, 0, 0, "<disk> full"}},
+                   "2026-11-05T23:00:00Z");
   CHECK(html.find("<a href=\"a_b.html\">@a_b</a>") != std::string::npos);
+  CHECK(html.find("@c: no report, it failed: &lt;disk&gt; full") != std::string::npos);
   CHECK(render_index({}, "t").find("class=\"missing\"") != std::string::npos);
 }
 
