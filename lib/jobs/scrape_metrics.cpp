@@ -42,7 +42,8 @@ SELECT cm.decision_id::text, cm.tweet_id, cm.generator_name, cm.topic, cm.format
        o.decision_id IS NOT NULL,
        o.impressions, o.likes, o.retweets, o.replies, o.quotes, o.bookmarks,
        o.profile_clicks, o.url_clicks,
-       extract(epoch FROM cm.not_found_at)::float8
+       extract(epoch FROM cm.not_found_at)::float8,
+       extract(epoch FROM o.collected_at)::float8
 FROM content_metadata cm
 LEFT JOIN outcomes o ON o.account_id = cm.account_id AND o.decision_id = cm.decision_id
 WHERE cm.account_id = $1 AND )SQL" +
@@ -59,8 +60,14 @@ struct DuePost {
   TimePoint posted_at;
   std::optional<TimePoint> last_collected_at;
   std::optional<PostCounts> previous;     // the latest trusted values
+  std::optional<TimePoint> previous_at;   // when they were read (outcomes.collected_at)
   std::optional<TimePoint> not_found_at;  // X said "not found" once, at this time
 };
+
+// A last scheduled reading that was set aside is read again this often, up to
+// a day past the schedule's end.
+constexpr auto kSetAsideRetry = std::chrono::hours(6);
+constexpr double kLastRetryHours = kCollectAtHours[std::size(kCollectAtHours) - 1] + 24;
 
 // A tweet X first reports not found (deleted, protected, suspended) is read
 // once more this much later before it is given up as unavailable.
@@ -99,6 +106,7 @@ std::vector<DuePost> load_due(pqxx::connection& conn, long long account_id, Time
       p.previous->url_clicks = opt_count(r[15]);
     }
     if (!r[16].is_null()) p.not_found_at = from_epoch(r[16].as<double>());
+    if (!r[17].is_null()) p.previous_at = from_epoch(r[17].as<double>());
     out.push_back(std::move(p));
   }
   return out;
@@ -150,6 +158,9 @@ PostUpdate observe(const DuePost& p, const x::Tweet& t, TimePoint now) {
   snapshot.anomalies = check.anomalies;
   w.anomalies = check.anomalies;
   w.latest = check.trusted ? snapshot.counts : p.previous.value_or(PostCounts{});
+  // Values kept from an earlier reading keep that reading's time: the post's age at
+  // its counts (the learners' maturity) is not moved by a reading that was set aside.
+  if (!check.trusted && p.previous_at) w.latest_at = *p.previous_at;
   // Counters this read leaves out (private ones after 30 days, a field X
   // dropped once) keep their last value: a known count never turns unknown.
   if (check.trusted && p.previous) learn::fill_unknown(w.latest, *p.previous);
@@ -157,13 +168,18 @@ PostUpdate observe(const DuePost& p, const x::Tweet& t, TimePoint now) {
   w.er = learn::engagement_rate(w.latest);
   w.gates = learn::evaluate_gates(w.latest, hours_between(p.posted_at, now));
   if (check.trusted && snapshot.counts.impressions) {
-    const TimePoint since = p.last_collected_at.value_or(p.posted_at);
+    // Since the reading the previous views are from (a later one may have been set aside).
+    const TimePoint since = p.previous_at.value_or(p.last_collected_at.value_or(p.posted_at));
     const double hours = hours_between(since, now);
     const long long before = p.previous && p.previous->impressions ? *p.previous->impressions : 0;
     if (hours > 0)
       w.velocity = std::max(0.0, static_cast<double>(*w.latest.impressions - before) / hours);
   }
   w.next_at = next_collection(p.posted_at, now);
+  // The last reading set aside (X left the views out, a count fell) would end
+  // the post's collection on older values: it is tried again every 6 h for a day.
+  if (!w.next_at && !check.trusted && hours_between(p.posted_at, now) < kLastRetryHours)
+    w.next_at = now + kSetAsideRetry;
   w.state = w.next_at ? "collected" : "done";
   return u;
 }

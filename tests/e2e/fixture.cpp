@@ -73,7 +73,8 @@ long long LoopFixture::disagreements() {
        OR o.bookmarks IS DISTINCT FROM cm.actual_bookmarks
        OR o.profile_clicks IS DISTINCT FROM cm.actual_profile_clicks
        OR o.engagement_rate IS DISTINCT FROM cm.actual_engagement_rate
-       OR o.collected_at IS DISTINCT FROM cm.last_collected_at
+       OR o.collected_at > cm.last_collected_at  -- before it when the last read was set aside
+       OR o.collected_at IS DISTINCT FROM lp.collected_at
        OR o.followers_gained IS DISTINCT FROM lp.followers_gained
        OR (o.available AND cardinality(t.anomalies) = 0 AND t.impressions IS NOT NULL
            AND o.impressions IS DISTINCT FROM t.impressions)

@@ -206,6 +206,21 @@ TEST_CASE("a read without views keeps the last values in all four tables, likes 
     CHECK(f.count("SELECT count(*) FROM content_metadata WHERE actual_impressions IS NULL") == 0);
     CHECK(f.count("SELECT count(*) FROM outcomes WHERE 'views_unknown' = ANY(gate_failures)") == 0);
     CHECK(f.disagreements() == 0);
+    // The values kept keep their reading's time, and the set-aside last reading is tried again
+    // (6 h later) rather than ending the collection on older values.
+    CHECK(f.count("SELECT count(*) FROM outcomes WHERE collected_at = '2026-11-27T15:00:00Z'") ==
+          0);
+    CHECK(f.count("SELECT count(*) FROM content_metadata WHERE metrics_state = 'collected' AND "
+                  "next_collect_at = '2026-11-27T21:00:00Z'") == 3);
+    f.sandbox.clear_faults();
+    Result retry = run_tool(
+        {"scrape-metrics", "--now", "2026-11-27T21:00:00Z", "--read-through", path.read_through},
+        f.env);
+    REQUIRE(retry.exit_code == 0);
+    CHECK(f.count("SELECT count(*) FROM outcomes WHERE collected_at = '2026-11-27T21:00:00Z' AND "
+                  "impressions IS NOT NULL AND cardinality(anomalies) = 0") == 3);
+    CHECK(f.count("SELECT count(*) FROM content_metadata WHERE metrics_state = 'done'") == 3);
+    CHECK(f.disagreements() == 0);
   }
 }
 
