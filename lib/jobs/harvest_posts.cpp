@@ -23,7 +23,7 @@ constexpr int kReplyParents = 5;
 // stored ones, unless it lacks the views the row has (newer likes beside older
 // views would be a rate of two times); a counter it lacks keeps its value (a
 // count once known never turns unknown); an older reading (--now going back)
-// only fills what is unknown.
+// changes nothing (its views beside the row's newer likes would mix times too).
 std::string counter_updates(const std::string& t) {
   const std::string newer = "(EXCLUDED.collected_at >= " + t +
                             ".collected_at AND (EXCLUDED.impressions IS NOT NULL OR " + t +
@@ -32,7 +32,7 @@ std::string counter_updates(const std::string& t) {
   for (const char* c : {"impressions", "likes", "retweets", "replies", "quotes", "bookmarks"}) {
     const std::string mine = t + "." + c, theirs = std::string("EXCLUDED.") + c;
     s += std::string(c) + " = CASE WHEN " + newer + " THEN coalesce(" + theirs + ", " + mine +
-         ") ELSE coalesce(" + mine + ", " + theirs + ") END, ";
+         ") ELSE " + mine + " END, ";
   }
   return s + "collected_at = greatest(EXCLUDED.collected_at, " + t + ".collected_at)";
 }
@@ -61,9 +61,12 @@ const std::string kReplyRow =
 // The counters of an outside post worth storing: none (unknown) when the
 // reading contradicts itself (a bad value, more engagement than views), as
 // scrape-metrics keeps such a reading of ours from the latest values.
-learn::PostCounts trusted_counts(const x::Tweet& t) {
-  return learn::check_snapshot(t, std::nullopt, t.anomalies).trusted ? learn::PostCounts(t)
-                                                                     : learn::PostCounts{};
+// Counted in the run's stats (`readings_set_aside`).
+learn::PostCounts trusted_counts(HarvestRun& h, const x::Tweet& t) {
+  if (learn::check_snapshot(t, std::nullopt, t.anomalies).trusted) return t;
+  Json& n = h.run.stats["readings_set_aside"];
+  n = n.is_number() ? n.get<long long>() + 1 : 1;
+  return {};
 }
 
 constexpr const char* kSaveWatermark =
@@ -171,7 +174,7 @@ void harvest_viral(HarvestRun& h) {
       const std::string handle = author != q.users.end() ? author->second.username : t.author_id;
       const learn::Count followers =
           author != q.users.end() ? author->second.followers : learn::Count();
-      const learn::PostCounts c = trusted_counts(t);
+      const learn::PostCounts c = trusted_counts(h, t);
       const bool inserted =
           w.exec_params1(
                kViRow, h.run.account.id, t.id, handle, followers,
@@ -255,7 +258,7 @@ void harvest_peers(HarvestRun& h) {
     pqxx::work w(h.run.conn);
     long long fresh = 0;
     for (const auto& t : q.tweets) {
-      const learn::PostCounts c = trusted_counts(t);
+      const learn::PostCounts c = trusted_counts(h, t);
       fresh += w.exec_params1(kPeerRow, h.run.account.id, t.id, peer.handle, peer.followers, t.text,
                               c.impressions, c.likes, c.retweets, c.replies, c.quotes, c.bookmarks,
                               posted_at(t), format_iso8601(h.run.now))[0]
@@ -312,7 +315,7 @@ void harvest_replies(HarvestRun& h) {
     for (const auto& t : q.tweets) {
       if (newest.size() < t.id.size() || (newest.size() == t.id.size() && newest < t.id))
         newest = t.id;
-      const learn::PostCounts c = trusted_counts(t);
+      const learn::PostCounts c = trusted_counts(h, t);
       fresh += w.exec_params1(kReplyRow, h.run.account.id, t.id,
                               t.replied_to.empty() ? parent : t.replied_to, handle, t.text,
                               c.impressions, c.likes, c.retweets, c.replies, c.quotes, c.bookmarks,
