@@ -337,14 +337,14 @@ void record_followers(pqxx::connection& conn, long long account_id, TimePoint no
   w.commit();
 }
 
+// The timeline endpoint's reach (X's docs: a user's 3,200 newest posts) in pages of 100.
+constexpr long long kMaxTimelinePages = 3200 / 100;
+
 // What reading the due posts would add to today's bill either way: through
 // the account's own timeline (an owned read for every post of ours in its
 // window) or through lookups (a post read for every due post), each resource
 // counted only if X has not billed it yet this UTC day (api_reads), at the
 // prices of api_prices. Posts published outside growthloop are not counted.
-// The timeline endpoint's reach (X's docs: a user's 3,200 newest posts) in pages of 100.
-constexpr long long kMaxTimelinePages = 3200 / 100;
-
 struct ReadCosts {
   double timeline_usd = 0, lookup_usd = 0;
 };
