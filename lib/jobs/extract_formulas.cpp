@@ -167,14 +167,16 @@ Json formula_json(const learn::ViralFormula& f) {
 
 }  // namespace
 
-std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(db::AccountRun& run) {
+std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(
+    db::AccountRun& run, const std::map<std::string, Json>& gates) {
   const std::string now = format_iso8601(run.now);
   std::map<std::string, std::vector<learn::ViralFormula>> out;
   pqxx::work w(run.conn);
   if (!run.ctx.common.dry_run) db::lock_account_table(w, "viral_formulas", run.account.id);
   for (const std::string format : kFormats) {
     const LearningScope scope{run.account.id, run.now, format};
-    run.stats["gates"][format] = gate_report(w, scope);
+    const auto read = gates.find(format);
+    run.stats["gates"][format] = read != gates.end() ? read->second : gate_report(w, scope);
     auto result = learn::extract_formulas(inputs(w, scope));
     for (const auto& [source, r] : result.sources) {
       run.stats["sources"][format][source] = report_json(r);

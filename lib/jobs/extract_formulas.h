@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_lines.h"
 #include "db/job_run.h"
 #include "learn/formulas.h"
 
@@ -20,7 +21,10 @@ struct ExtractFormulasOptions {
 int extract_formulas(db::AccountRun& run, const ExtractFormulasOptions& options);
 
 // Re-extracts and stores every format's formulas; returns them by format. The
-// caller stores the posts' text analyses first (store_post_texts).
-std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(db::AccountRun& run);
+// caller stores the posts' text analyses first (store_post_texts). `gates`: the
+// gate reports (learning_data.h) the caller already read in this run, by format;
+// a format without one is read here.
+std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(
+    db::AccountRun& run, const std::map<std::string, Json>& gates = {});
 
 }  // namespace gl::jobs

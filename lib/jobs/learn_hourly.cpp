@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/json_lines.h"
+#include "db/connection.h"
 #include "jobs/arms.h"
 #include "jobs/extract_formulas.h"
 #include "jobs/learner_watermark.h"
@@ -100,23 +101,30 @@ Json learning_summary(db::AccountRun& run, const std::string& format, bool skip_
   pqxx::read_transaction t(run.conn);
   Json s = gate_report(t, scope);
   if (skip_empty && s["posts_used"].get<long long>() == 0) return s;
-  // How many of the posts learned from are the account's imported past (import-history).
-  s["posts_used_imported"] =
-      LearningQuery(scope)
-          .exec(t, "SELECT count(*) FROM gated WHERE source = 'imported'")[0][0]
-          .as<long long>();
+  // In one pass over the gated posts: how many are the account's imported past
+  // (import-history), the newest one, and each persona's mean engagement rate.
+  std::map<std::string, double> mean_er;
+  std::optional<double> newest;
+  for (const auto& r : LearningQuery(scope).exec(
+           t,
+           "SELECT grouping(lp.generator_name) = 1, lp.generator_name, "
+           "  count(*) FILTER (WHERE lp.source = 'imported'), "
+           "  extract(epoch FROM max(lp.posted_at))::float8, "
+           "  avg(lp.engagement_rate) FILTER (WHERE lp.engagement_rate IS NOT NULL AND " +
+               persona_sql("lp") +
+               " IS NOT NULL) "
+               "FROM gated lp GROUP BY GROUPING SETS ((), (lp.generator_name))")) {
+    if (r[0].as<bool>()) {
+      s["posts_used_imported"] = r[2].as<long long>();
+      newest = db::optional_double(r[3]);
+    } else if (!r[4].is_null()) {
+      mean_er[r[1].as<std::string>()] = r[4].as<double>();
+    }
+  }
   s["evidence_rule"] = {{"min_posts", learn::kMinEvidencePosts},
                         {"interval", learn::kEvidenceLevel},
                         {"half_life_days", learn::BanditConfig{}.half_life_days},
                         {"stale_after_days", kStaleAfterDays}};
-  std::map<std::string, double> mean_er;
-  for (const auto& r :
-       LearningQuery(scope).exec(t,
-                                 "SELECT lp.generator_name, avg(lp.engagement_rate) FROM gated lp "
-                                 "WHERE lp.engagement_rate IS NOT NULL AND " +
-                                     persona_sql("lp") + " IS NOT NULL GROUP BY 1")) {
-    mean_er[r[0].as<std::string>()] = r[1].as<double>();
-  }
   Json ranked = Json::object(), insufficient = Json::object();
   Json top = Json::object(), generators = Json::object();
   std::vector<std::string> families;
@@ -153,12 +161,10 @@ Json learning_summary(db::AccountRun& run, const std::string& format, bool skip_
     });
   }
 
-  const auto newest = LearningQuery(scope).exec(
-      t, "SELECT extract(epoch FROM max(lp.posted_at))::float8 FROM gated lp")[0][0];
   s["newest_gated_post"] = Json(nullptr);
   bool stale = false;
-  if (!newest.is_null()) {
-    const TimePoint at = from_epoch_seconds(newest.as<double>());
+  if (newest) {
+    const TimePoint at = from_epoch_seconds(*newest);
     const double days = hours_between(at, run.now) / 24;
     s["newest_gated_post"] = format_iso8601(at);
     if (days > kStaleAfterDays) {
@@ -229,7 +235,13 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
     return 0;
   }
   run.stats["texts_analysed"] = store_post_texts(run);
+  // Each format's gate report, read once for the summaries and the formulas.
+  std::map<std::string, Json> gates;
+  const auto keep_gates = [&gates](const std::string& format, const Json& s) {
+    gates[format] = {{"posts_used", s["posts_used"]}, {"posts_skipped", s["posts_skipped"]}};
+  };
   Json summary = learning_summary(run, "single", /*skip_empty=*/false);
+  keep_gates("single", summary);
   summary["format"] = "single";
   summary["at"] = format_iso8601(run.now);
   summary["predictor"] = train_predictor(run, "single", options.full);
@@ -237,6 +249,7 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
   Json others = Json::object();
   for (const std::string format : {"thread", "reply"}) {
     Json s = learning_summary(run, format, /*skip_empty=*/true);
+    keep_gates(format, s);
     if (s["posts_used"].get<long long>() == 0) continue;
     s["predictor"] = train_predictor(run, format, options.full);
     others[format] = s;
@@ -244,7 +257,7 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
   if (!others.empty()) summary["other_formats"] = others;
   // Formula confidence follows the newest numbers.
   long long formulas = 0;
-  for (const auto& [format, fs] : refresh_formulas(run))
+  for (const auto& [format, fs] : refresh_formulas(run, gates))
     formulas += static_cast<long long>(fs.size());
   summary["formulas"] = formulas;
   store_summary(run, summary);

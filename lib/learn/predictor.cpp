@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 
 #include "learn/rules.h"
 #include "learn/stats.h"
@@ -122,7 +123,9 @@ struct Raw {
 
 Raw raw_of(const std::vector<Sample>& samples) {
   Raw r;
-  std::map<std::string, int> index;
+  // Hashed: looked up for every feature of every sample (the columns keep their
+  // first-seen order, so the matrix does not depend on it).
+  std::unordered_map<std::string, int> index;
   r.columns_of_first.push_back(0);
   for (const auto& s : samples) {
     for (const auto& [name, v] : s.x) {
@@ -134,7 +137,7 @@ Raw raw_of(const std::vector<Sample>& samples) {
   r.x = Eigen::MatrixXd::Zero(n, static_cast<int>(r.names.size()));
   r.y.resize(n);
   for (int i = 0; i < n; ++i) {
-    for (const auto& [name, v] : samples[static_cast<size_t>(i)].x) r.x(i, index[name]) = v;
+    for (const auto& [name, v] : samples[static_cast<size_t>(i)].x) r.x(i, index.at(name)) = v;
     r.y(i) = samples[static_cast<size_t>(i)].y;
   }
   return r;
