@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "core/error.h"
 
@@ -27,11 +28,22 @@ std::string key_sql(const std::string& family) {
       "\"" + family + "\" is not one of topic, hour, slot, generator, formula, hook, tag");
 }
 
+// A post's key in a family, as key_sql gives it; none where key_sql is NULL.
+std::optional<std::string> key_of(const ScopedPost& p, const std::string& family) {
+  if (family == "topic") return p.topic_key;
+  if (family == "hour") return std::to_string(p.post.hour);
+  if (family == "generator") {
+    if (p.post.generator == kImportedGenerator) return std::nullopt;
+    return p.post.generator;
+  }
+  if (family == "formula") return p.formula_name;
+  if (family == "hook") return p.hook_type;
+  throw failure("arm family", "\"" + family + "\" is not one of topic, hour, generator, formula, hook");
+}
+
 }  // namespace
 
-std::map<std::string, std::vector<learn::BanditArm>> arm_stats_by_family(
-    pqxx::transaction_base& t, const LearningScope& scope, const std::vector<std::string>& families,
-    bool decay, const learn::BanditConfig& config) {
+std::string decay_weight_sql(const learn::BanditConfig& config) {
   // In float8, as learn::decay_weight computes it: extract() gives numeric, and
   // numeric power() was most of each statement (0.5 of 0.7 s at 10,000 posts).
   // Past 1,000 half-lives the weight is 0, as a double's exp() gives it: float8
@@ -39,10 +51,40 @@ std::map<std::string, std::vector<learn::BanditArm>> arm_stats_by_family(
   const std::string half_lives = fmt::format(
       "greatest(0, extract(epoch FROM scope.now - lp.posted_at)::float8) / 86400.0 / {}",
       config.half_life_days);
-  const std::string weight =
-      decay
-          ? fmt::format("CASE WHEN {0} > 1000 THEN 0 ELSE power(0.5::float8, {0}) END", half_lives)
-          : "1.0";
+  return fmt::format("CASE WHEN {0} > 1000 THEN 0 ELSE power(0.5::float8, {0}) END", half_lives);
+}
+
+std::map<std::string, std::vector<learn::BanditArm>> arm_stats_by_family(
+    const std::vector<ScopedPost>& posts, const std::vector<std::string>& families) {
+  std::map<std::string, std::map<std::string, learn::BanditArm>> sums;
+  for (const auto& family : families) sums[family];
+  for (const auto& p : posts) {
+    if (!p.gated()) continue;
+    const double w = p.weight, r = p.post.reward;
+    for (const auto& family : families) {
+      const auto key = key_of(p, family);
+      if (!key || key->empty()) continue;
+      learn::BanditArm& a = sums[family][*key];
+      a.key = *key;
+      ++a.pulls;
+      a.weight += w;
+      a.reward_sum += w * r;
+      a.reward_sq_sum += w * r * r;
+    }
+  }
+  // By key, in byte order.
+  std::map<std::string, std::vector<learn::BanditArm>> out;
+  for (auto& [family, arms] : sums) {
+    auto& list = out[family];
+    for (auto& [key, a] : arms) list.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<learn::BanditArm>> arm_stats_by_family(
+    pqxx::transaction_base& t, const LearningScope& scope, const std::vector<std::string>& families,
+    bool decay, const learn::BanditConfig& config) {
+  const std::string weight = decay ? decay_weight_sql(config) : "1.0";
   // One pass over the posts for every family: each post gives one row per
   // family. OFFSET 0 computes each post's weight and reward once, not once per
   // family (the planner would otherwise flatten the subquery into the join).

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "jobs/learning_data.h"
 #include "jobs/learning_sql.h"
 #include "learn/bandit.h"
 
@@ -24,6 +25,15 @@ std::vector<learn::BanditArm> arm_stats(pqxx::transaction_base& t, const Learnin
 std::map<std::string, std::vector<learn::BanditArm>> arm_stats_by_family(
     pqxx::transaction_base& t, const LearningScope& scope, const std::vector<std::string>& families,
     bool decay, const learn::BanditConfig& config = {});
+
+// The same over posts already read (learning_data.h: read_scoped_posts), for
+// the families topic, hour, hook, generator and formula, decayed by the
+// posts' weight; the sums run over the posts in their order.
+std::map<std::string, std::vector<learn::BanditArm>> arm_stats_by_family(
+    const std::vector<ScopedPost>& posts, const std::vector<std::string>& families);
+
+// A post's decay weight, 0.5^(age / half-life), over the row `lp` at scope.now.
+std::string decay_weight_sql(const learn::BanditConfig& config = {});
 
 // Reads the stored arms of a family (what plan-post samples from).
 std::vector<learn::BanditArm> stored_arms(pqxx::transaction_base& t, long long account_id,

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/error.h"
 #include "core/json_lines.h"
 #include "db/connection.h"
@@ -101,9 +104,45 @@ void outside_posts(pqxx::transaction_base& t, long long account_id,
   }
 }
 
-learn::FormulaInputs inputs(pqxx::transaction_base& t, const LearningScope& scope) {
+// The same over the format's posts already read (read_scoped_posts).
+void own_posts(const std::vector<ScopedPost>& posts, std::vector<FormulaObservation>& out,
+               std::map<std::string, learn::KnownText>& known) {
+  // The median of ln(views) over the gated posts, as percentile_cont(0.5) gives it.
+  std::vector<double> logs;
+  for (const auto& p : posts)
+    if (p.gated()) logs.push_back(std::log(static_cast<double>(*p.post.metrics.impressions)));
+  std::sort(logs.begin(), logs.end());
+  double median = 0;
+  if (!logs.empty()) {
+    const double at = 0.5 * static_cast<double>(logs.size() - 1);
+    const size_t lo = static_cast<size_t>(std::floor(at));
+    const size_t hi = static_cast<size_t>(std::ceil(at));
+    median = logs[lo] + (at - static_cast<double>(lo)) * (logs[hi] - logs[lo]);
+  }
+  for (const auto& p : posts) {
+    if (!p.success) continue;
+    FormulaObservation o;
+    o.tweet_id = p.post.tweet_id;
+    o.text = p.post.content;
+    o.source = learn::kSourceOwn;
+    o.generator = p.post.generator == kImportedGenerator ? "" : p.post.generator;
+    o.views = static_cast<double>(*p.post.metrics.impressions);
+    o.engagement_rate = p.post.engagement_rate;
+    o.followers_gained = p.post.metrics.followers_gained;
+    o.baseline_log_views = median;
+    if (p.post.text) known[o.tweet_id] = {*p.post.text, p.post.unavailable_notice};
+    out.push_back(std::move(o));
+  }
+}
+
+learn::FormulaInputs inputs(pqxx::transaction_base& t, const LearningScope& scope,
+                            const FormatRead* read) {
   learn::FormulaInputs in;
-  own_posts(t, scope, in.own, in.known_own);
+  if (read) {
+    own_posts(read->posts, in.own, in.known_own);
+  } else {
+    own_posts(t, scope, in.own, in.known_own);
+  }
   if (scope.format == "reply") viral_replies(t, scope.account_id, in.own);
   // Outside posts are single posts.
   if (scope.format == "single") outside_posts(t, scope.account_id, in.outside);
@@ -168,16 +207,17 @@ Json formula_json(const learn::ViralFormula& f) {
 }  // namespace
 
 std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(
-    db::AccountRun& run, const std::map<std::string, Json>& gates) {
+    db::AccountRun& run, const std::map<std::string, FormatRead>& read) {
   const std::string now = format_iso8601(run.now);
   std::map<std::string, std::vector<learn::ViralFormula>> out;
   pqxx::work w(run.conn);
   if (!run.ctx.common.dry_run) db::lock_account_table(w, "viral_formulas", run.account.id);
   for (const std::string format : kFormats) {
     const LearningScope scope{run.account.id, run.now, format};
-    const auto read = gates.find(format);
-    run.stats["gates"][format] = read != gates.end() ? read->second : gate_report(w, scope);
-    auto result = learn::extract_formulas(inputs(w, scope));
+    const auto known = read.find(format);
+    const FormatRead* was_read = known != read.end() ? &known->second : nullptr;
+    run.stats["gates"][format] = was_read ? was_read->gates : gate_report(w, scope);
+    auto result = learn::extract_formulas(inputs(w, scope, was_read));
     for (const auto& [source, r] : result.sources) {
       run.stats["sources"][format][source] = report_json(r);
       run.ctx.log.info("{}: {}", format, report_line(source, r));

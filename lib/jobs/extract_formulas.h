@@ -9,6 +9,7 @@
 
 #include "core/json_lines.h"
 #include "db/job_run.h"
+#include "jobs/learning_data.h"
 #include "learn/formulas.h"
 
 namespace gl::jobs {
@@ -21,10 +22,9 @@ struct ExtractFormulasOptions {
 int extract_formulas(db::AccountRun& run, const ExtractFormulasOptions& options);
 
 // Re-extracts and stores every format's formulas; returns them by format. The
-// caller stores the posts' text analyses first (store_post_texts). `gates`: the
-// gate reports (learning_data.h) the caller already read in this run, by format;
-// a format without one is read here.
+// caller stores the posts' text analyses first (store_post_texts). `read`: the
+// formats the caller already read in this run (learning_data.h); the others are read here.
 std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(
-    db::AccountRun& run, const std::map<std::string, Json>& gates = {});
+    db::AccountRun& run, const std::map<std::string, FormatRead>& read = {});
 
 }  // namespace gl::jobs

@@ -64,31 +64,60 @@ std::vector<Entry> family_evidence(const std::vector<learn::BanditArm>& arms, co
 }
 
 // Followers gained per 1000 views by each dimension, best first (at least 2
-// posts, the top 3 of each), in one pass over the posts.
-Json follower_drivers(pqxx::transaction_base& t, const LearningScope& scope) {
+// posts, the top 3 of each), over the gated posts with a follower count.
+Json follower_drivers(const std::vector<ScopedPost>& posts) {
+  struct Sums {
+    long long posts = 0, impressions = 0;
+    double followers = 0;
+  };
+  std::map<std::string, std::map<std::string, Sums>> by_dim;
+  for (const auto& p : posts) {
+    const auto& fg = p.post.metrics.followers_gained;
+    if (!p.gated() || !fg) continue;
+    const auto add = [&](const char* dim, const std::optional<std::string>& key) {
+      if (!key) return;
+      Sums& s = by_dim[dim][*key];
+      ++s.posts;
+      s.impressions += *p.post.metrics.impressions;  // gated: known
+      s.followers += *fg;
+    };
+    add("topic", p.topic_key);
+    add("generator", p.post.generator == kImportedGenerator
+                         ? std::nullopt
+                         : std::optional<std::string>(p.post.generator));
+    add("hook", p.hook_type);
+    add("hour", std::to_string(p.post.hour));
+  }
   Json out = {{"topic", Json::array()},
               {"generator", Json::array()},
               {"hook", Json::array()},
               {"hour", Json::array()}};
-  for (const auto& r : LearningQuery(scope).exec(
-           t,
-           "SELECT dim, key, posts, per_1000 FROM ("
-           "  SELECT f.dim, f.key, count(*) AS posts, "
-           "    1000 * sum(lp.followers_gained) / nullif(sum(lp.impressions), 0) AS per_1000, "
-           "    row_number() OVER (PARTITION BY f.dim ORDER BY 1000 * sum(lp.followers_gained) / "
-           "      nullif(sum(lp.impressions), 0) DESC NULLS LAST, f.key) AS place "
-           "  FROM gated lp CROSS JOIN LATERAL (VALUES ('topic', lower(lp.topic)::text), "
-           "    ('generator', " +
-               persona_sql("lp") +
-               "::text), ('hook', lp.hook_type::text), "
-               "    ('hour', lp.posted_hour_local::text)) AS f(dim, key) "
-               "  WHERE lp.followers_gained IS NOT NULL AND f.key IS NOT NULL "
-               "  GROUP BY 1, 2 HAVING count(*) >= 2) s "
-               "WHERE place <= 3 ORDER BY dim, place")) {
-    if (r[3].is_null()) continue;
-    out[r[0].as<std::string>()].push_back({{"key", r[1].as<std::string>()},
-                                           {"posts", r[2].as<long long>()},
-                                           {"followers_per_1000_views", r[3].as<double>()}});
+  for (const auto& [dim, keys] : by_dim) {
+    struct Row {
+      std::string key;
+      long long posts;
+      std::optional<double> per_1000;
+    };
+    std::vector<Row> rows;
+    for (const auto& [key, s] : keys) {
+      if (s.posts < 2) continue;
+      rows.push_back({key, s.posts,
+                      s.impressions == 0 ? std::nullopt
+                                         : std::optional<double>(1000 * s.followers /
+                                                                 static_cast<double>(s.impressions))});
+    }
+    // Highest first, unknown last, then by key.
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+      if (a.per_1000.has_value() != b.per_1000.has_value()) return a.per_1000.has_value();
+      if (a.per_1000 && *a.per_1000 != *b.per_1000) return *a.per_1000 > *b.per_1000;
+      return a.key < b.key;
+    });
+    for (size_t i = 0; i < rows.size() && i < 3; ++i) {
+      if (!rows[i].per_1000) continue;
+      out[dim].push_back({{"key", rows[i].key},
+                          {"posts", rows[i].posts},
+                          {"followers_per_1000_views", *rows[i].per_1000}});
+    }
   }
   return out;
 }
@@ -96,31 +125,29 @@ Json follower_drivers(pqxx::transaction_base& t, const LearningScope& scope) {
 // The summary of one format's learning: what the evidence ranks, what it
 // cannot yet rank, whether the data is current, and what drives follows.
 // With `skip_empty`, a format without a gated post gets its gate report only.
-Json learning_summary(db::AccountRun& run, const std::string& format, bool skip_empty) {
-  const LearningScope scope{run.account.id, run.now, format};
-  pqxx::read_transaction t(run.conn);
-  Json s = gate_report(t, scope);
+Json learning_summary(const FormatRead& read, TimePoint now, bool skip_empty) {
+  const std::vector<ScopedPost>& posts = read.posts;
+  Json s = read.gates;
   if (skip_empty && s["posts_used"].get<long long>() == 0) return s;
-  // In one pass over the gated posts: how many are the account's imported past
-  // (import-history), the newest one, and each persona's mean engagement rate.
-  std::map<std::string, double> mean_er;
-  std::optional<double> newest;
-  for (const auto& r : LearningQuery(scope).exec(
-           t,
-           "SELECT grouping(lp.generator_name) = 1, lp.generator_name, "
-           "  count(*) FILTER (WHERE lp.source = 'imported'), "
-           "  extract(epoch FROM max(lp.posted_at))::float8, "
-           "  avg(lp.engagement_rate) FILTER (WHERE lp.engagement_rate IS NOT NULL AND " +
-               persona_sql("lp") +
-               " IS NOT NULL) "
-               "FROM gated lp GROUP BY GROUPING SETS ((), (lp.generator_name))")) {
-    if (r[0].as<bool>()) {
-      s["posts_used_imported"] = r[2].as<long long>();
-      newest = db::optional_double(r[3]);
-    } else if (!r[4].is_null()) {
-      mean_er[r[1].as<std::string>()] = r[4].as<double>();
+  // How many of the posts learned from are the account's imported past
+  // (import-history), the newest of them, and each persona's mean engagement rate.
+  long long imported = 0;
+  std::optional<TimePoint> newest;
+  std::map<std::string, std::pair<double, long long>> er_sums;
+  for (const auto& p : posts) {
+    if (!p.gated()) continue;
+    imported += p.imported;
+    if (!newest || p.post.posted_at > *newest) newest = p.post.posted_at;
+    if (p.post.engagement_rate && p.post.generator != kImportedGenerator) {
+      auto& [sum, n] = er_sums[p.post.generator];
+      sum += *p.post.engagement_rate;
+      ++n;
     }
   }
+  s["posts_used_imported"] = imported;
+  std::map<std::string, double> mean_er;
+  for (const auto& [generator, sum_n] : er_sums)
+    mean_er[generator] = sum_n.first / static_cast<double>(sum_n.second);
   s["evidence_rule"] = {{"min_posts", learn::kMinEvidencePosts},
                         {"interval", learn::kEvidenceLevel},
                         {"half_life_days", learn::BanditConfig{}.half_life_days},
@@ -129,7 +156,7 @@ Json learning_summary(db::AccountRun& run, const std::string& format, bool skip_
   Json top = Json::object(), generators = Json::object();
   std::vector<std::string> families;
   for (const Family& f : kFamilies) families.push_back(f.arms);
-  const auto arms = arm_stats_by_family(t, scope, families, /*decay=*/true);
+  const auto arms = arm_stats_by_family(posts, families);
   for (const Family& f : kFamilies) {
     double account_mean = 0;
     ranked[f.name] = Json::array();
@@ -164,8 +191,8 @@ Json learning_summary(db::AccountRun& run, const std::string& format, bool skip_
   s["newest_gated_post"] = Json(nullptr);
   bool stale = false;
   if (newest) {
-    const TimePoint at = from_epoch_seconds(*newest);
-    const double days = hours_between(at, run.now) / 24;
+    const TimePoint at = *newest;
+    const double days = hours_between(at, now) / 24;
     s["newest_gated_post"] = format_iso8601(at);
     if (days > kStaleAfterDays) {
       stale = true;
@@ -188,7 +215,7 @@ Json learning_summary(db::AccountRun& run, const std::string& format, bool skip_
   s["generator_performance"] = generators;
   s["ranked"] = ranked;
   s["insufficient_evidence"] = insufficient;
-  s["follower_drivers"] = follower_drivers(t, scope);
+  s["follower_drivers"] = follower_drivers(posts);
   return s;
 }
 
@@ -235,29 +262,33 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
     return 0;
   }
   run.stats["texts_analysed"] = store_post_texts(run);
-  // Each format's gate report, read once for the summaries and the formulas.
-  std::map<std::string, Json> gates;
-  const auto keep_gates = [&gates](const std::string& format, const Json& s) {
-    gates[format] = {{"posts_used", s["posts_used"]}, {"posts_skipped", s["posts_skipped"]}};
-  };
-  Json summary = learning_summary(run, "single", /*skip_empty=*/false);
-  keep_gates("single", summary);
+  // Each format's posts and gate report, read once for every part of the run.
+  std::map<std::string, FormatRead> read;
+  {
+    pqxx::read_transaction t(run.conn);
+    for (const std::string format : kFormats) {
+      const LearningScope scope{run.account.id, run.now, format};
+      FormatRead& r = read[format];
+      r.posts = read_scoped_posts(t, scope);
+      r.gates = gate_report(t, scope, r.posts);
+    }
+  }
+  Json summary = learning_summary(read.at("single"), run.now, /*skip_empty=*/false);
   summary["format"] = "single";
   summary["at"] = format_iso8601(run.now);
-  summary["predictor"] = train_predictor(run, "single", options.full);
+  summary["predictor"] = train_predictor(run, "single", options.full, &read.at("single").posts);
   summary["reward_model_half_life_days"] = choose_reward_memory(run, options.full);
   Json others = Json::object();
   for (const std::string format : {"thread", "reply"}) {
-    Json s = learning_summary(run, format, /*skip_empty=*/true);
-    keep_gates(format, s);
+    Json s = learning_summary(read.at(format), run.now, /*skip_empty=*/true);
     if (s["posts_used"].get<long long>() == 0) continue;
-    s["predictor"] = train_predictor(run, format, options.full);
+    s["predictor"] = train_predictor(run, format, options.full, &read.at(format).posts);
     others[format] = s;
   }
   if (!others.empty()) summary["other_formats"] = others;
   // Formula confidence follows the newest numbers.
   long long formulas = 0;
-  for (const auto& [format, fs] : refresh_formulas(run, gates))
+  for (const auto& [format, fs] : refresh_formulas(run, read))
     formulas += static_cast<long long>(fs.size());
   summary["formulas"] = formulas;
   store_summary(run, summary);

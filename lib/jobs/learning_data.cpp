@@ -1,21 +1,30 @@
 #include "jobs/learning_data.h"
 
 #include "db/connection.h"
+#include "jobs/arms.h"
 #include "jobs/post_text.h"
 
 namespace gl::jobs {
+
+namespace {
+
+// The scope's posts on X without a learning_posts row yet (no metrics read).
+constexpr const char* kNoMetricsYet =
+    "SELECT 'no_metrics_yet', count(*) FROM content_metadata cm, scope "
+    "WHERE cm.account_id = scope.account_id AND cm.format = scope.format "
+    "  AND cm.status = 'posted' AND NOT EXISTS (SELECT 1 FROM learning_posts lp "
+    "    WHERE lp.account_id = cm.account_id AND lp.decision_id = cm.decision_id)";
+
+}  // namespace
 
 Json gate_report(pqxx::transaction_base& t, const LearningScope& scope) {
   Json skipped = Json::object();
   long long used = 0;
   const auto rows = LearningQuery(scope).exec(
       t,
-      "SELECT coalesce(gate_failure, 'used'), count(*) FROM posts GROUP BY 1 "
-      "UNION ALL "
-      "SELECT 'no_metrics_yet', count(*) FROM content_metadata cm, scope "
-      "WHERE cm.account_id = scope.account_id AND cm.format = scope.format "
-      "  AND cm.status = 'posted' AND NOT EXISTS (SELECT 1 FROM learning_posts lp "
-      "    WHERE lp.account_id = cm.account_id AND lp.decision_id = cm.decision_id)");
+      std::string("SELECT coalesce(gate_failure, 'used'), count(*) FROM posts GROUP BY 1 "
+                  "UNION ALL ") +
+          kNoMetricsYet);
   for (const auto& r : rows) {
     const auto reason = r[0].as<std::string>();
     const auto n = r[1].as<long long>();
@@ -30,6 +39,54 @@ Json gate_report(pqxx::transaction_base& t, const LearningScope& scope) {
 
 namespace {
 
+// What load and read_scoped_posts read of a post into a LearnedPost (from
+// column 0), over the row `lp` and the stored analysis `ptf` (post_text_join);
+// `spacing` and `reward` are expressions of the caller's.
+std::string learned_post_columns(const std::string& spacing, const std::string& reward) {
+  return "lp.tweet_id, lp.decision_id::text, lp.content, lp.generator_name, "
+         "  lp.topic, coalesce(lp.formula_name, ''), coalesce(lp.hook_type, ''), lp.format, "
+         "  lp.tags, extract(epoch FROM lp.posted_at)::float8, lp.posted_hour_local, "
+         "  lp.posted_weekday_local, " +
+         spacing + ", " + counts_sql("lp") + ", lp.followers_gained, lp.engagement_rate, " +
+         reward + ", extract(epoch FROM lp.collected_at - lp.posted_at)::float8 / 3600, " +
+         "lp.available, " + post_text_columns();
+}
+constexpr int kLearnedPostColumns = 37;
+
+// Hours since the account's previous post (any format), 24 for its first.
+std::string spacing_sql() {
+  return "coalesce(extract(epoch FROM lp.posted_at - (SELECT max(p.posted_at) "
+         "  FROM content_metadata p WHERE p.account_id = lp.account_id AND p.status = 'posted' "
+         "    AND p.posted_at < lp.posted_at)) / 3600, 24)";
+}
+
+LearnedPost learned_post(const pqxx::row& r) {
+  LearnedPost p;
+  p.tweet_id = r[0].as<std::string>();
+  p.decision_id = r[1].as<std::string>();
+  p.content = r[2].as<std::string>();
+  p.generator = r[3].as<std::string>();
+  p.topic = r[4].as<std::string>();
+  p.formula = r[5].as<std::string>();
+  p.hook = r[6].as<std::string>();
+  p.format = r[7].as<std::string>();
+  p.tags = db::from_pg_array(r[8]);
+  p.posted_at = from_epoch_seconds(r[9].as<double>());
+  p.hour = r[10].as<int>();
+  p.weekday = r[11].as<int>();
+  p.spacing_hours = r[12].as<double>();
+  p.metrics = {read_counts(r, 13), db::optional_double(r[20])};
+  p.engagement_rate = db::optional_double(r[21]);
+  p.reward = r[22].as<double>();
+  p.age_at_collection_hours = r[23].as<double>();
+  p.available = r[24].as<bool>();
+  if (auto text = read_post_text_columns(r, 25)) {
+    p.text = std::move(text->features);
+    p.unavailable_notice = text->unavailable_notice;
+  }
+  return p;
+}
+
 // The posts of `relation` (scored: with their reward; posts: reward 0).
 std::vector<LearnedPost> load(pqxx::transaction_base& t, const LearningScope& scope,
                               const std::string& relation, int limit) {
@@ -38,46 +95,12 @@ std::vector<LearnedPost> load(pqxx::transaction_base& t, const LearningScope& sc
   const std::string reward = relation == "scored" ? "lp.reward" : "0::float8";
   // The newest posts are chosen before their stored analyses are joined: only
   // those are joined (each an md5 of its content) and carried through the sort.
-  const auto rows = q.exec(
-      t,
-      "SELECT lp.tweet_id, lp.decision_id::text, lp.content, lp.generator_name, "
-      "  lp.topic, coalesce(lp.formula_name, ''), coalesce(lp.hook_type, ''), lp.format, lp.tags, "
-      "  extract(epoch FROM lp.posted_at)::float8, lp.posted_hour_local, lp.posted_weekday_local, "
-      "  coalesce(extract(epoch FROM lp.posted_at - (SELECT max(p.posted_at) "
-      "    FROM content_metadata p WHERE p.account_id = lp.account_id AND p.status = 'posted' "
-      "      AND p.posted_at < lp.posted_at)) / 3600, 24), " +
-          counts_sql("lp") + ", lp.followers_gained, lp.engagement_rate, " + reward +
-          ", extract(epoch FROM lp.collected_at - lp.posted_at)::float8 / 3600, lp.available, " +
-          post_text_columns() + " FROM (SELECT * FROM " + relation +
-          " lp ORDER BY lp.posted_at DESC, lp.tweet_id DESC LIMIT " + limit_param + ") lp " +
-          post_text_join("lp") + " ORDER BY 10, 1");
+  const auto rows = q.exec(t, "SELECT " + learned_post_columns(spacing_sql(), reward) +
+                                  " FROM (SELECT * FROM " + relation +
+                                  " lp ORDER BY lp.posted_at DESC, lp.tweet_id DESC LIMIT " +
+                                  limit_param + ") lp " + post_text_join("lp") + " ORDER BY 10, 1");
   std::vector<LearnedPost> out;
-  for (const auto& r : rows) {
-    LearnedPost p;
-    p.tweet_id = r[0].as<std::string>();
-    p.decision_id = r[1].as<std::string>();
-    p.content = r[2].as<std::string>();
-    p.generator = r[3].as<std::string>();
-    p.topic = r[4].as<std::string>();
-    p.formula = r[5].as<std::string>();
-    p.hook = r[6].as<std::string>();
-    p.format = r[7].as<std::string>();
-    p.tags = db::from_pg_array(r[8]);
-    p.posted_at = from_epoch_seconds(r[9].as<double>());
-    p.hour = r[10].as<int>();
-    p.weekday = r[11].as<int>();
-    p.spacing_hours = r[12].as<double>();
-    p.metrics = {read_counts(r, 13), db::optional_double(r[20])};
-    p.engagement_rate = db::optional_double(r[21]);
-    p.reward = r[22].as<double>();
-    p.age_at_collection_hours = r[23].as<double>();
-    p.available = r[24].as<bool>();
-    if (auto text = read_post_text_columns(r, 25)) {
-      p.text = std::move(text->features);
-      p.unavailable_notice = text->unavailable_notice;
-    }
-    out.push_back(std::move(p));
-  }
+  for (const auto& r : rows) out.push_back(learned_post(r));
   return out;
 }
 
@@ -91,6 +114,78 @@ std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, const Learn
 std::vector<LearnedPost> load_posts(pqxx::transaction_base& t, const LearningScope& scope,
                                     int limit) {
   return load(t, scope, "posts", limit);
+}
+
+}  // namespace gl::jobs
+
+namespace gl::jobs {
+
+std::vector<ScopedPost> read_scoped_posts(pqxx::transaction_base& t, const LearningScope& scope) {
+  LearningQuery q(scope);
+  const std::string newest = q.bind(kPredictorPosts);
+  // One pass over the posts: the reward only where the post passes the gates
+  // (as scored gives it, against the same prior); the spacing, one lookup per
+  // post, only where load_posts reads it.
+  q.define("ranked",
+           "SELECT p.*, CASE WHEN p.gate_failure IS NULL THEN " + reward_sql("p") +
+               " END AS reward, row_number() OVER (ORDER BY p.posted_at DESC, p.tweet_id DESC) "
+               "  AS newest_rank "
+               "FROM posts p CROSS JOIN prior");
+  const auto rows = q.exec(
+      t, "SELECT " +
+             learned_post_columns("CASE WHEN lp.newest_rank <= " + newest + " THEN " +
+                                      spacing_sql() + " ELSE 24 END",
+                                  "coalesce(lp.reward, 0)") +
+             ", lp.gate_failure, lp.success, lp.source = 'imported', " + decay_weight_sql() +
+             ", lower(lp.topic), lp.hook_type, lp.formula_name "
+             "FROM ranked lp CROSS JOIN scope " +
+             post_text_join("lp") + " ORDER BY lp.posted_at, lp.tweet_id");
+  std::vector<ScopedPost> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    ScopedPost p;
+    p.post = learned_post(r);
+    const int c = kLearnedPostColumns;
+    if (!r[c].is_null()) p.gate_failure = r[c].as<std::string>();
+    p.success = r[c + 1].as<bool>();
+    p.imported = r[c + 2].as<bool>();
+    p.weight = r[c + 3].as<double>();
+    p.topic_key = r[c + 4].as<std::string>();
+    if (!r[c + 5].is_null()) p.hook_type = r[c + 5].as<std::string>();
+    if (!r[c + 6].is_null()) p.formula_name = r[c + 6].as<std::string>();
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Json gate_report(pqxx::transaction_base& t, const LearningScope& scope,
+                 const std::vector<ScopedPost>& posts) {
+  Json skipped = Json::object();
+  long long used = 0;
+  for (const auto& p : posts) {
+    if (p.gated()) {
+      ++used;
+    } else {
+      skipped[*p.gate_failure] = skipped.value(*p.gate_failure, 0LL) + 1;
+    }
+  }
+  const long long no_metrics =
+      LearningQuery(scope).exec(t, kNoMetricsYet)[0][1].as<long long>();
+  if (no_metrics > 0) skipped["no_metrics_yet"] = no_metrics;
+  return {{"posts_used", used}, {"posts_skipped", skipped}};
+}
+
+std::vector<LearnedPost> newest_posts(const std::vector<ScopedPost>& posts) {
+  const size_t from = posts.size() > static_cast<size_t>(kPredictorPosts)
+                          ? posts.size() - static_cast<size_t>(kPredictorPosts)
+                          : 0;
+  std::vector<LearnedPost> out;
+  out.reserve(posts.size() - from);
+  for (size_t i = from; i < posts.size(); ++i) {
+    out.push_back(posts[i].post);
+    out.back().reward = 0;  // as load_posts reads them
+  }
+  return out;
 }
 
 }  // namespace gl::jobs

@@ -17,6 +17,9 @@ namespace gl::jobs {
 
 inline constexpr const char* kFormats[] = {"single", "thread", "reply"};
 
+// What load_posts reads for the predictor: the newest this many posts.
+inline constexpr int kPredictorPosts = 5000;
+
 // {"posts_used": n, "posts_skipped": {"age_below_2h": n, ...}} for the scope's format.
 Json gate_report(pqxx::transaction_base& t, const LearningScope& scope);
 
@@ -43,6 +46,40 @@ std::vector<LearnedPost> load_gated_posts(pqxx::transaction_base& t, const Learn
 // The newest `limit` posts of the scope's format, gated or not, oldest first:
 // for a learner that reads the gates' verdict itself (learn::evaluate_gates).
 std::vector<LearnedPost> load_posts(pqxx::transaction_base& t, const LearningScope& scope,
-                                    int limit = 5000);
+                                    int limit = kPredictorPosts);
+
+// A post of the scope's format with what every part of a learner's run reads
+// of it, for a run that reads the format's posts once and hands them to each
+// part (learn-hourly) instead of each part reading them again.
+struct ScopedPost {
+  LearnedPost post;  // reward as `scored` gives it, 0 when the post does not pass the gates;
+                     // spacing_hours only among the newest kPredictorPosts (else 24)
+  std::optional<std::string> gate_failure;  // posts.gate_failure: none when it passes
+  bool success = false;                     // posts.success
+  bool imported = false;                    // the account's imported past (source)
+  double weight = 0;      // the bandits' decay weight at scope.now (arms.h, decay_weight_sql)
+  std::string topic_key;  // lower(topic), as PostgreSQL lowers it (the arms' topic key)
+  std::optional<std::string> hook_type, formula_name;  // NULL stays none
+
+  bool gated() const { return !gate_failure; }
+};
+
+// Every post of the scope's format, oldest first (posted_at, tweet_id), in one
+// statement: the same rows and values posts, gated and scored give.
+std::vector<ScopedPost> read_scoped_posts(pqxx::transaction_base& t, const LearningScope& scope);
+
+// gate_report over the posts read by read_scoped_posts: only the posts
+// without metrics yet are counted in SQL.
+Json gate_report(pqxx::transaction_base& t, const LearningScope& scope,
+                 const std::vector<ScopedPost>& posts);
+
+// What a run read of a format once, for every part of it: the posts and their gate report.
+struct FormatRead {
+  std::vector<ScopedPost> posts;
+  Json gates;
+};
+
+// load_posts over the posts read by read_scoped_posts: the newest kPredictorPosts.
+std::vector<LearnedPost> newest_posts(const std::vector<ScopedPost>& posts);
 
 }  // namespace gl::jobs

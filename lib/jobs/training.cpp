@@ -105,14 +105,15 @@ std::map<learn::Target, learn::Penalty> stored_penalties(pqxx::transaction_base&
 
 }  // namespace
 
-Json train_predictor(db::AccountRun& run, const std::string& format, bool full) {
+Json train_predictor(db::AccountRun& run, const std::string& format, bool full,
+                     const std::vector<ScopedPost>* read) {
   std::vector<LearnedPost> all;
   std::vector<std::optional<double>> followers;
   std::map<learn::Target, learn::Penalty> penalties;
   {
     pqxx::read_transaction t(run.conn);
     if (!full) penalties = stored_penalties(t, run.account.id, format);
-    all = load_posts(t, {run.account.id, run.now, format});
+    all = read ? newest_posts(*read) : load_posts(t, {run.account.id, run.now, format});
     std::vector<TimePoint> times;
     for (const auto& p : all) times.push_back(p.posted_at);
     followers = followers_at(t, run.account.id, times);

@@ -8,6 +8,7 @@
 
 #include "core/json_lines.h"
 #include "db/job_run.h"
+#include "jobs/learning_data.h"
 #include "learn/predictor.h"
 
 namespace gl::jobs {
@@ -25,7 +26,9 @@ namespace gl::jobs {
 // Each target reuses the penalties stored with the format's newest model while
 // learn::penalty_current holds; with `full` (--full) every penalty is chosen
 // afresh. The report says per target which (`penalty`).
-Json train_predictor(db::AccountRun& run, const std::string& format, bool full);
+// `read`: the format's posts when the caller already read them (read_scoped_posts).
+Json train_predictor(db::AccountRun& run, const std::string& format, bool full,
+                     const std::vector<ScopedPost>* read = nullptr);
 
 // Gated posts of the format newer than the current model's newest post.
 long long new_gated_posts_since_training(db::AccountRun& run, const std::string& format);
