@@ -4,6 +4,8 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 
@@ -240,7 +242,18 @@ std::optional<long long> optional_count(const pqxx::field& f) {
 }
 
 std::optional<double> optional_double(const pqxx::field& f) {
-  return f.is_null() ? std::nullopt : std::optional<double>(f.as<double>());
+  return f.is_null() ? std::nullopt : std::optional<double>(as_double(f));
+}
+
+double as_double(const pqxx::field& f) {
+  if (f.is_null()) return f.as<double>();  // libpqxx's error for a NULL
+  const char* begin = f.c_str();
+  const char* end = begin + f.size();
+  double v = 0;
+  const auto [at, error] = std::from_chars(begin, end, v);
+  // NaN, Infinity and anything from_chars does not read whole: libpqxx's reading.
+  if (error != std::errc() || at != end || !std::isfinite(v)) return f.as<double>();
+  return v;
 }
 
 std::string to_pg_array(const std::vector<std::string>& items) {

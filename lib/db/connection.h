@@ -95,6 +95,9 @@ void lock_account_table(pqxx::transaction_base& t, const std::string& table, lon
 // A nullable column as an optional: NULL stays unknown, never 0.
 std::optional<long long> optional_count(const pqxx::field& f);
 std::optional<double> optional_double(const pqxx::field& f);
+// f.as<double>(), read without a stream (libpqxx's parse was a tenth of a
+// learner's CPU at 10,000 posts); the same value, correctly rounded.
+double as_double(const pqxx::field& f);
 
 // A PostgreSQL text[] literal for a parameter: {"a","b \"c\""}.
 std::string to_pg_array(const std::vector<std::string>& items);

@@ -38,7 +38,8 @@ std::optional<std::string> key_of(const ScopedPost& p, const std::string& family
   }
   if (family == "formula") return p.formula_name;
   if (family == "hook") return p.hook_type;
-  throw failure("arm family", "\"" + family + "\" is not one of topic, hour, generator, formula, hook");
+  throw failure("arm family",
+                "\"" + family + "\" is not one of topic, hour, generator, formula, hook");
 }
 
 }  // namespace

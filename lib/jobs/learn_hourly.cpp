@@ -101,10 +101,11 @@ Json follower_drivers(const std::vector<ScopedPost>& posts) {
     std::vector<Row> rows;
     for (const auto& [key, s] : keys) {
       if (s.posts < 2) continue;
-      rows.push_back({key, s.posts,
-                      s.impressions == 0 ? std::nullopt
-                                         : std::optional<double>(1000 * s.followers /
-                                                                 static_cast<double>(s.impressions))});
+      rows.push_back(
+          {key, s.posts,
+           s.impressions == 0
+               ? std::nullopt
+               : std::optional<double>(1000 * s.followers / static_cast<double>(s.impressions))});
     }
     // Highest first, unknown last, then by key.
     std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
@@ -261,8 +262,8 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
     }
     return 0;
   }
-  run.stats["texts_analysed"] = store_post_texts(run);
-  // Each format's posts and gate report, read once for every part of the run.
+  // Each format's posts and gate report, read once for every part of the run;
+  // the posts without a stored text analysis are analysed and stored first.
   std::map<std::string, FormatRead> read;
   {
     pqxx::read_transaction t(run.conn);
@@ -272,7 +273,25 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
       r.posts = read_scoped_posts(t, scope);
       r.gates = gate_report(t, scope, r.posts);
     }
+    const auto stored = stored_post_texts(t, run.account.id);
+    for (auto& [format, r] : read) {
+      for (auto& p : r.posts) {
+        const auto it = stored.find(p.post.decision_id);
+        if (it == stored.end() || it->second.content_md5 != p.content_md5) continue;
+        p.post.text = it->second.text.features;
+        p.post.unavailable_notice = it->second.text.unavailable_notice;
+      }
+    }
   }
+  std::vector<UnanalysedPost> unanalysed;
+  for (auto& [format, r] : read) {
+    for (auto& p : r.posts) {
+      if (p.post.text) continue;
+      unanalysed.push_back({p.post.decision_id, p.post.content, p.content_md5, &p.post.text,
+                            &p.post.unavailable_notice});
+    }
+  }
+  run.stats["texts_analysed"] = store_post_texts(run, unanalysed);
   Json summary = learning_summary(read.at("single"), run.now, /*skip_empty=*/false);
   summary["format"] = "single";
   summary["at"] = format_iso8601(run.now);

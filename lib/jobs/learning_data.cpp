@@ -1,5 +1,8 @@
 #include "jobs/learning_data.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "db/connection.h"
 #include "jobs/arms.h"
 #include "jobs/post_text.h"
@@ -21,10 +24,9 @@ Json gate_report(pqxx::transaction_base& t, const LearningScope& scope) {
   Json skipped = Json::object();
   long long used = 0;
   const auto rows = LearningQuery(scope).exec(
-      t,
-      std::string("SELECT coalesce(gate_failure, 'used'), count(*) FROM posts GROUP BY 1 "
-                  "UNION ALL ") +
-          kNoMetricsYet);
+      t, std::string("SELECT coalesce(gate_failure, 'used'), count(*) FROM posts GROUP BY 1 "
+                     "UNION ALL ") +
+             kNoMetricsYet);
   for (const auto& r : rows) {
     const auto reason = r[0].as<std::string>();
     const auto n = r[1].as<long long>();
@@ -40,8 +42,8 @@ Json gate_report(pqxx::transaction_base& t, const LearningScope& scope) {
 namespace {
 
 // What load and read_scoped_posts read of a post into a LearnedPost (from
-// column 0), over the row `lp` and the stored analysis `ptf` (post_text_join);
-// `spacing` and `reward` are expressions of the caller's.
+// column 0) over the row `lp`, its stored analysis aside; `spacing` and
+// `reward` are expressions of the caller's.
 std::string learned_post_columns(const std::string& spacing, const std::string& reward) {
   return "lp.tweet_id, lp.decision_id::text, lp.content, lp.generator_name, "
          "  lp.topic, coalesce(lp.formula_name, ''), coalesce(lp.hook_type, ''), lp.format, "
@@ -49,9 +51,9 @@ std::string learned_post_columns(const std::string& spacing, const std::string& 
          "  lp.posted_weekday_local, " +
          spacing + ", " + counts_sql("lp") + ", lp.followers_gained, lp.engagement_rate, " +
          reward + ", extract(epoch FROM lp.collected_at - lp.posted_at)::float8 / 3600, " +
-         "lp.available, " + post_text_columns();
+         "lp.available";
 }
-constexpr int kLearnedPostColumns = 37;
+constexpr int kLearnedPostColumns = 25;
 
 // Hours since the account's previous post (any format), 24 for its first.
 std::string spacing_sql() {
@@ -71,19 +73,15 @@ LearnedPost learned_post(const pqxx::row& r) {
   p.hook = r[6].as<std::string>();
   p.format = r[7].as<std::string>();
   p.tags = db::from_pg_array(r[8]);
-  p.posted_at = from_epoch_seconds(r[9].as<double>());
+  p.posted_at = from_epoch_seconds(db::as_double(r[9]));
   p.hour = r[10].as<int>();
   p.weekday = r[11].as<int>();
-  p.spacing_hours = r[12].as<double>();
+  p.spacing_hours = db::as_double(r[12]);
   p.metrics = {read_counts(r, 13), db::optional_double(r[20])};
   p.engagement_rate = db::optional_double(r[21]);
-  p.reward = r[22].as<double>();
-  p.age_at_collection_hours = r[23].as<double>();
+  p.reward = db::as_double(r[22]);
+  p.age_at_collection_hours = db::as_double(r[23]);
   p.available = r[24].as<bool>();
-  if (auto text = read_post_text_columns(r, 25)) {
-    p.text = std::move(text->features);
-    p.unavailable_notice = text->unavailable_notice;
-  }
   return p;
 }
 
@@ -95,12 +93,19 @@ std::vector<LearnedPost> load(pqxx::transaction_base& t, const LearningScope& sc
   const std::string reward = relation == "scored" ? "lp.reward" : "0::float8";
   // The newest posts are chosen before their stored analyses are joined: only
   // those are joined (each an md5 of its content) and carried through the sort.
-  const auto rows = q.exec(t, "SELECT " + learned_post_columns(spacing_sql(), reward) +
-                                  " FROM (SELECT * FROM " + relation +
+  const auto rows = q.exec(t, "SELECT " + learned_post_columns(spacing_sql(), reward) + ", " +
+                                  post_text_columns() + " FROM (SELECT * FROM " + relation +
                                   " lp ORDER BY lp.posted_at DESC, lp.tweet_id DESC LIMIT " +
                                   limit_param + ") lp " + post_text_join("lp") + " ORDER BY 10, 1");
   std::vector<LearnedPost> out;
-  for (const auto& r : rows) out.push_back(learned_post(r));
+  for (const auto& r : rows) {
+    LearnedPost p = learned_post(r);
+    if (auto text = read_post_text_columns(r, kLearnedPostColumns)) {
+      p.text = std::move(text->features);
+      p.unavailable_notice = text->unavailable_notice;
+    }
+    out.push_back(std::move(p));
+  }
   return out;
 }
 
@@ -125,34 +130,45 @@ std::vector<ScopedPost> read_scoped_posts(pqxx::transaction_base& t, const Learn
   const std::string newest = q.bind(kPredictorPosts);
   // One pass over the posts: the reward only where the post passes the gates
   // (as scored gives it, against the same prior); the spacing, one lookup per
-  // post, only where load_posts reads it.
-  q.define("ranked",
-           "SELECT p.*, CASE WHEN p.gate_failure IS NULL THEN " + reward_sql("p") +
-               " END AS reward, row_number() OVER (ORDER BY p.posted_at DESC, p.tweet_id DESC) "
-               "  AS newest_rank "
-               "FROM posts p CROSS JOIN prior");
+  // post, only where load_posts reads it: from the newest kPredictorPosts-th
+  // post on (cut, by the index on the newest posts; none when fewer).
+  q.define("cut",
+           "SELECT p.posted_at, p.tweet_id FROM posts p ORDER BY p.posted_at DESC, "
+           "p.tweet_id DESC OFFSET " +
+               newest + " - 1 LIMIT 1");
+  q.define("ranked", "SELECT p.*, CASE WHEN p.gate_failure IS NULL THEN " + reward_sql("p") +
+                         " END AS reward, cut.posted_at IS NULL OR (p.posted_at, p.tweet_id) >= "
+                         "  (cut.posted_at, cut.tweet_id) AS spaced "
+                         "FROM posts p CROSS JOIN prior LEFT JOIN cut ON true");
   const auto rows = q.exec(
       t, "SELECT " +
-             learned_post_columns("CASE WHEN lp.newest_rank <= " + newest + " THEN " +
-                                      spacing_sql() + " ELSE 24 END",
+             learned_post_columns("CASE WHEN lp.spaced THEN " + spacing_sql() + " ELSE 24 END",
                                   "coalesce(lp.reward, 0)") +
              ", lp.gate_failure, lp.success, lp.source = 'imported', " + decay_weight_sql() +
-             ", lower(lp.topic), lp.hook_type, lp.formula_name "
-             "FROM ranked lp CROSS JOIN scope " +
-             post_text_join("lp") + " ORDER BY lp.posted_at, lp.tweet_id");
+             ", lower(lp.topic), lp.hook_type, lp.formula_name, md5(lp.content) "
+             "FROM ranked lp CROSS JOIN scope");
+  // Oldest first, sorted here rather than by the statement (a sort of the wide
+  // rows there, in parallel workers, was a third of it). Tweet ids are digits
+  // only: as text they order as the database orders them.
+  std::vector<std::tuple<double, std::string, int>> order;
+  for (int i = 0; i < static_cast<int>(rows.size()); ++i)
+    order.emplace_back(db::as_double(rows[i][9]), rows[i][0].as<std::string>(), i);
+  std::sort(order.begin(), order.end());
   std::vector<ScopedPost> out;
   out.reserve(rows.size());
-  for (const auto& r : rows) {
+  for (const auto& [at, tweet_id, i] : order) {
+    const auto r = rows[i];
     ScopedPost p;
     p.post = learned_post(r);
     const int c = kLearnedPostColumns;
     if (!r[c].is_null()) p.gate_failure = r[c].as<std::string>();
     p.success = r[c + 1].as<bool>();
     p.imported = r[c + 2].as<bool>();
-    p.weight = r[c + 3].as<double>();
+    p.weight = db::as_double(r[c + 3]);
     p.topic_key = r[c + 4].as<std::string>();
     if (!r[c + 5].is_null()) p.hook_type = r[c + 5].as<std::string>();
     if (!r[c + 6].is_null()) p.formula_name = r[c + 6].as<std::string>();
+    p.content_md5 = r[c + 7].as<std::string>();
     out.push_back(std::move(p));
   }
   return out;
@@ -169,8 +185,7 @@ Json gate_report(pqxx::transaction_base& t, const LearningScope& scope,
       skipped[*p.gate_failure] = skipped.value(*p.gate_failure, 0LL) + 1;
     }
   }
-  const long long no_metrics =
-      LearningQuery(scope).exec(t, kNoMetricsYet)[0][1].as<long long>();
+  const long long no_metrics = LearningQuery(scope).exec(t, kNoMetricsYet)[0][1].as<long long>();
   if (no_metrics > 0) skipped["no_metrics_yet"] = no_metrics;
   return {{"posts_used", used}, {"posts_skipped", skipped}};
 }

@@ -60,6 +60,7 @@ struct ScopedPost {
   double weight = 0;      // the bandits' decay weight at scope.now (arms.h, decay_weight_sql)
   std::string topic_key;  // lower(topic), as PostgreSQL lowers it (the arms' topic key)
   std::optional<std::string> hook_type, formula_name;  // NULL stays none
+  std::string content_md5;  // as post_text_features keys the stored analysis
 
   bool gated() const { return !gate_failure; }
 };

@@ -38,20 +38,18 @@ PostText read_post_text(const std::string& content) {
   return p;
 }
 
-long long store_post_texts(db::AccountRun& run) {
-  if (run.ctx.common.dry_run) return 0;
-  pqxx::work w(run.conn);
-  const auto rows = w.exec_params(
-      "SELECT lp.decision_id::text, lp.content, md5(lp.content) FROM learning_posts lp " +
-          post_text_join("lp") + " WHERE lp.account_id = $1 AND ptf.decision_id IS NULL",
-      run.account.id);
-  if (rows.empty()) return 0;
+namespace {
+
+// Stores the analyses of the posts (decision_id, md5 of the content, analysis).
+void insert_post_texts(pqxx::work& w, long long account_id,
+                       const std::vector<std::pair<std::string, std::string>>& keys,
+                       const std::vector<PostText>& texts) {
   std::vector<db::PgArray> cols(15);
-  for (const auto& r : rows) {
-    const PostText p = read_post_text(r[1].as<std::string>());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const PostText& p = texts[i];
     const learn::TextFeatures& f = p.features;
-    cols[0].add_text(r[0].as<std::string>());
-    cols[1].add_text(r[2].as<std::string>());
+    cols[0].add_text(keys[i].first);
+    cols[1].add_text(keys[i].second);
     cols[2].add_text(std::string(learn::hook_name(f.hook)));
     cols[3].add_text(join_body(f.body));
     cols[4].add_text(f.length_band);
@@ -82,11 +80,62 @@ long long store_post_texts(db::AccountRun& run) {
       "  has_question = excluded.has_question, has_cta = excluded.has_cta, "
       "  has_url = excluded.has_url, unavailable_notice = excluded.unavailable_notice, "
       "  prose = excluded.prose",
-      run.account.id, learn::kTextFeaturesVersion, cols[0].str(), cols[1].str(), cols[2].str(),
+      account_id, learn::kTextFeaturesVersion, cols[0].str(), cols[1].str(), cols[2].str(),
       cols[3].str(), cols[4].str(), cols[5].str(), cols[6].str(), cols[7].str(), cols[8].str(),
       cols[9].str(), cols[10].str(), cols[11].str(), cols[12].str(), cols[13].str());
+}
+
+}  // namespace
+
+long long store_post_texts(db::AccountRun& run) {
+  if (run.ctx.common.dry_run) return 0;
+  pqxx::work w(run.conn);
+  const auto rows = w.exec_params(
+      "SELECT lp.decision_id::text, lp.content, md5(lp.content) FROM learning_posts lp " +
+          post_text_join("lp") + " WHERE lp.account_id = $1 AND ptf.decision_id IS NULL",
+      run.account.id);
+  if (rows.empty()) return 0;
+  std::vector<std::pair<std::string, std::string>> keys;
+  std::vector<PostText> texts;
+  for (const auto& r : rows) {
+    keys.emplace_back(r[0].as<std::string>(), r[2].as<std::string>());
+    texts.push_back(read_post_text(r[1].as<std::string>()));
+  }
+  insert_post_texts(w, run.account.id, keys, texts);
   w.commit();
   return static_cast<long long>(rows.size());
+}
+
+long long store_post_texts(db::AccountRun& run, const std::vector<UnanalysedPost>& posts) {
+  if (run.ctx.common.dry_run || posts.empty()) return 0;
+  std::vector<std::pair<std::string, std::string>> keys;
+  std::vector<PostText> texts;
+  for (const auto& p : posts) {
+    keys.emplace_back(p.decision_id, p.content_md5);
+    texts.push_back(read_post_text(p.content));
+  }
+  pqxx::work w(run.conn);
+  insert_post_texts(w, run.account.id, keys, texts);
+  w.commit();
+  for (size_t i = 0; i < posts.size(); ++i) {
+    *posts[i].text = texts[i].features;
+    *posts[i].unavailable_notice = texts[i].unavailable_notice;
+  }
+  return static_cast<long long>(posts.size());
+}
+
+std::unordered_map<std::string, StoredPostText> stored_post_texts(pqxx::transaction_base& t,
+                                                                  long long account_id) {
+  std::unordered_map<std::string, StoredPostText> out;
+  for (const auto& r :
+       t.exec_params("SELECT ptf.decision_id::text, ptf.content_md5, " + post_text_columns() +
+                         " FROM post_text_features ptf "
+                         "WHERE ptf.account_id = $1 AND ptf.version = $2",
+                     account_id, learn::kTextFeaturesVersion)) {
+    if (auto text = read_post_text_columns(r, 2))
+      out[r[0].as<std::string>()] = {r[1].as<std::string>(), std::move(*text)};
+  }
+  return out;
 }
 
 std::string post_text_columns() {

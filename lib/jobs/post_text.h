@@ -13,6 +13,8 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "db/job_run.h"
 #include "learn/text_features.h"
@@ -30,6 +32,26 @@ PostText read_post_text(const std::string& content);
 // Analyses and stores the account's learning_posts without a current row (not
 // in a dry run: the loaders then analyse them in memory). Returns how many.
 long long store_post_texts(db::AccountRun& run);
+
+// The same for posts a learner already read (with the md5 of each content, as
+// post_text_features keys it): analyses and stores those without a stored
+// analysis and sets it on them (not in a dry run). Returns how many.
+struct UnanalysedPost {
+  std::string decision_id, content, content_md5;
+  std::optional<learn::TextFeatures>* text;
+  bool* unavailable_notice;
+};
+long long store_post_texts(db::AccountRun& run, const std::vector<UnanalysedPost>& posts);
+
+// The account's current stored analyses (learn::kTextFeaturesVersion) by
+// decision id, each with the md5 of the content it is of: for a learner that
+// joins them to posts it read (a post's row is its when the md5s agree).
+struct StoredPostText {
+  std::string content_md5;
+  PostText text;
+};
+std::unordered_map<std::string, StoredPostText> stored_post_texts(pqxx::transaction_base& t,
+                                                                  long long account_id);
 
 // The stored analysis' columns for a SELECT, over alias `ptf` joined by
 // post_text_join (NULL when no current row), read back by read_post_text_columns.
