@@ -1,0 +1,235 @@
+// learn-hourly reads each format's posts once (jobs::read_scoped_posts) and
+// computes its parts from those rows: each part must give what its own
+// statement over the same posts gives (gate report, arms, the predictor's
+// posts, follower drivers, the summary's counts, the formulas), and the run
+// must read the posts once per format, not once per part.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "jobs/arms.h"
+#include "jobs/learning_data.h"
+#include "jobs/learning_sql.h"
+#include "support/planted.h"
+
+using namespace gl;
+using namespace gl::test;
+using nlohmann::json;
+
+namespace {
+
+bool close(double a, double b) {
+  return std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)});
+}
+
+// The planted history, with what the rows of a real account also hold: replies,
+// the imported past, posts without a hook, a formula or a follower count.
+void history(TestDb& db) {
+  plant_history(db, 150);
+  plant_ungated(db, 6);
+  pqxx::work w(db.conn());
+  w.exec("UPDATE learning_posts SET format = 'reply' WHERE right(tweet_id, 1) = '7'");
+  w.exec(
+      "UPDATE content_metadata cm SET format = 'reply', in_reply_to_tweet_id = '1799' "
+      "FROM learning_posts lp "
+      "WHERE lp.account_id = cm.account_id AND lp.decision_id = cm.decision_id "
+      "AND lp.format = 'reply'");
+  w.exec(
+      "UPDATE learning_posts SET source = 'imported', generator_name = 'imported' "
+      "WHERE right(tweet_id, 1) = '3'");
+  w.exec("UPDATE learning_posts SET hook_type = NULL WHERE right(tweet_id, 1) = '4'");
+  w.exec(
+      "UPDATE learning_posts SET formula_name = 'Question + Explanation' "
+      "WHERE right(tweet_id, 1) IN ('1', '5')");
+  w.exec("UPDATE learning_posts SET followers_gained = NULL WHERE right(tweet_id, 1) = '8'");
+  w.commit();
+}
+
+// Followers per 1000 views by dimension, best first: the statement learn-hourly
+// ran before it read the posts once.
+json follower_drivers_sql(pqxx::transaction_base& t, const jobs::LearningScope& scope) {
+  json out = {{"topic", json::array()},
+              {"generator", json::array()},
+              {"hook", json::array()},
+              {"hour", json::array()}};
+  for (const auto& r : jobs::LearningQuery(scope).exec(
+           t,
+           "SELECT dim, key, posts, per_1000 FROM ("
+           "  SELECT f.dim, f.key, count(*) AS posts, "
+           "    1000 * sum(lp.followers_gained) / nullif(sum(lp.impressions), 0) AS per_1000, "
+           "    row_number() OVER (PARTITION BY f.dim ORDER BY 1000 * sum(lp.followers_gained) / "
+           "      nullif(sum(lp.impressions), 0) DESC NULLS LAST, f.key) AS place "
+           "  FROM gated lp CROSS JOIN LATERAL (VALUES ('topic', lower(lp.topic)::text), "
+           "    ('generator', " +
+               jobs::persona_sql("lp") +
+               "::text), ('hook', lp.hook_type::text), "
+               "    ('hour', lp.posted_hour_local::text)) AS f(dim, key) "
+               "  WHERE lp.followers_gained IS NOT NULL AND f.key IS NOT NULL "
+               "  GROUP BY 1, 2 HAVING count(*) >= 2) s "
+               "WHERE place <= 3 ORDER BY dim, place")) {
+    if (r[3].is_null()) continue;
+    out[r[0].as<std::string>()].push_back({{"key", r[1].as<std::string>()},
+                                           {"posts", r[2].as<long long>()},
+                                           {"followers_per_1000_views", r[3].as<double>()}});
+  }
+  return out;
+}
+
+void same(const json& a, const json& b, const std::string& at) {
+  INFO(at << ": " << a.dump() << " vs " << b.dump());
+  if (a.is_number() && b.is_number()) {
+    CHECK(close(a.get<double>(), b.get<double>()));
+    return;
+  }
+  REQUIRE(a.type() == b.type());
+  if (a.is_object()) {
+    REQUIRE(a.size() == b.size());
+    for (const auto& [k, v] : a.items()) {
+      REQUIRE(b.contains(k));
+      same(v, b[k], at + "." + k);
+    }
+  } else if (a.is_array()) {
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) same(a[i], b[i], at + "[" + std::to_string(i) + "]");
+  } else {
+    CHECK(a == b);
+  }
+}
+
+std::string formulas(TestDb& db) {
+  return db.scalar(
+      "SELECT string_agg(row(formula_key, format, name, structure, example, hook_type, "
+      "  body_pattern, length_band, has_numbers, has_cta, sources, generators, sample_size, "
+      "  round(avg_views::numeric, 6), round(avg_engagement_rate::numeric, 9), "
+      "  round(followers_per_1000_views::numeric, 9), round(confidence::numeric, 9))::text, "
+      "  E'\\n' ORDER BY format, formula_key) FROM viral_formulas");
+}
+
+}  // namespace
+
+TEST_CASE("learn-hourly's one read of each format gives what each part's own statement gives") {
+  TestDb db;
+  history(db);
+  const TimePoint now = *parse_iso8601(kPlantedNow);
+  const std::vector<std::string> families = {"topic", "hour", "hook", "generator", "formula"};
+  pqxx::read_transaction t(db.conn());
+  for (const std::string format : {"single", "reply", "thread"}) {
+    INFO(format);
+    const jobs::LearningScope scope{1, now, format};
+    const auto posts = jobs::read_scoped_posts(t, scope);
+    CHECK(jobs::gate_report(t, scope, posts) == jobs::gate_report(t, scope));
+
+    const auto arms = jobs::arm_stats_by_family(posts, families);
+    const auto sql = jobs::arm_stats_by_family(t, scope, families, /*decay=*/true);
+    for (const auto& family : families) {
+      INFO(family);
+      const auto& a = arms.at(family);
+      const auto& b = sql.at(family);
+      REQUIRE(a.size() == b.size());
+      for (size_t i = 0; i < a.size(); ++i) {
+        INFO(b[i].key);
+        CHECK(a[i].key == b[i].key);
+        CHECK(a[i].pulls == b[i].pulls);
+        CHECK(close(a[i].weight, b[i].weight));
+        CHECK(close(a[i].reward_sum, b[i].reward_sum));
+        CHECK(close(a[i].reward_sq_sum, b[i].reward_sq_sum));
+      }
+    }
+
+    const auto newest = jobs::newest_posts(posts);
+    const auto loaded = jobs::load_posts(t, scope);
+    REQUIRE(newest.size() == loaded.size());
+    for (size_t i = 0; i < newest.size(); ++i) {
+      const auto &a = newest[i], &b = loaded[i];
+      INFO(b.tweet_id);
+      CHECK(a.tweet_id == b.tweet_id);
+      CHECK(a.posted_at == b.posted_at);
+      CHECK(a.spacing_hours == b.spacing_hours);
+      CHECK(a.metrics.impressions == b.metrics.impressions);
+      CHECK(a.metrics.likes == b.metrics.likes);
+      CHECK(a.metrics.followers_gained == b.metrics.followers_gained);
+      CHECK(a.engagement_rate == b.engagement_rate);
+      CHECK(a.formula == b.formula);
+      CHECK(a.hook == b.hook);
+      CHECK(a.reward == b.reward);
+    }
+    // The reward of each gated post is scored's.
+    const auto scored = jobs::load_gated_posts(t, scope);
+    size_t gated = 0;
+    for (const auto& p : posts) {
+      if (!p.gated()) continue;
+      REQUIRE(gated < scored.size());
+      CHECK(p.post.tweet_id == scored[gated].tweet_id);
+      CHECK(p.post.reward == scored[gated].reward);
+      ++gated;
+    }
+    CHECK(gated == scored.size());
+  }
+  t.commit();
+
+  // The tool: its follower drivers, counts and formulas against the statements
+  // over the same posts (extract-formulas reads our successful posts by its own).
+  const Result extract = run({"extract-formulas", "--now", kPlantedNow, "--full"}, db.url());
+  INFO(extract.err);
+  REQUIRE(extract.exit_code == 0);
+  const std::string by_statements = formulas(db);
+  CHECK(by_statements.find("single") != std::string::npos);
+  const Result learn = run({"learn-hourly", "--now", kPlantedNow, "--full"}, db.url());
+  INFO(learn.err);
+  REQUIRE(learn.exit_code == 0);
+  CHECK(formulas(db) == by_statements);
+  const json summary = json::parse(learn.out.substr(0, learn.out.find('\n')));
+  pqxx::read_transaction s(db.conn());
+  for (const std::string format : {"single", "reply"}) {
+    INFO(format);
+    const json& f = format == "single" ? summary : summary["other_formats"][format];
+    REQUIRE(f.is_object());
+    const jobs::LearningScope scope{1, now, format};
+    same(f["follower_drivers"], follower_drivers_sql(s, scope), format + " follower drivers");
+    CHECK(f["posts_used_imported"].get<long long>() ==
+          jobs::LearningQuery(scope)
+              .exec(s, "SELECT count(*) FROM gated WHERE source = 'imported'")[0][0]
+              .as<long long>());
+    if (format == "single") CHECK(f["posts_used_imported"].get<long long>() > 0);
+    CHECK(f["newest_gated_post"] == jobs::LearningQuery(scope)
+                                        .exec(s,
+                                              "SELECT to_char(max(posted_at) AT TIME ZONE 'UTC', "
+                                              "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM gated")[0][0]
+                                        .as<std::string>());
+    for (const auto& r : jobs::LearningQuery(scope).exec(
+             s,
+             "SELECT lp.generator_name, avg(lp.engagement_rate) FROM gated lp "
+             "WHERE lp.engagement_rate IS NOT NULL AND " +
+                 jobs::persona_sql("lp") + " IS NOT NULL GROUP BY 1")) {
+      INFO(r[0].as<std::string>());
+      const json& g = f["generator_performance"][r[0].as<std::string>()];
+      REQUIRE(g.contains("mean_engagement_rate"));
+      CHECK(close(g["mean_engagement_rate"].get<double>(), r[1].as<double>()));
+    }
+  }
+}
+
+TEST_CASE("learn-hourly reads each format's posts in one statement, not once per part") {
+  TestDb db;
+  history(db);
+  if (db.scalar("SHOW shared_preload_libraries").find("pg_stat_statements") == std::string::npos) {
+    WARN("skipped: pg_stat_statements is not loaded (scripts/db start loads it)");
+    return;
+  }
+  db.scalar("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+  const std::string here = "(SELECT oid FROM pg_database WHERE datname = current_database())";
+  db.scalar("SELECT pg_stat_statements_reset(0, " + here + ", 0)");
+  const Result learn = run({"learn-hourly", "--now", kPlantedNow, "--full"}, db.url());
+  INFO(learn.err);
+  REQUIRE(learn.exit_code == 0);
+  // Statements in the learners' frame (jobs::LearningQuery), which reads the
+  // scope's posts: per format the one read and its gate report's count of
+  // posts without metrics, and the reward model's half-life (plan_inputs).
+  const int frames = std::stoi(
+      db.scalar("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = " + here +
+                " AND query LIKE '%FROM learning_posts lp, scope%'"));
+  INFO(frames << " statements read the posts");
+  CHECK(frames > 0);
+  CHECK(frames <= 9);
+}
