@@ -123,7 +123,7 @@ Json train_predictor(db::AccountRun& run, const std::string& format, bool full,
   long long views_unknown = 0;
   TimePoint newest{};
   for (size_t i = 0; i < all.size(); ++i) {
-    const LearnedPost& p = all[i];
+    LearnedPost& p = all[i];  // its texts move into the predictor's post
     const auto gates =
         learn::evaluate_gates(p.metrics, hours_between(p.posted_at, run.now), p.available);
     if (!learnable(gates)) {
@@ -132,12 +132,12 @@ Json train_predictor(db::AccountRun& run, const std::string& format, bool full,
       continue;
     }
     if (!gates.passed) ++views_unknown;
-    posts.push_back({{p.content, p.topic, p.generator, p.formula, p.hour, p.weekday,
-                      p.spacing_hours, followers[i]},
-                     p.metrics,
-                     p.text,
-                     std::chrono::duration<double>(p.posted_at.time_since_epoch()).count()});
     newest = p.posted_at;
+    posts.push_back({{std::move(p.content), std::move(p.topic), std::move(p.generator),
+                      std::move(p.formula), p.hour, p.weekday, p.spacing_hours, followers[i]},
+                     p.metrics,
+                     std::move(p.text),
+                     std::chrono::duration<double>(p.posted_at.time_since_epoch()).count()});
   }
 
   Json targets = Json::object();

@@ -123,21 +123,25 @@ struct Raw {
 
 Raw raw_of(const std::vector<Sample>& samples) {
   Raw r;
-  // Hashed: looked up for every feature of every sample (the columns keep their
-  // first-seen order, so the matrix does not depend on it).
+  // Hashed, and each feature's column noted as it is met: looked up once for
+  // every feature of every sample (the columns keep their first-seen order).
   std::unordered_map<std::string, int> index;
+  std::vector<int> columns;  // of each sample's features in turn
   r.columns_of_first.push_back(0);
   for (const auto& s : samples) {
     for (const auto& [name, v] : s.x) {
-      if (index.emplace(name, static_cast<int>(index.size())).second) r.names.push_back(name);
+      const auto [it, added] = index.emplace(name, static_cast<int>(index.size()));
+      if (added) r.names.push_back(name);
+      columns.push_back(it->second);
     }
     r.columns_of_first.push_back(static_cast<Eigen::Index>(r.names.size()));
   }
   const int n = static_cast<int>(samples.size());
   r.x = Eigen::MatrixXd::Zero(n, static_cast<int>(r.names.size()));
   r.y.resize(n);
+  size_t k = 0;
   for (int i = 0; i < n; ++i) {
-    for (const auto& [name, v] : samples[static_cast<size_t>(i)].x) r.x(i, index.at(name)) = v;
+    for (const auto& [name, v] : samples[static_cast<size_t>(i)].x) r.x(i, columns[k++]) = v;
     r.y(i) = samples[static_cast<size_t>(i)].y;
   }
   return r;
@@ -173,7 +177,9 @@ LinearModel fit_design(const Design& d, double lambda) {
   LinearModel m;
   m.lambda = lambda;
   m.names = d.names;
-  Eigen::MatrixXd a = d.xc.transpose() * d.xc;
+  // X'X by its lower triangle, all the LDLT reads: half the product's work.
+  Eigen::MatrixXd a = Eigen::MatrixXd::Zero(d.xc.cols(), d.xc.cols());
+  a.selfadjointView<Eigen::Lower>().rankUpdate(d.xc.transpose());
   a.diagonal().array() += lambda;
   const Eigen::VectorXd w = a.ldlt().solve(d.xc.transpose() * d.yc);
   m.weights.assign(w.data(), w.data() + w.size());
@@ -255,8 +261,13 @@ std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples,
                               static_cast<int>(samples.size()), 0};
   const LinearModel on_train = fit_design(older, r.penalty.holdout);
   std::vector<double> predicted, actual;  // on the held-out samples, oldest first
+  // LinearModel::predict from the matrix row: the model's names are its first
+  // columns, and a feature a sample lacks is 0 there (adds nothing, as there).
   for (size_t i = n_train; i < samples.size(); ++i) {
-    predicted.push_back(on_train.predict(samples[i].x));
+    double y = on_train.intercept;
+    for (size_t j = 0; j < on_train.weights.size(); ++j)
+      y += on_train.weights[j] * raw.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+    predicted.push_back(y);
     actual.push_back(samples[i].y);
   }
   double squares = 0;
@@ -366,10 +377,11 @@ void fill_unknown(FeatureMap& x, const std::map<std::string, double>& fills) {
 
 std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& given,
                                          const std::map<Target, Penalty>& chosen) {
-  // Each post's text is read once for the three targets.
-  std::vector<PredictorPost> posts = given;
-  for (auto& p : posts) {
-    if (!p.analyzed) p.analyzed = analyze_text(p.features.text);
+  // Each post's text is read once for the three targets (those not stored).
+  const std::vector<PredictorPost>& posts = given;
+  std::vector<std::optional<TextFeatures>> analysed(posts.size());
+  for (size_t i = 0; i < posts.size(); ++i) {
+    if (!posts[i].analyzed) analysed[i] = analyze_text(posts[i].features.text);
   }
   std::vector<TargetModel> out;
   for (Target t : kTargets) {
@@ -380,10 +392,12 @@ std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& given
     const auto before = chosen.find(t);
     int fresh = 0;  // samples that arrived since `before` was chosen
     double newest = 0;
-    for (const auto& p : posts) {
+    for (size_t i = 0; i < posts.size(); ++i) {
+      const PredictorPost& p = posts[i];
       const auto y = target_value(p.counts, t);
       if (!y) continue;
-      samples.push_back({features_of(p.features, recent_baseline(previous), &*p.analyzed), *y});
+      const TextFeatures& text = p.analyzed ? *p.analyzed : *analysed[i];
+      samples.push_back({features_of(p.features, recent_baseline(previous), &text), *y});
       previous.push_back(*y);
       if (before != chosen.end() && p.posted_at > before->second.through) ++fresh;
       newest = p.posted_at;
