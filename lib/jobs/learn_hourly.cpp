@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "core/json_lines.h"
-#include "db/connection.h"
 #include "jobs/arms.h"
 #include "jobs/extract_formulas.h"
 #include "jobs/learner_watermark.h"
