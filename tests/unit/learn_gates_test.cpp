@@ -127,6 +127,16 @@ TEST_CASE("an export whose likes fell updates the counters that rose and keeps t
   const auto partial = gl::import::merge_observations(stored, {Observation{later, no_likes, {}}});
   CHECK(partial.latest.impressions == 4000);
   CHECK(partial.latest.likes == 11);
+  // An archive (likes, no views) newer than the stored views: its likes beside those views
+  // would be a rate of two times; it is kept as a reading and changes nothing.
+  PostCounts archive = counts(std::nullopt, 40, 2);
+  const auto mixed = gl::import::merge_observations(stored, {Observation{later, archive, {}}});
+  CHECK(mixed.latest.impressions == 3000);
+  CHECK(mixed.latest.likes == 11);
+  CHECK(mixed.latest_at == stored.latest_at);
+  CHECK(mixed.anomalies == std::vector<std::string>{"views_missing"});
+  REQUIRE(mixed.snapshots.size() == 1);
+  CHECK(mixed.snapshots[0].counts.likes == 40);
 }
 
 TEST_CASE("a follower change is split across the window's posts, never copied onto each") {
