@@ -161,6 +161,7 @@ std::optional<ExportTime> detail::parse_export_time_in_general(const std::string
   }
   std::vector<std::string> numbers;
   int month_word = 0;
+  bool two_months = false;  // "Mar Feb 18": which one is meant is a guess, so no date
   std::string token;
   const auto flush = [&] {
     if (token.empty()) return;
@@ -168,7 +169,10 @@ std::optional<ExportTime> detail::parse_export_time_in_general(const std::string
       numbers.push_back(token);
     } else {
       const std::string word = text_key(token);
-      if (const int mo = month_of(word); mo != 0 && month_word == 0) month_word = mo;
+      if (const int mo = month_of(word); mo != 0) {
+        two_months |= month_word != 0 && mo != month_word;
+        if (month_word == 0) month_word = mo;
+      }
     }
     token.clear();
   };
@@ -187,6 +191,7 @@ std::optional<ExportTime> detail::parse_export_time_in_general(const std::string
     token += static_cast<char>(c);
   }
   flush();
+  if (two_months) return std::nullopt;
   for (const auto& n : numbers) {
     if (n.size() > 4) return std::nullopt;
   }

@@ -130,4 +130,9 @@ TEST_CASE("import reads the archive's times as the general reading of export tim
   }
   CHECK(gl::format_iso8601(gl::import::parse_export_time("Sat Feb 18 12:33:11 -0130 2023")->at) ==
         "2023-02-18T14:03:11Z");
+  // Two month names ("mar." is also Spanish Tuesday): which one is meant is a guess, so no date.
+  CHECK_FALSE(gl::import::parse_export_time("Mar Feb 18 12:33:11 +0000 2023"));
+  CHECK_FALSE(gl::import::parse_export_time("mar., 18 feb. 2023"));
+  CHECK(gl::format_iso8601(gl::import::parse_export_time("18 feb. 2023")->at) ==
+        "2023-02-18T00:00:00Z");
 }
