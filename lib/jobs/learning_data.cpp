@@ -121,10 +121,6 @@ std::vector<LearnedPost> load_posts(pqxx::transaction_base& t, const LearningSco
   return load(t, scope, "posts", limit);
 }
 
-}  // namespace gl::jobs
-
-namespace gl::jobs {
-
 std::vector<ScopedPost> read_scoped_posts(pqxx::transaction_base& t, const LearningScope& scope) {
   LearningQuery q(scope);
   const std::string newest = q.bind(kPredictorPosts);
