@@ -13,48 +13,38 @@ namespace gl::jobs {
 
 namespace {
 
-// One row of text; every part is an aggregate over one account's rows, by index.
-// Each part is exact whatever order the rows are read in: a float8 sum is not
-// (its last digits follow the scan order, which a plan chosen after ANALYZE, or
-// a row moved by an update or VACUUM FULL, changes), so sums are of numeric;
-// times are epoch seconds, not text in the session's time zone. The windows
-// that move with `now` are counted at `now`: past the age gate, and the
+// One row of text, read from a few rows of each table by index whatever the
+// account's size. What was written: the sum of the account's
+// learning_input_changes (migration 0017: every statement writing the tables
+// the learners read adds to it, so a new snapshot, a post queued or an older
+// export imported after a newer one all change it; compaction keeps the sum).
+// What moves with `now` over the same rows: the posts after `now` (in the past
+// of a simulation), the posts not yet past the age gate, and the posts of the
 // learner's MovingWindow ({trend} seconds over learning_posts, {rollup} over
-// content_metadata's posts; 0 when it reads none): with the counts of all
-// posts, a post entering or leaving a window changes one of them. The
-// counters' sums and counts catch a reading that changes numbers without a
-// newer collected_at (an older export imported after a newer one).
+// content_metadata's posts; 0 when it reads none): for a set of posts these
+// counts change exactly when a post crosses one of the windows' ends (every
+// format is named so that learning_posts' index, which leads with the format,
+// reads only the window's rows).
 constexpr const char* kInputs =
     "concat_ws(' | ', "
-    "  (SELECT concat_ws(',', count(*), count(*) FILTER (WHERE posted_at <= {now} - "
-    "     make_interval(secs => {gate})), count(*) FILTER (WHERE {trend} > 0 AND posted_at > "
-    "     {now} - make_interval(secs => {trend})), count(*) FILTER (WHERE available), "
-    "     extract(epoch FROM max(collected_at)), extract(epoch FROM max(posted_at)), "
-    "     sum(followers_gained::numeric), sum(impressions::numeric), count(impressions), "
-    "     sum(likes::numeric), count(likes), sum(retweets::numeric), count(retweets), "
-    "     sum(replies::numeric), count(replies), sum(quotes::numeric), count(quotes), "
-    "     sum(bookmarks::numeric), count(bookmarks), sum(profile_clicks::numeric), "
-    "     count(profile_clicks)) "
-    "   FROM learning_posts WHERE account_id = {account} AND posted_at <= {now}), "
-    "  (SELECT concat_ws(',', count(*) FILTER (WHERE status = 'posted'), "
-    "     extract(epoch FROM max(posted_at)), count(*) FILTER (WHERE status IN ('queued', "
-    "     'posting')), extract(epoch FROM max(created_at)), "
-    "     count(*) FILTER (WHERE {rollup} > 0 AND posted_at > {now} - "
-    "       make_interval(secs => {rollup}) AND posted_at <= {now})) "
-    "   FROM content_metadata WHERE account_id = {account}), "
-    "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(taken_at))) "
-    "   FROM follower_snapshots WHERE account_id = {account}), "
-    "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(collected_at))) FROM vi_tweets "
+    "  (SELECT coalesce(sum(changes), 0) FROM learning_input_changes "
     "   WHERE account_id = {account}), "
-    "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(collected_at))) FROM peer_posts "
-    "   WHERE account_id = {account}), "
-    "  (SELECT concat_ws(',', count(*), extract(epoch FROM max(collected_at))) FROM reply_metrics "
-    "   WHERE account_id = {account}), "
+    "  (SELECT concat_ws(',', count(*) FILTER (WHERE posted_at > {now}), count(*) FILTER (WHERE "
+    "     posted_at > {now} - make_interval(secs => {gate})), count(*) FILTER (WHERE {trend} > 0 "
+    "     AND posted_at > {now} - make_interval(secs => {trend}))) "
+    "   FROM learning_posts WHERE account_id = {account} "
+    "   AND format IN ('single', 'thread', 'reply') "
+    "   AND posted_at > {now} - make_interval(secs => greatest({gate}, {trend}))), "
+    "  (SELECT count(*) FROM content_metadata WHERE account_id = {account} AND {rollup} > 0 "
+    "   AND posted_at > {now} - make_interval(secs => {rollup}) AND posted_at <= {now}), "
     "  (SELECT concat_ws(',', pooling, timezone, topics::text) FROM accounts "
     "   WHERE account_id = {account}), "
     "  to_char({now} AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'text {text_version}')";
 
 constexpr int kHour = 3600;
+// Rows of learning_input_changes an account keeps before a learner compacts
+// them: a few hours of scrape-metrics' writes, read in well under a millisecond.
+constexpr int kCompactAfter = 64;
 
 // The fingerprint of the inputs of the account `account` (an SQL expression)
 // at `now` (a timestamptz expression), for a learner that reads `window`.
@@ -107,6 +97,16 @@ void LearnerWatermark::record(const std::vector<Json>& output) {
       "ON CONFLICT (account_id, tool) DO UPDATE SET inputs = excluded.inputs, "
       "output = excluded.output, run_at = excluded.run_at",
       run_.account.id, run_.ctx.tool, inputs_, lines, format_iso8601(run_.now));
+  // The account's changes in one row with their sum, once there are many: the
+  // fingerprint stays what it was and reads few rows. A writer's change that
+  // commits meanwhile is not deleted (not seen here) and adds to the sum.
+  w.exec_params0(
+      "WITH old AS (DELETE FROM learning_input_changes WHERE account_id = $1 "
+      "  AND (SELECT count(*) FROM learning_input_changes WHERE account_id = $1) > $2 "
+      "  RETURNING changes) "
+      "INSERT INTO learning_input_changes (account_id, changes) "
+      "SELECT $1, sum(changes) FROM old HAVING count(*) > 0",
+      run_.account.id, kCompactAfter);
   w.commit();
 }
 

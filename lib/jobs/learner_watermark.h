@@ -4,14 +4,15 @@
 // ("skipped": "unchanged") and prints what the last run printed (its stored
 // JSON lines: what a run on the same inputs would print); --full always runs.
 //
-// The fingerprint covers: the account's learning_posts (how many, how many
-// past the age gate at `now`, newest snapshot, newest post, availability,
-// follows), its posts and queue in content_metadata, the posts in the
-// learner's MovingWindow at `now`, follower snapshots, the outside rows (vi_tweets, peer_posts,
-// reply_metrics), the UTC day of `now` (decay and staleness move with time: a
-// full run at least once a day), and the text analysis' version. A post that
-// crosses the age gate or leaves a window is a change; the order rows are
-// read in is not (every part is exact, see kInputs).
+// The fingerprint covers: every write to the tables the learners read
+// (learning_posts, content_metadata, follower_snapshots, vi_tweets,
+// peer_posts, reply_metrics), counted per account by triggers (migration
+// 0017); the posts that cross the age gate, `now` itself, or the learner's
+// MovingWindow at `now`; the account's pooling, time zone and topics; the UTC
+// day of `now` (decay and staleness move with time: a full run at least once
+// a day), and the text analysis' version. How rows lie on disk and which plan
+// reads them are no input. It reads a few index entries whatever the
+// account's size.
 #pragma once
 
 #include <functional>

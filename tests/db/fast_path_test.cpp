@@ -151,18 +151,10 @@ TEST_CASE(
         scratch.scalar("SELECT params FROM predictor_models ORDER BY version DESC LIMIT 1"));
 
   // How the rows lie on disk and the plans PostgreSQL picks for them are no
-  // input: rewritten in reverse order (as VACUUM FULL, CLUSTER or an update
-  // that moves a row reorder them) and analysed (as autovacuum does at any time), the
-  // same rows give the same fingerprint.
-  {
-    pqxx::work w(fast.conn());
-    w.exec("CREATE TEMP TABLE same_rows AS SELECT * FROM learning_posts");
-    w.exec("DELETE FROM learning_posts");
-    w.exec("INSERT INTO learning_posts SELECT * FROM same_rows ORDER BY tweet_id DESC");
-    w.exec("DROP TABLE same_rows");
-    w.commit();
-  }
-  fast.scalar("ANALYZE");
+  // input: rewritten newest first (as VACUUM FULL or CLUSTER reorder them) and
+  // analysed (as autovacuum does at any time), the same rows give the same
+  // fingerprint.
+  fast.scalar("CLUSTER learning_posts USING learning_posts_newest; ANALYZE; SELECT 1");
 
   // An hour later with nothing new: each learner only checks, says so, and
   // prints what its last run printed; learn-hourly still stores a summary.
@@ -360,4 +352,81 @@ TEST_CASE(
   CHECK(db.scalar("SELECT half_life_days FROM reward_memory") == odd);
   learner(db, "learn-hourly", kPlantedNow, {"--full"});
   CHECK(db.scalar("SELECT half_life_days FROM reward_memory") == std::to_string(chosen));
+}
+
+TEST_CASE(
+    "the idle tick counts every write to the learners' tables, in whatever order writers "
+    "commit, and its compaction changes nothing") {
+  TestDb db;
+  plant_history(db, 40);
+  const auto skipped = [&](const std::string& tool) {
+    learner(db, tool, kPlantedNow);
+    return last_stats(db, tool).find("\"skipped\": \"unchanged\"") != std::string::npos;
+  };
+  const std::string tool = "update-generators";
+  CHECK_FALSE(skipped(tool));
+  CHECK(skipped(tool));
+
+  // A row written to any table the learners read is a change, and so is a
+  // rewrite that changes no number; a statement that writes no row is none.
+  const std::string id = "'1990000000000000001'", at = "'2026-11-19T12:00:00Z'";
+  for (const auto& [table, insert] : std::vector<std::pair<std::string, std::string>>{
+           {"follower_snapshots",
+            "(account_id, taken_at, followers_count) VALUES (1, " + at + ", 120)"},
+           {"vi_tweets",
+            "(account_id, tweet_id, author_handle, content, collected_at) VALUES "
+            "(1, " +
+                id + ", 'someone', 'A post', " + at + ")"},
+           {"peer_posts",
+            "(account_id, tweet_id, peer_handle, content, collected_at) VALUES "
+            "(1, " +
+                id + ", 'peer', 'A post', " + at + ")"},
+           {"reply_metrics", "(account_id, tweet_id, content, collected_at) VALUES (1, " + id +
+                                 ", 'A reply', " + at + ")"},
+           {"learning_posts", ""},
+           {"content_metadata", ""}}) {
+    INFO(table);
+    if (!insert.empty()) {
+      db.scalar("INSERT INTO " + table + " " + insert + "; SELECT 1");
+      CHECK_FALSE(skipped(tool));
+    }
+    db.scalar("UPDATE " + table + " SET account_id = account_id; SELECT 1");
+    CHECK_FALSE(skipped(tool));
+    db.scalar("UPDATE " + table + " SET account_id = account_id WHERE false; SELECT 1");
+    CHECK(skipped(tool));
+  }
+
+  // Two writers: the one that started first commits after the learner ran
+  // with the other's write. Its change still makes the next run a full one.
+  pqxx::connection early(db.url()), late(db.url());
+  pqxx::work first(early);
+  first.exec(
+      "UPDATE learning_posts SET likes = likes + 1 WHERE tweet_id = "
+      "(SELECT min(tweet_id) FROM learning_posts)");
+  {
+    pqxx::work second(late);
+    second.exec(
+        "UPDATE learning_posts SET likes = likes + 1 WHERE tweet_id = "
+        "(SELECT max(tweet_id) FROM learning_posts)");
+    second.commit();
+  }
+  CHECK_FALSE(skipped(tool));
+  CHECK(skipped(tool));
+  first.commit();
+  CHECK_FALSE(skipped(tool));
+
+  // Many changes are compacted into one row carrying their sum: the other
+  // learners, whose last run saw them, stay idle.
+  learner(db, "aggregate", kPlantedNow);
+  for (int i = 0; i < 80; ++i)
+    db.scalar(
+        "UPDATE learning_posts SET likes = likes WHERE tweet_id = "
+        "(SELECT min(tweet_id) FROM learning_posts); SELECT 1");
+  const std::string rows = "SELECT count(*) FROM learning_input_changes WHERE account_id = 1";
+  CHECK(std::stoi(db.scalar(rows)) > 80);
+  CHECK_FALSE(skipped(tool));
+  CHECK(db.scalar(rows) == "1");
+  CHECK(skipped(tool));
+  CHECK_FALSE(skipped("aggregate"));
+  CHECK(skipped("aggregate"));
 }
