@@ -17,43 +17,43 @@ namespace gl::jobs {
 
 namespace {
 
+// The posts of the last 24 hours, per post, generator, topic and local hour:
+// one statement, its grouping sets told apart by GROUPING().
 Json rollup(db::AccountRun& run) {
+  static constexpr const char* kGroups[] = {"per_post", "per_generator", "per_topic", "per_hour"};
   pqxx::read_transaction t(run.conn);
-  const std::string now = format_iso8601(run.now);
   Json out = Json::object();
-  const auto group = [&](const std::string& key) {
-    Json rows = Json::array();
-    for (const auto& r :
-         t.exec_params("SELECT " + key +
-                           "::text, count(*), sum(o.impressions), sum(o.likes), sum(o.retweets), "
-                           "  sum(o.replies), sum(o.profile_clicks), sum(o.followers_gained), "
-                           "avg(o.engagement_rate) "
-                           "FROM content_metadata cm JOIN outcomes o ON o.account_id = "
-                           "cm.account_id AND o.decision_id = cm.decision_id "
-                           "JOIN accounts a ON a.account_id = cm.account_id "
-                           "WHERE cm.account_id = $1 AND cm.posted_at > $2::timestamptz - interval "
-                           "'24 hours' AND cm.posted_at <= $2 "
-                           "GROUP BY 1 ORDER BY 1",
-                       run.account.id, now)) {
-      const auto num = [&](int i) {
-        return r[i].is_null() ? Json(nullptr) : Json(r[i].as<double>());
-      };
-      rows.push_back({{"key", r[0].is_null() ? "" : r[0].as<std::string>()},
-                      {"posts", r[1].as<long long>()},
-                      {"impressions", num(2)},
-                      {"likes", num(3)},
-                      {"retweets", num(4)},
-                      {"replies", num(5)},
-                      {"profile_clicks", num(6)},
-                      {"followers_gained", num(7)},
-                      {"engagement_rate", num(8)}});
-    }
-    return rows;
-  };
-  out["per_post"] = group("cm.tweet_id");
-  out["per_generator"] = group("cm.generator_name");
-  out["per_topic"] = group("lower(cm.topic)");
-  out["per_hour"] = group("extract(hour FROM cm.posted_at AT TIME ZONE a.timezone)");
+  for (const char* group : kGroups) out[group] = Json::array();
+  for (const auto& r : t.exec_params(
+           "SELECT CASE WHEN GROUPING(cm.tweet_id) = 0 THEN 0 "
+           "  WHEN GROUPING(cm.generator_name) = 0 THEN 1 WHEN GROUPING(lower(cm.topic)) = 0 "
+           "  THEN 2 ELSE 3 END AS g, "
+           "  coalesce(cm.tweet_id::text, cm.generator_name::text, lower(cm.topic)::text, "
+           "    extract(hour FROM cm.posted_at AT TIME ZONE a.timezone)::text), "
+           "  count(*), sum(o.impressions), sum(o.likes), sum(o.retweets), sum(o.replies), "
+           "  sum(o.profile_clicks), sum(o.followers_gained), avg(o.engagement_rate) "
+           "FROM content_metadata cm JOIN outcomes o ON o.account_id = cm.account_id "
+           "  AND o.decision_id = cm.decision_id "
+           "JOIN accounts a ON a.account_id = cm.account_id "
+           "WHERE cm.account_id = $1 AND cm.posted_at > $2::timestamptz - interval '24 hours' "
+           "  AND cm.posted_at <= $2 "
+           "GROUP BY GROUPING SETS ((cm.tweet_id), (cm.generator_name), (lower(cm.topic)), "
+           "  (extract(hour FROM cm.posted_at AT TIME ZONE a.timezone))) "
+           "ORDER BY 1, 2",
+           run.account.id, format_iso8601(run.now))) {
+    const auto num = [&](int i) {
+      return r[i].is_null() ? Json(nullptr) : Json(r[i].as<double>());
+    };
+    out[kGroups[r[0].as<int>()]].push_back({{"key", r[1].is_null() ? "" : r[1].as<std::string>()},
+                                            {"posts", r[2].as<long long>()},
+                                            {"impressions", num(3)},
+                                            {"likes", num(4)},
+                                            {"retweets", num(5)},
+                                            {"replies", num(6)},
+                                            {"profile_clicks", num(7)},
+                                            {"followers_gained", num(8)},
+                                            {"engagement_rate", num(9)}});
+  }
   return out;
 }
 

@@ -294,3 +294,46 @@ TEST_CASE(
       db.scalar("SELECT count(*) FROM viral_formulas WHERE avg_views IS NULL OR sample_size < 1") ==
       "0");
 }
+
+TEST_CASE("aggregate's 24 h roll-up sums each post, generator, topic and local hour of the day") {
+  TestDb db;
+  plant_hour_history(db, kPlantedNow);  // 100 posts a day at five hours
+  Result r = tool(db, {"aggregate"});
+  REQUIRE(r.exit_code == 0);
+  const json rollup = json_lines(r.out).at(0)["rollup_24h"];
+  const std::map<std::string, std::string> keys = {
+      {"per_post", "cm.tweet_id::text"},
+      {"per_generator", "cm.generator_name::text"},
+      {"per_topic", "lower(cm.topic)"},
+      {"per_hour", "extract(hour FROM cm.posted_at AT TIME ZONE a.timezone)::text"}};
+  REQUIRE(rollup.size() == keys.size());
+  for (const auto& [group, key] : keys) {
+    INFO(group);
+    const json want = json::parse(db.scalar(
+        "SELECT json_agg(json_build_object('key', coalesce(k, ''), 'posts', n, 'impressions', v, "
+        "  'likes', l, 'followers_gained', f, 'engagement_rate', er) ORDER BY k) FROM ("
+        "SELECT " +
+        key +
+        " AS k, count(*) AS n, sum(o.impressions) AS v, sum(o.likes) AS l, "
+        "  sum(o.followers_gained) AS f, avg(o.engagement_rate) AS er "
+        "FROM content_metadata cm JOIN outcomes o USING (account_id, decision_id) "
+        "JOIN accounts a USING (account_id) WHERE cm.posted_at > timestamptz '" +
+        std::string(kPlantedNow) + "' - interval '24 hours' AND cm.posted_at <= '" + kPlantedNow +
+        "' GROUP BY 1) s"));
+    const json& got = rollup.at(group);
+    REQUIRE(got.size() == want.size());
+    CHECK(got.size() >= (group == "per_post" ? 8u : 2u));
+    for (size_t i = 0; i < got.size(); ++i) {
+      CHECK(got[i]["key"] == want[i]["key"]);
+      CHECK(got[i]["posts"] == want[i]["posts"]);
+      for (const char* m : {"impressions", "likes", "followers_gained", "engagement_rate"}) {
+        INFO(m);
+        if (want[i][m].is_null()) {
+          CHECK(got[i][m].is_null());
+        } else {
+          CHECK(got[i][m].get<double>() == Approx(want[i][m].get<double>()).epsilon(1e-12));
+        }
+      }
+    }
+  }
+}
