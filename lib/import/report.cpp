@@ -35,9 +35,9 @@ void ImportReport::bad_file(const std::string& file, const std::string& reason, 
     problems_.push_back({printable(file), line, printable(reason)});
 }
 
-void ImportReport::wrote(bool is_new, TimePoint posted_at, const std::string& format,
+void ImportReport::wrote(Written what, TimePoint posted_at, const std::string& format,
                          const std::string& topic) {
-  ++(is_new ? imported_ : updated_);
+  ++(what == Written::kNew ? imported_ : what == Written::kNewNumbers ? updated_ : older_readings_);
   ++formats_[format];
   ++topics_[topic];
   if (!first_ || posted_at < *first_) first_ = posted_at;
@@ -52,19 +52,13 @@ nlohmann::json ImportReport::summary() const {
   }
   json range = nullptr;
   if (first_) range = {{"from", format_iso8601(*first_)}, {"to", format_iso8601(*last_)}};
-  return {{"posts_read", posts_read_},
-          {"imported", imported_},
-          {"updated", updated_},
-          {"unchanged", unchanged_},
-          {"skipped", skipped_},
-          {"date_range", range},
-          {"metrics_available", metrics_},
-          {"passed_gates", learnable_},
-          {"formats", formats_},
-          {"topics", topics_},
-          {"files", files_},
-          {"bad_files", bad_files_},
-          {"problems_total", problems_total_},
+  return {{"posts_read", posts_read_},  {"imported", imported_},
+          {"updated", updated_},        {"older_readings", older_readings_},
+          {"unchanged", unchanged_},    {"skipped", skipped_},
+          {"date_range", range},        {"metrics_available", metrics_},
+          {"passed_gates", learnable_}, {"formats", formats_},
+          {"topics", topics_},          {"files", files_},
+          {"bad_files", bad_files_},    {"problems_total", problems_total_},
           {"problems", problems}};
 }
 

@@ -29,8 +29,12 @@ class ImportReport {
   void read_post() { ++posts_read_; }
   void add_file(nlohmann::json info) { files_.push_back(std::move(info)); }
 
-  // A post written: new (imported) or with new numbers (updated).
-  void wrote(bool is_new, TimePoint posted_at, const std::string& format, const std::string& topic);
+  // A post written: new (imported), with new numbers (updated), or only with
+  // readings older than the numbers it has, which stay (older_readings: an
+  // older export read after a newer one adds to the snapshot series).
+  enum class Written { kNew, kNewNumbers, kOlderReadings };
+  void wrote(Written what, TimePoint posted_at, const std::string& format,
+             const std::string& topic);
   void unchanged() { ++unchanged_; }
   void metric_known(const std::string& name) { ++metrics_[name]; }
   void passed_gates() { ++learnable_; }
@@ -46,7 +50,8 @@ class ImportReport {
   std::vector<Problem> problems_;
   long long problems_total_ = 0, bad_files_ = 0;
   std::map<std::string, long long> skipped_, metrics_, formats_, topics_;
-  long long posts_read_ = 0, imported_ = 0, updated_ = 0, unchanged_ = 0, learnable_ = 0;
+  long long posts_read_ = 0, imported_ = 0, updated_ = 0, older_readings_ = 0, unchanged_ = 0;
+  long long learnable_ = 0;
   std::optional<TimePoint> first_, last_;
   std::vector<nlohmann::json> files_;
 };

@@ -265,7 +265,13 @@ void HistoryWriter::flush() {
       u.reason = k.reason;
       u.next_at = k.next_at;
     }
-    report_.wrote(k.is_new, k.posted_at, k.format, k.topic);
+    using Written = import::ImportReport::Written;
+    const bool new_numbers =
+        !k.stored.latest || !import::same_counts(*k.stored.latest, u.latest) || m.follows;
+    report_.wrote(k.is_new      ? Written::kNew
+                  : new_numbers ? Written::kNewNumbers
+                                : Written::kOlderReadings,
+                  k.posted_at, k.format, k.topic);
     const std::pair<const char*, learn::Count learn::PostCounts::*> kMetrics[] = {
         {"impressions", &learn::PostCounts::impressions},
         {"likes", &learn::PostCounts::likes},

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -51,6 +52,24 @@ struct Scratch {
 std::string read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The analytics export `csv` with `more` impressions for every post: impressions
+// follow the permalink (rows of multi-line texts have lines without one).
+std::string more_impressions(const std::string& csv, long long more) {
+  std::string out;
+  std::istringstream lines(csv);
+  for (std::string line; std::getline(lines, line);) {
+    const auto link = line.find("/status/");
+    if (link != std::string::npos) {
+      const auto start = line.find(',', link) + 1;
+      const auto end = line.find(',', start);
+      line = line.substr(0, start) +
+             std::to_string(std::stoll(line.substr(start, end - start)) + more) + line.substr(end);
+    }
+    out += line + "\n";
+  }
+  return out;
 }
 
 void add_account(TestDb& db) {
@@ -172,22 +191,9 @@ TEST_CASE("import-history twice changes nothing, a later export updates and keep
   CHECK(s["unchanged"] == 38);
   CHECK(tables(db) == before);
 
-  // Later, the same export with more impressions for every post.
+  // Later, the same export with 1,000 more impressions for every post.
   Scratch tmp;
-  // Later, the same export with 1,000 more impressions for every post: impressions
-  // follow the permalink (rows of multi-line texts have lines without one).
-  std::string bumped;
-  std::istringstream lines(read(kCurrent));
-  for (std::string line; std::getline(lines, line);) {
-    const auto link = line.find("/status/");
-    if (link != std::string::npos) {
-      const auto start = line.find(',', link) + 1;
-      const auto end = line.find(',', start);
-      line = line.substr(0, start) +
-             std::to_string(std::stoll(line.substr(start, end - start)) + 1000) + line.substr(end);
-    }
-    bumped += line + "\n";
-  }
+  const std::string bumped = more_impressions(read(kCurrent), 1000);
   const std::string newer = tmp.write("account_analytics_content_later.csv", bumped);
   // With the archive again: only the archive tells a thread's later part (one of the 19 rows)
   // from a post of its own.
@@ -204,10 +210,42 @@ TEST_CASE("import-history twice changes nothing, a later export updates and keep
       std::to_string(40 * 95 + 100 + 1000));
   CHECK(db.scalar("SELECT string_agg(impressions::text, ',' ORDER BY collected_at) FROM "
                   "tweet_metrics WHERE tweet_id = '1149680375817494529'") == "3900,4900");
-  // The older export read after the newer one does not take the numbers back.
-  REQUIRE(import(db, {kCurrent}, now).exit_code == 0);
+  // The older export read after the newer one does not take the numbers back,
+  // and says so.
+  const Result older = import(db, {kCurrent}, now);
+  REQUIRE(older.exit_code == 0);
+  CHECK(summary(older)["updated"] == 0);
   CHECK(db.scalar("SELECT impressions FROM outcomes WHERE tweet_id = '1149680375817494529'") ==
         "4900");
+}
+
+TEST_CASE(
+    "an older export read after a newer one adds its readings, keeps the numbers and says so") {
+  TestDb db;
+  add_account(db);
+  Scratch tmp;
+  const std::string now = "2099-01-01T00:00:00Z";
+  const std::string newer =
+      tmp.write("account_analytics_content_later.csv", more_impressions(read(kCurrent), 1000));
+  const std::string older = tmp.write("account_analytics_content_earlier.csv", read(kCurrent));
+  fs::last_write_time(older, fs::last_write_time(newer) - std::chrono::hours(24 * 30));
+  const Result first = import(db, {newer}, now);
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(summary(first)["imported"] == 19);  // without the archive, a thread's part is a post
+  const std::string outcomes =
+      "SELECT string_agg(tweet_id || ':' || impressions, ',' ORDER BY tweet_id) FROM outcomes";
+  const std::string numbers = db.scalar(outcomes);
+
+  const Result r = import(db, {older}, now);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const json s = summary(r);
+  CHECK(s["imported"] == 0);
+  CHECK(s["updated"] == 0);
+  CHECK(s["older_readings"] == 19);
+  CHECK(db.scalar(outcomes) == numbers);
+  CHECK(db.scalar("SELECT string_agg(impressions::text, ',' ORDER BY collected_at) FROM "
+                  "tweet_metrics WHERE tweet_id = '1149680375817494529'") == "3900,4900");
 }
 
 TEST_CASE("two exports of one moment imported apart join in tweet_metrics as in outcomes") {
