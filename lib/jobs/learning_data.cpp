@@ -11,12 +11,18 @@ namespace gl::jobs {
 
 namespace {
 
-// The scope's posts on X without a learning_posts row yet (no metrics read).
-constexpr const char* kNoMetricsYet =
-    "SELECT 'no_metrics_yet', count(*) FROM content_metadata cm, scope "
-    "WHERE cm.account_id = scope.account_id AND cm.format = scope.format "
-    "  AND cm.status = 'posted' AND NOT EXISTS (SELECT 1 FROM learning_posts lp "
-    "    WHERE lp.account_id = cm.account_id AND lp.decision_id = cm.decision_id)";
+// The posts `cm` of content_metadata on X without a learning_posts row yet (no metrics read).
+constexpr const char* kNoMetricsYetWhere =
+    "cm.status = 'posted' AND NOT EXISTS (SELECT 1 FROM learning_posts lp "
+    "  WHERE lp.account_id = cm.account_id AND lp.decision_id = cm.decision_id)";
+
+// Their count in the scope.
+std::string no_metrics_yet_sql() {
+  return std::string(
+             "SELECT 'no_metrics_yet', count(*) FROM content_metadata cm, scope "
+             "WHERE cm.account_id = scope.account_id AND cm.format = scope.format AND ") +
+         kNoMetricsYetWhere;
+}
 
 }  // namespace
 
@@ -26,7 +32,7 @@ Json gate_report(pqxx::transaction_base& t, const LearningScope& scope) {
   const auto rows = LearningQuery(scope).exec(
       t, std::string("SELECT coalesce(gate_failure, 'used'), count(*) FROM posts GROUP BY 1 "
                      "UNION ALL ") +
-             kNoMetricsYet);
+             no_metrics_yet_sql());
   for (const auto& r : rows) {
     const auto reason = r[0].as<std::string>();
     const auto n = r[1].as<long long>();
@@ -37,6 +43,17 @@ Json gate_report(pqxx::transaction_base& t, const LearningScope& scope) {
     }
   }
   return {{"posts_used", used}, {"posts_skipped", skipped}};
+}
+
+std::map<std::string, long long> posts_without_metrics(pqxx::transaction_base& t,
+                                                       long long account_id) {
+  std::map<std::string, long long> out;
+  for (const auto& r : t.exec_params(std::string("SELECT cm.format, count(*) FROM content_metadata "
+                                                 "cm WHERE cm.account_id = $1 AND ") +
+                                         kNoMetricsYetWhere + " GROUP BY 1",
+                                     account_id))
+    out[r[0].as<std::string>()] = r[1].as<long long>();
+  return out;
 }
 
 namespace {
@@ -172,16 +189,23 @@ std::vector<ScopedPost> read_scoped_posts(pqxx::transaction_base& t, const Learn
 
 Json gate_report(pqxx::transaction_base& t, const LearningScope& scope,
                  const std::vector<ScopedPost>& posts) {
-  Json skipped = Json::object();
+  std::map<std::string, long long> failed;
   long long used = 0;
   for (const auto& p : posts) {
     if (p.gated()) {
       ++used;
     } else {
-      skipped[*p.gate_failure] = skipped.value(*p.gate_failure, 0LL) + 1;
+      ++failed[*p.gate_failure];
     }
   }
-  const long long no_metrics = LearningQuery(scope).exec(t, kNoMetricsYet)[0][1].as<long long>();
+  return gate_report(used, failed,
+                     LearningQuery(scope).exec(t, no_metrics_yet_sql())[0][1].as<long long>());
+}
+
+Json gate_report(long long used, const std::map<std::string, long long>& failed,
+                 long long no_metrics) {
+  Json skipped = Json::object();
+  for (const auto& [reason, n] : failed) skipped[reason] = n;
   if (no_metrics > 0) skipped["no_metrics_yet"] = no_metrics;
   return {{"posts_used", used}, {"posts_skipped", skipped}};
 }

@@ -2,6 +2,7 @@
 // the learning gates let through and why the rest was skipped.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -22,6 +23,11 @@ inline constexpr int kPredictorPosts = 5000;
 
 // {"posts_used": n, "posts_skipped": {"age_below_2h": n, ...}} for the scope's format.
 Json gate_report(pqxx::transaction_base& t, const LearningScope& scope);
+
+// What gate_report counts as no_metrics_yet, for every format of the account
+// in one statement (a format without such posts is absent).
+std::map<std::string, long long> posts_without_metrics(pqxx::transaction_base& t,
+                                                       long long account_id);
 
 struct LearnedPost {
   std::string tweet_id, decision_id, content, generator, topic, formula, hook, format;
@@ -73,6 +79,11 @@ std::vector<ScopedPost> read_scoped_posts(pqxx::transaction_base& t, const Learn
 // without metrics yet are counted in SQL.
 Json gate_report(pqxx::transaction_base& t, const LearningScope& scope,
                  const std::vector<ScopedPost>& posts);
+
+// The same from counts the caller took of the posts it read: how many pass the
+// gates, how many fail at each (by gate_failure), and posts_without_metrics.
+Json gate_report(long long used, const std::map<std::string, long long>& failed,
+                 long long no_metrics);
 
 // What a run read of a format once, for every part of it: the posts and their gate report.
 struct FormatRead {
