@@ -2,15 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cmath>
-
 #include "core/error.h"
 #include "core/json_lines.h"
 #include "db/connection.h"
+#include "jobs/formula_posts.h"
 #include "jobs/learner_watermark.h"
 #include "jobs/learning_data.h"
-#include "jobs/post_text.h"
 
 namespace gl::jobs {
 
@@ -19,36 +16,6 @@ namespace {
 using learn::FormulaObservation;
 
 Json opt_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
-
-// Our own successful posts of a format, oldest first, against the median of all our gated posts.
-void own_posts(pqxx::transaction_base& t, const LearningScope& scope,
-               std::vector<FormulaObservation>& out,
-               std::map<std::string, learn::KnownText>& known) {
-  const auto rows = LearningQuery(scope).exec(
-      t,
-      "SELECT g.tweet_id, g.content, coalesce(" + persona_sql("g") +
-          ", ''), "
-          "  g.impressions::float8, g.engagement_rate, "
-          "  g.followers_gained, "
-          "  (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ln(impressions)) FROM gated), " +
-          post_text_columns() + " FROM gated g " + post_text_join("g") +
-          // Oldest first, whatever the plan: of two posts with the same prose the first is kept.
-          " WHERE g.success ORDER BY g.posted_at, g.tweet_id");
-  for (const auto& r : rows) {
-    FormulaObservation o;
-    o.tweet_id = r[0].as<std::string>();
-    o.text = r[1].as<std::string>();
-    o.source = learn::kSourceOwn;
-    o.generator = r[2].as<std::string>();
-    o.views = r[3].as<double>();
-    o.engagement_rate = db::optional_double(r[4]);
-    o.followers_gained = db::optional_double(r[5]);
-    o.baseline_log_views = r[6].as<double>();
-    if (auto text = read_post_text_columns(r, 7))
-      known[o.tweet_id] = {std::move(text->features), text->unavailable_notice};
-    out.push_back(std::move(o));
-  }
-}
 
 // Our viral replies (10K-100K views), against the median of all our replies.
 void viral_replies(pqxx::transaction_base& t, long long account_id,
@@ -104,45 +71,12 @@ void outside_posts(pqxx::transaction_base& t, long long account_id,
   }
 }
 
-// The same over the format's posts already read (read_scoped_posts).
-void own_posts(const std::vector<ScopedPost>& posts, std::vector<FormulaObservation>& out,
-               std::map<std::string, learn::KnownText>& known) {
-  // The median of ln(views) over the gated posts, as percentile_cont(0.5) gives it.
-  std::vector<double> logs;
-  for (const auto& p : posts)
-    if (p.gated()) logs.push_back(std::log(static_cast<double>(*p.post.metrics.impressions)));
-  std::sort(logs.begin(), logs.end());
-  double median = 0;
-  if (!logs.empty()) {
-    const double at = 0.5 * static_cast<double>(logs.size() - 1);
-    const size_t lo = static_cast<size_t>(std::floor(at));
-    const size_t hi = static_cast<size_t>(std::ceil(at));
-    median = logs[lo] + (at - static_cast<double>(lo)) * (logs[hi] - logs[lo]);
-  }
-  for (const auto& p : posts) {
-    if (!p.success) continue;
-    FormulaObservation o;
-    o.tweet_id = p.post.tweet_id;
-    o.text = p.post.content;
-    o.source = learn::kSourceOwn;
-    o.generator = p.post.generator == kImportedGenerator ? "" : p.post.generator;
-    o.views = static_cast<double>(*p.post.metrics.impressions);
-    o.engagement_rate = p.post.engagement_rate;
-    o.followers_gained = p.post.metrics.followers_gained;
-    o.baseline_log_views = median;
-    if (p.post.text) known[o.tweet_id] = {*p.post.text, p.post.unavailable_notice};
-    out.push_back(std::move(o));
-  }
-}
-
+// Our successful posts, the viral replies of a reply and the outside posts of a single post.
 learn::FormulaInputs inputs(pqxx::transaction_base& t, const LearningScope& scope,
-                            const FormatRead* read) {
+                            FormulaPosts& own) {
   learn::FormulaInputs in;
-  if (read) {
-    own_posts(read->posts, in.own, in.known_own);
-  } else {
-    own_posts(t, scope, in.own, in.known_own);
-  }
+  in.own = std::move(own.own);
+  in.known_own = std::move(own.known);
   if (scope.format == "reply") viral_replies(t, scope.account_id, in.own);
   // Outside posts are single posts.
   if (scope.format == "single") outside_posts(t, scope.account_id, in.outside);
@@ -204,20 +138,18 @@ Json formula_json(const learn::ViralFormula& f) {
             {"confidence", f.confidence}}}};
 }
 
-}  // namespace
-
-std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(
-    db::AccountRun& run, const std::map<std::string, FormatRead>& read) {
+// Extracts and stores every format's formulas from our posts read by the caller.
+std::map<std::string, std::vector<learn::ViralFormula>> store_formulas(
+    db::AccountRun& run, std::map<std::string, FormulaPosts> own) {
   const std::string now = format_iso8601(run.now);
   std::map<std::string, std::vector<learn::ViralFormula>> out;
   pqxx::work w(run.conn);
   if (!run.ctx.common.dry_run) db::lock_account_table(w, "viral_formulas", run.account.id);
   for (const std::string format : kFormats) {
     const LearningScope scope{run.account.id, run.now, format};
-    const auto known = read.find(format);
-    const FormatRead* was_read = known != read.end() ? &known->second : nullptr;
-    run.stats["gates"][format] = was_read ? was_read->gates : gate_report(w, scope);
-    auto result = learn::extract_formulas(inputs(w, scope, was_read));
+    FormulaPosts& posts = own.at(format);
+    run.stats["gates"][format] = std::move(posts.gates);
+    auto result = learn::extract_formulas(inputs(w, scope, posts));
     for (const auto& [source, r] : result.sources) {
       run.stats["sources"][format][source] = report_json(r);
       run.ctx.log.info("{}: {}", format, report_line(source, r));
@@ -227,6 +159,15 @@ std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(
   }
   w.commit();
   return out;
+}
+
+}  // namespace
+
+std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(
+    db::AccountRun& run, const std::map<std::string, FormatRead>& read) {
+  std::map<std::string, FormulaPosts> own;
+  for (const std::string format : kFormats) own[format] = formula_posts(read.at(format));
+  return store_formulas(run, std::move(own));
 }
 
 int extract_formulas(db::AccountRun& run, const ExtractFormulasOptions& options) {
@@ -248,8 +189,10 @@ int extract_formulas(db::AccountRun& run, const ExtractFormulasOptions& options)
     for (const Json& j : mark.previous_output()) emit(j);
     return 0;
   }
-  run.stats["texts_analysed"] = store_post_texts(run);
-  const auto all = refresh_formulas(run);
+  long long analysed = 0;
+  auto own = read_formula_posts(run, analysed);
+  run.stats["texts_analysed"] = analysed;
+  const auto all = store_formulas(run, std::move(own));
   std::vector<Json> out;
   long long printed = 0, total = 0;
   for (const auto& [format, formulas] : all) {

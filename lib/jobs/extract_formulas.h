@@ -21,10 +21,10 @@ struct ExtractFormulasOptions {
 
 int extract_formulas(db::AccountRun& run, const ExtractFormulasOptions& options);
 
-// Re-extracts and stores every format's formulas; returns them by format. The
-// caller stores the posts' text analyses first (store_post_texts). `read`: the
-// formats the caller already read in this run (learning_data.h); the others are read here.
+// Re-extracts and stores every format's formulas from the posts of every
+// format of kFormats the caller read in this run (read_scoped_posts, with their
+// stored text analyses); returns them by format.
 std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(
-    db::AccountRun& run, const std::map<std::string, FormatRead>& read = {});
+    db::AccountRun& run, const std::map<std::string, FormatRead>& read);
 
 }  // namespace gl::jobs
