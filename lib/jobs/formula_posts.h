@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/json_lines.h"
@@ -18,9 +19,9 @@
 namespace gl::jobs {
 
 struct FormulaPosts {
-  std::vector<learn::FormulaObservation> own;     // successful, oldest first
-  std::map<std::string, learn::KnownText> known;  // their stored analyses, by tweet id
-  Json gates;                                     // gate_report's
+  std::vector<learn::FormulaObservation> own;               // successful, oldest first
+  std::unordered_map<std::string, learn::KnownText> known;  // their stored analyses, by tweet id
+  Json gates;                                               // gate_report's
 };
 
 // A successful post's stored analysis is found by these (own[i] is post i).

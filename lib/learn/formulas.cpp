@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <deque>
+#include <unordered_set>
 
 #include "core/regex.h"
 #include "learn/rules.h"
@@ -24,8 +26,13 @@ struct Member {
   std::string generator;
   std::optional<double> views, engagement_rate, followers_gained;
   double lift = 0;
-  TextFeatures features;
+  // The text's analysis: a known one, or one analysed here and kept in the
+  // run's Analysed (not copied: a run meets thousands).
+  const TextFeatures* features = nullptr;
 };
+
+using Analysed = std::deque<TextFeatures>;
+using Seen = std::unordered_set<std::string>;
 
 // The prose a copy shares with its original: lower case, white space collapsed.
 std::string text_identity(const std::string& prose) {
@@ -46,19 +53,19 @@ std::string text_identity(const std::string& prose) {
 // An outside row measured: ln(1 + views), else ln(1 + likes + retweets).
 struct Measured {
   size_t row = 0;
-  TextFeatures features;
+  const TextFeatures* features = nullptr;
   bool by_views = false;
   double log_value = 0;
 };
 
 // Where the row stops, or "" when it is measured into `out`.
-std::string check_outside(const OutsidePost& p, std::set<std::string>& ids,
-                          std::set<std::string>& texts, Measured& out) {
+std::string check_outside(const OutsidePost& p, Seen& ids, Seen& texts, Analysed& analysed,
+                          Measured& out) {
   if (!ids.insert(p.tweet_id).second) return kSkipDuplicateTweet;
   if (is_unavailable_notice(p.text)) return kSkipNotice;
-  out.features = analyze_text(p.text);
-  if (out.features.words == 0) return kSkipNoProse;
-  if (!texts.insert(text_identity(out.features.prose)).second) return kSkipDuplicateText;
+  out.features = &analysed.emplace_back(analyze_text(p.text));
+  if (out.features->words == 0) return kSkipNoProse;
+  if (!texts.insert(text_identity(out.features->prose)).second) return kSkipDuplicateText;
   const auto& c = p.counts;
   if (c.impressions && *c.impressions > 0) {
     out.by_views = true;
@@ -83,14 +90,14 @@ std::string author_key(const std::string& handle) {
 }
 
 // Measures the outside rows against their authors' baselines; returns the successful ones.
-std::vector<Member> outside_members(const std::vector<OutsidePost>& rows,
-                                    std::set<std::string>& ids, std::set<std::string>& texts,
+std::vector<Member> outside_members(const std::vector<OutsidePost>& rows, Seen& ids, Seen& texts,
+                                    Analysed& analysed,
                                     std::map<std::string, SourceReport>& report) {
   std::vector<Measured> measured;
   for (size_t i = 0; i < rows.size(); ++i) {
     Measured m;
     m.row = i;
-    const std::string why = check_outside(rows[i], ids, texts, m);
+    const std::string why = check_outside(rows[i], ids, texts, analysed, m);
     SourceReport& r = report[rows[i].source];
     ++r.rows;
     if (why.empty()) {
@@ -141,17 +148,18 @@ std::vector<Member> outside_members(const std::vector<OutsidePost>& rows,
     if (m.by_views) x.views = static_cast<double>(*p.counts.impressions);
     x.engagement_rate = engagement_rate(p.counts);
     x.lift = lift;
-    x.features = std::move(m.features);
+    x.features = m.features;
     out.push_back(std::move(x));
   }
   return out;
 }
 
 std::vector<Member> own_members(const std::vector<FormulaObservation>& own,
-                                const std::map<std::string, KnownText>& known,
-                                std::set<std::string>& ids, std::set<std::string>& texts,
+                                const std::unordered_map<std::string, KnownText>& known, Seen& ids,
+                                Seen& texts, Analysed& analysed,
                                 std::map<std::string, SourceReport>& report) {
   std::vector<Member> out;
+  out.reserve(own.size());
   for (const auto& o : own) {
     const auto stored = known.find(o.tweet_id);
     const KnownText* k = stored == known.end() ? nullptr : &stored->second;
@@ -166,12 +174,12 @@ std::vector<Member> own_members(const std::vector<FormulaObservation>& own,
       continue;
     }
     Member x;
-    x.features = k ? k->features : analyze_text(o.text);
-    if (x.features.words == 0) {
+    x.features = k ? &k->features : &analysed.emplace_back(analyze_text(o.text));
+    if (x.features->words == 0) {
       ++r.skipped[kSkipNoProse];
       continue;
     }
-    if (!texts.insert(text_identity(x.features.prose)).second) {
+    if (!texts.insert(text_identity(x.features->prose)).second) {
       ++r.skipped[kSkipDuplicateText];
       continue;
     }
@@ -219,7 +227,7 @@ const Member* representative(const std::vector<const Member*>& members) {
   const Member* best = nullptr;
   for (const Member* m : members) {
     // is_sentence without its notice check: no member is a notice (both sources drop them).
-    if (m->features.words < kMinExampleWords) continue;
+    if (m->features->words < kMinExampleWords) continue;
     const double d = std::fabs(m->lift - mid);
     const double best_d = best ? std::fabs(best->lift - mid) : 0;
     if (!best || d < best_d || (d == best_d && *m->tweet_id < *best->tweet_id)) best = m;
@@ -282,13 +290,18 @@ bool is_sentence(const TextFeatures& f, const std::string& text) {
 
 FormulaRun extract_formulas(const FormulaInputs& inputs) {
   FormulaRun run;
-  std::set<std::string> ids, texts;
-  std::vector<Member> members = own_members(inputs.own, inputs.known_own, ids, texts, run.sources);
-  for (auto& m : outside_members(inputs.outside, ids, texts, run.sources))
-    members.push_back(std::move(m));
+  Seen ids, texts;
+  ids.reserve(inputs.own.size() + inputs.outside.size());
+  texts.reserve(inputs.own.size() + inputs.outside.size());
+  Analysed analysed;
+  std::vector<Member> members =
+      own_members(inputs.own, inputs.known_own, ids, texts, analysed, run.sources);
+  auto outside = outside_members(inputs.outside, ids, texts, analysed, run.sources);
+  members.reserve(members.size() + outside.size());
+  for (auto& m : outside) members.push_back(std::move(m));
 
   std::map<std::string, std::vector<const Member*>> groups;
-  for (const auto& m : members) groups[formula_key(m.features)].push_back(&m);
+  for (const auto& m : members) groups[formula_key(*m.features)].push_back(&m);
 
   const auto drop = [&](const std::vector<const Member*>& ms, const char* why) {
     for (const Member* m : ms) ++run.sources[m->source].skipped[why];
@@ -331,7 +344,7 @@ FormulaRun extract_formulas(const FormulaInputs& inputs) {
   const double noise_var = std::max(0.05, variance(all_units));
   for (const auto& [key, k] : kept) {
     ViralFormula f;
-    const TextFeatures& t = k.example->features;
+    const TextFeatures& t = *k.example->features;
     f.key = key;
     f.name = formula_name(t);
     f.hook = hook_name(t.hook);

@@ -18,6 +18,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "learn/post_counts.h"
@@ -77,7 +78,7 @@ struct FormulaInputs {
   std::vector<FormulaObservation> own;
   std::vector<OutsidePost> outside;
   // Our posts' texts already analysed, by tweet id; the others are analysed here.
-  std::map<std::string, KnownText> known_own;
+  std::unordered_map<std::string, KnownText> known_own;
 };
 
 struct ViralFormula {
