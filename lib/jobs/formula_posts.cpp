@@ -24,16 +24,15 @@ double median_log_views(std::vector<double> logs) {
   return logs[lo] + (at - static_cast<double>(lo)) * (logs[hi] - logs[lo]);
 }
 
-// Every post of the scope: its gates' verdict and views; what the formulas read
-// of it only where it is successful (most of a row's bytes).
+// Every post of the scope: its gates' verdict, views and what the formulas
+// read of a successful post. posts' success is an expression, not a column:
+// each CASE on it (to send less of the other posts) evaluated it again, and
+// took longer than sending them.
 std::string scope_posts_sql() {
-  const auto successful = [](const std::string& column) {
-    return "CASE WHEN p.success THEN " + column + " END";
-  };
-  return "SELECT p.gate_failure, p.success, p.impressions::float8, " + successful("p.tweet_id") +
-         ", " + successful("p.decision_id::text") + ", " + successful("p.content") + ", " +
-         successful("coalesce(" + persona_sql("p") + ", '')") +
-         ", p.engagement_rate, p.followers_gained, extract(epoch FROM p.posted_at)::float8 "
+  return "SELECT p.gate_failure, p.success, p.impressions::float8, p.tweet_id, "
+         "p.decision_id::text, p.content, coalesce(" +
+         persona_sql("p") +
+         ", ''), p.engagement_rate, p.followers_gained, extract(epoch FROM p.posted_at)::float8 "
          "FROM posts p";
 }
 
