@@ -129,6 +129,7 @@ std::map<std::string, FormulaPosts> read_formula_posts(db::AccountRun& run, long
   std::vector<Unknown> unknown;
   for (auto& [format, posts] : out) {
     const auto& ks = keys[format];
+    posts.known.reserve(posts.own.size());
     for (size_t i = 0; i < posts.own.size(); ++i) {
       const auto s = stored.find(ks[i].decision_id);
       if (s != stored.end() && s->second.content_md5 == ks[i].content_md5) {
