@@ -5,22 +5,13 @@
 #include <map>
 
 #include "jobs/arms.h"
+#include "jobs/generator_figures.h"
 #include "jobs/learner_watermark.h"
 #include "jobs/learning_data.h"
 
 namespace gl::jobs {
 
 namespace {
-
-struct GeneratorRow {
-  long long posts = 0;
-  double mean_views = 0, median_views = 0;
-  std::optional<double> mean_er, followers_per_1000;
-  std::optional<double> recent_log_views, earlier_log_views;
-  long long recent_posts = 0, earlier_posts = 0;
-};
-
-constexpr auto opt = db::optional_double;
 
 Json opt_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
@@ -43,59 +34,21 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
   pqxx::work w(run.conn);
   Json report = Json::object();
   long long written = 0;
+  const auto read = read_generator_formats(w, run.account.id, run.now);
   for (const std::string format : kFormats) {
-    const LearningScope scope{run.account.id, run.now, format};
-    const Json gates = gate_report(w, scope);
-    if (gates["posts_used"].get<long long>() == 0) continue;
-    report[format] = gates;
-    std::map<std::string, GeneratorRow> rows;
-    for (const auto& r : LearningQuery(scope).exec(
-             w,
-             "SELECT lp.generator_name, count(*), avg(lp.impressions)::float8, "
-             "  percentile_cont(0.5) WITHIN GROUP (ORDER BY lp.impressions)::float8, "
-             "  avg(lp.engagement_rate)::float8, "
-             "  1000 * sum(lp.followers_gained) / nullif(sum(lp.impressions) "
-             "    FILTER (WHERE lp.followers_gained IS NOT NULL), 0), "
-             "  avg(ln(lp.impressions)) FILTER (WHERE lp.posted_at > scope.now - interval '7 "
-             "days'), "
-             "  count(*) FILTER (WHERE lp.posted_at > scope.now - interval '7 days'), "
-             "  avg(ln(lp.impressions)) FILTER (WHERE lp.posted_at <= scope.now - interval '7 "
-             "days'), "
-             "  count(*) FILTER (WHERE lp.posted_at <= scope.now - interval '7 days') "
-             "FROM gated lp, scope WHERE " +
-                 persona_sql("lp") + " IS NOT NULL GROUP BY 1")) {
-      GeneratorRow g;
-      g.posts = r[1].as<long long>();
-      g.mean_views = r[2].as<double>();
-      g.median_views = r[3].as<double>();
-      g.mean_er = opt(r[4]);
-      g.followers_per_1000 = opt(r[5]);
-      g.recent_log_views = opt(r[6]);
-      g.recent_posts = r[7].as<long long>();
-      g.earlier_log_views = opt(r[8]);
-      g.earlier_posts = r[9].as<long long>();
-      rows[r[0].as<std::string>()] = g;
-    }
-    // Topic preferences: each generator's topics, shrunk toward its own mean.
-    std::map<std::string, std::vector<learn::BanditArm>> topics_by_generator;
-    for (const auto& r : LearningQuery(scope).exec(
-             w,
-             "SELECT lp.generator_name, lower(lp.topic), count(*), sum(lp.reward), "
-             "sum(lp.reward * lp.reward) FROM scored lp WHERE " +
-                 persona_sql("lp") + " IS NOT NULL GROUP BY 1, 2")) {
-      const double n = r[2].as<double>();
-      topics_by_generator[r[0].as<std::string>()].push_back(
-          {r[1].as<std::string>(), r[2].as<long long>(), n, r[3].as<double>(), r[4].as<double>()});
-    }
-    const auto ranked = rank_arms(arm_stats(w, scope, "generator", /*decay=*/false));
+    const auto found = read.find(format);
+    if (found == read.end() || found->second.gates["posts_used"].get<long long>() == 0) continue;
+    const FormatGenerators& f = found->second;
+    report[format] = f.gates;
+    const auto ranked = rank_arms(f.arms);
     int rank = 0;
     for (const auto& arm : ranked) {
       ++rank;
       if (!options.only.empty() && !options.only.count(arm.key)) continue;
-      const GeneratorRow& g = rows[arm.key];
+      const GeneratorFigures& g = f.figures.at(arm.key);
       Json prefs = Json::array();
       int kept = 0;
-      for (const auto& t : rank_arms(topics_by_generator[arm.key])) {
+      for (const auto& t : rank_arms(f.topics.at(arm.key))) {
         if (kept++ == 3) break;
         prefs.push_back({{"topic", t.key},
                          {"posts", t.posts},
@@ -124,8 +77,8 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
             "  topic_preferences = excluded.topic_preferences, trend = excluded.trend, "
             "  updated_at = excluded.updated_at",
             run.account.id, arm.key, format, static_cast<int>(arm.posts), g.mean_views,
-            g.median_views, g.mean_er, g.followers_per_1000, arm.mean_reward, arm.confidence, rank,
-            prefs.dump(), trend.dump(), now_text);
+            g.median_views, g.mean_engagement_rate, g.followers_per_1000_views, arm.mean_reward,
+            arm.confidence, rank, prefs.dump(), trend.dump(), now_text);
         ++written;
       }
       out.push_back({{"generator", arm.key},
@@ -134,8 +87,8 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
                      {"posts", arm.posts},
                      {"mean_views", g.mean_views},
                      {"median_views", g.median_views},
-                     {"mean_engagement_rate", opt_json(g.mean_er)},
-                     {"followers_per_1000_views", opt_json(g.followers_per_1000)},
+                     {"mean_engagement_rate", opt_json(g.mean_engagement_rate)},
+                     {"followers_per_1000_views", opt_json(g.followers_per_1000_views)},
                      {"score", arm.mean_reward},
                      {"confidence", arm.confidence},
                      {"topic_preferences", prefs},

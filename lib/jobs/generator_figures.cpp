@@ -1,0 +1,169 @@
+#include "jobs/generator_figures.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "db/connection.h"
+#include "jobs/learning_sql.h"
+#include "learn/rules.h"
+
+namespace gl::jobs {
+
+namespace {
+
+// What the figures read of each post of the account by $2 (the scope's now),
+// every format at once: the gates and the reward are evaluated here, by their
+// C++ forms (learn/rules.h), which tests/db/rules_test holds equal to the SQL
+// forms of the learners' frame. The 7-day window is the database's, as the
+// trend's statement read it.
+std::string posts_sql() {
+  return "SELECT lp.format, lp.generator_name, lower(lp.topic), " + counts_sql("lp") +
+         ", lp.followers_gained, lp.engagement_rate, lp.available, "
+         "  extract(epoch FROM $2::timestamptz - lp.posted_at)::float8 / 3600, "
+         "  lp.posted_at > $2::timestamptz - interval '7 days' "
+         "FROM learning_posts lp WHERE lp.account_id = $1 AND lp.posted_at <= $2::timestamptz";
+}
+
+// Per format, the account's posts on X without metrics yet (no learning_posts
+// row), as gate_report counts them under no_metrics_yet.
+constexpr const char* kNoMetricsYet =
+    "SELECT cm.format, count(*) FROM content_metadata cm "
+    "WHERE cm.account_id = $1 AND cm.status = 'posted' AND NOT EXISTS (SELECT 1 "
+    "  FROM learning_posts lp WHERE lp.account_id = cm.account_id "
+    "  AND lp.decision_id = cm.decision_id) GROUP BY 1";
+
+struct Post {
+  std::string generator, topic_key;
+  learn::PostOutcome outcome;
+  std::optional<double> engagement_rate;  // the stored column
+  bool recent = false;                    // posted in the 7 days before now
+  double reward = 0;                      // when it passes the gates
+};
+
+// percentile_cont(0.5) over `values`, as PostgreSQL interpolates it.
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const double at = 0.5 * static_cast<double>(values.size() - 1);
+  const size_t lo = static_cast<size_t>(std::floor(at)), hi = static_cast<size_t>(std::ceil(at));
+  if (lo == hi) return values[lo];
+  return values[lo] + (at - static_cast<double>(lo)) * (values[hi] - values[lo]);
+}
+
+std::optional<double> mean(double sum, long long n) {
+  if (n == 0) return std::nullopt;
+  return sum / static_cast<double>(n);
+}
+
+// The figures, the arms and the topic arms of a format's gated posts.
+void summarise(const std::vector<Post>& gated, FormatGenerators& out) {
+  struct Sums {
+    std::vector<double> views;
+    long long views_sum = 0, er_posts = 0, followers_posts = 0, followers_views = 0;
+    double er_sum = 0, followers_sum = 0, recent_log_sum = 0, earlier_log_sum = 0;
+    long long recent_posts = 0, earlier_posts = 0;
+    learn::BanditArm arm;
+    std::map<std::string, learn::BanditArm> topics;
+  };
+  std::map<std::string, Sums> by_persona;
+  for (const auto& p : gated) {
+    if (p.generator == kImportedGenerator) continue;  // no persona wrote the imported past
+    Sums& s = by_persona[p.generator];
+    const long long views = *p.outcome.impressions;  // known: the post passes the gates
+    s.views.push_back(static_cast<double>(views));
+    s.views_sum += views;
+    if (p.engagement_rate) {
+      s.er_sum += *p.engagement_rate;
+      ++s.er_posts;
+    }
+    if (p.outcome.followers_gained) {
+      s.followers_sum += *p.outcome.followers_gained;
+      ++s.followers_posts;
+      s.followers_views += views;
+    }
+    const double log_views = std::log(static_cast<double>(views));
+    if (p.recent) {
+      s.recent_log_sum += log_views;
+      ++s.recent_posts;
+    } else {
+      s.earlier_log_sum += log_views;
+      ++s.earlier_posts;
+    }
+    for (learn::BanditArm* a : {&s.arm, &s.topics[p.topic_key]}) {
+      ++a->pulls;
+      a->weight += 1;
+      a->reward_sum += p.reward;
+      a->reward_sq_sum += p.reward * p.reward;
+    }
+  }
+  for (auto& [persona, s] : by_persona) {
+    GeneratorFigures& g = out.figures[persona];
+    g.posts = static_cast<long long>(s.views.size());
+    g.mean_views = static_cast<double>(s.views_sum) / static_cast<double>(g.posts);
+    g.median_views = median(std::move(s.views));
+    g.mean_engagement_rate = mean(s.er_sum, s.er_posts);
+    if (s.followers_posts > 0 && s.followers_views != 0) {
+      g.followers_per_1000_views = 1000 * s.followers_sum / static_cast<double>(s.followers_views);
+    }
+    g.recent_posts = s.recent_posts;
+    g.earlier_posts = s.earlier_posts;
+    g.recent_log_views = mean(s.recent_log_sum, s.recent_posts);
+    g.earlier_log_views = mean(s.earlier_log_sum, s.earlier_posts);
+    // arm_stats leaves out an empty key; the topics keep theirs.
+    if (!persona.empty()) {
+      s.arm.key = persona;
+      out.arms.push_back(s.arm);
+    }
+    auto& topics = out.topics[persona];
+    for (auto& [key, a] : s.topics) {
+      a.key = key;
+      topics.push_back(a);
+    }
+  }
+}
+
+}  // namespace
+
+std::map<std::string, FormatGenerators> read_generator_formats(pqxx::transaction_base& t,
+                                                               long long account_id,
+                                                               TimePoint now) {
+  const std::string now_text = format_iso8601(now);
+  std::map<std::string, std::vector<Post>> gated;
+  std::map<std::string, FormatGenerators> out;
+  for (const auto& r : t.exec_params(posts_sql(), account_id, now_text)) {
+    FormatGenerators& f = out[r[0].as<std::string>()];
+    if (f.gates.is_null()) f.gates = {{"posts_used", 0}, {"posts_skipped", Json::object()}};
+    Post p;
+    p.outcome = {read_counts(r, 3), db::optional_double(r[10])};
+    const auto verdict =
+        learn::evaluate_gates(p.outcome, db::as_double(r[13]), /*available=*/r[12].as<bool>());
+    if (!verdict.passed) {
+      Json& skipped = f.gates["posts_skipped"];
+      const std::string& reason = verdict.failures.front();
+      skipped[reason] = skipped.value(reason, 0LL) + 1;
+      continue;
+    }
+    p.generator = r[1].as<std::string>();
+    p.topic_key = r[2].as<std::string>();
+    p.engagement_rate = db::optional_double(r[11]);
+    p.recent = r[14].as<bool>();
+    gated[r[0].as<std::string>()].push_back(std::move(p));
+  }
+  for (const auto& r : t.exec_params(kNoMetricsYet, account_id)) {
+    const auto it = out.find(r[0].as<std::string>());
+    if (it != out.end()) it->second.gates["posts_skipped"]["no_metrics_yet"] = r[1].as<long long>();
+  }
+  for (auto& [format, f] : out) {
+    auto& posts = gated[format];
+    f.gates["posts_used"] = static_cast<long long>(posts.size());
+    // The reward against the account's rates over the format's gated posts.
+    std::vector<learn::PostOutcome> outcomes;
+    outcomes.reserve(posts.size());
+    for (const auto& p : posts) outcomes.push_back(p.outcome);
+    const learn::ActionValues rates = learn::account_rates(outcomes);
+    for (auto& p : posts) p.reward = learn::post_reward(p.outcome, rates);
+    summarise(posts, f);
+  }
+  return out;
+}
+
+}  // namespace gl::jobs
