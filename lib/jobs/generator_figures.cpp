@@ -1,7 +1,9 @@
 #include "jobs/generator_figures.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <string_view>
 
 #include "db/connection.h"
 #include "jobs/learning_sql.h"
@@ -16,13 +18,47 @@ namespace {
 // C++ forms (learn/rules.h), which tests/db/rules_test holds equal to the SQL
 // forms of the learners' frame. The 7-day window is the database's, as the
 // trend's statement read it.
-std::string posts_sql() {
-  return "SELECT lp.format, lp.generator_name, lower(lp.topic), " + counts_sql("lp") +
-         ", lp.followers_gained, lp.engagement_rate, lp.available, "
-         "  extract(epoch FROM $2::timestamptz - lp.posted_at)::float8 / 3600, "
-         "  lp.posted_at > $2::timestamptz - interval '7 days' "
-         "FROM learning_posts lp WHERE lp.account_id = $1 AND lp.posted_at <= $2::timestamptz";
-}
+constexpr const char* kPosts =
+    "SELECT lp.format, lp.generator_name, lower(lp.topic), lp.impressions, lp.likes, "
+    "  lp.retweets, lp.replies, lp.quotes, lp.bookmarks, lp.profile_clicks, "
+    "  lp.followers_gained, lp.engagement_rate, lp.available, "
+    "  date_part('epoch', $2::timestamptz - lp.posted_at) / 3600, "
+    "  lp.posted_at > $2::timestamptz - interval '7 days' "
+    "FROM learning_posts lp WHERE lp.account_id = $1 AND lp.posted_at <= $2::timestamptz";
+
+// A row's fields read in order, by one field walked along the row: each
+// pqxx::field that r[i] makes holds its own copy of the result, a cost at
+// 150,000 fields.
+class Fields {
+ public:
+  explicit Fields(const pqxx::row& r) : at_(r.begin()) {}
+
+  std::string_view text() {
+    const pqxx::field& f = next();
+    return {f.c_str(), f.size()};
+  }
+  bool flag() { return next().as<bool>(); }
+  std::optional<long long> count() {
+    const pqxx::field& f = next();
+    if (f.is_null()) return std::nullopt;
+    long long v = 0;
+    const auto [end, error] = std::from_chars(f.c_str(), f.c_str() + f.size(), v);
+    if (error != std::errc() || end != f.c_str() + f.size()) return f.as<long long>();
+    return v;
+  }
+  std::optional<double> real() { return db::optional_double(next()); }
+
+ private:
+  // The field to read, the iterator moved past it once read.
+  const pqxx::field& next() {
+    if (read_) ++at_;
+    read_ = true;
+    return at_;  // the iterator is the field (operator* would copy it)
+  }
+
+  pqxx::row::const_iterator at_;
+  bool read_ = false;
+};
 
 // Per format, the account's posts on X without metrics yet (no learning_posts
 // row), as gate_report counts them under no_metrics_yet.
@@ -33,7 +69,7 @@ constexpr const char* kNoMetricsYet =
     "  AND lp.decision_id = cm.decision_id) GROUP BY 1";
 
 struct Post {
-  std::string generator, topic_key;
+  std::string_view generator, topic_key;  // in the statement's result
   learn::PostOutcome outcome;
   std::optional<double> engagement_rate;  // the stored column
   bool recent = false;                    // posted in the 7 days before now
@@ -62,9 +98,9 @@ void summarise(const std::vector<Post>& gated, FormatGenerators& out) {
     double er_sum = 0, followers_sum = 0, recent_log_sum = 0, earlier_log_sum = 0;
     long long recent_posts = 0, earlier_posts = 0;
     learn::BanditArm arm;
-    std::map<std::string, learn::BanditArm> topics;
+    std::map<std::string_view, learn::BanditArm> topics;
   };
-  std::map<std::string, Sums> by_persona;
+  std::map<std::string_view, Sums> by_persona;
   for (const auto& p : gated) {
     if (p.generator == kImportedGenerator) continue;  // no persona wrote the imported past
     Sums& s = by_persona[p.generator];
@@ -95,7 +131,8 @@ void summarise(const std::vector<Post>& gated, FormatGenerators& out) {
       a->reward_sq_sum += p.reward * p.reward;
     }
   }
-  for (auto& [persona, s] : by_persona) {
+  for (auto& [persona_view, s] : by_persona) {
+    const std::string persona(persona_view);
     GeneratorFigures& g = out.figures[persona];
     g.posts = static_cast<long long>(s.views.size());
     g.mean_views = static_cast<double>(s.views_sum) / static_cast<double>(g.posts);
@@ -115,7 +152,7 @@ void summarise(const std::vector<Post>& gated, FormatGenerators& out) {
     }
     auto& topics = out.topics[persona];
     for (auto& [key, a] : s.topics) {
-      a.key = key;
+      a.key = std::string(key);
       topics.push_back(a);
     }
   }
@@ -127,26 +164,41 @@ std::map<std::string, FormatGenerators> read_generator_formats(pqxx::transaction
                                                                long long account_id,
                                                                TimePoint now) {
   const std::string now_text = format_iso8601(now);
-  std::map<std::string, std::vector<Post>> gated;
+  const pqxx::result rows = t.exec_params(kPosts, account_id, now_text);
   std::map<std::string, FormatGenerators> out;
-  for (const auto& r : t.exec_params(posts_sql(), account_id, now_text)) {
-    FormatGenerators& f = out[r[0].as<std::string>()];
-    if (f.gates.is_null()) f.gates = {{"posts_used", 0}, {"posts_skipped", Json::object()}};
+  std::map<std::string, std::vector<Post>> gated;
+  std::string_view format;  // of the row before, and where its posts go
+  FormatGenerators* f = nullptr;
+  std::vector<Post>* passed = nullptr;
+  for (const auto& r : rows) {
+    Fields in(r);
+    if (const std::string_view row_format = in.text(); !f || row_format != format) {
+      format = row_format;
+      f = &out[std::string(format)];
+      if (f->gates.is_null()) f->gates = {{"posts_used", 0}, {"posts_skipped", Json::object()}};
+      passed = &gated[std::string(format)];
+      passed->reserve(rows.size());
+    }
     Post p;
-    p.outcome = {read_counts(r, 3), db::optional_double(r[10])};
-    const auto verdict =
-        learn::evaluate_gates(p.outcome, db::as_double(r[13]), /*available=*/r[12].as<bool>());
+    p.generator = in.text();
+    p.topic_key = in.text();
+    learn::PostOutcome& o = p.outcome;
+    for (auto* count : {&o.impressions, &o.likes, &o.retweets, &o.replies, &o.quotes, &o.bookmarks,
+                        &o.profile_clicks}) {
+      *count = in.count();
+    }
+    o.followers_gained = in.real();
+    p.engagement_rate = in.real();
+    const bool available = in.flag();
+    const auto verdict = learn::evaluate_gates(o, *in.real(), available);
     if (!verdict.passed) {
-      Json& skipped = f.gates["posts_skipped"];
+      Json& skipped = f->gates["posts_skipped"];
       const std::string& reason = verdict.failures.front();
       skipped[reason] = skipped.value(reason, 0LL) + 1;
       continue;
     }
-    p.generator = r[1].as<std::string>();
-    p.topic_key = r[2].as<std::string>();
-    p.engagement_rate = db::optional_double(r[11]);
-    p.recent = r[14].as<bool>();
-    gated[r[0].as<std::string>()].push_back(std::move(p));
+    p.recent = in.flag();
+    passed->push_back(p);
   }
   for (const auto& r : t.exec_params(kNoMetricsYet, account_id)) {
     const auto it = out.find(r[0].as<std::string>());

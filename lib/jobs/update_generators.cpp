@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 
+#include "db/pg_array.h"
 #include "jobs/arms.h"
 #include "jobs/generator_figures.h"
 #include "jobs/learner_watermark.h"
@@ -12,6 +13,23 @@
 namespace gl::jobs {
 
 namespace {
+
+// Every generator's row of generator_stats, in one statement.
+constexpr const char* kUpsertStats =
+    "INSERT INTO generator_stats (account_id, generator_name, format, posts, mean_views, "
+    "  median_views, mean_engagement_rate, followers_per_1000_views, score, confidence, rank, "
+    "  topic_preferences, trend, updated_at) "
+    "SELECT $1, u.g, u.f, u.p, u.mv, u.md, u.er, u.fp, u.s, u.c, u.r, u.tp::jsonb, u.t::jsonb, $2 "
+    "FROM unnest($3::text[], $4::text[], $5::int[], $6::float8[], $7::float8[], $8::float8[], "
+    "  $9::float8[], $10::float8[], $11::float8[], $12::int[], $13::text[], $14::text[]) "
+    "  AS u(g, f, p, mv, md, er, fp, s, c, r, tp, t) "
+    "ON CONFLICT (account_id, generator_name, format) DO UPDATE SET posts = excluded.posts, "
+    "  mean_views = excluded.mean_views, median_views = excluded.median_views, "
+    "  mean_engagement_rate = excluded.mean_engagement_rate, "
+    "  followers_per_1000_views = excluded.followers_per_1000_views, score = excluded.score, "
+    "  confidence = excluded.confidence, rank = excluded.rank, "
+    "  topic_preferences = excluded.topic_preferences, trend = excluded.trend, "
+    "  updated_at = excluded.updated_at";
 
 Json opt_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
@@ -33,7 +51,7 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
   std::vector<Json> out;
   pqxx::work w(run.conn);
   Json report = Json::object();
-  long long written = 0;
+  std::vector<db::PgArray> cols(12);
   const auto read = read_generator_formats(w, run.account.id, run.now);
   for (const std::string format : kFormats) {
     const auto found = read.find(format);
@@ -59,28 +77,19 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
       if (g.recent_log_views && g.earlier_log_views) {
         trend["views_ratio_7d"] = std::exp(*g.recent_log_views - *g.earlier_log_views);
       }
-      if (!run.ctx.common.dry_run) {
-        w.exec_params0(
-            "INSERT INTO generator_stats (account_id, generator_name, format, posts, mean_views, "
-            "median_views, "
-            "  mean_engagement_rate, followers_per_1000_views, score, confidence, rank, "
-            "topic_preferences, trend, "
-            "  updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, "
-            "$13::jsonb, $14) "
-            "ON CONFLICT (account_id, generator_name, format) DO UPDATE SET posts = "
-            "excluded.posts, "
-            "  mean_views = excluded.mean_views, median_views = excluded.median_views, "
-            "  mean_engagement_rate = excluded.mean_engagement_rate, "
-            "  followers_per_1000_views = excluded.followers_per_1000_views, score = "
-            "excluded.score, "
-            "  confidence = excluded.confidence, rank = excluded.rank, "
-            "  topic_preferences = excluded.topic_preferences, trend = excluded.trend, "
-            "  updated_at = excluded.updated_at",
-            run.account.id, arm.key, format, static_cast<int>(arm.posts), g.mean_views,
-            g.median_views, g.mean_engagement_rate, g.followers_per_1000_views, arm.mean_reward,
-            arm.confidence, rank, prefs.dump(), trend.dump(), now_text);
-        ++written;
-      }
+      // generator_stats' row, written with the others below.
+      cols[0].add_text(arm.key);
+      cols[1].add_text(format);
+      cols[2].add(std::optional<long long>(arm.posts));
+      cols[3].add(std::optional<double>(g.mean_views));
+      cols[4].add(std::optional<double>(g.median_views));
+      cols[5].add(g.mean_engagement_rate);
+      cols[6].add(g.followers_per_1000_views);
+      cols[7].add(std::optional<double>(arm.mean_reward));
+      cols[8].add(std::optional<double>(arm.confidence));
+      cols[9].add(std::optional<long long>(rank));
+      cols[10].add_text(prefs.dump());
+      cols[11].add_text(trend.dump());
       out.push_back({{"generator", arm.key},
                      {"format", format},
                      {"rank", rank},
@@ -94,6 +103,12 @@ int update_generators(db::AccountRun& run, const UpdateGeneratorsOptions& option
                      {"topic_preferences", prefs},
                      {"trend", trend}});
     }
+  }
+  const long long written = run.ctx.common.dry_run ? 0 : static_cast<long long>(cols[0].size());
+  if (written > 0) {
+    w.exec_params0(kUpsertStats, run.account.id, now_text, cols[0].str(), cols[1].str(),
+                   cols[2].str(), cols[3].str(), cols[4].str(), cols[5].str(), cols[6].str(),
+                   cols[7].str(), cols[8].str(), cols[9].str(), cols[10].str(), cols[11].str());
   }
   w.commit();
   for (const Json& j : out) emit(j);

@@ -208,6 +208,27 @@ TEST_CASE(
   const std::vector<json> got = lines(r.out);
   REQUIRE(got.size() == expected.size());
   for (size_t i = 0; i < got.size(); ++i) same(got[i], expected[i], "line " + std::to_string(i));
+  // generator_stats holds each line.
+  CHECK(db.scalar("SELECT count(*) FROM generator_stats") == std::to_string(got.size()));
+  for (const json& j : got) {
+    INFO(j.dump());
+    pqxx::read_transaction s(db.conn());
+    const auto row = s.exec_params1(
+        "SELECT posts, mean_views, median_views, mean_engagement_rate, followers_per_1000_views, "
+        "  score, confidence, rank, topic_preferences::text, trend::text FROM generator_stats "
+        "WHERE account_id = 1 AND generator_name = $1 AND format = $2",
+        j["generator"].get<std::string>(), j["format"].get<std::string>());
+    CHECK(row[0].as<long long>() == j["posts"]);
+    CHECK(row[1].as<double>() == j["mean_views"]);
+    CHECK(row[2].as<double>() == j["median_views"]);
+    CHECK(opt(row[3]) == j["mean_engagement_rate"]);
+    CHECK(opt(row[4]) == j["followers_per_1000_views"]);
+    CHECK(row[5].as<double>() == j["score"]);
+    CHECK(row[6].as<double>() == j["confidence"]);
+    CHECK(row[7].as<long long>() == j["rank"]);
+    same(json::parse(row[8].as<std::string>()), j["topic_preferences"], "topic_preferences");
+    same(json::parse(row[9].as<std::string>()), j["trend"], "trend");
+  }
   const auto line = [&](const std::string& generator, const std::string& format) {
     for (const json& j : got) {
       if (j["generator"] == generator && j["format"] == format) return j;
@@ -227,7 +248,9 @@ TEST_CASE(
   CHECK(tied[0]["mean_reward"] == tied[1]["mean_reward"]);
 }
 
-TEST_CASE("update-generators reads the account's posts in one statement, not several per format") {
+TEST_CASE(
+    "update-generators reads the account's posts in one statement, not several per format, and "
+    "writes its rows in one") {
   TestDb db;
   history(db);
   if (db.scalar("SHOW shared_preload_libraries").find("pg_stat_statements") == std::string::npos) {
@@ -249,6 +272,10 @@ TEST_CASE("update-generators reads the account's posts in one statement, not sev
                   " AND query LIKE '%learning_posts%'"));
   };
   const int full = reads({"update-generators", "--now", kPlantedNow, "--full"});
+  // And writes generator_stats in one statement, whatever the number of personas.
+  CHECK(std::stoi(db.scalar("SELECT count(*) FROM generator_stats")) > 3);
+  CHECK(db.scalar("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = " + here +
+                  " AND query LIKE 'INSERT INTO generator_stats%'") == "1");
   const int idle = reads({"update-generators", "--now", kPlantedNow});
   CHECK(db.scalar("SELECT stats->>'skipped' FROM job_runs WHERE tool = 'update-generators' "
                   "ORDER BY run_id DESC LIMIT 1") == "unchanged");
