@@ -40,13 +40,19 @@ class Fields {
   bool flag() { return next().as<bool>(); }
   std::optional<long long> count() {
     const pqxx::field& f = next();
-    if (f.is_null()) return std::nullopt;
+    const char* begin = f.c_str();
+    const char* end = begin + f.size();
+    if (begin == end && f.is_null()) return std::nullopt;  // only NULL reads empty
     long long v = 0;
-    const auto [end, error] = std::from_chars(f.c_str(), f.c_str() + f.size(), v);
-    if (error != std::errc() || end != f.c_str() + f.size()) return f.as<long long>();
+    const auto [at, error] = std::from_chars(begin, end, v);
+    if (error != std::errc() || at != end) return f.as<long long>();  // libpqxx's error
     return v;
   }
-  std::optional<double> real() { return db::optional_double(next()); }
+  std::optional<double> real() {
+    const pqxx::field& f = next();
+    if (f.size() == 0 && f.is_null()) return std::nullopt;
+    return db::as_double(f);
+  }
 
  private:
   // The field to read, the iterator moved past it once read.
@@ -68,12 +74,18 @@ constexpr const char* kNoMetricsYet =
     "  FROM learning_posts lp WHERE lp.account_id = cm.account_id "
     "  AND lp.decision_id = cm.decision_id) GROUP BY 1";
 
+// A gated post: what the figures read of it besides its outcome.
 struct Post {
   std::string_view generator, topic_key;  // in the statement's result
-  learn::PostOutcome outcome;
   std::optional<double> engagement_rate;  // the stored column
   bool recent = false;                    // posted in the 7 days before now
-  double reward = 0;                      // when it passes the gates
+};
+
+// A format's gated posts, and the outcome and reward of each.
+struct GatedPosts {
+  std::vector<Post> posts;
+  std::vector<learn::PostOutcome> outcomes;
+  std::vector<double> rewards;
 };
 
 // percentile_cont(0.5) over `values`, as PostgreSQL interpolates it.
@@ -91,7 +103,7 @@ std::optional<double> mean(double sum, long long n) {
 }
 
 // The figures, the arms and the topic arms of a format's gated posts.
-void summarise(const std::vector<Post>& gated, FormatGenerators& out) {
+void summarise(const GatedPosts& gated, FormatGenerators& out) {
   struct Sums {
     std::vector<double> views;
     long long views_sum = 0, er_posts = 0, followers_posts = 0, followers_views = 0;
@@ -101,18 +113,21 @@ void summarise(const std::vector<Post>& gated, FormatGenerators& out) {
     std::map<std::string_view, learn::BanditArm> topics;
   };
   std::map<std::string_view, Sums> by_persona;
-  for (const auto& p : gated) {
+  for (size_t i = 0; i < gated.posts.size(); ++i) {
+    const Post& p = gated.posts[i];
     if (p.generator == kImportedGenerator) continue;  // no persona wrote the imported past
     Sums& s = by_persona[p.generator];
-    const long long views = *p.outcome.impressions;  // known: the post passes the gates
+    const learn::PostOutcome& o = gated.outcomes[i];
+    const double reward = gated.rewards[i];
+    const long long views = *o.impressions;  // known: the post passes the gates
     s.views.push_back(static_cast<double>(views));
     s.views_sum += views;
     if (p.engagement_rate) {
       s.er_sum += *p.engagement_rate;
       ++s.er_posts;
     }
-    if (p.outcome.followers_gained) {
-      s.followers_sum += *p.outcome.followers_gained;
+    if (o.followers_gained) {
+      s.followers_sum += *o.followers_gained;
       ++s.followers_posts;
       s.followers_views += views;
     }
@@ -127,8 +142,8 @@ void summarise(const std::vector<Post>& gated, FormatGenerators& out) {
     for (learn::BanditArm* a : {&s.arm, &s.topics[p.topic_key]}) {
       ++a->pulls;
       a->weight += 1;
-      a->reward_sum += p.reward;
-      a->reward_sq_sum += p.reward * p.reward;
+      a->reward_sum += reward;
+      a->reward_sq_sum += reward * reward;
     }
   }
   for (auto& [persona_view, s] : by_persona) {
@@ -166,10 +181,10 @@ std::map<std::string, FormatGenerators> read_generator_formats(pqxx::transaction
   const std::string now_text = format_iso8601(now);
   const pqxx::result rows = t.exec_params(kPosts, account_id, now_text);
   std::map<std::string, FormatGenerators> out;
-  std::map<std::string, std::vector<Post>> gated;
+  std::map<std::string, GatedPosts> gated;
   std::string_view format;  // of the row before, and where its posts go
   FormatGenerators* f = nullptr;
-  std::vector<Post>* passed = nullptr;
+  GatedPosts* passed = nullptr;
   for (const auto& r : rows) {
     Fields in(r);
     if (const std::string_view row_format = in.text(); !f || row_format != format) {
@@ -177,12 +192,15 @@ std::map<std::string, FormatGenerators> read_generator_formats(pqxx::transaction
       f = &out[std::string(format)];
       if (f->gates.is_null()) f->gates = {{"posts_used", 0}, {"posts_skipped", Json::object()}};
       passed = &gated[std::string(format)];
-      passed->reserve(rows.size());
+      if (passed->posts.empty()) {  // room for every row, untouched beyond those it holds
+        passed->posts.reserve(rows.size());
+        passed->outcomes.reserve(rows.size());
+      }
     }
     Post p;
     p.generator = in.text();
     p.topic_key = in.text();
-    learn::PostOutcome& o = p.outcome;
+    learn::PostOutcome o;
     for (auto* count : {&o.impressions, &o.likes, &o.retweets, &o.replies, &o.quotes, &o.bookmarks,
                         &o.profile_clicks}) {
       *count = in.count();
@@ -198,21 +216,20 @@ std::map<std::string, FormatGenerators> read_generator_formats(pqxx::transaction
       continue;
     }
     p.recent = in.flag();
-    passed->push_back(p);
+    passed->posts.push_back(p);
+    passed->outcomes.push_back(o);
   }
   for (const auto& r : t.exec_params(kNoMetricsYet, account_id)) {
     const auto it = out.find(r[0].as<std::string>());
     if (it != out.end()) it->second.gates["posts_skipped"]["no_metrics_yet"] = r[1].as<long long>();
   }
   for (auto& [format, f] : out) {
-    auto& posts = gated[format];
-    f.gates["posts_used"] = static_cast<long long>(posts.size());
+    GatedPosts& posts = gated[format];
+    f.gates["posts_used"] = static_cast<long long>(posts.posts.size());
     // The reward against the account's rates over the format's gated posts.
-    std::vector<learn::PostOutcome> outcomes;
-    outcomes.reserve(posts.size());
-    for (const auto& p : posts) outcomes.push_back(p.outcome);
-    const learn::ActionValues rates = learn::account_rates(outcomes);
-    for (auto& p : posts) p.reward = learn::post_reward(p.outcome, rates);
+    const learn::ActionValues rates = learn::account_rates(posts.outcomes);
+    posts.rewards.reserve(posts.outcomes.size());
+    for (const auto& o : posts.outcomes) posts.rewards.push_back(learn::post_reward(o, rates));
     summarise(posts, f);
   }
   return out;
