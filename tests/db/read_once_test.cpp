@@ -11,6 +11,7 @@
 #include "jobs/arms.h"
 #include "jobs/learning_data.h"
 #include "jobs/learning_sql.h"
+#include "support/json_same.h"
 #include "support/planted.h"
 
 using namespace gl;
@@ -18,10 +19,6 @@ using namespace gl::test;
 using nlohmann::json;
 
 namespace {
-
-bool close(double a, double b) {
-  return std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)});
-}
 
 // The planted history, with what the rows of a real account also hold: replies,
 // the imported past, posts without a hook, a formula or a follower count.
@@ -74,27 +71,6 @@ json follower_drivers_sql(pqxx::transaction_base& t, const jobs::LearningScope& 
                                            {"followers_per_1000_views", r[3].as<double>()}});
   }
   return out;
-}
-
-void same(const json& a, const json& b, const std::string& at) {
-  INFO(at << ": " << a.dump() << " vs " << b.dump());
-  if (a.is_number() && b.is_number()) {
-    CHECK(close(a.get<double>(), b.get<double>()));
-    return;
-  }
-  REQUIRE(a.type() == b.type());
-  if (a.is_object()) {
-    REQUIRE(a.size() == b.size());
-    for (const auto& [k, v] : a.items()) {
-      REQUIRE(b.contains(k));
-      same(v, b[k], at + "." + k);
-    }
-  } else if (a.is_array()) {
-    REQUIRE(a.size() == b.size());
-    for (size_t i = 0; i < a.size(); ++i) same(a[i], b[i], at + "[" + std::to_string(i) + "]");
-  } else {
-    CHECK(a == b);
-  }
 }
 
 std::string formulas(TestDb& db) {
