@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "db/connection.h"
+#include "jobs/learning_data.h"
 #include "jobs/learning_sql.h"
 #include "learn/rules.h"
 
@@ -65,14 +66,6 @@ class Fields {
   pqxx::row::const_iterator at_;
   bool read_ = false;
 };
-
-// Per format, the account's posts on X without metrics yet (no learning_posts
-// row), as gate_report counts them under no_metrics_yet.
-constexpr const char* kNoMetricsYet =
-    "SELECT cm.format, count(*) FROM content_metadata cm "
-    "WHERE cm.account_id = $1 AND cm.status = 'posted' AND NOT EXISTS (SELECT 1 "
-    "  FROM learning_posts lp WHERE lp.account_id = cm.account_id "
-    "  AND lp.decision_id = cm.decision_id) GROUP BY 1";
 
 // A gated post: what the figures read of it besides its outcome.
 struct Post {
@@ -219,9 +212,9 @@ std::map<std::string, FormatGenerators> read_generator_formats(pqxx::transaction
     passed->posts.push_back(p);
     passed->outcomes.push_back(o);
   }
-  for (const auto& r : t.exec_params(kNoMetricsYet, account_id)) {
-    const auto it = out.find(r[0].as<std::string>());
-    if (it != out.end()) it->second.gates["posts_skipped"]["no_metrics_yet"] = r[1].as<long long>();
+  for (const auto& [format, n] : posts_without_metrics(t, account_id)) {
+    const auto it = out.find(format);
+    if (it != out.end()) it->second.gates["posts_skipped"]["no_metrics_yet"] = n;
   }
   for (auto& [format, f] : out) {
     GatedPosts& posts = gated[format];
