@@ -97,17 +97,20 @@ void LearnerWatermark::record(const std::vector<Json>& output) {
       "ON CONFLICT (account_id, tool) DO UPDATE SET inputs = excluded.inputs, "
       "output = excluded.output, run_at = excluded.run_at",
       run_.account.id, run_.ctx.tool, inputs_, lines, format_iso8601(run_.now));
-  // The account's changes in one row with their sum, once there are many: the
-  // fingerprint stays what it was and reads few rows. A writer's change that
-  // commits meanwhile is not deleted (not seen here) and adds to the sum.
+  compact_input_changes(w, run_.account.id);
+  w.commit();
+}
+
+void compact_input_changes(pqxx::work& w, long long account_id) {
+  // A writer's change that commits meanwhile is not deleted (not seen here)
+  // and adds to the sum.
   w.exec_params0(
       "WITH old AS (DELETE FROM learning_input_changes WHERE account_id = $1 "
       "  AND (SELECT count(*) FROM learning_input_changes WHERE account_id = $1) > $2 "
       "  RETURNING changes) "
       "INSERT INTO learning_input_changes (account_id, changes) "
       "SELECT $1, sum(changes) FROM old HAVING count(*) > 0",
-      run_.account.id, kCompactAfter);
-  w.commit();
+      account_id, kCompactAfter);
 }
 
 void add_full_flag(CLI::App& app, bool& full) {

@@ -58,6 +58,13 @@ class LearnerWatermark {
   std::vector<Json> previous_output_;
 };
 
+// Folds the account's rows of learning_input_changes into one row carrying
+// their sum once it has more than a few (the fingerprint reads them all), so
+// the sum, and with it every learner's fingerprint, stays what it was. The
+// learners call it after each run; a tool that writes often and may run
+// without them (scrape-metrics) too, so the rows stay few either way.
+void compact_input_changes(pqxx::work& w, long long account_id);
+
 // --full: every learner's flag to recompute even when nothing changed.
 void add_full_flag(CLI::App& app, bool& full);
 

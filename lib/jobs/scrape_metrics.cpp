@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/json_lines.h"
 #include "db/pg_array.h"
+#include "jobs/learner_watermark.h"
 #include "jobs/learning_sql.h"
 #include "jobs/metrics_write.h"
 #include "jobs/x_session.h"
@@ -559,6 +560,13 @@ int scrape_metrics(db::AccountRun& run, const ScrapeOptions& options) {
   const auto attribution_start = Clock::now();
   if (user && !run.ctx.common.dry_run)
     record_followers(run.conn, run.account.id, now, *user, stats);
+  if (!run.ctx.common.dry_run && (batch_count > 0 || user)) {
+    // Every write above added a row of changes; an account whose learners
+    // never run would otherwise gather them without end.
+    pqxx::work w(run.conn);
+    compact_input_changes(w, run.account.id);
+    w.commit();
+  }
   const auto ms = [](Clock::duration d) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   };

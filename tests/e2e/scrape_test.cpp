@@ -51,6 +51,19 @@ TEST_CASE("scrape writes all four tables in agreement and prints one line per po
   CHECK(f.count("SELECT count(*) FROM job_runs WHERE tool = 'scrape-metrics' AND status = 'ok'") ==
         1);
 
+  SECTION("an account whose learners never run keeps few rows of changes, their sum growing") {
+    // The learners compact an account's rows of changes; scrape-metrics, run
+    // every 10 minutes whether they run or not, compacts them too.
+    f.db.scalar(
+        "INSERT INTO learning_input_changes (account_id) "
+        "SELECT account_id FROM accounts, generate_series(1, 100); SELECT 1");
+    const long long before = f.count("SELECT sum(changes) FROM learning_input_changes");
+    Result next = run_tool({"scrape-metrics", "--now", "2026-11-20T21:00:00Z"}, f.env);
+    INFO(next.err);
+    REQUIRE(next.exit_code == 0);
+    CHECK(f.count("SELECT count(*) FROM learning_input_changes") == 1);
+    CHECK(f.count("SELECT sum(changes) FROM learning_input_changes") > before);
+  }
   SECTION("re-running at the same time finds nothing due and changes nothing") {
     Result again = run_tool({"scrape-metrics", "--now", kLater}, f.env);
     CHECK(again.exit_code == 0);
