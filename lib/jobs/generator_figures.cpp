@@ -1,11 +1,11 @@
 #include "jobs/generator_figures.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <string_view>
 
 #include "db/connection.h"
+#include "db/row_fields.h"
 #include "jobs/learning_data.h"
 #include "jobs/learning_sql.h"
 #include "learn/rules.h"
@@ -26,46 +26,6 @@ constexpr const char* kPosts =
     "  date_part('epoch', $2::timestamptz - lp.posted_at) / 3600, "
     "  lp.posted_at > $2::timestamptz - interval '7 days' "
     "FROM learning_posts lp WHERE lp.account_id = $1 AND lp.posted_at <= $2::timestamptz";
-
-// A row's fields read in order, by one field walked along the row: each
-// pqxx::field that r[i] makes holds its own copy of the result, a cost at
-// 150,000 fields.
-class Fields {
- public:
-  explicit Fields(const pqxx::row& r) : at_(r.begin()) {}
-
-  std::string_view text() {
-    const pqxx::field& f = next();
-    return {f.c_str(), f.size()};
-  }
-  bool flag() { return next().as<bool>(); }
-  std::optional<long long> count() {
-    const pqxx::field& f = next();
-    const char* begin = f.c_str();
-    const char* end = begin + f.size();
-    if (begin == end && f.is_null()) return std::nullopt;  // only NULL reads empty
-    long long v = 0;
-    const auto [at, error] = std::from_chars(begin, end, v);
-    if (error != std::errc() || at != end) return f.as<long long>();  // libpqxx's error
-    return v;
-  }
-  std::optional<double> real() {
-    const pqxx::field& f = next();
-    if (f.size() == 0 && f.is_null()) return std::nullopt;
-    return db::as_double(f);
-  }
-
- private:
-  // The field to read, the iterator moved past it once read.
-  const pqxx::field& next() {
-    if (read_) ++at_;
-    read_ = true;
-    return at_;  // the iterator is the field (operator* would copy it)
-  }
-
-  pqxx::row::const_iterator at_;
-  bool read_ = false;
-};
 
 // A gated post: what the figures read of it besides its outcome.
 struct Post {
@@ -179,7 +139,7 @@ std::map<std::string, FormatGenerators> read_generator_formats(pqxx::transaction
   FormatGenerators* f = nullptr;
   GatedPosts* passed = nullptr;
   for (const auto& r : rows) {
-    Fields in(r);
+    db::RowFields in(r);
     if (const std::string_view row_format = in.text(); !f || row_format != format) {
       format = row_format;
       f = &out[std::string(format)];

@@ -266,12 +266,7 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
   std::map<std::string, FormatRead> read;
   {
     pqxx::read_transaction t(run.conn);
-    for (const std::string format : kFormats) {
-      const LearningScope scope{run.account.id, run.now, format};
-      FormatRead& r = read[format];
-      r.posts = read_scoped_posts(t, scope);
-      r.gates = gate_report(t, scope, r.posts);
-    }
+    read = read_scoped_formats(t, run.account.id, run.now);
     const auto stored = stored_post_texts(t, run.account.id);
     for (auto& [format, r] : read) {
       for (auto& p : r.posts) {

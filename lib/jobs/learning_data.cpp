@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <tuple>
 
+#include "core/md5.h"
 #include "db/connection.h"
+#include "db/row_fields.h"
 #include "jobs/arms.h"
 #include "jobs/post_text.h"
+#include "learn/bandit.h"
 
 namespace gl::jobs {
 
@@ -208,6 +211,158 @@ Json gate_report(long long used, const std::map<std::string, long long>& failed,
   for (const auto& [reason, n] : failed) skipped[reason] = n;
   if (no_metrics > 0) skipped["no_metrics_yet"] = no_metrics;
   return {{"posts_used", used}, {"posts_skipped", skipped}};
+}
+
+namespace {
+
+// What read_scoped_formats reads of each post of the account by $2 (the
+// scope's now), every format at once, in LearnedPost's order where it can; the
+// age is the database's, as the gates' SQL form reads it. date_part gives the
+// float8 that extract()::float8 gives, without computing a numeric first. Not
+// the tags: no part of learn-hourly reads them.
+constexpr const char* kScopedPosts =
+    "SELECT lp.format, lp.tweet_id, lp.decision_id, lp.content, lp.generator_name, lp.topic, "
+    "  lower(lp.topic), lp.formula_name, lp.hook_type, date_part('epoch', lp.posted_at), "
+    "  lp.posted_hour_local, lp.posted_weekday_local, lp.impressions, lp.likes, lp.retweets, "
+    "  lp.replies, lp.quotes, lp.bookmarks, lp.profile_clicks, lp.followers_gained, "
+    "  lp.engagement_rate, date_part('epoch', lp.collected_at - lp.posted_at) / 3600, "
+    "  lp.available, lp.source = 'imported', date_part('epoch', $2::timestamptz - lp.posted_at) / "
+    "3600 "
+    "FROM learning_posts lp WHERE lp.account_id = $1 AND lp.posted_at <= $2::timestamptz";
+constexpr int kPostedColumn = 9;
+
+// The account's posted times, any format, oldest first: spacing_sql's lookups.
+constexpr const char* kPostedTimes =
+    "SELECT date_part('epoch', p.posted_at) FROM content_metadata p "
+    "WHERE p.account_id = $1 AND p.status = 'posted' AND p.posted_at <= $2::timestamptz "
+    "ORDER BY p.posted_at";
+
+// spacing_sql over the posted times: hours since the latest before `at`, 24 for none.
+double spacing_hours(const std::vector<double>& posted, double at) {
+  const auto it = std::lower_bound(posted.begin(), posted.end(), at);
+  if (it == posted.begin()) return 24;
+  return (at - *(it - 1)) / 3600;
+}
+
+// decay_weight_sql: 0 past 1,000 half-lives, as that statement gives it.
+double decay_weight(double age_seconds) {
+  const learn::BanditConfig config;
+  const double half_lives = std::max(0.0, age_seconds) / 86400.0 / config.half_life_days;
+  return half_lives > 1000 ? 0 : learn::decay_weight(age_seconds / 86400.0, config);
+}
+
+// A row of kScopedPosts as a post of its format, with the gates' verdict and
+// the decay weight at `now_epoch`; the reward and the spacing are the caller's.
+ScopedPost scoped_post(const pqxx::row& r, double now_epoch) {
+  db::RowFields in(r);
+  ScopedPost p;
+  LearnedPost& lp = p.post;
+  lp.format = in.text();
+  lp.tweet_id = in.text();
+  lp.decision_id = in.text();
+  lp.content = in.text();
+  lp.generator = in.text();
+  lp.topic = in.text();
+  p.topic_key = in.text();
+  if (const auto formula = in.optional_text()) {
+    p.formula_name = std::string(*formula);
+    lp.formula = *p.formula_name;
+  }
+  if (const auto hook = in.optional_text()) {
+    p.hook_type = std::string(*hook);
+    lp.hook = *p.hook_type;
+  }
+  const double posted = *in.real();
+  lp.posted_at = from_epoch_seconds(posted);
+  lp.hour = in.integer();
+  lp.weekday = in.integer();
+  learn::PostOutcome& o = lp.metrics;
+  for (auto* count : {&o.impressions, &o.likes, &o.retweets, &o.replies, &o.quotes, &o.bookmarks,
+                      &o.profile_clicks}) {
+    *count = in.count();
+  }
+  o.followers_gained = in.real();
+  lp.engagement_rate = in.real();
+  lp.age_at_collection_hours = *in.real();
+  lp.available = in.flag();
+  p.imported = in.flag();
+  const auto gates = learn::evaluate_gates(o, *in.real(), lp.available);
+  if (gates.passed) {
+    p.success = gates.successful;
+  } else {
+    p.gate_failure = gates.failures.front();
+  }
+  p.weight = decay_weight(now_epoch - posted);
+  p.content_md5 = md5_hex(lp.content);
+  return p;
+}
+
+}  // namespace
+
+std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
+                                                      long long account_id, TimePoint now) {
+  const std::string now_text = format_iso8601(now);
+  // The statements' now, to the second as format_iso8601 gives it.
+  const double now_epoch =
+      std::chrono::duration<double>(parse_iso8601(now_text)->time_since_epoch()).count();
+  std::map<std::string, FormatRead> out;
+  for (const std::string format : kFormats) out[format];
+  const pqxx::result rows = t.exec_params(kScopedPosts, account_id, now_text);
+  // Each format's rows oldest first (posted_at, tweet_id), ordered before they
+  // are read, so each post is built in its place. Tweet ids are digits only:
+  // as text they order as the database orders them.
+  struct Place {
+    double posted;
+    std::string_view tweet_id;
+    int row;
+  };
+  std::map<std::string, std::vector<Place>> order;
+  for (int i = 0; i < static_cast<int>(rows.size()); ++i) {
+    const auto r = rows[i];
+    const std::string format = r[0].as<std::string>();
+    if (!out.count(format)) continue;
+    const pqxx::field id = r[1];
+    order[format].push_back({db::as_double(r[kPostedColumn]), {id.c_str(), id.size()}, i});
+  }
+  std::vector<double> posted;  // the account's posted times, read when a post needs its spacing
+  const auto no_metrics = posts_without_metrics(t, account_id);
+  for (auto& [format, read] : out) {
+    std::vector<Place>& places = order[format];
+    std::sort(places.begin(), places.end(), [](const Place& a, const Place& b) {
+      return a.posted != b.posted ? a.posted < b.posted : a.tweet_id < b.tweet_id;
+    });
+    auto& posts = read.posts;
+    posts.reserve(places.size());
+    std::map<std::string, long long> failed;
+    std::vector<learn::PostOutcome> outcomes;  // of the posts that pass the gates
+    for (const Place& place : places) {
+      posts.push_back(scoped_post(rows[place.row], now_epoch));
+      const ScopedPost& p = posts.back();
+      if (p.gated()) {
+        outcomes.push_back(p.post.metrics);
+      } else {
+        ++failed[*p.gate_failure];
+      }
+    }
+    // The reward of each post that passes the gates, against the rates of those.
+    const learn::ActionValues rates = learn::account_rates(outcomes);
+    for (auto& p : posts)
+      if (p.gated()) p.post.reward = learn::post_reward(p.post.metrics, rates);
+    // The spacing of the newest kPredictorPosts (what load_posts reads), 24 before them.
+    const size_t from = posts.size() > static_cast<size_t>(kPredictorPosts)
+                            ? posts.size() - static_cast<size_t>(kPredictorPosts)
+                            : 0;
+    if (from < posts.size() && posted.empty()) {
+      for (const auto& r : t.exec_params(kPostedTimes, account_id, now_text))
+        posted.push_back(db::as_double(r[0]));
+    }
+    for (size_t i = from; i < posts.size(); ++i)
+      posts[i].post.spacing_hours = spacing_hours(posted, places[i].posted);
+    const auto n = no_metrics.find(format);
+    read.gates = gate_report(static_cast<long long>(outcomes.size()), failed,
+                             n == no_metrics.end() ? 0 : n->second);
+  }
+  return out;
 }
 
 std::vector<LearnedPost> newest_posts(const std::vector<ScopedPost>& posts) {

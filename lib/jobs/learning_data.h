@@ -91,6 +91,18 @@ struct FormatRead {
   Json gates;
 };
 
+// read_scoped_posts and gate_report of every format of kFormats, each present
+// (no posts: an empty list), from one statement over the account's posts, one
+// over its posted times (the spacing) and one counting the posts without
+// metrics yet (posts_without_metrics). The gates, the reward (against the
+// format's account rates), the decay weight and the spacing are computed here
+// by their C++ forms (learn/rules.h, learn/bandit.h), the md5 of each content
+// too (core/md5.h): the same posts and values as read_scoped_posts' statement
+// within rounding (tests/db/read_once_test.cpp), at a third of its server time,
+// the tags aside (none read: no part of learn-hourly reads them).
+std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
+                                                      long long account_id, TimePoint now);
+
 // load_posts over the posts read by read_scoped_posts: the newest kPredictorPosts.
 std::vector<LearnedPost> newest_posts(const std::vector<ScopedPost>& posts);
 

@@ -186,6 +186,75 @@ TEST_CASE("learn-hourly's one read of each format gives what each part's own sta
   }
 }
 
+TEST_CASE(
+    "learn-hourly's lean read of every format gives the posts and values of read_scoped_posts' "
+    "statement") {
+  TestDb db;
+  history(db);
+  // A post without metrics yet, one too young, and two posted at the same
+  // instant (the spacing reads the time before, not the twin).
+  pqxx::work w(db.conn());
+  w.exec(
+      "UPDATE learning_posts SET posted_at = (SELECT posted_at FROM learning_posts "
+      "  ORDER BY posted_at DESC OFFSET 20 LIMIT 1) WHERE tweet_id IN (SELECT tweet_id FROM "
+      "  learning_posts ORDER BY posted_at DESC OFFSET 21 LIMIT 1)");
+  w.exec(
+      "UPDATE content_metadata cm SET posted_at = lp.posted_at FROM learning_posts lp "
+      "WHERE lp.account_id = cm.account_id AND lp.decision_id = cm.decision_id");
+  w.exec("UPDATE learning_posts SET posted_at = timestamptz '" + std::string(kPlantedNow) +
+         "' - interval '1 hour' WHERE tweet_id = (SELECT max(tweet_id) FROM learning_posts)");
+  w.commit();
+  const TimePoint now = *parse_iso8601(kPlantedNow);
+  pqxx::read_transaction t(db.conn());
+  const auto lean = jobs::read_scoped_formats(t, 1, now);
+  REQUIRE(lean.size() == 3);
+  for (const std::string format : {"single", "reply", "thread"}) {
+    INFO(format);
+    const jobs::LearningScope scope{1, now, format};
+    const auto posts = jobs::read_scoped_posts(t, scope);
+    const jobs::FormatRead& read = lean.at(format);
+    CHECK(read.gates == jobs::gate_report(t, scope));
+    REQUIRE(read.posts.size() == posts.size());
+    for (size_t i = 0; i < posts.size(); ++i) {
+      const jobs::ScopedPost &a = read.posts[i], &b = posts[i];
+      INFO(b.post.tweet_id);
+      CHECK(a.post.tweet_id == b.post.tweet_id);
+      CHECK(a.post.decision_id == b.post.decision_id);
+      CHECK(a.post.content == b.post.content);
+      CHECK(a.post.generator == b.post.generator);
+      CHECK(a.post.topic == b.post.topic);
+      CHECK(a.post.formula == b.post.formula);
+      CHECK(a.post.hook == b.post.hook);
+      CHECK(a.post.format == b.post.format);
+      CHECK(a.post.tags.empty());  // not read
+      CHECK(a.post.posted_at == b.post.posted_at);
+      CHECK(a.post.hour == b.post.hour);
+      CHECK(a.post.weekday == b.post.weekday);
+      CHECK(close(a.post.spacing_hours, b.post.spacing_hours));
+      CHECK(close(a.post.age_at_collection_hours, b.post.age_at_collection_hours));
+      CHECK(a.post.metrics.impressions == b.post.metrics.impressions);
+      CHECK(a.post.metrics.likes == b.post.metrics.likes);
+      CHECK(a.post.metrics.retweets == b.post.metrics.retweets);
+      CHECK(a.post.metrics.replies == b.post.metrics.replies);
+      CHECK(a.post.metrics.quotes == b.post.metrics.quotes);
+      CHECK(a.post.metrics.bookmarks == b.post.metrics.bookmarks);
+      CHECK(a.post.metrics.profile_clicks == b.post.metrics.profile_clicks);
+      CHECK(a.post.metrics.followers_gained == b.post.metrics.followers_gained);
+      CHECK(a.post.engagement_rate == b.post.engagement_rate);
+      CHECK(close(a.post.reward, b.post.reward));
+      CHECK(a.post.available == b.post.available);
+      CHECK(a.gate_failure == b.gate_failure);
+      CHECK(a.success == b.success);
+      CHECK(a.imported == b.imported);
+      CHECK(close(a.weight, b.weight));
+      CHECK(a.topic_key == b.topic_key);
+      CHECK(a.hook_type == b.hook_type);
+      CHECK(a.formula_name == b.formula_name);
+      CHECK(a.content_md5 == b.content_md5);
+    }
+  }
+}
+
 TEST_CASE("learn-hourly reads each format's posts in one statement, not once per part") {
   TestDb db;
   history(db);
