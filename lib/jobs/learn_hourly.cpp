@@ -235,9 +235,13 @@ void store_summary(db::AccountRun& run, const Json& summary) {
 
 // The reward model's half-life, chosen on the newest posts for the plans of the
 // next hours (jobs/plan_inputs.h; --full chooses it again; a dry run stores nothing).
-double choose_reward_memory(db::AccountRun& run, bool full) {
+// `single`: the single posts read, whose gated ones tell whether the stored choice holds.
+double choose_reward_memory(db::AccountRun& run, bool full, const std::vector<ScopedPost>& single) {
+  std::vector<TimePoint> gated;
+  for (const auto& p : single)
+    if (p.gated()) gated.push_back(p.post.posted_at);
   pqxx::work w(run.conn);
-  const double half_life = store_reward_half_life(w, run.account.id, run.now, full);
+  const double half_life = store_reward_half_life(w, run.account.id, run.now, full, &gated);
   if (!run.ctx.common.dry_run) w.commit();
   return half_life;
 }
@@ -290,7 +294,8 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
   summary["format"] = "single";
   summary["at"] = format_iso8601(run.now);
   summary["predictor"] = train_predictor(run, "single", options.full, &read.at("single").posts);
-  summary["reward_model_half_life_days"] = choose_reward_memory(run, options.full);
+  summary["reward_model_half_life_days"] =
+      choose_reward_memory(run, options.full, read.at("single").posts);
   Json others = Json::object();
   for (const std::string format : {"thread", "reply"}) {
     Json s = learning_summary(read.at(format), run.now, /*skip_empty=*/true);

@@ -220,9 +220,18 @@ double reward_half_life(pqxx::transaction_base& t, long long id, TimePoint now,
 }
 
 double store_reward_half_life(pqxx::transaction_base& t, long long id, TimePoint now,
-                              bool choose_again) {
+                              bool choose_again, const std::vector<TimePoint>* gated_single) {
   // Whether the stored choice holds is told by counting the posts, without reading them.
   const auto counts = [&](double days) {
+    if (gated_single) {
+      // The statement's now, to the second as format_iso8601 gives it.
+      const TimePoint young =
+          *parse_iso8601(format_iso8601(now)) - std::chrono::seconds(std::llround(days * 86400));
+      const auto fresh = std::count_if(gated_single->begin(), gated_single->end(),
+                                       [&](TimePoint at) { return at > young; });
+      return std::pair(static_cast<int>(std::min<size_t>(gated_single->size(), kFittedPosts)),
+                       static_cast<int>(fresh));
+    }
     LearningQuery q({id, now, "single"});
     const std::string limit = q.bind(kFittedPosts);
     const std::string young = q.bind(std::llround(days * 86400));

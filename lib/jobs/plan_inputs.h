@@ -36,8 +36,11 @@ double reward_half_life(pqxx::transaction_base& t, long long account_id, TimePoi
 
 // learn-hourly: the half-life, chosen from the account's posts and stored when
 // the stored one is not current, or always with `choose_again` (--full); returns it.
+// `gated_single`: the posted times of the account's single posts that pass the
+// gates at `now`, when the caller read them: counted here, not by a statement.
 double store_reward_half_life(pqxx::transaction_base& t, long long account_id, TimePoint now,
-                              bool choose_again);
+                              bool choose_again,
+                              const std::vector<TimePoint>* gated_single = nullptr);
 
 // The oracle's scorer: x-sandbox's POST /sandbox/score with the account's own
 // credentials and business clock, as the reward of the expected metrics,

@@ -352,6 +352,16 @@ TEST_CASE(
   CHECK(db.scalar("SELECT half_life_days FROM reward_memory") == odd);
   learner(db, "learn-hourly", kPlantedNow, {"--full"});
   CHECK(db.scalar("SELECT half_life_days FROM reward_memory") == std::to_string(chosen));
+
+  // It counts the gated posts it read: a choice made on about as many posts
+  // holds, one made on a tenth fewer is made again.
+  const std::string rerun = "; DELETE FROM learner_watermarks; SELECT 1";
+  db.scalar("UPDATE reward_memory SET half_life_days = " + odd + ", posts = posts - 1" + rerun);
+  learner(db, "learn-hourly", kPlantedNow);
+  CHECK(db.scalar("SELECT half_life_days FROM reward_memory") == odd);
+  db.scalar("UPDATE reward_memory SET posts = posts * 8 / 10" + rerun);
+  learner(db, "learn-hourly", kPlantedNow);
+  CHECK(db.scalar("SELECT half_life_days FROM reward_memory") == std::to_string(chosen));
 }
 
 TEST_CASE(
