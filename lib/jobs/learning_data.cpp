@@ -251,11 +251,11 @@ double decay_weight(double age_seconds) {
   return half_lives > 1000 ? 0 : learn::decay_weight(age_seconds / 86400.0, config);
 }
 
-// A row of kScopedPosts as a post of its format, with the gates' verdict and
-// the decay weight at `now_epoch`; the reward and the spacing are the caller's.
-ScopedPost scoped_post(const pqxx::row& r, double now_epoch) {
+// A row of kScopedPosts into a post of its format (`p`, made in its place), with
+// the gates' verdict and the decay weight at `now_epoch`; the reward and the
+// spacing are the caller's.
+void read_scoped_post(const pqxx::row& r, double now_epoch, ScopedPost& p) {
   db::RowFields in(r);
-  ScopedPost p;
   LearnedPost& lp = p.post;
   lp.format = in.text();
   lp.tweet_id = in.text();
@@ -294,7 +294,6 @@ ScopedPost scoped_post(const pqxx::row& r, double now_epoch) {
   }
   p.weight = decay_weight(now_epoch - posted);
   p.content_md5 = md5_hex(lp.content);
-  return p;
 }
 
 }  // namespace
@@ -335,9 +334,10 @@ std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
     posts.reserve(places.size());
     std::map<std::string, long long> failed;
     std::vector<learn::PostOutcome> outcomes;  // of the posts that pass the gates
+    outcomes.reserve(places.size());
     for (const Place& place : places) {
-      posts.push_back(scoped_post(rows[place.row], now_epoch));
-      const ScopedPost& p = posts.back();
+      ScopedPost& p = posts.emplace_back();
+      read_scoped_post(rows[place.row], now_epoch, p);
       if (p.gated()) {
         outcomes.push_back(p.post.metrics);
       } else {

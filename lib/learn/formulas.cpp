@@ -35,17 +35,21 @@ using Analysed = std::deque<TextFeatures>;
 using Seen = std::unordered_set<std::string>;
 
 // The prose a copy shares with its original: lower case, white space collapsed.
+// In ASCII, as std::tolower and std::isspace read it in the C locale (no tool
+// sets another), without their call per byte: a tenth of a learner's formulas
+// at 10,000 posts.
 std::string text_identity(const std::string& prose) {
   std::string out;
+  out.reserve(prose.size());
   bool space = false;
-  for (char c : lower(prose)) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
+  for (const char c : prose) {
+    if (c == ' ' || (c >= '\t' && c <= '\r')) {
       space = !out.empty();
-    } else {
-      if (space) out += ' ';
-      space = false;
-      out += c;
+      continue;
     }
+    if (space) out += ' ';
+    space = false;
+    out += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   }
   return out;
 }
