@@ -242,39 +242,40 @@ bool penalty_current(const Penalty& chosen, int samples, int fresh) {
   return fresh < growth && std::abs(samples - chosen.samples) < growth;
 }
 
-std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples,
-                                       const std::optional<Penalty>& reuse) {
-  if (static_cast<int>(samples.size()) < kMinSamples) return std::nullopt;
-  const size_t n_holdout =
-      std::max<size_t>(kMinHoldoutSamples,
-                       static_cast<size_t>(static_cast<double>(samples.size()) * kHoldoutFraction));
-  const size_t n_train = samples.size() - n_holdout;
+namespace {
 
-  // Every sample's features are read into a matrix once, for both fits.
-  const Raw raw = raw_of(samples);
+// train_ridge over the samples' matrix (raw_of), read once for both fits.
+std::optional<TrainResult> train_raw(const Raw& raw, const std::optional<Penalty>& reuse) {
+  const size_t n = static_cast<size_t>(raw.y.size());
+  if (static_cast<int>(n) < kMinSamples) return std::nullopt;
+  const size_t n_holdout = std::max<size_t>(
+      kMinHoldoutSamples, static_cast<size_t>(static_cast<double>(n) * kHoldoutFraction));
+  const size_t n_train = n - n_holdout;
+  const auto y_of = [&raw](size_t i) { return raw.y(static_cast<Eigen::Index>(i)); };
+
   const Design older = design_of_first(raw, static_cast<Eigen::Index>(n_train));
   const Design all = centred(raw.names, raw.x, raw.y);
   TrainResult r;
   r.penalty_reused = reuse.has_value();
-  r.penalty = reuse ? *reuse
-                    : Penalty{choose_lambda_of(older), choose_lambda_of(all),
-                              static_cast<int>(samples.size()), 0};
+  r.penalty = reuse
+                  ? *reuse
+                  : Penalty{choose_lambda_of(older), choose_lambda_of(all), static_cast<int>(n), 0};
   const LinearModel on_train = fit_design(older, r.penalty.holdout);
   std::vector<double> predicted, actual;  // on the held-out samples, oldest first
   // LinearModel::predict from the matrix row: the model's names are its first
   // columns, and a feature a sample lacks is 0 there (adds nothing, as there).
-  for (size_t i = n_train; i < samples.size(); ++i) {
+  for (size_t i = n_train; i < n; ++i) {
     double y = on_train.intercept;
     for (size_t j = 0; j < on_train.weights.size(); ++j)
       y += on_train.weights[j] * raw.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
     predicted.push_back(y);
-    actual.push_back(samples[i].y);
+    actual.push_back(y_of(i));
   }
   double squares = 0;
   for (size_t k = 0; k < n_holdout; ++k) squares += std::pow(predicted[k] - actual[k], 2);
   r.holdout_rmse = std::sqrt(squares / static_cast<double>(n_holdout));
   double train_mean = 0;
-  for (size_t i = 0; i < n_train; ++i) train_mean += samples[i].y;
+  for (size_t i = 0; i < n_train; ++i) train_mean += y_of(i);
   train_mean /= static_cast<double>(n_train);
   double base = 0;
   for (double y : actual) base += std::pow(y - train_mean, 2);
@@ -293,6 +294,14 @@ std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples,
   r.holdout_samples = static_cast<int>(n_holdout);
   r.model = fit_design(all, r.penalty.all);
   return r;
+}
+
+}  // namespace
+
+std::optional<TrainResult> train_ridge(const std::vector<Sample>& samples,
+                                       const std::optional<Penalty>& reuse) {
+  if (static_cast<int>(samples.size()) < kMinSamples) return std::nullopt;
+  return train_raw(raw_of(samples), reuse);
 }
 
 namespace {
@@ -346,24 +355,67 @@ namespace {
 constexpr std::pair<const char*, const char*> kMaybeUnknown[] = {
     {"log_followers", "followers_unknown"}, {"baseline", "baseline_unknown"}};
 
-// Where a sample does not know one, the mean of the samples that do: centred,
-// it is 0 and pulls on no weight (a 0 would be a point of huge leverage, far
-// from every known value); the indicator carries the difference.
-std::map<std::string, double> fill_values(const std::vector<Sample>& samples) {
-  std::map<std::string, double> out;
-  for (const auto& [name, indicator] : kMaybeUnknown) {
-    double sum = 0;
-    int n = 0;
-    for (const auto& s : samples) {
-      const auto it = s.x.find(name);
-      if (it != s.x.end()) {
-        sum += it->second;
-        ++n;
+// A sample's features in a FeatureMap's order (by name, in byte order), each
+// name an index into Names: what raw_of reads of a FeatureMap, without a map
+// per post and target (three quarters of a training's CPU besides the algebra).
+class Names {
+ public:
+  int id(const std::string& name) {
+    const auto [it, added] = ids_.emplace(name, static_cast<int>(names_.size()));
+    if (added) names_.push_back(name);
+    return it->second;
+  }
+  const std::string& operator[](int id) const { return names_[static_cast<size_t>(id)]; }
+  size_t size() const { return names_.size(); }
+
+ private:
+  std::unordered_map<std::string, int> ids_;
+  std::vector<std::string> names_;
+};
+using Entries = std::vector<std::pair<int, double>>;
+
+// Sets `id` to `value` in `e`, at its place by name (as FeatureMap's operator[]).
+void set_by_name(Entries& e, int id, double value, const Names& names) {
+  const auto at = std::lower_bound(e.begin(), e.end(), id, [&names](const auto& entry, int x) {
+    return names[entry.first] < names[x];
+  });
+  if (at != e.end() && at->first == id) {
+    at->second = value;
+  } else {
+    e.insert(at, {id, value});
+  }
+}
+
+const double* find(const Entries& e, int id) {
+  for (const auto& [at, v] : e)
+    if (at == id) return &v;
+  return nullptr;
+}
+
+// raw_of over samples given as entries: the same matrix, columns in the same order.
+Raw raw_of(const std::vector<Entries>& xs, const std::vector<double>& ys, const Names& names) {
+  Raw r;
+  std::vector<int> column(names.size(), -1);
+  r.columns_of_first.push_back(0);
+  for (const auto& e : xs) {
+    for (const auto& [id, v] : e) {
+      int& c = column[static_cast<size_t>(id)];
+      if (c < 0) {
+        c = static_cast<int>(r.names.size());
+        r.names.push_back(names[id]);
       }
     }
-    if (n > 0) out[name] = sum / n;
+    r.columns_of_first.push_back(static_cast<Eigen::Index>(r.names.size()));
   }
-  return out;
+  const int n = static_cast<int>(xs.size());
+  r.x = Eigen::MatrixXd::Zero(n, static_cast<int>(r.names.size()));
+  r.y.resize(n);
+  for (int i = 0; i < n; ++i) {
+    for (const auto& [id, v] : xs[static_cast<size_t>(i)])
+      r.x(i, column[static_cast<size_t>(id)]) = v;
+    r.y(i) = ys[static_cast<size_t>(i)];
+  }
+  return r;
 }
 
 }  // namespace
@@ -375,20 +427,27 @@ void fill_unknown(FeatureMap& x, const std::map<std::string, double>& fills) {
   }
 }
 
-std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& given,
+std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& posts,
                                          const std::map<Target, Penalty>& chosen) {
-  // Each post's text is read once for the three targets (those not stored).
-  const std::vector<PredictorPost>& posts = given;
-  std::vector<std::optional<TextFeatures>> analysed(posts.size());
+  // Each post's text is read once for the three targets (those not stored),
+  // and its features but the baseline made once: the targets differ there only.
+  Names names;
+  const int baseline = names.id("baseline"), baseline_unknown = names.id("baseline_unknown");
+  std::vector<Entries> own(posts.size());
   for (size_t i = 0; i < posts.size(); ++i) {
-    if (!posts[i].analyzed) analysed[i] = analyze_text(posts[i].features.text);
+    std::optional<TextFeatures> analysed;
+    if (!posts[i].analyzed) analysed = analyze_text(posts[i].features.text);
+    const TextFeatures& text = posts[i].analyzed ? *posts[i].analyzed : *analysed;
+    for (const auto& [name, v] : features_of(posts[i].features, std::nullopt, &text)) {
+      if (name != "baseline_unknown") own[i].emplace_back(names.id(name), v);
+    }
   }
   std::vector<TargetModel> out;
   for (Target t : kTargets) {
     TargetModel m;
     m.target = t;
-    std::vector<Sample> samples;
-    std::vector<double> previous;  // the target's known values so far, oldest first
+    std::vector<Entries> xs;
+    std::vector<double> ys;  // the target's known values, oldest first
     const auto before = chosen.find(t);
     int fresh = 0;  // samples that arrived since `before` was chosen
     double newest = 0;
@@ -396,17 +455,42 @@ std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& given
       const PredictorPost& p = posts[i];
       const auto y = target_value(p.counts, t);
       if (!y) continue;
-      const TextFeatures& text = p.analyzed ? *p.analyzed : *analysed[i];
-      samples.push_back({features_of(p.features, recent_baseline(previous), &text), *y});
-      previous.push_back(*y);
+      Entries& x = xs.emplace_back(own[i]);
+      x.reserve(x.size() + 2);
+      if (const auto b = recent_baseline(ys)) {
+        set_by_name(x, baseline, *b, names);
+      } else {
+        set_by_name(x, baseline_unknown, 1, names);
+      }
+      ys.push_back(*y);
       if (before != chosen.end() && p.posted_at > before->second.through) ++fresh;
       newest = p.posted_at;
     }
-    m.known = static_cast<int>(samples.size());
-    m.baseline_now = recent_baseline(previous);
-    m.fills = fill_values(samples);
-    for (auto& s : samples) fill_unknown(s.x, m.fills);
-    if (samples.empty()) {
+    m.known = static_cast<int>(xs.size());
+    m.baseline_now = recent_baseline(ys);
+    // Where a sample does not know one, the mean of the samples that do: centred,
+    // it is 0 and pulls on no weight (a 0 would be a point of huge leverage, far
+    // from every known value); the indicator carries the difference.
+    for (const auto& [name, indicator] : kMaybeUnknown) {
+      const int id = names.id(name);
+      double sum = 0;
+      int n = 0;
+      for (const auto& x : xs) {
+        if (const double* v = find(x, id)) {
+          sum += *v;
+          ++n;
+        }
+      }
+      if (n > 0) m.fills[name] = sum / n;
+    }
+    for (const auto& [name, indicator] : kMaybeUnknown) {
+      const auto fill = m.fills.find(name);
+      if (fill == m.fills.end()) continue;
+      const int id = names.id(name), unknown = names.id(indicator);
+      for (auto& x : xs)
+        if (find(x, unknown)) set_by_name(x, id, fill->second, names);
+    }
+    if (xs.empty()) {
       m.reason = unknown_reason(t, posts);
     } else if (m.known < kMinSamples) {
       m.reason = std::to_string(m.known) + " posts with " + what_is_known(t) + ", fewer than the " +
@@ -416,7 +500,7 @@ std::vector<TargetModel> train_predictor(const std::vector<PredictorPost>& given
       std::optional<Penalty> reuse;
       if (before != chosen.end() && penalty_current(before->second, m.known, fresh))
         reuse = before->second;
-      m.fit = train_ridge(samples, reuse);
+      m.fit = train_raw(raw_of(xs, ys, names), reuse);
       if (!reuse) m.fit->penalty.through = newest;
     }
     out.push_back(std::move(m));
