@@ -286,3 +286,67 @@ TEST_CASE("a model no better than the mean seldom beats it on a few held-out pos
   CHECK(beats <= 20);
   CHECK(lower_error > 2 * beats);
 }
+
+TEST_CASE("each target trains on the feature maps of its posts, as a ridge fit of those gives") {
+  // Posts of every kind of feature: texts, topics, personas, formulas, hours,
+  // followers known or not, counts reported or not.
+  std::mt19937 rng(11);
+  const std::vector<std::string> texts = {
+      "Why does sleep matter? Reply below.", "3 ways to focus:\n1. Walk\n2. Read\n3. Rest",
+      "Most people get strength wrong. Follow for more.", "I tried 30 days of better nutrition"};
+  std::vector<PredictorPost> ps;
+  for (int i = 0; i < 120; ++i) {
+    PredictorPost p;
+    p.features = {texts[i % 4],
+                  i % 3 ? "Sleep" : "focus",
+                  i % 5 ? "coach" : "dataNerd",
+                  i % 4 ? "" : "Question + Explanation",
+                  static_cast<int>(rng() % 24),
+                  i % 7,
+                  static_cast<double>(rng() % 48),
+                  i % 6 ? std::optional<double>(1000.0 + 10 * i) : std::nullopt};
+    p.counts.impressions = 200 + static_cast<long long>(rng() % 5000);
+    if (i % 9) p.counts.likes = 5 + static_cast<long long>(rng() % 200);
+    p.counts.retweets = static_cast<long long>(rng() % 20);
+    if (i % 4) p.counts.replies = static_cast<long long>(rng() % 20);
+    p.posted_at = 3600.0 * i;
+    ps.push_back(p);
+  }
+  const auto models = train_predictor(ps);
+  for (Target t : kTargets) {
+    INFO(target_name(t));
+    std::vector<Sample> samples;
+    std::vector<double> previous;
+    for (const auto& p : ps) {
+      const auto y = target_value(p.counts, t);
+      if (!y) continue;
+      samples.push_back({features_of(p.features, recent_baseline(previous)), *y});
+      previous.push_back(*y);
+    }
+    std::map<std::string, double> fills;
+    for (const std::string name : {"log_followers", "baseline"}) {
+      double sum = 0;
+      int n = 0;
+      for (const auto& s : samples) {
+        if (!s.x.count(name)) continue;
+        sum += s.x.at(name);
+        ++n;
+      }
+      if (n > 0) fills[name] = sum / n;
+    }
+    for (auto& s : samples) fill_unknown(s.x, fills);
+    const auto expected = train_ridge(samples);
+    const TargetModel& m = target(models, t);
+    CHECK(m.known == static_cast<int>(samples.size()));
+    CHECK(m.fills == fills);
+    REQUIRE(expected);
+    REQUIRE(m.fit);
+    CHECK(m.fit->model.names == expected->model.names);
+    CHECK(m.fit->model.weights == expected->model.weights);
+    CHECK(m.fit->model.intercept == expected->model.intercept);
+    CHECK(m.fit->penalty.holdout == expected->penalty.holdout);
+    CHECK(m.fit->penalty.all == expected->penalty.all);
+    CHECK(m.fit->holdout_rmse == expected->holdout_rmse);
+    CHECK(m.fit->holdout_gain == expected->holdout_gain);
+  }
+}
