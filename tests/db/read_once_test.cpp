@@ -277,4 +277,8 @@ TEST_CASE("learn-hourly reads each format's posts in one statement, not once per
   INFO(frames << " statements read the posts");
   CHECK(frames > 0);
   CHECK(frames <= 9);
+  // Every format's posts in one lean statement (jobs::read_scoped_formats).
+  CHECK(db.scalar("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = " + here +
+                  " AND query LIKE '%lower(lp.topic), lp.formula_name, lp.hook_type%FROM "
+                  "learning_posts lp WHERE%'") == "1");
 }
