@@ -30,6 +30,11 @@ namespace gl::jobs {
 Json train_predictor(db::AccountRun& run, const std::string& format, bool full,
                      const std::vector<ScopedPost>* read = nullptr);
 
+// The account's followers at each time: the newest snapshot at or before it,
+// else the oldest after it (the nearest reading); nullopt when never read.
+std::vector<std::optional<double>> followers_at(pqxx::transaction_base& t, long long account_id,
+                                                const std::vector<TimePoint>& times);
+
 // Gated posts of the format newer than the current model's newest post.
 long long new_gated_posts_since_training(db::AccountRun& run, const std::string& format);
 

@@ -5,7 +5,9 @@
 #include <sstream>
 #include <thread>
 
+#include "core/clock.h"
 #include "db/connection.h"
+#include "jobs/training.h"
 #include "support/planted.h"
 #include "support/sandbox.h"
 
@@ -335,5 +337,55 @@ TEST_CASE("aggregate's 24 h roll-up sums each post, generator, topic and local h
         }
       }
     }
+  }
+}
+
+TEST_CASE("followers at a post's time are the nearest snapshot's, few snapshots or many") {
+  TestDb db;
+  plant_history(db, 20);
+  const gl::TimePoint now = *gl::parse_iso8601(kPlantedNow);
+  // Times before, between, on and after the snapshots, to the microsecond.
+  std::vector<gl::TimePoint> times;
+  for (int i = 0; i < 80; ++i)
+    times.push_back(now - std::chrono::hours(2000) + std::chrono::minutes(1500 * i) +
+                    std::chrono::microseconds(i % 3 == 0 ? 0 : 17 * i));
+  // The statement the learners ran for every time, as the reference.
+  const auto expected = [&](pqxx::transaction_base& t) {
+    std::vector<std::optional<double>> out;
+    for (const auto& tp : times) {
+      const auto r = t.exec_params1(
+          "SELECT coalesce((SELECT followers_count FROM follower_snapshots WHERE account_id = 1 "
+          "AND taken_at <= $1::timestamptz ORDER BY taken_at DESC LIMIT 1), (SELECT "
+          "followers_count FROM follower_snapshots WHERE account_id = 1 AND taken_at > "
+          "$1::timestamptz ORDER BY taken_at LIMIT 1))::float8",
+          gl::format_iso8601(tp));
+      out.push_back(r[0].is_null() ? std::nullopt : std::optional<double>(r[0].as<double>()));
+    }
+    return out;
+  };
+  for (const int snapshots : {0, 3, 40, 700}) {
+    INFO(snapshots << " snapshots");
+    pqxx::work w(db.conn());
+    w.exec("DELETE FROM follower_snapshots");
+    // One exactly on a time (times[30]), the rest every 70 hours plus some microseconds.
+    w.exec_params(
+        "INSERT INTO follower_snapshots (account_id, taken_at, followers_count) "
+        "SELECT 1, $1::timestamptz - interval '2100 hours' + n * interval '70 hours' + "
+        "  n * interval '13 microseconds', 1000 + 7 * n FROM generate_series(1, $2) n",
+        gl::format_iso8601(now), snapshots);
+    if (snapshots > 0)
+      w.exec_params(
+          "INSERT INTO follower_snapshots (account_id, taken_at, followers_count) "
+          "VALUES (1, $1::timestamptz, 5) ON CONFLICT DO NOTHING",
+          gl::format_iso8601(times[30]));
+    const auto got = gl::jobs::followers_at(w, 1, times);
+    const auto want = expected(w);
+    for (size_t i = 0; i < times.size(); ++i) {
+      INFO("time " << i << " " << gl::format_iso8601(times[i]));
+      CHECK(got[i].value_or(-1) == want[i].value_or(-1));
+    }
+    CHECK(gl::jobs::followers_at(w, 1, {times[30]}) ==
+          std::vector<std::optional<double>>{expected(w)[30]});
+    w.abort();
   }
 }
