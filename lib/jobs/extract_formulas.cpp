@@ -164,9 +164,9 @@ std::map<std::string, std::vector<learn::ViralFormula>> store_formulas(
 }  // namespace
 
 std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(
-    db::AccountRun& run, const std::map<std::string, FormatRead>& read) {
+    db::AccountRun& run, std::map<std::string, FormatRead>&& read) {
   std::map<std::string, FormulaPosts> own;
-  for (const std::string format : kFormats) own[format] = formula_posts(read.at(format));
+  for (const std::string format : kFormats) own[format] = formula_posts(std::move(read.at(format)));
   return store_formulas(run, std::move(own));
 }
 

@@ -23,8 +23,8 @@ int extract_formulas(db::AccountRun& run, const ExtractFormulasOptions& options)
 
 // Re-extracts and stores every format's formulas from the posts of every
 // format of kFormats the caller read in this run (read_scoped_posts, with their
-// stored text analyses); returns them by format.
+// stored text analyses; their contents and analyses move here); returns them by format.
 std::map<std::string, std::vector<learn::ViralFormula>> refresh_formulas(
-    db::AccountRun& run, const std::map<std::string, FormatRead>& read);
+    db::AccountRun& run, std::map<std::string, FormatRead>&& read);
 
 }  // namespace gl::jobs

@@ -154,25 +154,25 @@ std::map<std::string, FormulaPosts> read_formula_posts(db::AccountRun& run, long
   return out;
 }
 
-FormulaPosts formula_posts(const FormatRead& read) {
+FormulaPosts formula_posts(FormatRead&& read) {
   FormulaPosts out;
-  out.gates = read.gates;
+  out.gates = std::move(read.gates);
   std::vector<double> logs;
   for (const auto& p : read.posts)
     if (p.gated()) logs.push_back(std::log(static_cast<double>(*p.post.metrics.impressions)));
   const double median = median_log_views(std::move(logs));
-  for (const auto& p : read.posts) {
+  for (auto& p : read.posts) {
     if (!p.success) continue;
     learn::FormulaObservation o;
     o.tweet_id = p.post.tweet_id;
-    o.text = p.post.content;
+    o.text = std::move(p.post.content);
     o.source = learn::kSourceOwn;
     o.generator = p.post.generator == kImportedGenerator ? "" : p.post.generator;
     o.views = static_cast<double>(*p.post.metrics.impressions);
     o.engagement_rate = p.post.engagement_rate;
     o.followers_gained = p.post.metrics.followers_gained;
     o.baseline_log_views = median;
-    if (p.post.text) out.known[o.tweet_id] = {*p.post.text, p.post.unavailable_notice};
+    if (p.post.text) out.known[o.tweet_id] = {std::move(*p.post.text), p.post.unavailable_notice};
     out.own.push_back(std::move(o));
   }
   return out;

@@ -40,7 +40,8 @@ FormulaPosts read_formula_posts(pqxx::transaction_base& t, const LearningScope& 
 // learn::extract_formulas analyses them). `analysed`: how many were.
 std::map<std::string, FormulaPosts> read_formula_posts(db::AccountRun& run, long long& analysed);
 
-// The same from posts a learner already read (read_scoped_posts, with their analyses).
-FormulaPosts formula_posts(const FormatRead& read);
+// The same from posts a learner already read (read_scoped_posts, with their
+// analyses), which it no longer needs: their contents and analyses move here.
+FormulaPosts formula_posts(FormatRead&& read);
 
 }  // namespace gl::jobs

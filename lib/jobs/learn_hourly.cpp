@@ -304,9 +304,9 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
     others[format] = s;
   }
   if (!others.empty()) summary["other_formats"] = others;
-  // Formula confidence follows the newest numbers.
+  // Formula confidence follows the newest numbers (the last part to read the posts).
   long long formulas = 0;
-  for (const auto& [format, fs] : refresh_formulas(run, read))
+  for (const auto& [format, fs] : refresh_formulas(run, std::move(read)))
     formulas += static_cast<long long>(fs.size());
   summary["formulas"] = formulas;
   store_summary(run, summary);
