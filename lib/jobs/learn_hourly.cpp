@@ -271,12 +271,13 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
   {
     pqxx::read_transaction t(run.conn);
     read = read_scoped_formats(t, run.account.id, run.now);
-    const auto stored = stored_post_texts(t, run.account.id);
+    // Each analysis moves to its post (a decision id is one post's).
+    auto stored = stored_post_texts(t, run.account.id);
     for (auto& [format, r] : read) {
       for (auto& p : r.posts) {
         const auto it = stored.find(p.post.decision_id);
         if (it == stored.end() || it->second.content_md5 != p.content_md5) continue;
-        p.post.text = it->second.text.features;
+        p.post.text = std::move(it->second.text.features);
         p.post.unavailable_notice = it->second.text.unavailable_notice;
       }
     }
