@@ -88,12 +88,12 @@ std::map<learn::Target, learn::Penalty> stored_penalties(pqxx::transaction_base&
 
 }  // namespace
 
+namespace {
 // For many times (a training's posts, not a plan's one instant), an account
 // with at most this many follower snapshots has them read and looked up here:
 // one short read instead of two index probes per time (8 ms for the
 // predictor's 5,000 posts). A denser one (scrape-metrics takes one each run)
 // costs this read's few rows more, then the probes.
-namespace {
 constexpr int kSnapshotsReadWhole = 500;
 constexpr size_t kManyTimes = 50;
 }  // namespace
