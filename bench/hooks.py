@@ -17,9 +17,10 @@ answering "statement".
                                    a rule resting on one example or one half shows
     bench/hooks.py --tweets T.csv --labels L.csv
                                    a set of your own instead (T: id,text with the text
-                                   as posted, HTML entities decoded; L: id,hook), all
-                                   of it one split, "outside": real tweets the rules
-                                   were not written on
+                                   as posted, HTML entities decoded; L: id,hook and an
+                                   optional split: dev to write rules on, test only
+                                   to score), "outside": real tweets the rules were
+                                   not written on
 """
 import argparse, csv, hashlib, html, json, os, re, subprocess, sys
 
@@ -39,7 +40,9 @@ def load(tweets=None, labels=None):
         rows = list(csv.DictReader(f))
     if tweets:
         # Decoded already: escaped again, so that --html-escaped gives the text back.
-        return [dict(r, text=html.escape(texts[r["id"]], quote=False), split="outside") for r in rows]
+        return [dict(r, text=html.escape(texts[r["id"]], quote=False),
+                     split=" ".join(["outside"] + ([r["split"]] if r.get("split") else [])))
+                for r in rows]
     return [dict(r, text=texts[r["id"]]) for r in rows]
 
 
@@ -146,7 +149,7 @@ def main():
     ap.add_argument("--distinct", action="store_true", help="count identical texts once")
     ap.add_argument("--rules", action="store_true", help="dev only: support of each rule, by half")
     ap.add_argument("--tweets", help="a CSV of your own tweets (id,text), with --labels")
-    ap.add_argument("--labels", help="a CSV of your own labels (id,hook), with --tweets")
+    ap.add_argument("--labels", help="a CSV of your own labels (id,hook[,split]), with --tweets")
     args = ap.parse_args()
     if bool(args.tweets) != bool(args.labels):
         ap.error("--tweets and --labels go together")
@@ -162,7 +165,16 @@ def main():
                 seen.add(norm(r["text"]))
                 kept.append(r)
         rows = kept
-    splits = ["outside"] if args.tweets else [args.split] if args.split else ["dev", "test"]
+    if args.tweets:
+        splits = sorted({r["split"] for r in rows})
+        if args.split == "all":
+            splits = ["all"]
+        elif args.split:
+            splits = ["outside " + args.split]
+            if splits[0] not in {r["split"] for r in rows}:
+                ap.error(f"--split {args.split}: {args.labels} has no such split (a split column)")
+    else:
+        splits = [args.split] if args.split else ["dev", "test"]
     for split in splits:
         chosen = rows if split == "all" else [r for r in rows if r["split"] == split]
         report(split, chosen, got)
