@@ -127,6 +127,14 @@ std::string without_leading_symbols(const std::string& line) {
   return line.substr(i);
 }
 
+// The typographic apostrophe (U+2019, as phones type it: "don’t") as the ASCII
+// one the rules spell ("don'?t").
+std::string ascii_apostrophes(std::string s) {
+  for (size_t at = s.find("\xE2\x80\x99"); at != std::string::npos; at = s.find("\xE2\x80\x99", at))
+    s.replace(at, 3, "'");
+  return s;
+}
+
 Reading read(const std::string& prose) {
   // Multi-byte characters go in alternations: the regexes read brackets byte by byte.
   static const Regex kLeader(R"(^([\s:;,.|>-]|–|—)*(rt\b\s*:?\s*)?([\s:;,.|>-]|–|—)*)", kIcase);
@@ -134,7 +142,7 @@ Reading read(const std::string& prose) {
   // the prose): what follows the marker is someone else's post, not the author's.
   static const Regex kQuotedRetweet(R"((^|\s|\{|\(|\[|"|“)RT\s*:)");
   Reading r;
-  std::string text = kLeader.replace_first(prose, "");
+  std::string text = kLeader.replace_first(ascii_apostrophes(prose), "");
   if (RegexMatch m; kQuotedRetweet.search(text, m) && has_alnum(text.substr(0, m.position())))
     text = text.substr(0, m.position());
   size_t start = 0;
@@ -228,8 +236,9 @@ Rule list_items(const Reading& r) {
       ++items;
     }
   }
-  // "Our new release: • faster sync • dark mode • offline drafts" on one line.
-  if (items == 0 && !r.lines.empty()) {
+  // "Our new release: • faster sync • dark mode • offline drafts" on one line
+  // (that line may itself open with one: "• Be curious. • Take risks. • ...").
+  if (items < 3 && !r.lines.empty()) {
     size_t bullets = 0;
     for (size_t at = r.lines[0].find("\xE2\x80\xA2"); at != std::string::npos;
          at = r.lines[0].find("\xE2\x80\xA2", at + 1))
@@ -557,6 +566,22 @@ Rule personal_story(const Reading& r) {
 
 // ---- question --------------------------------------------------------------
 
+// A dialogue, on lines or run together ("Flight attendant: Is there a doctor?
+// Dad: ... Me: ..."): at least three speakers' labels, the first opening the
+// post. Its questions are the speakers', quoted.
+bool dialogue(const Reading& r) {
+  static const Regex kSpeaker(R"((^|\s)[A-Z][a-z']*( [a-z']+)?:\s)");  // case-sensitive
+  std::string text;
+  for (const auto& line : r.lines) text += line + "\n";
+  RegexMatch m;
+  if (!kSpeaker.search(text, m) || m.position() != 0) return false;
+  int labels = 0;
+  for (std::string_view rest = text; kSpeaker.search(rest, m);
+       rest = rest.substr(m.position() + m.length()))
+    ++labels;
+  return labels >= 3;
+}
+
 // A real question put to the reader, opening the post: its first sentence ends in
 // "?" or "？" or opens with "¿" (after a greeting of up to three words: "Hi all! Does
 // anyone ...?"), or a poll ("Poll:", "Would you rather", "Raise your hand if").
@@ -586,7 +611,8 @@ Rule question(const Reading& r) {
       R"((\?!|!\?|⁉|‽)|^(what if i told you|i wonder (what|how|why|who)|who needs|how dare|what more could|how do (you|they|people) even|why (is|are|does|do|did|has|have)?\s*(no ?one|nobody)|why (does|do|is|are|must) (it|this|that|they|i|we|everyone|everything|nobody) always)\b|\bhow (cool|awesome|great|amazing|cute|sweet|beautiful|lucky|crazy|funny|hard|bad|good) (is|was|are|were) (that|this|it|they)\b|\b(isn'?t|aren'?t) (it|that|this|she|he|they) (so |just )?\w+\s*\?$|^(who knew|who would have thought|who'?d have thought|who does that|who cares|what the (hell|heck|fuck)|are you (serious|kidding)|is this (real|a joke)|can you believe|what could (possibly )?go wrong|need i say more|who doesn'?t|what'?s not to|what('?s| is) wrong with|why would (anyone|you)|what did (i|you|we) expect|how is (this|that) (legal|allowed|ok))\b)",
       kIcase);
   // A negative question ("Isn't it time we ...?", "Don't you love ...?") leans on
-  // its answer: rhetorical, or a suggestion.
+  // its answer: rhetorical, or a suggestion; so does one closing a clause ("if
+  // they do, isn't that the best outcome?", after a comma or six words).
   static const Regex kRequest(
       R"(^(¿)?\s*(maybe|perhaps|why don'?t you|why not|how about|what about|can i (get|have)|could i (get|have)|may i (get|have)|would you like|would you (please|mind)|(can|could) you (please )?(give|send|share|help|check|look|fix|add|make|do|post|dm|email)|(isn|aren|wasn|weren|doesn|don|didn|won|wouldn|shouldn|can|couldn|hasn|haven)'?t)\b)",
       kIcase);
@@ -612,8 +638,11 @@ Rule question(const Reading& r) {
     return n;
   };
   const bool in_quotation = count("\"") % 2 == 1 || count("“") > count("”");
-  if (any(o, kExclamation) || any(body, kRequest) || any(body, kLeadIn) || any(o, kQuoted) ||
-      in_quotation || any(o, kTag))
+  static const Regex kNegativeTail(
+      R"((,\s*|^(\S+\s+){6,})(isn|aren|wasn|weren|doesn|don|didn|won|wouldn|shouldn|can|couldn)'?t (it|that|this|you|we|they|he|she)\b[^?,]*\?$)",
+      kIcase);
+  if (any(o, kExclamation) || any(body, kRequest) || any(o, kNegativeTail) || any(body, kLeadIn) ||
+      any(o, kQuoted) || in_quotation || any(o, kTag) || dialogue(r))
     return nullptr;
   const int words = word_count(o);
   const bool ascii = std::all_of(o.begin(), o.end(), [](char c) { return (c & 0x80) == 0; });

@@ -116,6 +116,16 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"What's wrong with people these days?", "statement"},             // rhetorical
       {"Isn't it time we fixed the trains?", "statement"},  // a negative question leans
       {"Don't you love Fridays?", "statement"},             // on its answer
+      {"Don\xE2\x80\x99t you love Fridays?", "statement"},  // typed with a phone's apostrophe
+      {"Taxes went up again. But if the money ends up fixing the trains we all ride isn't that "
+       "worth it?",
+       "statement"},  // a negative question closing a clause
+      {"If it works, wouldn't you ship it today?", "statement"},
+      {"Why doesn't this build on ARM?", "question"},  // a negative question that asks
+      {"Dad: Is there a doctor on this flight? Me: Not now Dad Dad: Are you sure?",
+       "statement"},  // a dialogue's questions are its speakers'
+      {"Question: can I get you anything else before we close the thread?",
+       "question"},  // one label, not a dialogue
       {"Are you a data engineer looking for a new role? We're hiring.", "statement"},  // an ad
       {"Is AI coming for your job? Join us Thursday for a panel.", "statement"},       // a promo
       {"My son asked me: why is the sky blue?", "statement"},                          // reported
@@ -159,6 +169,8 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"2 best friends reunited after 40 years https://t.co/abc123", "statement"},  // two
       {"2 things I learned today:", "statement"},
       {"Three rules: 1) sleep 2) walk 3) read", "list"},  // numbered on one line
+      {"\xE2\x80\xA2 Be curious. \xE2\x80\xA2 Take risks. \xE2\x80\xA2 Work hard.",
+       "list"},  // bullets on one line that opens with one
       {"My favourite albums this year \xF0\x9F\x91\x87\nBlonde\nRenaissance\nMotomami", "list"},
       {"Event:\n\xF0\x9F\x93\x85 3 March\n\xF0\x9F\x93\x8D Room 2\n\xF0\x9F\x95\x92 10:00",
        "statement"},  // different emoji on each line are an announcement's details, not bullets
