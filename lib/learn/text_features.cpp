@@ -85,6 +85,12 @@ std::string lower(const std::string& s) {
   return out;
 }
 
+std::string ascii_apostrophes(std::string s) {
+  for (size_t at = s.find("\xE2\x80\x99"); at != std::string::npos; at = s.find("\xE2\x80\x99", at))
+    s.replace(at, 3, "'");
+  return s;
+}
+
 std::string lower_unicode(const std::string& s) {
   std::string out;
   out.reserve(s.size());
@@ -209,7 +215,7 @@ TextFeatures analyze_text(const std::string& text) {
   TextFeatures f = read_prose(text);
   f.has_question = has_question_mark(f.prose);
   f.words = count_words(f.prose);
-  f.has_cta = calls_to_action(lower(f.prose));
+  f.has_cta = calls_to_action(lower(ascii_apostrophes(f.prose)));
   const HookReading hook = read_hook(f.prose);
   f.hook = hook.hook;
   f.hook_rule = hook.rule;

@@ -127,14 +127,6 @@ std::string without_leading_symbols(const std::string& line) {
   return line.substr(i);
 }
 
-// The typographic apostrophe (U+2019, as phones type it: "don’t") as the ASCII
-// one the rules spell ("don'?t").
-std::string ascii_apostrophes(std::string s) {
-  for (size_t at = s.find("\xE2\x80\x99"); at != std::string::npos; at = s.find("\xE2\x80\x99", at))
-    s.replace(at, 3, "'");
-  return s;
-}
-
 Reading read(const std::string& prose) {
   // Multi-byte characters go in alternations: the regexes read brackets byte by byte.
   static const Regex kLeader(R"(^([\s:;,.|>-]|–|—)*(rt\b\s*:?\s*)?([\s:;,.|>-]|–|—)*)", kIcase);

@@ -498,6 +498,7 @@ TEST_CASE("calls to action, questions and words") {
   CHECK(analyze_text("Sleep more. Follow me for daily tips").has_cta);
   CHECK(analyze_text("Great thread. What do you think?").has_cta);
   CHECK(analyze_text("New paper out, link in bio").has_cta);
+  CHECK(analyze_text("My pick is Dune. What\xE2\x80\x99s yours?").has_cta);  // a phone's apostrophe
   CHECK_FALSE(analyze_text("I gained 1000 followers and my reply rate doubled").has_cta);
   CHECK_FALSE(analyze_text("The commentary was sharp").has_cta);
   CHECK(analyze_text("\xC2\xBF"
