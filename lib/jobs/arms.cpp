@@ -38,8 +38,18 @@ std::optional<std::string> key_of(const ScopedPost& p, const std::string& family
   }
   if (family == "formula") return p.formula_name;
   if (family == "hook") return p.hook_type;
+  if (family == "tag") {
+    // string_agg(tag, '+' ORDER BY tag): the tags in byte order (the database's
+    // collation is C.UTF-8, scripts/db), none when the post has none.
+    if (p.post.tags.empty()) return std::nullopt;
+    std::vector<std::string> tags = p.post.tags;
+    std::sort(tags.begin(), tags.end());
+    std::string key;
+    for (size_t i = 0; i < tags.size(); ++i) key += (i ? "+" : "") + tags[i];
+    return key;
+  }
   throw failure("arm family",
-                "\"" + family + "\" is not one of topic, hour, generator, formula, hook");
+                "\"" + family + "\" is not one of topic, hour, generator, formula, hook, tag");
 }
 
 }  // namespace

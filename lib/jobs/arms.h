@@ -27,8 +27,9 @@ std::map<std::string, std::vector<learn::BanditArm>> arm_stats_by_family(
     bool decay, const learn::BanditConfig& config = {});
 
 // The same over posts already read (learning_data.h: read_scoped_posts), for
-// the families topic, hour, hook, generator and formula, decayed by the
-// posts' weight; the sums run over the posts in their order.
+// the families topic, hour, hook, generator, formula and tag (the posts read
+// with their tags), decayed by the posts' weight; the sums run over the posts
+// in their order.
 std::map<std::string, std::vector<learn::BanditArm>> arm_stats_by_family(
     const std::vector<ScopedPost>& posts, const std::vector<std::string>& families);
 

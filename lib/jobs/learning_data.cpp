@@ -218,8 +218,8 @@ namespace {
 // What read_scoped_formats reads of each post of the account by $2 (the
 // scope's now), every format at once, in LearnedPost's order where it can; the
 // age is the database's, as the gates' SQL form reads it. date_part gives the
-// float8 that extract()::float8 gives, without computing a numeric first. Not
-// the tags: no part of learn-hourly reads them.
+// float8 that extract()::float8 gives, without computing a numeric first. The
+// tags only when asked for (kScopedTags): no part of learn-hourly reads them.
 constexpr const char* kScopedPosts =
     "SELECT lp.format, lp.tweet_id, lp.decision_id, lp.content, lp.generator_name, lp.topic, "
     "  lower(lp.topic), lp.formula_name, lp.hook_type, date_part('epoch', lp.posted_at), "
@@ -227,8 +227,10 @@ constexpr const char* kScopedPosts =
     "  lp.replies, lp.quotes, lp.bookmarks, lp.profile_clicks, lp.followers_gained, "
     "  lp.engagement_rate, date_part('epoch', lp.collected_at - lp.posted_at) / 3600, "
     "  lp.available, lp.source = 'imported', date_part('epoch', $2::timestamptz - lp.posted_at) / "
-    "3600 "
-    "FROM learning_posts lp WHERE lp.account_id = $1 AND lp.posted_at <= $2::timestamptz";
+    "3600";
+constexpr const char* kScopedTags = ", lp.tags";
+constexpr const char* kScopedFrom =
+    " FROM learning_posts lp WHERE lp.account_id = $1 AND lp.posted_at <= $2::timestamptz";
 constexpr int kPostedColumn = 9;
 
 // The account's posted times, any format, oldest first: spacing_sql's lookups.
@@ -252,9 +254,9 @@ double decay_weight(double age_seconds) {
 }
 
 // A row of kScopedPosts into a post of its format (`p`, made in its place), with
-// the gates' verdict and the decay weight at `now_epoch`; the reward and the
-// spacing are the caller's.
-void read_scoped_post(const pqxx::row& r, double now_epoch, ScopedPost& p) {
+// the gates' verdict and the decay weight at `now_epoch`, and the tags when the
+// row has them; the reward and the spacing are the caller's.
+void read_scoped_post(const pqxx::row& r, double now_epoch, bool with_tags, ScopedPost& p) {
   db::RowFields in(r);
   LearnedPost& lp = p.post;
   lp.format = in.text();
@@ -287,6 +289,7 @@ void read_scoped_post(const pqxx::row& r, double now_epoch, ScopedPost& p) {
   lp.available = in.flag();
   p.imported = in.flag();
   const auto gates = learn::evaluate_gates(o, *in.real(), lp.available);
+  if (with_tags) lp.tags = db::from_pg_array(in.field());
   if (gates.passed) {
     p.success = gates.successful;
   } else {
@@ -299,14 +302,17 @@ void read_scoped_post(const pqxx::row& r, double now_epoch, ScopedPost& p) {
 }  // namespace
 
 std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
-                                                      long long account_id, TimePoint now) {
+                                                      long long account_id, TimePoint now,
+                                                      bool with_tags) {
   const std::string now_text = format_iso8601(now);
   // The statements' now, to the second as format_iso8601 gives it.
   const double now_epoch =
       std::chrono::duration<double>(parse_iso8601(now_text)->time_since_epoch()).count();
   std::map<std::string, FormatRead> out;
   for (const std::string format : kFormats) out[format];
-  const pqxx::result rows = t.exec_params(kScopedPosts, account_id, now_text);
+  const std::string select =
+      std::string(kScopedPosts) + (with_tags ? kScopedTags : "") + kScopedFrom;
+  const pqxx::result rows = t.exec_params(select, account_id, now_text);
   // Each format's rows oldest first (posted_at, tweet_id), ordered before they
   // are read, so each post is built in its place. Tweet ids are digits only:
   // as text they order as the database orders them.
@@ -337,7 +343,7 @@ std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
     outcomes.reserve(places.size());
     for (const Place& place : places) {
       ScopedPost& p = posts.emplace_back();
-      read_scoped_post(rows[place.row], now_epoch, p);
+      read_scoped_post(rows[place.row], now_epoch, with_tags, p);
       if (p.gated()) {
         outcomes.push_back(p.post.metrics);
       } else {

@@ -99,9 +99,11 @@ struct FormatRead {
 // by their C++ forms (learn/rules.h, learn/bandit.h), the md5 of each content
 // too (core/md5.h): the same posts and values as read_scoped_posts' statement
 // within rounding (tests/db/read_once_test.cpp), at a third of its server time,
-// the tags aside (none read: no part of learn-hourly reads them).
+// the tags aside: read only `with_tags` (aggregate's tag arms; no part of
+// learn-hourly reads them).
 std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
-                                                      long long account_id, TimePoint now);
+                                                      long long account_id, TimePoint now,
+                                                      bool with_tags = false);
 
 // load_posts over the posts read by read_scoped_posts: the newest kPredictorPosts.
 std::vector<LearnedPost> newest_posts(const std::vector<ScopedPost>& posts);
