@@ -58,8 +58,8 @@ Json rollup(db::AccountRun& run) {
 }
 
 // Stores decayed arm statistics and posteriors for every family and format,
-// summed in C++ over one lean read of the account's posts (read_scoped_formats
-// with the tags): the arms arm_stats_by_family's statement gives, within
+// summed in C++ over one lean read of the account's posts (read_scoped_formats,
+// what the arms need): the arms arm_stats_by_family's statement gives, within
 // rounding (tests/db/aggregate_arms_test.cpp), without its per-format statement
 // (70-108 ms of the run at 10,000 posts).
 Json update_bandit_arms(db::AccountRun& run) {
@@ -67,7 +67,7 @@ Json update_bandit_arms(db::AccountRun& run) {
   Json counts = Json::object();
   pqxx::work w(run.conn);
   const std::vector<std::string> families(std::begin(kBanditFamilies), std::end(kBanditFamilies));
-  const auto read = read_scoped_formats(w, run.account.id, run.now, /*with_tags=*/true);
+  const auto read = read_scoped_formats(w, run.account.id, run.now, ScopedRead::kArms);
   for (const std::string format : kFormats) {
     const auto by_family = arm_stats_by_family(read.at(format).posts, families);
     for (const std::string family : kBanditFamilies) {

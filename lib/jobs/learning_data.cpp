@@ -303,7 +303,8 @@ void read_scoped_post(const pqxx::row& r, double now_epoch, bool with_tags, Scop
 
 std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
                                                       long long account_id, TimePoint now,
-                                                      bool with_tags) {
+                                                      ScopedRead what) {
+  const bool with_tags = what == ScopedRead::kArms, learner = what == ScopedRead::kLearner;
   const std::string now_text = format_iso8601(now);
   // The statements' now, to the second as format_iso8601 gives it.
   const double now_epoch =
@@ -330,7 +331,8 @@ std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
     order[format].push_back({db::as_double(r[kPostedColumn]), {id.c_str(), id.size()}, i});
   }
   std::vector<double> posted;  // the account's posted times, read when a post needs its spacing
-  const auto no_metrics = posts_without_metrics(t, account_id);
+  std::map<std::string, long long> no_metrics;
+  if (learner) no_metrics = posts_without_metrics(t, account_id);
   for (auto& [format, read] : out) {
     std::vector<Place>& places = order[format];
     std::sort(places.begin(), places.end(), [](const Place& a, const Place& b) {
@@ -358,6 +360,7 @@ std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
     const size_t from = posts.size() > static_cast<size_t>(kPredictorPosts)
                             ? posts.size() - static_cast<size_t>(kPredictorPosts)
                             : 0;
+    if (!learner) continue;
     if (from < posts.size() && posted.empty()) {
       for (const auto& r : t.exec_params(kPostedTimes, account_id, now_text))
         posted.push_back(db::as_double(r[0]));

@@ -64,7 +64,7 @@ TEST_CASE("aggregate's arms over one lean read are the arms of arm_stats_by_fami
   history(db);
   const TimePoint now = *parse_iso8601(kPlantedNow);
   pqxx::read_transaction t(db.conn());
-  const auto read = jobs::read_scoped_formats(t, 1, now, /*with_tags=*/true);
+  const auto read = jobs::read_scoped_formats(t, 1, now, jobs::ScopedRead::kArms);
   const std::vector<std::string> families(std::begin(jobs::kBanditFamilies),
                                           std::end(jobs::kBanditFamilies));
   long long tag_arms = 0;
