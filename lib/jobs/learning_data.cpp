@@ -220,8 +220,11 @@ namespace {
 // age is the database's, as the gates' SQL form reads it. date_part gives the
 // float8 that extract()::float8 gives, without computing a numeric first. The
 // tags only when asked for (kScopedTags): no part of learn-hourly reads them.
+// The content only for learn-hourly (kArms reads an empty one and no md5).
+constexpr const char* kScopedHead = "SELECT lp.format, lp.tweet_id, lp.decision_id, ";
+constexpr const char* kScopedContent = "lp.content";
 constexpr const char* kScopedPosts =
-    "SELECT lp.format, lp.tweet_id, lp.decision_id, lp.content, lp.generator_name, lp.topic, "
+    ", lp.generator_name, lp.topic, "
     "  lower(lp.topic), lp.formula_name, lp.hook_type, date_part('epoch', lp.posted_at), "
     "  lp.posted_hour_local, lp.posted_weekday_local, lp.impressions, lp.likes, lp.retweets, "
     "  lp.replies, lp.quotes, lp.bookmarks, lp.profile_clicks, lp.followers_gained, "
@@ -256,7 +259,7 @@ double decay_weight(double age_seconds) {
 // A row of kScopedPosts into a post of its format (`p`, made in its place), with
 // the gates' verdict and the decay weight at `now_epoch`, and the tags when the
 // row has them; the reward and the spacing are the caller's.
-void read_scoped_post(const pqxx::row& r, double now_epoch, bool with_tags, ScopedPost& p) {
+void read_scoped_post(const pqxx::row& r, double now_epoch, ScopedRead what, ScopedPost& p) {
   db::RowFields in(r);
   LearnedPost& lp = p.post;
   lp.format = in.text();
@@ -289,14 +292,14 @@ void read_scoped_post(const pqxx::row& r, double now_epoch, bool with_tags, Scop
   lp.available = in.flag();
   p.imported = in.flag();
   const auto gates = learn::evaluate_gates(o, *in.real(), lp.available);
-  if (with_tags) lp.tags = db::from_pg_array(in.field());
+  if (what == ScopedRead::kArms) lp.tags = db::from_pg_array(in.field());
   if (gates.passed) {
     p.success = gates.successful;
   } else {
     p.gate_failure = gates.failures.front();
   }
   p.weight = decay_weight(now_epoch - posted);
-  p.content_md5 = md5_hex(lp.content);
+  if (what == ScopedRead::kLearner) p.content_md5 = md5_hex(lp.content);
 }
 
 }  // namespace
@@ -311,8 +314,8 @@ std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
       std::chrono::duration<double>(parse_iso8601(now_text)->time_since_epoch()).count();
   std::map<std::string, FormatRead> out;
   for (const std::string format : kFormats) out[format];
-  const std::string select =
-      std::string(kScopedPosts) + (with_tags ? kScopedTags : "") + kScopedFrom;
+  const std::string select = std::string(kScopedHead) + (learner ? kScopedContent : "''") +
+                             kScopedPosts + (with_tags ? kScopedTags : "") + kScopedFrom;
   const pqxx::result rows = t.exec_params(select, account_id, now_text);
   // Each format's rows oldest first (posted_at, tweet_id), ordered before they
   // are read, so each post is built in its place. Tweet ids are digits only:
@@ -345,7 +348,7 @@ std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
     outcomes.reserve(places.size());
     for (const Place& place : places) {
       ScopedPost& p = posts.emplace_back();
-      read_scoped_post(rows[place.row], now_epoch, with_tags, p);
+      read_scoped_post(rows[place.row], now_epoch, what, p);
       if (p.gated()) {
         outcomes.push_back(p.post.metrics);
       } else {

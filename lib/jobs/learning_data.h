@@ -101,8 +101,8 @@ struct FormatRead {
 // within rounding (tests/db/read_once_test.cpp), at a third of its server time,
 // the tags aside (no part of learn-hourly reads them).
 // kArms reads what the bandit arms need (arms.h) and no more: the tags too, but
-// neither the gate report (`gates` stays null) nor the spacing (24), two
-// statements fewer.
+// neither the content (empty, no md5), the gate report (`gates` stays null)
+// nor the spacing (24), two statements fewer.
 enum class ScopedRead { kLearner, kArms };
 std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
                                                       long long account_id, TimePoint now,
