@@ -73,7 +73,7 @@ def half(text):
 
 def rule_support(rows, got, rules):
     """Per rule on dev: how often it fired and was right, in each half of dev."""
-    dev = [r for r in rows if r["split"] == "dev"]
+    dev = [r for r in rows if r["split"].endswith("dev")]  # "dev", or "outside dev"
     counts = {}
     for r in dev:
         rule = rules[r["id"]]
@@ -125,6 +125,9 @@ def fmt(x):
 
 def report(name, rows, got):
     pairs = [(r["hook"], got[r["id"]]) for r in rows]
+    if not pairs:
+        print(f"\n== {name}: no tweets")
+        return
     per, matrix = scores(pairs)
     print(f"\n== {name}: {len(pairs)} tweets")
     width = max(len(h) for h in HOOKS)

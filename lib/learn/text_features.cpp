@@ -86,8 +86,14 @@ std::string lower(const std::string& s) {
 }
 
 std::string ascii_apostrophes(std::string s) {
-  for (size_t at = s.find("\xE2\x80\x99"); at != std::string::npos; at = s.find("\xE2\x80\x99", at))
-    s.replace(at, 3, "'");
+  // Only inside a word ("don’t", "it’s"): a leading one ("’90s") or a closing
+  // quotation mark stays, as the rules do not read it as a quotation.
+  const auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+  for (size_t at = s.find("\xE2\x80\x99"); at != std::string::npos;
+       at = s.find("\xE2\x80\x99", at + 1)) {
+    if (at > 0 && letter(s[at - 1]) && at + 3 < s.size() && letter(s[at + 3]))
+      s.replace(at, 3, "'");
+  }
   return s;
 }
 

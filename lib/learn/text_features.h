@@ -37,7 +37,7 @@ bool parse_hook(const std::string& name, HookType& out);
 // The version of analyze_text's results. Bump it with any change to what
 // analyze_text returns: stored analyses (post_text_features) of another
 // version are analysed again.
-inline constexpr int kTextFeaturesVersion = 5;
+inline constexpr int kTextFeaturesVersion = 6;
 
 struct TextFeatures {
   HookType hook = HookType::kStatement;
@@ -91,8 +91,8 @@ std::string structure_string(const TextFeatures& f);
 // Lower-case ASCII copy, for matching.
 std::string lower(const std::string& s);
 
-// The typographic apostrophe (U+2019, as phones type it: "don’t") as the ASCII
-// one the rules spell ("don'?t").
+// The typographic apostrophe (U+2019, as phones type it: "don’t") inside a
+// word as the ASCII one the rules spell ("don'?t").
 std::string ascii_apostrophes(std::string s);
 // Lower case of every letter, by Unicode's simple case mapping ("Ökonomie" ->
 // "ökonomie"), as PostgreSQL's lower() in a UTF-8 database: topics are

@@ -7,6 +7,7 @@
 // teaches the learners a false lesson.
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include "core/regex.h"
 #include "learn/text_features.h"
@@ -230,15 +231,28 @@ Rule list_items(const Reading& r) {
   }
   // "Our new release: • faster sync • dark mode • offline drafts" on one line
   // (that line may itself open with one: "• Be curious. • Take risks. • ...").
+  // The lead-in before the first item is not an announcement's, a thanks' or a job ad's.
   if (items < 3 && !r.lines.empty()) {
+    const std::string& line = r.lines[0];
     size_t bullets = 0;
-    for (size_t at = r.lines[0].find("\xE2\x80\xA2"); at != std::string::npos;
-         at = r.lines[0].find("\xE2\x80\xA2", at + 1))
+    const size_t first = line.find("\xE2\x80\xA2");
+    for (size_t at = first; at != std::string::npos; at = line.find("\xE2\x80\xA2", at + 1))
       ++bullets;
-    if (bullets >= 3) return "list.inline_bullets";
-    // "Three rules: 1) sleep 2) walk 3) read" on one line.
-    static const Regex kInlineNumbers(R"((^|\s|:)\(?1[.)]\s+\S.*\s\(?2[.)]\s+\S.*\s\(?3[.)]\s+\S)");
-    if (any(r.lines[0], kInlineNumbers)) return "list.inline_bullets";
+    if (bullets >= 3)
+      return any(line.substr(0, first), kAnnouncement) ? nullptr : "list.inline_bullets";
+    // "Three rules: 1) sleep 2) walk 3) read" on one line: each number found
+    // after the one before (one pattern for the three backtracks without end on
+    // a long line).
+    static const Regex kFirst(R"((^|\s|:)\(?1[.)]\s+\S)");
+    static const Regex kSecond(R"(\s\(?2[.)]\s+\S)");
+    static const Regex kThird(R"(\s\(?3[.)]\s+\S)");
+    RegexMatch m;
+    if (!kFirst.search(line, m)) return nullptr;
+    const size_t lead = m.position();
+    std::string_view rest = std::string_view(line).substr(m.position() + m.length());
+    if (kSecond.search(rest, m) && kThird.search(rest.substr(m.position() + m.length()))) {
+      return any(line.substr(0, lead), kAnnouncement) ? nullptr : "list.inline_bullets";
+    }
   }
   if (items < 3 || first_item > 3) return nullptr;
   for (int i = 0; i < std::max(first_item, 1); ++i) {
@@ -559,19 +573,26 @@ Rule personal_story(const Reading& r) {
 // ---- question --------------------------------------------------------------
 
 // A dialogue, on lines or run together ("Flight attendant: Is there a doctor?
-// Dad: ... Me: ..."): at least three speakers' labels, the first opening the
-// post. Its questions are the speakers', quoted.
+// Dad: ... Me: ... Dad: ..."): at least three speakers' labels, the first
+// opening the post, a speaker speaking again (labels of context that do not
+// come back, "Context: ... Budget: ...", are no dialogue). Its questions are
+// the speakers', quoted.
 bool dialogue(const Reading& r) {
-  static const Regex kSpeaker(R"((^|\s)[A-Z][a-z']*( [a-z']+)?:\s)");  // case-sensitive
+  static const Regex kSpeaker(R"((^|\s)([A-Z][a-z']+( [a-z']+)?):\s)");  // case-sensitive
   std::string text;
   for (const auto& line : r.lines) text += line + "\n";
   RegexMatch m;
   if (!kSpeaker.search(text, m) || m.position() != 0) return false;
-  int labels = 0;
+  std::map<std::string, int> labels;
+  int count = 0;
   for (std::string_view rest = text; kSpeaker.search(rest, m);
-       rest = rest.substr(m.position() + m.length()))
-    ++labels;
-  return labels >= 3;
+       rest = rest.substr(m.position() + m.length())) {
+    ++labels[lower(m.str(2))];
+    ++count;
+  }
+  const bool again =
+      std::any_of(labels.begin(), labels.end(), [](const auto& l) { return l.second > 1; });
+  return count >= 3 && again;
 }
 
 // A real question put to the reader, opening the post: its first sentence ends in
@@ -604,7 +625,8 @@ Rule question(const Reading& r) {
       kIcase);
   // A negative question ("Isn't it time we ...?", "Don't you love ...?") leans on
   // its answer: rhetorical, or a suggestion; so does one closing a clause ("if
-  // they do, isn't that the best outcome?", after a comma or six words).
+  // they do, isn't that the best outcome?", after a comma or six words, not
+  // after a wh-word: "… but why doesn't this build?" asks).
   static const Regex kRequest(
       R"(^(¿)?\s*(maybe|perhaps|why don'?t you|why not|how about|what about|can i (get|have)|could i (get|have)|may i (get|have)|would you like|would you (please|mind)|(can|could) you (please )?(give|send|share|help|check|look|fix|add|make|do|post|dm|email)|(isn|aren|wasn|weren|doesn|don|didn|won|wouldn|shouldn|can|couldn|hasn|haven)'?t)\b)",
       kIcase);
@@ -631,7 +653,7 @@ Rule question(const Reading& r) {
   };
   const bool in_quotation = count("\"") % 2 == 1 || count("“") > count("”");
   static const Regex kNegativeTail(
-      R"((,\s*|^(\S+\s+){6,})(isn|aren|wasn|weren|doesn|don|didn|won|wouldn|shouldn|can|couldn)'?t (it|that|this|you|we|they|he|she)\b[^?,]*\?$)",
+      R"((,\s*|^(\S+\s+){5,}(?!(why|how|where|when|what|who|which)\s)\S+\s+)(isn|aren|wasn|weren|doesn|don|didn|won|wouldn|shouldn|can|couldn)'?t (it|that|this|you|we|they|he|she)\b[^?,]*\?$)",
       kIcase);
   if (any(o, kExclamation) || any(body, kRequest) || any(o, kNegativeTail) || any(body, kLeadIn) ||
       any(o, kQuoted) || in_quotation || any(o, kTag) || dialogue(r))
