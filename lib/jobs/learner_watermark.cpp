@@ -103,7 +103,9 @@ void LearnerWatermark::record(const std::vector<Json>& output) {
 
 void compact_input_changes(pqxx::work& w, long long account_id) {
   // A writer's change that commits meanwhile is not deleted (not seen here)
-  // and adds to the sum.
+  // and adds to the sum. Two compactions of one account (scrape-metrics and a
+  // learner) take turns: each deletes its rows in its own order.
+  db::lock_account_table(w, "learning_input_changes", account_id);
   w.exec_params0(
       "WITH old AS (DELETE FROM learning_input_changes WHERE account_id = $1 "
       "  AND (SELECT count(*) FROM learning_input_changes WHERE account_id = $1) > $2 "
