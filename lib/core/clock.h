@@ -39,10 +39,12 @@ class Clock {
   std::optional<TimePoint> fixed_;
 };
 
-// The instant `secs` seconds after the Unix epoch (as PostgreSQL's extract(epoch ...) gives).
+// The instant `secs` seconds after the Unix epoch (as PostgreSQL's extract(epoch ...) gives),
+// to the microsecond PostgreSQL keeps: a double holds it only to about 0.1 µs, and
+// truncating its nanoseconds would put some millisecond times just before themselves.
 inline TimePoint from_epoch_seconds(double secs) {
   return TimePoint(
-      std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(secs)));
+      std::chrono::round<std::chrono::microseconds>(std::chrono::duration<double>(secs)));
 }
 
 inline double hours_between(TimePoint a, TimePoint b) {
