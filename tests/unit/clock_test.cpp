@@ -5,7 +5,9 @@
 #include "core/timezone.h"
 
 using gl::format_iso8601;
+using gl::from_epoch_seconds;
 using gl::parse_iso8601;
+using gl::TimePoint;
 
 TEST_CASE("ISO 8601 times parse in every documented form") {
   const auto base = parse_iso8601("2026-11-24T10:00:00Z");
@@ -58,4 +60,15 @@ TEST_CASE("many instants are read in a time zone as each alone, across a DST cha
   CHECK(locals[0].hour == 7);   // EST
   CHECK(locals[47].hour == 7);  // 2026-03-09T11:00Z, EDT
   CHECK(gl::to_local(std::vector<gl::TimePoint>{}, "UTC").empty());
+}
+
+TEST_CASE("an epoch in seconds with milliseconds is that instant, printed as it was") {
+  // As PostgreSQL's extract(epoch ...) gives it: a double, exact only to about 0.1 µs.
+  const TimePoint base = *parse_iso8601("2026-11-20T21:00:00Z");
+  for (int ms = 0; ms < 1000; ++ms) {
+    const TimePoint t = base + std::chrono::milliseconds(ms);
+    const double secs = std::chrono::duration<double>(t.time_since_epoch()).count();
+    INFO(ms);
+    CHECK(from_epoch_seconds(secs) == t);
+  }
 }
