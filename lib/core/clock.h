@@ -47,6 +47,11 @@ inline TimePoint from_epoch_seconds(double secs) {
       std::chrono::round<std::chrono::microseconds>(std::chrono::duration<double>(secs)));
 }
 
+// `t` as a statement reads it from format_iso8601: to the millisecond, below.
+inline TimePoint as_written(TimePoint t) {
+  return std::chrono::floor<std::chrono::milliseconds>(t);
+}
+
 inline double hours_between(TimePoint a, TimePoint b) {
   return std::chrono::duration<double>(b - a).count() / 3600.0;
 }

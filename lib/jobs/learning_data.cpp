@@ -309,9 +309,8 @@ std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
                                                       ScopedRead what) {
   const bool with_tags = what == ScopedRead::kArms, learner = what == ScopedRead::kLearner;
   const std::string now_text = format_iso8601(now);
-  // The statements' now, to the second as format_iso8601 gives it.
   const double now_epoch =
-      std::chrono::duration<double>(parse_iso8601(now_text)->time_since_epoch()).count();
+      std::chrono::duration<double>(as_written(now).time_since_epoch()).count();
   std::map<std::string, FormatRead> out;
   for (const std::string format : kFormats) out[format];
   const std::string select = std::string(kScopedHead) + (learner ? kScopedContent : "''") +

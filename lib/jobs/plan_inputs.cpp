@@ -224,9 +224,7 @@ double store_reward_half_life(pqxx::transaction_base& t, long long id, TimePoint
   // Whether the stored choice holds is told by counting the posts, without reading them.
   const auto counts = [&](double days) {
     if (gated_single) {
-      // The statement's now, to the second as format_iso8601 gives it.
-      const TimePoint young =
-          *parse_iso8601(format_iso8601(now)) - std::chrono::seconds(std::llround(days * 86400));
+      const TimePoint young = as_written(now) - std::chrono::seconds(std::llround(days * 86400));
       const auto fresh = std::count_if(gated_single->begin(), gated_single->end(),
                                        [&](TimePoint at) { return at > young; });
       return std::pair(static_cast<int>(std::min<size_t>(gated_single->size(), kFittedPosts)),

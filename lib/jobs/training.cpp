@@ -119,12 +119,9 @@ std::vector<std::optional<double>> followers_at(pqxx::transaction_base& t, long 
     std::vector<std::optional<double>> out;
     out.reserve(times.size());
     for (const auto& tp : times) {
-      // As format_iso8601 writes the time for the statement below: to the millisecond.
       const long long us =
-          std::chrono::floor<std::chrono::milliseconds>(
-              std::chrono::duration_cast<std::chrono::microseconds>(tp.time_since_epoch()))
-              .count() *
-          1000;
+          std::chrono::duration_cast<std::chrono::microseconds>(as_written(tp).time_since_epoch())
+              .count();
       const auto after = std::upper_bound(taken.begin(), taken.end(), us);
       if (after != taken.begin()) {
         out.push_back(count[static_cast<size_t>(after - taken.begin()) - 1]);

@@ -4,6 +4,7 @@
 
 #include "core/timezone.h"
 
+using gl::as_written;
 using gl::format_iso8601;
 using gl::from_epoch_seconds;
 using gl::parse_iso8601;
@@ -70,5 +71,15 @@ TEST_CASE("an epoch in seconds with milliseconds is that instant, printed as it 
     const double secs = std::chrono::duration<double>(t.time_since_epoch()).count();
     INFO(ms);
     CHECK(from_epoch_seconds(secs) == t);
+  }
+}
+
+TEST_CASE("as_written is the time a statement reads from format_iso8601") {
+  const TimePoint base = *parse_iso8601("2026-11-20T21:00:00Z");
+  for (const long long ns :
+       {0LL, 1LL, 999LL, 1000LL, 1001LL, 999999LL, 1000000LL, 123456789LL, 999999999LL}) {
+    const TimePoint t = base + std::chrono::nanoseconds(ns);
+    INFO(ns);
+    CHECK(as_written(t) == *parse_iso8601(format_iso8601(t)));
   }
 }
