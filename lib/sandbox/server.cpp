@@ -1110,6 +1110,10 @@ Server::Server(SandboxOptions options) : impl_(std::make_unique<Impl>(std::move(
 Server::~Server() = default;
 
 int Server::bind() {
+  // Each answer is written in more than one piece: with Nagle's algorithm the
+  // last one waits for the client's delayed ACK (tens of ms on a kept-alive
+  // connection), so a run of requests, as evaluate's truth, ran 30x slower.
+  impl_->http.set_tcp_nodelay(true);
   int port = impl_->options.port;
   if (port == 0) {
     port = impl_->http.bind_to_any_port(impl_->options.host);
