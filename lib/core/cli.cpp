@@ -1,5 +1,6 @@
 #include "core/cli.h"
 
+#include <CLI/CLI.hpp>
 #include <cctype>
 #include <chrono>
 #include <cstdio>

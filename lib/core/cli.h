@@ -2,7 +2,6 @@
 // an exit code: parse, run, catch everything once, map it to our codes.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -12,6 +11,12 @@
 #include "core/fan_out.h"
 #include "core/log.h"
 #include "core/metrics.h"
+
+// CLI11 is a header library that costs every file including it seconds to
+// compile: only the files that define or parse flags include <CLI/CLI.hpp>.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace gl {
 

@@ -3,8 +3,11 @@
 // PositiveNumber accepts 1e308, so every number flag uses these instead.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <string>
+
+namespace CLI {
+class Validator;
+}  // namespace CLI
 
 namespace gl {
 

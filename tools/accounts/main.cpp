@@ -1,4 +1,6 @@
 // accounts: add, list and show the X accounts growthloop runs.
+#include <CLI/CLI.hpp>
+
 #include "core/cli.h"
 #include "core/error.h"
 #include "core/json_lines.h"

@@ -1,4 +1,6 @@
 // aggregate: 24 h roll-up, bandit arms, embeddings, retraining.
+#include <CLI/CLI.hpp>
+
 #include "core/cli.h"
 #include "db/job_run.h"
 #include "jobs/aggregate.h"

@@ -1,5 +1,6 @@
 // evaluate: what other policies would have earned on the account's own log
 // (off-policy evaluation: IPS, self-normalised IPS, doubly robust).
+#include <CLI/CLI.hpp>
 #include <limits>
 
 #include "core/cli.h"

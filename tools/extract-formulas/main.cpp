@@ -1,4 +1,6 @@
 // extract-formulas: learns viral formulas from successful posts of four sources.
+#include <CLI/CLI.hpp>
+
 #include "core/cli.h"
 #include "db/job_run.h"
 #include "jobs/extract_formulas.h"

@@ -1,5 +1,6 @@
 // harvest: trends, viral posts, peers' posts and viral replies from X into
 // trending_topics, vi_tweets, peer_posts and reply_metrics, read-only and on a budget.
+#include <CLI/CLI.hpp>
 #include <sstream>
 
 #include "core/cli.h"

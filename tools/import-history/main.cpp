@@ -1,6 +1,8 @@
 // import-history: starts the account from its past. Reads X's account archive
 // (zip or folder) and analytics CSVs, joins them by post id and writes each
 // past post as history, its metrics through scrape-metrics' four-table write.
+#include <CLI/CLI.hpp>
+
 #include "core/cli.h"
 #include "core/error.h"
 #include "db/job_run.h"

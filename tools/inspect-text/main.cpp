@@ -1,5 +1,6 @@
 // inspect-text: shows how growthloop reads each text on stdin (X's weighted
 // length, entities, hook, numbers, question, call to action, formula).
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "core/cli.h"

@@ -2,6 +2,8 @@
 // formulas, and stores a learning summary. --print-rules prints the rules of
 // the learning (gates, success, engagement rate, reward weights) as JSON, so
 // scripts read them instead of repeating them.
+#include <CLI/CLI.hpp>
+
 #include "core/cli.h"
 #include "core/json_lines.h"
 #include "db/job_run.h"

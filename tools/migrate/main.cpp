@@ -1,4 +1,6 @@
 // migrate: applies the pending schema migrations, or shows their status.
+#include <CLI/CLI.hpp>
+
 #include "core/cli.h"
 #include "core/error.h"
 #include "core/json_lines.h"

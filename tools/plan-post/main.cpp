@@ -1,4 +1,5 @@
 // plan-post: plans and queues the account's next post(s) from what was learned.
+#include <CLI/CLI.hpp>
 #include <limits>
 #include <string>
 

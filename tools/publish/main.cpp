@@ -1,4 +1,6 @@
 // publish: posts queued posts whose scheduled time has come, never twice.
+#include <CLI/CLI.hpp>
+
 #include "core/cli.h"
 #include "core/number_flags.h"
 #include "db/all_accounts.h"

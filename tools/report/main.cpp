@@ -1,6 +1,8 @@
 // report: one self-contained HTML page per account (learning curve, when to
 // post, what works, followers, predictor, queue, operations), or the same data
 // as JSON. Reads only; see lib/report.
+#include <CLI/CLI.hpp>
+
 #include "core/cli.h"
 #include "report/report.h"
 

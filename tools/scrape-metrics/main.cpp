@@ -1,5 +1,7 @@
 // scrape-metrics: collects posted tweets' metrics through the X API v2 into
 // outcomes, learning_posts, tweet_metrics and content_metadata.
+#include <CLI/CLI.hpp>
+
 #include "core/cli.h"
 #include "core/number_flags.h"
 #include "db/all_accounts.h"

@@ -1,4 +1,6 @@
 // update-generators: ranks the personas by what their posts achieved.
+#include <CLI/CLI.hpp>
+
 #include "core/cli.h"
 #include "db/job_run.h"
 #include "jobs/learner_watermark.h"

@@ -1,5 +1,7 @@
 // usage: what growthloop's calls to X cost, per account, UTC day, tool,
 // endpoint and kind of resource (api_usage), as JSON lines or a table.
+#include <CLI/CLI.hpp>
+
 #include "core/cli.h"
 #include "core/number_flags.h"
 #include "jobs/usage.h"

@@ -1,5 +1,6 @@
 // x-sandbox: a local X API v2 + OpenAI-compatible server for tests, the demo
 // and rehearsing a crontab before pointing it at X.
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <fstream>
 #include <limits>
