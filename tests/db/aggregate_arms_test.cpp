@@ -26,12 +26,9 @@ namespace {
 void history(TestDb& db) {
   plant_history(db, 150);
   plant_ungated(db, 6);
+  plant_replies_and_imported(db);
   pqxx::work w(db.conn());
-  w.exec("UPDATE learning_posts SET format = 'reply' WHERE right(tweet_id, 1) = '7'");
   w.exec("UPDATE learning_posts SET format = 'thread' WHERE right(tweet_id, 1) = '4'");
-  w.exec(
-      "UPDATE learning_posts SET source = 'imported', generator_name = 'imported' "
-      "WHERE right(tweet_id, 1) = '3'");
   w.exec(
       "UPDATE learning_posts SET formula_name = 'Question + Explanation' "
       "WHERE right(tweet_id, 1) IN ('1', '5')");

@@ -24,18 +24,8 @@ constexpr const char* kLearners[] = {"update-generators", "extract-formulas", "l
 void history(TestDb& db) {
   plant_history(db, 150);
   plant_ungated(db, 6);
+  plant_hook_texts(db);
   pqxx::work w(db.conn());
-  const std::string text =
-      "CASE right(tweet_id, 1) "
-      "WHEN '1' THEN 'Why does ' || topic || ' matter at night? Reply with your best tip.' "
-      "WHEN '2' THEN '3 ways to improve ' || topic || E':\\n1. Walk\\n2. Read\\n3. Rest' "
-      "WHEN '3' THEN 'Most people think ' || topic || ' is about effort. It is not: it is "
-      "about timing, every single day. Follow for more.' "
-      "WHEN '4' THEN 'I tried 30 days of better ' || topic || ' and here is what I learned "
-      "about myself https://example.com/' || tweet_id "
-      "ELSE content END";
-  w.exec("UPDATE content_metadata SET content = " + text);
-  w.exec("UPDATE learning_posts SET content = " + text);
   w.exec(
       "UPDATE learning_posts SET likes = likes + 7, collected_at = '2026-11-19T12:00:00Z' "
       "WHERE right(tweet_id, 1) IN ('5', '6')");

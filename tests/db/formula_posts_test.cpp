@@ -29,28 +29,19 @@ namespace {
 void history(TestDb& db) {
   plant_history(db, 150);
   plant_ungated(db, 6);
+  plant_hook_texts(db);
+  plant_replies_and_imported(db);
+  plant_reply_metadata(db);
   pqxx::work w(db.conn());
+  // The story with a letter outside ASCII, and X's notice in place of a text.
   const std::string text =
       "CASE right(tweet_id, 1) "
-      "WHEN '1' THEN 'Why does ' || topic || ' matter at night? Reply with your best tip.' "
-      "WHEN '2' THEN '3 ways to improve ' || topic || E':\\n1. Walk\\n2. Read\\n3. Rest' "
-      "WHEN '3' THEN 'Most people think ' || topic || ' is about effort. It is not: it is "
-      "about timing, every single day. Follow for more.' "
       "WHEN '4' THEN 'I tried 30 days of better ' || topic || ' and here is what I learned "
       "about myself, café and all https://example.com/' || tweet_id "
-      "WHEN '6' THEN 'This post is unavailable.' "
-      "ELSE content END";
+      "WHEN '6' THEN 'This post is unavailable.' END "
+      "WHERE right(tweet_id, 1) IN ('4', '6')";
   w.exec("UPDATE content_metadata SET content = " + text);
   w.exec("UPDATE learning_posts SET content = " + text);
-  w.exec("UPDATE learning_posts SET format = 'reply' WHERE right(tweet_id, 1) = '7'");
-  w.exec(
-      "UPDATE content_metadata cm SET format = 'reply', in_reply_to_tweet_id = '1799' "
-      "FROM learning_posts lp "
-      "WHERE lp.account_id = cm.account_id AND lp.decision_id = cm.decision_id "
-      "AND lp.format = 'reply'");
-  w.exec(
-      "UPDATE learning_posts SET source = 'imported', generator_name = 'imported' "
-      "WHERE right(tweet_id, 1) = '3'");
   w.exec(
       "UPDATE learning_posts SET likes = 5, replies = 0 "
       "WHERE right(tweet_id, 1) = '9' AND impressions < 5000");

@@ -25,16 +25,9 @@ namespace {
 void history(TestDb& db) {
   plant_history(db, 150);
   plant_ungated(db, 6);
+  plant_replies_and_imported(db);
+  plant_reply_metadata(db);
   pqxx::work w(db.conn());
-  w.exec("UPDATE learning_posts SET format = 'reply' WHERE right(tweet_id, 1) = '7'");
-  w.exec(
-      "UPDATE content_metadata cm SET format = 'reply', in_reply_to_tweet_id = '1799' "
-      "FROM learning_posts lp "
-      "WHERE lp.account_id = cm.account_id AND lp.decision_id = cm.decision_id "
-      "AND lp.format = 'reply'");
-  w.exec(
-      "UPDATE learning_posts SET source = 'imported', generator_name = 'imported' "
-      "WHERE right(tweet_id, 1) = '3'");
   w.exec("UPDATE learning_posts SET hook_type = NULL WHERE right(tweet_id, 1) = '4'");
   w.exec(
       "UPDATE learning_posts SET formula_name = 'Question + Explanation' "

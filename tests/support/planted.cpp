@@ -133,4 +133,39 @@ void plant_ungated(TestDb& db, int n) {
   w.commit();
 }
 
+void plant_replies_and_imported(TestDb& db) {
+  pqxx::work w(db.conn());
+  w.exec("UPDATE learning_posts SET format = 'reply' WHERE right(tweet_id, 1) = '7'");
+  w.exec(
+      "UPDATE learning_posts SET source = 'imported', generator_name = 'imported' "
+      "WHERE right(tweet_id, 1) = '3'");
+  w.commit();
+}
+
+void plant_reply_metadata(TestDb& db) {
+  pqxx::work w(db.conn());
+  w.exec(
+      "UPDATE content_metadata cm SET format = 'reply', in_reply_to_tweet_id = '1799' "
+      "FROM learning_posts lp "
+      "WHERE lp.account_id = cm.account_id AND lp.decision_id = cm.decision_id "
+      "AND lp.format = 'reply'");
+  w.commit();
+}
+
+void plant_hook_texts(TestDb& db) {
+  const std::string text =
+      "CASE right(tweet_id, 1) "
+      "WHEN '1' THEN 'Why does ' || topic || ' matter at night? Reply with your best tip.' "
+      "WHEN '2' THEN '3 ways to improve ' || topic || E':\\n1. Walk\\n2. Read\\n3. Rest' "
+      "WHEN '3' THEN 'Most people think ' || topic || ' is about effort. It is not: it is "
+      "about timing, every single day. Follow for more.' "
+      "WHEN '4' THEN 'I tried 30 days of better ' || topic || ' and here is what I learned "
+      "about myself https://example.com/' || tweet_id "
+      "ELSE content END";
+  pqxx::work w(db.conn());
+  w.exec("UPDATE content_metadata SET content = " + text);
+  w.exec("UPDATE learning_posts SET content = " + text);
+  w.commit();
+}
+
 }  // namespace gl::test

@@ -24,4 +24,23 @@ void plant_hour_history(TestDb& db, const std::string& end);
 // unavailable) with absurd metrics on a topic, hour and generator of their own.
 void plant_ungated(TestDb& db, int n);
 
+// What a real account's learning_posts also hold, over plant_history's posts
+// (by the last digit of their tweet ids): replies (7) and the imported past (3:
+// source and generator 'imported', no persona's). The learners read each format
+// apart and credit no persona with the imported posts; a history of single
+// posts by personas alone would not show a learner that mixes them up.
+void plant_replies_and_imported(TestDb& db);
+
+// The replies' content_metadata rows as the posting tools write them (format
+// 'reply', in reply to tweet 1799), after plant_replies_and_imported: what
+// reads the format there (scrape-metrics, the count of posts without metrics
+// yet) finds the replies learning_posts holds.
+void plant_reply_metadata(TestDb& db);
+
+// Texts of several hooks in place of plant_history's one, in content_metadata
+// and learning_posts (by the last digit of the tweet id): a question asking for
+// replies (1), a numbered list (2), a claim ending in a call to follow (3), a
+// story with a link (4); the text analyses and formulas have something to tell apart.
+void plant_hook_texts(TestDb& db);
+
 }  // namespace gl::test
