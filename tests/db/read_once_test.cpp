@@ -3,8 +3,10 @@
 // statement over the same posts gives (gate report, arms, the predictor's
 // posts, follower drivers, the summary's counts, the formulas), and the run
 // must read the posts once per format, not once per part.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
@@ -73,6 +75,73 @@ std::string formulas(TestDb& db) {
       "  round(avg_views::numeric, 6), round(avg_engagement_rate::numeric, 9), "
       "  round(followers_per_1000_views::numeric, 9), round(confidence::numeric, 9))::text, "
       "  E'\\n' ORDER BY format, formula_key) FROM viral_formulas");
+}
+
+// The lean read of every format (jobs::read_scoped_formats) at kPlantedNow,
+// checked post by post, field by field, and gate report by gate report against
+// read_scoped_posts' statement and gate_report's.
+std::map<std::string, jobs::FormatRead> lean_read_checked(TestDb& db) {
+  const TimePoint now = *parse_iso8601(kPlantedNow);
+  pqxx::read_transaction t(db.conn());
+  auto lean = jobs::read_scoped_formats(t, 1, now);
+  REQUIRE(lean.size() == 3);
+  for (const std::string format : {"single", "reply", "thread"}) {
+    INFO(format);
+    const jobs::LearningScope scope{1, now, format};
+    const auto posts = jobs::read_scoped_posts(t, scope);
+    const jobs::FormatRead& read = lean.at(format);
+    CHECK(read.gates == jobs::gate_report(t, scope));
+    REQUIRE(read.posts.size() == posts.size());
+    for (size_t i = 0; i < posts.size(); ++i) {
+      const jobs::ScopedPost &a = read.posts[i], &b = posts[i];
+      INFO(b.post.tweet_id);
+      CHECK(a.post.tweet_id == b.post.tweet_id);
+      CHECK(a.post.decision_id == b.post.decision_id);
+      CHECK(a.post.content == b.post.content);
+      CHECK(a.post.generator == b.post.generator);
+      CHECK(a.post.topic == b.post.topic);
+      CHECK(a.post.formula == b.post.formula);
+      CHECK(a.post.hook == b.post.hook);
+      CHECK(a.post.format == b.post.format);
+      CHECK(a.post.tags.empty());  // not read
+      CHECK(a.post.posted_at == b.post.posted_at);
+      CHECK(a.post.hour == b.post.hour);
+      CHECK(a.post.weekday == b.post.weekday);
+      CHECK(close(a.post.spacing_hours, b.post.spacing_hours));
+      CHECK(close(a.post.age_at_collection_hours, b.post.age_at_collection_hours));
+      CHECK(a.post.metrics.impressions == b.post.metrics.impressions);
+      CHECK(a.post.metrics.likes == b.post.metrics.likes);
+      CHECK(a.post.metrics.retweets == b.post.metrics.retweets);
+      CHECK(a.post.metrics.replies == b.post.metrics.replies);
+      CHECK(a.post.metrics.quotes == b.post.metrics.quotes);
+      CHECK(a.post.metrics.bookmarks == b.post.metrics.bookmarks);
+      CHECK(a.post.metrics.profile_clicks == b.post.metrics.profile_clicks);
+      CHECK(a.post.metrics.followers_gained == b.post.metrics.followers_gained);
+      CHECK(a.post.engagement_rate == b.post.engagement_rate);
+      CHECK(close(a.post.reward, b.post.reward));
+      CHECK(a.post.available == b.post.available);
+      CHECK(a.gate_failure == b.gate_failure);
+      CHECK(a.success == b.success);
+      CHECK(a.imported == b.imported);
+      CHECK(close(a.weight, b.weight));
+      CHECK(a.topic_key == b.topic_key);
+      CHECK(a.hook_type == b.hook_type);
+      CHECK(a.formula_name == b.formula_name);
+      CHECK(a.content_md5 == b.content_md5);
+    }
+  }
+  return lean;
+}
+
+// The lean read's post of `tweet_id` in `format`.
+const jobs::ScopedPost& post_of(const std::map<std::string, jobs::FormatRead>& read,
+                                const std::string& format, const std::string& tweet_id) {
+  const auto& posts = read.at(format).posts;
+  const auto it = std::find_if(posts.begin(), posts.end(), [&](const jobs::ScopedPost& p) {
+    return p.post.tweet_id == tweet_id;
+  });
+  REQUIRE(it != posts.end());
+  return *it;
 }
 
 }  // namespace
@@ -191,61 +260,35 @@ TEST_CASE(
       "UPDATE learning_posts SET posted_at = (SELECT posted_at FROM learning_posts "
       "  ORDER BY posted_at DESC OFFSET 20 LIMIT 1) WHERE tweet_id IN (SELECT tweet_id FROM "
       "  learning_posts ORDER BY posted_at DESC OFFSET 21 LIMIT 1)");
+  // Times to the microsecond, which the lean read carries as seconds in a
+  // double: the age gate's edge (2 h before now) and half a millisecond either
+  // side of it, now and a microsecond after it (which neither read reads), two
+  // posts a millisecond apart and a reply a microsecond after them, and times
+  // ending in .999 and .123456.
+  w.exec("UPDATE learning_posts lp SET posted_at = timestamptz '" + std::string(kPlantedNow) +
+         "' + t.since_now FROM (VALUES "
+         "  (140, interval '-2 hours' + interval '0.5 ms'), "
+         "  (141, interval '-2 hours' - interval '0.5 ms'), (142, interval '-2 hours'), "
+         "  (139, interval '0'), (143, interval '1 us'), "
+         "  (145, interval '-16 hours' + interval '1 ms'), "
+         "  (146, interval '-16 hours' + interval '2 ms'), "
+         "  (147, interval '-16 hours' + interval '2.001 ms'), "
+         "  (148, interval '-50 hours' - interval '1 ms'), "
+         "  (149, interval '-46 hours' + interval '123.456 ms')) AS t(i, since_now) "
+         "WHERE lp.tweet_id = (1900000000000000000 + t.i)::text");
   w.exec(
       "UPDATE content_metadata cm SET posted_at = lp.posted_at FROM learning_posts lp "
       "WHERE lp.account_id = cm.account_id AND lp.decision_id = cm.decision_id");
   w.exec("UPDATE learning_posts SET posted_at = timestamptz '" + std::string(kPlantedNow) +
          "' - interval '1 hour' WHERE tweet_id = (SELECT max(tweet_id) FROM learning_posts)");
   w.commit();
-  const TimePoint now = *parse_iso8601(kPlantedNow);
-  pqxx::read_transaction t(db.conn());
-  const auto lean = jobs::read_scoped_formats(t, 1, now);
-  REQUIRE(lean.size() == 3);
-  for (const std::string format : {"single", "reply", "thread"}) {
-    INFO(format);
-    const jobs::LearningScope scope{1, now, format};
-    const auto posts = jobs::read_scoped_posts(t, scope);
-    const jobs::FormatRead& read = lean.at(format);
-    CHECK(read.gates == jobs::gate_report(t, scope));
-    REQUIRE(read.posts.size() == posts.size());
-    for (size_t i = 0; i < posts.size(); ++i) {
-      const jobs::ScopedPost &a = read.posts[i], &b = posts[i];
-      INFO(b.post.tweet_id);
-      CHECK(a.post.tweet_id == b.post.tweet_id);
-      CHECK(a.post.decision_id == b.post.decision_id);
-      CHECK(a.post.content == b.post.content);
-      CHECK(a.post.generator == b.post.generator);
-      CHECK(a.post.topic == b.post.topic);
-      CHECK(a.post.formula == b.post.formula);
-      CHECK(a.post.hook == b.post.hook);
-      CHECK(a.post.format == b.post.format);
-      CHECK(a.post.tags.empty());  // not read
-      CHECK(a.post.posted_at == b.post.posted_at);
-      CHECK(a.post.hour == b.post.hour);
-      CHECK(a.post.weekday == b.post.weekday);
-      CHECK(close(a.post.spacing_hours, b.post.spacing_hours));
-      CHECK(close(a.post.age_at_collection_hours, b.post.age_at_collection_hours));
-      CHECK(a.post.metrics.impressions == b.post.metrics.impressions);
-      CHECK(a.post.metrics.likes == b.post.metrics.likes);
-      CHECK(a.post.metrics.retweets == b.post.metrics.retweets);
-      CHECK(a.post.metrics.replies == b.post.metrics.replies);
-      CHECK(a.post.metrics.quotes == b.post.metrics.quotes);
-      CHECK(a.post.metrics.bookmarks == b.post.metrics.bookmarks);
-      CHECK(a.post.metrics.profile_clicks == b.post.metrics.profile_clicks);
-      CHECK(a.post.metrics.followers_gained == b.post.metrics.followers_gained);
-      CHECK(a.post.engagement_rate == b.post.engagement_rate);
-      CHECK(close(a.post.reward, b.post.reward));
-      CHECK(a.post.available == b.post.available);
-      CHECK(a.gate_failure == b.gate_failure);
-      CHECK(a.success == b.success);
-      CHECK(a.imported == b.imported);
-      CHECK(close(a.weight, b.weight));
-      CHECK(a.topic_key == b.topic_key);
-      CHECK(a.hook_type == b.hook_type);
-      CHECK(a.formula_name == b.formula_name);
-      CHECK(a.content_md5 == b.content_md5);
-    }
-  }
+  const auto lean = lean_read_checked(db);
+  // The history has what the test means: the gate's verdicts half a
+  // millisecond either side of its edge, and on it.
+  const auto tweet = [](int i) { return std::to_string(1900000000000000000LL + i); };
+  CHECK(post_of(lean, "single", tweet(140)).gate_failure == "age_below_2h");
+  CHECK(post_of(lean, "single", tweet(141)).gated());
+  CHECK(post_of(lean, "single", tweet(142)).gated());
 }
 
 TEST_CASE("learn-hourly reads each format's posts in one statement, not once per part") {
