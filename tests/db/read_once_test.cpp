@@ -22,6 +22,10 @@ using nlohmann::json;
 
 namespace {
 
+// More single posts than the predictor reads (9 in 10 of plant_long_history's are single).
+constexpr int kLongHistory = 5600;
+static_assert(kLongHistory * 9 / 10 > jobs::kPredictorPosts);
+
 // The planted history, with what the rows of a real account also hold: replies,
 // the imported past, posts without a hook, a formula or a follower count.
 void history(TestDb& db) {
@@ -289,6 +293,37 @@ TEST_CASE(
   CHECK(post_of(lean, "single", tweet(140)).gate_failure == "age_below_2h");
   CHECK(post_of(lean, "single", tweet(141)).gated());
   CHECK(post_of(lean, "single", tweet(142)).gated());
+}
+
+TEST_CASE(
+    "learn-hourly's lean read spaces a format's newest kPredictorPosts posts as read_scoped_posts' "
+    "statement does, and not one more") {
+  TestDb db;
+  plant_long_history(db, kLongHistory);
+  // The cut's two sides at one instant: the single before the newest
+  // kPredictorPosts posted when the oldest of them was; the tweet ids decide
+  // which of the two is among them (spaced) and which is not (24).
+  pqxx::work w(db.conn());
+  w.exec_params0(
+      "WITH newest AS (SELECT decision_id, posted_at, row_number() OVER (ORDER BY posted_at DESC, "
+      "  tweet_id DESC) AS n FROM learning_posts WHERE format = 'single'), "
+      "twin AS (SELECT a.decision_id, b.posted_at FROM newest a JOIN newest b ON b.n = $1 "
+      "  WHERE a.n = $1 + 1), "
+      "lp AS (UPDATE learning_posts lp SET posted_at = twin.posted_at FROM twin "
+      "  WHERE lp.decision_id = twin.decision_id) "
+      "UPDATE content_metadata cm SET posted_at = twin.posted_at FROM twin "
+      "WHERE cm.decision_id = twin.decision_id",
+      jobs::kPredictorPosts);
+  w.commit();
+  const auto lean = lean_read_checked(db);
+  // The history has what the test means: singles on both sides of the cut, at one instant.
+  const auto& singles = lean.at("single").posts;
+  REQUIRE(singles.size() > static_cast<size_t>(jobs::kPredictorPosts));
+  const jobs::ScopedPost &spaced = singles[singles.size() - jobs::kPredictorPosts],
+                         &unspaced = singles[singles.size() - jobs::kPredictorPosts - 1];
+  CHECK(spaced.post.posted_at == unspaced.post.posted_at);
+  CHECK(spaced.post.spacing_hours < 1);
+  CHECK(unspaced.post.spacing_hours == 24);
 }
 
 TEST_CASE("learn-hourly reads each format's posts in one statement, not once per part") {

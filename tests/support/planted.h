@@ -24,6 +24,14 @@ void plant_hour_history(TestDb& db, const std::string& end);
 // unavailable) with absurd metrics on a topic, hour and generator of their own.
 void plant_ungated(TestDb& db, int n);
 
+// `n` posts of account 1 (made as plant_history makes it) in one statement,
+// for a history longer than the predictor reads (jobs::kPredictorPosts), where
+// plant_history's three inserts a post would be slow: from an hour before
+// kPlantedNow back, 5 to 8 minutes apart, every tenth a reply (the rest
+// single), every seventh with too few likes for the gates, the newest too
+// young. Post i (0 the newest) is tweet 1910000000000000000 + i.
+void plant_long_history(TestDb& db, int n);
+
 // What a real account's learning_posts also hold, over plant_history's posts
 // (by the last digit of their tweet ids): replies (7) and the imported past (3:
 // source and generator 'imported', no persona's). The learners read each format
