@@ -257,8 +257,8 @@ TEST_CASE(
     "statement") {
   TestDb db;
   history(db);
-  // A post without metrics yet, one too young, and two posted at the same
-  // instant (the spacing reads the time before, not the twin).
+  // Two posts at the same instant (the spacing reads the time before, not the
+  // twin), and one too young.
   pqxx::work w(db.conn());
   w.exec(
       "UPDATE learning_posts SET posted_at = (SELECT posted_at FROM learning_posts "
