@@ -176,9 +176,9 @@ std::string Regex::replace_first(std::string_view s, std::string_view with) cons
   return m.prefix() + std::string(with) + m.suffix();
 }
 
-std::string Regex::replace_all(std::string_view s, std::string_view with) const {
-  std::string out;
-  size_t copied = 0, start = 0;
+std::vector<RegexMatch> Regex::all(std::string_view s) const {
+  std::vector<RegexMatch> found;
+  size_t start = 0;
   unsigned options = 0;
   RegexMatch m;
   // As std::regex_iterator: after an empty match, a non-empty one at the same
@@ -190,11 +190,21 @@ std::string Regex::replace_all(std::string_view s, std::string_view with) const 
       options = 0;
       continue;
     }
+    found.push_back(m);
     const size_t begin = m.position(), end = begin + m.length();
-    out.append(s, copied, begin - copied);
-    out.append(with);
-    copied = start = end;
+    start = end;
     options = end == begin ? PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED : 0;
+  }
+  return found;
+}
+
+std::string Regex::replace_all(std::string_view s, std::string_view with) const {
+  std::string out;
+  size_t copied = 0;
+  for (const RegexMatch& m : all(s)) {
+    out.append(s, copied, m.position() - copied);
+    out.append(with);
+    copied = m.position() + m.length();
   }
   out.append(s.substr(copied));
   return out;

@@ -59,6 +59,8 @@ class Regex {
   // All of `s`.
   bool full_match(std::string_view s) const;
   bool full_match(std::string_view s, RegexMatch& m) const;
+  // Every match in `s`, left to right, as std::sregex_iterator walks them.
+  std::vector<RegexMatch> all(std::string_view s) const;
   // `s` with the first match, or every match, replaced by `with` (taken literally).
   std::string replace_first(std::string_view s, std::string_view with) const;
   std::string replace_all(std::string_view s, std::string_view with) const;

@@ -1,10 +1,10 @@
 #include "db/account_sources.h"
 
 #include <algorithm>
-#include <regex>
 
 #include "core/cli.h"
 #include "core/error.h"
+#include "core/regex.h"
 #include "db/connection.h"
 
 namespace gl::db {
@@ -12,12 +12,12 @@ namespace gl::db {
 namespace {
 
 std::string peer_handle(const std::string& given) {
-  static const std::regex kHandle("^@?([A-Za-z0-9_]{1,15})$");
-  std::smatch m;
-  if (!std::regex_match(given, m, kHandle)) {
+  static const Regex kHandle("^@?([A-Za-z0-9_]{1,15})$");
+  RegexMatch m;
+  if (!kHandle.full_match(given, m)) {
     throw usage_error("peer \"" + given + "\"", "is not an X handle (1-15 letters, digits or _)");
   }
-  return handle_key(m[1].str());
+  return handle_key(m.str(1));
 }
 
 }  // namespace
@@ -107,8 +107,8 @@ HarvestSettings update_harvest_settings(pqxx::work& w, long long account_id,
     s.woeids = *c.woeids;
   }
   if (c.language) {
-    static const std::regex kLang("^[a-z]{2,3}$");
-    if (!std::regex_match(*c.language, kLang))
+    static const Regex kLang("^[a-z]{2,3}$");
+    if (!kLang.full_match(*c.language))
       throw usage_error("--language \"" + *c.language + "\"", "is not an ISO 639 code such as en");
     s.language = *c.language;
   }

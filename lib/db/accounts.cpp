@@ -6,11 +6,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
-#include <regex>
 #include <utility>
 
 #include "core/cli.h"
 #include "core/error.h"
+#include "core/regex.h"
 #include "core/timezone.h"
 #include "db/connection.h"
 #include "learn/text_features.h"
@@ -42,10 +42,10 @@ Account from_row(const pqxx::row& r) {
 
 // --hours "7-23": two local hours 0-23, both included.
 std::pair<int, int> parse_posting_hours(const std::string& text) {
-  static const std::regex kRange("^([0-9]{1,2})-([0-9]{1,2})$");
-  std::smatch m;
-  if (std::regex_match(text, m, kRange)) {
-    const int from = std::stoi(m[1]), to = std::stoi(m[2]);
+  static const Regex kRange("^([0-9]{1,2})-([0-9]{1,2})$");
+  RegexMatch m;
+  if (kRange.full_match(text, m)) {
+    const int from = std::stoi(m.str(1)), to = std::stoi(m.str(2));
     if (from <= 23 && to <= 23) return {from, to};
   }
   throw usage_error("--hours \"" + text + "\"",
@@ -166,14 +166,14 @@ Account resolve_account(pqxx::connection& conn, const std::string& handle) {
 }
 
 Account upsert_account(pqxx::work& w, const AccountChange& change, TimePoint now) {
-  static const std::regex kHandle("^[A-Za-z0-9_]{1,15}$");
+  static const Regex kHandle("^[A-Za-z0-9_]{1,15}$");
   // X's ids have no leading zero: "0111" would be a second spelling of user 111.
-  static const std::regex kUserId("^[1-9][0-9]{0,18}$");
+  static const Regex kUserId("^[1-9][0-9]{0,18}$");
   const std::string handle = strip_handle_at(change.handle);
-  if (!std::regex_match(handle, kHandle)) {
+  if (!kHandle.full_match(handle)) {
     throw usage_error("handle \"" + change.handle + "\"", "expected 1-15 letters, digits or _");
   }
-  if (change.x_user_id && !std::regex_match(*change.x_user_id, kUserId)) {
+  if (change.x_user_id && !kUserId.full_match(*change.x_user_id)) {
     throw usage_error("--x-user-id \"" + *change.x_user_id + "\"",
                       "expected 1-19 digits, the first not 0");
   }

@@ -4,11 +4,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 
 #include "core/cli.h"
 #include "core/error.h"
+#include "core/regex.h"
 #include "core/sha256.h"
 #include "db/connection.h"
 
@@ -61,14 +61,14 @@ std::vector<MigrationStatus> compare(const std::map<std::string, Applied>& appli
 
 std::vector<Migration> load_migrations(const std::string& dir) {
   namespace fs = std::filesystem;
-  static const std::regex kName("^[0-9]{4}_[A-Za-z0-9_]+\\.sql$");
+  static const Regex kName("^[0-9]{4}_[A-Za-z0-9_]+\\.sql$");
   std::vector<Migration> out;
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
   if (ec) throw usage_error("--dir", "cannot read " + dir + ": " + ec.message());
   for (const auto& entry : it) {
     const std::string file = entry.path().filename().string();
-    if (!entry.is_regular_file() || !std::regex_match(file, kName)) continue;
+    if (!entry.is_regular_file() || !kName.full_match(file)) continue;
     std::ifstream in(entry.path(), std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();

@@ -5,10 +5,10 @@
 #include <openssl/evp.h>
 
 #include <random>
-#include <regex>
 #include <thread>
 
 #include "core/error.h"
+#include "core/regex.h"
 #include "sandbox/billing.h"
 #include "sandbox/llm.h"
 #include "sandbox/outside.h"
@@ -75,16 +75,15 @@ std::string without_metric(const std::string& body, const std::string& field) {
 // returns, on the timeline too, is not the text it was sent. The code is the
 // link's hash here, so the same text gives the same post text again.
 std::string wrap_links(const std::string& text) {
-  static const std::regex kLink(R"(https?://[^\s]+)");
+  static const Regex kLink(R"(https?://[^\s]+)");
   static const std::string kTrailing = ".,;:!?)]'\"";
   static const char kAlphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   std::string out;
   size_t done = 0;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kLink);
-       it != std::sregex_iterator(); ++it) {
-    std::string link = it->str();
+  for (const RegexMatch& found : kLink.all(text)) {
+    std::string link = found.str();
     while (!link.empty() && kTrailing.find(link.back()) != std::string::npos) link.pop_back();
-    const auto at = static_cast<size_t>(it->position());
+    const size_t at = found.position();
     out += text.substr(done, at - done) + "https://t.co/";
     uint64_t h = std::hash<std::string>{}(link);
     for (int i = 0; i < 10; ++i, h /= 62) out += kAlphabet[h % 62];
@@ -162,13 +161,13 @@ struct Server::Impl {
       return token.empty() ? "" : "bearer:" + token;
     }
     if (starts_with(auth, "OAuth ")) {
-      static const std::regex kToken(R"(oauth_token=\"([^\"]*)\")");
-      static const std::regex kSig(R"(oauth_signature=\"([^\"]+)\")");
-      std::smatch m;
-      if (!std::regex_search(auth, kSig)) return "";
-      if (std::regex_search(auth, m, kToken) && !m[1].str().empty()) {
+      static const Regex kToken(R"(oauth_token=\"([^\"]*)\")");
+      static const Regex kSig(R"(oauth_signature=\"([^\"]+)\")");
+      RegexMatch m;
+      if (!kSig.search(auth)) return "";
+      if (kToken.search(auth, m) && !m.str(1).empty()) {
         user_context = true;
-        return "oauth1:" + m[1].str();
+        return "oauth1:" + m.str(1);
       }
     }
     return "";
@@ -368,7 +367,7 @@ struct Server::Impl {
     bool user_ctx;
     if (!require_auth(req, res, key, user_ctx)) return;
     const TimePoint now = now_of(req);
-    static const std::regex kId("^[0-9]{1,19}$");
+    static const Regex kId("^[0-9]{1,19}$");
     const auto ids = split(req.get_param_value("ids"), ',');
     if (!req.has_param("ids") || ids.empty() || ids.size() > 100) {
       return send(
@@ -381,7 +380,7 @@ struct Server::Impl {
            {"type", problem_url("invalid-request")}});
     }
     for (const auto& id : ids) {
-      if (!std::regex_match(id, kId)) {
+      if (!kId.full_match(id)) {
         return send(res, 400,
                     {{"title", "Invalid Request"},
                      {"detail", "The `ids` query parameter value [" + id + "] is not valid"},

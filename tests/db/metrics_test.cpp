@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 
+#include "core/regex.h"
 #include "db/connection.h"
 #include "support/harness.h"
 
@@ -26,7 +26,7 @@ struct MetricsDir {
   ~MetricsDir() { std::system(("rm -rf " + path).c_str()); }
   // metric name -> value of the file's samples (each file holds one tool and account).
   std::map<std::string, double> read(const std::string& file) const {
-    static const std::regex kSample(
+    static const gl::Regex kSample(
         R"re(^([a-z_]+)\{tool="[^"]*",account="[^"]*"(,stat="([a-z_]+)")?\} (-?[0-9.e+-]+)$)re");
     std::ifstream in(path + "/" + file);
     REQUIRE(in);
@@ -34,11 +34,10 @@ struct MetricsDir {
     std::string line;
     while (std::getline(in, line)) {
       if (line.rfind("# ", 0) == 0) continue;
-      std::smatch m;
+      gl::RegexMatch m;
       INFO(file << ": " << line);
-      REQUIRE(std::regex_match(line, m, kSample));
-      out[m[3].matched ? std::string(m[1]) + "." + std::string(m[3]) : std::string(m[1])] =
-          std::stod(m[4]);
+      REQUIRE(kSample.full_match(line, m));
+      out[m.matched(3) ? m.str(1) + "." + m.str(3) : m.str(1)] = std::stod(m.str(4));
     }
     return out;
   }

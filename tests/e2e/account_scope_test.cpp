@@ -8,10 +8,10 @@
 #include <catch2/catch.hpp>
 #include <cctype>
 #include <cstdlib>
-#include <regex>
 #include <set>
 
 #include "core/clock.h"
+#include "core/regex.h"
 #include "e2e/fixture.h"
 
 using namespace gl::test;
@@ -39,10 +39,7 @@ std::string normalized(const std::string& sql) {
   return out;
 }
 
-size_t occurrences(const std::string& text, const std::regex& re) {
-  return static_cast<size_t>(
-      std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
-}
+size_t occurrences(const std::string& text, const gl::Regex& re) { return re.all(text).size(); }
 
 // Words that follow a table name without being its alias.
 const std::set<std::string> kNotAlias = {
@@ -65,21 +62,19 @@ std::vector<std::string> unscoped(const std::string& raw, const std::set<std::st
     bool insert_columns_ok = false;
   };
   std::vector<Ref> refs;
-  static const std::regex kRef(
+  static const gl::Regex kRef(
       R"(\b(from|join|update|into|,)\s+([a-z_][a-z0-9_]*)(\s+as)?(\s+([a-z_][a-z0-9_]*))?(\s*\(([^)]*)\))?)");
-  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), kRef); it != std::sregex_iterator();
-       ++it) {
-    const auto& m = *it;
-    const std::string table = m[2];
+  for (const gl::RegexMatch& m : kRef.all(sql)) {
+    const std::string table = m.str(2);
     if (!tables.count(table)) continue;
     // "name(" is a function call, not a table.
-    const size_t after = static_cast<size_t>(m.position(2) + m.length(2));
+    const size_t after = m.position(2) + m.length(2);
     if (after < sql.size() && sql[after] == '(') continue;
-    Ref r{table, m[5].matched ? std::string(m[5]) : "", false};
+    Ref r{table, m.str(5), false};
     if (!r.alias.empty() && kNotAlias.count(r.alias)) r.alias.clear();
-    if (m[1] == "into") {
-      const std::string columns = m[7].matched ? std::string(m[7]) : "";
-      r.insert_columns_ok = std::regex_search(columns, std::regex(R"(\baccount_id\b)"));
+    if (m.str(1) == "into") {
+      static const gl::Regex kAccountColumn(R"(\baccount_id\b)");
+      r.insert_columns_ok = kAccountColumn.search(m.str(7));
     }
     refs.push_back(r);
   }
@@ -87,18 +82,18 @@ std::vector<std::string> unscoped(const std::string& raw, const std::set<std::st
   for (const auto& r : refs) {
     if (r.insert_columns_ok) continue;
     const std::string name = r.alias.empty() ? r.table : r.alias;
-    if (std::regex_search(sql, std::regex("\\b" + name + "\\.account_id\\b"))) continue;
+    if (gl::Regex("\\b" + name + "\\.account_id\\b").search(sql)) continue;
     ++unqualified_refs;
   }
   // account_id not preceded by "x." (a qualified one belongs to its alias).
   const size_t bare =
-      occurrences(sql, std::regex(R"((^|[^.a-z0-9_])account_id\b)")) -
-      occurrences(sql, std::regex(R"(\(account_id\b)"));  // a column list is not a predicate
-  const bool using_account = std::regex_search(sql, std::regex(R"(using \(account_id\b)"));
+      occurrences(sql, gl::Regex(R"((^|[^.a-z0-9_])account_id\b)")) -
+      occurrences(sql, gl::Regex(R"(\(account_id\b)"));  // a column list is not a predicate
+  const bool using_account = gl::Regex(R"(using \(account_id\b)").search(sql);
   for (const auto& r : refs) {
     if (r.insert_columns_ok) continue;
     const std::string name = r.alias.empty() ? r.table : r.alias;
-    if (std::regex_search(sql, std::regex("\\b" + name + "\\.account_id\\b"))) continue;
+    if (gl::Regex("\\b" + name + "\\.account_id\\b").search(sql)) continue;
     if (using_account) continue;
     if (bare >= unqualified_refs && bare > 0) continue;
     out.push_back(r.table);
@@ -211,14 +206,14 @@ TEST_CASE("every statement the tools run on a per-account table names its accoun
       "SELECT query FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database "
       "WHERE datname = current_database())");
   // Reads and writes; a migration's DDL (none runs here) would be the schema's own.
-  static const std::regex kDml(R"(^\(*(select|insert|update|delete|with)\b)");
+  static const gl::Regex kDml(R"(^\(*(select|insert|update|delete|with)\b)");
   std::vector<std::string> bad;
   size_t touching = 0;  // statements on a per-account table
   for (const auto& r : statements) {
     const std::string q = r[0].as<std::string>();
-    if (!std::regex_search(normalized(q), kDml)) continue;
+    if (!kDml.search(normalized(q))) continue;
     for (const auto& t : tables) {
-      if (std::regex_search(normalized(q), std::regex("\\b" + t + "\\b"))) {
+      if (gl::Regex("\\b" + t + "\\b").search(normalized(q))) {
         ++touching;
         break;
       }

@@ -12,11 +12,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
 #include "core/clock.h"
+#include "core/regex.h"
 #include "e2e/fixture.h"
 #include "report/html.h"
 
@@ -93,7 +93,8 @@ std::string section(const std::string& html, const std::string& id) {
 
 // The visible text of a fragment: tags dropped.
 std::string text_of(const std::string& html) {
-  return std::regex_replace(html, std::regex("<[^>]*>"), " ");
+  static const gl::Regex kTag("<[^>]*>");
+  return kTag.replace_all(html, " ");
 }
 
 bool is_png(const fs::path& p) {
@@ -167,13 +168,13 @@ TEST_CASE(
     REQUIRE(!s.empty());
     CHECK(s.find("data-state=\"data\"") != std::string::npos);
     const std::string text = text_of(s);
-    CHECK(std::regex_search(text, std::regex("[0-9]")));
+    CHECK(gl::Regex("[0-9]").search(text));
     for (const char* placeholder : {"nan", "NaN", "undefined", "null", "{{", " ? "})
       CHECK(text.find(placeholder) == std::string::npos);
   }
   // Real numbers where they matter: a week's reward, followers, a held-out RMSE.
-  CHECK(std::regex_search(dom, std::regex("mean reward is [0-9]+\\.[0-9]+")));
-  CHECK(std::regex_search(dom, std::regex("[0-9]{3,} followers at 2026-11-0")));
+  CHECK(gl::Regex("mean reward is [0-9]+\\.[0-9]+").search(dom));
+  CHECK(gl::Regex("[0-9]{3,} followers at 2026-11-0").search(dom));
   CHECK(section(dom, "predictor").find("held-out RMSE") != std::string::npos);
   CHECK(section(dom, "when-to-post").find("<svg") != std::string::npos);
   CHECK(is_png(kOutDir / "demo.png"));

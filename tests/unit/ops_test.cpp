@@ -7,29 +7,29 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 
 #include "core/error.h"
 #include "core/fan_out.h"
 #include "core/metrics.h"
 #include "core/progress.h"
+#include "core/regex.h"
 #include "core/secrets.h"
 
 namespace {
 
 // name{labels} -> value, every line checked against the text format.
 std::map<std::string, double> parse_prom(const std::string& text) {
-  static const std::regex kSample(R"(^([a-z_]+\{[^}]*\}) (-?[0-9.e+-]+)$)");
+  static const gl::Regex kSample(R"(^([a-z_]+\{[^}]*\}) (-?[0-9.e+-]+)$)");
   std::map<std::string, double> out;
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("# HELP ", 0) == 0 || line.rfind("# TYPE ", 0) == 0) continue;
-    std::smatch m;
+    gl::RegexMatch m;
     INFO(line);
-    REQUIRE(std::regex_match(line, m, kSample));
-    out[m[1]] = std::stod(m[2]);
+    REQUIRE(kSample.full_match(line, m));
+    out[m.str(1)] = std::stod(m.str(2));
   }
   return out;
 }

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 #include <regex>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 
@@ -153,4 +155,33 @@ TEST_CASE("replacing the first or every match is std::regex_replace") {
   // Empty matches, as std::regex_iterator steps over them.
   const Regex maybe_a("a*");
   CHECK(maybe_a.replace_all("baaac", "-") == std::regex_replace("baaac", std::regex("a*"), "-"));
+}
+
+TEST_CASE("every match is what std::sregex_iterator walks") {
+  const auto std_all = [](const std::string& pattern, const std::string& s) {
+    std::vector<std::pair<size_t, std::string>> out;
+    const std::regex re(pattern);
+    for (auto it = std::sregex_iterator(s.begin(), s.end(), re); it != std::sregex_iterator();
+         ++it) {
+      out.emplace_back(static_cast<size_t>(it->position()), it->str());
+    }
+    return out;
+  };
+  const auto pcre_all = [](const std::string& pattern, const std::string& s) {
+    std::vector<std::pair<size_t, std::string>> out;
+    for (const RegexMatch& m : Regex(pattern).all(s)) out.emplace_back(m.position(), m.str());
+    return out;
+  };
+  const std::pair<const char*, const char*> cases[] = {
+      {R"(https?://[^\s]+)", "see https://a.co/x, then http://b.org/y). and https://c"},
+      {"a*", "baaac"},
+      {R"(\b\w+\b)", "two words"},
+      {"x", "no match"},
+      {"", "ab"},
+  };
+  for (const auto& [pattern, s] : cases) {
+    INFO(pattern << " in \"" << s << '"');
+    CHECK(pcre_all(pattern, s) == std_all(pattern, s));
+  }
+  CHECK(Regex("a").all("aaa").size() == 3);
 }

@@ -1,8 +1,8 @@
 // The report's pure renderer: escaping of hostile text, SVG geometry, and
 // sections that say what is missing. No database.
 #include <catch2/catch.hpp>
-#include <regex>
 
+#include "core/regex.h"
 #include "report/html.h"
 #include "report/svg.h"
 
@@ -71,7 +71,7 @@ TEST_CASE("hostile text from X or the LLM never reaches the page as markup") {
   CHECK(html.find("onerror=\"") == std::string::npos);
   CHECK(html.find("&lt;script&gt;console.error(&#39;x&#39;)&lt;/script&gt;") != std::string::npos);
   // No reference the page would fetch: self-contained.
-  CHECK(!std::regex_search(html, std::regex("<[^>]*\\s(src|onerror)=")));
+  CHECK(!gl::Regex("<[^>]*\\s(src|onerror)=").search(html));
   CHECK(html.find("href=\"http") == std::string::npos);
   CHECK(html.find("url(") == std::string::npos);
 }
@@ -86,7 +86,7 @@ TEST_CASE("a report with data fills every section with numbers and a phone viewp
     const std::string s = section(html, id);
     REQUIRE(!s.empty());
     CHECK(s.find("data-state=\"data\"") != std::string::npos);
-    CHECK(std::regex_search(s, std::regex("class=\"headline\">[^<]*[0-9]")));
+    CHECK(gl::Regex("class=\"headline\">[^<]*[0-9]").search(s));
     CHECK(s.find("nan") == std::string::npos);
   }
   // Insufficient evidence is shown as such, ranked items as ranked.
@@ -136,11 +136,11 @@ TEST_CASE("charts keep every point inside the canvas and draw nothing without da
   CHECK(interval_chart({}, "t").empty());
   const std::string svg =
       line_chart({{0, 1, 0.5, 1.5, "a"}, {1, 3, 2, 4, "b"}, {2, -2, -3, -1, "c"}}, true, "t", "y");
-  const std::regex circle("cx=\"([-0-9.]+)\" cy=\"([-0-9.]+)\"");
+  const gl::Regex circle("cx=\"([-0-9.]+)\" cy=\"([-0-9.]+)\"");
   int n = 0;
-  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), circle); it != std::sregex_iterator();
-       ++it, ++n) {
-    const double x = std::stod((*it)[1]), y = std::stod((*it)[2]);
+  for (const gl::RegexMatch& m : circle.all(svg)) {
+    ++n;
+    const double x = std::stod(m.str(1)), y = std::stod(m.str(2));
     CHECK(x >= kLeft);
     CHECK(x <= kWidth - kRight);
     CHECK(y >= kTop);
@@ -150,10 +150,9 @@ TEST_CASE("charts keep every point inside the canvas and draw nothing without da
   // The highest mean is drawn highest (smallest y).
   CHECK(svg.find("cy=\"") != std::string::npos);
   const auto ys = [&](const std::string& label) {
-    std::smatch m;
-    const std::regex re("cy=\"([-0-9.]+)\" r=\"[0-9.]+\"><title>" + label + ":");
-    REQUIRE(std::regex_search(svg, m, re));
-    return std::stod(m[1]);
+    gl::RegexMatch m;
+    REQUIRE(gl::Regex("cy=\"([-0-9.]+)\" r=\"[0-9.]+\"><title>" + label + ":").search(svg, m));
+    return std::stod(m.str(1));
   };
   CHECK(ys("b") < ys("a"));
   CHECK(ys("a") < ys("c"));
