@@ -147,15 +147,16 @@ std::vector<ScopedPost> read_scoped_posts(pqxx::transaction_base& t, const Learn
   // One pass over the posts: the reward only where the post passes the gates
   // (as scored gives it, against the same prior); the spacing, one lookup per
   // post, only where load_posts reads it: from the newest kPredictorPosts-th
-  // post on (cut, by the index on the newest posts; none when fewer).
-  q.define("cut",
-           "SELECT p.posted_at, p.tweet_id FROM posts p ORDER BY p.posted_at DESC, "
-           "p.tweet_id DESC OFFSET " +
-               newest + " - 1 LIMIT 1");
-  q.define("ranked", "SELECT p.*, CASE WHEN p.gate_failure IS NULL THEN " + reward_sql("p") +
-                         " END AS reward, cut.posted_at IS NULL OR (p.posted_at, p.tweet_id) >= "
-                         "  (cut.posted_at, cut.tweet_id) AS spaced "
-                         "FROM posts p CROSS JOIN prior LEFT JOIN cut ON true");
+  // post on (every post when fewer). The cut-off is a row subquery, computed
+  // once: joined as a relation, the planner could re-run it for every post.
+  q.define("ranked",
+           "SELECT p.*, CASE WHEN p.gate_failure IS NULL THEN " + reward_sql("p") +
+               " END AS reward, coalesce((p.posted_at, p.tweet_id) >= "
+               "  (SELECT c.posted_at, c.tweet_id FROM posts c ORDER BY c.posted_at DESC, "
+               "   c.tweet_id DESC OFFSET " +
+               newest +
+               " - 1 LIMIT 1), true) AS spaced "
+               "FROM posts p CROSS JOIN prior");
   const auto rows = q.exec(
       t, "SELECT " +
              learned_post_columns("CASE WHEN lp.spaced THEN " + spacing_sql() + " ELSE 24 END",

@@ -175,11 +175,6 @@ void plant_long_history(TestDb& db, int n) {
       "  0, impressions / 200, (likes + likes / 10)::float8 / impressions, "
       "  impressions / 1000.0, true, $2 FROM p JOIN cm USING (tweet_id)",
       n, kPlantedNow);
-  // As autovacuum would soon after such a write. Without statistics the
-  // planner expects a row or so from each scan, and read_scoped_posts'
-  // statement found its cut (the kPredictorPosts-th newest post) again for each
-  // post: 7 to 10 s for 5,040 singles, 0.14 s after ANALYZE.
-  w.exec("ANALYZE content_metadata, outcomes, learning_posts");
   w.commit();
 }
 
