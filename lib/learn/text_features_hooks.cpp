@@ -690,9 +690,13 @@ Rule question(const Reading& r) {
   static const Regex kScene(
       R"(^(?!((any|some|no|every)thing|morning|evening)\b)[a-z]+ing\b[^?]{0,40}\?$)", kIcase);
   if (o == r.opening && any(o, kScene) && !r.second.empty() && !asks(r.second)) return nullptr;
+  // What follows the question asked: after the opening, or after the second sentence
+  // when that is the one asked ("Wow. Does this mean ...? Suppose ... Would need ...").
+  const std::string after = o == r.opening ? r.rest : trim(r.rest.substr(r.second.size()));
+  const int sentences_after = r.rest_sentences - (o == r.opening ? 0 : 1);
   const bool more_questions =
-      r.rest.find('?') != std::string::npos || r.rest.find("\xEF\xBC\x9F") != std::string::npos;
-  if (!more_questions && word_count(r.rest) >= 20 && r.rest_sentences >= 2) return nullptr;
+      after.find('?') != std::string::npos || after.find("\xEF\xBC\x9F") != std::string::npos;
+  if (!more_questions && word_count(after) >= 20 && sentences_after >= 2) return nullptr;
   return "question.asks";
 }
 

@@ -110,6 +110,9 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
        "wrong. Everything else is a matter of taste and of the people using it.",
        "statement"},  // answered by the post
       {"Great meetup today. Slides are online. Who's coming next month?", "statement"},  // late
+      {"Wow. Does this mean the launch moves to spring? It could, since the permit only lapsed "
+       "last week and nobody has filed again. The council votes on it again on Monday anyway.",
+       "statement"},  // asked after a short opener, then mused on by the post
       {"Why do we yawn? Because our brains run warm.", "statement"},     // answered at once
       {"This is the best pizza in town, right?", "statement"},           // a tag question
       {"Are you ready for the weekend? Doors open at 8.", "statement"},  // a promo's lead-in
