@@ -621,7 +621,7 @@ Rule question(const Reading& r) {
       asks(r.opening) || (word_count(r.opening) > 3 && !central) ? r.opening : r.second;
   if (!asks(o)) return nullptr;
   static const Regex kExclamation(
-      R"((\?!|!\?|⁉|‽)|^(what if i told you|i wonder (what|how|why|who)|who needs|how dare|what more could|how do (you|they|people) even|why (is|are|does|do|did|has|have)?\s*(no ?one|nobody)|why (does|do|is|are|must) (it|this|that|they|i|we|everyone|everything|nobody) always)\b|\bhow (cool|awesome|great|amazing|cute|sweet|beautiful|lucky|crazy|funny|hard|bad|good) (is|was|are|were) (that|this|it|they)\b|\b(isn'?t|aren'?t) (it|that|this|she|he|they) (so |just )?\w+\s*\?$|^(who knew|who would have thought|who'?d have thought|who does that|who cares|what the (hell|heck|fuck)|are you (serious|kidding)|is this (real|a joke)|can you believe|what could (possibly )?go wrong|need i say more|who doesn'?t|what'?s not to|what('?s| is) wrong with|why would (anyone|you)|what did (i|you|we) expect|how is (this|that) (legal|allowed|ok))\b)",
+      R"((\?!|!\?|⁉|‽)|^(what if i told you|i wonder (what|how|why|who)|who needs|how dare|what more could|how do (you|they|people) even|why (is|are|does|do|did|has|have)?\s*(no ?one|nobody)|why (does|do|is|are|must) (it|this|that|they|i|we|everyone|everything|nobody) always)\b|\bhow (cool|awesome|great|amazing|cute|sweet|beautiful|lucky|crazy|funny|hard|bad|good) (is|was|are|were) (that|this|it|they)\b|\b(isn'?t|aren'?t) (it|that|this|she|he|they) (so |just )?\w+\s*\?$|^(who knew|who would have thought|who'?d have thought|who does that|who cares|what the (hell|heck|fuck)|are you (serious|kidding)|is this (real|a joke)|can you believe|what could (possibly )?go wrong|need i say more|who doesn'?t|what'?s not to|what('?s| is) wrong with|why would (anyone|you)|what did (i|you|we) expect|how is (this|that) (legal|allowed|ok)|let me get this straight|so you'?re (telling|saying)|(so )?if i (understand|get|read) (this|that|it) (correctly|right))\b)",
       kIcase);
   // A negative question ("Isn't it time we ...?", "Don't you love ...?") leans on
   // its answer: rhetorical, or a suggestion; so does one closing a clause ("if
@@ -676,9 +676,15 @@ Rule question(const Reading& r) {
   // An ad's, a promo's or a teaser's lead-in: the next sentence sells or points
   // to the answer ("Join us Thursday", "Register now", "See for yourself:").
   static const Regex kSell(
-      R"(^(see (for yourself|more|it|here)|find out|read (more|on|it here)|learn more|click|join|attend|register|sign up|book|buy|order|shop|download|subscribe|apply|enrol|enroll|call|dm|contact|visit|grab|use code|get (yours|your|it|tickets|started)|we'?re hiring|we are hiring|now hiring|tickets)\b)",
+      R"(^(see (for yourself|more|it|here)|find out|read (more|on|it here)|learn more|click|join|attend|register|sign up|book|buy|order|shop|download|subscribe|apply|enrol|enroll|call|dm|contact|visit|grab|use code|get (yours|your|it|tickets|started)|we'?re hiring|we are hiring|now hiring|tickets|stay tuned|more (soon|to come)|coming soon|watch this space)\b)",
       kIcase);
   if (o == r.opening && any(r.second, kSell)) return nullptr;
+  // A noun phrase asked and answered at once: "The best part? It's free.", "The prize
+  // for winning? A trip to Rome." (no question word in it: "The meetup, who's in?" asks).
+  static const Regex kSetUp(
+      R"(^the\s(?![^?]*\b(who|what|which|where|when|why|how|do|does|did|is|are|can|could|would|will|should|anyone)\b)[^?]*\?$)",
+      kIcase);
+  if (o == r.opening && any(o, kSetUp) && !r.second.empty() && !asks(r.second)) return nullptr;
   // A question that asks for replies is put to the reader, whatever follows it
   // (even the author's own answer): "Favourite outfit? Reply with a photo! Mine is ...".
   static const Regex kInvite(
@@ -690,6 +696,10 @@ Rule question(const Reading& r) {
   static const Regex kScene(
       R"(^(?!((any|some|no|every)thing|morning|evening)\b)[a-z]+ing\b[^?]{0,40}\?$)", kIcase);
   if (o == r.opening && any(o, kScene) && !r.second.empty() && !asks(r.second)) return nullptr;
+  // So does a memory recalled, when a statement follows: "Remember when phones had
+  // keyboards? Now ...", "Do you remember the video ...? It's becoming real."
+  static const Regex kRecall(R"(^(do you |you )?remember (when|the|that|those|how)\b)", kIcase);
+  if (o == r.opening && any(body, kRecall) && !r.second.empty() && !asks(r.second)) return nullptr;
   // What follows the question asked: after the opening, or after the second sentence
   // when that is the one asked ("Wow. Does this mean ...? Suppose ... Would need ...").
   const std::string after = o == r.opening ? r.rest : trim(r.rest.substr(r.second.size()));

@@ -113,6 +113,14 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"Wow. Does this mean the launch moves to spring? It could, since the permit only lapsed "
        "last week and nobody has filed again. The council votes on it again on Monday anyway.",
        "statement"},  // asked after a short opener, then mused on by the post
+      {"Can a daily walk fix my back? Stay tuned.", "statement"},  // a teaser
+      {"Remember when phones had real keyboards? Typing was faster then.", "statement"},
+      {"Do you remember your first computer? Tell me below.", "question"},    // asks for replies
+      {"The best part of the new trail? It ends at a bakery.", "statement"},  // set up, answered
+      {"The meetup tonight, who is in? We start at 7.", "question"},
+      {"So if I understand this correctly the intern now runs the company? Great.",
+       "statement"},  // a sarcastic restatement
+      {"Let me get this straight: the bus is free but the bike lane costs money?", "statement"},
       {"Why do we yawn? Because our brains run warm.", "statement"},     // answered at once
       {"This is the best pizza in town, right?", "statement"},           // a tag question
       {"Are you ready for the weekend? Doors open at 8.", "statement"},  // a promo's lead-in
