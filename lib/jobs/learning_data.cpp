@@ -360,9 +360,7 @@ std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
     for (auto& p : posts)
       if (p.gated()) p.post.reward = learn::post_reward(p.post.metrics, rates);
     // The spacing of the newest kPredictorPosts (what load_posts reads), 24 before them.
-    const size_t from = posts.size() > static_cast<size_t>(kPredictorPosts)
-                            ? posts.size() - static_cast<size_t>(kPredictorPosts)
-                            : 0;
+    const size_t from = newest_posts_from(posts);
     if (!learner) continue;
     if (from < posts.size() && posted.empty()) {
       for (const auto& r : t.exec_params(kPostedTimes, account_id, now_text))
@@ -377,17 +375,8 @@ std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
   return out;
 }
 
-std::vector<LearnedPost> newest_posts(const std::vector<ScopedPost>& posts) {
-  const size_t from = posts.size() > static_cast<size_t>(kPredictorPosts)
-                          ? posts.size() - static_cast<size_t>(kPredictorPosts)
-                          : 0;
-  std::vector<LearnedPost> out;
-  out.reserve(posts.size() - from);
-  for (size_t i = from; i < posts.size(); ++i) {
-    out.push_back(posts[i].post);
-    out.back().reward = 0;  // as load_posts reads them
-  }
-  return out;
+size_t newest_posts_from(const std::vector<ScopedPost>& posts) {
+  return posts.size() - std::min(posts.size(), static_cast<size_t>(kPredictorPosts));
 }
 
 }  // namespace gl::jobs

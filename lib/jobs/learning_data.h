@@ -85,6 +85,11 @@ Json gate_report(pqxx::transaction_base& t, const LearningScope& scope,
 Json gate_report(long long used, const std::map<std::string, long long>& failed,
                  long long no_metrics);
 
+// Where the newest kPredictorPosts of posts read oldest first (read_scoped_posts)
+// begin: from there on they are what load_posts reads, the reward aside
+// (load_posts gives 0; the predictor reads none).
+size_t newest_posts_from(const std::vector<ScopedPost>& posts);
+
 // What a run read of a format once, for every part of it: the posts and their gate report.
 struct FormatRead {
   std::vector<ScopedPost> posts;
@@ -107,8 +112,5 @@ enum class ScopedRead { kLearner, kArms };
 std::map<std::string, FormatRead> read_scoped_formats(pqxx::transaction_base& t,
                                                       long long account_id, TimePoint now,
                                                       ScopedRead what = ScopedRead::kLearner);
-
-// load_posts over the posts read by read_scoped_posts: the newest kPredictorPosts.
-std::vector<LearnedPost> newest_posts(const std::vector<ScopedPost>& posts);
 
 }  // namespace gl::jobs

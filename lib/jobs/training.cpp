@@ -149,25 +149,52 @@ std::vector<std::optional<double>> followers_at(pqxx::transaction_base& t, long 
   return out;
 }
 
+namespace {
+
+// A post as the predictor learns from it, with the account's followers when it
+// was posted. Its content only when its text is not analysed: the predictor
+// reads the content then alone (learn::train_predictor).
+learn::PredictorPost predictor_post(const LearnedPost& p, std::optional<double> followers) {
+  return {{p.text ? std::string() : p.content, p.topic, p.generator, p.formula, p.hour, p.weekday,
+           p.spacing_hours, followers},
+          p.metrics,
+          p.text,
+          std::chrono::duration<double>(p.posted_at.time_since_epoch()).count()};
+}
+
+}  // namespace
+
 Json train_predictor(db::AccountRun& run, const std::string& format, bool full,
                      const std::vector<ScopedPost>* read) {
-  std::vector<LearnedPost> all;
+  // The newest kPredictorPosts of the caller's posts (what load_posts reads),
+  // else loaded here: pointed at, not copied.
+  std::vector<LearnedPost> loaded;
+  std::vector<const LearnedPost*> all;
   std::vector<std::optional<double>> followers;
   std::map<learn::Target, learn::Penalty> penalties;
   {
     pqxx::read_transaction t(run.conn);
     if (!full) penalties = stored_penalties(t, run.account.id, format);
-    all = read ? newest_posts(*read) : load_posts(t, {run.account.id, run.now, format});
+    if (read) {
+      for (size_t i = newest_posts_from(*read); i < read->size(); ++i)
+        all.push_back(&(*read)[i].post);
+    } else {
+      loaded = load_posts(t, {run.account.id, run.now, format});
+      all.reserve(loaded.size());
+      for (const auto& p : loaded) all.push_back(&p);
+    }
     std::vector<TimePoint> times;
-    for (const auto& p : all) times.push_back(p.posted_at);
+    times.reserve(all.size());
+    for (const LearnedPost* p : all) times.push_back(p->posted_at);
     followers = followers_at(t, run.account.id, times);
   }
   std::vector<learn::PredictorPost> posts;
+  posts.reserve(all.size());
   Json skipped = Json::object();
   long long views_unknown = 0;
   TimePoint newest{};
   for (size_t i = 0; i < all.size(); ++i) {
-    LearnedPost& p = all[i];  // its texts move into the predictor's post
+    const LearnedPost& p = *all[i];
     const auto gates =
         learn::evaluate_gates(p.metrics, hours_between(p.posted_at, run.now), p.available);
     if (!learnable(gates)) {
@@ -177,11 +204,7 @@ Json train_predictor(db::AccountRun& run, const std::string& format, bool full,
     }
     if (!gates.passed) ++views_unknown;
     newest = p.posted_at;
-    posts.push_back({{std::move(p.content), std::move(p.topic), std::move(p.generator),
-                      std::move(p.formula), p.hour, p.weekday, p.spacing_hours, followers[i]},
-                     p.metrics,
-                     std::move(p.text),
-                     std::chrono::duration<double>(p.posted_at.time_since_epoch()).count()});
+    posts.push_back(predictor_post(p, followers[i]));
   }
 
   Json targets = Json::object();

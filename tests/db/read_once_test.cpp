@@ -179,11 +179,11 @@ TEST_CASE("learn-hourly's one read of each format gives what each part's own sta
       }
     }
 
-    const auto newest = jobs::newest_posts(posts);
+    const size_t newest = jobs::newest_posts_from(posts);
     const auto loaded = jobs::load_posts(t, scope);
-    REQUIRE(newest.size() == loaded.size());
-    for (size_t i = 0; i < newest.size(); ++i) {
-      const auto &a = newest[i], &b = loaded[i];
+    REQUIRE(posts.size() - newest == loaded.size());
+    for (size_t i = 0; i < loaded.size(); ++i) {
+      const auto &a = posts[newest + i].post, &b = loaded[i];
       INFO(b.tweet_id);
       CHECK(a.tweet_id == b.tweet_id);
       CHECK(a.posted_at == b.posted_at);
@@ -194,7 +194,6 @@ TEST_CASE("learn-hourly's one read of each format gives what each part's own sta
       CHECK(a.engagement_rate == b.engagement_rate);
       CHECK(a.formula == b.formula);
       CHECK(a.hook == b.hook);
-      CHECK(a.reward == b.reward);
     }
     // The reward of each gated post is scored's.
     const auto scored = jobs::load_gated_posts(t, scope);
