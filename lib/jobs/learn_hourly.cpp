@@ -1,6 +1,8 @@
 #include "jobs/learn_hourly.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/json_lines.h"
 #include "jobs/arms.h"
@@ -271,14 +273,18 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
   {
     pqxx::read_transaction t(run.conn);
     read = read_scoped_formats(t, run.account.id, run.now);
-    // Each analysis moves to its post (a decision id is one post's).
-    auto stored = stored_post_texts(t, run.account.id);
-    for (auto& [format, r] : read) {
-      for (auto& p : r.posts) {
-        const auto it = stored.find(p.post.decision_id);
-        if (it == stored.end() || it->second.content_md5 != p.content_md5) continue;
-        p.post.text = std::move(it->second.text.features);
-        p.post.unavailable_notice = it->second.text.unavailable_notice;
+    // Each stored analysis is read into its post (a decision id is one post's)
+    // straight from its row, without a copy of its keys.
+    const auto view = [](const pqxx::field& f) { return std::string_view(f.c_str(), f.size()); };
+    std::unordered_map<std::string_view, ScopedPost*> by_decision;
+    for (auto& [format, r] : read)
+      for (auto& p : r.posts) by_decision.emplace(p.post.decision_id, &p);
+    for (const auto& row : stored_post_text_rows(t, run.account.id)) {
+      const auto it = by_decision.find(view(row[0]));
+      if (it == by_decision.end() || it->second->content_md5 != view(row[1])) continue;
+      if (auto text = read_post_text_columns(row, kStoredTextFirst)) {
+        it->second->post.text = std::move(text->features);
+        it->second->post.unavailable_notice = text->unavailable_notice;
       }
     }
   }

@@ -124,17 +124,20 @@ long long store_post_texts(db::AccountRun& run, const std::vector<UnanalysedPost
   return static_cast<long long>(posts.size());
 }
 
+pqxx::result stored_post_text_rows(pqxx::transaction_base& t, long long account_id) {
+  return t.exec_params("SELECT ptf.decision_id::text, ptf.content_md5, " + post_text_columns() +
+                           " FROM post_text_features ptf "
+                           "WHERE ptf.account_id = $1 AND ptf.version = $2",
+                       account_id, learn::kTextFeaturesVersion);
+}
+
 std::unordered_map<std::string, StoredPostText> stored_post_texts(pqxx::transaction_base& t,
                                                                   long long account_id) {
-  const auto rows =
-      t.exec_params("SELECT ptf.decision_id::text, ptf.content_md5, " + post_text_columns() +
-                        " FROM post_text_features ptf "
-                        "WHERE ptf.account_id = $1 AND ptf.version = $2",
-                    account_id, learn::kTextFeaturesVersion);
+  const auto rows = stored_post_text_rows(t, account_id);
   std::unordered_map<std::string, StoredPostText> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
-    if (auto text = read_post_text_columns(r, 2))
+    if (auto text = read_post_text_columns(r, kStoredTextFirst))
       out[r[0].as<std::string>()] = {r[1].as<std::string>(), std::move(*text)};
   }
   return out;

@@ -43,9 +43,15 @@ struct UnanalysedPost {
 };
 long long store_post_texts(db::AccountRun& run, const std::vector<UnanalysedPost>& posts);
 
-// The account's current stored analyses (learn::kTextFeaturesVersion) by
-// decision id, each with the md5 of the content it is of: for a learner that
-// joins them to posts it read (a post's row is its when the md5s agree).
+// The account's current stored analyses (learn::kTextFeaturesVersion), a row
+// each: the decision id of its post (column 0), the md5 of the content it is of
+// (1) and the analysis from column kStoredTextFirst (read_post_text_columns).
+// For a learner that joins them to posts it read: a post's row is its when the
+// md5s agree.
+pqxx::result stored_post_text_rows(pqxx::transaction_base& t, long long account_id);
+inline constexpr int kStoredTextFirst = 2;
+
+// The same by decision id.
 struct StoredPostText {
   std::string content_md5;
   PostText text;
