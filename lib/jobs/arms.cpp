@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <optional>
 
 #include "core/error.h"
 
@@ -28,25 +27,26 @@ std::string key_sql(const std::string& family) {
       "\"" + family + "\" is not one of topic, hour, slot, generator, formula, hook, tag");
 }
 
-// A post's key in a family, as key_sql gives it; none where key_sql is NULL.
-std::optional<std::string> key_of(const ScopedPost& p, const std::string& family) {
-  if (family == "topic") return p.topic_key;
-  if (family == "hour") return std::to_string(p.post.hour);
+// A post's key in a family, as key_sql gives it; none (nullptr) where key_sql
+// is NULL. The keys made for a post (hour, tags) are made in `made`.
+const std::string* key_of(const ScopedPost& p, const std::string& family, std::string& made) {
+  if (family == "topic") return &p.topic_key;
+  if (family == "hour") return &(made = std::to_string(p.post.hour));
   if (family == "generator") {
-    if (p.post.generator == kImportedGenerator) return std::nullopt;
-    return p.post.generator;
+    if (p.post.generator == kImportedGenerator) return nullptr;
+    return &p.post.generator;
   }
-  if (family == "formula") return p.formula_name;
-  if (family == "hook") return p.hook_type;
+  if (family == "formula") return p.formula_name ? &*p.formula_name : nullptr;
+  if (family == "hook") return p.hook_type ? &*p.hook_type : nullptr;
   if (family == "tag") {
     // string_agg(tag, '+' ORDER BY tag): the tags in byte order (the database's
     // collation is C.UTF-8, scripts/db), none when the post has none.
-    if (p.post.tags.empty()) return std::nullopt;
+    if (p.post.tags.empty()) return nullptr;
     std::vector<std::string> tags = p.post.tags;
     std::sort(tags.begin(), tags.end());
-    std::string key;
-    for (size_t i = 0; i < tags.size(); ++i) key += (i ? "+" : "") + tags[i];
-    return key;
+    made.clear();
+    for (size_t i = 0; i < tags.size(); ++i) made += (i ? "+" : "") + tags[i];
+    return &made;
   }
   throw failure("arm family",
                 "\"" + family + "\" is not one of topic, hour, generator, formula, hook, tag");
@@ -68,15 +68,19 @@ std::string decay_weight_sql(const learn::BanditConfig& config) {
 std::map<std::string, std::vector<learn::BanditArm>> arm_stats_by_family(
     const std::vector<ScopedPost>& posts, const std::vector<std::string>& families) {
   std::map<std::string, std::map<std::string, learn::BanditArm>> sums;
-  for (const auto& family : families) sums[family];
+  // Each family's arms looked up once, not once per post.
+  std::vector<std::pair<const std::string*, std::map<std::string, learn::BanditArm>*>> arms_of;
+  for (const auto& family : families) arms_of.emplace_back(&family, &sums[family]);
+  std::string made;
   for (const auto& p : posts) {
     if (!p.gated()) continue;
     const double w = p.weight, r = p.post.reward;
-    for (const auto& family : families) {
-      const auto key = key_of(p, family);
+    for (const auto& [family, arms] : arms_of) {
+      const std::string* key = key_of(p, *family, made);
       if (!key || key->empty()) continue;
-      learn::BanditArm& a = sums[family][*key];
-      a.key = *key;
+      auto at = arms->find(*key);
+      if (at == arms->end()) at = arms->emplace(*key, learn::BanditArm{*key}).first;
+      learn::BanditArm& a = at->second;
       ++a.pulls;
       a.weight += w;
       a.reward_sum += w * r;

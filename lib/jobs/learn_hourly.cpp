@@ -72,22 +72,23 @@ Json follower_drivers(const std::vector<ScopedPost>& posts) {
     double followers = 0;
   };
   std::map<std::string, std::map<std::string, Sums>> by_dim;
+  auto &topic = by_dim["topic"], &generator = by_dim["generator"], &hook = by_dim["hook"],
+       &hour = by_dim["hour"];
   for (const auto& p : posts) {
     const auto& fg = p.post.metrics.followers_gained;
     if (!p.gated() || !fg) continue;
-    const auto add = [&](const char* dim, const std::optional<std::string>& key) {
+    const auto add = [&](std::map<std::string, Sums>& dim, const std::string* key) {
       if (!key) return;
-      Sums& s = by_dim[dim][*key];
+      Sums& s = dim[*key];
       ++s.posts;
       s.impressions += *p.post.metrics.impressions;  // gated: known
       s.followers += *fg;
     };
-    add("topic", p.topic_key);
-    add("generator", p.post.generator == kImportedGenerator
-                         ? std::nullopt
-                         : std::optional<std::string>(p.post.generator));
-    add("hook", p.hook_type);
-    add("hour", std::to_string(p.post.hour));
+    add(topic, &p.topic_key);
+    add(generator, p.post.generator == kImportedGenerator ? nullptr : &p.post.generator);
+    add(hook, p.hook_type ? &*p.hook_type : nullptr);
+    const std::string posted_hour = std::to_string(p.post.hour);
+    add(hour, &posted_hour);
   }
   Json out = {{"topic", Json::array()},
               {"generator", Json::array()},
