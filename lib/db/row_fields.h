@@ -15,7 +15,8 @@ namespace gl::db {
 
 class RowFields {
  public:
-  explicit RowFields(const pqxx::row& r) : at_(r.begin()) {}
+  // From column `first` on.
+  explicit RowFields(const pqxx::row& r, int first = 0) : at_(r.begin() + first) {}
 
   std::string_view text() {
     const pqxx::field& f = next();

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
 #include <vector>
 
 #include "db/pg_array.h"
+#include "db/row_fields.h"
 #include "learn/formulas.h"
 
 namespace gl::jobs {
@@ -17,13 +19,13 @@ std::string join_body(const std::vector<std::string>& body) {
   return out;
 }
 
-std::vector<std::string> split_body(const std::string& body) {
+std::vector<std::string> split_body(std::string_view body) {
   std::vector<std::string> out;
   size_t from = 0;
   while (from < body.size()) {
     const size_t plus = body.find('+', from);
-    const size_t to = plus == std::string::npos ? body.size() : plus;
-    out.push_back(body.substr(from, to - from));
+    const size_t to = plus == std::string_view::npos ? body.size() : plus;
+    out.emplace_back(body.substr(from, to - from));
     from = to + 1;
   }
   return out;
@@ -163,22 +165,23 @@ std::string post_text_join(const std::string& alias) {
 }
 
 std::optional<PostText> read_post_text_columns(const pqxx::row& r, int first) {
-  if (r[first].is_null()) return std::nullopt;
+  db::RowFields in(r, first);
+  const auto hook = in.optional_text();
+  if (!hook) return std::nullopt;
   PostText p;
   learn::TextFeatures& f = p.features;
-  const auto at = [&](int i) { return r[first + i]; };
-  if (!learn::parse_hook(at(0).as<std::string>(), f.hook)) return std::nullopt;
-  f.body = split_body(at(1).as<std::string>());
-  f.length_band = at(2).as<std::string>();
-  f.weighted_length = at(3).as<int>();
-  f.words = at(4).as<int>();
-  f.has_numbers = at(5).as<bool>();
-  f.has_stat = at(6).as<bool>();
-  f.has_question = at(7).as<bool>();
-  f.has_cta = at(8).as<bool>();
-  f.has_url = at(9).as<bool>();
-  p.unavailable_notice = at(10).as<bool>();
-  f.prose = at(11).as<std::string>();
+  if (!learn::parse_hook(std::string(*hook), f.hook)) return std::nullopt;
+  f.body = split_body(in.text());
+  f.length_band = in.text();
+  f.weighted_length = in.integer();
+  f.words = in.integer();
+  f.has_numbers = in.flag();
+  f.has_stat = in.flag();
+  f.has_question = in.flag();
+  f.has_cta = in.flag();
+  f.has_url = in.flag();
+  p.unavailable_notice = in.flag();
+  f.prose = in.text();
   return p;
 }
 
