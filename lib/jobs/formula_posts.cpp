@@ -158,16 +158,21 @@ FormulaPosts formula_posts(FormatRead&& read) {
   FormulaPosts out;
   out.gates = std::move(read.gates);
   std::vector<double> logs;
-  for (const auto& p : read.posts)
+  size_t successes = 0;
+  for (const auto& p : read.posts) {
     if (p.gated()) logs.push_back(std::log(static_cast<double>(*p.post.metrics.impressions)));
+    successes += p.success;
+  }
   const double median = median_log_views(std::move(logs));
+  out.own.reserve(successes);
+  out.known.reserve(successes);
   for (auto& p : read.posts) {
     if (!p.success) continue;
     learn::FormulaObservation o;
-    o.tweet_id = p.post.tweet_id;
+    o.tweet_id = std::move(p.post.tweet_id);
     o.text = std::move(p.post.content);
     o.source = learn::kSourceOwn;
-    o.generator = p.post.generator == kImportedGenerator ? "" : p.post.generator;
+    if (p.post.generator != kImportedGenerator) o.generator = std::move(p.post.generator);
     o.views = static_cast<double>(*p.post.metrics.impressions);
     o.engagement_rate = p.post.engagement_rate;
     o.followers_gained = p.post.metrics.followers_gained;
