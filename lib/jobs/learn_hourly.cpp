@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/json_lines.h"
+#include "db/row_fields.h"
 #include "jobs/arms.h"
 #include "jobs/extract_formulas.h"
 #include "jobs/learner_watermark.h"
@@ -276,13 +277,13 @@ int learn_hourly(db::AccountRun& run, const LearnHourlyOptions& options) {
     read = read_scoped_formats(t, run.account.id, run.now);
     // Each stored analysis is read into its post (a decision id is one post's)
     // straight from its row, without a copy of its keys.
-    const auto view = [](const pqxx::field& f) { return std::string_view(f.c_str(), f.size()); };
     std::unordered_map<std::string_view, ScopedPost*> by_decision;
     for (auto& [format, r] : read)
       for (auto& p : r.posts) by_decision.emplace(p.post.decision_id, &p);
     for (const auto& row : stored_post_text_rows(t, run.account.id)) {
-      const auto it = by_decision.find(view(row[0]));
-      if (it == by_decision.end() || it->second->content_md5 != view(row[1])) continue;
+      db::RowFields keys(row);
+      const auto it = by_decision.find(keys.text());
+      if (it == by_decision.end() || it->second->content_md5 != keys.text()) continue;
       if (auto text = read_post_text_columns(row, kStoredTextFirst)) {
         it->second->post.text = std::move(text->features);
         it->second->post.unavailable_notice = text->unavailable_notice;
