@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "core/regex.h"
 
@@ -196,8 +197,11 @@ bool parse_hook(const std::string& name, HookType& out) {
 namespace {
 
 // What both analyze_text and tag_features read: the length, the entities, the
-// prose and its numbers.
-TextFeatures read_prose(const std::string& text) {
+// prose and its numbers; and the text the hook is read from (`hook_text`): the
+// prose with its hashtags left in, for the labelling guide strips only the
+// hashtags that end a line ("... #rstats"), and one inside a sentence is a word of
+// it ("Try this #recipe tonight"); read_hook drops the others.
+TextFeatures read_prose(const std::string& text, std::string& hook_text) {
   TextFeatures f;
   const std::string normal = x::nfc(text);
   x::TweetReading tweet = x::read_tweet(normal);
@@ -205,6 +209,10 @@ TextFeatures read_prose(const std::string& text) {
   f.length_band = f.weighted_length < 100 ? "short" : f.weighted_length < 200 ? "medium" : "long";
   f.entities = std::move(tweet.entities);
   f.prose = x::without_entities(normal, f.entities);
+  std::vector<x::Entity> not_hashtags;
+  std::copy_if(f.entities.begin(), f.entities.end(), std::back_inserter(not_hashtags),
+               [](const x::Entity& e) { return e.type != x::EntityType::kHashtag; });
+  hook_text = x::without_entities(normal, not_hashtags);
   f.has_url = std::any_of(f.entities.begin(), f.entities.end(),
                           [](const x::Entity& e) { return e.type == x::EntityType::kUrl; });
   f.numbers = read_numbers(f.prose);
@@ -218,11 +226,12 @@ TextFeatures read_prose(const std::string& text) {
 }  // namespace
 
 TextFeatures analyze_text(const std::string& text) {
-  TextFeatures f = read_prose(text);
+  std::string hook_text;
+  TextFeatures f = read_prose(text, hook_text);
   f.has_question = has_question_mark(f.prose);
   f.words = count_words(f.prose);
   f.has_cta = calls_to_action(lower(ascii_apostrophes(f.prose)));
-  const HookReading hook = read_hook(f.prose);
+  const HookReading hook = read_hook(hook_text);
   f.hook = hook.hook;
   f.hook_rule = hook.rule;
   f.body = body_pattern(f.prose, f.hook);
@@ -230,8 +239,9 @@ TextFeatures analyze_text(const std::string& text) {
 }
 
 TagFeatures tag_features(const std::string& text) {
-  TextFeatures f = read_prose(text);
-  return {read_hook(f.prose).hook, std::move(f.length_band), f.has_numbers};
+  std::string hook_text;
+  TextFeatures f = read_prose(text, hook_text);
+  return {read_hook(hook_text).hook, std::move(f.length_band), f.has_numbers};
 }
 
 std::string structure_string(const TextFeatures& f) {

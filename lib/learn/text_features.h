@@ -37,7 +37,7 @@ bool parse_hook(const std::string& name, HookType& out);
 // The version of analyze_text's results. Bump it with any change to what
 // analyze_text returns: stored analyses (post_text_features) of another
 // version are analysed again.
-inline constexpr int kTextFeaturesVersion = 6;
+inline constexpr int kTextFeaturesVersion = 7;
 
 struct TextFeatures {
   HookType hook = HookType::kStatement;
@@ -69,9 +69,11 @@ struct TagFeatures {
 };
 TagFeatures tag_features(const std::string& text);
 
-// The hook of a post's prose (as in TextFeatures::prose), and the rule that
-// found it ("question.asks", "how_to.title"; "" for a statement): each hook is
-// a few named signals with their exclusions (README, "How text is read").
+// The hook of a post's prose (as in TextFeatures::prose, but with its hashtags
+// left in: a hashtag inside a sentence is read as its word, one ending a line is
+// dropped), and the rule that found it ("question.asks", "how_to.title"; "" for a
+// statement): each hook is a few named signals with their exclusions (README,
+// "How text is read").
 struct HookReading {
   HookType hook = HookType::kStatement;
   std::string rule;

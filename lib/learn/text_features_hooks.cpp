@@ -128,6 +128,24 @@ std::string without_leading_symbols(const std::string& line) {
   return line.substr(i);
 }
 
+// Hashtags as the labelling guide reads them: those that end a line ("... #rstats
+// #dataviz") only address, and go; one inside a sentence is a word of it ("Try
+// this #recipe tonight!", "#forcats tip 3: ...").
+std::string hashtags_read(const std::string& text) {
+  static const Regex kTrailing(R"((\s*#\w+)+\s*$)");
+  static const Regex kSign(R"(#(?=[A-Za-z]))");
+  std::string out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    out += kSign.replace_all(kTrailing.replace_first(text.substr(start, nl - start), ""), "");
+    if (nl < text.size()) out += '\n';
+    start = nl + 1;
+  }
+  return out;
+}
+
 Reading read(const std::string& prose) {
   // Multi-byte characters go in alternations: the regexes read brackets byte by byte.
   static const Regex kLeader(R"(^([\s:;,.|>-]|–|—)*(rt\b\s*:?\s*)?([\s:;,.|>-]|–|—)*)", kIcase);
@@ -135,7 +153,7 @@ Reading read(const std::string& prose) {
   // the prose): what follows the marker is someone else's post, not the author's.
   static const Regex kQuotedRetweet(R"((^|\s|\{|\(|\[|"|“)RT\s*:)");
   Reading r;
-  std::string text = kLeader.replace_first(ascii_apostrophes(prose), "");
+  std::string text = kLeader.replace_first(hashtags_read(ascii_apostrophes(prose)), "");
   if (RegexMatch m; kQuotedRetweet.search(text, m) && has_alnum(text.substr(0, m.position())))
     text = text.substr(0, m.position());
   size_t start = 0;
@@ -267,13 +285,31 @@ Rule list_items(const Reading& r) {
 // needs:"), or N and a superlative ("10 best hikes"). Durations and amounts ("18 months
 // ago", "3 mins till") are not items, and two of anything are not a list.
 Rule list_count(const Reading& r) {
+  // N things: a count, up to three words, and a plural noun of what lists list.
+  static const std::string kCount =
+      R"((top\s*-?\s*\d{1,3}\b|([3-9]|[1-9]\d{1,2})\s+(best|worst|most|greatest|biggest|essential|must-\w+|favou?rite|underrated|overlooked)\b|([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,3}(ways|things|reasons|tips|tricks|habits|mistakes|signs|rules|lessons|steps|facts|books|courses|tools|websites|sites|resources|ideas|questions|apps|movies|films|shows|songs|albums|places|skills|examples|quotes|projects|principles|hacks|strategies|secrets|takeaways|libraries|packages|podcasts|blogs|papers|newsletters|channels|features|functions|commands|shortcuts|extensions|plugins|repos|repositories|datasets|recipes|games|trends|predictions|picks|highlights|reads|certifications|myths|truths|laws|benefits|advantages|alternatives|options|insights|lessons|concepts|terms|questions|moves|exercises|workouts|stretches|poses|foods|snacks|drinks|remedies|swaps|types|causes|symptoms|sources|products|ingredients)\b))";
+  // Opening the post (after a short label: "ICYMI: 8 ways ...", "Pet owners: Here are 12
+  // reasons ..."; "top N" after two words: "The Hot100 top 10"), or inside it, pointed at: "try
+  // these 11 moves", "See 11 signs ...", "Here are 13 ways ...", "See what 10 home remedies ...".
   static const Regex kFrame(
-      R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+|here'?s\s+(my|our|the)\s+|here is\s+(my|our|the)\s+)?(top\s*-?\s*\d{1,3}\b|([3-9]|[1-9]\d{1,2})\s+(best|worst|most|greatest|biggest|essential|must-\w+|favou?rite|underrated|overlooked)\b|([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,3}(ways|things|reasons|tips|tricks|habits|mistakes|signs|rules|lessons|steps|facts|books|courses|tools|websites|sites|resources|ideas|questions|apps|movies|films|shows|songs|albums|places|skills|examples|quotes|projects|principles|hacks|strategies|secrets|takeaways|libraries|packages|podcasts|blogs|papers|newsletters|channels|features|functions|commands|shortcuts|extensions|plugins|repos|repositories|datasets|recipes|games|trends|predictions|picks|highlights|reads|certifications|myths|truths|laws|benefits|advantages|alternatives|options|insights|lessons|concepts|terms|questions)\b))",
+      R"(^([\w' -]{1,20}:\s*)?(the\s+|my\s+|our\s+|these\s+|here are\s+|here'?s\s+(my|our|the)\s+|here is\s+(my|our|the)\s+)?)" +
+          kCount,
       kIcase);
+  static const Regex kPointed(R"(\b(these|here are|see|see the|see what)\s+)" + kCount, kIcase);
+  static const Regex kTop(R"(^([\w'-]+\s+){0,2}top\s*-?\s*\d{1,3}\b)", kIcase);
   static const Regex kCounted(
       R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+)?([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,2}[a-z'-]+s\s+(that|to|for|you|every|i|we|everyone|of)\b.*(:|👇|⬇️|🧵)\s*$)",
       kIcase);
-  if (any(r.opening, kFrame) || any(r.opening, kCounted)) return "list.count";
+  // A listicle's headline alone (its link gone): "6 Exercise Tweaks That Make a Big
+  // Difference", "7 Shakes You Can Make at Home"; not a number of people or of time.
+  static const Regex kHeadline(
+      R"(^([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,2}(?!(years|months|weeks|days|hours|minutes|seconds|times|people|men|women|kids|children|deaths|cases|millions?|billions?|thousands?)\b)[a-z'-]+s\s+(that|you|to|for|every)\b)",
+      kIcase);
+  const bool short_opening = word_count(r.opening) <= 4;
+  if (any(r.opening, kFrame) || any(r.opening, kCounted) || any(r.opening, kTop) ||
+      (short_opening && any(r.second, kFrame)) || any(r.head, kPointed) ||
+      (r.rest.empty() && any(r.opening, kHeadline)))
+    return "list.count";
   // Or the framing after a line of context: "Google offers free courses.\nHere are 10 ...".
   static const Regex kHereAre(R"(^(here are|here'?s|these are)\s)", kIcase);
   for (size_t i = 1; i < std::min<size_t>(r.lines.size(), 3); ++i) {
@@ -353,13 +389,36 @@ std::string without_not_knowing(const std::string& s) {
   return kNotKnowing.replace_all(s, " ");
 }
 
+// The text calls itself teaching: tutorial, a guide to, step by step, walkthrough, a
+// learning roadmap, a recipe, "learn (how) to", "shows how to", "tips for" (and
+// es/fr/de/pt/ja words). Not a cheat sheet: a reference, not a how (the guide's
+// rulings name tutorial, guide, learn, here's how, roadmap).
+bool says_it_teaches(const std::string& s) {
+  static const Regex kTeaching(
+      R"(\b(tutorials?|tips (and|&) tricks (for|on|to|in|with)|(here'?s|here is|this is|try this|found|learned|learnt)\s+(a|an|the|my)\s+(quick|easy|simple|fast|faster|easier|easiest|neat|clever|handy|better|best) (way|trick|method|technique|hack) to|(simple|easy|quick|few|basic) steps (to|for)|step[- ]by[- ]step|walk-?through|how[- ]to (guide|video|series|thread)|(guide|intro|introduction|primer|crash course) (to|for|on)\b|(complete|ultimate|beginner'?s?|definitive|practical|quick|visual|illustrated|handy|step-by-step) guide|guide\s*:|in \d+ (easy |simple |quick )?steps|(learning|study) roadmap|roadmap (to|for) (learn|becom|master)|follow (this|the|my|our) roadmap|(show|teach|walk)(s|ing)? you (how|through)|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how to|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|do|did|use|run|build|make|keep)|((walk|break)(s|ed|ing)? (through|down)|(write|wrote|writing) up) how (to|i|we)|(thread|post|article|blog|video|talk|piece|notes|course|workshop|webinar|lesson|chapter|vignette|write-?up|slides|advice|series|explainer|demo|tips)\b[^.!?]{0,40}\b(on|about|explaining|showing|covering) how (to|i|we|you)|(course|resource|material|book|site|website|notes|document|video|playlist|repo|roadmap|way|place|path)s?\b[^.!?:]{0,40}\b(to learn|for learning)(?!\s+(about|more)\b)|(learn|discover|find out) how to|(you'?ll|you will|you can|help you|helps you|let'?s) learn (how )?to)\b|(^|[.!:;]\s+)(learn (how )?to|learn (?!(more|about|why|what|who|where|when|from|that|of|it|this)\b)\w+|((some|a few|quick|my|our|top|pro|useful|practical|simple|easy)\s+)?(tips|tricks) (for|on|to))\b)",
+      kIcase);
+  static const Regex kTeachingIntl(
+      R"((^|\s|¡)(tutorial|tutos?\b|gu(í|i)a (de|para|completa|pr(á|a)ctica)|paso a paso|aprende a |para (aprender|el aprendizaje)|pour apprendre|consejos para|trucos para|tutoriel|(é|e)tape par (é|e)tape|apprendre (à|a) |apprenez (à|a) |astuces? pour|anleitung|so geht'?s|schritt f(ü|u)r schritt|tipps (f(ü|u)r|zum|zur)|passo a passo|aprenda a |dicas (de|para))|やり方|使い方|作り方|手順|チュートリアル|入門|する方法|のコツ)",
+      kIcase);
+  // The words the guide names for a link presented as teaching, in their other forms:
+  // "a new/free/detailed ... guide", a roadmap (not a product's or a policy's), a recipe
+  // given ("Recipe:", "an easy X recipe", "Try this chicken recipe tonight", the recipe
+  // of the day; not "a recipe for disaster" nor someone's secret recipe), DIY.
+  static const Regex kTeachingWords(
+      R"(\b(new|free|full|short|simple|detailed|comprehensive|in-depth|handy|helpful|useful)\s+([\w'-]+\s+){0,2}guide\b(?!\s+dogs?\b)|(^|[^\w ]\s*|\b(a|an|the|my|this|new|free|data|learning|career|developer|beginner'?s?|[a-z]+ (science|engineer(ing)?|analy(st|tics)|developer|learning)) )roadmap\b|\b((easy|simple|quick|healthy|homemade|vegan|vegetarian|best|favou?rite|family|new)\s+([\w'-]+\s+)?recipes?|recipes?\s*:|recipes? (for|to) (?!(disaster|success|chaos|trouble)\b)|recipe\s*of\s*the\s*day)|\b(try|make|cook|bake)\s+(this|these|our|my)\b[^.!?]{0,30}\brecipes?\b|\bdiy\b|(^|\s)(receta|recette|rezept)\b)",
+      kIcase);
+  static const Regex kTourGuide(
+      R"(\b(tour|tv|museum|mountain|trail|fishing|travel|safari|city|local) guide\b)", kIcase);
+  return ((any(s, kTeaching) || any(s, kTeachingWords)) && !any(s, kTourGuide)) ||
+         any(s, kTeachingIntl);
+}
+
 // Teaches how to do something. Signals, read in the first two sentences:
 //   how_to.title       "How to ...", "How I built ...", "Cómo hacer ...", "Comment installer ..."
 //   how_to.heres_how   "Here's how (to|I|we|you|:)", "This is how you ..."
-//   how_to.teaching    the text calls itself teaching: tutorial, a guide to, step by
-//                      step, walkthrough, cheat sheet, a learning roadmap, "learn (how)
-//                      to", "shows how to", "tips for" (and es/fr/de/pt/ja words)
-//   how_to.tip         a tip by its label: "Tip:", "Pro tip:", "Hack:"
+//   how_to.teaching    the text calls itself teaching (says_it_teaches), or a question
+//                      leads in to what does ("Dinner tonight? Try this recipe")
+//   how_to.tip         a tip by its label: "Tip:", "Pro tip:", "Hack:" (in question form too)
 //   how_to.steps       "Step 1" ... "Step 2"; two instructions in a row, not an offer
 //   how_to.instruction an instruction with its purpose: "Press Ctrl+K to reopen ...",
 //                      "Use X instead of Y", "You can pipe X to Y"
@@ -375,7 +434,8 @@ Rule how_to(const Reading& r) {
       R"(^(til|today i learned|did you know|fun fact|psa)\b\s*:?\s*(that )?([^.!?]{0,40}\s)?(you|u) can\b)",
       kIcase);
   // A need asked, then met with an instruction: "Need to rename many files? Use
-  // rename(1).", "Want faster builds? Cache your dependencies."
+  // rename(1).", "Want faster builds? Cache your dependencies." (Not a pointer to
+  // something else: "Want to build apps? Check out this course!")
   static const Regex kNeed(
       R"(^((do you |ever )?(want|need|wanted|needed|wish you could|have to)|wanna|looking for|tired of|struggling (with|to)|trying to|stuck)\b)",
       kIcase);
@@ -386,10 +446,24 @@ Rule how_to(const Reading& r) {
   static const Regex kReported(
       R"(,\s*([\w'-]+\s+){0,5}(says|said|suggests|suggested|claims|argues|warns|writes|reports)\b)",
       kIcase);
+  // A tip by its label, after at most three words ("Quick tip:", "My second rstats tip:",
+  // "Trick of the day:"); a strategy or advice by its label when an instruction follows
+  // ("Debugging strategy: delete the buggy code").
+  static const Regex kTipLabel(
+      R"(^([\w'-]+\s+){0,3}(pro\s*)?(tip|tips|protip|hack|life ?hack|trick|consejo|astuce|tipp|dica)(\s+(of|for) the (day|week))?\s*(#?\d+)?\s*:)",
+      kIcase);
+  static const Regex kAdviceLabel(
+      R"(^([\w'-]+\s+){0,2}(strategy|advice|shortcut|rule of thumb|reminder|psa)\s*:\s*)", kIcase);
   if (asks(r.opening)) {
     if (any(r.opening, kLearnedYouCan)) return "how_to.instruction";
+    // A tip labelled so is one in question form too ("My fourth tip: have a Word-loving
+    // collaborator? Knit to docx."), and a question may lead in to what teaches
+    // ("Dinner tonight? Try this scallop recipe").
+    if (any(r.opening, kTipLabel)) return "how_to.tip";
+    if (!asks(r.second) && says_it_teaches(r.second)) return "how_to.teaching";
+    static const Regex kPointer(R"(^check\s+(it\s+)?out\b)", kIcase);
     if (any(r.opening, kNeed) && imperative(r.second) && !any(r.second, kSells) &&
-        !any(r.second, kReported))
+        !any(r.second, kReported) && !any(r.second, kPointer))
       return "how_to.tip";
     return any(r.second, kHereIsHow) ? "how_to.heres_how" : nullptr;
   }
@@ -406,41 +480,17 @@ Rule how_to(const Reading& r) {
   static const Regex kOffer(
       R"(\b(code|coupon|off|discount|sale|shop|store|order|buy|deal|shipping|tickets?|win|giveaway|prize|sign up|register|subscribe|follow|vote|donate|apply|our|my|me|us)\b)",
       kIcase);
-  // A tutorial's title in the imperative: "Build a REST API with FastAPI [link]".
+  // A tutorial's title in the imperative: "Build a REST API with FastAPI [link]" (not
+  // "Make your home happy with these secrets", pointing at content).
   static const Regex kImperativeTitle(
-      R"(^(build|create|make|deploy|write|set up|install|train|plot|visuali[sz]e|scrape|analy[sz]e|automate)\b[^.!?]{3,60}\b(with|using|in \d+ (minutes|steps|lines)|from scratch)\b)",
+      R"(^(build|create|make|deploy|write|set up|install|train|plot|visuali[sz]e|scrape|analy[sz]e|automate)\b[^.!?]{3,60}\b(with(?!\s+(this|these|those|our|my|some|a few)\b)|using|in \d+ (minutes|steps|lines)|from scratch)\b)",
       kIcase);
   const std::string opening = without_not_knowing(r.opening);
   if (any(opening, kTitle) || (word_count(r.opening) <= 4 && any(r.second, kTitle)) ||
       (any(r.opening, kImperativeTitle) && !any(r.opening, kOffer)))
     return "how_to.title";
   if (any(head, kHereIsHow)) return "how_to.heres_how";
-  static const Regex kTeaching(
-      R"(\b(tutorials?|tips (and|&) tricks (for|on|to|in|with)|(here'?s|here is|this is|try this|found|learned|learnt)\s+(a|an|the|my)\s+(quick|easy|simple|fast|faster|easier|easiest|neat|clever|handy|better|best) (way|trick|method|technique|hack) to|(simple|easy|quick|few|basic) steps (to|for)|step[- ]by[- ]step|walk-?through|cheat ?sheets?|how[- ]to (guide|video|series|thread)|(guide|intro|introduction|primer|crash course) (to|for|on)\b|(complete|ultimate|beginner'?s?|definitive|practical|quick|visual|illustrated|handy|step-by-step) guide|guide\s*:|in \d+ (easy |simple |quick )?steps|(learning|study) roadmap|roadmap (to|for) (learn|becom|master)|follow (this|the|my|our) roadmap|(show|teach|walk)(s|ing)? you (how|through)|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how to|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|do|did|use|run|build|make|keep)|((walk|break)(s|ed|ing)? (through|down)|(write|wrote|writing) up) how (to|i|we)|(thread|post|article|blog|video|talk|piece|notes|course|workshop|webinar|lesson|chapter|vignette|write-?up|slides|advice|series|explainer|demo|tips)\b[^.!?]{0,40}\b(on|about|explaining|showing|covering) how (to|i|we|you)|(course|resource|material|book|site|website|notes|document|video|playlist|repo|roadmap|way|place|path)s?\b[^.!?:]{0,40}\b(to learn|for learning)(?!\s+(about|more)\b)|(learn|discover|find out) how to|(you'?ll|you will|you can|help you|helps you|let'?s) learn (how )?to)\b|(^|[.!:;]\s+)(learn (how )?to|learn (?!(more|about|why|what|who|where|when|from|that|of|it|this)\b)\w+|((some|a few|quick|my|our|top|pro|useful|practical|simple|easy)\s+)?(tips|tricks) (for|on|to))\b)",
-      kIcase);
-  static const Regex kTeachingIntl(
-      R"((^|\s|¡)(tutorial|tutos?\b|gu(í|i)a (de|para|completa|pr(á|a)ctica)|paso a paso|aprende a |para (aprender|el aprendizaje)|pour apprendre|consejos para|trucos para|tutoriel|(é|e)tape par (é|e)tape|apprendre (à|a) |apprenez (à|a) |astuces? pour|anleitung|so geht'?s|schritt f(ü|u)r schritt|tipps (f(ü|u)r|zum|zur)|passo a passo|aprenda a |dicas (de|para))|やり方|使い方|作り方|手順|チュートリアル|入門|する方法|のコツ)",
-      kIcase);
-  // The words the guide names for a link presented as teaching, in their other forms:
-  // "a new/free/detailed ... guide", a roadmap (not a product's or a policy's), a recipe
-  // given ("Recipe:", "an easy X recipe", not "a recipe for disaster" nor someone's
-  // secret recipe), DIY.
-  static const Regex kTeachingWords(
-      R"(\b(new|free|full|short|simple|detailed|comprehensive|in-depth|handy|helpful|useful)\s+([\w'-]+\s+){0,2}guide\b(?!\s+dogs?\b)|(^|[^\w ]\s*|\b(a|an|the|my|this|new|free|data|learning|career|developer|beginner'?s?|[a-z]+ (science|engineer(ing)?|analy(st|tics)|developer|learning)) )roadmap\b|\b((easy|simple|quick|healthy|homemade|vegan|vegetarian|best|favou?rite|family|new)\s+([\w'-]+\s+)?recipes?|recipes?\s*:|recipes? (for|to) (?!(disaster|success|chaos|trouble)\b))|\bdiy\b|(^|\s)(receta|recette|rezept)\b)",
-      kIcase);
-  static const Regex kTourGuide(
-      R"(\b(tour|tv|museum|mountain|trail|fishing|travel|safari|city|local) guide\b)", kIcase);
-  if (((any(head, kTeaching) || any(head, kTeachingWords)) && !any(head, kTourGuide)) ||
-      any(head, kTeachingIntl))
-    return "how_to.teaching";
-  // A tip by its label, after at most two words ("Quick tip:", "Today's R tip:"); a
-  // strategy or advice by its label when an instruction follows ("Debugging strategy:
-  // delete the buggy code").
-  static const Regex kTipLabel(
-      R"(^([\w'-]+\s+){0,2}(pro\s*)?(tip|tips|protip|hack|life ?hack|trick|consejo|astuce|tipp|dica)\s*(#?\d+)?\s*:)",
-      kIcase);
-  static const Regex kAdviceLabel(
-      R"(^([\w'-]+\s+){0,2}(strategy|advice|shortcut|rule of thumb|reminder|psa)\s*:\s*)", kIcase);
+  if (says_it_teaches(head)) return "how_to.teaching";
   if (any(r.opening, kTipLabel) || any(r.second, kTipLabel)) return "how_to.tip";
   // A tip given in so many words, then the instruction: "a hot tip - add mac & cheese".
   static const Regex kTipGiven(R"(\b(tip|hack|trick)\s*(:|-|–|—)\s*(.*)$)", kIcase);
@@ -507,14 +557,19 @@ Rule contrarian(const Reading& r) {
 
 // A specific number leading the opening as a finding: a percentage, ratio or
 // multiplier early in it (or the point of a short one), a fraction of a population
-// ("almost half of", "one in five"), or an amount that rose or fell. Not: a
+// ("almost half of", "one in five", "3 of 4 in CA"), or an amount that rose or fell. Not: a
 // discount ("20% off"), 100%, the author's own numbers ("I", "we": a milestone),
 // years, durations, list numbers and the other kinds numbers.h reads as no statistic.
 Rule surprising_stat(const Reading& r) {
   static const Regex kFraction(
       R"(^((almost|nearly|over|more than|about|roughly|only|just|less than)\s+)?(half|a third|one third|a quarter|two[- ]thirds|three[- ]quarters|the majority|one in \w+)\s+of\b)",
       kIcase);
-  if (any(r.opening, kFraction)) return "stat.fraction";
+  // "3 of 4 in CA are unaware ...", "1 out of 5 adults ...": a part of every so many
+  // (of people or of a population's cases; "2 of 3 games" is a schedule).
+  static const Regex kPartOf(
+      R"(^((almost|nearly|over|more than|about|roughly|only|just|less than)\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine) (of|out of|in) (every )?(\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+(in|of|people|adults|americans|women|men|children|kids|teens|students|workers|employees|patients|doctors|nurses|teachers|voters|parents|residents|citizens|renters|homeowners|tenants|consumers|customers|shoppers|drivers|smokers|households|families|users|developers|companies|businesses|startups|respondents|deaths|cases)\b)",
+      kIcase);
+  if (any(r.opening, kFraction) || any(r.opening, kPartOf)) return "stat.fraction";
   static const Regex kFirstPerson(R"(^(i|i'm|i've|i'd|my|we|we're|our)\b)", kIcase);
   if (any(r.opening, kFirstPerson)) return nullptr;
   static const Regex kChange(
@@ -597,17 +652,19 @@ bool dialogue(const Reading& r) {
 
 // A real question put to the reader, opening the post: its first sentence ends in
 // "?" or "？" or opens with "¿" (after a greeting of up to three words: "Hi all! Does
-// anyone ...?"), or a poll ("Poll:", "Would you rather", "Raise your hand if").
+// anyone ...?"), or a poll ("Poll:", "We want to know:", "Would you rather", "Raise
+// your hand if").
 // Not (each a different reason a "?" does not ask):
 //   an exclamation ("?!", "⁉", "How cool is that?", "Isn't she lovely?"),
 //   a request or suggestion ("Can I get ...?", "Why don't you ...?", "Maybe ...?"),
 //   an ad's or teaser's lead-in ("Looking for ...?", "Did you know?", "Interested?",
-//   "The result is…?"), a quoted question, a short reaction ("Seriously?", "Is it really tho?"),
-//   a tag question (", right?"), and a question the post itself goes on to answer
+//   "Have a question about X?", "The result is…?"), a quoted question, a short reaction
+//   ("Seriously?", "Is it really tho?"), a tag question (", right?"), and a question the post
+//   itself goes on to answer
 //   ("Why? Because ...", or two more sentences and no other question).
 Rule question(const Reading& r) {
   static const Regex kPoll(
-      R"(^(raise your hand if|((quick|honest|serious|genuine|random)\s+)?(poll|question)( (for|to) [^:]{1,40})?\s*:|quick poll|who else\b|anyone else\b|would you rather\b|which (one|is better|do you)\b|what'?s your (favou?rite|take|go-to)\b|tell me your\b|encuesta\s*:|sondage\s*:|umfrage\s*:))",
+      R"(^(raise your hand if|((quick|honest|serious|genuine|random)\s+)?(poll|question)( (for|to) [^:]{1,40})?\s*:|we want to know\s*:|quick poll|who else\b|anyone else\b|would you rather\b|which (one|is better|do you)\b|what'?s your (favou?rite|take|go-to)\b|tell me your\b|encuesta\s*:|sondage\s*:|umfrage\s*:))",
       kIcase);
   if (any(r.opening, kPoll)) return "question.poll";
   // The question is the opening, or follows a short greeting, or is the post's centre:
@@ -631,7 +688,7 @@ Rule question(const Reading& r) {
       R"(^(¿)?\s*(maybe|perhaps|why don'?t you|why not|how about|what about|can i (get|have)|could i (get|have)|may i (get|have)|would you like|would you (please|mind)|(can|could) you (please )?(give|send|share|help|check|look|fix|add|make|do|post|dm|email)|(isn|aren|wasn|weren|doesn|don|didn|won|wouldn|shouldn|can|couldn|hasn|haven)'?t)\b)",
       kIcase);
   static const Regex kLeadIn(
-      R"(^(¿)?\s*(guess what|you know what|know what|did you know|do you know (that|what)|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|(are you )?ready (to|for)|(are you )?interested( in)?|have you tried|did you try|have you (ever )?heard (of|about)|dyk|what are you waiting for|sab(í|i)as que|buscas|necesitas|quieres|a(ú|u)n no|todav(í|i)a no|wusstest du|saviez-vous|vous cherchez|voc(ê|e) sabia)\b|(…|\.\.\.)\s*(\?|？)$|^(are you (a|an)\b.*\b(looking|seeking|searching|interested|in need)|do you (want|need|wish)|(do you )?(struggle|have trouble) (with|to))\b)",
+      R"(^(¿)?\s*(guess what|you know what|know what|did you know|do you know (that|what)|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|(are you )?ready (to|for)|(are you )?interested( in)?|have you tried|did you try|have you (ever )?heard (of|about)|(got|have|any) (a |any )?questions?|dyk|what are you waiting for|sab(í|i)as que|buscas|necesitas|quieres|a(ú|u)n no|todav(í|i)a no|wusstest du|saviez-vous|vous cherchez|voc(ê|e) sabia)\b|(…|\.\.\.)\s*(\?|？)$|^(are you (a|an)\b.*\b(looking|seeking|searching|interested|in need)|do you (want|need|wish)|(do you )?(struggle|have trouble) (with|to))\b)",
       kIcase);
   // Quoted: in quotation marks, or reported ("My son asked: why is the sky blue?").
   static const Regex kQuoted(R"(^("|“|‘|'|«)|\b(asks|asked)\s*(me|us|him|her|them)?\s*(:|,|"|“))",
@@ -670,7 +727,7 @@ Rule question(const Reading& r) {
   // Answered by the post: "Why? Because ...", "Where is X? Here are the guesses",
   // "Cheaper? Totally.", or more text with no other question.
   static const Regex kBecause(
-      R"(^(because|porque|parce que|weil|the answer|answer:|spoiler|here (are|is)|here'?s)\b|^(yes|no|nope|yep|yeah|totally|of course|absolutely|definitely|sure|not really|exactly)\s*[.!,]+)",
+      R"(^(because|porque|parce que|weil|the answer|spoiler|here (are|is)|here'?s)\b|^answers?\s*:|^(yes|no|nope|yep|yeah|totally|of course|absolutely|definitely|sure|not really|exactly)\s*[.!,]+)",
       kIcase);
   if (o == r.opening && any(r.second, kBecause)) return nullptr;
   // An ad's, a promo's or a teaser's lead-in: the next sentence sells or points
@@ -691,6 +748,14 @@ Rule question(const Reading& r) {
       R"(\b(let me know|tell me|tell us|reply|replies|comment|comments|drop (a|your|them)|share (yours|your)|answer below|vote)\b|リプ|教えて|コメント|(^|\s)(d(í|i)me|cu(é|e)ntame|dites-moi|sag mir)\b)",
       kIcase);
   if (o == r.opening && any(r.second, kInvite)) return "question.asks";
+  // A question that the next sentence answers with what to do leads in to it, as an
+  // ad's does: "Dining out tonight? Find the healthiest options with these tricks",
+  // "Get back pain at work? Do THIS at your desk", "Like what we share? Get more ...".
+  static const Regex kDirective(
+      R"(^(do (this|that|these|it)|see (the|this|these|how|why|what|our|more|it|here)|check|read|watch|look|meet|head|gear|stay|discover|explore|treat|ditch|forget|think again)\b)",
+      kIcase);
+  if (o == r.opening && !asks(r.second) && (imperative(r.second) || any(r.second, kDirective)))
+    return nullptr;
   // A verbless "-ing" question that a statement follows sets the scene, as "If you
   // are ..." would: "Driving through Nevada? A new speed limit starts today."
   static const Regex kScene(

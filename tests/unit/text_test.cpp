@@ -354,6 +354,37 @@ TEST_CASE("each hook rule and its exclusions, on made-up posts in several langua
       {"Thanks to our amazing guide Maria for the hike!", "statement"},
       // list: the framing after a line of context.
       {"Free courses are everywhere now.\nHere are 10 courses worth your weekend", "list"},
+      // A hashtag inside a sentence is a word of it; one ending the post only addresses.
+      {"Five-minute #tutorial: resize photos with ImageMagick https://t.co/abc123", "how_to"},
+      {"Great day at the lake #tutorial", "statement"},
+      // how_to: a recipe offered, the recipe of the day, a tip label after three words
+      // or "of the day"; not a need answered by a pointer.
+      {"Try this chicken recipe tonight! https://t.co/abc123", "how_to"},
+      {"Recipe of the day: green pea risotto https://t.co/abc123", "how_to"},
+      {"My second Python tip: f-strings format dates too, f'{d:%Y}'.", "how_to"},
+      {"Trick of the day: parse_number() pulls the digits out of messy text.", "how_to"},
+      {"Want to build web apps in R? Check out this free course!", "statement"},
+      // list: "N things" after a short opening, pointed at inside the post, after a
+      // label, or a listicle's headline alone; not a number of days or people.
+      {"Busted! 12 myths and facts about sleep: https://t.co/abc123", "list"},
+      {"Summer is almost here. Try these 8 moves for stronger legs: https://t.co/abc123", "list"},
+      {"See 11 signs you are not sleeping enough https://t.co/abc123", "list"},
+      {"ICYMI: 8 ways to cut your grocery bill https://t.co/abc123", "list"},
+      {"6 Kitchen Tweaks That Save You Time https://t.co/abc123", "list"},
+      {"3 Days That Shook the City https://t.co/abc123", "statement"},
+      // question: not a lead-in answered by what to do, nor "Have a question about X?";
+      // answers given ("Answers:"); "We want to know:" asks.
+      {"Sore back after work? Try this stretch at your desk https://t.co/abc123", "statement"},
+      {"Back pain at work? Do this at your desk https://t.co/abc123", "statement"},
+      {"Who's coming to the meetup tonight? Bring a friend!", "question"},
+      {"Have a question about your taxes? Our experts will answer. Send it here: "
+       "https://t.co/abc123",
+       "statement"},
+      {"Questions about the new visa rules? Answers: https://t.co/abc123", "statement"},
+      {"We want to know: \"What's your favourite winter soup?\"", "question"},
+      // surprising_stat: a part of every so many people; not a schedule.
+      {"3 of 4 renters cannot afford a deposit, a survey finds.", "surprising_stat"},
+      {"2 of 3 games are on Sunday.", "statement"},
       // A number inside a file name is no statistic.
       {"Where do I put icon@2x.png in the bundle?", "question"},
   };
@@ -399,6 +430,9 @@ TEST_CASE("the hook classifier on the held-out labels of real tweets") {
   // 0.789, so most of what was added does not carry over to test. The question
   // precision and the list and how_to recall targets are still NOT met; these checks
   // hold the measured levels (a regression guard), not the issue's thresholds.
+  // A third round (branch hV: inline hashtags read as words, recipes, "N things" inside
+  // the post, question lead-ins answered by what to do; tuned on the dev splits of this
+  // file and of two outside sets) left this split exactly as it was.
   const auto tweets = gl::test::read_csv_file("real-tweets/tweets.csv");
   const auto labels = gl::test::read_csv_file("hooks/labels.csv");
   std::map<std::string, std::string> text_of;
