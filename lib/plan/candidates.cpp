@@ -1,5 +1,7 @@
 #include "plan/candidates.h"
 
+#include <limits>
+
 #include "core/error.h"
 #include "core/timezone.h"
 #include "learn/text_features.h"
@@ -37,7 +39,8 @@ std::vector<Slot> candidate_slots(const PlanInputs& in, const PlanOptions& o) {
       if (same_day(scheduled_local[i], local)) ++posts_that_day;
     }
     if (spaced && posts_that_day < o.daily_cap) {
-      out.push_back({slot, local.hour});
+      out.push_back({slot, local.hour, local.year * 10000 + local.month * 100 + local.day,
+                     o.daily_cap - posts_that_day});
       out_local.push_back(local);
     }
   }
@@ -80,9 +83,50 @@ HourSlots hour_slots(const std::vector<Slot>& slots) {
   return out;
 }
 
+NextPost::NextPost(const Candidates& c, const std::vector<std::string>& hours,
+                   double min_spacing_hours)
+    : others_(hours.size()) {
+  std::vector<const Slot*> slot(hours.size(), nullptr);
+  for (size_t i = 0; i < hours.size(); ++i) {
+    for (const Slot& s : c.free) {
+      if (std::to_string(s.local_hour) == hours[i]) {
+        slot[i] = &s;
+        break;
+      }
+    }
+  }
+  for (size_t i = 0; i < hours.size(); ++i) {
+    if (!slot[i] || slot[i]->room < 2) continue;
+    for (size_t j = 0; j < hours.size(); ++j) {
+      if (j == i || !slot[j] || slot[j]->local_day != slot[i]->local_day) continue;
+      others_[i].push_back(
+          {j, std::abs(hours_between(slot[i]->at, slot[j]->at)) >= min_spacing_hours});
+    }
+  }
+}
+
+std::vector<double> NextPost::costs(const std::vector<double>& value) const {
+  constexpr double kNone = -std::numeric_limits<double>::infinity();
+  std::vector<double> cost(value.size(), 0);
+  for (size_t i = 0; i < value.size(); ++i) {
+    double best = kNone, best_left = kNone, worst = -kNone;
+    for (const Other& o : others_[i]) {
+      const double v = value[o.hour];
+      if (v == kNone) continue;
+      best = std::max(best, v);
+      worst = std::min(worst, v);
+      if (o.left) best_left = std::max(best_left, v);
+    }
+    if (best != kNone && value[i] != kNone)
+      cost[i] = best - (best_left == kNone ? worst : best_left);
+  }
+  return cost;
+}
+
 Candidates candidates(const PlanInputs& in, const PlanOptions& o) {
   Candidates c;
-  const std::vector<Slot> free = candidate_slots(in, o);
+  c.free = candidate_slots(in, o);
+  const std::vector<Slot>& free = c.free;
   if (free.empty()) throw failure("plan", "no free slot in the next two days");
   const auto keep_cool = [&](const std::vector<std::string>& topics, double cooldown) {
     std::vector<std::string> kept;

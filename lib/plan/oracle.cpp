@@ -4,6 +4,10 @@
 // drafts at the first free slot and then the hours for the best draft missed
 // a topic that wins only at some hours: in evening_topic.json the oracle never
 // posted focus in the evening, the audience's best plan.)
+#include <limits>
+#include <map>
+#include <optional>
+
 #include "core/error.h"
 #include "plan/choice.h"
 #include "plan/composer.h"
@@ -25,9 +29,20 @@ Plan choose_oracle(const PlanInputs& in, const PlanOptions& o, std::mt19937_64& 
   const TopicRule rule = trending_rule(c, o.trending_probability, rng);
   const std::vector<std::string> topics =
       rule.trending ? std::vector<std::string>{rule.topic} : c.topics;
-  double best = -1e300;
-  std::string topic = topics.front(), text, hour = c.hours.at(topic).hours.front();
-  learn::HookType hook = learn::HookType::kStatement;
+  // The best draft of each hour (hours in slot order), then the hour whose
+  // best less what it costs the day's next post (NextPost) is highest.
+  struct Best {
+    double r = -std::numeric_limits<double>::infinity();
+    std::string topic, text;
+    learn::HookType hook = learn::HookType::kStatement;
+  };
+  std::vector<std::string> hours;
+  std::map<std::string, size_t> hour_index;
+  for (const Slot& s : c.free) {
+    const std::string h = std::to_string(s.local_hour);
+    if (hour_index.emplace(h, hours.size()).second) hours.push_back(h);
+  }
+  std::vector<Best> bests(hours.size());
   for (const auto& t : topics) {
     const HourSlots& slots = c.hours.at(t);
     for (learn::HookType h : learn::kAllHookTypes) {
@@ -36,16 +51,25 @@ Plan choose_oracle(const PlanInputs& in, const PlanOptions& o, std::mt19937_64& 
       if (check_draft(draft, in.topic_name(t), in.recent)) continue;
       for (const auto& at : slots.hours) {
         const double r = in.oracle_score(draft, slots.first_slot.at(at));
-        if (r > best) {
-          best = r;
-          topic = t;
-          hook = h;
-          text = draft;
-          hour = at;
-        }
+        Best& b = bests[hour_index.at(at)];
+        if (r > b.r) b = {r, t, draft, h};
       }
     }
   }
+  std::vector<double> value;
+  for (const Best& b : bests) value.push_back(b.r);
+  const std::vector<double> cost = NextPost(c, hours, o.min_spacing_hours).costs(value);
+  std::optional<size_t> pick;
+  for (size_t i = 0; i < hours.size(); ++i) {
+    if (bests[i].text.empty()) continue;
+    if (!pick || value[i] - cost[i] > value[*pick] - cost[*pick]) pick = i;
+  }
+  const Best chosen = pick ? bests[*pick] : Best{};
+  const std::string topic = pick ? chosen.topic : topics.front();
+  const std::string hour = pick ? hours[*pick] : c.hours.at(topic).hours.front();
+  const learn::HookType hook = chosen.hook;
+  const std::string& text = chosen.text;
+  const double best = chosen.r;
   // The persona is invisible to the audience: one that writes in the hook.
   std::vector<std::string> fitting;
   for (const auto& p : c.personas) {

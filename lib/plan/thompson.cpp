@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include "learn/reward_model.h"
 #include "plan/choice.h"
@@ -160,24 +161,34 @@ void score(const CompiledFeatures& f, const Eigen::MatrixXd& coefficients, size_
   }
 }
 
-// The best plan of each posterior draw, from the draws' coefficients
+// Each posterior draw's best plan at each hour, from the draws' coefficients
 // (coefficients(draw, name)). Each plan is scored under all the draws at once,
 // so its features are read once rather than once per draw (thousands of plans
 // times hundreds of draws). A block's plans are scored only when one of them
-// can beat a draw's best so far: rounding never lowers a sum when one of its
-// terms rises, so the block's terms with the largest persona coefficient of
-// each draw in the persona's place bound each of its plans' scores from above.
-// These loops are most of a plan's CPU on a small account.
-std::vector<size_t> best_plans(const CompiledFeatures& f, const Eigen::MatrixXd& coefficients) {
+// can beat a draw's best at its hour so far: rounding never lowers a sum when
+// one of its terms rises, so the block's terms with the largest persona
+// coefficient of each draw in the persona's place bound each of its plans'
+// scores from above. These loops are most of a plan's CPU on a small account.
+struct HourBests {
+  Eigen::ArrayXXd score;                  // (draw, hour): -infinity where no plan has the hour
+  std::vector<std::vector<size_t>> plan;  // [hour][draw]
+};
+
+HourBests best_plans(const CompiledFeatures& f, const PlanGrid& g,
+                     const Eigen::MatrixXd& coefficients) {
   const auto draws = static_cast<size_t>(coefficients.rows());
-  std::vector<size_t> best(draws, 0);
-  Eigen::ArrayXd top = Eigen::ArrayXd::Constant(coefficients.rows(), -1e300);
+  const size_t hours = g.keys[kHour].size();
+  HourBests best{Eigen::ArrayXXd::Constant(coefficients.rows(), static_cast<Eigen::Index>(hours),
+                                           -std::numeric_limits<double>::infinity()),
+                 std::vector<std::vector<size_t>>(hours, std::vector<size_t>(draws, 0))};
   Eigen::ArrayXd s(coefficients.rows()), bound(coefficients.rows());
   const auto persona_column = [&](size_t plan) {
     return coefficients.col(static_cast<Eigen::Index>(f.entries[f.persona[plan]].first)).array();
   };
   for (size_t b = 0; b + 1 < f.blocks.size(); ++b) {
     const size_t first = f.blocks[b], end = f.blocks[b + 1];
+    const size_t hour = g.plans[first][kHour];
+    auto top = best.score.col(static_cast<Eigen::Index>(hour));
     bool same_place = true;
     for (size_t i = first; i < end; ++i)
       same_place = same_place && f.persona[i] - f.offsets[i] == f.persona[first] - f.offsets[first];
@@ -193,12 +204,33 @@ std::vector<size_t> best_plans(const CompiledFeatures& f, const Eigen::MatrixXd&
         const auto k = static_cast<Eigen::Index>(d);
         if (s(k) > top(k)) {
           top(k) = s(k);
-          best[d] = i;
+          best.plan[hour][d] = i;
         }
       }
     }
   }
   return best;
+}
+
+// Each draw's plan: its best plan at the hour whose value less what the hour
+// costs the day's next post (NextPost) is highest.
+std::vector<size_t> draw_picks(const Candidates& c, const PlanGrid& g, const PlanOptions& o,
+                               const HourBests& best) {
+  const auto draws = static_cast<size_t>(best.score.rows());
+  std::vector<size_t> picks(draws, 0);
+  std::vector<double> value(g.keys[kHour].size());
+  const NextPost next(c, g.keys[kHour], o.min_spacing_hours);
+  for (size_t d = 0; d < draws; ++d) {
+    const auto k = static_cast<Eigen::Index>(d);
+    for (size_t h = 0; h < value.size(); ++h)
+      value[h] = best.score(k, static_cast<Eigen::Index>(h));
+    const std::vector<double> cost = next.costs(value);
+    size_t pick = 0;
+    for (size_t h = 1; h < value.size(); ++h)
+      if (value[h] - cost[h] > value[pick] - cost[pick]) pick = h;
+    picks[d] = best.plan[pick][d];
+  }
+  return picks;
 }
 
 // What the posterior knows about a chosen key: posts with it, its effect on
@@ -229,7 +261,8 @@ Plan choose_thompson(const PlanInputs& in, const PlanOptions& o, std::mt19937_64
     for (size_t j = 0; j < draw.size(); ++j)
       coefficients(d, static_cast<Eigen::Index>(j)) = draw[j];
   }
-  const std::vector<size_t> picks = best_plans(features, coefficients);
+  const std::vector<size_t> picks =
+      draw_picks(c, grid, o, best_plans(features, grid, coefficients));
   std::vector<int> wins(grid.plans.size(), 0);
   for (size_t p : picks) ++wins[p];
   // Follow one draw, or (the floor) a uniform plan.

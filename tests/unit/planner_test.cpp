@@ -587,3 +587,90 @@ TEST_CASE("Thompson learns what repeating a topic costs and plans around it") {
   in.topic_uses["sleep"] = {used};
   CHECK(sleeps(in).second < 4);
 }
+
+namespace {
+
+// A reward model where every hour from 17 to 21 is as good as another and the
+// rest worse by 1: a short window, one post's spacing (4 h) wide.
+gl::learn::RewardModel evening_window_model() {
+  std::mt19937_64 rng(19);
+  std::normal_distribution<double> noise(0, 0.3);
+  const std::vector<std::string> topics = {"focus", "nutrition", "sleep"};
+  std::vector<gl::learn::WeightedSample> samples;
+  for (int i = 0; i < 800; ++i) {
+    const int hour = 7 + static_cast<int>(rng() % 17);
+    const double y = 2 + (hour >= 17 && hour <= 21 ? 1.0 : 0) + noise(rng);
+    samples.push_back(
+        {gl::learn::choice_features(topics[i % 3], "statement", "coach", hour), y, 1});
+  }
+  return gl::learn::RewardModel::fit(samples);
+}
+
+// 07:00 local on 2026-11-24, nothing scheduled, posting 07-23.
+PlanInputs morning_inputs() {
+  PlanInputs in = base_inputs();
+  in.now = *gl::parse_iso8601("2026-11-24T06:30:00Z");
+  in.posting_hours = {7, 23};
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("an hour's cost to the day's next post: the best hour of the day it leaves") {
+  PlanInputs in = morning_inputs();
+  PlanOptions o = options(Policy::kThompson);
+  o.daily_cap = 2;
+  const Candidates c = candidates(in, o);
+  const std::vector<std::string> hours = {"14", "17", "18", "21", "22"};
+  const std::vector<double> value = {0.0, 1.0, 1.0, 1.0, -1.0};
+  const std::vector<double> cost = NextPost(c, hours, 4).costs(value);
+  CHECK(cost[0] == 0);  // 17, 18 and 21 stay free
+  CHECK(cost[1] == 0);  // 21 stays free
+  CHECK(cost[2] == 1);  // leaves 14 and 22: the best 0, against 1
+  CHECK(cost[3] == 0);  // 17 stays free
+  CHECK(cost[4] == 0);  // 17 and 18 stay free
+  // A day that takes only this post: no cost.
+  in.scheduled = {*gl::parse_iso8601("2026-11-24T08:00:00Z")};
+  const Candidates full = candidates(in, o);
+  for (double v : NextPost(full, hours, 4).costs(value)) CHECK(v == 0);
+  // An hour that leaves the next post nothing pays down to the day's worst other hour.
+  CHECK(NextPost(c, {"17", "18", "19"}, 4).costs({1.0, 0.5, 0.0}) ==
+        std::vector<double>{0.5, 1.0, 0.5});
+}
+
+TEST_CASE("with a 17-21 window best and room for two posts, thompson takes 17 or 21") {
+  PlanInputs in = morning_inputs();
+  in.reward_model = evening_window_model();
+  PlanOptions o = options(Policy::kThompson);
+  o.daily_cap = 2;
+  std::map<int, int> hours;
+  for (int k = 0; k < 20; ++k) {
+    std::mt19937_64 rng(static_cast<unsigned>(k + 1));
+    ++hours[choose_thompson(in, o, rng).hour];
+  }
+  INFO(hours.size());
+  CHECK(hours[17] + hours[21] >= 18);
+  // With the day's other post already at 17, any hour of 21's window is free of cost.
+  in.scheduled = {*gl::parse_iso8601("2026-11-24T13:00:00Z")};  // 13:00
+  std::map<int, int> later;
+  for (int k = 0; k < 20; ++k) {
+    std::mt19937_64 rng(static_cast<unsigned>(k + 1));
+    ++later[choose_thompson(in, o, rng).hour];
+  }
+  CHECK(later[18] + later[19] + later[20] >= 5);
+}
+
+TEST_CASE("the oracle leaves the window's other hour to the day's next post") {
+  PlanInputs in = morning_inputs();
+  // 18:00 scores a little more than 17:00 to 21:00; the rest nothing.
+  in.oracle_score = [](const std::string&, TimePoint at) {
+    const int h = gl::to_local(at, "UTC").hour;
+    return h == 18 ? 1.01 : h >= 17 && h <= 21 ? 1.0 : 0.0;
+  };
+  PlanOptions o = options(Policy::kOracle);
+  o.daily_cap = 2;
+  std::mt19937_64 rng(5);
+  CHECK(choose_oracle(in, o, rng).hour == 17);  // then 21: 2.0 in all, against 18's 1.01
+  o.daily_cap = 1;                              // one post a day: the best hour alone
+  CHECK(choose_oracle(in, o, rng).hour == 18);
+}
