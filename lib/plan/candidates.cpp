@@ -86,14 +86,12 @@ HourSlots hour_slots(const std::vector<Slot>& slots) {
 NextPost::NextPost(const Candidates& c, const std::vector<std::string>& hours,
                    double min_spacing_hours)
     : others_(hours.size()) {
+  std::map<std::string, const Slot*> earliest;  // each hour's first free slot
+  for (const Slot& s : c.free) earliest.emplace(std::to_string(s.local_hour), &s);
   std::vector<const Slot*> slot(hours.size(), nullptr);
   for (size_t i = 0; i < hours.size(); ++i) {
-    for (const Slot& s : c.free) {
-      if (std::to_string(s.local_hour) == hours[i]) {
-        slot[i] = &s;
-        break;
-      }
-    }
+    const auto it = earliest.find(hours[i]);
+    if (it != earliest.end()) slot[i] = it->second;
   }
   for (size_t i = 0; i < hours.size(); ++i) {
     if (!slot[i] || slot[i]->room < 2) continue;

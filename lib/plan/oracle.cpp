@@ -36,12 +36,9 @@ Plan choose_oracle(const PlanInputs& in, const PlanOptions& o, std::mt19937_64& 
     std::string topic, text;
     learn::HookType hook = learn::HookType::kStatement;
   };
-  std::vector<std::string> hours;
+  const std::vector<std::string> hours = hour_slots(c.free).hours;
   std::map<std::string, size_t> hour_index;
-  for (const Slot& s : c.free) {
-    const std::string h = std::to_string(s.local_hour);
-    if (hour_index.emplace(h, hours.size()).second) hours.push_back(h);
-  }
+  for (size_t i = 0; i < hours.size(); ++i) hour_index.emplace(hours[i], i);
   std::vector<Best> bests(hours.size());
   for (const auto& t : topics) {
     const HourSlots& slots = c.hours.at(t);
