@@ -37,7 +37,7 @@ bool parse_hook(const std::string& name, HookType& out);
 // The version of analyze_text's results. Bump it with any change to what
 // analyze_text returns: stored analyses (post_text_features) of another
 // version are analysed again.
-inline constexpr int kTextFeaturesVersion = 7;
+inline constexpr int kTextFeaturesVersion = 8;
 
 struct TextFeatures {
   HookType hook = HookType::kStatement;

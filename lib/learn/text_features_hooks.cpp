@@ -283,11 +283,12 @@ Rule list_items(const Reading& r) {
 // An announced count opening the post: "Top 10 ...", "5 things ...", "3 ways to
 // ...", or N of any plural thing framed by a colon, 👇 or 🧵 ("7 tools every analyst
 // needs:"), or N and a superlative ("10 best hikes"). Durations and amounts ("18 months
-// ago", "3 mins till") are not items, and two of anything are not a list.
+// ago", "3 mins till") are not items, and two of anything are not a list, not even a
+// "Top 2" ("My Top 2 artists: A & B").
 Rule list_count(const Reading& r) {
   // N things: a count, up to three words, and a plural noun of what lists list.
   static const std::string kCount =
-      R"((top\s*-?\s*\d{1,3}\b|([3-9]|[1-9]\d{1,2})\s+(best|worst|most|greatest|biggest|essential|must-\w+|favou?rite|underrated|overlooked)\b|([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,3}(ways|things|reasons|tips|tricks|habits|mistakes|signs|rules|lessons|steps|facts|books|courses|tools|websites|sites|resources|ideas|questions|apps|movies|films|shows|songs|albums|places|skills|examples|quotes|projects|principles|hacks|strategies|secrets|takeaways|libraries|packages|podcasts|blogs|papers|newsletters|channels|features|functions|commands|shortcuts|extensions|plugins|repos|repositories|datasets|recipes|games|trends|predictions|picks|highlights|reads|certifications|myths|truths|laws|benefits|advantages|alternatives|options|insights|lessons|concepts|terms|questions|moves|exercises|workouts|stretches|poses|foods|snacks|drinks|remedies|swaps|types|causes|symptoms|sources|products|ingredients)\b))";
+      R"((top\s*-?\s*([3-9]|[1-9]\d{1,2})\b|([3-9]|[1-9]\d{1,2})\s+(best|worst|most|greatest|biggest|essential|must-\w+|favou?rite|underrated|overlooked)\b|([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,3}(ways|things|reasons|tips|tricks|habits|mistakes|signs|rules|lessons|steps|facts|books|courses|tools|websites|sites|resources|ideas|questions|apps|movies|films|shows|songs|albums|places|skills|examples|quotes|projects|principles|hacks|strategies|secrets|takeaways|libraries|packages|podcasts|blogs|papers|newsletters|channels|features|functions|commands|shortcuts|extensions|plugins|repos|repositories|datasets|recipes|games|trends|predictions|picks|highlights|reads|certifications|myths|truths|laws|benefits|advantages|alternatives|options|insights|lessons|concepts|terms|questions|moves|exercises|workouts|stretches|poses|foods|snacks|drinks|remedies|swaps|types|causes|symptoms|sources|products|ingredients)\b))";
   // Opening the post (after a short label: "ICYMI: 8 ways ...", "Pet owners: Here are 12
   // reasons ..."; "top N" after two words: "The Hot100 top 10"), or inside it, pointed at: "try
   // these 11 moves", "See 11 signs ...", "Here are 13 ways ...", "See what 10 home remedies ...".
@@ -296,7 +297,7 @@ Rule list_count(const Reading& r) {
           kCount,
       kIcase);
   static const Regex kPointed(R"(\b(these|here are|see|see the|see what)\s+)" + kCount, kIcase);
-  static const Regex kTop(R"(^([\w'-]+\s+){0,2}top\s*-?\s*\d{1,3}\b)", kIcase);
+  static const Regex kTop(R"(^([\w'-]+\s+){0,2}top\s*-?\s*([3-9]|[1-9]\d{1,2})\b)", kIcase);
   static const Regex kCounted(
       R"(^(the\s+|my\s+|our\s+|these\s+|here are\s+)?([3-9]|[1-9]\d)\s+([\w'-]+\s+){0,2}[a-z'-]+s\s+(that|to|for|you|every|i|we|everyone|of)\b.*(:|👇|⬇️|🧵)\s*$)",
       kIcase);
@@ -390,13 +391,13 @@ std::string without_not_knowing(const std::string& s) {
 }
 
 // The text calls itself teaching: tutorial, a guide to, step by step, walkthrough, a
-// learning roadmap, a recipe, "learn (how) to", "shows how to", "tips for" (and
+// learning roadmap, a recipe, "learn (how) to", "shows how to", "tips for", "stay cool
+// by taking these steps" (a link presented as steps) (and
 // es/fr/de/pt/ja words). Not a cheat sheet: a reference, not a how (the guide's
 // rulings name tutorial, guide, learn, here's how, roadmap).
 bool says_it_teaches(const std::string& s) {
   static const Regex kTeaching(
-      R"(\b(tutorials?|tips (and|&) tricks (for|on|to|in|with)|(here'?s|here is|this is|try this|found|learned|learnt)\s+(a|an|the|my)\s+(quick|easy|simple|fast|faster|easier|easiest|neat|clever|handy|better|best) (way|trick|method|technique|hack) to|(simple|easy|quick|few|basic) steps (to|for)|step[- ]by[- ]step|walk-?through|how[- ]to (guide|video|series|thread)|(guide|intro|introduction|primer|crash course) (to|for|on)\b|(complete|ultimate|beginner'?s?|definitive|practical|quick|visual|illustrated|handy|step-by-step) guide|guide\s*:|in \d+ (easy |simple |quick )?steps|(learning|study) roadmap|roadmap (to|for) (learn|becom|master)|follow (this|the|my|our) roadmap|(show|teach|walk)(s|ing)? you (how|through)|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how to|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|do|did|use|run|build|make|keep)|((walk|break)(s|ed|ing)? (through|down)|(write|wrote|writing) up) how (to|i|we)|(thread|post|article|blog|video|talk|piece|notes|course|workshop|webinar|lesson|chapter|vignette|write-?up|slides|advice|series|explainer|demo|tips)\b[^.!?]{0,40}\b(on|about|explaining|showing|covering) how (to|i|we|you)|(course|resource|material|book|site|website|notes|document|video|playlist|repo|roadmap|way|place|path)s?\b[^.!?:]{0,40}\b(to learn|for learning)(?!\s+(about|more)\b)|(learn|discover|find out) how to|(you'?ll|you will|you can|help you|helps you|let'?s) learn (how )?to)\b|(^|[.!:;]\s+)(learn (how )?to|learn (?!(more|about|why|what|who|where|when|from|that|of|it|this)\b)\w+|((some|a few|quick|my|our|top|pro|useful|practical|simple|easy)\s+)?(tips|tricks) (for|on|to))\b)",
-      kIcase);
+      R"(\b(tutorials?|(follow(ing)?|tak(e|ing)) these (\d+ )?((simple|easy|quick|basic)\s+)?steps|tips (and|&) tricks (for|on|to|in|with)|(here'?s|here is|this is|try this|found|learned|learnt)\s+(a|an|the|my)\s+(quick|easy|simple|fast|faster|easier|easiest|neat|clever|handy|better|best) (way|trick|method|technique|hack) to|(simple|easy|quick|few|basic) steps (to|for)|step[- ]by[- ]step|walk-?through|how[- ]to (guide|video|series|thread)|(guide|intro|introduction|primer|crash course) (to|for|on)\b|(complete|ultimate|beginner'?s?|definitive|practical|quick|visual|illustrated|handy|step-by-step) guide|guide\s*:|in \d+ (easy |simple |quick )?steps|(learning|study) roadmap|roadmap (to|for) (learn|becom|master)|follow (this|the|my|our) roadmap|(show|teach|walk)(s|ing)? you (how|through)|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how to|(show|explain|detail|describ|document|demonstrat|illustrat|outlin|shar)(e|es|ed|s|ing)? how (i|we) (\w+ed|built|made|got|grew|cut|won|wrote|ran|took|set up|went|do|did|use|run|build|make|keep)|((walk|break)(s|ed|ing)? (through|down)|(write|wrote|writing) up) how (to|i|we)|(thread|post|article|blog|video|talk|piece|notes|course|workshop|webinar|lesson|chapter|vignette|write-?up|slides|advice|series|explainer|demo|tips)\b[^.!?]{0,40}\b(on|about|explaining|showing|covering) how (to|i|we|you)|(course|resource|material|book|site|website|notes|document|video|playlist|repo|roadmap|way|place|path)s?\b[^.!?:]{0,40}\b(to learn|for learning)(?!\s+(about|more)\b)|(learn|discover|find out) how to|(you'?ll|you will|you can|help you|helps you|let'?s) learn (how )?to)\b|(^|[.!:;]\s+)(learn (how )?to|learn (?!(more|about|why|what|who|where|when|from|that|of|it|this)\b)\w+|((some|a few|quick|my|our|top|pro|useful|practical|simple|easy)\s+)?(tips|tricks) (for|on|to))\b)", kIcase);
   static const Regex kTeachingIntl(
       R"((^|\s|¡)(tutorial|tutos?\b|gu(í|i)a (de|para|completa|pr(á|a)ctica)|paso a paso|aprende a |para (aprender|el aprendizaje)|pour apprendre|consejos para|trucos para|tutoriel|(é|e)tape par (é|e)tape|apprendre (à|a) |apprenez (à|a) |astuces? pour|anleitung|so geht'?s|schritt f(ü|u)r schritt|tipps (f(ü|u)r|zum|zur)|passo a passo|aprenda a |dicas (de|para))|やり方|使い方|作り方|手順|チュートリアル|入門|する方法|のコツ)",
       kIcase);
@@ -492,6 +493,11 @@ Rule how_to(const Reading& r) {
   if (any(head, kHereIsHow)) return "how_to.heres_how";
   if (says_it_teaches(head)) return "how_to.teaching";
   if (any(r.opening, kTipLabel) || any(r.second, kTipLabel)) return "how_to.tip";
+  // Or a tip's label on a line of its own, heading what follows ("Expense report time!
+  // I'm done with mine.\nTips:\n✅ Category: events ...").
+  for (size_t i = 1; i + 1 < r.lines.size() && i < 4; ++i) {
+    if (ends_with(r.lines[i], ":") && any(r.lines[i], kTipLabel)) return "how_to.tip";
+  }
   // A tip given in so many words, then the instruction: "a hot tip - add mac & cheese".
   static const Regex kTipGiven(R"(\b(tip|hack|trick)\s*(:|-|–|—)\s*(.*)$)", kIcase);
   if (RegexMatch m; kTipGiven.search(r.opening, m) && imperative(m.str(3))) return "how_to.tip";
@@ -572,6 +578,10 @@ Rule surprising_stat(const Reading& r) {
   if (any(r.opening, kFraction) || any(r.opening, kPartOf)) return "stat.fraction";
   static const Regex kFirstPerson(R"(^(i|i'm|i've|i'd|my|we|we're|our)\b)", kIcase);
   if (any(r.opening, kFirstPerson)) return nullptr;
+  // A number alone ("▓▓▓░░░ 27%", a progress bar) is no finding: a finding says in
+  // words what it counts.
+  static const Regex kWord(R"([a-z]{2,})", kIcase);
+  if (!any(r.opening, kWord)) return nullptr;
   static const Regex kChange(
       R"(\b(rose|fell|increased|decreased|dropped|grew|jumped|doubled|tripled|halved|surged|plunged|soared|declined|climbed|subido|bajado|aumentado|crecido|caído|stieg|sank)\b)",
       kIcase);
@@ -597,12 +607,13 @@ Rule surprising_stat(const Reading& r) {
 
 // The author's own past told as a story: a narrative opening (a time in the past
 // with "I", "when I was", "I once", "I used to", "the day I", "my first job", "I quit",
-// "I tracked X for 6 months") with more than one beat (another sentence, or a turn:
+// "I tracked X for 6 months", "(I) spent months trying ...": the "I" is often dropped)
+// with more than one beat (another sentence, or a turn:
 // "but", "then", "taught me"). Not news about the author ("excited to announce",
 // "I joined"), a status, a feeling, an opinion.
 Rule personal_story(const Reading& r) {
   static const Regex kNarrative(
-      R"(^((\d+|a few|two|three|four|five|ten|many|some) (years|months|weeks|days) ago,?\s+(i|we|my)\b|years ago\b|when i (was|first|started|moved|left|got)\b|i once\b|i used to\b|i remember (when|the day|the first)\b|the (day|night|year|moment) i\b|(last|this) (year|month|week|night|summer|winter|spring|fall|autumn|morning),?\s+(i|my)\b|yesterday,?\s+i\b|(back )?in (19|20)\d\d,?\s+(i|we)\b|(the )?first time i\b|(as a kid|as a child|growing up),?\s+i\b|story time\b|true story\b|my first (day|job|week|talk|year|time|attempt|startup|boss)\b|i (quit|got fired|was fired|dropped out|almost|nearly|failed|lost my)\b|i (tracked|tried|tested|changed|ignored|spent|ran|lived|worked|studied|kept|skipped|avoided)\b[^.!?]*\bfor (\d+|a few|two|three|four|five|six|ten|several|many|some)? ?(years|months|weeks|days)\b))",
+      R"(^((\d+|a few|two|three|four|five|ten|many|some) (years|months|weeks|days) ago,?\s+(i|we|my)\b|years ago\b|when i (was|first|started|moved|left|got)\b|i once\b|i used to\b|i remember (when|the day|the first)\b|the (day|night|year|moment) i\b|(last|this) (year|month|week|night|summer|winter|spring|fall|autumn|morning),?\s+(i|my)\b|yesterday,?\s+i\b|(back )?in (19|20)\d\d,?\s+(i|we)\b|(the )?first time i\b|(as a kid|as a child|growing up),?\s+i\b|story time\b|true story\b|my first (day|job|week|talk|year|time|attempt|startup|boss)\b|i (quit|got fired|was fired|dropped out|almost|nearly|failed|lost my)\b|i (tracked|tried|tested|changed|ignored|spent|ran|lived|worked|studied|kept|skipped|avoided)\b[^.!?]*\bfor (\d+|a few|two|three|four|five|six|ten|several|many|some)? ?(years|months|weeks|days)\b|(i )?(spent|wasted) (\d+|a few|two|three|four|five|six|ten|several|many)? ?(years|months|weeks|days) \w+ing\b))",
       kIcase);
   static const Regex kNews(
       R"(\b(excited|thrilled|happy|proud|pleased|honou?red|delighted) to (announce|share|join|be|have|present)|\bi('ve| have)? (joined|accepted)\b|\bnew (job|role|position|chapter|office|team|company)\b|\bjoin(ing)? (us|me)\b)",
@@ -658,6 +669,7 @@ bool dialogue(const Reading& r) {
 //   an exclamation ("?!", "⁉", "How cool is that?", "Isn't she lovely?"),
 //   a request or suggestion ("Can I get ...?", "Why don't you ...?", "Maybe ...?"),
 //   an ad's or teaser's lead-in ("Looking for ...?", "Did you know?", "Interested?",
+//   a job ad's "Could you be our next engineer?",
 //   "Have a question about X?", "The result is…?"), a quoted question, a short reaction
 //   ("Seriously?", "Is it really tho?"), a tag question (", right?"), and a question the post
 //   itself goes on to answer
@@ -667,6 +679,12 @@ Rule question(const Reading& r) {
       R"(^(raise your hand if|((quick|honest|serious|genuine|random)\s+)?(poll|question)( (for|to) [^:]{1,40})?\s*:|we want to know\s*:|quick poll|who else\b|anyone else\b|would you rather\b|which (one|is better|do you)\b|what'?s your (favou?rite|take|go-to)\b|tell me your\b|encuesta\s*:|sondage\s*:|umfrage\s*:))",
       kIcase);
   if (any(r.opening, kPoll)) return "question.poll";
+  // A Twitter chat's numbered question ("Thanks, Ana! On to the last one. Q8: Is there
+  // anything else ...?") is the post's point, put to the chat's readers, wherever it stands;
+  // not an answer to one ("A8: ...").
+  static const Regex kChat(R"((^|\s)q\d{1,2}\s*:\s*[^?\n]{3,}\?)", kIcase);
+  static const Regex kChatAnswer(R"((^|\s)a\d{1,2}\s*:)", kIcase);
+  if (any(r.all, kChat) && !any(r.all, kChatAnswer)) return "question.chat";
   // The question is the opening, or follows a short greeting, or is the post's centre:
   // one sentence of context, then a question at least as long that ends the post
   // (a headline after its lead: "Readers trust the media less. What can we do so
@@ -688,7 +706,7 @@ Rule question(const Reading& r) {
       R"(^(¿)?\s*(maybe|perhaps|why don'?t you|why not|how about|what about|can i (get|have)|could i (get|have)|may i (get|have)|would you like|would you (please|mind)|(can|could) you (please )?(give|send|share|help|check|look|fix|add|make|do|post|dm|email)|(isn|aren|wasn|weren|doesn|don|didn|won|wouldn|shouldn|can|couldn|hasn|haven)'?t)\b)",
       kIcase);
   static const Regex kLeadIn(
-      R"(^(¿)?\s*(guess what|you know what|know what|did you know|do you know (that|what)|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|(are you )?ready (to|for)|(are you )?interested( in)?|have you tried|did you try|have you (ever )?heard (of|about)|(got|have|any) (a |any )?questions?|dyk|what are you waiting for|sab(í|i)as que|buscas|necesitas|quieres|a(ú|u)n no|todav(í|i)a no|wusstest du|saviez-vous|vous cherchez|voc(ê|e) sabia)\b|(…|\.\.\.)\s*(\?|？)$|^(are you (a|an)\b.*\b(looking|seeking|searching|interested|in need)|do you (want|need|wish)|(do you )?(struggle|have trouble) (with|to))\b)",
+      R"(^(¿)?\s*(guess what|you know what|know what|did you know|do you know (that|what)|want|wanna|need|looking for|searching for|tired of|struggling (with|to)|(are you )?ready (to|for)|(are you )?interested( in)?|have you tried|did you try|have you (ever )?heard (of|about)|(could|would|will|might|are) you be (our|the) next|(got|have|any) (a |any )?questions?|dyk|what are you waiting for|sab(í|i)as que|buscas|necesitas|quieres|a(ú|u)n no|todav(í|i)a no|wusstest du|saviez-vous|vous cherchez|voc(ê|e) sabia)\b|(…|\.\.\.)\s*(\?|？)$|^(are you (a|an)\b.*\b(looking|seeking|searching|interested|in need)|do you (want|need|wish)|(do you )?(struggle|have trouble) (with|to))\b)",
       kIcase);
   // Quoted: in quotation marks, or reported ("My son asked: why is the sky blue?").
   static const Regex kQuoted(R"(^("|“|‘|'|«)|\b(asks|asked)\s*(me|us|him|her|them)?\s*(:|,|"|“))",
@@ -725,9 +743,9 @@ Rule question(const Reading& r) {
       (words <= 4 && any(o, kReaction)))
     return nullptr;
   // Answered by the post: "Why? Because ...", "Where is X? Here are the guesses",
-  // "Cheaper? Totally.", or more text with no other question.
+  // "Cheaper? Totally.", "Q: ...? A: ...", or more text with no other question.
   static const Regex kBecause(
-      R"(^(because|porque|parce que|weil|the answer|spoiler|here (are|is)|here'?s)\b|^answers?\s*:|^(yes|no|nope|yep|yeah|totally|of course|absolutely|definitely|sure|not really|exactly)\s*[.!,]+)",
+      R"(^(because|porque|parce que|weil|the answer|spoiler|here (are|is)|here'?s)\b|^(answers?|a)\s*:|^(yes|no|nope|yep|yeah|totally|of course|absolutely|definitely|sure|not really|exactly)\s*[.!,]+)",
       kIcase);
   if (o == r.opening && any(r.second, kBecause)) return nullptr;
   // An ad's, a promo's or a teaser's lead-in: the next sentence sells or points
@@ -765,13 +783,35 @@ Rule question(const Reading& r) {
   // keyboards? Now ...", "Do you remember the video ...? It's becoming real."
   static const Regex kRecall(R"(^(do you |you )?remember (when|the|that|those|how)\b)", kIcase);
   if (o == r.opening && any(body, kRecall) && !r.second.empty() && !asks(r.second)) return nullptr;
+  // So does an experience offered ("Do you ever see a chart and want to redo it? One I
+  // wanted to redo ...", "Ever wondered why ...? It's ..."): the author goes on with
+  // their own case.
+  static const Regex kEver(
+      R"(^(do you ever|did you ever|ever (wonder|wondered|notice|noticed|feel|felt)|have you ever (wondered|noticed|felt))\b)",
+      kIcase);
+  if (o == r.opening && any(body, kEver) && !r.second.empty() && !asks(r.second)) return nullptr;
+  // A topic named in question form and then commented on: "Ubuntu TV? I remember when it
+  // was a good OS." (at most three words and none to ask with: "Coffee or tea?", "Any
+  // tips?", "Thoughts?" ask).
+  static const Regex kAskingWord(
+      R"(\b(who|whom|whose|what|which|where|when|why|how|is|are|am|was|were|do|does|did|can|could|would|will|should|shall|may|might|must|have|has|had|any|anyone|anybody|or)\b)",
+      kIcase);
+  if (o == r.opening && word_count(body) <= 3 && !any(body, kAskingWord) && !any(body, kAskWord) &&
+      !r.second.empty() && !asks(r.second))
+    return nullptr;
   // What follows the question asked: after the opening, or after the second sentence
   // when that is the one asked ("Wow. Does this mean ...? Suppose ... Would need ...").
   const std::string after = o == r.opening ? r.rest : trim(r.rest.substr(r.second.size()));
   const int sentences_after = r.rest_sentences - (o == r.opening ? 0 : 1);
   const bool more_questions =
       after.find('?') != std::string::npos || after.find("\xEF\xBC\x9F") != std::string::npos;
-  if (!more_questions && word_count(after) >= 20 && sentences_after >= 2) return nullptr;
+  // Unless what follows is the asker's own need, which explains the question rather
+  // than answering it: "Is there a CRM for Twitter? Like, I want to keep in touch ...".
+  static const Regex kOwnNeed(
+      R"(^((like|so|basically|ideally),?\s+)?(i|we)('?m| am|'?re| are)?\s+(want|need|looking for|trying to|would like|'?d like|wish)\b)",
+      kIcase);
+  if (!more_questions && word_count(after) >= 20 && sentences_after >= 2 && !any(after, kOwnNeed))
+    return nullptr;
   return "question.asks";
 }
 
