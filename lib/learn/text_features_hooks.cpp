@@ -761,9 +761,10 @@ Rule question(const Reading& r) {
       kIcase);
   if (o == r.opening && any(o, kSetUp) && !r.second.empty() && !asks(r.second)) return nullptr;
   // A question that asks for replies is put to the reader, whatever follows it
-  // (even the author's own answer): "Favourite outfit? Reply with a photo! Mine is ...".
+  // (even the author's own answer): "Favourite outfit? Reply with a photo! Mine is ...",
+  // "Have you ever wondered why ...? Curious what you think."
   static const Regex kInvite(
-      R"(\b(let me know|tell me|tell us|reply|replies|comment|comments|drop (a|your|them)|share (yours|your)|answer below|vote)\b|リプ|教えて|コメント|(^|\s)(d(í|i)me|cu(é|e)ntame|dites-moi|sag mir)\b)",
+      R"(\b(let me know|tell me|tell us|reply|replies|comment|comments|drop (a|your|them)|share (yours|your)|answer below|vote|curious (what|how|whether|if) (you|y'all|everyone|others))\b|リプ|教えて|コメント|(^|\s)(d(í|i)me|cu(é|e)ntame|dites-moi|sag mir)\b)",
       kIcase);
   if (o == r.opening && any(r.second, kInvite)) return "question.asks";
   // A question that the next sentence answers with what to do leads in to it, as an
