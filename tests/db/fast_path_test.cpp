@@ -178,12 +178,17 @@ TEST_CASE(
     CHECK(last_stats(fast, tool).find("unchanged") == std::string::npos);
     REQUIRE(tick.size() == full.size());
     // Two more posts of 150: the tick's predictor keeps the penalties chosen at
-    // kPlantedNow, where --full chooses afresh (the test below compares those).
+    // kPlantedNow, and its reward model the half-life, where --full chooses
+    // afresh (the test below compares those).
     if (std::string(tool) == "learn-hourly") {
       for (const auto& [name, t] : tick[0]["predictor"]["targets"].items())
         CHECK(t["penalty"]["reused"] == true);
-      tick[0].erase("predictor");
-      full[0].erase("predictor");
+      CHECK(std::to_string(tick[0]["reward_model_half_life_days"].get<int>()) ==
+            fast.scalar("SELECT half_life_days FROM reward_memory"));
+      for (json* out : {&tick[0], &full[0]}) {
+        out->erase("predictor");
+        out->erase("reward_model_half_life_days");
+      }
     }
     for (size_t i = 0; i < tick.size(); ++i)
       same(tick[i], full[i], std::string(tool) + " past the age gate");
