@@ -121,6 +121,16 @@ std::vector<double> NextPost::costs(const std::vector<double>& value) const {
   return cost;
 }
 
+std::optional<size_t> NextPost::pick(const std::vector<double>& value) const {
+  const std::vector<double> cost = costs(value);
+  std::optional<size_t> best;
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == -std::numeric_limits<double>::infinity()) continue;
+    if (!best || value[i] - cost[i] > value[*best] - cost[*best]) best = i;
+  }
+  return best;
+}
+
 Candidates candidates(const PlanInputs& in, const PlanOptions& o) {
   Candidates c;
   c.free = candidate_slots(in, o);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,9 @@ class NextPost {
   // value of the day's other hours less the best of those it leaves (less the
   // worst, when it leaves none); 0 where the day takes no other post.
   std::vector<double> costs(const std::vector<double>& value) const;
+  // The hour to take: the highest value less its cost, the first of equals;
+  // none when no hour has a plan.
+  std::optional<size_t> pick(const std::vector<double>& value) const;
 
  private:
   struct Other {

@@ -55,12 +55,7 @@ Plan choose_oracle(const PlanInputs& in, const PlanOptions& o, std::mt19937_64& 
   }
   std::vector<double> value;
   for (const Best& b : bests) value.push_back(b.r);
-  const std::vector<double> cost = NextPost(c, hours, o.min_spacing_hours).costs(value);
-  std::optional<size_t> pick;
-  for (size_t i = 0; i < hours.size(); ++i) {
-    if (bests[i].text.empty()) continue;
-    if (!pick || value[i] - cost[i] > value[*pick] - cost[*pick]) pick = i;
-  }
+  const std::optional<size_t> pick = NextPost(c, hours, o.min_spacing_hours).pick(value);
   const Best chosen = pick ? bests[*pick] : Best{};
   const std::string topic = pick ? chosen.topic : topics.front();
   const std::string hour = pick ? hours[*pick] : c.hours.at(topic).hours.front();

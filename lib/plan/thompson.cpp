@@ -224,11 +224,7 @@ std::vector<size_t> draw_picks(const Candidates& c, const PlanGrid& g, const Pla
     const auto k = static_cast<Eigen::Index>(d);
     for (size_t h = 0; h < value.size(); ++h)
       value[h] = best.score(k, static_cast<Eigen::Index>(h));
-    const std::vector<double> cost = next.costs(value);
-    size_t pick = 0;
-    for (size_t h = 1; h < value.size(); ++h)
-      if (value[h] - cost[h] > value[pick] - cost[pick]) pick = h;
-    picks[d] = best.plan[pick][d];
+    picks[d] = best.plan[next.pick(value).value_or(0)][d];
   }
   return picks;
 }

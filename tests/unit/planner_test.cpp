@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <set>
 
 #include "core/error.h"
@@ -636,6 +638,12 @@ TEST_CASE("an hour's cost to the day's next post: the best hour of the day it le
   // An hour that leaves the next post nothing pays down to the day's worst other hour.
   CHECK(NextPost(c, {"17", "18", "19"}, 4).costs({1.0, 0.5, 0.0}) ==
         std::vector<double>{0.5, 1.0, 0.5});
+  // The hour taken: the highest value less cost, the first of equals (17 over 21, not 18),
+  // and none without a plan at any hour.
+  constexpr double kNone = -std::numeric_limits<double>::infinity();
+  CHECK(NextPost(c, hours, 4).pick(value) == std::optional<size_t>(1));
+  CHECK(NextPost(c, hours, 4).pick({kNone, kNone, 1.0, kNone, kNone}) == std::optional<size_t>(2));
+  CHECK(!NextPost(c, hours, 4).pick(std::vector<double>(hours.size(), kNone)));
 }
 
 TEST_CASE("with a 17-21 window best and room for two posts, thompson takes 17 or 21") {
